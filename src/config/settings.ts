@@ -1,0 +1,81 @@
+import { coerce, defaulted, enums, integer, min, number, object, optional, string, validate, type Infer } from 'superstruct';
+
+/**
+ * Process settings from the environment (names are public: DESIGN.md, .env.example).
+ * Throws SettingsError naming the variable on a bad value; never echoes a secret's value.
+ */
+export class SettingsError extends Error {
+  readonly code = 'bad_setting';
+}
+
+const int = (def: number, lo: number) => defaulted(coerce(min(integer(), lo), string(), (s) => (/^\d+$/.test(s) ? Number(s) : NaN)), def);
+
+const envShape = object({
+  PORT: int(3000, 0),
+  HOST: optional(string()),
+  VCC_WEBHOOK_SECRET: optional(string()),
+  VCC_ENCRYPTION_CIPHER: optional(string()),
+  VCC_ENCRYPTION_KEY: optional(string()),
+  VCC_MAX_BODY_BYTES: int(64 * 1024, 1),
+  VCC_NOTIFY_CONFIG: defaulted(string(), './vcc-notify.yaml'),
+  DATABASE_URL: defaulted(string(), 'sqlite:data/vcc-notify.db'),
+  LOG_LEVEL: defaulted(enums(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
+  SLACK_BOT_TOKEN: optional(string()),
+  SLACK_SIGNING_SECRET: optional(string()),
+  SLACK_API_URL: optional(string()),
+  SLACK_APP_TOKEN: optional(string()),
+  ADMIN_TOKEN: optional(string()),
+  MicrosoftAppId: optional(string()),
+  MicrosoftAppPassword: optional(string()),
+  MicrosoftAppType: optional(string()),
+  MicrosoftAppTenantId: optional(string()),
+  DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
+});
+
+export type Env = Infer<typeof envShape>;
+
+export interface Settings {
+  port: number;
+  host: string;
+  /** True when HOST was forced to 127.0.0.1 because no webhook secret is set. */
+  localOnly: boolean;
+  webhookSecret: string | null;
+  encryption: { cipher: string; key: string } | null;
+  maxBodyBytes: number;
+  configPath: string;
+  databaseUrl: string;
+  logLevel: Env['LOG_LEVEL'];
+  env: Env;
+}
+
+const blankToUndefined = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in envShape.schema));
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const [err, e] = validate(blankToUndefined(env), envShape, { coerce: true });
+  if (err) {
+    const f = err.failures()[0]!;
+    throw new SettingsError(`${f.path.join('.')}: invalid value (${f.message.replace(/`[^`]*`/g, '').trim()})`);
+  }
+  const secret = e.VCC_WEBHOOK_SECRET ?? null;
+  if (e.VCC_ENCRYPTION_CIPHER && !(e.VCC_ENCRYPTION_KEY ?? secret)) {
+    throw new SettingsError('VCC_ENCRYPTION_CIPHER is set but neither VCC_ENCRYPTION_KEY nor VCC_WEBHOOK_SECRET is');
+  }
+  if (e.VCC_ENCRYPTION_KEY && !e.VCC_ENCRYPTION_CIPHER) {
+    throw new SettingsError('VCC_ENCRYPTION_KEY is set but VCC_ENCRYPTION_CIPHER is not (e.g. aes-256-ctr)');
+  }
+  return {
+    port: e.PORT,
+    host: secret ? (e.HOST ?? '0.0.0.0') : '127.0.0.1',
+    localOnly: !secret,
+    webhookSecret: secret,
+    encryption: e.VCC_ENCRYPTION_CIPHER
+      ? { cipher: e.VCC_ENCRYPTION_CIPHER, key: (e.VCC_ENCRYPTION_KEY ?? secret)! }
+      : null,
+    maxBodyBytes: e.VCC_MAX_BODY_BYTES,
+    configPath: e.VCC_NOTIFY_CONFIG,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    env: e,
+  };
+}

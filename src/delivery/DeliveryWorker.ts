@@ -1,0 +1,220 @@
+import type { Logger } from 'pino';
+import type { Adapter, SendOutcome } from '../adapters/Adapter.ts';
+import type { Message } from '../render/Message.ts';
+import type { Delivery, Store, StoredEvent } from '../store/Store.ts';
+import { RateLimiter, type RateWindow } from './RateLimiter.ts';
+
+/** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
+const INLINE_WAIT_MS = 2_000;
+
+export interface DueItem {
+  delivery: Delivery;
+  event: StoredEvent;
+}
+
+/** One message to send and the deliveries it carries (one event, or a digest of several). */
+export interface Outgoing {
+  message: Message;
+  deliveryIds: number[];
+}
+
+/** What the worker needs to send on a channel, read at send time from the config in force. */
+export type ChannelPlan =
+  | { ok: true; adapter: Adapter; limits: readonly RateWindow[]; messages: (items: DueItem[]) => Outgoing[] }
+  | { ok: false; reason: string };
+
+export interface RetryPolicy {
+  /** A delivery older than this (since it was accepted) is dead after its next failure. */
+  maxAgeMs: number;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAgeMs: 24 * 3600_000,
+  maxAttempts: 50,
+  baseDelayMs: 2_000,
+  maxDelayMs: 10 * 60_000,
+};
+
+export interface WorkerDeps {
+  store: Store;
+  plan: (channel: string) => ChannelPlan;
+  clock: () => number;
+  random: () => number;
+  log: Logger;
+  retry?: RetryPolicy;
+  /** How often the store is polled for due work when nothing wakes the worker. */
+  pollMs?: number;
+  /** Most deliveries taken from one channel at a time (one digest's worth at most). */
+  batchLimit?: number;
+  /** Observes every attempt (metrics, tests). */
+  onAttempt?: (channel: string, outcome: SendOutcome, deliveries: number) => void;
+}
+
+/**
+ * Delivers pending deliveries: per channel in event order, one channel's work at a time,
+ * rate limited per channel, retried with exponential backoff and jitter (a platform's
+ * Retry-After wins), dead after a permanent failure or past the retry policy's limits.
+ * Several due deliveries on one channel go out as digests. At-least-once: a delivery is
+ * marked sent only after its send returned, so a crash repeats at most the send in flight.
+ */
+export class DeliveryWorker {
+  private readonly busy = new Map<string, Promise<void>>();
+  private readonly limiters = new Map<string, RateLimiter>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private ticking: Promise<void> | null = null;
+  private again = false;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly deps: WorkerDeps) {
+    this.retry = deps.retry ?? DEFAULT_RETRY;
+  }
+
+  start(): void {
+    this.running = true;
+    this.wake();
+  }
+
+  /** Looks for due work now (called when an event is accepted or a replay is made). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = this.tick().finally(() => {
+      this.ticking = null;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Stops taking work and waits for the sends in flight to finish and be recorded. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.ticking;
+    await Promise.all(this.busy.values());
+  }
+
+  private schedule(at: number): void {
+    if (!this.running) return;
+    const delay = Math.max(0, Math.min(at - this.deps.clock(), this.deps.pollMs ?? 1000));
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.timer = null; this.wake(); }, delay);
+    this.timer.unref?.();
+  }
+
+  private async tick(): Promise<void> {
+    let channels: string[] = [];
+    try {
+      channels = await this.deps.store.dueChannels(this.deps.clock(), 100);
+    } catch (e) {
+      this.deps.log.error({ err: { message: (e as Error).message } }, 'worker cannot read the store');
+    }
+    for (const channel of channels) {
+      if (this.busy.has(channel)) continue;
+      const work = this.work(channel)
+        .catch((e) => this.deps.log.error({ channel, err: { message: (e as Error).message } }, 'delivery work failed'))
+        .finally(() => { this.busy.delete(channel); this.wake(); });
+      this.busy.set(channel, work);
+    }
+    this.schedule(this.deps.clock() + (this.deps.pollMs ?? 1000));
+  }
+
+  private limiter(channel: string, limits: readonly RateWindow[]): RateLimiter {
+    let l = this.limiters.get(channel);
+    if (!l) {
+      l = new RateLimiter(limits);
+      this.limiters.set(channel, l);
+    }
+    return l;
+  }
+
+  /** Works one channel until it has nothing due, must wait (rate limit, backoff), or stops. */
+  private async work(channel: string): Promise<void> {
+    const { store, clock, log } = this.deps;
+    while (this.running) {
+      const plan = this.deps.plan(channel);
+      const now = clock();
+      if (plan.ok) {
+        const wait = this.limiter(channel, plan.limits).nextAllowedAt(now);
+        if (wait > now) {
+          this.schedule(wait);
+          if (wait - now > INLINE_WAIT_MS) return;
+          await this.sleepUntil(wait);
+          continue;
+        }
+      }
+      const items = await store.duePending(channel, clock(), this.deps.batchLimit ?? 500);
+      if (items.length === 0) return;
+      if (!plan.ok) {
+        await store.markDead(items.map((i) => i.delivery.id), clock(), plan.reason);
+        log.warn({ channel, deliveries: items.length, reason: plan.reason }, 'deliveries dead: channel cannot be used');
+        continue;
+      }
+      const outgoing = plan.messages(items);
+      const first = outgoing[0];
+      if (!first) return;
+      const limiter = this.limiter(channel, plan.limits);
+      limiter.record(clock());
+      let outcome: SendOutcome;
+      try {
+        outcome = await plan.adapter.send(first.message);
+      } catch (e) {
+        outcome = { status: 'retry', reason: `send failed: ${(e as Error).message}` };
+      }
+      this.deps.onAttempt?.(channel, outcome, first.deliveryIds.length);
+      await this.settle(channel, first.deliveryIds, items, outcome, limiter);
+      if (outcome.status === 'retry') return;
+    }
+  }
+
+  private async settle(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, limiter: RateLimiter) {
+    const { store, clock, log } = this.deps;
+    const now = clock();
+    if (outcome.status === 'sent') {
+      await store.markSent(ids, now);
+      log.info({ channel, deliveries: ids.length, events: eventIds(ids, items) }, 'delivered');
+      return;
+    }
+    if (outcome.status === 'permanent') {
+      await store.markDead(ids, now, outcome.reason);
+      log.warn({ channel, events: eventIds(ids, items), reason: outcome.reason }, 'delivery dead (permanent failure)');
+      return;
+    }
+    const carried = items.filter((i) => ids.includes(i.delivery.id));
+    const attempts = Math.max(...carried.map((i) => i.delivery.attempts)) + 1;
+    const oldest = Math.min(...carried.map((i) => i.delivery.createdAt));
+    if (outcome.retryAfterMs !== undefined) limiter.blockUntil(now + outcome.retryAfterMs);
+    if (attempts >= this.retry.maxAttempts || now - oldest >= this.retry.maxAgeMs) {
+      const reason = `gave up after ${attempts} attempts: ${outcome.reason}`;
+      await store.markDead(ids, now, reason);
+      log.warn({ channel, events: eventIds(ids, items), reason }, 'delivery dead (retries exhausted)');
+      return;
+    }
+    const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempts - 1));
+    const jittered = backoff / 2 + this.deps.random() * (backoff / 2);
+    const next = now + Math.max(jittered, outcome.retryAfterMs ?? 0);
+    await store.markRetry(ids, now, next, outcome.reason);
+    log.warn({ channel, events: eventIds(ids, items), attempts, retryInMs: next - now, reason: outcome.reason }, 'delivery will be retried');
+    this.schedule(next);
+  }
+
+  private sleepUntil(at: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, Math.max(0, at - this.deps.clock()));
+      t.unref?.();
+    });
+  }
+}
+
+function eventIds(ids: number[], items: DueItem[]): number[] {
+  return items.filter((i) => ids.includes(i.delivery.id)).map((i) => i.event.id);
+}

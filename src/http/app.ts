@@ -1,0 +1,54 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import type { Logger } from 'pino';
+import { webhookHandler, type WebhookDeps } from './webhookRoute.ts';
+import type { Store } from '../store/Store.ts';
+
+export const WEBHOOK_PATH = '/webhooks/vcc/users';
+
+export interface AppDeps extends WebhookDeps {
+  store: Store;
+  log: Logger;
+  /** Extra routes mounted by later parts (Slack, Teams, admin, metrics). */
+  mount?: (router: Router) => void;
+}
+
+/**
+ * The HTTP surface. Unexpected errors become a 500 with a stable code and no details
+ * (they are logged without request bodies or query strings, which may hold the secret).
+ */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: false });
+  app.silent = true;
+  const router = new Router();
+
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (e) {
+      deps.log.error({ err: { message: (e as Error).message, stack: (e as Error).stack }, method: ctx.method, path: ctx.path },
+        'unexpected error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'internal_error', message: 'internal error; see the service log' } };
+    }
+  });
+
+  const webhook = webhookHandler(deps);
+  router.post(WEBHOOK_PATH, webhook);
+  router.put(WEBHOOK_PATH, webhook);
+  router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' }; });
+  router.get('/readyz', async (ctx) => {
+    try {
+      await deps.store.ping();
+      ctx.body = { status: 'ready', store: deps.store.kind };
+    } catch (e) {
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable', store: deps.store.kind, error: (e as Error).message };
+    }
+  });
+  deps.mount?.(router);
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

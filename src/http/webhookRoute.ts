@@ -1,0 +1,147 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import type { Logger } from 'pino';
+import { HttpError } from './HttpError.ts';
+import { parseVccBody } from '../vcc/user.ts';
+import { classifyChanges, kindsOf } from '../vcc/changes.ts';
+import { DecryptError, type BodyCipher } from '../vcc/decrypt.ts';
+import { redactBody } from '../vcc/redact.ts';
+import { planDeliveries, type Route } from '../routing/route.ts';
+import { StoreUnavailableError, type NewEvent, type Store } from '../store/Store.ts';
+
+export interface WebhookDeps {
+  store: Store;
+  secret: string | null;
+  cipher: BodyCipher | null;
+  maxBodyBytes: number;
+  /** The routes in force now (they change on reload). */
+  routes: () => readonly Route[];
+  clock: () => number;
+  log: Logger;
+  /** Called after an event is durably stored with deliveries (wakes the worker). */
+  onAccepted?: (eventId: number, deliveries: number) => void;
+}
+
+/** Equal-time comparison of the presented secret with the configured one. */
+function secretMatches(given: unknown, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(secret).digest();
+  return timingSafeEqual(a, b);
+}
+
+function dedupKey(ev: Pick<NewEvent, 'vccTimestamp' | 'old' | 'new'>, passwordSet: boolean): string {
+  return createHash('sha256')
+    .update(JSON.stringify([ev.vccTimestamp, ev.old, ev.new, passwordSet]))
+    .digest('base64url');
+}
+
+/**
+ * `POST|PUT /webhooks/vcc/users`: auth, content type, size, decryption, validation, then
+ * one store transaction (event + deliveries). Answers 200 only once that is durable; every
+ * refusal is answered with its status and code and recorded (redacted, truncated).
+ * The password in a body lives only in this function's locals.
+ */
+export function webhookHandler(deps: WebhookDeps) {
+  return async (ctx: Context): Promise<void> => {
+    const receivedAt = deps.clock();
+    let text: string | null = null;
+    try {
+      if (deps.secret !== null && !secretMatches(ctx.query['secret-key'], deps.secret)) {
+        throw new HttpError(401, 'unauthorized', 'missing or wrong secret-key query parameter');
+      }
+      const allowed = deps.cipher ? ['json', '+json', 'text/plain'] : ['json', '+json'];
+      if (ctx.request.headers['content-type'] && !ctx.request.is(allowed)) {
+        throw new HttpError(415, 'unsupported_media_type',
+          `content type ${ctx.request.type} is not accepted; send application/json${deps.cipher ? ' or text/plain' : ''}`);
+      }
+      text = await readBody(ctx, deps.maxBodyBytes);
+      const plain = deps.cipher ? decrypt(deps.cipher, text, ctx.query.iv) : text;
+      let json: unknown;
+      try {
+        json = JSON.parse(plain);
+      } catch {
+        throw new HttpError(400, deps.cipher ? 'decrypt_failed' : 'invalid_json', deps.cipher
+          ? 'body did not decrypt to JSON (check VCC_ENCRYPTION_CIPHER, the key, and the iv parameter)'
+          : 'body is not valid JSON');
+      }
+      if (deps.cipher) text = plain;
+      const parsed = parseVccBody(json);
+      if (!parsed.ok) throw new HttpError(400, 'invalid_payload', parsed.message, parsed.path);
+
+      const { event: vcc } = parsed;
+      const changes = classifyChanges(vcc);
+      const base = { vccTimestamp: vcc.timestamp, old: vcc.old, new: vcc.new };
+      const ev: NewEvent = {
+        ...base,
+        dedupKey: dedupKey(base, vcc.passwordSet),
+        receivedAt,
+        userId: vcc.new.userId ?? vcc.old?.userId ?? null,
+        changes,
+      };
+      const planned = planDeliveries(vcc.new, changes, deps.routes());
+      const result = await deps.store.ingest(ev, planned);
+      if (result.status === 'duplicate') {
+        deps.log.info({ event: result.eventId }, 'duplicate VCC event, already stored');
+        ctx.body = { status: 'duplicate', event: result.eventId };
+        return;
+      }
+      deps.log.info({ event: result.eventId, user: ev.userId, kinds: kindsOf(changes), deliveries: result.deliveries },
+        'event accepted');
+      ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
+      if (result.deliveries > 0) deps.onAccepted?.(result.eventId, result.deliveries);
+    } catch (e) {
+      const err = e instanceof HttpError ? e
+        : e instanceof StoreUnavailableError ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')
+          : null;
+      if (!err) throw e;
+      ctx.status = err.status;
+      ctx.body = err.toJSON();
+      if (err.status === 503) deps.log.error({ err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } }, 'store unavailable, answered 503');
+      await record(deps, ctx, err, receivedAt, err.status === 401 ? null : text);
+    }
+  };
+}
+
+async function readBody(ctx: Context, limit: number): Promise<string> {
+  try {
+    return await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined, encoding: 'utf8' });
+  } catch (e) {
+    const type = (e as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      throw new HttpError(413, 'payload_too_large', `body is over the ${limit}-byte limit (VCC_MAX_BODY_BYTES)`);
+    }
+    throw new HttpError(400, 'bad_request', `body could not be read (${type ?? 'aborted'})`);
+  }
+}
+
+function decrypt(cipher: BodyCipher, text: string, iv: unknown): string {
+  try {
+    return cipher.decrypt(text, typeof iv === 'string' ? iv : '');
+  } catch (e) {
+    if (e instanceof DecryptError) throw new HttpError(400, e.code, e.message);
+    throw e;
+  }
+}
+
+async function record(deps: WebhookDeps, ctx: Context, err: HttpError, receivedAt: number, text: string | null) {
+  const body = text === null || deps.cipher && err.code === 'decrypt_failed' && !text.trimStart().startsWith('{')
+    ? null : redactBody(text);
+  deps.log.warn({ status: err.status, code: err.code, path: err.path, reason: err.message }, 'VCC request refused');
+  try {
+    await deps.store.recordRefusal({
+      receivedAt,
+      method: ctx.method,
+      status: err.status,
+      code: err.code,
+      message: err.message,
+      path: err.path,
+      body,
+      contentType: ctx.get('content-type') || null,
+      remoteAddr: ctx.ip || null,
+    });
+  } catch (e) {
+    deps.log.error({ code: err.code, storeError: (e as Error).message }, 'could not record the refusal');
+  }
+}

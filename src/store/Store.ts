@@ -1,0 +1,103 @@
+import type { Change, EventKind } from '../vcc/changes.ts';
+import type { User } from '../vcc/user.ts';
+
+/** An event ready to be stored: normalized and redacted (it never holds a password). */
+export interface NewEvent {
+  /** Same VCC event, same key: repeats are answered `duplicate` and create nothing. */
+  dedupKey: string;
+  receivedAt: number;
+  vccTimestamp: string | null;
+  userId: string | null;
+  old: Partial<User> | null;
+  new: Partial<User>;
+  changes: Change[];
+}
+
+export interface StoredEvent extends NewEvent {
+  id: number;
+  kinds: EventKind[];
+}
+
+/** What routing decided for one channel at ingest; the channel's settings are read at send time. */
+export interface PlannedDelivery {
+  channel: string;
+  /** The kinds this channel subscribed to, among the event's kinds. */
+  kinds: EventKind[];
+  /** Route options that change rendering, e.g. `wages` shows wage values. */
+  show: string[];
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'dead';
+
+export interface Delivery extends PlannedDelivery {
+  id: number;
+  eventId: number;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type IngestResult =
+  | { status: 'accepted'; eventId: number; deliveries: number }
+  | { status: 'duplicate'; eventId: number };
+
+/** A request we refused, kept so an operator can see what VCC sent and why it was refused. */
+export interface Refusal {
+  receivedAt: number;
+  method: string;
+  status: number;
+  code: string;
+  message: string;
+  /** The failing JSON path, when validation refused it. */
+  path: string | null;
+  /** Redacted (no password) and truncated body excerpt, or null when none is kept. */
+  body: string | null;
+  contentType: string | null;
+  remoteAddr: string | null;
+}
+
+export interface StoredRefusal extends Refusal {
+  id: number;
+}
+
+/** A store operation failed because the store cannot be reached or written (answer 503). */
+export class StoreUnavailableError extends Error {
+  readonly code = 'store_unavailable';
+}
+
+/**
+ * The persistence contract, shared by the SQLite and Postgres implementations.
+ * Every method rejects with StoreUnavailableError when the store cannot do its work; a
+ * resolved write is durable (synced to disk) when the promise settles.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Stores the event and one pending delivery per planned channel in one transaction, or
+   * nothing when an event with the same dedupKey exists (then `duplicate` and its id).
+   */
+  ingest(ev: NewEvent, deliveries: readonly PlannedDelivery[]): Promise<IngestResult>;
+  recordRefusal(r: Refusal): Promise<void>;
+  getEvent(id: number): Promise<StoredEvent | null>;
+  listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]>;
+  listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]>;
+  listRefusals(opts: { limit: number }): Promise<StoredRefusal[]>;
+  /** Channels that have a pending delivery due at `now`, oldest due first. */
+  dueChannels(now: number, limit: number): Promise<string[]>;
+  /**
+   * The channel's pending deliveries in event order, with their events, up to `limit`;
+   * empty when the channel's oldest pending delivery is not yet due (order is kept).
+   */
+  duePending(channel: string, now: number, limit: number): Promise<Array<{ delivery: Delivery; event: StoredEvent }>>;
+  markSent(ids: readonly number[], now: number): Promise<void>;
+  markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void>;
+  markDead(ids: readonly number[], now: number, error: string): Promise<void>;
+  /** Re-queues dead deliveries (attempts reset); returns how many. */
+  replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number>;
+  /** Succeeds when the store can be read and written. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

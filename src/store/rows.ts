@@ -1,0 +1,97 @@
+import type { Delivery, DeliveryStatus, NewEvent, StoredEvent, StoredRefusal } from './Store.ts';
+import { kindsOf, type EventKind } from '../vcc/changes.ts';
+
+/** Row shapes and their mapping, shared by the SQLite and Postgres stores. */
+export interface EventRow {
+  id: number | string;
+  dedup_key: string;
+  received_at: number | string;
+  vcc_timestamp: string | null;
+  user_id: string | null;
+  kinds: string;
+  payload: string;
+}
+
+export interface DeliveryRow {
+  id: number | string;
+  event_id: number | string;
+  channel: string;
+  kinds: string;
+  show: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number | string;
+  last_error: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+export interface RefusalRow {
+  id: number | string;
+  received_at: number | string;
+  method: string;
+  status: number;
+  code: string;
+  message: string;
+  path: string | null;
+  body: string | null;
+  content_type: string | null;
+  remote_addr: string | null;
+}
+
+export function eventColumns(ev: NewEvent) {
+  return {
+    dedup_key: ev.dedupKey,
+    received_at: ev.receivedAt,
+    vcc_timestamp: ev.vccTimestamp,
+    user_id: ev.userId,
+    kinds: JSON.stringify(kindsOf(ev.changes)),
+    payload: JSON.stringify({ old: ev.old, new: ev.new, changes: ev.changes }),
+  };
+}
+
+export function toEvent(r: EventRow): StoredEvent {
+  const p = JSON.parse(r.payload) as Pick<NewEvent, 'old' | 'new' | 'changes'>;
+  return {
+    id: Number(r.id),
+    dedupKey: r.dedup_key,
+    receivedAt: Number(r.received_at),
+    vccTimestamp: r.vcc_timestamp,
+    userId: r.user_id,
+    kinds: JSON.parse(r.kinds) as EventKind[],
+    old: p.old,
+    new: p.new,
+    changes: p.changes,
+  };
+}
+
+export function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    id: Number(r.id),
+    eventId: Number(r.event_id),
+    channel: r.channel,
+    kinds: JSON.parse(r.kinds) as EventKind[],
+    show: JSON.parse(r.show) as string[],
+    status: r.status as DeliveryStatus,
+    attempts: r.attempts,
+    nextAttemptAt: Number(r.next_attempt_at),
+    lastError: r.last_error,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+export function toRefusal(r: RefusalRow): StoredRefusal {
+  return {
+    id: Number(r.id),
+    receivedAt: Number(r.received_at),
+    method: r.method,
+    status: r.status,
+    code: r.code,
+    message: r.message,
+    path: r.path,
+    body: r.body,
+    contentType: r.content_type,
+    remoteAddr: r.remote_addr,
+  };
+}

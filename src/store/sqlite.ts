@@ -1,0 +1,270 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  StoreUnavailableError, type Delivery, type DeliveryStatus, type IngestResult, type NewEvent,
+  type PlannedDelivery, type Refusal, type Store, type StoredEvent, type StoredRefusal,
+} from './Store.ts';
+import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
+import {
+  eventColumns, toDelivery, toEvent, toRefusal, type DeliveryRow, type EventRow, type RefusalRow,
+} from './rows.ts';
+
+type Db = Database.Database;
+
+interface Job {
+  run: (db: Db) => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface SqliteOptions {
+  /** How long a write waits for a lock held by another process (ms). */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * The embedded store. Durability: WAL with `synchronous=FULL`, so a commit is on disk when
+ * it returns. Writes go through group commit: every write queued in the same turn of the
+ * event loop shares one transaction and one fsync; each write runs in its own savepoint, so
+ * one failing write fails alone.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Db;
+  private queue: Job[] = [];
+  private scheduled = false;
+  private closed = false;
+
+  private constructor(db: Db) {
+    this.db = db;
+  }
+
+  /** Opens (creating file and folder) and migrates. Throws StoreUnavailableError on failure. */
+  static open(path: string, opts: SqliteOptions = {}): SqliteStore {
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const db = new Database(path);
+      db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 2000}`);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      return new SqliteStore(db);
+    } catch (e) {
+      throw unavailable(e, `cannot open SQLite store at ${path}`);
+    }
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text and reused. */
+  private prep(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private write<T>(run: (db: Db) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const jobs = this.queue;
+    this.queue = [];
+    const outcomes: Array<{ ok: true; v: unknown } | { ok: false; e: unknown }> = [];
+    try {
+      this.db.transaction(() => {
+        for (const job of jobs) {
+          try {
+            outcomes.push({ ok: true, v: this.db.transaction(job.run)(this.db) });
+          } catch (e) {
+            outcomes.push({ ok: false, e: unavailable(e, 'write failed') });
+          }
+        }
+      }).immediate();
+    } catch (e) {
+      const err = unavailable(e, 'commit failed');
+      for (const job of jobs) job.reject(err);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) job.resolve(o.v);
+      else job.reject(o.e);
+    });
+  }
+
+  private read<T>(run: (db: Db) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
+    try {
+      return Promise.resolve(run(this.db));
+    } catch (e) {
+      return Promise.reject(unavailable(e, 'read failed'));
+    }
+  }
+
+  ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
+    return this.write((db) => {
+      const cols = eventColumns(ev);
+      const inserted = this.prep(
+        `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
+         VALUES (@dedup_key, @received_at, @vcc_timestamp, @user_id, @kinds, @payload)
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+      ).get(cols) as { id: number } | undefined;
+      if (!inserted) {
+        const existing = this.prep('SELECT id FROM events WHERE dedup_key = ?').get(ev.dedupKey) as { id: number };
+        return { status: 'duplicate', eventId: existing.id } as const;
+      }
+      const add = this.prep(
+        `INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      );
+      for (const p of planned) {
+        add.run(inserted.id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), ev.receivedAt, ev.receivedAt, ev.receivedAt);
+      }
+      return { status: 'accepted', eventId: inserted.id, deliveries: planned.length } as const;
+    });
+  }
+
+  recordRefusal(r: Refusal): Promise<void> {
+    return this.write((db) => {
+      const { lastInsertRowid } = this.prep(
+        `INSERT INTO refusals (received_at, method, status, code, message, path, body, content_type, remote_addr)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.receivedAt, r.method, r.status, r.code, r.message, r.path, r.body, r.contentType, r.remoteAddr);
+      this.prep('DELETE FROM refusals WHERE id <= ?').run(Number(lastInsertRowid) - REFUSALS_KEPT);
+    });
+  }
+
+  getEvent(id: number): Promise<StoredEvent | null> {
+    return this.read((db) => {
+      const row = this.prep('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
+      return row ? toEvent(row) : null;
+    });
+  }
+
+  listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]> {
+    return this.read((db) =>
+      (this.prep('SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?')
+        .all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as EventRow[]).map(toEvent));
+  }
+
+  listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]> {
+    return this.read((db) =>
+      (this.prep(
+        `SELECT * FROM deliveries
+         WHERE (@eventId IS NULL OR event_id = @eventId) AND (@status IS NULL OR status = @status)
+           AND (@channel IS NULL OR channel = @channel)
+         ORDER BY id DESC LIMIT @limit`,
+      ).all({
+        eventId: opts.eventId ?? null, status: opts.status ?? null, channel: opts.channel ?? null, limit: opts.limit,
+      }) as DeliveryRow[]).map(toDelivery));
+  }
+
+  listRefusals(opts: { limit: number }): Promise<StoredRefusal[]> {
+    return this.read((db) =>
+      (this.prep('SELECT * FROM refusals ORDER BY id DESC LIMIT ?').all(opts.limit) as RefusalRow[]).map(toRefusal));
+  }
+
+  dueChannels(now: number, limit: number): Promise<string[]> {
+    return this.read((db) =>
+      (this.prep(
+        `SELECT d.channel FROM deliveries d
+         WHERE d.status = 'pending' AND d.id = (
+           SELECT MIN(id) FROM deliveries h WHERE h.status = 'pending' AND h.channel = d.channel)
+           AND d.next_attempt_at <= ?
+         ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+      ).all(now, limit) as Array<{ channel: string }>).map((r) => r.channel));
+  }
+
+  duePending(channel: string, now: number, limit: number): Promise<Array<{ delivery: Delivery; event: StoredEvent }>> {
+    return this.read((db) => {
+      const rows = this.prep(
+        `SELECT d.*, e.id AS e_id, e.dedup_key, e.received_at, e.vcc_timestamp, e.user_id,
+                e.kinds AS e_kinds, e.payload
+         FROM deliveries d JOIN events e ON e.id = d.event_id
+         WHERE d.channel = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?`,
+      ).all(channel, limit) as Array<DeliveryRow & Omit<EventRow, 'id' | 'kinds'> & { e_id: number; e_kinds: string }>;
+      if (rows.length === 0 || Number(rows[0]!.next_attempt_at) > now) return [];
+      return rows.map((r) => ({
+        delivery: toDelivery(r),
+        event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }),
+      }));
+    });
+  }
+
+  markSent(ids: readonly number[], now: number): Promise<void> {
+    return this.update(ids, `status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = @now`, { now });
+  }
+
+  markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void> {
+    return this.update(ids,
+      `attempts = attempts + 1, next_attempt_at = @next, last_error = @error, updated_at = @now`,
+      { now, next: nextAttemptAt, error });
+  }
+
+  markDead(ids: readonly number[], now: number, error: string): Promise<void> {
+    return this.update(ids, `status = 'dead', attempts = attempts + 1, last_error = @error, updated_at = @now`, { now, error });
+  }
+
+  private update(ids: readonly number[], set: string, params: Record<string, unknown>): Promise<void> {
+    return this.write((db) => {
+      const stmt = this.prep(`UPDATE deliveries SET ${set} WHERE id = @id AND status = 'pending'`);
+      for (const id of ids) stmt.run({ ...params, id });
+    });
+  }
+
+  replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
+    return this.write((db) => {
+      const stmt = this.prep(
+        `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now
+         WHERE status = 'dead' AND (@channel IS NULL OR channel = @channel)
+           AND (@since IS NULL OR updated_at >= @since) AND (@id IS NULL OR id = @id)`,
+      );
+      const base = { now, channel: opts.channel ?? null, since: opts.since ?? null };
+      if (!opts.ids) return stmt.run({ ...base, id: null }).changes;
+      return opts.ids.reduce((n, id) => n + stmt.run({ ...base, id }).changes, 0);
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.write((db) => { this.prep('SELECT 1').get(); });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.queue.length > 0) this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+function migrate(db: Db): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sqlite);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    }).immediate();
+  }
+}
+
+function unavailable(e: unknown, what: string): StoreUnavailableError {
+  if (e instanceof StoreUnavailableError) return e;
+  const code = (e as { code?: string }).code;
+  return new StoreUnavailableError(`${what}: ${code ?? (e as Error).message}`, { cause: e });
+}
