@@ -66,7 +66,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     maxBodyBytes: settings.maxBodyBytes,
     routes: () => config.routes,
     clock,
-    onAccepted: () => worker.wake(),
+    onAccepted: (_id, channels) => worker.wake(channels),
   });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;

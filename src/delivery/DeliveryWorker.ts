@@ -78,20 +78,27 @@ export class DeliveryWorker {
     this.wake();
   }
 
-  /** Looks for due work now (called when an event is accepted or a replay is made). */
-  wake(): void {
+  /**
+   * Looks for due work soon (called when an event is accepted or a replay is made). Wakes
+   * that come while a look is pending or under way are folded into one more look; a wake
+   * for channels that are all being worked needs no look (their work loop re-reads).
+   */
+  wake(channels?: readonly string[]): void {
     if (!this.running) return;
+    if (channels && channels.every((c) => this.busy.has(c))) return;
     if (this.ticking) {
       this.again = true;
       return;
     }
-    this.ticking = this.tick().finally(() => {
-      this.ticking = null;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.ticking = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.tick())
+      .finally(() => {
+        this.ticking = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      });
   }
 
   /** Stops taking work and waits for the sends in flight to finish and be recorded. */
@@ -142,16 +149,6 @@ export class DeliveryWorker {
     const { store, clock, log } = this.deps;
     while (this.running) {
       const plan = this.deps.plan(channel);
-      const now = clock();
-      if (plan.ok) {
-        const wait = this.limiter(channel, plan.limits).nextAllowedAt(now);
-        if (wait > now) {
-          this.schedule(wait);
-          if (wait - now > INLINE_WAIT_MS) return;
-          await this.sleepUntil(wait);
-          continue;
-        }
-      }
       const items = await store.duePending(channel, clock(), this.deps.batchLimit ?? 500);
       if (items.length === 0) return;
       if (!plan.ok) {
@@ -159,20 +156,36 @@ export class DeliveryWorker {
         log.warn({ channel, deliveries: items.length, reason: plan.reason }, 'deliveries dead: channel cannot be used');
         continue;
       }
-      const outgoing = plan.messages(items);
-      const first = outgoing[0];
-      if (!first) return;
       const limiter = this.limiter(channel, plan.limits);
-      limiter.record(clock());
-      let outcome: SendOutcome;
-      try {
-        outcome = await plan.adapter.send(first.message);
-      } catch (e) {
-        outcome = { status: 'retry', reason: `send failed: ${(e as Error).message}` };
+      for (const out of plan.messages(items)) {
+        if (!(await this.waitForTurn(limiter))) return;
+        limiter.record(clock());
+        let outcome: SendOutcome;
+        try {
+          outcome = await plan.adapter.send(out.message);
+        } catch (e) {
+          outcome = { status: 'retry', reason: `send failed: ${(e as Error).message}` };
+        }
+        this.deps.onAttempt?.(channel, outcome, out.deliveryIds.length);
+        await this.settle(channel, out.deliveryIds, items, outcome, limiter);
+        if (outcome.status === 'retry') return;
       }
-      this.deps.onAttempt?.(channel, outcome, first.deliveryIds.length);
-      await this.settle(channel, first.deliveryIds, items, outcome, limiter);
-      if (outcome.status === 'retry') return;
+    }
+  }
+
+  /**
+   * Waits until the channel's rate limit allows a send. Short waits are slept here; a long
+   * one (a Retry-After) is handed to the scheduler and false is returned.
+   */
+  private async waitForTurn(limiter: RateLimiter): Promise<boolean> {
+    for (;;) {
+      if (!this.running) return false;
+      const now = this.deps.clock();
+      const at = limiter.nextAllowedAt(now);
+      if (at <= now) return true;
+      this.schedule(at);
+      if (at - now > INLINE_WAIT_MS) return false;
+      await this.sleepUntil(at);
     }
   }
 

@@ -20,7 +20,7 @@ export interface WebhookDeps {
   clock: () => number;
   log: Logger;
   /** Called after an event is durably stored with deliveries (wakes the worker). */
-  onAccepted?: (eventId: number, deliveries: number) => void;
+  onAccepted?: (eventId: number, channels: readonly string[]) => void;
 }
 
 /** Equal-time comparison of the presented secret with the configured one. */
@@ -90,7 +90,7 @@ export function webhookHandler(deps: WebhookDeps) {
       deps.log.info({ event: result.eventId, user: ev.userId, kinds: kindsOf(changes), deliveries: result.deliveries },
         'event accepted');
       ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
-      if (result.deliveries > 0) deps.onAccepted?.(result.eventId, result.deliveries);
+      if (result.deliveries > 0) deps.onAccepted?.(result.eventId, planned.map((p) => p.channel));
     } catch (e) {
       const err = e instanceof HttpError ? e
         : e instanceof StoreUnavailableError ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')

@@ -37,7 +37,7 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at INTEGER NOT NULL,
         UNIQUE (event_id, channel)
       );
-      CREATE INDEX deliveries_pending ON deliveries (status, channel, event_id);
+      CREATE INDEX deliveries_pending ON deliveries (status, channel, id);
       CREATE TABLE refusals (
         id INTEGER PRIMARY KEY,
         received_at INTEGER NOT NULL,
@@ -74,7 +74,7 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at BIGINT NOT NULL,
         UNIQUE (event_id, channel)
       );
-      CREATE INDEX deliveries_pending ON deliveries (status, channel, event_id);
+      CREATE INDEX deliveries_pending ON deliveries (status, channel, id);
       CREATE TABLE refusals (
         id BIGSERIAL PRIMARY KEY,
         received_at BIGINT NOT NULL,

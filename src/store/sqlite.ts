@@ -181,11 +181,10 @@ export class SqliteStore implements Store {
   dueChannels(now: number, limit: number): Promise<string[]> {
     return this.read((db) =>
       (this.prep(
-        `SELECT d.channel FROM deliveries d
-         WHERE d.status = 'pending' AND d.id = (
-           SELECT MIN(id) FROM deliveries h WHERE h.status = 'pending' AND h.channel = d.channel)
-           AND d.next_attempt_at <= ?
-         ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+        `SELECT d.channel FROM (
+           SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel
+         ) h JOIN deliveries d ON d.id = h.head
+         WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`,
       ).all(now, limit) as Array<{ channel: string }>).map((r) => r.channel));
   }
 

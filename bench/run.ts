@@ -1,0 +1,14 @@
+// `npm run bench`: figures side by side with a baseline measured in the same run.
+// Not a test: this machine is noisy; read the ratio, not the absolute numbers.
+import { benchIngest } from './ingest.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+
+const ingest = await benchIngest(seconds);
+const base = ingest[0]!;
+console.log(`\nIngest: ${seconds}s per target, 50 connections, every request a distinct event`);
+console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7));
+for (const r of ingest) {
+  console.log(r.name.padEnd(44), r.rps.toFixed(0).padStart(9), `${(r.rps / base.rps).toFixed(2)}x`.padStart(7),
+    String(r.p50).padStart(8), String(r.p99).padStart(8), String(r.non2xx).padStart(8), String(r.errors).padStart(7));
+}

@@ -1,0 +1,106 @@
+import test from 'ava';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { createdBody, vccFixture } from './helpers/fixtures.ts';
+import { SqliteStore } from '../src/store/sqlite.ts';
+
+const SECRET = 'durable-secret';
+
+test('a repeat after a restart is still a duplicate and creates nothing', async (t) => {
+  const dir = tempDir();
+  const first = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { dir, worker: false });
+  const a = await first.send(vccFixture('user-changed'), { query: { 'secret-key': SECRET } });
+  t.is(a.json.status, 'accepted');
+  await first.stop();
+  const second = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { dir, worker: false });
+  try {
+    const b = await second.send(vccFixture('user-changed'), { query: { 'secret-key': SECRET } });
+    t.deepEqual(b.json, { status: 'duplicate', event: a.json.event });
+    t.is((await second.store.listEvents({ limit: 10 })).length, 1);
+    t.is((await second.store.listDeliveries({ limit: 10 })).length, 1);
+  } finally {
+    await second.stop();
+    cleanup(dir);
+  }
+});
+
+test('every acknowledged event survives kill -9 of the service process', async (t) => {
+  const dir = tempDir();
+  const child = spawn(process.execPath, ['bin/vcc-notify.js', 'serve'], {
+    env: { ...process.env, PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  try {
+    const port = await until(() => /"port":(\d+),"store"/.exec(out)?.[1], 15_000, 'the service to listen');
+    const acked: number[] = [];
+    let stop = false;
+    const sender = async () => {
+      while (!stop) {
+        try {
+          const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
+            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
+          });
+          if (res.status === 200) acked.push(((await res.json()) as { event: number }).event);
+        } catch {
+          return;
+        }
+      }
+    };
+    const senders = Array.from({ length: 8 }, sender);
+    await until(() => acked.length >= 100, 20_000, '100 acknowledged events');
+    child.kill('SIGKILL');
+    stop = true;
+    await once(child, 'exit');
+    await Promise.all(senders);
+    const store = SqliteStore.open(join(dir, 'vcc.db'));
+    try {
+      const missing: number[] = [];
+      for (const id of acked) if (!(await store.getEvent(id))) missing.push(id);
+      t.deepEqual(missing, [], `${missing.length} of ${acked.length} acknowledged events lost`);
+      t.true(acked.length >= 100);
+      const deliveries = await store.listDeliveries({ limit: 100_000 });
+      const withDelivery = new Set(deliveries.map((d) => d.eventId));
+      t.true(acked.every((id) => withDelivery.has(id)), 'each acknowledged event has its delivery');
+    } finally {
+      await store.close();
+    }
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    cleanup(dir);
+  }
+});
+
+test('a password appears in no file of the store and no log line, accepted or refused', async (t) => {
+  const PASSWORD = 'Pw-9f3b2c71-never-stored';
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'trace' });
+  try {
+    const base = vccFixture('user-changed');
+    const accepted = await svc.send({ ...base, new: { ...base.new, password: PASSWORD } }, { query: { 'secret-key': SECRET } });
+    t.is(accepted.status, 200);
+    const refused = await svc.send({ ...base, new: { ...base.new, state: 7, password: PASSWORD } }, { query: { 'secret-key': SECRET } });
+    t.is(refused.status, 400);
+    const torn = await svc.send(null, { raw: `{"new":{"password":"${PASSWORD}`, query: { 'secret-key': SECRET } });
+    t.is(torn.status, 400);
+    await until(() => svc.printed.length > 0, 10_000, 'the console notification');
+    const ev = await svc.store.getEvent(accepted.json.event);
+    t.deepEqual(ev?.changes.map((c) => c.kind), ['user.updated', 'user.password_changed']);
+    await svc.stop();
+    const files = readdirSync(svc.dir);
+    t.true(files.some((f) => f.startsWith('vcc.db')));
+    for (const f of files) {
+      t.false(readFileSync(join(svc.dir, f)).includes(PASSWORD), `password found in ${f}`);
+    }
+    t.true(svc.logs.length > 3);
+    t.false(svc.logs.some((l) => l.includes(PASSWORD)), 'password found in a log line');
+    t.false(svc.printed.some((l) => l.includes(PASSWORD)), 'password found in a notification');
+    t.false(svc.logs.some((l) => l.includes(SECRET)), 'secret found in a log line');
+  } finally {
+    await svc.stop();
+    cleanup(svc.dir);
+  }
+});

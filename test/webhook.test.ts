@@ -1,0 +1,152 @@
+import test from 'ava';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { cleanup, startTestService, type TestService } from './helpers/service.ts';
+import { createdBody, vccFixture } from './helpers/fixtures.ts';
+
+const SECRET = 's3cret-key-for-tests';
+const q = { 'secret-key': SECRET };
+
+async function withService(t: unknown, env: Record<string, string>, fn: (s: TestService) => Promise<void>) {
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, ...env }, { sqlite: { busyTimeoutMs: 100 } });
+  try {
+    await fn(svc);
+  } finally {
+    await svc.stop();
+    cleanup(svc.dir);
+  }
+}
+
+test('accepts both VCC samples with POST and PUT, and answers a repeat as duplicate', (t) =>
+  withService(t, {}, async (svc) => {
+    const created = await svc.send(vccFixture('user-created'), { query: q });
+    t.is(created.status, 200);
+    t.like(created.json, { status: 'accepted', deliveries: 1 });
+    const changed = await svc.send(vccFixture('user-changed'), { query: q, method: 'PUT' });
+    t.is(changed.status, 200);
+    t.like(changed.json, { status: 'accepted', deliveries: 1 });
+    const again = await svc.send(vccFixture('user-changed'), { query: q });
+    t.deepEqual(again, { status: 200, json: { status: 'duplicate', event: changed.json.event } });
+    const ev = await svc.store.getEvent(changed.json.event);
+    t.deepEqual(ev?.changes, [{ kind: 'user.updated', field: 'redistribution', before: 0, after: 1, sensitive: false }]);
+    t.is((await svc.store.listEvents({ limit: 10 })).length, 2);
+  }));
+
+test('401 for a missing or wrong secret-key, recorded without the body', (t) =>
+  withService(t, {}, async (svc) => {
+    const missing = await svc.send(createdBody());
+    t.is(missing.status, 401);
+    t.is(missing.json.error.code, 'unauthorized');
+    const wrong = await svc.send(createdBody(), { query: { 'secret-key': 'nope' } });
+    t.is(wrong.status, 401);
+    const refusals = await svc.store.listRefusals({ limit: 10 });
+    t.is(refusals.length, 2);
+    t.true(refusals.every((r) => r.status === 401 && r.body === null));
+    t.is((await svc.store.listEvents({ limit: 10 })).length, 0);
+  }));
+
+test('accepts userid spelling, nulls, unknown fields and unknown enum values', (t) =>
+  withService(t, {}, async (svc) => {
+    const base = vccFixture('user-created');
+    const { userId, ...rest } = base.new;
+    const body = {
+      ...base,
+      new: { ...rest, userid: 77, privGroup: null, extension: null, state: 'suspended', registerTransport: 'sip-quic', futureField: { a: 1 } },
+      extraTopLevel: true,
+    };
+    const res = await svc.send(body, { query: q });
+    t.is(res.status, 200, JSON.stringify(res.json));
+    const ev = await svc.store.getEvent(res.json.event);
+    t.is(ev?.userId, '77');
+    t.is(ev?.new.state, 'suspended');
+    t.is(ev?.new.registerTransport, 'sip-quic');
+    t.is(ev?.new.privGroup, null);
+    t.false('futureField' in (ev?.new ?? {}));
+  }));
+
+const refusedShapes: Array<[string, unknown, string]> = [
+  ['state is a number', { old: null, new: { userId: 1, state: 5 } }, 'new.state'],
+  ['isAgent is a word', { old: null, new: { userId: 1, isAgent: 'yes' } }, 'new.isAgent'],
+  ['privGroup is a string', { old: null, new: { userId: 1, privGroup: 'four' } }, 'new.privGroup'],
+  ['new is missing', { old: null }, 'new'],
+  ['new is null', { old: null, new: null }, 'new'],
+  ['old is a string', { old: 'x', new: { userId: 1 } }, 'old'],
+  ['old.state is wrong', { old: { state: [] }, new: { userId: 1 } }, 'old.state'],
+  ['body is an array', [1, 2], ''],
+  ['body is a string', 'hello', ''],
+];
+
+for (const [name, body, path] of refusedShapes) {
+  test(`400 with the failing path: ${name}`, (t) =>
+    withService(t, {}, async (svc) => {
+      const res = await svc.send(body, { query: q });
+      t.is(res.status, 400);
+      t.is(res.json.error.code, 'invalid_payload');
+      t.is(res.json.error.path, path);
+      t.truthy(res.json.error.message);
+      const [refusal] = await svc.store.listRefusals({ limit: 1 });
+      t.is(refusal?.path, path);
+      t.is(refusal?.status, 400);
+    }));
+}
+
+test('400 for a body that is not JSON, 415 for other content types, 413 over the limit', (t) =>
+  withService(t, { VCC_MAX_BODY_BYTES: '2048' }, async (svc) => {
+    const bad = await svc.send(null, { query: q, raw: '{"old": null, "new": ' });
+    t.is(bad.status, 400);
+    t.is(bad.json.error.code, 'invalid_json');
+    const form = await svc.send(null, { query: q, raw: 'a=1', contentType: 'application/x-www-form-urlencoded' });
+    t.is(form.status, 415);
+    t.is(form.json.error.code, 'unsupported_media_type');
+    const text = await svc.send(createdBody(), { query: q, contentType: 'text/plain' });
+    t.is(text.status, 415, 'text/plain is only for encrypted bodies');
+    const big = await svc.send(createdBody({ name: 'x'.repeat(4000) }), { query: q });
+    t.is(big.status, 413);
+    t.is(big.json.error.code, 'payload_too_large');
+    const vendorJson = await svc.send(createdBody(), { query: q, contentType: 'application/json; charset=utf-8' });
+    t.is(vendorJson.status, 200);
+    const codes = (await svc.store.listRefusals({ limit: 10 })).map((r) => r.status).sort();
+    t.deepEqual(codes, [400, 413, 415, 415]);
+  }));
+
+test('503 when the store is locked by another writer; nothing half-written, VCC retry then succeeds', (t) =>
+  withService(t, {}, async (svc) => {
+    const blocker = new Database(join(svc.dir, 'vcc.db'));
+    blocker.pragma('busy_timeout = 0');
+    blocker.exec('BEGIN EXCLUSIVE');
+    const body = createdBody();
+    try {
+      const res = await svc.send(body, { query: q });
+      t.is(res.status, 503);
+      t.is(res.json.error.code, 'store_unavailable');
+      const ready = await fetch(`${svc.url}/readyz`);
+      t.is(ready.status, 503);
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    t.is((await svc.store.listEvents({ limit: 10 })).length, 0);
+    const retry = await svc.send(body, { query: q });
+    t.is(retry.status, 200);
+    t.is(retry.json.status, 'accepted');
+    t.is((await fetch(`${svc.url}/readyz`)).status, 200);
+  }));
+
+test('without a secret the service binds 127.0.0.1 only and says so', async (t) => {
+  const svc = await startTestService({ HOST: '0.0.0.0' });
+  try {
+    t.is(svc.url.startsWith('http://127.0.0.1:'), true);
+    t.true(svc.logs.some((l) => l.includes('listening on 127.0.0.1 only')));
+    const res = await svc.send(createdBody());
+    t.is(res.status, 200);
+  } finally {
+    await svc.stop();
+    cleanup(svc.dir);
+  }
+});
+
+test('healthz answers, unknown methods get 405', (t) =>
+  withService(t, {}, async (svc) => {
+    t.is((await fetch(`${svc.url}/healthz`)).status, 200);
+    t.is((await fetch(`${svc.url}/webhooks/vcc/users`, { method: 'DELETE' })).status, 405);
+  }));
