@@ -4,14 +4,22 @@ import type { DestinationStream, Logger } from 'pino';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import type { Settings } from './config/settings.ts';
-import { BUILTIN_CONFIG, type NotifyConfig } from './config/NotifyConfig.ts';
+import type { NotifyConfig } from './config/NotifyConfig.ts';
 import { openStore } from './store/openStore.ts';
 import type { SqliteOptions } from './store/sqlite.ts';
 import type { Store } from './store/Store.ts';
 import { createBodyCipher } from './vcc/decrypt.ts';
 import { DeliveryWorker, type ChannelPlan, type RetryPolicy } from './delivery/DeliveryWorker.ts';
 import { consoleAdapter } from './adapters/console.ts';
-import { plainMessages } from './render/plainMessage.ts';
+import { slackAdapter, slackClient } from './adapters/slack.ts';
+import { slackWebhookAdapter } from './adapters/slackWebhook.ts';
+import { teamsWorkflowAdapter } from './adapters/teamsWorkflow.ts';
+import type { Adapter } from './adapters/Adapter.ts';
+import { Renderer } from './render/Renderer.ts';
+import { loadConfig } from './config/loadConfig.ts';
+import { CHANNEL_LIMITS, DIGEST_PER_MESSAGE, TARGET_OF } from './delivery/limits.ts';
+import type { DueItem, Outgoing } from './delivery/DeliveryWorker.ts';
+import type { ChannelConfig } from './config/NotifyConfig.ts';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -25,6 +33,26 @@ export interface ServiceOptions {
   pollMs?: number;
   /** Start the delivery worker (default true). */
   worker?: boolean;
+  /** Templates folder (default: templates/ of this package). */
+  templatesDir?: string;
+  /** HTTP client for webhook targets (tests may observe it; defaults to global fetch). */
+  fetch?: typeof fetch;
+}
+
+export const DEFAULT_TEMPLATES = new URL('../templates/', import.meta.url).pathname;
+
+/** Builds the messages for a channel's due items: one event alone, several as digests. */
+export function messagesFor(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Outgoing[] {
+  const target = TARGET_OF[ch.type];
+  if (items.length === 1) {
+    const [{ event, delivery }] = items as [DueItem];
+    return [{ message: renderer.event(event, delivery, target), deliveryIds: [delivery.id] }];
+  }
+  const per = DIGEST_PER_MESSAGE[target];
+  return renderer.digest(items, target, per).map((message, i) => ({
+    message,
+    deliveryIds: items.slice(i * per, (i + 1) * per).map((x) => x.delivery.id),
+  }));
 }
 
 export interface RunningService {
@@ -34,6 +62,8 @@ export interface RunningService {
   worker: DeliveryWorker;
   log: Logger;
   config: () => NotifyConfig;
+  /** Re-reads the config file; a bad file is refused (logged) and the old one stays. */
+  reload(): boolean;
   /** Graceful: stop taking requests, finish sends in flight, close the store. */
   stop(): Promise<void>;
 }
@@ -45,14 +75,28 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const log = createLogger(settings.logLevel, opts.logDestination);
   const cipher = settings.encryption ? createBodyCipher(settings.encryption.cipher, settings.encryption.key) : null;
   const store = await openStore(settings.databaseUrl, opts.sqlite);
-  const config: NotifyConfig = BUILTIN_CONFIG;
+  const readConfig = () => loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+  let config: NotifyConfig = readConfig();
+  const renderer = Renderer.load(opts.templatesDir ?? DEFAULT_TEMPLATES);
   const consoleOut = consoleAdapter(opts.consoleWrite);
+  const slack = slackClient(settings.env.SLACK_BOT_TOKEN, settings.env.SLACK_API_URL);
+  const fetcher = opts.fetch ?? fetch;
 
+  const adapterFor = (ch: ChannelConfig): Adapter | string => {
+    switch (ch.type) {
+      case 'console': return consoleOut;
+      case 'slack': return settings.env.SLACK_BOT_TOKEN ? slackAdapter(slack, ch.channel) : 'SLACK_BOT_TOKEN is not set';
+      case 'slack-webhook': return slackWebhookAdapter(ch.url, fetcher, clock);
+      case 'teams-workflow': return teamsWorkflowAdapter(ch.url, fetcher, clock);
+      case 'teams': return 'Teams bot channels are not supported in this version yet';
+    }
+  };
   const plan = (channel: string): ChannelPlan => {
     const ch = config.channels[channel];
     if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
-    if (ch.type !== 'console') return { ok: false, reason: `channel type ${ch.type} is not supported yet` };
-    return { ok: true, adapter: consoleOut, limits: [], messages: plainMessages };
+    const adapter = adapterFor(ch);
+    if (typeof adapter === 'string') return { ok: false, reason: adapter };
+    return { ok: true, adapter, limits: CHANNEL_LIMITS[ch.type], messages: (items) => messagesFor(renderer, ch, items) };
   };
   const worker = new DeliveryWorker({
     store, plan, clock, random: opts.random ?? Math.random, log, retry: opts.retry, pollMs: opts.pollMs,
@@ -89,6 +133,17 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     worker,
     log,
     config: () => config,
+    reload() {
+      try {
+        config = readConfig();
+        log.info({ config: config.origin, channels: Object.keys(config.channels).length, routes: config.routes.length }, 'config reloaded');
+        worker.wake();
+        return true;
+      } catch (e) {
+        log.error({ err: { message: (e as Error).message } }, 'config reload refused; the previous config stays in force');
+        return false;
+      }
+    },
     stop() {
       stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -24,6 +24,7 @@ program.command('serve')
       };
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGHUP', () => svc.reload());
     } catch (e) {
       fail(e);
     }

@@ -2,11 +2,11 @@ import type { Route } from '../routing/route.ts';
 
 /** One place messages can go. Secrets (URLs) come from `${ENV}` interpolation in the file. */
 export type ChannelConfig =
-  | { type: 'slack'; channel: string; template?: Record<string, string> }
-  | { type: 'slack-webhook'; url: string; template?: Record<string, string> }
-  | { type: 'teams-workflow'; url: string; template?: Record<string, string> }
-  | { type: 'teams'; conversation: string; template?: Record<string, string> }
-  | { type: 'console'; template?: Record<string, string> };
+  | { type: 'slack'; channel: string }
+  | { type: 'slack-webhook'; url: string }
+  | { type: 'teams-workflow'; url: string }
+  | { type: 'teams'; conversation: string }
+  | { type: 'console' };
 
 export type ChannelType = ChannelConfig['type'];
 

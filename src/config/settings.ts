@@ -43,16 +43,21 @@ export interface Settings {
   encryption: { cipher: string; key: string } | null;
   maxBodyBytes: number;
   configPath: string;
+  /** True when VCC_NOTIFY_CONFIG was set: then a missing file is an error, not the built-in. */
+  configExplicit: boolean;
   databaseUrl: string;
   logLevel: Env['LOG_LEVEL'];
   env: Env;
+  /** The environment these settings came from (`${ENV}` interpolation in the config file). */
+  source: NodeJS.ProcessEnv;
 }
 
 const blankToUndefined = (env: NodeJS.ProcessEnv) =>
   Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in envShape.schema));
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const [err, e] = validate(blankToUndefined(env), envShape, { coerce: true });
+  const given = blankToUndefined(env);
+  const [err, e] = validate(given, envShape, { coerce: true });
   if (err) {
     const f = err.failures()[0]!;
     throw new SettingsError(`${f.path.join('.')}: invalid value (${f.message.replace(/`[^`]*`/g, '').trim()})`);
@@ -74,8 +79,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       : null,
     maxBodyBytes: e.VCC_MAX_BODY_BYTES,
     configPath: e.VCC_NOTIFY_CONFIG,
+    configExplicit: 'VCC_NOTIFY_CONFIG' in given,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
     env: e,
+    source: env,
   };
 }

@@ -1,0 +1,44 @@
+import type { Message } from '../render/Message.ts';
+
+/** https://api.slack.com/reference/block-kit/blocks: at most 50 blocks in a message. */
+export const SLACK_MAX_BLOCKS = 50;
+/** https://api.slack.com/reference/block-kit/blocks#section: section text at most 3000 characters. */
+export const SLACK_MAX_SECTION = 3000;
+/** https://api.slack.com/reference/block-kit/blocks#section: at most 10 fields of 2000 characters. */
+export const SLACK_MAX_FIELDS = 10;
+export const SLACK_MAX_FIELD = 2000;
+/** https://api.slack.com/methods/chat.postMessage#truncating: keep `text` well under 40,000. */
+export const SLACK_MAX_TEXT = 3000;
+
+const ICON = { info: ':information_source:', notice: ':large_blue_circle:', warning: ':warning:' } as const;
+
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/**
+ * Block Kit for one Message (its strings are already mrkdwn-escaped). Change lines are
+ * packed into sections of at most 3000 characters; when the blocks would pass 50, the
+ * rest is summarized in a last context block, so Slack never rejects the payload.
+ */
+export function slackPayload(m: Message): { text: string; blocks: object[] } {
+  const blocks: object[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} *${m.title}*\n${m.summary}`, SLACK_MAX_SECTION) } },
+  ];
+  if (m.facts.length > 0) {
+    blocks.push({
+      type: 'section',
+      fields: m.facts.slice(0, SLACK_MAX_FIELDS).map((f) => ({ type: 'mrkdwn', text: cut(`*${f.label}*\n${f.value}`, SLACK_MAX_FIELD) })),
+    });
+  }
+  const sections: string[] = [];
+  for (const line of m.lines.map((l) => cut(l, SLACK_MAX_SECTION))) {
+    const last = sections[sections.length - 1];
+    if (last !== undefined && last.length + 1 + line.length <= SLACK_MAX_SECTION) sections[sections.length - 1] = `${last}\n${line}`;
+    else sections.push(line);
+  }
+  const room = SLACK_MAX_BLOCKS - blocks.length - 1;
+  sections.slice(0, room).forEach((text) => blocks.push({ type: 'section', text: { type: 'mrkdwn', text } }));
+  if (sections.length > room) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${sections.length - room} more sections not shown` }] });
+  }
+  return { text: cut(`${m.fallback}`, SLACK_MAX_TEXT), blocks };
+}

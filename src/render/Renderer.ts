@@ -1,0 +1,228 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Liquid, type Template } from 'liquidjs';
+import { parse as parseYaml } from 'yaml';
+import { array, enums, object, optional, record, string, validate, type Infer, type Struct } from 'superstruct';
+import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
+import { USER_FIELDS, WAGE_FIELDS, type User, type UserField } from '../vcc/user.ts';
+import type { Delivery, StoredEvent } from '../store/Store.ts';
+import { escapeFor, type Target } from './escape.ts';
+import type { Message, Severity } from './Message.ts';
+
+export const TARGETS: readonly Target[] = ['slack', 'teams', 'console'];
+
+/** A template file that cannot be used; the message names the file and the problem. */
+export class TemplateError extends Error {
+  readonly code = 'bad_template';
+}
+
+const kindFile = object({
+  severity: string(),
+  title: string(),
+  summary: string(),
+  facts: optional(array(object({ label: string(), value: string() }))),
+  line: optional(string()),
+});
+const digestFile = object({
+  severity: string(),
+  title: string(),
+  summary: string(),
+  group: string(),
+  item: string(),
+  labels: record(enums(EVENT_KINDS), string()),
+});
+
+type Compiled<T> = { [K in keyof T]: T[K] extends string ? Template[] : T[K] extends string | undefined ? Template[] | undefined : T[K] };
+interface KindTemplates { severity: Template[]; title: Template[]; summary: Template[]; facts: Array<{ label: string; value: Template[] }>; line: Template[] | undefined }
+type DigestTemplates = Compiled<Omit<Infer<typeof digestFile>, 'labels'>> & { labels: Record<EventKind, string> };
+
+/** Which kind's template speaks for an event that carries several kinds. */
+const PRIMARY: readonly EventKind[] = [
+  'user.created', 'user.state_changed', 'user.role_changed', 'user.transport_changed', 'user.password_changed', 'user.updated',
+];
+
+const FIELD_LABELS: Record<UserField, string> = {
+  userId: 'User id', extension: 'Extension', name: 'Name', email: 'Email', username: 'Username', isAgent: 'Agent',
+  privGroup: 'Privilege group', redistribution: 'Redistribution', monthly: 'Monthly wage', hourly: 'Hourly wage',
+  state: 'State', registerTransport: 'SIP transport', sampleRate: 'Sample rate', outboundPhone: 'Outbound phone',
+  contactPhone: 'Contact phone', messageLists: 'Message lists', mobileProjectId: 'Mobile project', mobilePhone: 'Mobile phone',
+};
+
+const TRANSPORTS: Record<string, string> = {
+  global: 'global default', 'sip-tcp': 'SIP/TCP', 'sip-udp': 'SIP/UDP', 'encrypted-dip': 'encrypted (TLS/SRTP)',
+};
+
+/** Longest webhook value placed in a message; longer ones are cut with an ellipsis. */
+const MAX_VALUE = 200;
+
+const plain = (v: unknown): string => {
+  if (v === null || v === undefined || v === '') return '(none)';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
+};
+
+/**
+ * Renders events into neutral Messages from the files in `templates/`: one `KIND.yaml` per
+ * event kind and `digest.yaml`; `templates/TARGET/FILE.yaml` overrides one file for one
+ * target (slack, teams, console). Templates are LiquidJS with strict variables; every value
+ * they print is escaped for the target. Loading throws TemplateError naming the file.
+ */
+export class Renderer {
+  private constructor(
+    private readonly engines: Record<Target, Liquid>,
+    private readonly kinds: Record<Target, Record<EventKind, KindTemplates>>,
+    private readonly digests: Record<Target, DigestTemplates>,
+  ) {}
+
+  static load(dir: string): Renderer {
+    const engines = {} as Record<Target, Liquid>;
+    const kinds = {} as Record<Target, Record<EventKind, KindTemplates>>;
+    const digests = {} as Record<Target, DigestTemplates>;
+    for (const target of TARGETS) {
+      const engine = new Liquid({
+        strictVariables: true,
+        strictFilters: true,
+        outputEscape: (v: unknown) => escapeFor(target, v === null || v === undefined || v === '' ? '' : plain(v)),
+      });
+      engine.registerFilter('value', (v: unknown) => plain(v));
+      engine.registerFilter('transport', (v: unknown) => (typeof v === 'string' && TRANSPORTS[v]) || plain(v));
+      engine.registerFilter('yesno', (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : plain(v)));
+      engine.registerFilter('role', (u: Partial<User> | null) => {
+        if (!u) return '(none)';
+        const who = u.isAgent === true ? 'an agent' : u.isAgent === false ? 'a supervisor/admin user' : 'a user';
+        return u.privGroup === null || u.privGroup === undefined ? who : `${who} (privilege group ${u.privGroup})`;
+      });
+      engines[target] = engine;
+      const read = <T>(file: string, shape: Struct<any, any>): T => {
+        const override = join(dir, target, file);
+        const path = existsSync(override) ? override : join(dir, file);
+        let raw: unknown;
+        try {
+          raw = parseYaml(readFileSync(path, 'utf8'));
+        } catch (e) {
+          throw new TemplateError(`${path}: ${(e as Error).message.split('\n')[0]}`);
+        }
+        const [err, value] = validate(raw, shape);
+        if (err) throw new TemplateError(`${path}: ${err.path.join('.') || 'file'}: ${err.message}`);
+        return compileStrings(engine, value as Record<string, unknown>, path) as T;
+      };
+      kinds[target] = Object.fromEntries(EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)])) as Record<EventKind, KindTemplates>;
+      digests[target] = read<DigestTemplates>('digest.yaml', digestFile);
+    }
+    return new Renderer(engines, kinds, digests);
+  }
+
+  /** One event as one message, showing only the changes of `delivery.kinds`. */
+  event(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, target: Target): Message {
+    const engine = this.engines[target];
+    const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
+    const primary = PRIMARY.find((k) => delivery.kinds.includes(k)) ?? 'user.updated';
+    const t = this.kinds[target][primary];
+    const scope = this.scope(event, changes, delivery.show, primary);
+    const out = (tpl: Template[], extra: object = {}) => engine.renderSync(tpl, { ...scope, ...extra }).trim();
+    const lines = changes.flatMap((c) => {
+      const line = this.kinds[target][c.kind].line;
+      const text = line ? out(line, { change: changeView(c, delivery.show) }) : '';
+      return text ? [text] : [];
+    });
+    const title = out(t.title);
+    return {
+      title,
+      summary: out(t.summary),
+      severity: severityOf(out(t.severity)),
+      facts: t.facts.map((f) => ({ label: f.label, value: out(f.value) })).filter((f) => f.value !== ''),
+      lines,
+      fallback: title,
+    };
+  }
+
+  /**
+   * Several events as digest messages of at most `perMessage` events each, grouped by kind
+   * in event order; each message lists its events with their change lines.
+   */
+  digest(items: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show'> }>, target: Target, perMessage: number): Message[] {
+    const engine = this.engines[target];
+    const d = this.digests[target];
+    const out: Message[] = [];
+    for (let i = 0; i < items.length; i += perMessage) {
+      const chunk = items.slice(i, i + perMessage);
+      const groups = new Map<EventKind, { kind: EventKind; label: string; count: number; agents: number; lines: string[] }>();
+      for (const { event, delivery } of chunk) {
+        const primary = PRIMARY.find((k) => delivery.kinds.includes(k)) ?? 'user.updated';
+        const g = groups.get(primary) ?? { kind: primary, label: d.labels[primary], count: 0, agents: 0, lines: [] };
+        const single = this.event(event, delivery, target);
+        const who = engine.renderSync(d.item, this.scope(event, [], delivery.show, primary)).trim();
+        g.count += 1;
+        if (event.new.isAgent === true) g.agents += 1;
+        g.lines.push(primary === 'user.created' || single.lines.length === 0 ? who : `${who}: ${single.lines.join('; ')}`);
+        groups.set(primary, g);
+      }
+      const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
+      const scope = { count: chunk.length, groups: ordered.map(({ lines: _l, ...g }) => g) };
+      const title = engine.renderSync(d.title, scope).trim();
+      const lines = ordered.flatMap((g) => [
+        `${engine.renderSync(d.group, { ...scope, group: g }).trim()}:`,
+        ...g.lines.map((l) => `• ${l}`),
+      ]);
+      out.push({
+        title,
+        summary: engine.renderSync(d.summary, scope).trim(),
+        severity: severityOf(engine.renderSync(d.severity, scope).trim()),
+        facts: [],
+        lines,
+        fallback: title,
+      });
+    }
+    return out;
+  }
+
+  private scope(event: StoredEvent, changes: Change[], show: readonly string[], primary: EventKind) {
+    const first = event.changes.find((c) => c.kind === primary);
+    return {
+      user: fullUser(event.new, show),
+      old: event.old ? fullUser(event.old, show) : null,
+      event: { id: event.id, userId: event.userId, receivedAt: new Date(event.receivedAt).toISOString(), vccTimestamp: event.vccTimestamp },
+      kinds: [...new Set(changes.map((c) => c.kind))],
+      change: first ? changeView(first, show) : { field: null, label: '', before: null, after: null, hidden: false },
+    };
+  }
+}
+
+/** Every field present (null when VCC did not send it), wages nulled unless shown. */
+function fullUser(u: Partial<User>, show: readonly string[]): Record<UserField, unknown> {
+  return Object.fromEntries(USER_FIELDS.map((f) => [f, WAGE_FIELDS.has(f) && !show.includes('wages') ? null : u[f] ?? null])) as Record<UserField, unknown>;
+}
+
+function changeView(c: Change, show: readonly string[]) {
+  const hidden = c.sensitive && !show.includes('wages');
+  return {
+    kind: c.kind,
+    field: c.field,
+    label: c.field ? FIELD_LABELS[c.field] : '',
+    before: hidden ? null : c.before,
+    after: hidden ? null : c.after,
+    hidden,
+  };
+}
+
+function severityOf(s: string): Severity {
+  return s === 'warning' || s === 'notice' ? s : 'info';
+}
+
+function compileStrings(engine: Liquid, value: Record<string, unknown>, path: string): unknown {
+  const compile = (s: string, where: string) => {
+    try {
+      return engine.parse(s);
+    } catch (e) {
+      throw new TemplateError(`${path}: ${where}: ${(e as Error).message}`);
+    }
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'labels') out[k] = v;
+    else if (typeof v === 'string') out[k] = compile(v, k);
+    else if (Array.isArray(v)) out[k] = v.map((f: { label: string; value: string }, i) => ({ label: f.label, value: compile(f.value, `${k}[${i}].value`) }));
+  }
+  if (!('facts' in out)) out.facts = [];
+  return out;
+}

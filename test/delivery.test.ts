@@ -1,0 +1,150 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { createdBody, vccFixture } from './helpers/fixtures.ts';
+import { FakeSlack } from './fakes/slack.ts';
+import { FakeTeamsWorkflow } from './fakes/teamsWorkflow.ts';
+
+const SECRET = 'deliver-secret';
+const q = { 'secret-key': SECRET };
+const fastRetry = { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 };
+
+async function withStack(yaml: string, fn: (s: TestService, slack: FakeSlack, teams: FakeTeamsWorkflow) => Promise<void>, slackOpts = {}) {
+  const slack = await new FakeSlack(slackOpts).start();
+  const teams = await new FakeTeamsWorkflow().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, yaml);
+  const svc = await startTestService({
+    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.apiUrl,
+    HOOK: slack.hookUrl('it'), TEAMS_URL: teams.url,
+  }, { dir, retry: fastRetry, pollMs: 50 });
+  try {
+    await fn(svc, slack, teams);
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    await teams.stop();
+    cleanup(dir);
+  }
+}
+
+const CONFIG = `
+channels:
+  ops: { type: slack, channel: C0OPS }
+  it-hook: { type: slack-webhook, url: "\${HOOK}" }
+  hr: { type: teams-workflow, url: "\${TEAMS_URL}" }
+routes:
+  - channel: ops
+    events: [user.created, user.state_changed]
+    where: { isAgent: true }
+  - channel: it-hook
+    events: [user.transport_changed]
+  - channel: hr
+`;
+
+async function statuses(svc: TestService) {
+  return (await svc.store.listDeliveries({ limit: 1000 })).map((d) => `${d.channel}:${d.status}`).sort();
+}
+
+test('an event reaches exactly the channels whose rules want it, escaped for each target', (t) =>
+  withStack(CONFIG, async (svc, slack, teams) => {
+    const res = await svc.send(createdBody({ name: '<!channel> <@U123> **Evil**', isAgent: true }), { query: q });
+    t.is(res.json.deliveries, 2);
+    await until(async () => (await statuses(svc)).every((s) => s.endsWith(':sent')), 10_000, 'deliveries sent');
+    t.is(slack.posts.length, 1);
+    const [post] = slack.posts;
+    t.is(post!.channel, 'C0OPS');
+    t.is(post!.token, 'xoxb-test-token');
+    const json = JSON.stringify(post);
+    t.false(json.includes('<!channel>'), 'a raw <!channel> would ping everyone');
+    t.false(json.includes('<@U123>'));
+    t.true(json.includes('&lt;!channel&gt;'));
+    t.regex(post!.text, /New agent/);
+    t.is(teams.posts.length, 1);
+    const card = teams.posts[0]!.body.attachments[0].content;
+    t.is(card.version, '1.5');
+    const cardText = JSON.stringify(card);
+    t.false(cardText.includes('<at>'));
+    t.false(cardText.includes('**Evil**'));
+  }));
+
+test('routing: transport change goes to the webhook channel only; no-match creates no delivery', (t) =>
+  withStack(CONFIG.replace('  - channel: hr\n', '  - channel: hr\n    events: [user.password_changed]\n'), async (svc, slack) => {
+    const base = vccFixture('user-changed');
+    const res = await svc.send({ ...base, new: { ...base.new, registerTransport: 'sip-udp', redistribution: 0 } }, { query: q });
+    t.is(res.json.deliveries, 1);
+    await until(() => slack.posts.length === 1, 10_000, 'webhook post');
+    t.is(slack.posts[0]!.via, 'webhook');
+    t.regex(JSON.stringify(slack.posts[0]!.blocks), /SIP\/TCP → SIP\/UDP/);
+    const none = await svc.send(vccFixture('user-changed'), { query: q });
+    t.is(none.json.deliveries, 0);
+  }));
+
+test('429 with Retry-After is honoured, then the message is sent once', (t) =>
+  withStack(CONFIG, async (svc, slack) => {
+    slack.script.push({ status: 429, retryAfter: 1 });
+    const started = Date.now();
+    await svc.send(createdBody({ isAgent: true }), { query: q });
+    await until(() => slack.posts.length === 1, 10_000, 'post after 429');
+    t.true(slack.posts[0]!.at - started >= 1000, 'the retry waited for Retry-After');
+    t.is(slack.rateLimited, 1);
+    const [d] = await svc.store.listDeliveries({ channel: 'ops', limit: 1 });
+    t.is(d!.status, 'sent');
+    t.is(d!.attempts, 2);
+  }));
+
+test('5xx then success; a permanent failure is dead with its reason and replayable', (t) =>
+  withStack(CONFIG, async (svc, slack, teams) => {
+    teams.script.push({ status: 502 }, { status: 500 });
+    slack.script.push({ error: 'channel_not_found' });
+    await svc.send(createdBody({ isAgent: true }), { query: q });
+    await until(async () => (await statuses(svc)).join() === 'hr:sent,ops:dead', 10_000, 'hr sent and ops dead');
+    const [hr] = await svc.store.listDeliveries({ channel: 'hr', limit: 1 });
+    t.is(hr!.attempts, 3);
+    const [ops] = await svc.store.listDeliveries({ channel: 'ops', limit: 1 });
+    t.regex(ops!.lastError!, /channel_not_found/);
+    t.is(teams.posts.length, 1);
+    t.is(await svc.store.replayDead({ channel: 'ops' }, Date.now()), 1);
+    svc.worker.wake();
+    await until(() => slack.posts.length === 1, 10_000, 'replayed post');
+    t.deepEqual(await statuses(svc), ['hr:sent', 'ops:sent']);
+  }));
+
+test('a burst becomes a handful of digest messages, in order, nothing lost or repeated', (t) =>
+  withStack(`
+channels:
+  ops: { type: slack, channel: C0OPS }
+routes:
+  - channel: ops
+`, async (svc, slack) => {
+    const users: string[] = [];
+    for (let i = 0; i < 150; i += 1) {
+      const body = createdBody({ isAgent: true, username: `agent_${String(i).padStart(3, '0')}` });
+      users.push(body.new.username);
+      const res = await svc.send(body, { query: q });
+      t.is(res.status, 200);
+    }
+    await until(async () => (await statuses(svc)).every((s) => s === 'ops:sent'), 20_000, 'all sent');
+    t.true(slack.posts.length <= 4, `${slack.posts.length} messages for 150 events`);
+    t.is(slack.rateLimited, 0, 'no 429 drawn');
+    const all = slack.posts.map((p) => JSON.stringify(p.blocks)).join('\n');
+    const count = (u: string) => all.split(`(${u})`).length - 1;
+    t.deepEqual(users.filter((u) => count(u) !== 1), [], 'each event appears exactly once');
+    const order = users.map((u) => all.indexOf(`(${u})`));
+    t.deepEqual(order, [...order].sort((a, b) => a - b), 'events appear in the order they were accepted');
+    const sent = await svc.store.listDeliveries({ limit: 1000 });
+    t.is(sent.length, 150);
+    t.true(sent.every((d) => d.attempts === 1), 'nothing repeated');
+    t.regex(slack.posts[slack.posts.length - 1]!.text, /new agents|VCC user changes/);
+  }, { perChannelPerSecond: true }));
+
+test('a dead channel does not delay other channels', (t) =>
+  withStack(CONFIG, async (svc, slack, teams) => {
+    for (let i = 0; i < 5; i += 1) slack.script.push({ status: 503 });
+    await svc.send(createdBody({ isAgent: true }), { query: q });
+    await until(() => teams.posts.length === 1, 5_000, 'teams delivered while slack retries');
+    const [ops] = await svc.store.listDeliveries({ channel: 'ops', limit: 1 });
+    t.not(ops!.status, 'sent');
+  }));

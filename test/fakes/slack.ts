@@ -1,0 +1,78 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackPost {
+  at: number;
+  channel: string;
+  text: string;
+  blocks: any[];
+  token: string | null;
+  via: 'api' | 'webhook';
+}
+
+/** A scripted answer for the next call: an HTTP status with Retry-After, or a Slack error. */
+export type SlackScript = { status: number; retryAfter?: number } | { error: string };
+
+/**
+ * A local Slack that speaks the Web API's chat.postMessage (form or JSON body, bearer token,
+ * `{ok, error}` answers, 429 with Retry-After) and incoming webhooks (`POST /hooks/ID`,
+ * "ok"). With `perChannelPerSecond`, a second message to a channel within a second draws a
+ * 429 as Slack does.
+ */
+export class FakeSlack {
+  readonly posts: SlackPost[] = [];
+  readonly script: SlackScript[] = [];
+  rateLimited = 0;
+  private readonly last = new Map<string, number>();
+  private server!: Server;
+  url = '';
+
+  constructor(private readonly opts: { perChannelPerSecond?: boolean } = {}) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body, headers }) => {
+        res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+        res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  get apiUrl() { return `${this.url}/api/`; }
+  hookUrl(id: string) { return `${this.url}/hooks/${id}`; }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const raw = await new Promise<string>((r) => { let b = ''; req.on('data', (c) => { b += c; }); req.on('end', () => r(b)); });
+    const isJson = (req.headers['content-type'] ?? '').includes('json');
+    const fields: Record<string, any> = isJson ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+    const via = req.url?.startsWith('/hooks/') ? 'webhook' : 'api';
+    if (via === 'api' && req.url !== '/api/chat.postMessage') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+    const channel = via === 'webhook' ? req.url!.slice('/hooks/'.length) : String(fields.channel);
+    const scripted = this.script.shift();
+    if (scripted && 'status' in scripted) {
+      if (scripted.status === 429) this.rateLimited += 1;
+      return { status: scripted.status, body: via === 'webhook' ? 'rate_limited' : { ok: false, error: 'ratelimited' }, headers: scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {} };
+    }
+    if (scripted && 'error' in scripted) {
+      return via === 'webhook' ? { status: 404, body: scripted.error } : { status: 200, body: { ok: false, error: scripted.error } };
+    }
+    const now = Date.now();
+    if (this.opts.perChannelPerSecond && now - (this.last.get(channel) ?? 0) < 1000) {
+      this.rateLimited += 1;
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
+    }
+    this.last.set(channel, now);
+    const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : fields.blocks ?? [];
+    const auth = req.headers.authorization ?? null;
+    this.posts.push({ at: now, channel, text: String(fields.text ?? ''), blocks, token: auth?.replace(/^Bearer /, '') ?? null, via });
+    return via === 'webhook' ? { status: 200, body: 'ok' } : { status: 200, body: { ok: true, channel, ts: `${now / 1000}` } };
+  }
+
+  async stop() {
+    this.server.closeAllConnections();
+    await new Promise((r) => this.server.close(r));
+  }
+}
