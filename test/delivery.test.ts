@@ -91,7 +91,7 @@ test('429 with Retry-After is honoured, then the message is sent once', (t) =>
     t.true(slack.posts[0]!.at - started >= 1000, 'the retry waited for Retry-After');
     t.is(slack.rateLimited, 1);
     const d = await until(async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 }))[0], 5_000, 'marked sent');
-    t.is(d.attempts, 2);
+    t.is(d!.attempts, 2);
     t.is(slack.posts.length, 1);
   }));
 

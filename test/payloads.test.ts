@@ -1,0 +1,73 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Ajv from 'ajv';
+import { adaptiveCard } from '../src/adapters/adaptiveCard.ts';
+import { slackPayload, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, SLACK_MAX_FIELD, SLACK_MAX_FIELDS } from '../src/adapters/slackBlocks.ts';
+import { Renderer } from '../src/render/Renderer.ts';
+import { escapeFor } from '../src/render/escape.ts';
+import { DEFAULT_TEMPLATES } from '../src/service.ts';
+import type { StoredEvent } from '../src/store/Store.ts';
+
+const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../shared/schemas/adaptive-card-1.5.json', import.meta.url)), 'utf8'));
+// Teams accepts `msteams` on the root card; the published schema's root forbids extra keys.
+schema.definitions.AdaptiveCard.properties.msteams = { type: 'object' };
+// Draft-06 names the schema id `id`; Ajv 8 reads `$id` and validates draft-06 keywords as draft-07.
+delete schema.id;
+delete schema.$schema;
+const ajv = new Ajv.default({ strict: false, allErrors: true, validateFormats: false });
+const validateCard = ajv.compile(schema);
+
+const renderer = Renderer.load(DEFAULT_TEMPLATES);
+const event = (i: number, name = `Agent ${i}`): StoredEvent => ({
+  id: i, dedupKey: String(i), receivedAt: 0, vccTimestamp: null, userId: String(i), kinds: ['user.created'], old: null,
+  new: { userId: String(i), name, username: `agent_${i}`, isAgent: true, privGroup: 4, state: 'active', registerTransport: 'sip-tcp' },
+  changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }],
+});
+const d = { kinds: ['user.created' as const], show: [] };
+
+const escapes: Array<[string, 'slack' | 'teams', string, (s: string) => boolean]> = [
+  ['slack channel ping', 'slack', '<!channel>', (s) => s === '&lt;!channel&gt;'],
+  ['slack user mention', 'slack', '<@U123>', (s) => !s.includes('<@')],
+  ['slack link', 'slack', '<https://evil|click>', (s) => !s.includes('<')],
+  ['slack ampersand', 'slack', 'A&B', (s) => s === 'A&amp;B'],
+  ['teams at mention', 'teams', '<at>Bob</at>', (s) => !s.includes('<at>')],
+  ['teams bold', 'teams', '**boss**', (s) => s === '\\*\\*boss\\*\\*'],
+  ['teams link', 'teams', '[x](https://evil)', (s) => s.startsWith('\\[x\\]')],
+  ['teams list marker', 'teams', '- item', (s) => s.startsWith('\\-')],
+];
+for (const [name, target, input, ok] of escapes) {
+  test(`escape: ${name}`, (t) => {
+    const out = escapeFor(target, input);
+    t.true(ok(out), out);
+  });
+}
+
+test('cards validate against the Adaptive Card 1.5 schema (single and digest)', (t) => {
+  t.false(validateCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock' }], notAllowed: 1 }), 'the validator rejects a bad card');
+  const single = adaptiveCard(renderer.event(event(1, '<at>x</at> **y**'), d, 'teams'));
+  t.true(validateCard(single), JSON.stringify(validateCard.errors));
+  const [digest] = renderer.digest(Array.from({ length: 60 }, (_, i) => ({ event: event(i), delivery: d })), 'teams', 60);
+  const card = adaptiveCard(digest!);
+  t.true(validateCard(card), JSON.stringify(validateCard.errors));
+  t.true(Buffer.byteLength(JSON.stringify(card)) < 28 * 1024);
+});
+
+test('a huge digest still fits Slack limits and the card size limit', (t) => {
+  const long = 'N'.repeat(5000);
+  const [m] = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'slack', 400);
+  const p = slackPayload(m!);
+  t.true(p.blocks.length <= SLACK_MAX_BLOCKS);
+  for (const b of p.blocks as any[]) {
+    if (b.text) t.true(b.text.text.length <= SLACK_MAX_SECTION);
+    if (b.fields) {
+      t.true(b.fields.length <= SLACK_MAX_FIELDS);
+      for (const f of b.fields) t.true(f.text.length <= SLACK_MAX_FIELD);
+    }
+  }
+  t.truthy(p.text);
+  const [tm] = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'teams', 400);
+  const card = adaptiveCard(tm!);
+  t.true(Buffer.byteLength(JSON.stringify(card)) <= 28 * 1024);
+  t.true(validateCard(card));
+});
