@@ -126,8 +126,8 @@ function decrypt(cipher: BodyCipher, text: string, iv: unknown): string {
 }
 
 async function record(deps: WebhookDeps, ctx: Context, err: HttpError, receivedAt: number, text: string | null) {
-  const body = text === null || deps.cipher && err.code === 'decrypt_failed' && !text.trimStart().startsWith('{')
-    ? null : redactBody(text);
+  const undecryptable = deps.cipher !== null && err.code === 'decrypt_failed' && !text?.trimStart().startsWith('{');
+  const body = text === null || undecryptable ? null : redactBody(text);
   deps.log.warn({ status: err.status, code: err.code, path: err.path, reason: err.message }, 'VCC request refused');
   try {
     await deps.store.recordRefusal({

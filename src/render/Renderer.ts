@@ -116,24 +116,30 @@ export class Renderer {
   event(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, target: Target): Message {
     const engine = this.engines[target];
     const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
-    const primary = PRIMARY.find((k) => delivery.kinds.includes(k)) ?? 'user.updated';
+    const primary = primaryKind(delivery.kinds);
     const t = this.kinds[target][primary];
     const scope = this.scope(event, changes, delivery.show, primary);
-    const out = (tpl: Template[], extra: object = {}) => engine.renderSync(tpl, { ...scope, ...extra }).trim();
-    const lines = changes.flatMap((c) => {
-      const line = this.kinds[target][c.kind].line;
-      const text = line ? out(line, { change: changeView(c, delivery.show) }) : '';
-      return text ? [text] : [];
-    });
+    const out = (tpl: Template[]) => engine.renderSync(tpl, scope).trim();
     const title = out(t.title);
     return {
       title,
       summary: out(t.summary),
       severity: severityOf(out(t.severity)),
       facts: t.facts.map((f) => ({ label: f.label, value: out(f.value) })).filter((f) => f.value !== ''),
-      lines,
+      lines: this.changeLines(event, delivery, target),
       fallback: title,
     };
+  }
+
+  /** The `line` template of each change the delivery subscribed to; empty lines dropped. */
+  private changeLines(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, target: Target): string[] {
+    const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
+    const scope = this.scope(event, changes, delivery.show, primaryKind(delivery.kinds));
+    return changes.flatMap((c) => {
+      const line = this.kinds[target][c.kind].line;
+      const text = line ? this.engines[target].renderSync(line, { ...scope, change: changeView(c, delivery.show) }).trim() : '';
+      return text ? [text] : [];
+    });
   }
 
   /**
@@ -148,13 +154,13 @@ export class Renderer {
       const chunk = items.slice(i, i + perMessage);
       const groups = new Map<EventKind, { kind: EventKind; label: string; count: number; agents: number; lines: string[] }>();
       for (const { event, delivery } of chunk) {
-        const primary = PRIMARY.find((k) => delivery.kinds.includes(k)) ?? 'user.updated';
+        const primary = primaryKind(delivery.kinds);
         const g = groups.get(primary) ?? { kind: primary, label: d.labels[primary], count: 0, agents: 0, lines: [] };
-        const single = this.event(event, delivery, target);
+        const changeLines = this.changeLines(event, delivery, target);
         const who = engine.renderSync(d.item, this.scope(event, [], delivery.show, primary)).trim();
         g.count += 1;
         if (event.new.isAgent === true) g.agents += 1;
-        g.lines.push(primary === 'user.created' || single.lines.length === 0 ? who : `${who}: ${single.lines.join('; ')}`);
+        g.lines.push(primary === 'user.created' || changeLines.length === 0 ? who : `${who}: ${changeLines.join('; ')}`);
         groups.set(primary, g);
       }
       const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
@@ -203,6 +209,10 @@ function changeView(c: Change, show: readonly string[]) {
     after: hidden ? null : c.after,
     hidden,
   };
+}
+
+function primaryKind(kinds: readonly EventKind[]): EventKind {
+  return PRIMARY.find((k) => kinds.includes(k)) ?? 'user.updated';
 }
 
 function severityOf(s: string): Severity {
