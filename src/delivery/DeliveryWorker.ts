@@ -159,13 +159,15 @@ export class DeliveryWorker {
       const limiter = this.limiter(channel, plan.limits);
       for (const out of plan.messages(items)) {
         if (!(await this.waitForTurn(limiter))) return;
-        limiter.record(clock());
         let outcome: SendOutcome;
         try {
           outcome = await plan.adapter.send(out.message);
         } catch (e) {
           outcome = { status: 'retry', reason: `send failed: ${(e as Error).message}` };
         }
+        // Counted when the platform answered: the next send then starts a full window after
+        // this one was surely received, whatever the network delay was.
+        limiter.record(clock());
         this.deps.onAttempt?.(channel, outcome, out.deliveryIds.length);
         await this.settle(channel, out.deliveryIds, items, outcome, limiter);
         if (outcome.status === 'retry') return;
