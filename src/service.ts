@@ -20,6 +20,10 @@ import { loadConfig } from './config/loadConfig.ts';
 import { CHANNEL_LIMITS, DIGEST_PER_MESSAGE, TARGET_OF } from './delivery/limits.ts';
 import type { DueItem, Outgoing } from './delivery/DeliveryWorker.ts';
 import type { ChannelConfig } from './config/NotifyConfig.ts';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { teamsAdapter } from './adapters/teams.ts';
+import { botFrameworkHandler } from './teams/koaBridge.ts';
+import { teamsBotLogic } from './teams/bot.ts';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -82,19 +86,34 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const slack = slackClient(settings.env.SLACK_BOT_TOKEN, settings.env.SLACK_API_URL);
   const fetcher = opts.fetch ?? fetch;
 
-  const adapterFor = (ch: ChannelConfig): Adapter | string => {
+  const env = settings.env;
+  const cloud = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: env.MicrosoftAppId ?? '',
+    MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
+    MicrosoftAppType: env.MicrosoftAppType ?? (env.MicrosoftAppId ? 'MultiTenant' : ''),
+    MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
+  }));
+  cloud.onTurnError = async (_ctx, e) => {
+    log.error({ err: { message: (e as Error).message } }, 'Teams bot turn failed');
+  };
+
+  const adapterFor = async (ch: ChannelConfig): Promise<Adapter | string> => {
     switch (ch.type) {
       case 'console': return consoleOut;
       case 'slack': return settings.env.SLACK_BOT_TOKEN ? slackAdapter(slack, ch.channel) : 'SLACK_BOT_TOKEN is not set';
       case 'slack-webhook': return slackWebhookAdapter(ch.url, fetcher, clock);
       case 'teams-workflow': return teamsWorkflowAdapter(ch.url, fetcher, clock);
-      case 'teams': return 'Teams bot channels are not supported in this version yet';
+      case 'teams': {
+        const conv = await store.getConversation(ch.conversation);
+        return conv ? teamsAdapter(cloud, env.MicrosoftAppId, conv.reference)
+          : `no Teams conversation reference for ${ch.conversation}: add the bot to that channel, then replay`;
+      }
     }
   };
-  const plan = (channel: string): ChannelPlan => {
+  const plan = async (channel: string): Promise<ChannelPlan> => {
     const ch = config.channels[channel];
     if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
-    const adapter = adapterFor(ch);
+    const adapter = await adapterFor(ch);
     if (typeof adapter === 'string') return { ok: false, reason: adapter };
     return { ok: true, adapter, limits: CHANNEL_LIMITS[ch.type], messages: (items) => messagesFor(renderer, ch, items) };
   };
@@ -111,6 +130,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     routes: () => config.routes,
     clock,
     onAccepted: (_id, channels) => worker.wake(channels),
+    mount: (router) => {
+      router.post('/api/messages', botFrameworkHandler(cloud, teamsBotLogic({ store, log, clock })));
+    },
   });
   const server: Server = createServer(app.callback());
   server.keepAliveTimeout = 65_000;

@@ -1,5 +1,7 @@
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { adaptiveCard } from '../src/adapters/adaptiveCard.ts';
@@ -70,4 +72,16 @@ test('a huge digest still fits Slack limits and the card size limit', (t) => {
   const card = adaptiveCard(tm!);
   t.true(Buffer.byteLength(JSON.stringify(card)) <= 28 * 1024);
   t.true(validateCard(card));
+});
+
+test('a template file under templates/TARGET/ overrides one kind for that target only', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tpl-'));
+  cpSync(DEFAULT_TEMPLATES, dir, { recursive: true });
+  mkdirSync(join(dir, 'slack'));
+  writeFileSync(join(dir, 'slack', 'user.created.yaml'), 'severity: info\ntitle: "Welcome aboard, {{ user.name }}"\nsummary: "hi"\n');
+  const r = Renderer.load(dir);
+  t.is(r.event(event(1, '<b>'), d, 'slack').title, 'Welcome aboard, &lt;b&gt;');
+  t.regex(r.event(event(1), d, 'teams').title, /^New agent: Agent 1$/);
+  writeFileSync(join(dir, 'slack', 'user.created.yaml'), 'severity: info\ntitle: "{{ user.nme }"\nsummary: "x"\n');
+  t.throws(() => Renderer.load(dir), { message: /slack\/user\.created\.yaml: title/ });
 });

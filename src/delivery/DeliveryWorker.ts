@@ -40,7 +40,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 export interface WorkerDeps {
   store: Store;
-  plan: (channel: string) => ChannelPlan;
+  plan: (channel: string) => ChannelPlan | Promise<ChannelPlan>;
   clock: () => number;
   random: () => number;
   log: Logger;
@@ -148,7 +148,7 @@ export class DeliveryWorker {
   private async work(channel: string): Promise<void> {
     const { store, clock, log } = this.deps;
     while (this.running) {
-      const plan = this.deps.plan(channel);
+      const plan = await this.deps.plan(channel);
       const items = await store.duePending(channel, clock(), this.deps.batchLimit ?? 500);
       if (items.length === 0) return;
       if (!plan.ok) {

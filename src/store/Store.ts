@@ -63,6 +63,15 @@ export interface StoredRefusal extends Refusal {
   id: number;
 }
 
+/** A Teams conversation the bot was added to, with the reference proactive sends need. */
+export interface StoredConversation {
+  id: string;
+  /** botbuilder's ConversationReference, as captured from the installing activity. */
+  reference: Record<string, unknown>;
+  name: string | null;
+  updatedAt: number;
+}
+
 /** A store operation failed because the store cannot be reached or written (answer 503). */
 export class StoreUnavailableError extends Error {
   readonly code = 'store_unavailable';
@@ -97,6 +106,9 @@ export interface Store {
   markDead(ids: readonly number[], now: number, error: string): Promise<void>;
   /** Re-queues dead deliveries (attempts reset); returns how many. */
   replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number>;
+  /** Stores or replaces the reference for a conversation (captured when the bot is added). */
+  saveConversation(c: StoredConversation): Promise<void>;
+  getConversation(id: string): Promise<StoredConversation | null>;
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

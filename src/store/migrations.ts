@@ -88,6 +88,24 @@ export const MIGRATIONS: readonly Migration[] = [
         remote_addr TEXT
       );`,
   },
+  {
+    version: 2,
+    name: 'Teams conversation references',
+    sqlite: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL,
+        name TEXT,
+        updated_at INTEGER NOT NULL
+      );`,
+    postgres: `
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL,
+        name TEXT,
+        updated_at BIGINT NOT NULL
+      );`,
+  },
 ];
 
 /** How many refusals are kept; older ones are pruned so a flood cannot fill the disk. */

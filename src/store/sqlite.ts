@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   StoreUnavailableError, type Delivery, type DeliveryStatus, type IngestResult, type NewEvent,
-  type PlannedDelivery, type Refusal, type Store, type StoredEvent, type StoredRefusal,
+  type PlannedDelivery, type Refusal, type Store, type StoredConversation, type StoredEvent, type StoredRefusal,
 } from './Store.ts';
 import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
 import {
@@ -235,6 +235,23 @@ export class SqliteStore implements Store {
       const base = { now, channel: opts.channel ?? null, since: opts.since ?? null };
       if (!opts.ids) return stmt.run({ ...base, id: null }).changes;
       return opts.ids.reduce((n, id) => n + stmt.run({ ...base, id }).changes, 0);
+    });
+  }
+
+  saveConversation(c: StoredConversation): Promise<void> {
+    return this.write(() => {
+      this.prep(
+        `INSERT INTO conversations (id, reference, name, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET reference = excluded.reference, name = excluded.name, updated_at = excluded.updated_at`,
+      ).run(c.id, JSON.stringify(c.reference), c.name, c.updatedAt);
+    });
+  }
+
+  getConversation(id: string): Promise<StoredConversation | null> {
+    return this.read(() => {
+      const r = this.prep('SELECT * FROM conversations WHERE id = ?').get(id) as
+        { id: string; reference: string; name: string | null; updated_at: number } | undefined;
+      return r ? { id: r.id, reference: JSON.parse(r.reference) as Record<string, unknown>, name: r.name, updatedAt: Number(r.updated_at) } : null;
     });
   }
 

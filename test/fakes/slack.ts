@@ -11,7 +11,7 @@ export interface SlackPost {
 }
 
 /** A scripted answer for the next call: an HTTP status with Retry-After, or a Slack error. */
-export type SlackScript = { status: number; retryAfter?: number } | { error: string };
+export type SlackScript = { status: number; retryAfter?: number } | { error: string } | { hang: true } | { delayMs: number };
 
 /**
  * A local Slack that speaks the Web API's chat.postMessage (form or JSON body, bearer token,
@@ -23,6 +23,8 @@ export class FakeSlack {
   readonly posts: SlackPost[] = [];
   readonly script: SlackScript[] = [];
   rateLimited = 0;
+  /** Requests that reached the fake, answered or not. */
+  received = 0;
   private readonly last = new Map<string, number>();
   private server!: Server;
   url = '';
@@ -51,7 +53,10 @@ export class FakeSlack {
     const via = req.url?.startsWith('/hooks/') ? 'webhook' : 'api';
     if (via === 'api' && req.url !== '/api/chat.postMessage') return { status: 404, body: { ok: false, error: 'unknown_method' } };
     const channel = via === 'webhook' ? req.url!.slice('/hooks/'.length) : String(fields.channel);
+    this.received += 1;
     const scripted = this.script.shift();
+    if (scripted && 'hang' in scripted) return new Promise(() => {});
+    if (scripted && 'delayMs' in scripted) await new Promise((r) => setTimeout(r, scripted.delayMs));
     if (scripted && 'status' in scripted) {
       if (scripted.status === 429) this.rateLimited += 1;
       return { status: scripted.status, body: via === 'webhook' ? 'rate_limited' : { ok: false, error: 'ratelimited' }, headers: scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {} };

@@ -1,0 +1,60 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { createdBody } from './helpers/fixtures.ts';
+import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
+
+const SECRET = 'teams-secret';
+const CONV = '19:ops-room@thread.tacv2';
+
+test('bot added to a channel stores its reference; events then reach it proactively, 429 retried', async (t) => {
+  const connector = await new FakeBotConnector().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, `channels:\n  room: { type: teams, conversation: "${CONV}" }\nroutes:\n  - channel: room\n`);
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg }, { dir, pollMs: 50, retry: { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 } });
+  try {
+    const before = await svc.send(createdBody({ isAgent: true, username: 'earlybird' }), { query: { 'secret-key': SECRET } });
+    t.is(before.json.deliveries, 1);
+    const dead = await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 }))[0], 5_000, 'dead without reference');
+    t.regex(dead!.lastError!, /no Teams conversation reference.*add the bot/);
+
+    const install = await fetch(`${svc.url}/api/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' })),
+    });
+    t.is(install.status, 200);
+    const conv = await svc.store.getConversation(CONV);
+    t.is((conv?.reference as any).serviceUrl, connector.url);
+
+    connector.script.push({ status: 429, retryAfter: 0 });
+    t.is(await svc.store.replayDead({}, Date.now()), 1);
+    await svc.send(createdBody({ isAgent: true, username: 'secondone', name: '<at>Everyone</at>' }), { query: { 'secret-key': SECRET } });
+    svc.worker.wake();
+    await until(async () => (await svc.store.listDeliveries({ status: 'pending', limit: 5 })).length === 0 && connector.activities.length > 0, 10_000, 'sent');
+    const cards = connector.activities.map((a) => a.activity);
+    t.true(cards.every((a) => a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'));
+    const text = JSON.stringify(cards);
+    t.true(text.includes('earlybird') && text.includes('secondone'));
+    t.false(text.includes('<at>Everyone'), 'no mention from a user name');
+    t.true(connector.activities.every((a) => a.conversation === CONV));
+    const sent = await svc.store.listDeliveries({ status: 'sent', limit: 5 });
+    t.is(sent.length, 2);
+  } finally {
+    await svc.stop();
+    await connector.stop();
+    cleanup(dir);
+  }
+});
+
+test('a bad activity body is a 400, not a crash', async (t) => {
+  const svc = await startTestService({});
+  try {
+    const res = await fetch(`${svc.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    t.is(res.status, 400);
+  } finally {
+    await svc.stop();
+    cleanup(svc.dir);
+  }
+});
