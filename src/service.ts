@@ -24,6 +24,11 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilde
 import { teamsAdapter } from './adapters/teams.ts';
 import { botFrameworkHandler } from './teams/koaBridge.ts';
 import { teamsBotLogic } from './teams/bot.ts';
+import { Subscriptions } from './chat/Subscriptions.ts';
+import { sampleEvent } from './chat/sampleEvent.ts';
+import { createSlackCommands } from './slack/slackCommands.ts';
+import type { SendOutcome } from './adapters/Adapter.ts';
+import type { Route } from './routing/route.ts';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -110,8 +115,28 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       }
     }
   };
+  const subscriptions = new Subscriptions(store, clock);
+  await subscriptions.refresh();
+  const channelConfig = (name: string): ChannelConfig | null => config.channels[name] ?? Subscriptions.channelConfig(name);
+  /** File routes whose channel posts to the same Slack channel or Teams conversation. */
+  const fileRoutesFor = (type: 'slack' | 'teams', id: string): Array<{ name: string; route: Route }> =>
+    config.routes
+      .filter((r) => {
+        const ch = config.channels[r.channel];
+        return (type === 'slack' && ch?.type === 'slack' && ch.channel === id) || (type === 'teams' && ch?.type === 'teams' && ch.conversation === id);
+      })
+      .map((route) => ({ name: route.channel, route }));
+  const sendTest = async (name: string): Promise<SendOutcome> => {
+    const ch = channelConfig(name);
+    if (!ch) return { status: 'permanent', reason: `unknown channel "${name}"` };
+    const adapter = await adapterFor(ch);
+    if (typeof adapter === 'string') return { status: 'permanent', reason: adapter };
+    const ev = sampleEvent(clock());
+    return adapter.send(renderer.event(ev, { kinds: ev.kinds, show: [] }, TARGET_OF[ch.type]));
+  };
+
   const plan = async (channel: string): Promise<ChannelPlan> => {
-    const ch = config.channels[channel];
+    const ch = channelConfig(channel);
     if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
     const adapter = await adapterFor(ch);
     if (typeof adapter === 'string') return { ok: false, reason: adapter };
@@ -127,11 +152,26 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     secret: settings.webhookSecret,
     cipher,
     maxBodyBytes: settings.maxBodyBytes,
-    routes: () => config.routes,
+    routes: () => [...config.routes, ...subscriptions.routes()],
     clock,
     onAccepted: (_id, channels) => worker.wake(channels),
     mount: (router) => {
-      router.post('/api/messages', botFrameworkHandler(cloud, teamsBotLogic({ store, log, clock })));
+      router.post('/api/messages', botFrameworkHandler(cloud, teamsBotLogic({
+        store, log, clock, subscriptions, commandUsers: env.TEAMS_COMMAND_USERS,
+        fileRoutesFor: (id) => fileRoutesFor('teams', id), sendTest,
+      })));
+      if (env.SLACK_SIGNING_SECRET) {
+        const slackCommands = createSlackCommands({
+          signingSecret: env.SLACK_SIGNING_SECRET, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
+          commandUsers: env.SLACK_COMMAND_USERS, subscriptions, fileRoutesFor: (id) => fileRoutesFor('slack', id), sendTest, log, clock,
+        });
+        router.post('/slack/events', slackCommands.handler);
+      } else {
+        router.post('/slack/events', (ctx) => {
+          ctx.status = 501;
+          ctx.body = { error: { code: 'slack_not_configured', message: 'set SLACK_SIGNING_SECRET to take Slack commands' } };
+        });
+      }
     },
   });
   const server: Server = createServer(app.callback());

@@ -32,8 +32,10 @@ test('bot added to a channel stores its reference; events then reach it proactiv
     t.is(await svc.store.replayDead({}, Date.now()), 1);
     await svc.send(createdBody({ isAgent: true, username: 'secondone', name: '<at>Everyone</at>' }), { query: { 'secret-key': SECRET } });
     svc.worker.wake();
-    await until(async () => (await svc.store.listDeliveries({ status: 'pending', limit: 5 })).length === 0 && connector.activities.length > 0, 10_000, 'sent');
-    const cards = connector.activities.map((a) => a.activity);
+    await until(async () => (await svc.store.listDeliveries({ status: 'pending', limit: 5 })).length === 0 && connector.activities.length > 1, 10_000, 'sent');
+    t.regex(connector.activities[0]!.activity.text, /^Hello!/, 'a welcome when the bot is added');
+    const cards = connector.activities.slice(1).map((a) => a.activity);
+    t.true(cards.length >= 1);
     t.true(cards.every((a) => a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'));
     const text = JSON.stringify(cards);
     t.true(text.includes('earlybird') && text.includes('secondone'));

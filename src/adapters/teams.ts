@@ -1,5 +1,5 @@
 import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
-import { ClaimsIdentity } from 'botframework-connector';
+import { ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 import type { Adapter, SendOutcome } from './Adapter.ts';
 import { adaptiveCard } from './adaptiveCard.ts';
 import { retryAfterMs } from './httpOutcome.ts';
@@ -18,8 +18,14 @@ export function teamsAdapter(cloud: CloudAdapter, appId: string | undefined, ref
   return {
     async send(m): Promise<SendOutcome> {
       try {
-        await cloud.continueConversationAsync(appId || new ClaimsIdentity([], true), reference as Partial<ConversationReference>, async (ctx) => {
-          await ctx.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(adaptiveCard(m))], summary: m.fallback });
+        const ref = reference as Partial<ConversationReference>;
+        await cloud.continueConversationAsync(appId || new ClaimsIdentity([], true), ref, async (ctx) => {
+          // sendToConversation, not sendActivity: a proactive notice starts its own post in the
+          // channel instead of replying to the synthetic continuation activity.
+          const client = ctx.turnState.get<ConnectorClient>(cloud.ConnectorClientKey);
+          await client.conversations.sendToConversation(ref.conversation!.id, {
+            type: 'message', attachments: [CardFactory.adaptiveCard(adaptiveCard(m))], summary: m.fallback,
+          });
         });
         return { status: 'sent' };
       } catch (e) {

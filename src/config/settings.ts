@@ -24,6 +24,8 @@ const envShape = object({
   SLACK_SIGNING_SECRET: optional(string()),
   SLACK_API_URL: optional(string()),
   SLACK_APP_TOKEN: optional(string()),
+  SLACK_COMMAND_USERS: optional(string()),
+  TEAMS_COMMAND_USERS: optional(string()),
   ADMIN_TOKEN: optional(string()),
   MicrosoftAppId: optional(string()),
   MicrosoftAppPassword: optional(string()),

@@ -1,5 +1,6 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User } from '../vcc/user.ts';
+import type { WhereTerm } from '../chat/grammar.ts';
 
 /** An event ready to be stored: normalized and redacted (it never holds a password). */
 export interface NewEvent {
@@ -72,6 +73,18 @@ export interface StoredConversation {
   updatedAt: number;
 }
 
+/** A subscription made from inside a chat channel (`/vcc subscribe ...`). */
+export interface Subscription {
+  id: number;
+  /** The chat channel's name in routing: `slack:C0123` or `teams:19:...@thread.tacv2`. */
+  channel: string;
+  /** Null: every kind. */
+  events: EventKind[] | null;
+  where: WhereTerm[];
+  createdBy: string;
+  createdAt: number;
+}
+
 /** A store operation failed because the store cannot be reached or written (answer 503). */
 export class StoreUnavailableError extends Error {
   readonly code = 'store_unavailable';
@@ -109,6 +122,10 @@ export interface Store {
   /** Stores or replaces the reference for a conversation (captured when the bot is added). */
   saveConversation(c: StoredConversation): Promise<void>;
   getConversation(id: string): Promise<StoredConversation | null>;
+  listSubscriptions(): Promise<Subscription[]>;
+  addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
+  /** Sets a subscription's kinds; an empty list deletes it. */
+  setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void>;
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

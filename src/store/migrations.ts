@@ -106,6 +106,30 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at BIGINT NOT NULL
       );`,
   },
+  {
+    version: 3,
+    name: 'chat subscriptions',
+    sqlite: `
+      CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL,
+        events TEXT,
+        where_terms TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX subscriptions_channel ON subscriptions (channel);`,
+    postgres: `
+      CREATE TABLE subscriptions (
+        id BIGSERIAL PRIMARY KEY,
+        channel TEXT NOT NULL,
+        events TEXT,
+        where_terms TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      );
+      CREATE INDEX subscriptions_channel ON subscriptions (channel);`,
+  },
 ];
 
 /** How many refusals are kept; older ones are pruned so a flood cannot fill the disk. */

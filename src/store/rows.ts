@@ -1,4 +1,5 @@
-import type { Delivery, DeliveryStatus, NewEvent, StoredEvent, StoredRefusal } from './Store.ts';
+import type { Delivery, DeliveryStatus, NewEvent, StoredEvent, StoredRefusal, Subscription } from './Store.ts';
+import type { WhereTerm } from '../chat/grammar.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
 
 /** Row shapes and their mapping, shared by the SQLite and Postgres stores. */
@@ -93,5 +94,25 @@ export function toRefusal(r: RefusalRow): StoredRefusal {
     body: r.body,
     contentType: r.content_type,
     remoteAddr: r.remote_addr,
+  };
+}
+
+export interface SubscriptionRow {
+  id: number | string;
+  channel: string;
+  events: string | null;
+  where_terms: string;
+  created_by: string;
+  created_at: number | string;
+}
+
+export function toSubscription(r: SubscriptionRow): Subscription {
+  return {
+    id: Number(r.id),
+    channel: r.channel,
+    events: r.events ? (JSON.parse(r.events) as EventKind[]) : null,
+    where: JSON.parse(r.where_terms) as WhereTerm[],
+    createdBy: r.created_by,
+    createdAt: Number(r.created_at),
   };
 }

@@ -3,12 +3,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   StoreUnavailableError, type Delivery, type DeliveryStatus, type IngestResult, type NewEvent,
-  type PlannedDelivery, type Refusal, type Store, type StoredConversation, type StoredEvent, type StoredRefusal,
+  type PlannedDelivery, type Refusal, type Store, type StoredConversation, type Subscription, type StoredEvent, type StoredRefusal,
 } from './Store.ts';
 import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
 import {
-  eventColumns, toDelivery, toEvent, toRefusal, type DeliveryRow, type EventRow, type RefusalRow,
+  eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
+  type SubscriptionRow,
 } from './rows.ts';
+import type { EventKind } from '../vcc/changes.ts';
 
 type Db = Database.Database;
 
@@ -252,6 +254,23 @@ export class SqliteStore implements Store {
       const r = this.prep('SELECT * FROM conversations WHERE id = ?').get(id) as
         { id: string; reference: string; name: string | null; updated_at: number } | undefined;
       return r ? { id: r.id, reference: JSON.parse(r.reference) as Record<string, unknown>, name: r.name, updatedAt: Number(r.updated_at) } : null;
+    });
+  }
+
+  listSubscriptions(): Promise<Subscription[]> {
+    return this.read(() => (this.prep('SELECT * FROM subscriptions ORDER BY id').all() as SubscriptionRow[]).map(toSubscription));
+  }
+
+  addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
+    return this.write(() => Number(this.prep(
+      'INSERT INTO subscriptions (channel, events, where_terms, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), s.createdBy, s.createdAt).lastInsertRowid));
+  }
+
+  setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void> {
+    return this.write(() => {
+      if (events && events.length === 0) this.prep('DELETE FROM subscriptions WHERE id = ?').run(id);
+      else this.prep('UPDATE subscriptions SET events = ? WHERE id = ?').run(events ? JSON.stringify(events) : null, id);
     });
   }
 

@@ -1,22 +1,63 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { SendOutcome } from '../adapters/Adapter.ts';
+import type { Route } from '../routing/route.ts';
 import type { Store } from '../store/Store.ts';
+import { HELP } from '../chat/grammar.ts';
+import { runCommand } from '../chat/runCommand.ts';
+import { chatChannelName, type Subscriptions } from '../chat/Subscriptions.ts';
+
+export interface TeamsBotDeps {
+  store: Store;
+  log: Logger;
+  clock: () => number;
+  subscriptions: Subscriptions;
+  /** Who may change a conversation: unset or "anyone", or AAD object ids, comma-separated. */
+  commandUsers: string | undefined;
+  fileRoutesFor: (conversationId: string) => Array<{ name: string; route: Route }>;
+  sendTest: (channelName: string) => Promise<SendOutcome>;
+}
+
+/** A channel thread's conversation id carries `;messageid=...`; the channel itself does not. */
+export const channelConversationId = (id: string) => id.split(';')[0]!;
 
 /**
- * The Teams bot's turn logic. Every activity from a conversation refreshes its stored
- * conversation reference (proactive sends need it); being added to a team or channel
- * (installationUpdate, or conversationUpdate adding the bot) is logged with the id to put
- * in a `teams` channel's `conversation:`.
+ * The Teams bot's turn logic. Every activity refreshes the conversation reference
+ * (proactive sends need it, stored for the channel, not the thread). Being added to a team
+ * or channel posts a short welcome with help; `@bot subscribe|unsubscribe|list|test|help`
+ * runs the same commands as Slack's `/vcc`, replying in the thread.
  */
-export function teamsBotLogic(deps: { store: Store; log: Logger; clock: () => number }) {
+export function teamsBotLogic(deps: TeamsBotDeps) {
   return async (ctx: TurnContext): Promise<void> => {
     const a: Activity = ctx.activity;
-    const id = a.conversation?.id;
-    if (!id) return;
-    const added = a.type === 'installationUpdate' && a.action !== 'remove'
-      || a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+    if (!a.conversation?.id) return;
+    const id = channelConversationId(a.conversation.id);
+    const added = (a.type === 'installationUpdate' && a.action !== 'remove')
+      || (a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
     const reference = TurnContext.getConversationReference(a) as unknown as Record<string, unknown>;
+    reference.conversation = { ...(reference.conversation as object), id };
+    delete reference.activityId;
     await deps.store.saveConversation({ id, reference, name: a.conversation.name ?? null, updatedAt: deps.clock() });
-    if (added) deps.log.info({ conversation: id, name: a.conversation.name ?? null }, 'Teams bot added to a conversation; reference stored');
+    if (added) {
+      deps.log.info({ conversation: id, name: a.conversation.name ?? null }, 'Teams bot added to a conversation; reference stored');
+      await ctx.sendActivity(`Hello! I post VCC Live user changes here once this channel subscribes.\n\n${HELP.replace(/\n/g, '\n\n')}`);
+      return;
+    }
+    if (a.type !== 'message') return;
+    const text = TurnContext.removeRecipientMention(a)?.trim() ?? '';
+    const policy = (deps.commandUsers ?? 'anyone').trim();
+    const reply = await runCommand(text, {
+      channel: chatChannelName('teams', id),
+      user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
+      target: 'teams',
+      subscriptions: deps.subscriptions,
+      fileRoutes: deps.fileRoutesFor(id),
+      mayChange: async () => policy === '' || policy === 'anyone'
+        || policy.split(',').map((s) => s.trim()).includes(a.from?.aadObjectId ?? '')
+        || 'only the users listed in TEAMS_COMMAND_USERS may change what this channel hears',
+      sendTest: () => deps.sendTest(chatChannelName('teams', id)),
+    });
+    deps.log.info({ conversation: id, command: text.split(/\s+/)[0] || 'help' }, 'Teams bot command');
+    await ctx.sendActivity(reply.replace(/\n/g, '\n\n'));
   };
 }

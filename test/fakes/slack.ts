@@ -26,6 +26,12 @@ export class FakeSlack {
   /** Requests that reached the fake, answered or not. */
   received = 0;
   private readonly last = new Map<string, number>();
+  /** Users users.info reports as workspace admins. */
+  readonly admins = new Set<string>();
+  /** Channels conversations.info reports the bot as a member of. */
+  readonly members = new Set<string>();
+  /** Messages posted to response_url addresses (`/response/ID`). */
+  readonly responses: Array<{ id: string; body: any }> = [];
   private server!: Server;
   url = '';
 
@@ -45,11 +51,25 @@ export class FakeSlack {
 
   get apiUrl() { return `${this.url}/api/`; }
   hookUrl(id: string) { return `${this.url}/hooks/${id}`; }
+  responseUrl(id: string) { return `${this.url}/response/${id}`; }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const raw = await new Promise<string>((r) => { let b = ''; req.on('data', (c) => { b += c; }); req.on('end', () => r(b)); });
     const isJson = (req.headers['content-type'] ?? '').includes('json');
     const fields: Record<string, any> = isJson ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+    if (req.url?.startsWith('/response/')) {
+      this.responses.push({ id: req.url.slice('/response/'.length), body: fields });
+      return { status: 200, body: { ok: true } };
+    }
+    if (req.url === '/api/auth.test') {
+      return { status: 200, body: { ok: true, url: 'https://callcenter.slack.com/', team: 'Call center', user: 'vcc-notify', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' } };
+    }
+    if (req.url === '/api/users.info') {
+      return { status: 200, body: { ok: true, user: { id: fields.user, is_admin: this.admins.has(String(fields.user)), is_owner: false } } };
+    }
+    if (req.url === '/api/conversations.info') {
+      return { status: 200, body: { ok: true, channel: { id: fields.channel, is_member: this.members.has(String(fields.channel)) } } };
+    }
     const via = req.url?.startsWith('/hooks/') ? 'webhook' : 'api';
     if (via === 'api' && req.url !== '/api/chat.postMessage') return { status: 404, body: { ok: false, error: 'unknown_method' } };
     const channel = via === 'webhook' ? req.url!.slice('/hooks/'.length) : String(fields.channel);

@@ -1,0 +1,77 @@
+import type { ChannelConfig } from '../config/NotifyConfig.ts';
+import type { Route } from '../routing/route.ts';
+import type { Store, Subscription } from '../store/Store.ts';
+import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
+import { termCondition, type WhereTerm } from './grammar.ts';
+
+export type ChatPlatform = 'slack' | 'teams';
+
+/** The routing name of a chat channel: `slack:C0123` or `teams:19:...`. */
+export const chatChannelName = (platform: ChatPlatform, id: string) => `${platform}:${id}`;
+
+/**
+ * Subscriptions made from chat: kept in the store, mirrored in memory so routing stays a
+ * pure, synchronous function at ingest. `refresh()` re-reads the store (other instances).
+ */
+export class Subscriptions {
+  private subs: Subscription[] = [];
+
+  constructor(private readonly store: Store, private readonly clock: () => number) {}
+
+  async refresh(): Promise<void> {
+    this.subs = await this.store.listSubscriptions();
+  }
+
+  forChannel(channel: string): Subscription[] {
+    return this.subs.filter((s) => s.channel === channel);
+  }
+
+  /** Routes for every chat subscription (source `chat`), for the router. */
+  routes(): Route[] {
+    return this.subs.map((s) => ({
+      channel: s.channel,
+      ...(s.events ? { events: s.events } : {}),
+      ...(s.where.length ? { where: Object.fromEntries(s.where.map((t) => [t.field, termCondition(t)])) as Route['where'] } : {}),
+      source: 'chat' as const,
+    }));
+  }
+
+  /** The channel settings a chat-made channel name stands for, or null if it is not one. */
+  static channelConfig(name: string): ChannelConfig | null {
+    if (name.startsWith('slack:')) return { type: 'slack', channel: name.slice('slack:'.length) };
+    if (name.startsWith('teams:')) return { type: 'teams', conversation: name.slice('teams:'.length) };
+    return null;
+  }
+
+  /**
+   * Adds kinds (none = all) for users matching `where`. A subscription with the same where
+   * terms on the channel is widened instead of duplicated. Returns the channel's subscriptions.
+   */
+  async subscribe(channel: string, kinds: EventKind[], where: WhereTerm[], by: string): Promise<Subscription[]> {
+    await this.refresh();
+    const same = this.forChannel(channel).find((s) => JSON.stringify(s.where) === JSON.stringify(where));
+    if (same) {
+      const events = kinds.length === 0 || same.events === null ? null : [...new Set([...same.events, ...kinds])];
+      await this.store.setSubscriptionEvents(same.id, events);
+    } else {
+      await this.store.addSubscription({ channel, events: kinds.length ? kinds : null, where, createdBy: by, createdAt: this.clock() });
+    }
+    await this.refresh();
+    return this.forChannel(channel);
+  }
+
+  /** Removes kinds (none = everything) from the channel's subscriptions; returns how many changed. */
+  async unsubscribe(channel: string, kinds: EventKind[]): Promise<number> {
+    await this.refresh();
+    let changed = 0;
+    for (const s of this.forChannel(channel)) {
+      const current = s.events ?? [...EVENT_KINDS];
+      const left = kinds.length === 0 ? [] : current.filter((k) => !kinds.includes(k));
+      if (left.length === current.length) continue;
+      await this.store.setSubscriptionEvents(s.id, left);
+      changed += 1;
+    }
+    await this.refresh();
+    return changed;
+  }
+}

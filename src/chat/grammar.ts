@@ -1,0 +1,105 @@
+import { enums, is } from 'superstruct';
+import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
+import { USER_FIELDS, type UserField } from '../vcc/user.ts';
+import { compileCondition } from '../config/loadConfig.ts';
+import type { Condition } from '../routing/route.ts';
+
+/** The short kind names chat commands accept, besides the full ones. */
+export const SHORT_KINDS: Record<string, EventKind> = {
+  created: 'user.created',
+  state: 'user.state_changed',
+  transport: 'user.transport_changed',
+  role: 'user.role_changed',
+  password: 'user.password_changed',
+  updated: 'user.updated',
+};
+
+/** A where term as written (`privGroup=4,5`), kept for `list` and for storing. */
+export interface WhereTerm {
+  field: UserField;
+  op: '=' | '!=' | '~';
+  values: string[];
+}
+
+export type Command =
+  | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[] }
+  | { action: 'unsubscribe'; kinds: EventKind[] }
+  | { action: 'list' | 'test' | 'help' }
+  | { action: 'error'; message: string };
+
+export const EXAMPLE = 'subscribe created state where isAgent=true privGroup=4,5';
+
+export const HELP = [
+  'Commands:',
+  '• subscribe [kinds...] [where FIELD=VALUE[,VALUE...] ...]: this channel hears those kinds (none = all) for users that match',
+  `   kinds: ${Object.keys(SHORT_KINDS).join(', ')} (or full names like user.created)`,
+  '   where terms: privGroup=4,5 (any of) · isAgent=true · username!=admin (none of) · email~@example\\.com$ (regex)',
+  `   example: ${EXAMPLE}`,
+  '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
+  '• list: what this channel hears (file routes are shown read-only)',
+  '• test: send a sample notification here',
+  '• help: this text',
+].join('\n');
+
+const fieldName = enums(USER_FIELDS as UserField[]);
+
+/**
+ * Parses the text after `/vcc` (or after the bot mention in Teams). Never throws: a mistake
+ * is an `error` command whose message names the mistake and shows a correct example.
+ */
+export function parseCommand(text: string): Command {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const [verb = 'help', ...rest] = words;
+  switch (verb.toLowerCase()) {
+    case 'help': return { action: 'help' };
+    case 'list': return { action: 'list' };
+    case 'test': return { action: 'test' };
+    case 'subscribe': case 'unsubscribe': {
+      const at = rest.findIndex((w) => w.toLowerCase() === 'where');
+      const kindWords = at < 0 ? rest : rest.slice(0, at);
+      const kinds: EventKind[] = [];
+      for (const k of kindWords) {
+        const kind = SHORT_KINDS[k.toLowerCase()] ?? (is(k, enums(EVENT_KINDS)) ? k : null);
+        if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
+        if (!kinds.includes(kind)) kinds.push(kind);
+      }
+      if (verb.toLowerCase() === 'unsubscribe') {
+        return at < 0 ? { action: 'unsubscribe', kinds } : error('unsubscribe takes kinds only, no where terms');
+      }
+      const where: WhereTerm[] = [];
+      for (const term of at < 0 ? [] : rest.slice(at + 1)) {
+        const m = /^([A-Za-z]+)(!=|=|~)(.+)$/.exec(term);
+        if (!m) return error(`cannot read where term "${term}" (write FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX)`);
+        const [, field, op, value] = m as unknown as [string, string, WhereTerm['op'], string];
+        if (!is(field, fieldName)) return error(`unknown field "${field}" (fields: ${USER_FIELDS.join(', ')})`);
+        if (where.some((w) => w.field === field)) return error(`field "${field}" appears twice; list values with commas instead`);
+        const values = op === '~' ? [value] : value.split(',').filter((v) => v !== '');
+        if (values.length === 0) return error(`no value for "${field}"`);
+        const t: WhereTerm = { field, op, values };
+        const compiled = termCondition(t);
+        if (typeof compiled === 'string') return error(`${field}: ${compiled}`);
+        where.push(t);
+      }
+      if (at >= 0 && where.length === 0) return error('"where" needs at least one term');
+      return { action: 'subscribe', kinds, where };
+    }
+    default:
+      return error(`unknown command "${verb}"`);
+  }
+}
+
+/** The route condition a where term stands for (or an error message for a bad regex). */
+export function termCondition(t: WhereTerm): Condition | string {
+  if (t.op === '~') return compileCondition({ matches: t.values[0] });
+  const vals = t.values.map((v) => (v === 'true' ? true : v === 'false' ? false : v));
+  if (t.op === '!=') return { not: vals };
+  return vals.length === 1 ? vals[0]! : vals;
+}
+
+export function describeTerm(t: WhereTerm): string {
+  return `${t.field}${t.op}${t.values.join(',')}`;
+}
+
+function error(what: string): Command {
+  return { action: 'error', message: `${what}. Nothing was changed. Example: /vcc ${EXAMPLE}` };
+}

@@ -1,0 +1,65 @@
+import type { SendOutcome } from '../adapters/Adapter.ts';
+import type { Route } from '../routing/route.ts';
+import type { Subscription } from '../store/Store.ts';
+import type { Target } from '../render/escape.ts';
+import { escapeFor } from '../render/escape.ts';
+import { describeTerm, HELP, parseCommand } from './grammar.ts';
+import type { Subscriptions } from './Subscriptions.ts';
+
+export interface CommandContext {
+  /** Routing name of the channel the command was typed in (`slack:C0123`). */
+  channel: string;
+  user: string;
+  target: Target;
+  subscriptions: Subscriptions;
+  /** File routes that deliver to this same chat channel, shown read-only by `list`. */
+  fileRoutes: Array<{ name: string; route: Route }>;
+  /** Whether this user may change the channel's subscriptions; a string says why not. */
+  mayChange: () => Promise<true | string>;
+  sendTest: () => Promise<SendOutcome>;
+  /** Extra advice after a subscribe (e.g. how to invite the bot), if any. */
+  afterSubscribe?: () => Promise<string | null>;
+}
+
+const kindsText = (k: readonly string[] | null | undefined) => (k && k.length ? k.join(', ') : 'all kinds');
+
+function describe(s: Subscription, target: Target): string {
+  const where = s.where.length ? ` where ${s.where.map(describeTerm).join(' ')}` : '';
+  return `• ${kindsText(s.events)}${escapeFor(target, where)}`;
+}
+
+/**
+ * Runs one chat command for one channel and returns the reply text. Never throws for bad
+ * input: mistakes come back as a reply that names them; nothing is saved then.
+ */
+export async function runCommand(text: string, ctx: CommandContext): Promise<string> {
+  const cmd = parseCommand(text);
+  const current = () => {
+    const subs = ctx.subscriptions.forChannel(ctx.channel).map((s) => describe(s, ctx.target));
+    const files = ctx.fileRoutes.map(({ name, route }) =>
+      `• ${kindsText(route.events)}${route.where ? ` where ${Object.keys(route.where).join(', ')}` : ''} (config file channel "${name}", read-only)`);
+    return subs.length || files.length ? [...subs, ...files].join('\n') : 'Nothing: this channel hears no VCC events.';
+  };
+  switch (cmd.action) {
+    case 'help': return HELP;
+    case 'error': return escapeFor(ctx.target, cmd.message);
+    case 'list':
+      await ctx.subscriptions.refresh();
+      return `This channel hears:\n${current()}`;
+    case 'test': {
+      const outcome = await ctx.sendTest();
+      return outcome.status === 'sent' ? 'Sent a sample notification here.' : `The sample notification failed: ${outcome.reason}`;
+    }
+    case 'subscribe': case 'unsubscribe': {
+      const allowed = await ctx.mayChange();
+      if (allowed !== true) return `Not changed: ${allowed}`;
+      if (cmd.action === 'subscribe') {
+        await ctx.subscriptions.subscribe(ctx.channel, cmd.kinds, cmd.where, ctx.user);
+        const advice = (await ctx.afterSubscribe?.()) ?? null;
+        return `Subscribed. This channel now hears:\n${current()}${advice ? `\n${advice}` : ''}`;
+      }
+      const n = await ctx.subscriptions.unsubscribe(ctx.channel, cmd.kinds);
+      return n === 0 ? `Nothing to remove. This channel hears:\n${current()}` : `Unsubscribed. This channel now hears:\n${current()}`;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
+import type { Logger } from 'pino';
+
+/** Slack wants an answer within 3 s (https://api.slack.com/interactivity/slash-commands#responding_to_commands). */
+export const SLACK_ACK_MS = 2_500;
+const MAX_BODY = 256 * 1024;
+
+/**
+ * A Bolt receiver living inside Koa at `POST /slack/events`. It reads the raw body itself
+ * (no body parser on this route), checks Slack's signature and timestamp with Bolt's own
+ * `verifySlackRequest` (401 and nothing done when forged or stale), hands the payload to
+ * Bolt, and answers with whatever the listener passed to `ack()`.
+ */
+export class KoaReceiver implements Receiver {
+  private app: App | null = null;
+
+  constructor(private readonly signingSecret: string, private readonly log: Logger, private readonly clock: () => number = Date.now) {}
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+
+  handler() {
+    return async (ctx: Context): Promise<void> => {
+      let raw: string;
+      try {
+        raw = await getRawBody(ctx.req, { limit: MAX_BODY, encoding: 'utf8' });
+      } catch {
+        ctx.status = 413;
+        return;
+      }
+      try {
+        verifySlackRequest({
+          signingSecret: this.signingSecret,
+          body: raw,
+          headers: {
+            'x-slack-signature': ctx.get('x-slack-signature'),
+            'x-slack-request-timestamp': Number(ctx.get('x-slack-request-timestamp')),
+          },
+          nowMilliseconds: this.clock(),
+        });
+      } catch (e) {
+        this.log.warn({ reason: (e as Error).message }, 'Slack request refused: bad signature or stale timestamp');
+        ctx.status = 401;
+        ctx.body = { error: { code: 'bad_signature', message: 'Slack signature check failed' } };
+        return;
+      }
+      const body = parseBody(raw, ctx.get('content-type'));
+      if (body.type === 'url_verification') {
+        ctx.body = { challenge: body.challenge };
+        return;
+      }
+      let answer: (v: unknown) => void = () => {};
+      const acked = new Promise<unknown>((resolve) => { answer = resolve; });
+      const event: ReceiverEvent = {
+        body,
+        ack: async (response?: unknown) => { answer(response ?? ''); },
+        retryNum: Number(ctx.get('x-slack-retry-num')) || undefined,
+        retryReason: ctx.get('x-slack-retry-reason') || undefined,
+      };
+      const processing = this.app!.processEvent(event).catch((e) => {
+        this.log.error({ err: { message: (e as Error).message } }, 'Slack listener failed');
+        answer({ response_type: 'ephemeral', text: 'Something went wrong; the vcc-notify log says what.' });
+      });
+      const timeout = new Promise((resolve) => setTimeout(() => resolve(''), SLACK_ACK_MS).unref());
+      const response = await Promise.race([acked, timeout]);
+      void processing;
+      ctx.status = 200;
+      ctx.body = typeof response === 'string' ? response : response;
+    };
+  }
+}
+
+function parseBody(raw: string, contentType: string): Record<string, any> {
+  if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, any>;
+  const fields = Object.fromEntries(new URLSearchParams(raw));
+  return typeof fields.payload === 'string' ? (JSON.parse(fields.payload) as Record<string, any>) : fields;
+}

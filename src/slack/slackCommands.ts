@@ -1,0 +1,79 @@
+import { App, LogLevel } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { SendOutcome } from '../adapters/Adapter.ts';
+import type { Route } from '../routing/route.ts';
+import { runCommand } from '../chat/runCommand.ts';
+import { chatChannelName, type Subscriptions } from '../chat/Subscriptions.ts';
+import { KoaReceiver } from './koaReceiver.ts';
+
+export interface SlackCommandDeps {
+  signingSecret: string;
+  botToken: string | undefined;
+  apiUrl: string | undefined;
+  /** Who may change a channel: unset or "anyone", "admins" (workspace admins/owners), or user ids. */
+  commandUsers: string | undefined;
+  subscriptions: Subscriptions;
+  fileRoutesFor: (slackChannelId: string) => Array<{ name: string; route: Route }>;
+  sendTest: (channelName: string) => Promise<SendOutcome>;
+  log: Logger;
+  clock: () => number;
+}
+
+/**
+ * `/vcc` served by Bolt: subscribe, unsubscribe, list, test, help for the channel it is
+ * typed in. Replies are ephemeral, in the HTTP answer (within Slack's 3 s); `test` answers at
+ * once and reports the send through `response_url`.
+ */
+export function createSlackCommands(deps: SlackCommandDeps) {
+  const receiver = new KoaReceiver(deps.signingSecret, deps.log, deps.clock);
+  const app = new App({
+    receiver,
+    token: deps.botToken ?? 'xoxb-not-configured',
+    tokenVerificationEnabled: false,
+    logLevel: LogLevel.ERROR,
+    clientOptions: { ...(deps.apiUrl ? { slackApiUrl: deps.apiUrl.endsWith('/') ? deps.apiUrl : `${deps.apiUrl}/` } : {}), retryConfig: { retries: 0 } },
+  });
+
+  app.command('/vcc', async ({ command, ack, respond, client }) => {
+    const channel = chatChannelName('slack', command.channel_id);
+    const policy = (deps.commandUsers ?? 'anyone').trim();
+    const mayChange = async (): Promise<true | string> => {
+      if (policy === '' || policy === 'anyone') return true;
+      if (policy === 'admins') {
+        try {
+          const info = await client.users.info({ user: command.user_id });
+          return info.user?.is_admin || info.user?.is_owner ? true : 'only workspace admins may change what this channel hears (SLACK_COMMAND_USERS=admins)';
+        } catch (e) {
+          return `could not check whether you are a workspace admin (${(e as Error).message})`;
+        }
+      }
+      return policy.split(',').map((s) => s.trim()).includes(command.user_id)
+        ? true : 'only the users listed in SLACK_COMMAND_USERS may change what this channel hears';
+    };
+    const afterSubscribe = async () => {
+      try {
+        const info = await client.conversations.info({ channel: command.channel_id });
+        return info.channel?.is_member ? null : 'The vcc-notify bot is not in this channel yet: invite it with /invite @vcc-notify (your app\'s name), or notifications cannot be posted.';
+      } catch {
+        return 'The vcc-notify bot cannot see this channel: invite it with /invite @vcc-notify (your app\'s name).';
+      }
+    };
+    const isTest = command.text.trim().toLowerCase() === 'test';
+    if (isTest) await ack({ response_type: 'ephemeral', text: 'Sending a sample notification here…' });
+    const text = await runCommand(command.text, {
+      channel,
+      user: command.user_id,
+      target: 'slack',
+      subscriptions: deps.subscriptions,
+      fileRoutes: deps.fileRoutesFor(command.channel_id),
+      mayChange,
+      sendTest: () => deps.sendTest(channel),
+      afterSubscribe,
+    });
+    deps.log.info({ slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' }, 'Slack /vcc command');
+    if (isTest) await respond({ response_type: 'ephemeral', text });
+    else await ack({ response_type: 'ephemeral', text });
+  });
+
+  return { app, handler: receiver.handler() };
+}

@@ -1,0 +1,117 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { createdBody } from './helpers/fixtures.ts';
+import { FakeSlack } from './fakes/slack.ts';
+import { slackSignature, slashCommand } from './helpers/slackSign.ts';
+
+const SECRET = 'cmd-secret';
+const SIGNING = 'slack-signing-secret';
+
+async function start(dir: string, slack: FakeSlack, env: Record<string, string> = {}) {
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0FILE }\nroutes:\n  - channel: ops\n    events: [user.created]\n');
+  return startTestService({
+    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-cmd', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SIGNING, ...env,
+  }, { dir, pollMs: 50 });
+}
+
+async function command(svc: TestService, slack: FakeSlack, text: string, opts: { channel?: string; user?: string; secret?: string; ts?: number } = {}) {
+  const body = slashCommand({ text, channel_id: opts.channel ?? 'C0CHAT', user_id: opts.user ?? 'U0SUE', response_url: slack.responseUrl('r1') });
+  const res = await fetch(`${svc.url}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(opts.secret ?? SIGNING, body, opts.ts) },
+    body,
+  });
+  const raw = await res.text();
+  let json: any = raw;
+  try { json = JSON.parse(raw); } catch { /* plain */ }
+  return { status: res.status, json };
+}
+
+test('forged or stale Slack requests get 401 and change nothing', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const svc = await start(dir, slack);
+  try {
+    t.is((await command(svc, slack, 'subscribe', { secret: 'wrong-secret' })).status, 401);
+    t.is((await command(svc, slack, 'subscribe', { ts: Math.floor(Date.now() / 1000) - 3600 })).status, 401);
+    t.deepEqual(await svc.store.listSubscriptions(), []);
+  } finally {
+    await svc.stop(); await slack.stop(); cleanup(dir);
+  }
+});
+
+test('subscribe, list, unsubscribe, bad input, and the subscription delivers and survives a restart', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  let svc = await start(dir, slack);
+  try {
+    const help = await command(svc, slack, 'help');
+    t.is(help.status, 200);
+    t.regex(help.json.text, /subscribe \[kinds\.\.\.\]/);
+
+    const bad = await command(svc, slack, 'subscribe created where colour=red');
+    t.regex(bad.json.text, /unknown field "colour".*Nothing was changed.*Example: \/vcc subscribe/s);
+    const badKind = await command(svc, slack, 'subscribe deleted');
+    t.regex(badKind.json.text, /unknown kind "deleted"/);
+    const badRegex = await command(svc, slack, 'subscribe where email~([');
+    t.regex(badRegex.json.text, /email: bad regex/);
+    t.deepEqual(await svc.store.listSubscriptions(), []);
+
+    const sub = await command(svc, slack, 'subscribe created state where isAgent=true privGroup=4,5 username!=admin');
+    t.is(sub.json.response_type, 'ephemeral');
+    t.regex(sub.json.text, /Subscribed\. This channel now hears:\n• user\.created, user\.state_changed where isAgent=true privGroup=4,5 username!=admin/);
+    t.regex(sub.json.text, /bot is not in this channel yet: invite it with \/invite/);
+
+    await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'chatsub' }), { query: { 'secret-key': SECRET } });
+    await svc.send(createdBody({ isAgent: false, privGroup: 4, username: 'notagent' }), { query: { 'secret-key': SECRET } });
+    await until(() => slack.posts.filter((p) => p.channel === 'C0CHAT').length === 1 && slack.posts.filter((p) => p.channel === 'C0FILE').length === 2, 10_000, 'posts');
+    t.true(JSON.stringify(slack.posts.find((p) => p.channel === 'C0CHAT')!.blocks).includes('chatsub'));
+
+    const list = await command(svc, slack, 'list', { channel: 'C0FILE' });
+    t.regex(list.json.text, /user\.created \(config file channel "ops", read-only\)/);
+
+    await svc.stop();
+    svc = await start(dir, slack);
+    const listed = await command(svc, slack, 'list');
+    t.regex(listed.json.text, /user\.created, user\.state_changed where isAgent=true/);
+
+    const unsub = await command(svc, slack, 'unsubscribe created');
+    t.regex(unsub.json.text, /now hears:\n• user\.state_changed where/);
+    const none = await command(svc, slack, 'unsubscribe');
+    t.regex(none.json.text, /Nothing: this channel hears no VCC events/);
+    const before = slack.posts.length;
+    await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
+    await until(() => slack.posts.length === before + 1, 10_000, 'file route post');
+    t.false(slack.posts.some((p) => p.channel === 'C0CHAT' && JSON.stringify(p.blocks).includes('afterunsub')));
+  } finally {
+    await svc.stop(); await slack.stop(); cleanup(dir);
+  }
+});
+
+test('/vcc test posts a sample here and reports through response_url; admins-only policy refuses others', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const svc = await start(dir, slack, { SLACK_COMMAND_USERS: 'admins' });
+  try {
+    slack.members.add('C0CHAT');
+    const ack = await command(svc, slack, 'test');
+    t.regex(ack.json.text, /Sending a sample/);
+    await until(() => slack.responses.length === 1, 10_000, 'response_url reply');
+    t.regex(slack.responses[0]!.body.text, /Sent a sample notification here/);
+    t.is(slack.posts[0]!.channel, 'C0CHAT');
+    t.regex(slack.posts[0]!.text, /Sample Agent/);
+
+    const refused = await command(svc, slack, 'subscribe created', { user: 'U0NOBODY' });
+    t.regex(refused.json.text, /Not changed: only workspace admins/);
+    t.deepEqual(await svc.store.listSubscriptions(), []);
+    slack.admins.add('U0BOSS');
+    const ok = await command(svc, slack, 'subscribe created', { user: 'U0BOSS' });
+    t.regex(ok.json.text, /Subscribed/);
+    t.notRegex(ok.json.text, /invite/);
+  } finally {
+    await svc.stop(); await slack.stop(); cleanup(dir);
+  }
+});

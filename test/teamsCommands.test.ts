@@ -1,0 +1,57 @@
+import test from 'ava';
+import { cleanup, startTestService, until } from './helpers/service.ts';
+import { createdBody } from './helpers/fixtures.ts';
+import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
+
+const SECRET = 'teams-cmd';
+const CONV = '19:hr-room@thread.tacv2';
+
+function mention(connector: FakeBotConnector, text: string, over: Record<string, unknown> = {}) {
+  return teamsActivity(connector.url, `${CONV};messageid=1700000000000`, {
+    type: 'message',
+    text: `<at>vcc-notify</at> ${text}`,
+    entities: [{ type: 'mention', text: '<at>vcc-notify</at>', mentioned: { id: '28:vcc-notify-bot', name: 'vcc-notify' } }],
+    ...over,
+  });
+}
+
+async function post(url: string, activity: unknown) {
+  return fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+}
+
+test('Teams: welcome on install, commands reply in the thread, subscription delivers proactively, unsubscribe stops it', async (t) => {
+  const connector = await new FakeBotConnector().start();
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { pollMs: 50 });
+  try {
+    t.is((await post(svc.url, teamsActivity(connector.url, CONV, { type: 'conversationUpdate', membersAdded: [{ id: '28:vcc-notify-bot' }] }))).status, 200);
+    await until(() => connector.activities.length === 1, 5_000, 'welcome');
+    t.regex(connector.activities[0]!.activity.text, /Hello!.*subscribe/s);
+
+    t.is((await post(svc.url, mention(connector, 'subscribe frobnicate'))).status, 200);
+    await until(() => connector.activities.length === 2, 5_000, 'error reply');
+    t.regex(connector.activities[1]!.activity.text, /unknown kind "frobnicate"/);
+    t.is(connector.activities[1]!.replyTo !== null, true, 'replied in the thread');
+
+    await post(svc.url, mention(connector, 'subscribe created where isAgent=true'));
+    await until(() => connector.activities.length === 3, 5_000, 'subscribe reply');
+    t.regex(connector.activities[2]!.activity.text, /Subscribed.*user\.created where isAgent=true/s);
+    const subs = await svc.store.listSubscriptions();
+    t.is(subs[0]!.channel, `teams:${CONV}`);
+
+    await svc.send(createdBody({ isAgent: true, username: 'teamsagent' }), { query: { 'secret-key': SECRET } });
+    await until(() => connector.activities.length === 4, 10_000, 'proactive card');
+    const card = connector.activities[3]!;
+    t.is(card.conversation, CONV, 'posted to the channel, not the thread');
+    t.is(card.replyTo, null);
+    t.true(JSON.stringify(card.activity.attachments).includes('teamsagent'));
+
+    await post(svc.url, mention(connector, 'unsubscribe'));
+    await until(() => connector.activities.length === 5, 5_000, 'unsubscribe reply');
+    t.regex(connector.activities[4]!.activity.text, /hears no VCC events/);
+    t.deepEqual(await svc.store.listSubscriptions(), []);
+  } finally {
+    await svc.stop();
+    await connector.stop();
+    cleanup(svc.dir);
+  }
+});
