@@ -146,6 +146,12 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     store, plan, clock, random: opts.random ?? Math.random, log, retry: opts.retry, pollMs: opts.pollMs,
   });
 
+  const slackCommands = env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN
+    ? createSlackCommands({
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
+      commandUsers: env.SLACK_COMMAND_USERS, subscriptions, fileRoutesFor: (id) => fileRoutesFor('slack', id), sendTest, log, clock,
+    })
+    : null;
   const app = createApp({
     store,
     log,
@@ -160,11 +166,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         store, log, clock, subscriptions, commandUsers: env.TEAMS_COMMAND_USERS,
         fileRoutesFor: (id) => fileRoutesFor('teams', id), sendTest,
       })));
-      if (env.SLACK_SIGNING_SECRET) {
-        const slackCommands = createSlackCommands({
-          signingSecret: env.SLACK_SIGNING_SECRET, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
-          commandUsers: env.SLACK_COMMAND_USERS, subscriptions, fileRoutesFor: (id) => fileRoutesFor('slack', id), sendTest, log, clock,
-        });
+      if (slackCommands?.handler) {
         router.post('/slack/events', slackCommands.handler);
       } else {
         router.post('/slack/events', (ctx) => {
@@ -186,6 +188,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   }
   log.info({ host: settings.host, port, store: store.kind, config: config.origin }, 'vcc-notify listening');
   if (opts.worker !== false) worker.start();
+  if (slackCommands) {
+    await slackCommands.start().catch((e) => log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect'));
+  }
 
   let stopping: Promise<void> | null = null;
   return {
@@ -211,6 +216,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        await slackCommands?.stop().catch(() => {});
         await worker.stop();
         await store.close();
         log.info('vcc-notify stopped');

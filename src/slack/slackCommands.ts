@@ -8,6 +8,8 @@ import { KoaReceiver } from './koaReceiver.ts';
 
 export interface SlackCommandDeps {
   signingSecret: string;
+  /** App-level token (xapp-...): take commands over Socket Mode instead of HTTP. */
+  appToken?: string;
   botToken: string | undefined;
   apiUrl: string | undefined;
   /** Who may change a channel: unset or "anyone", "admins" (workspace admins/owners), or user ids. */
@@ -22,17 +24,19 @@ export interface SlackCommandDeps {
 /**
  * `/vcc` served by Bolt: subscribe, unsubscribe, list, test, help for the channel it is
  * typed in. Replies are ephemeral, in the HTTP answer (within Slack's 3 s); `test` answers at
- * once and reports the send through `response_url`.
+ * once and reports the send through `response_url`. With `appToken` the commands come over
+ * Socket Mode (no public URL needed); `start()` opens that connection.
  */
 export function createSlackCommands(deps: SlackCommandDeps) {
-  const receiver = new KoaReceiver(deps.signingSecret, deps.log, deps.clock);
-  const app = new App({
-    receiver,
+  const receiver = deps.appToken ? null : new KoaReceiver(deps.signingSecret, deps.log, deps.clock);
+  const common = {
     token: deps.botToken ?? 'xoxb-not-configured',
-    tokenVerificationEnabled: false,
     logLevel: LogLevel.ERROR,
     clientOptions: { ...(deps.apiUrl ? { slackApiUrl: deps.apiUrl.endsWith('/') ? deps.apiUrl : `${deps.apiUrl}/` } : {}), retryConfig: { retries: 0 } },
-  });
+  };
+  const app = receiver
+    ? new App({ ...common, receiver, tokenVerificationEnabled: false })
+    : new App({ ...common, appToken: deps.appToken, socketMode: true, signingSecret: deps.signingSecret });
 
   app.command('/vcc', async ({ command, ack, respond, client }) => {
     const channel = chatChannelName('slack', command.channel_id);
@@ -75,5 +79,11 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     else await ack({ response_type: 'ephemeral', text });
   });
 
-  return { app, handler: receiver.handler() };
+  return {
+    app,
+    /** The Koa handler for `POST /slack/events` (HTTP mode), or null in Socket Mode. */
+    handler: receiver ? receiver.handler() : null,
+    start: async () => { if (!receiver) await app.start(); },
+    stop: async () => { if (!receiver) await app.stop(); },
+  };
 }
