@@ -8,7 +8,7 @@ import { adaptiveCard } from '../src/adapters/adaptiveCard.ts';
 import { slackPayload, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, SLACK_MAX_FIELD, SLACK_MAX_FIELDS } from '../src/adapters/slackBlocks.ts';
 import { Renderer } from '../src/render/Renderer.ts';
 import { escapeFor } from '../src/render/escape.ts';
-import { DEFAULT_TEMPLATES } from '../src/service.ts';
+import { DEFAULT_TEMPLATES } from '../src/channelKit.ts';
 import type { StoredEvent } from '../src/store/Store.ts';
 
 const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../shared/schemas/adaptive-card-1.5.json', import.meta.url)), 'utf8'));

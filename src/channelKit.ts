@@ -1,0 +1,136 @@
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Settings } from './config/settings.ts';
+import type { ChannelConfig, NotifyConfig } from './config/NotifyConfig.ts';
+import type { Store } from './store/Store.ts';
+import type { Route } from './routing/route.ts';
+import { Renderer } from './render/Renderer.ts';
+import type { Message } from './render/Message.ts';
+import type { Adapter, SendOutcome } from './adapters/Adapter.ts';
+import { consoleAdapter } from './adapters/console.ts';
+import { slackAdapter, slackClient } from './adapters/slack.ts';
+import { slackWebhookAdapter } from './adapters/slackWebhook.ts';
+import { teamsWorkflowAdapter } from './adapters/teamsWorkflow.ts';
+import { teamsAdapter } from './adapters/teams.ts';
+import { slackPayload } from './adapters/slackBlocks.ts';
+import { adaptiveCard, workflowEnvelope } from './adapters/adaptiveCard.ts';
+import { CHANNEL_LIMITS, DIGEST_PER_MESSAGE, TARGET_OF } from './delivery/limits.ts';
+import type { ChannelPlan, DueItem, Outgoing } from './delivery/DeliveryWorker.ts';
+import { Subscriptions } from './chat/Subscriptions.ts';
+import { sampleEvent } from './chat/sampleEvent.ts';
+
+export const DEFAULT_TEMPLATES = new URL('../templates/', import.meta.url).pathname;
+
+export interface ChannelKitDeps {
+  settings: Settings;
+  store: Store;
+  config: () => NotifyConfig;
+  subscriptions: Subscriptions;
+  clock: () => number;
+  log: Logger;
+  templatesDir?: string;
+  consoleWrite?: (text: string) => void;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Everything that turns a channel name into sends, shared by the service and the CLI:
+ * the channel's settings (read from the config in force, or a chat-made channel), its
+ * adapter, rendering, the vendor payload it would receive, and a sample send.
+ */
+export function createChannelKit(deps: ChannelKitDeps) {
+  const { settings, store, clock } = deps;
+  const env = settings.env;
+  const renderer = Renderer.load(deps.templatesDir ?? DEFAULT_TEMPLATES);
+  const consoleOut = consoleAdapter(deps.consoleWrite);
+  const slack = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
+  const fetcher = deps.fetch ?? fetch;
+  const cloud = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: env.MicrosoftAppId ?? '',
+    MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
+    MicrosoftAppType: env.MicrosoftAppType ?? (env.MicrosoftAppId ? 'MultiTenant' : ''),
+    MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
+  }));
+  cloud.onTurnError = async (_ctx, e) => {
+    deps.log.error({ err: { message: (e as Error).message } }, 'Teams bot turn failed');
+  };
+
+  const channelConfig = (name: string): ChannelConfig | null => deps.config().channels[name] ?? Subscriptions.channelConfig(name);
+
+  /** The adapter for a channel, or a reason it cannot be used now. */
+  const adapterFor = async (ch: ChannelConfig): Promise<Adapter | string> => {
+    switch (ch.type) {
+      case 'console': return consoleOut;
+      case 'slack': return env.SLACK_BOT_TOKEN ? slackAdapter(slack, ch.channel) : 'SLACK_BOT_TOKEN is not set';
+      case 'slack-webhook': return slackWebhookAdapter(ch.url, fetcher, clock);
+      case 'teams-workflow': return teamsWorkflowAdapter(ch.url, fetcher, clock);
+      case 'teams': {
+        const conv = await store.getConversation(ch.conversation);
+        return conv ? teamsAdapter(cloud, env.MicrosoftAppId, conv.reference)
+          : `no Teams conversation reference for ${ch.conversation}: add the bot to that channel, then replay`;
+      }
+    }
+  };
+
+  /** One event alone, several as digests split to the target's size. */
+  const messagesFor = (ch: ChannelConfig, items: DueItem[]): Outgoing[] => {
+    const target = TARGET_OF[ch.type];
+    if (items.length === 1) {
+      const [{ event, delivery }] = items as [DueItem];
+      return [{ message: renderer.event(event, delivery, target), deliveryIds: [delivery.id] }];
+    }
+    const per = DIGEST_PER_MESSAGE[target];
+    return renderer.digest(items, target, per).map((message, i) => ({
+      message,
+      deliveryIds: items.slice(i * per, (i + 1) * per).map((x) => x.delivery.id),
+    }));
+  };
+
+  const plan = async (channel: string): Promise<ChannelPlan> => {
+    const ch = channelConfig(channel);
+    if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
+    const adapter = await adapterFor(ch);
+    if (typeof adapter === 'string') return { ok: false, reason: adapter };
+    return { ok: true, adapter, limits: CHANNEL_LIMITS[ch.type], messages: (items) => messagesFor(ch, items) };
+  };
+
+  /** Sends the sample notification to a channel now. */
+  const sendTest = async (name: string): Promise<SendOutcome> => {
+    const ch = channelConfig(name);
+    if (!ch) return { status: 'permanent', reason: `unknown channel "${name}"` };
+    const adapter = await adapterFor(ch);
+    if (typeof adapter === 'string') return { status: 'permanent', reason: adapter };
+    const ev = sampleEvent(clock());
+    return adapter.send(renderer.event(ev, { kinds: ev.kinds, show: [] }, TARGET_OF[ch.type]));
+  };
+
+  /** File routes whose channel posts to the same Slack channel or Teams conversation. */
+  const fileRoutesFor = (type: 'slack' | 'teams', id: string): Array<{ name: string; route: Route }> => {
+    const config = deps.config();
+    return config.routes
+      .filter((r) => {
+        const ch = config.channels[r.channel];
+        return (type === 'slack' && ch?.type === 'slack' && ch.channel === id) || (type === 'teams' && ch?.type === 'teams' && ch.conversation === id);
+      })
+      .map((route) => ({ name: route.channel, route }));
+  };
+
+  return { renderer, cloud, channelConfig, adapterFor, messagesFor, plan, sendTest, fileRoutesFor };
+}
+
+export type ChannelKit = ReturnType<typeof createChannelKit>;
+
+/** The exact body a channel of this type receives for a message (text for the console). */
+export function vendorPayload(ch: ChannelConfig, m: Message): unknown {
+  switch (ch.type) {
+    case 'slack': return { channel: ch.channel, ...slackPayload(m) };
+    case 'slack-webhook': return slackPayload(m);
+    case 'teams-workflow': return workflowEnvelope(adaptiveCard(m));
+    case 'teams': return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }], summary: m.fallback };
+    case 'console': {
+      let text = '';
+      void consoleAdapter((t) => { text = t; }).send(m);
+      return text;
+    }
+  }
+}
