@@ -15,7 +15,8 @@ import { botFrameworkHandler } from './teams/koaBridge.ts';
 import { teamsBotLogic } from './teams/bot.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
 import { createSlackCommands } from './slack/slackCommands.ts';
-import { createChannelKit, DEFAULT_TEMPLATES } from './channelKit.ts';
+import { createChannelKit } from './channelKit.ts';
+import { createMetrics } from './metrics.ts';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -58,16 +59,19 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const store = await openStore(settings.databaseUrl, opts.sqlite);
   const readConfig = () => loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
   let config: NotifyConfig = readConfig();
+  const env = settings.env;
   const subscriptions = new Subscriptions(store, clock);
   await subscriptions.refresh();
   const kit = createChannelKit({
     settings, store, config: () => config, subscriptions, clock, log,
-    templatesDir: opts.templatesDir, consoleWrite: opts.consoleWrite, fetch: opts.fetch,
+    templatesDir: opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES, consoleWrite: opts.consoleWrite, fetch: opts.fetch,
   });
   const { plan, sendTest, fileRoutesFor, cloud } = kit;
-  const env = settings.env;
+  const metrics = createMetrics(store, clock);
   const worker = new DeliveryWorker({
     store, plan, clock, random: opts.random ?? Math.random, log, retry: opts.retry, pollMs: opts.pollMs,
+    onAttempt: (channel, outcome) => metrics.attempt(channel, outcome.status, outcome.status === 'retry' && outcome.rateLimited === true),
+    onSettled: (channel, outcome, items) => metrics.settled(channel, outcome, items.map((i) => i.event.receivedAt)),
   });
 
   const slackCommands = env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN
@@ -84,8 +88,18 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     maxBodyBytes: settings.maxBodyBytes,
     routes: () => [...config.routes, ...subscriptions.routes()],
     clock,
-    onAccepted: (_id, channels) => worker.wake(channels),
+    onAccepted: (_id, channels, kinds) => {
+      metrics.accepted(kinds);
+      if (channels.length > 0) worker.wake(channels);
+    },
+    onDuplicate: () => metrics.duplicate(),
+    onRefused: (code) => metrics.refused(code),
+    ready: () => ({ config: config.origin }),
     mount: (router) => {
+      router.get('/metrics', async (ctx) => {
+        ctx.type = metrics.registry.contentType;
+        ctx.body = await metrics.registry.metrics();
+      });
       router.post('/api/messages', botFrameworkHandler(cloud, teamsBotLogic({
         store, log, clock, subscriptions, commandUsers: env.TEAMS_COMMAND_USERS,
         fileRoutesFor: (id) => fileRoutesFor('teams', id), sendTest,

@@ -1,33 +1,190 @@
-import { Command } from 'commander';
-import { loadSettings } from '../config/settings.ts';
+import { readFileSync } from 'node:fs';
+import { Command, InvalidArgumentError } from 'commander';
+import { loadSettings, type Settings } from '../config/settings.ts';
+import { loadConfig } from '../config/loadConfig.ts';
+import type { NotifyConfig } from '../config/NotifyConfig.ts';
 import { startService } from '../service.ts';
+import { openStore } from '../store/openStore.ts';
+import type { DeliveryStatus, Store, StoredEvent } from '../store/Store.ts';
+import { createChannelKit, DEFAULT_TEMPLATES, vendorPayload } from '../channelKit.ts';
+import { Subscriptions } from '../chat/Subscriptions.ts';
+import { createLogger } from '../logger.ts';
+import { parseVccBody } from '../vcc/user.ts';
+import { classifyChanges, isEventKind, type EventKind } from '../vcc/changes.ts';
+import { explainRoutes, planDeliveries } from '../routing/route.ts';
+import { Renderer } from '../render/Renderer.ts';
+import { TARGET_OF } from '../delivery/limits.ts';
 
-/** Errors reach the user as one line and a non-zero exit, never a stack trace. */
-function fail(e: unknown, code = 1): never {
-  process.stderr.write(`vcc-notify: ${(e as Error).message}\n`);
-  process.exit(code);
+/** A failure to report as one line on stderr with this exit code (no stack trace). */
+class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+
+function settingsAndConfig(file?: string): { settings: Settings; config: NotifyConfig } {
+  const settings = loadSettings(file ? { ...process.env, VCC_NOTIFY_CONFIG: file } : process.env);
+  const config = loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+  return { settings, config };
+}
+
+/** Opens the service's store and the pieces that send, as the service would build them. */
+async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: ReturnType<typeof createChannelKit>; subs: Subscriptions }) => Promise<T>): Promise<T> {
+  const { settings, config } = settingsAndConfig();
+  const store = await openStore(settings.databaseUrl);
+  try {
+    const subs = new Subscriptions(store, Date.now);
+    await subs.refresh();
+    const kit = createChannelKit({
+      settings, store, config: () => config, subscriptions: subs, clock: Date.now, log: createLogger('silent'), templatesDir: settings.env.VCC_NOTIFY_TEMPLATES,
+    });
+    return await fn({ settings, config, store, kit, subs });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Reads a VCC webhook body from a file and turns it into the event the service would store. */
+function eventFromFile(path: string): StoredEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}`);
+  }
+  const parsed = parseVccBody(json);
+  if (!parsed.ok) throw new CliError(`${path}: ${parsed.message}`);
+  const changes = classifyChanges(parsed.event);
+  return {
+    id: 0, dedupKey: 'cli', receivedAt: Date.now(), vccTimestamp: parsed.event.timestamp, userId: parsed.event.new.userId ?? null,
+    kinds: [...new Set(changes.map((c) => c.kind))], old: parsed.event.old, new: parsed.event.new, changes,
+  };
+}
+
+function parseSince(s: string): number {
+  const m = /^(\d+)([smhd])$/.exec(s);
+  if (m) return Date.now() - Number(m[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('use a duration (30m, 24h, 7d) or an ISO date');
+  return t;
 }
 
 const program = new Command()
   .name('vcc-notify')
-  .description('VCC Live user webhooks to Slack and Microsoft Teams')
-  .showHelpAfterError();
+  .description('VCC Live user webhooks to Slack and Microsoft Teams. Every command reads the same environment as the service.')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (str, write) => write(str) });
 
 program.command('serve')
   .description('run the service: webhook endpoint and delivery worker')
   .action(async () => {
-    try {
-      const svc = await startService({ settings: loadSettings() });
-      const shutdown = (signal: string) => {
-        svc.log.info({ signal }, 'shutting down');
-        svc.stop().then(() => process.exit(0), (e) => fail(e));
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
-      process.on('SIGHUP', () => svc.reload());
-    } catch (e) {
-      fail(e);
+    const svc = await startService({ settings: loadSettings() });
+    const shutdown = (signal: string) => {
+      svc.log.info({ signal }, 'shutting down');
+      svc.stop().then(() => process.exit(0), (e) => fail(e));
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGHUP', () => svc.reload());
+  });
+
+program.command('check-config [file]')
+  .description('validate the config file (default VCC_NOTIFY_CONFIG) and every template; exit 1 on problems')
+  .action((file?: string) => {
+    const { settings, config } = settingsAndConfig(file);
+    const templates = settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES;
+    Renderer.load(templates);
+    const channels = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`).join(', ');
+    out(`OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`);
+  });
+
+program.command('render')
+  .description('print the exact payload a channel would receive for a VCC body (Block Kit, Adaptive Card envelope, or text)')
+  .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
+  .option('--channel <name>', 'a channel of the config (default: every channel whose routes match)')
+  .option('--kind <kind>', 'show only this event kind')
+  .action((o: { event: string; channel?: string; kind?: string }) => {
+    const { settings, config } = settingsAndConfig();
+    const ev = eventFromFile(o.event);
+    if (o.kind && !isEventKind(o.kind)) throw new CliError(`--kind: unknown kind "${o.kind}"`);
+    const renderer = Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES);
+    const planned = planDeliveries(ev.new, ev.changes, config.routes);
+    const targets = o.channel ? [o.channel] : planned.map((p) => p.channel);
+    if (targets.length === 0) throw new CliError('no route matches this event; name a channel with --channel');
+    for (const name of targets) {
+      const ch = config.channels[name] ?? Subscriptions.channelConfig(name);
+      if (!ch) throw new CliError(`--channel: unknown channel "${name}" (channels: ${Object.keys(config.channels).join(', ')})`);
+      const p = planned.find((x) => x.channel === name);
+      const kinds: EventKind[] = o.kind ? [o.kind as EventKind] : p?.kinds ?? ev.kinds;
+      const message = renderer.event(ev, { kinds, show: p?.show ?? [] }, TARGET_OF[ch.type]);
+      const payload = vendorPayload(ch, message);
+      if (targets.length > 1) out(`# ${name} (${ch.type})`);
+      out(typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2));
     }
   });
+
+program.command('explain')
+  .description('for every route (file and chat), whether it matches a VCC body and which condition decided')
+  .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
+  .action(async (o: { event: string }) => {
+    const ev = eventFromFile(o.event);
+    await withKit(async ({ config, subs }) => {
+      const routes = [...config.routes, ...subs.routes()];
+      out(`event kinds: ${ev.kinds.join(', ') || 'none (nothing changed)'}`);
+      for (const x of explainRoutes(ev.new, ev.changes, routes)) {
+        const r = routes[x.index]!;
+        out(`${x.matched ? 'MATCH  ' : 'no     '} ${r.source === 'chat' ? 'chat' : `routes[${x.index}]`} -> ${x.channel}: ${x.reason}`);
+      }
+    });
+  });
+
+program.command('send-test')
+  .description('send a sample notification to a channel now')
+  .requiredOption('--channel <name>', 'a channel of the config, or a chat-made one (slack:C0123)')
+  .action(async (o: { channel: string }) => {
+    await withKit(async ({ kit }) => {
+      const r = await kit.sendTest(o.channel);
+      if (r.status !== 'sent') throw new CliError(`send-test ${o.channel}: ${r.reason}`);
+      out(`sent a sample notification to ${o.channel}`);
+    });
+  });
+
+program.command('deliveries')
+  .description('list deliveries, newest first')
+  .option('--status <status>', 'dead, pending or sent', (s) => {
+    if (!['dead', 'pending', 'sent'].includes(s)) throw new InvalidArgumentError('use dead, pending or sent');
+    return s;
+  })
+  .option('--channel <name>', 'only this channel')
+  .option('--limit <n>', 'how many (default 50)', (s) => Number(s), 50)
+  .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number }) => {
+    await withKit(async ({ store }) => {
+      const ds = await store.listDeliveries({ status: o.status, channel: o.channel, limit: o.limit });
+      if (ds.length === 0) return out('no deliveries');
+      for (const d of ds) {
+        out([`#${d.id}`, `event ${d.eventId}`, d.channel, d.status, `attempts ${d.attempts}`, new Date(d.updatedAt).toISOString(), d.lastError ?? ''].join('  ').trimEnd());
+      }
+    });
+  });
+
+program.command('replay')
+  .description('re-queue dead deliveries; they are sent with the channel\'s current settings')
+  .requiredOption('--dead', 'replay dead deliveries')
+  .option('--channel <name>', 'only this channel')
+  .option('--since <when>', 'only those that died since (30m, 24h, 7d, or an ISO date)', parseSince)
+  .action(async (o: { channel?: string; since?: number }) => {
+    await withKit(async ({ store }) => {
+      const n = await store.replayDead({ channel: o.channel, since: o.since }, Date.now());
+      out(`re-queued ${n} dead deliveries${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`);
+    });
+  });
+
+/** Errors reach the user as one line and a non-zero exit, never a stack trace. */
+function fail(e: unknown): never {
+  process.stderr.write(`vcc-notify: ${(e as Error).message}\n`);
+  process.exit(e instanceof CliError ? e.exitCode : 1);
+}
 
 program.parseAsync(process.argv).catch((e) => fail(e));

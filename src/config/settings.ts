@@ -18,6 +18,7 @@ const envShape = object({
   VCC_ENCRYPTION_KEY: optional(string()),
   VCC_MAX_BODY_BYTES: int(64 * 1024, 1),
   VCC_NOTIFY_CONFIG: defaulted(string(), './vcc-notify.yaml'),
+  VCC_NOTIFY_TEMPLATES: optional(string()),
   DATABASE_URL: defaulted(string(), 'sqlite:data/vcc-notify.db'),
   LOG_LEVEL: defaulted(enums(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   SLACK_BOT_TOKEN: optional(string()),

@@ -51,6 +51,8 @@ export interface WorkerDeps {
   batchLimit?: number;
   /** Observes every attempt (metrics, tests). */
   onAttempt?: (channel: string, outcome: SendOutcome, deliveries: number) => void;
+  /** Observes deliveries reaching a final outcome, with their events. */
+  onSettled?: (channel: string, outcome: 'sent' | 'dead', items: DueItem[]) => void;
 }
 
 /**
@@ -153,6 +155,7 @@ export class DeliveryWorker {
       if (items.length === 0) return;
       if (!plan.ok) {
         await store.markDead(items.map((i) => i.delivery.id), clock(), plan.reason);
+        this.deps.onSettled?.(channel, 'dead', items);
         log.warn({ channel, deliveries: items.length, reason: plan.reason }, 'deliveries dead: channel cannot be used');
         continue;
       }
@@ -194,23 +197,26 @@ export class DeliveryWorker {
   private async settle(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, limiter: RateLimiter) {
     const { store, clock, log } = this.deps;
     const now = clock();
+    const carried = items.filter((i) => ids.includes(i.delivery.id));
     if (outcome.status === 'sent') {
       await store.markSent(ids, now);
+      this.deps.onSettled?.(channel, 'sent', carried);
       log.info({ channel, deliveries: ids.length, events: eventIds(ids, items) }, 'delivered');
       return;
     }
     if (outcome.status === 'permanent') {
       await store.markDead(ids, now, outcome.reason);
+      this.deps.onSettled?.(channel, 'dead', carried);
       log.warn({ channel, events: eventIds(ids, items), reason: outcome.reason }, 'delivery dead (permanent failure)');
       return;
     }
-    const carried = items.filter((i) => ids.includes(i.delivery.id));
     const attempts = Math.max(...carried.map((i) => i.delivery.attempts)) + 1;
     const oldest = Math.min(...carried.map((i) => i.delivery.createdAt));
     if (outcome.retryAfterMs !== undefined) limiter.blockUntil(now + outcome.retryAfterMs);
     if (attempts >= this.retry.maxAttempts || now - oldest >= this.retry.maxAgeMs) {
       const reason = `gave up after ${attempts} attempts: ${outcome.reason}`;
       await store.markDead(ids, now, reason);
+      this.deps.onSettled?.(channel, 'dead', carried);
       log.warn({ channel, events: eventIds(ids, items), reason }, 'delivery dead (retries exhausted)');
       return;
     }

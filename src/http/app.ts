@@ -9,6 +9,8 @@ export const WEBHOOK_PATH = '/webhooks/vcc/users';
 export interface AppDeps extends WebhookDeps {
   store: Store;
   log: Logger;
+  /** What /readyz reports besides the store (the config in force). */
+  ready?: () => Record<string, unknown>;
   /** Extra routes mounted by later parts (Slack, Teams, admin, metrics). */
   mount?: (router: Router) => void;
 }
@@ -40,7 +42,7 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/readyz', async (ctx) => {
     try {
       await deps.store.ping();
-      ctx.body = { status: 'ready', store: deps.store.kind };
+      ctx.body = { status: 'ready', store: deps.store.kind, ...deps.ready?.() };
     } catch (e) {
       ctx.status = 503;
       ctx.body = { status: 'unavailable', store: deps.store.kind, error: (e as Error).message };

@@ -4,7 +4,7 @@ import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
 import { HttpError } from './HttpError.ts';
 import { parseVccBody } from '../vcc/user.ts';
-import { classifyChanges, kindsOf } from '../vcc/changes.ts';
+import { classifyChanges, kindsOf, type EventKind } from '../vcc/changes.ts';
 import { DecryptError, type BodyCipher } from '../vcc/decrypt.ts';
 import { redactBody } from '../vcc/redact.ts';
 import { planDeliveries, type Route } from '../routing/route.ts';
@@ -19,8 +19,10 @@ export interface WebhookDeps {
   routes: () => readonly Route[];
   clock: () => number;
   log: Logger;
-  /** Called after an event is durably stored with deliveries (wakes the worker). */
-  onAccepted?: (eventId: number, channels: readonly string[]) => void;
+  /** Called after an event is durably stored (wakes the worker, counts metrics). */
+  onAccepted?: (eventId: number, channels: readonly string[], kinds: readonly EventKind[]) => void;
+  onDuplicate?: () => void;
+  onRefused?: (code: string) => void;
 }
 
 /** Equal-time comparison of the presented secret with the configured one. */
@@ -84,13 +86,14 @@ export function webhookHandler(deps: WebhookDeps) {
       const result = await deps.store.ingest(ev, planned);
       if (result.status === 'duplicate') {
         deps.log.info({ event: result.eventId }, 'duplicate VCC event, already stored');
+        deps.onDuplicate?.();
         ctx.body = { status: 'duplicate', event: result.eventId };
         return;
       }
       deps.log.info({ event: result.eventId, user: ev.userId, kinds: kindsOf(changes), deliveries: result.deliveries },
         'event accepted');
       ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
-      if (result.deliveries > 0) deps.onAccepted?.(result.eventId, planned.map((p) => p.channel));
+      deps.onAccepted?.(result.eventId, planned.map((p) => p.channel), kindsOf(changes));
     } catch (e) {
       const err = e instanceof HttpError ? e
         : e instanceof StoreUnavailableError ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')
@@ -98,6 +101,7 @@ export function webhookHandler(deps: WebhookDeps) {
       if (!err) throw e;
       ctx.status = err.status;
       ctx.body = err.toJSON();
+      deps.onRefused?.(err.code);
       if (err.status === 503) deps.log.error({ err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } }, 'store unavailable, answered 503');
       await record(deps, ctx, err, receivedAt, err.status === 401 ? null : text);
     }

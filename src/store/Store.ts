@@ -126,6 +126,8 @@ export interface Store {
   addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
   /** Sets a subscription's kinds; an empty list deletes it. */
   setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void>;
+  /** How many deliveries are pending, and when the oldest of them was accepted (ms), if any. */
+  queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }>;
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -274,6 +274,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
+    return this.read(() => {
+      const r = this.prep(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE status = 'pending'`).get() as { n: number; oldest: number | null };
+      return { pending: r.n, oldestPendingCreatedAt: r.oldest };
+    });
+  }
+
   ping(): Promise<void> {
     return this.write((db) => { this.prep('SELECT 1').get(); });
   }

@@ -1,0 +1,123 @@
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, tempDir } from './helpers/service.ts';
+import { FakeSlack } from './fakes/slack.ts';
+import { SqliteStore } from '../src/store/sqlite.ts';
+
+const fixture = (name: string) => new URL(`../../shared/fixtures/vcc/${name}.json`, import.meta.url).pathname;
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['bin/vcc-notify.js', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr });
+    });
+  });
+}
+
+const CONFIG = `channels:
+  ops: { type: slack, channel: C0CLI }
+  hr: { type: teams-workflow, url: "\${HR_URL}" }
+  log: { type: console }
+routes:
+  - channel: ops
+    events: [user.created]
+    where: { isAgent: true }
+  - channel: hr
+    where: { privGroup: [1, 2] }
+  - channel: log
+`;
+
+async function setup() {
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, CONFIG);
+  const env = { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, HR_URL: 'https://flow.example/hr' };
+  return { dir, cfg, env };
+}
+
+test('check-config: exit 0 with a summary; exit 1 with path-level messages and no stack trace', async (t) => {
+  const { dir, cfg, env } = await setup();
+  try {
+    const ok = await run(['check-config'], env);
+    t.is(ok.code, 0, ok.stderr);
+    t.regex(ok.stdout, /^OK .*3 channels: ops \(slack\), hr \(teams-workflow\), log \(console\); 3 routes; templates .* are valid/);
+    writeFileSync(cfg, `${CONFIG}  - channel: nope\n`);
+    const bad = await run(['check-config', cfg], env);
+    t.is(bad.code, 1);
+    t.regex(bad.stderr, /routes\[3\]\.channel \(line 12\): unknown channel "nope"/);
+    t.notRegex(bad.stderr, /\n\s+at /);
+    const missing = await run(['check-config'], { ...env, HR_URL: '' });
+    t.is(missing.code, 1);
+    t.regex(missing.stderr, /environment variable HR_URL is not set/);
+  } finally {
+    cleanup(dir);
+  }
+});
+
+test('render prints the exact payload per channel; explain says which condition decided', async (t) => {
+  const { dir, env } = await setup();
+  try {
+    const slack = await run(['render', '--event', fixture('user-created'), '--channel', 'ops'], env);
+    t.is(slack.code, 0, slack.stderr);
+    const payload = JSON.parse(slack.stdout);
+    t.is(payload.channel, 'C0CLI');
+    t.regex(payload.text, /New agent: Rachel Smith/);
+    t.true(Array.isArray(payload.blocks));
+    const teams = await run(['render', '--event', fixture('user-created'), '--channel', 'hr'], env);
+    const envelope = JSON.parse(teams.stdout);
+    t.is(envelope.type, 'message');
+    t.is(envelope.attachments[0].content.version, '1.5');
+    const text = await run(['render', '--event', fixture('user-changed'), '--channel', 'log'], env);
+    t.regex(text.stdout, /Redistribution: 0 → 1/);
+    const all = await run(['render', '--event', fixture('user-created')], env);
+    t.regex(all.stdout, /# ops \(slack\)[\s\S]*# log \(console\)/);
+    const unknown = await run(['render', '--event', fixture('user-created'), '--channel', 'nope'], env);
+    t.is(unknown.code, 1);
+    t.regex(unknown.stderr, /^vcc-notify: --channel: unknown channel "nope"/);
+
+    const explain = await run(['explain', '--event', fixture('user-created')], env);
+    t.is(explain.code, 0, explain.stderr);
+    t.regex(explain.stdout, /MATCH   routes\[0\] -> ops: kinds user.created; where isAgent hold/);
+    t.regex(explain.stdout, /no      routes\[1\] -> hr: where.privGroup: 4 is not any of \[1,2\]/);
+    t.regex(explain.stdout, /MATCH   routes\[2\] -> log/);
+  } finally {
+    cleanup(dir);
+  }
+});
+
+test('deliveries lists, replay re-queues dead ones, send-test sends now', async (t) => {
+  const { dir, env } = await setup();
+  const slack = await new FakeSlack().start();
+  try {
+    const store = await SqliteStore.open(join(dir, 'vcc.db'));
+    const r = await store.ingest({ dedupKey: 'k1', receivedAt: Date.now(), vccTimestamp: null, userId: '7', old: null, new: { userId: '7' }, changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }] },
+      [{ channel: 'ops', kinds: ['user.created'], show: [] }]);
+    t.is(r.status, 'accepted');
+    const [d] = await store.listDeliveries({ limit: 1 });
+    await store.markDead([d!.id], Date.now(), 'Slack: channel_not_found');
+    await store.close();
+
+    const dead = await run(['deliveries', '--status', 'dead'], env);
+    t.is(dead.code, 0, dead.stderr);
+    t.regex(dead.stdout, /#1  event 1  ops  dead  attempts 1  .*Slack: channel_not_found/);
+    const replay = await run(['replay', '--dead', '--channel', 'ops', '--since', '1h'], env);
+    t.regex(replay.stdout, /re-queued 1 dead deliveries of ops/);
+    const pending = await run(['deliveries', '--status', 'pending'], env);
+    t.regex(pending.stdout, /#1  event 1  ops  pending  attempts 0/);
+    const badSince = await run(['replay', '--dead', '--since', 'yesterday-ish'], env);
+    t.is(badSince.code, 1);
+
+    const sent = await run(['send-test', '--channel', 'ops'], { ...env, SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_API_URL: slack.apiUrl });
+    t.is(sent.code, 0, sent.stderr);
+    t.regex(sent.stdout, /sent a sample notification to ops/);
+    t.is(slack.posts[0]!.channel, 'C0CLI');
+    const noToken = await run(['send-test', '--channel', 'ops'], env);
+    t.is(noToken.code, 1);
+    t.is(noToken.stderr, 'vcc-notify: send-test ops: SLACK_BOT_TOKEN is not set\n');
+  } finally {
+    await slack.stop();
+    cleanup(dir);
+  }
+});
