@@ -17,6 +17,7 @@ import { Subscriptions } from './chat/Subscriptions.ts';
 import { createSlackCommands } from './slack/slackCommands.ts';
 import { createChannelKit } from './channelKit.ts';
 import { createMetrics } from './metrics.ts';
+import { mountAdmin } from './admin/adminRoutes.ts';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -104,6 +105,17 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         store, log, clock, subscriptions, commandUsers: env.TEAMS_COMMAND_USERS,
         fileRoutesFor: (id) => fileRoutesFor('teams', id), sendTest,
       })));
+      if (env.ADMIN_TOKEN) {
+        mountAdmin(router, {
+          token: env.ADMIN_TOKEN, store, config: () => config, subscriptions, renderer: kit.renderer,
+          channelConfig: kit.channelConfig, clock, onReplay: () => worker.wake(),
+        });
+      } else {
+        router.all(/^\/admin/, (ctx) => {
+          ctx.status = 404;
+          ctx.body = { error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN to enable the admin pages' } };
+        });
+      }
       if (slackCommands?.handler) {
         router.post('/slack/events', slackCommands.handler);
       } else {
