@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
 import { createApp } from './http/app.ts';
@@ -71,6 +73,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const metrics = createMetrics(store, clock);
   const worker = new DeliveryWorker({
     store, plan, clock, random: opts.random ?? Math.random, log, retry: opts.retry, pollMs: opts.pollMs,
+    owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     onAttempt: (channel, outcome) => metrics.attempt(channel, outcome.status, outcome.status === 'retry' && outcome.rateLimited === true),
     onSettled: (channel, outcome, items) => metrics.settled(channel, outcome, items.map((i) => i.event.receivedAt)),
   });

@@ -68,6 +68,7 @@ test('an event reaches exactly the channels whose rules want it, escaped for eac
     const cardText = JSON.stringify(card);
     t.false(cardText.includes('<at>'));
     t.false(cardText.includes('**Evil**'));
+    t.false(svc.logs.some((l) => l.includes('xoxb-test-token') || l.includes(slack.hookUrl('it')) || l.includes(teams.url)), 'a token or webhook URL in the log');
   }));
 
 test('routing: transport change goes to the webhook channel only; no-match creates no delivery', (t) =>

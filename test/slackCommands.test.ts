@@ -67,8 +67,12 @@ test('subscribe, list, unsubscribe, bad input, and the subscription delivers and
 
     await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'chatsub' }), { query: { 'secret-key': SECRET } });
     await svc.send(createdBody({ isAgent: false, privGroup: 4, username: 'notagent' }), { query: { 'secret-key': SECRET } });
-    await until(() => slack.posts.filter((p) => p.channel === 'C0CHAT').length === 1 && slack.posts.filter((p) => p.channel === 'C0FILE').length === 2, 10_000, 'posts');
-    t.true(JSON.stringify(slack.posts.find((p) => p.channel === 'C0CHAT')!.blocks).includes('chatsub'));
+    await until(async () => (await svc.store.listDeliveries({ limit: 10 })).filter((d) => d.status === 'sent').length === 3, 10_000, 'three deliveries sent');
+    const chat = slack.posts.filter((p) => p.channel === 'C0CHAT').map((p) => JSON.stringify(p.blocks)).join();
+    t.true(chat.includes('chatsub'));
+    t.false(chat.includes('notagent'), 'where isAgent=true keeps non-agents out');
+    const file = slack.posts.filter((p) => p.channel === 'C0FILE').map((p) => JSON.stringify(p.blocks)).join();
+    t.true(file.includes('chatsub') && file.includes('notagent'));
 
     const list = await command(svc, slack, 'list', { channel: 'C0FILE' });
     t.regex(list.json.text, /user\.created \(config file channel "ops", read-only\)/);
@@ -82,9 +86,9 @@ test('subscribe, list, unsubscribe, bad input, and the subscription delivers and
     t.regex(unsub.json.text, /now hears:\n• user\.state_changed where/);
     const none = await command(svc, slack, 'unsubscribe');
     t.regex(none.json.text, /Nothing: this channel hears no VCC events/);
-    const before = slack.posts.length;
-    await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
-    await until(() => slack.posts.length === before + 1, 10_000, 'file route post');
+    const res = await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
+    t.is(res.json.deliveries, 1, 'only the file route wants it now');
+    await until(async () => (await svc.store.listDeliveries({ eventId: res.json.event, limit: 5 }))[0]?.status === 'sent', 10_000, 'file route post');
     t.false(slack.posts.some((p) => p.channel === 'C0CHAT' && JSON.stringify(p.blocks).includes('afterunsub')));
   } finally {
     await svc.stop(); await slack.stop(); cleanup(dir);

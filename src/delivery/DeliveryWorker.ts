@@ -40,6 +40,10 @@ export const DEFAULT_RETRY: RetryPolicy = {
 
 export interface WorkerDeps {
   store: Store;
+  /** This instance's name in channel leases (unique per process). */
+  owner: string;
+  /** How long a channel lease lasts without renewal; a killed instance's channels are taken over after it. */
+  leaseMs?: number;
   plan: (channel: string) => ChannelPlan | Promise<ChannelPlan>;
   clock: () => number;
   random: () => number;
@@ -129,7 +133,7 @@ export class DeliveryWorker {
     }
     for (const channel of channels) {
       if (this.busy.has(channel)) continue;
-      const work = this.work(channel)
+      const work = this.leased(channel)
         .catch((e) => this.deps.log.error({ channel, err: { message: (e as Error).message } }, 'delivery work failed'))
         .finally(() => { this.busy.delete(channel); this.wake(); });
       this.busy.set(channel, work);
@@ -143,13 +147,46 @@ export class DeliveryWorker {
       l = new RateLimiter(limits);
       this.limiters.set(channel, l);
     }
+    const seed = this.pendingSeed.get(channel);
+    if (seed !== undefined) {
+      if (seed !== null) l.noteSentAt(seed);
+      this.pendingSeed.delete(channel);
+    }
     return l;
   }
+
+  /**
+   * Works a channel under its lease, so one instance at a time sends to it (order and rate
+   * hold across instances); the last send time travels with the lease.
+   */
+  private async leased(channel: string): Promise<void> {
+    const claim = await this.claim(channel);
+    if (!claim) return;
+    try {
+      await this.work(channel);
+    } finally {
+      const last = this.limiters.get(channel)?.lastSentAt() || null;
+      await this.deps.store.releaseChannel(channel, this.deps.owner, last).catch(() => {});
+    }
+  }
+
+  private async claim(channel: string): Promise<boolean> {
+    const claim = await this.deps.store.claimChannel(channel, this.deps.owner, this.deps.clock(), this.deps.leaseMs ?? 30_000);
+    if (!claim) return false;
+    this.pendingSeed.set(channel, claim.lastSendAt);
+    return true;
+  }
+
+  /** Last send times learnt from a lease, applied to the channel's limiter when next used. */
+  private readonly pendingSeed = new Map<string, number | null>();
 
   /** Works one channel until it has nothing due, must wait (rate limit, backoff), or stops. */
   private async work(channel: string): Promise<void> {
     const { store, clock, log } = this.deps;
+    let first = true;
     while (this.running) {
+      if (!first && !(await this.claim(channel))) return;
+      first = false;
       const plan = await this.deps.plan(channel);
       const items = await store.duePending(channel, clock(), this.deps.batchLimit ?? 500);
       if (items.length === 0) return;

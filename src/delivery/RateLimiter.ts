@@ -32,6 +32,16 @@ export class RateLimiter {
     this.sent.push(now);
   }
 
+  /** Notes a send made elsewhere (another instance), unless this limiter already knows a later one. */
+  noteSentAt(t: number): void {
+    if (t > this.lastSentAt()) this.sent.push(t);
+  }
+
+  /** The last send this limiter knows of (0 when none). */
+  lastSentAt(): number {
+    return this.sent.length ? this.sent[this.sent.length - 1]! : 0;
+  }
+
   blockUntil(t: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, t);
   }

@@ -126,6 +126,14 @@ export interface Store {
   addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
   /** Sets a subscription's kinds; an empty list deletes it. */
   setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void>;
+  /**
+   * Takes or renews the lease on a channel for `owner` until `now + leaseMs`: granted when
+   * no one holds it, it expired, or `owner` holds it already. Returns null when another
+   * instance holds it, else when the channel last sent (to keep its rate across instances).
+   */
+  claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null>;
+  /** Gives the lease up (if `owner` holds it) and records the channel's last send time. */
+  releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void>;
   /** How many deliveries are pending, and when the oldest of them was accepted (ms), if any. */
   queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }>;
   /** Succeeds when the store can be read and written. */

@@ -130,6 +130,24 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX subscriptions_channel ON subscriptions (channel);`,
   },
+  {
+    version: 4,
+    name: 'channel leases (one instance works a channel at a time)',
+    sqlite: `
+      CREATE TABLE channel_leases (
+        channel TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until INTEGER NOT NULL,
+        last_send_at INTEGER
+      );`,
+    postgres: `
+      CREATE TABLE channel_leases (
+        channel TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        lease_until BIGINT NOT NULL,
+        last_send_at BIGINT
+      );`,
+  },
 ];
 
 /** How many refusals are kept; older ones are pruned so a flood cannot fill the disk. */

@@ -52,6 +52,8 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       migrate(db);
+      // One instance per SQLite file: leases left by a killed process are void at start.
+      db.prepare('UPDATE channel_leases SET lease_until = 0').run();
       return new SqliteStore(db);
     } catch (e) {
       throw unavailable(e, `cannot open SQLite store at ${path}`);
@@ -271,6 +273,25 @@ export class SqliteStore implements Store {
     return this.write(() => {
       if (events && events.length === 0) this.prep('DELETE FROM subscriptions WHERE id = ?').run(id);
       else this.prep('UPDATE subscriptions SET events = ? WHERE id = ?').run(events ? JSON.stringify(events) : null, id);
+    });
+  }
+
+  claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null> {
+    return this.write(() => {
+      const r = this.prep(
+        `INSERT INTO channel_leases (channel, owner, lease_until) VALUES (@channel, @owner, @until)
+         ON CONFLICT (channel) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+         WHERE channel_leases.lease_until < @now OR channel_leases.owner = excluded.owner
+         RETURNING last_send_at`,
+      ).get({ channel, owner, until: now + leaseMs, now }) as { last_send_at: number | null } | undefined;
+      return r ? { lastSendAt: r.last_send_at } : null;
+    });
+  }
+
+  releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void> {
+    return this.write(() => {
+      this.prep('UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE(?, last_send_at) WHERE channel = ? AND owner = ?')
+        .run(lastSendAt, channel, owner);
     });
   }
 
