@@ -1,10 +1,13 @@
 // `npm run bench`: figures side by side with a baseline measured in the same run.
 // Not a test: this machine is noisy; read the ratio, not the absolute numbers.
 import { benchIngest } from './ingest.ts';
+import { freshDatabase } from '../test/helpers/postgres.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 
-const ingest = await benchIngest(seconds);
+const pgdb = await freshDatabase();
+const ingest = await benchIngest(seconds, [{ name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } }])
+  .finally(() => pgdb.drop());
 const base = ingest[0]!;
 console.log(`\nIngest: ${seconds}s per target, 50 connections, every request a distinct event`);
 console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7));

@@ -11,7 +11,7 @@ import { openStore } from './store/openStore.ts';
 import type { SqliteOptions } from './store/sqlite.ts';
 import type { Store } from './store/Store.ts';
 import { createBodyCipher } from './vcc/decrypt.ts';
-import { DeliveryWorker, type RetryPolicy } from './delivery/DeliveryWorker.ts';
+import { DEFAULT_RETRY, DeliveryWorker, type RetryPolicy } from './delivery/DeliveryWorker.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import { botFrameworkHandler } from './teams/koaBridge.ts';
 import { teamsBotLogic } from './teams/bot.ts';
@@ -20,6 +20,9 @@ import { createSlackCommands } from './slack/slackCommands.ts';
 import { createChannelKit } from './channelKit.ts';
 import { createMetrics } from './metrics.ts';
 import { mountAdmin } from './admin/adminRoutes.ts';
+
+/** How often chat subscriptions are re-read from the store (changes made on other instances). */
+const SUBSCRIPTION_REFRESH_MS = 5_000;
 
 export interface ServiceOptions {
   settings: Settings;
@@ -72,8 +75,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const { plan, sendTest, fileRoutesFor, cloud } = kit;
   const metrics = createMetrics(store, clock);
   const worker = new DeliveryWorker({
-    store, plan, clock, random: opts.random ?? Math.random, log, retry: opts.retry, pollMs: opts.pollMs,
-    owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    store, plan, clock, random: opts.random ?? Math.random, log, pollMs: opts.pollMs,
+    retry: opts.retry ?? { ...DEFAULT_RETRY, maxAgeMs: env.DELIVERY_MAX_AGE_HOURS * 3_600_000 },
+    owner: env.VCC_INSTANCE_ID ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    leaseMs: env.DELIVERY_LEASE_SECONDS * 1000,
     onAttempt: (channel, outcome) => metrics.attempt(channel, outcome.status, outcome.status === 'retry' && outcome.rateLimited === true),
     onSettled: (channel, outcome, items) => metrics.settled(channel, outcome, items.map((i) => i.event.receivedAt)),
   });
@@ -141,6 +146,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   }
   log.info({ host: settings.host, port, store: store.kind, config: config.origin }, 'vcc-notify listening');
   if (opts.worker !== false) worker.start();
+  // Other instances may change chat subscriptions (shared store): re-read them now and then.
+  const refreshSubs = setInterval(() => {
+    subscriptions.refresh().catch((e) => log.warn({ err: { message: (e as Error).message } }, 'could not refresh chat subscriptions'));
+  }, SUBSCRIPTION_REFRESH_MS);
+  refreshSubs.unref();
   if (slackCommands) {
     await slackCommands.start().catch((e) => log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect'));
   }
@@ -169,6 +179,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        clearInterval(refreshSubs);
         await slackCommands?.stop().catch(() => {});
         await worker.stop();
         await store.close();

@@ -33,6 +33,8 @@ const envShape = object({
   MicrosoftAppType: optional(string()),
   MicrosoftAppTenantId: optional(string()),
   DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
+  DELIVERY_LEASE_SECONDS: int(30, 1),
+  VCC_INSTANCE_ID: optional(string()),
 });
 
 export type Env = Infer<typeof envShape>;

@@ -8,7 +8,8 @@ import { SqliteStore, type SqliteOptions } from './sqlite.ts';
 export async function openStore(url: string, opts: SqliteOptions = {}): Promise<Store> {
   if (url.startsWith('sqlite:')) return SqliteStore.open(url.slice('sqlite:'.length) || 'data/vcc-notify.db', opts);
   if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new Error('DATABASE_URL: the Postgres store is not in this version yet; use sqlite:PATH');
+    const { PostgresStore } = await import('./postgres.ts');
+    return PostgresStore.open(url);
   }
   throw new Error('DATABASE_URL: expected sqlite:PATH or postgres://..., got an unknown scheme');
 }

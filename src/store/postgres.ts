@@ -1,0 +1,238 @@
+import pg from 'pg';
+import {
+  StoreUnavailableError, type Delivery, type DeliveryStatus, type IngestResult, type NewEvent, type PlannedDelivery,
+  type Refusal, type Store, type StoredConversation, type StoredEvent, type StoredRefusal, type Subscription,
+} from './Store.ts';
+import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
+import {
+  eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow, type SubscriptionRow,
+} from './rows.ts';
+import type { EventKind } from '../vcc/changes.ts';
+
+// BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** Arbitrary constant key for the migration advisory lock (instances migrate one at a time). */
+const MIGRATION_LOCK = 7_340_021;
+
+/**
+ * The shared store for several instances (`DATABASE_URL=postgres://...`). Every write is its
+ * own transaction, committed (and so synced, with the server's default synchronous_commit)
+ * before the promise resolves. Dedup is the unique `dedup_key`, so it holds across
+ * instances; channel leases make one instance at a time work a channel.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+
+  private constructor(private readonly pool: pg.Pool) {}
+
+  /** Connects and migrates. Throws StoreUnavailableError (without the URL, which may hold a password). */
+  static async open(url: string, opts: { max?: number } = {}): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
+    pool.on('error', () => { /* an idle client died; the next query reconnects */ });
+    const store = new PostgresStore(pool);
+    try {
+      await store.tx(async (c) => {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+        const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+        for (const m of MIGRATIONS) {
+          if (done.has(m.version)) continue;
+          await c.query(m.postgres);
+          await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+        }
+      });
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw e instanceof StoreUnavailableError ? e : unavailable(e, 'cannot open the Postgres store');
+    }
+    return store;
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw unavailable(e, 'cannot connect to Postgres');
+    }
+    try {
+      await client.query('BEGIN');
+      const v = await fn(client);
+      await client.query('COMMIT');
+      return v;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw unavailable(e, 'Postgres transaction failed');
+    } finally {
+      client.release();
+    }
+  }
+
+  private async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, params)).rows;
+    } catch (e) {
+      throw unavailable(e, 'Postgres query failed');
+    }
+  }
+
+  ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
+    const c = eventColumns(ev);
+    return this.tx(async (client) => {
+      const ins = await client.query<{ id: number }>(
+        `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+        [c.dedup_key, c.received_at, c.vcc_timestamp, c.user_id, c.kinds, c.payload],
+      );
+      if (ins.rows.length === 0) {
+        const existing = await client.query<{ id: number }>('SELECT id FROM events WHERE dedup_key = $1', [c.dedup_key]);
+        return { status: 'duplicate', eventId: existing.rows[0]!.id } as const;
+      }
+      const id = ins.rows[0]!.id;
+      for (const p of planned) {
+        await client.query(
+          `INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5)`,
+          [id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), ev.receivedAt],
+        );
+      }
+      return { status: 'accepted', eventId: id, deliveries: planned.length } as const;
+    });
+  }
+
+  async recordRefusal(r: Refusal): Promise<void> {
+    const rows = await this.q<{ id: number }>(
+      `INSERT INTO refusals (received_at, method, status, code, message, path, body, content_type, remote_addr)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [r.receivedAt, r.method, r.status, r.code, r.message, r.path, r.body, r.contentType, r.remoteAddr],
+    );
+    await this.q('DELETE FROM refusals WHERE id <= $1', [rows[0]!.id - REFUSALS_KEPT]);
+  }
+
+  async getEvent(id: number): Promise<StoredEvent | null> {
+    const [r] = await this.q<EventRow>('SELECT * FROM events WHERE id = $1', [id]);
+    return r ? toEvent(r) : null;
+  }
+
+  async listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]> {
+    return (await this.q<EventRow>('SELECT * FROM events WHERE id < $1 ORDER BY id DESC LIMIT $2', [opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit])).map(toEvent);
+  }
+
+  async listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]> {
+    return (await this.q<DeliveryRow>(
+      `SELECT * FROM deliveries WHERE ($1::bigint IS NULL OR event_id = $1) AND ($2::text IS NULL OR status = $2)
+         AND ($3::text IS NULL OR channel = $3) ORDER BY id DESC LIMIT $4`,
+      [opts.eventId ?? null, opts.status ?? null, opts.channel ?? null, opts.limit],
+    )).map(toDelivery);
+  }
+
+  async listRefusals(opts: { limit: number }): Promise<StoredRefusal[]> {
+    return (await this.q<RefusalRow>('SELECT * FROM refusals ORDER BY id DESC LIMIT $1', [opts.limit])).map(toRefusal);
+  }
+
+  async dueChannels(now: number, limit: number): Promise<string[]> {
+    return (await this.q<{ channel: string }>(
+      `SELECT d.channel FROM (SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel) h
+       JOIN deliveries d ON d.id = h.head WHERE d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2`,
+      [now, limit],
+    )).map((r) => r.channel);
+  }
+
+  async duePending(channel: string, now: number, limit: number): Promise<Array<{ delivery: Delivery; event: StoredEvent }>> {
+    const rows = await this.q<DeliveryRow & Omit<EventRow, 'id' | 'kinds'> & { e_id: number; e_kinds: string }>(
+      `SELECT d.*, e.id AS e_id, e.dedup_key, e.received_at, e.vcc_timestamp, e.user_id, e.kinds AS e_kinds, e.payload
+       FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.channel = $1 AND d.status = 'pending' ORDER BY d.id LIMIT $2`,
+      [channel, limit],
+    );
+    if (rows.length === 0 || Number(rows[0]!.next_attempt_at) > now) return [];
+    return rows.map((r) => ({ delivery: toDelivery(r), event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }) }));
+  }
+
+  async markSent(ids: readonly number[], now: number): Promise<void> {
+    await this.q(`UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`, [ids, now]);
+  }
+
+  async markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void> {
+    await this.q(`UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $3, last_error = $4, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`, [ids, now, nextAttemptAt, error]);
+  }
+
+  async markDead(ids: readonly number[], now: number, error: string): Promise<void> {
+    await this.q(`UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_error = $3, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`, [ids, now, error]);
+  }
+
+  async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
+    const rows = await this.q<{ id: number }>(
+      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
+       WHERE status = 'dead' AND ($2::text IS NULL OR channel = $2) AND ($3::bigint IS NULL OR updated_at >= $3)
+         AND ($4::bigint[] IS NULL OR id = ANY($4)) RETURNING id`,
+      [now, opts.channel ?? null, opts.since ?? null, opts.ids ?? null],
+    );
+    return rows.length;
+  }
+
+  async saveConversation(c: StoredConversation): Promise<void> {
+    await this.q(
+      `INSERT INTO conversations (id, reference, name, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET reference = excluded.reference, name = excluded.name, updated_at = excluded.updated_at`,
+      [c.id, JSON.stringify(c.reference), c.name, c.updatedAt],
+    );
+  }
+
+  async getConversation(id: string): Promise<StoredConversation | null> {
+    const [r] = await this.q<{ id: string; reference: string; name: string | null; updated_at: number }>('SELECT * FROM conversations WHERE id = $1', [id]);
+    return r ? { id: r.id, reference: JSON.parse(r.reference) as Record<string, unknown>, name: r.name, updatedAt: r.updated_at } : null;
+  }
+
+  async listSubscriptions(): Promise<Subscription[]> {
+    return (await this.q<SubscriptionRow>('SELECT * FROM subscriptions ORDER BY id')).map(toSubscription);
+  }
+
+  async addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
+    const [r] = await this.q<{ id: number }>(
+      'INSERT INTO subscriptions (channel, events, where_terms, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), s.createdBy, s.createdAt],
+    );
+    return r!.id;
+  }
+
+  async setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void> {
+    if (events && events.length === 0) await this.q('DELETE FROM subscriptions WHERE id = $1', [id]);
+    else await this.q('UPDATE subscriptions SET events = $2 WHERE id = $1', [id, events ? JSON.stringify(events) : null]);
+  }
+
+  async claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null> {
+    const [r] = await this.q<{ last_send_at: number | null }>(
+      `INSERT INTO channel_leases (channel, owner, lease_until) VALUES ($1, $2, $3)
+       ON CONFLICT (channel) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+       WHERE channel_leases.lease_until < $4 OR channel_leases.owner = excluded.owner
+       RETURNING last_send_at`,
+      [channel, owner, now + leaseMs, now],
+    );
+    return r ? { lastSendAt: r.last_send_at } : null;
+  }
+
+  async releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void> {
+    await this.q('UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE($3, last_send_at) WHERE channel = $1 AND owner = $2', [channel, owner, lastSendAt]);
+  }
+
+  async queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
+    const [r] = await this.q<{ n: number; oldest: number | null }>(`SELECT COUNT(*)::bigint AS n, MIN(created_at) AS oldest FROM deliveries WHERE status = 'pending'`);
+    return { pending: r!.n, oldestPendingCreatedAt: r!.oldest };
+  }
+
+  async ping(): Promise<void> {
+    await this.q('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+function unavailable(e: unknown, what: string): StoreUnavailableError {
+  if (e instanceof StoreUnavailableError) return e;
+  const code = (e as { code?: string }).code;
+  return new StoreUnavailableError(`${what}: ${code ?? (e as Error).message}`, { cause: e });
+}

@@ -1,0 +1,130 @@
+import test from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { createdBody } from './helpers/fixtures.ts';
+import { freshDatabase } from './helpers/postgres.ts';
+import { FakeSlack } from './fakes/slack.ts';
+import { PostgresStore } from '../src/store/postgres.ts';
+
+const SECRET = 'ha-secret';
+const q = { 'secret-key': SECRET };
+
+function configFile(dir: string) {
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0HA }\nroutes:\n  - channel: ops\n');
+  return cfg;
+}
+
+const postsWith = (slack: FakeSlack, u: string) => slack.posts.filter((p) => JSON.stringify(p.blocks).includes(`(${u})`) || JSON.stringify(p.blocks).includes(`${u} was created`)).length;
+
+test('two instances on one database: a burst posted alternately is delivered once, in the channel\'s rate', async (t) => {
+  const db = await freshDatabase();
+  const slack = await new FakeSlack({ perChannelPerSecond: true }).start();
+  const dir = tempDir();
+  const env = { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: configFile(dir), SLACK_BOT_TOKEN: 'xoxb-ha', SLACK_API_URL: slack.apiUrl, DATABASE_URL: db.url };
+  const a = await startTestService(env, { dir, pollMs: 100 });
+  const b = await startTestService(env, { dir, pollMs: 100 });
+  try {
+    const users = Array.from({ length: 60 }, (_, i) => `ha${String(i).padStart(3, '0')}`);
+    for (const [i, u] of users.entries()) {
+      const res = await (i % 2 ? b : a).send(createdBody({ isAgent: true, username: u }), { query: q });
+      t.is(res.status, 200);
+    }
+    const again = await b.send(createdBody({ isAgent: true, username: 'ha000' }), { query: q });
+    t.is(again.json.status, 'accepted', 'a new timestamp is a new event');
+    await until(async () => (await a.store.queueStats()).pending === 0, 30_000, 'all delivered');
+    t.deepEqual(users.filter((u) => postsWith(slack, u) < 1), [], 'nothing lost');
+    t.deepEqual(users.slice(1).filter((u) => postsWith(slack, u) > 1), [], 'nothing repeated');
+    t.is(slack.rateLimited, 0, 'the 1 msg/s rate held across instances');
+    const ds = await a.store.listDeliveries({ limit: 100 });
+    t.is(ds.length, 61);
+    t.true(ds.every((d) => d.status === 'sent' && d.attempts === 1));
+  } finally {
+    await a.stop();
+    await b.stop();
+    await slack.stop();
+    await db.drop();
+    cleanup(dir);
+  }
+});
+
+test('a repeat of an event sent to the other instance is a duplicate', async (t) => {
+  const db = await freshDatabase();
+  const dir = tempDir();
+  const env = { VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: db.url };
+  const a = await startTestService(env, { dir, worker: false });
+  const b = await startTestService(env, { dir, worker: false });
+  try {
+    const body = createdBody();
+    const first = await a.send(body, { query: q });
+    const second = await b.send(body, { query: q });
+    t.deepEqual(second.json, { status: 'duplicate', event: first.json.event });
+  } finally {
+    await a.stop();
+    await b.stop();
+    await db.drop();
+    cleanup(dir);
+  }
+});
+
+function serve(env: Record<string, string>): { child: ChildProcess; port: Promise<string> } {
+  const child = spawn(process.execPath, ['bin/vcc-notify.js', 'serve'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  return { child, port: until(() => /"port":(\d+),"store"/.exec(out)?.[1], 20_000, 'listening') as Promise<string> };
+}
+
+test('kill -9 one instance mid-burst: the other finishes its work, nothing acknowledged is lost', async (t) => {
+  const db = await freshDatabase();
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: configFile(dir), SLACK_BOT_TOKEN: 'xoxb-ha', SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: db.url, DELIVERY_LEASE_SECONDS: '2', LOG_LEVEL: 'info',
+  };
+  // A starts alone and takes the channel's lease with a send that never returns; B joins
+  // after, so it is B that must take the channel over once A is killed.
+  slack.script.push({ hang: true });
+  const a = serve(env);
+  let b: { child: ChildProcess; port: Promise<string> } | null = null;
+  try {
+    const pa = await a.port;
+    const acked: string[] = [];
+    const post = async (port: string, u: string) => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody({ isAgent: true, username: u })),
+        });
+        if (res.status === 200) acked.push(u);
+      } catch { /* the killed instance */ }
+    };
+    await post(pa, 'kill000');
+    await until(() => slack.received > 0, 10_000, 'A has a send in flight');
+    b = serve(env);
+    const pb = await b.port;
+    for (let i = 1; i < 40; i += 1) {
+      await post(i % 2 ? pb : pa, `kill${String(i).padStart(3, '0')}`);
+      if (i === 20) {
+        a.child.kill('SIGKILL');
+        await once(a.child, 'exit');
+      }
+    }
+    t.true(acked.length >= 30);
+    const store = await PostgresStore.open(db.url);
+    try {
+      await until(async () => (await store.queueStats()).pending === 0, 30_000, 'the survivor drains the queue');
+    } finally {
+      await store.close();
+    }
+    t.deepEqual(acked.filter((u) => postsWith(slack, u) === 0), [], 'every acknowledged event delivered');
+    t.true(acked.includes('kill000') && postsWith(slack, 'kill000') === 1, 'A\'s in-flight event was sent by B');
+  } finally {
+    for (const c of [a.child, b?.child]) if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await slack.stop();
+    await db.drop();
+    cleanup(dir);
+  }
+});

@@ -1,0 +1,122 @@
+import test from 'ava';
+import { join } from 'node:path';
+import { SqliteStore } from '../src/store/sqlite.ts';
+import { PostgresStore } from '../src/store/postgres.ts';
+import type { NewEvent, Store } from '../src/store/Store.ts';
+import { MIGRATIONS } from '../src/store/migrations.ts';
+import { cleanup, tempDir } from './helpers/service.ts';
+import { freshDatabase } from './helpers/postgres.ts';
+
+/** One contract, two stores: every case runs against SQLite and against Postgres. */
+const stores: Array<[string, () => Promise<{ store: Store; done: () => Promise<void> }>]> = [
+  ['sqlite', async () => {
+    const dir = tempDir();
+    const store = await SqliteStore.open(join(dir, 'c.db'));
+    return { store, done: async () => { await store.close(); cleanup(dir); } };
+  }],
+  ['postgres', async () => {
+    const db = await freshDatabase();
+    const store = await PostgresStore.open(db.url);
+    return { store, done: async () => { await store.close(); await db.drop(); } };
+  }],
+];
+
+const ev = (key: string, at = 1000): NewEvent => ({
+  dedupKey: key, receivedAt: at, vccTimestamp: '2026-01-01T00:00:00Z', userId: '9', old: null, new: { userId: '9', name: 'N' },
+  changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }],
+});
+const to = (...channels: string[]) => channels.map((channel) => ({ channel, kinds: ['user.created' as const], show: [] }));
+
+for (const [kind, open] of stores) {
+  const contract = (name: string, fn: (t: any, s: Store) => Promise<void>) =>
+    test(`${kind}: ${name}`, async (t) => {
+      const { store, done } = await open();
+      try {
+        await fn(t, store);
+      } finally {
+        await done();
+      }
+    });
+
+  contract('ingest stores the event with one delivery per channel; a repeat is a duplicate', async (t, s) => {
+    const a = await s.ingest(ev('k1'), to('a', 'b'));
+    t.deepEqual(a, { status: 'accepted', eventId: a.eventId, deliveries: 2 });
+    t.deepEqual(await s.ingest(ev('k1'), to('a')), { status: 'duplicate', eventId: a.eventId });
+    const e = await s.getEvent(a.eventId);
+    t.deepEqual(e?.kinds, ['user.created']);
+    t.is(e?.new.name, 'N');
+    t.deepEqual((await s.listDeliveries({ limit: 10 })).map((d) => d.channel).sort(), ['a', 'b']);
+  });
+
+  contract('the same event ingested 10 times at once is stored once', async (t, s) => {
+    const rs = await Promise.all(Array.from({ length: 10 }, () => s.ingest(ev('same'), to('a'))));
+    t.is(rs.filter((r) => r.status === 'accepted').length, 1);
+    t.is(new Set(rs.map((r) => r.eventId)).size, 1);
+    t.is((await s.listDeliveries({ limit: 20 })).length, 1);
+  });
+
+  contract('due work keeps channel order: a head in backoff holds its channel only', async (t, s) => {
+    await s.ingest(ev('e1'), to('a', 'b'));
+    await s.ingest(ev('e2'), to('a'));
+    t.deepEqual((await s.dueChannels(2000, 10)).sort(), ['a', 'b']);
+    const [head] = await s.duePending('a', 2000, 10);
+    await s.markRetry([head!.delivery.id], 2000, 60_000, 'HTTP 503');
+    t.deepEqual(await s.dueChannels(2000, 10), ['b']);
+    t.deepEqual(await s.duePending('a', 2000, 10), []);
+    const later = await s.duePending('a', 60_000, 10);
+    t.deepEqual(later.map((x) => x.event.dedupKey), ['e1', 'e2']);
+    t.is(later[0]!.delivery.attempts, 1);
+    t.is(later[0]!.delivery.lastError, 'HTTP 503');
+  });
+
+  contract('sent, dead, replay, queue stats', async (t, s) => {
+    await s.ingest(ev('e1', 100), to('a', 'b'));
+    const [a] = await s.duePending('a', 1000, 1);
+    const [b] = await s.duePending('b', 1000, 1);
+    t.deepEqual(await s.queueStats(), { pending: 2, oldestPendingCreatedAt: 100 });
+    await s.markSent([a!.delivery.id], 1000);
+    await s.markDead([b!.delivery.id], 1500, 'Slack: channel_not_found');
+    t.deepEqual(await s.queueStats(), { pending: 0, oldestPendingCreatedAt: null });
+    const dead = await s.listDeliveries({ status: 'dead', limit: 5 });
+    t.is(dead[0]!.lastError, 'Slack: channel_not_found');
+    t.is(await s.replayDead({ channel: 'a' }, 2000), 0);
+    t.is(await s.replayDead({ since: 1600 }, 2000), 0);
+    t.is(await s.replayDead({ ids: [b!.delivery.id] }, 2000), 1);
+    const [again] = await s.duePending('b', 2000, 1);
+    t.is(again!.delivery.attempts, 0);
+    await s.markSent([again!.delivery.id], 2100);
+    await s.markDead([again!.delivery.id], 2200, 'late');
+    t.is((await s.listDeliveries({ channel: 'b', limit: 1 }))[0]!.status, 'sent', 'a final status is not overwritten');
+  });
+
+  contract('refusals, conversations and subscriptions round-trip', async (t, s) => {
+    await s.recordRefusal({ receivedAt: 5, method: 'POST', status: 400, code: 'invalid_payload', message: 'm', path: 'new.state', body: '{}', contentType: 'application/json', remoteAddr: '127.0.0.1' });
+    t.like((await s.listRefusals({ limit: 1 }))[0], { status: 400, path: 'new.state', body: '{}' });
+    await s.saveConversation({ id: '19:x', reference: { serviceUrl: 'http://a/' }, name: 'X', updatedAt: 1 });
+    await s.saveConversation({ id: '19:x', reference: { serviceUrl: 'http://b/' }, name: 'X', updatedAt: 2 });
+    t.deepEqual(await s.getConversation('19:x'), { id: '19:x', reference: { serviceUrl: 'http://b/' }, name: 'X', updatedAt: 2 });
+    t.is(await s.getConversation('19:none'), null);
+    const id = await s.addSubscription({ channel: 'slack:C1', events: ['user.created'], where: [{ field: 'isAgent', op: '=', values: ['true'] }], createdBy: 'U1', createdAt: 3 });
+    await s.setSubscriptionEvents(id, null);
+    t.like((await s.listSubscriptions())[0], { id, channel: 'slack:C1', events: null, createdBy: 'U1' });
+    await s.setSubscriptionEvents(id, []);
+    t.deepEqual(await s.listSubscriptions(), []);
+  });
+
+  contract('channel leases: one owner at a time, taken over after expiry, last send carried', async (t, s) => {
+    t.deepEqual(await s.claimChannel('a', 'one', 1000, 500), { lastSendAt: null });
+    t.is(await s.claimChannel('a', 'two', 1200, 500), null);
+    t.truthy(await s.claimChannel('a', 'one', 1400, 500), 'the owner renews');
+    t.is(await s.claimChannel('a', 'two', 1800, 500), null, 'renewed until 1900');
+    t.deepEqual(await s.claimChannel('a', 'two', 2000, 500), { lastSendAt: null }, 'expired: taken over');
+    await s.releaseChannel('a', 'one', 9999);
+    t.is(await s.claimChannel('a', 'one', 2100, 500), null, 'a stale owner cannot release another\'s lease');
+    await s.releaseChannel('a', 'two', 2050);
+    t.deepEqual(await s.claimChannel('a', 'one', 2100, 500), { lastSendAt: 2050 });
+  });
+
+  contract('migrations are recorded up to the latest version', async (t, s) => {
+    await s.ping();
+    t.is(MIGRATIONS[MIGRATIONS.length - 1]!.version, MIGRATIONS.length);
+  });
+}
