@@ -25,12 +25,10 @@ export interface WebhookDeps {
   onRefused?: (code: string) => void;
 }
 
-/** Equal-time comparison of the presented secret with the configured one. */
-function secretMatches(given: unknown, secret: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(secret).digest();
-  return timingSafeEqual(a, b);
+/** Equal-time comparison of a presented secret with the configured one (hashed once). */
+function secretChecker(secret: string): (given: unknown) => boolean {
+  const expected = createHash('sha256').update(secret).digest();
+  return (given) => typeof given === 'string' && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
 }
 
 function dedupKey(ev: Pick<NewEvent, 'vccTimestamp' | 'old' | 'new'>, passwordSet: boolean): string {
@@ -46,11 +44,12 @@ function dedupKey(ev: Pick<NewEvent, 'vccTimestamp' | 'old' | 'new'>, passwordSe
  * The password in a body lives only in this function's locals.
  */
 export function webhookHandler(deps: WebhookDeps) {
+  const secretMatches = deps.secret === null ? null : secretChecker(deps.secret);
   return async (ctx: Context): Promise<void> => {
     const receivedAt = deps.clock();
     let text: string | null = null;
     try {
-      if (deps.secret !== null && !secretMatches(ctx.query['secret-key'], deps.secret)) {
+      if (secretMatches && !secretMatches(ctx.query['secret-key'])) {
         throw new HttpError(401, 'unauthorized', 'missing or wrong secret-key query parameter');
       }
       const allowed = deps.cipher ? ['json', '+json', 'text/plain'] : ['json', '+json'];

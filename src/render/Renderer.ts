@@ -156,11 +156,12 @@ export class Renderer {
       for (const { event, delivery } of chunk) {
         const primary = primaryKind(delivery.kinds);
         const g = groups.get(primary) ?? { kind: primary, label: d.labels[primary], count: 0, agents: 0, lines: [] };
-        const changeLines = this.changeLines(event, delivery, target);
         const who = engine.renderSync(d.item, this.scope(event, [], delivery.show, primary)).trim();
+        // A new user's item names them; for the other kinds the item carries its change lines.
+        const changeLines = primary === 'user.created' ? [] : this.changeLines(event, delivery, target);
         g.count += 1;
         if (event.new.isAgent === true) g.agents += 1;
-        g.lines.push(primary === 'user.created' || changeLines.length === 0 ? who : `${who}: ${changeLines.join('; ')}`);
+        g.lines.push(changeLines.length === 0 ? who : `${who}: ${changeLines.join('; ')}`);
         groups.set(primary, g);
       }
       const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));

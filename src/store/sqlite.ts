@@ -91,9 +91,13 @@ export class SqliteStore implements Store {
     try {
       this.db.transaction(() => {
         for (const job of jobs) {
+          this.prep('SAVEPOINT job').run();
           try {
-            outcomes.push({ ok: true, v: this.db.transaction(job.run)(this.db) });
+            outcomes.push({ ok: true, v: job.run(this.db) });
+            this.prep('RELEASE job').run();
           } catch (e) {
+            this.prep('ROLLBACK TO job').run();
+            this.prep('RELEASE job').run();
             outcomes.push({ ok: false, e: unavailable(e, 'write failed') });
           }
         }
@@ -222,10 +226,11 @@ export class SqliteStore implements Store {
     return this.update(ids, `status = 'dead', attempts = attempts + 1, last_error = @error, updated_at = @now`, { now, error });
   }
 
+  /** One UPDATE for the whole batch of ids; a delivery that is no longer pending is left alone. */
   private update(ids: readonly number[], set: string, params: Record<string, unknown>): Promise<void> {
-    return this.write((db) => {
-      const stmt = this.prep(`UPDATE deliveries SET ${set} WHERE id = @id AND status = 'pending'`);
-      for (const id of ids) stmt.run({ ...params, id });
+    return this.write(() => {
+      this.prep(`UPDATE deliveries SET ${set} WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending'`)
+        .run({ ...params, ids: JSON.stringify(ids) });
     });
   }
 
