@@ -7,7 +7,7 @@ import type { Route } from './routing/route.ts';
 import { Renderer } from './render/Renderer.ts';
 import type { Message } from './render/Message.ts';
 import type { Adapter, SendOutcome } from './adapters/Adapter.ts';
-import { consoleAdapter } from './adapters/console.ts';
+import { consoleAdapter, consoleText } from './adapters/console.ts';
 import { slackAdapter, slackClient } from './adapters/slack.ts';
 import { slackWebhookAdapter } from './adapters/slackWebhook.ts';
 import { teamsWorkflowAdapter } from './adapters/teamsWorkflow.ts';
@@ -127,10 +127,6 @@ export function vendorPayload(ch: ChannelConfig, m: Message): unknown {
     case 'slack-webhook': return slackPayload(m);
     case 'teams-workflow': return workflowEnvelope(adaptiveCard(m));
     case 'teams': return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }], summary: m.fallback };
-    case 'console': {
-      let text = '';
-      void consoleAdapter((t) => { text = t; }).send(m);
-      return text;
-    }
+    case 'console': return consoleText(m);
   }
 }

@@ -62,7 +62,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const clock = opts.clock ?? Date.now;
   const log = createLogger(settings.logLevel, opts.logDestination);
   const cipher = settings.encryption ? createBodyCipher(settings.encryption.cipher, settings.encryption.key) : null;
-  const store = await openStore(settings.databaseUrl, opts.sqlite);
+  const store = await openStore(settings.databaseUrl, { ownsLeases: true, ...opts.sqlite });
   const readConfig = () => loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
   let config: NotifyConfig = readConfig();
   const env = settings.env;

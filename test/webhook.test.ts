@@ -7,7 +7,7 @@ import { createdBody, vccFixture } from './helpers/fixtures.ts';
 const SECRET = 's3cret-key-for-tests';
 const q = { 'secret-key': SECRET };
 
-async function withService(t: unknown, env: Record<string, string>, fn: (s: TestService) => Promise<void>) {
+async function withService(env: Record<string, string>, fn: (s: TestService) => Promise<void>) {
   const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, ...env }, { sqlite: { busyTimeoutMs: 100 } });
   try {
     await fn(svc);
@@ -18,7 +18,7 @@ async function withService(t: unknown, env: Record<string, string>, fn: (s: Test
 }
 
 test('accepts both VCC samples with POST and PUT, and answers a repeat as duplicate', (t) =>
-  withService(t, {}, async (svc) => {
+  withService({}, async (svc) => {
     const created = await svc.send(vccFixture('user-created'), { query: q });
     t.is(created.status, 200);
     t.like(created.json, { status: 'accepted', deliveries: 1 });
@@ -33,7 +33,7 @@ test('accepts both VCC samples with POST and PUT, and answers a repeat as duplic
   }));
 
 test('401 for a missing or wrong secret-key, recorded without the body', (t) =>
-  withService(t, {}, async (svc) => {
+  withService({}, async (svc) => {
     const missing = await svc.send(createdBody());
     t.is(missing.status, 401);
     t.is(missing.json.error.code, 'unauthorized');
@@ -46,7 +46,7 @@ test('401 for a missing or wrong secret-key, recorded without the body', (t) =>
   }));
 
 test('accepts userid spelling, nulls, unknown fields and unknown enum values', (t) =>
-  withService(t, {}, async (svc) => {
+  withService({}, async (svc) => {
     const base = vccFixture('user-created');
     const { userId, ...rest } = base.new;
     const body = {
@@ -78,7 +78,7 @@ const refusedShapes: Array<[string, unknown, string]> = [
 
 for (const [name, body, path] of refusedShapes) {
   test(`400 with the failing path: ${name}`, (t) =>
-    withService(t, {}, async (svc) => {
+    withService({}, async (svc) => {
       const res = await svc.send(body, { query: q });
       t.is(res.status, 400);
       t.is(res.json.error.code, 'invalid_payload');
@@ -91,7 +91,7 @@ for (const [name, body, path] of refusedShapes) {
 }
 
 test('400 for a body that is not JSON, 415 for other content types, 413 over the limit', (t) =>
-  withService(t, { VCC_MAX_BODY_BYTES: '2048' }, async (svc) => {
+  withService({ VCC_MAX_BODY_BYTES: '2048' }, async (svc) => {
     const bad = await svc.send(null, { query: q, raw: '{"old": null, "new": ' });
     t.is(bad.status, 400);
     t.is(bad.json.error.code, 'invalid_json');
@@ -110,7 +110,7 @@ test('400 for a body that is not JSON, 415 for other content types, 413 over the
   }));
 
 test('503 when the store is locked by another writer; nothing half-written, VCC retry then succeeds', (t) =>
-  withService(t, {}, async (svc) => {
+  withService({}, async (svc) => {
     const blocker = new Database(join(svc.dir, 'vcc.db'));
     blocker.pragma('busy_timeout = 0');
     blocker.exec('BEGIN EXCLUSIVE');
@@ -146,7 +146,7 @@ test('without a secret the service binds 127.0.0.1 only and says so', async (t) 
 });
 
 test('healthz answers, unknown methods get 405', (t) =>
-  withService(t, {}, async (svc) => {
+  withService({}, async (svc) => {
     t.is((await fetch(`${svc.url}/healthz`)).status, 200);
     t.is((await fetch(`${svc.url}/webhooks/vcc/users`, { method: 'DELETE' })).status, 405);
   }));

@@ -15,7 +15,7 @@ import type { EventKind } from '../vcc/changes.ts';
 type Db = Database.Database;
 
 interface Job {
-  run: (db: Db) => unknown;
+  run: () => unknown;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -23,6 +23,8 @@ interface Job {
 export interface SqliteOptions {
   /** How long a write waits for a lock held by another process (ms). */
   busyTimeoutMs?: number;
+  /** Set by the service (not the CLI): it is the only deliverer on this file. */
+  ownsLeases?: boolean;
 }
 
 /**
@@ -52,8 +54,8 @@ export class SqliteStore implements Store {
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
       migrate(db);
-      // One instance per SQLite file: leases left by a killed process are void at start.
-      db.prepare('UPDATE channel_leases SET lease_until = 0').run();
+      // One service per SQLite file: leases a killed service left behind are void when it starts.
+      if (opts.ownsLeases) db.prepare('UPDATE channel_leases SET lease_until = 0').run();
       return new SqliteStore(db);
     } catch (e) {
       throw unavailable(e, `cannot open SQLite store at ${path}`);
@@ -72,7 +74,7 @@ export class SqliteStore implements Store {
     return s;
   }
 
-  private write<T>(run: (db: Db) => T): Promise<T> {
+  private write<T>(run: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
@@ -93,7 +95,7 @@ export class SqliteStore implements Store {
         for (const job of jobs) {
           this.prep('SAVEPOINT job').run();
           try {
-            outcomes.push({ ok: true, v: job.run(this.db) });
+            outcomes.push({ ok: true, v: job.run() });
             this.prep('RELEASE job').run();
           } catch (e) {
             this.prep('ROLLBACK TO job').run();
@@ -114,17 +116,17 @@ export class SqliteStore implements Store {
     });
   }
 
-  private read<T>(run: (db: Db) => T): Promise<T> {
+  private read<T>(run: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
     try {
-      return Promise.resolve(run(this.db));
+      return Promise.resolve(run());
     } catch (e) {
       return Promise.reject(unavailable(e, 'read failed'));
     }
   }
 
   ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
-    return this.write((db) => {
+    return this.write(() => {
       const cols = eventColumns(ev);
       const inserted = this.prep(
         `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
@@ -147,7 +149,7 @@ export class SqliteStore implements Store {
   }
 
   recordRefusal(r: Refusal): Promise<void> {
-    return this.write((db) => {
+    return this.write(() => {
       const { lastInsertRowid } = this.prep(
         `INSERT INTO refusals (received_at, method, status, code, message, path, body, content_type, remote_addr)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -157,20 +159,20 @@ export class SqliteStore implements Store {
   }
 
   getEvent(id: number): Promise<StoredEvent | null> {
-    return this.read((db) => {
+    return this.read(() => {
       const row = this.prep('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
       return row ? toEvent(row) : null;
     });
   }
 
   listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]> {
-    return this.read((db) =>
+    return this.read(() =>
       (this.prep('SELECT * FROM events WHERE id < ? ORDER BY id DESC LIMIT ?')
         .all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as EventRow[]).map(toEvent));
   }
 
   listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]> {
-    return this.read((db) =>
+    return this.read(() =>
       (this.prep(
         `SELECT * FROM deliveries
          WHERE (@eventId IS NULL OR event_id = @eventId) AND (@status IS NULL OR status = @status)
@@ -182,12 +184,12 @@ export class SqliteStore implements Store {
   }
 
   listRefusals(opts: { limit: number }): Promise<StoredRefusal[]> {
-    return this.read((db) =>
+    return this.read(() =>
       (this.prep('SELECT * FROM refusals ORDER BY id DESC LIMIT ?').all(opts.limit) as RefusalRow[]).map(toRefusal));
   }
 
   dueChannels(now: number, limit: number): Promise<string[]> {
-    return this.read((db) =>
+    return this.read(() =>
       (this.prep(
         `SELECT d.channel FROM (
            SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel
@@ -197,7 +199,7 @@ export class SqliteStore implements Store {
   }
 
   duePending(channel: string, now: number, limit: number): Promise<Array<{ delivery: Delivery; event: StoredEvent }>> {
-    return this.read((db) => {
+    return this.read(() => {
       const rows = this.prep(
         `SELECT d.*, e.id AS e_id, e.dedup_key, e.received_at, e.vcc_timestamp, e.user_id,
                 e.kinds AS e_kinds, e.payload
@@ -235,7 +237,7 @@ export class SqliteStore implements Store {
   }
 
   replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
-    return this.write((db) => {
+    return this.write(() => {
       const stmt = this.prep(
         `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now
          WHERE status = 'dead' AND (@channel IS NULL OR channel = @channel)
@@ -308,7 +310,7 @@ export class SqliteStore implements Store {
   }
 
   ping(): Promise<void> {
-    return this.write((db) => { this.prep('SELECT 1').get(); });
+    return this.write(() => { this.prep('SELECT 1').get(); });
   }
 
   async close(): Promise<void> {
