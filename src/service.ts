@@ -23,6 +23,8 @@ import { mountAdmin } from './admin/adminRoutes.ts';
 
 /** How often chat subscriptions are re-read from the store (changes made on other instances). */
 const SUBSCRIPTION_REFRESH_MS = 5_000;
+/** How often old events are pruned (RETENTION_DAYS). */
+const PRUNE_EVERY_MS = 6 * 3_600_000;
 
 export interface ServiceOptions {
   settings: Settings;
@@ -151,6 +153,16 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     subscriptions.refresh().catch((e) => log.warn({ err: { message: (e as Error).message } }, 'could not refresh chat subscriptions'));
   }, SUBSCRIPTION_REFRESH_MS);
   refreshSubs.unref();
+  // Retention: events whose deliveries are all final go after RETENTION_DAYS (0 keeps all).
+  const prune = () => {
+    if (env.RETENTION_DAYS === 0) return;
+    store.prune(clock() - env.RETENTION_DAYS * 86_400_000)
+      .then((n) => { if (n > 0) log.info({ events: n, days: env.RETENTION_DAYS }, 'old events pruned'); })
+      .catch((e) => log.warn({ err: { message: (e as Error).message } }, 'pruning old events failed'));
+  };
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  pruneTimer.unref();
   if (slackCommands) {
     await slackCommands.start().catch((e) => log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect'));
   }
@@ -180,6 +192,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         server.closeIdleConnections();
         await closed;
         clearInterval(refreshSubs);
+        clearInterval(pruneTimer);
         await slackCommands?.stop().catch(() => {});
         await worker.stop();
         await store.close();

@@ -115,6 +115,23 @@ for (const [kind, open] of stores) {
     t.deepEqual(await s.claimChannel('a', 'one', 2100, 500), { lastSendAt: 2050 });
   });
 
+  contract('prune removes old finished events only (pending ones and recent ones stay)', async (t, s) => {
+    const oldSent = await s.ingest(ev('old-sent', 100), to('a'));
+    const oldPending = await s.ingest(ev('old-pending', 100), to('b'));
+    const oldNoDelivery = await s.ingest(ev('old-none', 100), []);
+    const recent = await s.ingest(ev('recent', 5000), to('c'));
+    const [a] = await s.duePending('a', 1000, 1);
+    await s.markSent([a!.delivery.id], 1000);
+    await s.recordRefusal({ receivedAt: 100, method: 'POST', status: 401, code: 'unauthorized', message: 'm', path: null, body: null, contentType: null, remoteAddr: null });
+    t.is(await s.prune(1000), 2);
+    t.is(await s.getEvent(oldSent.eventId), null);
+    t.is(await s.getEvent(oldNoDelivery.eventId), null);
+    t.truthy(await s.getEvent(oldPending.eventId));
+    t.truthy(await s.getEvent(recent.eventId));
+    t.deepEqual((await s.listDeliveries({ limit: 10 })).map((d) => d.channel).sort(), ['b', 'c']);
+    t.deepEqual(await s.listRefusals({ limit: 5 }), []);
+  });
+
   contract('migrations are recorded up to the latest version', async (t, s) => {
     await s.ping();
     t.is(MIGRATIONS[MIGRATIONS.length - 1]!.version, MIGRATIONS.length);

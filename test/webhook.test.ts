@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { cleanup, startTestService, type TestService } from './helpers/service.ts';
 import { createdBody, vccFixture } from './helpers/fixtures.ts';
+import { loadSettings } from '../src/config/settings.ts';
 
 const SECRET = 's3cret-key-for-tests';
 const q = { 'secret-key': SECRET };
@@ -150,3 +151,10 @@ test('healthz answers, unknown methods get 405', (t) =>
     t.is((await fetch(`${svc.url}/healthz`)).status, 200);
     t.is((await fetch(`${svc.url}/webhooks/vcc/users`, { method: 'DELETE' })).status, 405);
   }));
+
+test('a bad setting stops start-up with the variable named', (t) => {
+  t.throws(() => loadSettings({ RETENTION_DAYS: '7' }), { message: /RETENTION_DAYS must be 0 .* or at least 30/ });
+  t.throws(() => loadSettings({ PORT: 'eighty' }), { message: /^PORT: invalid value/ });
+  t.throws(() => loadSettings({ VCC_ENCRYPTION_KEY: 'k' }), { message: /VCC_ENCRYPTION_CIPHER is not/ });
+  t.is(loadSettings({ VCC_WEBHOOK_SECRET: 's', RETENTION_DAYS: '0' }).env.RETENTION_DAYS, 0);
+});

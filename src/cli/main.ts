@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { loadConfig } from '../config/loadConfig.ts';
@@ -21,6 +21,9 @@ class CliError extends Error {
     super(message);
   }
 }
+
+// A .env file in the working directory is read first; variables already set win over it.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 

@@ -34,10 +34,14 @@ const envShape = object({
   MicrosoftAppTenantId: optional(string()),
   DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
   DELIVERY_LEASE_SECONDS: int(30, 1),
+  RETENTION_DAYS: int(90, 0),
   VCC_INSTANCE_ID: optional(string()),
 });
 
 export type Env = Infer<typeof envShape>;
+
+/** VCC retries 15 times with doubling delays (1 min ... 2^14 min, about 23 days in all). */
+export const MIN_RETENTION_DAYS = 30;
 
 export interface Settings {
   port: number;
@@ -70,6 +74,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const secret = e.VCC_WEBHOOK_SECRET ?? null;
   if (e.VCC_ENCRYPTION_CIPHER && !(e.VCC_ENCRYPTION_KEY ?? secret)) {
     throw new SettingsError('VCC_ENCRYPTION_CIPHER is set but neither VCC_ENCRYPTION_KEY nor VCC_WEBHOOK_SECRET is');
+  }
+  if (e.RETENTION_DAYS !== 0 && e.RETENTION_DAYS < MIN_RETENTION_DAYS) {
+    throw new SettingsError(`RETENTION_DAYS must be 0 (keep everything) or at least ${MIN_RETENTION_DAYS}: VCC retries an event for about 23 days, and dedup needs it stored that long`);
   }
   if (e.VCC_ENCRYPTION_KEY && !e.VCC_ENCRYPTION_CIPHER) {
     throw new SettingsError('VCC_ENCRYPTION_KEY is set but VCC_ENCRYPTION_CIPHER is not (e.g. aes-256-ctr)');

@@ -134,6 +134,11 @@ export interface Store {
   claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null>;
   /** Gives the lease up (if `owner` holds it) and records the channel's last send time. */
   releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void>;
+  /**
+   * Deletes events received before `before` whose deliveries are all final (sent or dead),
+   * with those deliveries, and refusals older than that; returns how many events went.
+   */
+  prune(before: number): Promise<number>;
   /** How many deliveries are pending, and when the oldest of them was accepted (ms), if any. */
   queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }>;
   /** Succeeds when the store can be read and written. */

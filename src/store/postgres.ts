@@ -217,6 +217,17 @@ export class PostgresStore implements Store {
     await this.q('UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE($3, last_send_at) WHERE channel = $1 AND owner = $2', [channel, owner, lastSendAt]);
   }
 
+  prune(before: number): Promise<number> {
+    return this.tx(async (c) => {
+      const old = `SELECT id FROM events e WHERE e.received_at < $1
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
+      await c.query(`DELETE FROM deliveries WHERE event_id IN (${old})`, [before]);
+      const n = (await c.query(`DELETE FROM events WHERE id IN (${old})`, [before])).rowCount ?? 0;
+      await c.query('DELETE FROM refusals WHERE received_at < $1', [before]);
+      return n;
+    });
+  }
+
   async queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
     const [r] = await this.q<{ n: number; oldest: number | null }>(`SELECT COUNT(*)::bigint AS n, MIN(created_at) AS oldest FROM deliveries WHERE status = 'pending'`);
     return { pending: r!.n, oldestPendingCreatedAt: r!.oldest };

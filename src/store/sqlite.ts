@@ -302,6 +302,17 @@ export class SqliteStore implements Store {
     });
   }
 
+  prune(before: number): Promise<number> {
+    return this.write(() => {
+      const old = `SELECT id FROM events e WHERE e.received_at < @before
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
+      this.prep(`DELETE FROM deliveries WHERE event_id IN (${old})`).run({ before });
+      const n = this.prep(`DELETE FROM events WHERE id IN (${old})`).run({ before }).changes;
+      this.prep('DELETE FROM refusals WHERE received_at < @before').run({ before });
+      return n;
+    });
+  }
+
   queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
     return this.read(() => {
       const r = this.prep(`SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE status = 'pending'`).get() as { n: number; oldest: number | null };
