@@ -6,7 +6,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import type { Settings } from './config/settings.ts';
-import type { NotifyConfig } from './config/NotifyConfig.ts';
+import { channelWarnings, type NotifyConfig } from './config/NotifyConfig.ts';
 import { openStore } from './store/openStore.ts';
 import type { SqliteOptions } from './store/sqlite.ts';
 import type { Store } from './store/Store.ts';
@@ -147,6 +147,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     log.warn({ host: settings.host, port }, 'VCC_WEBHOOK_SECRET is not set: listening on 127.0.0.1 only, webhook open without a secret');
   }
   log.info({ host: settings.host, port, store: store.kind, config: config.origin }, 'vcc-notify listening');
+  for (const w of channelWarnings(config, env)) log.warn(w);
   if (opts.worker !== false) worker.start();
   // Other instances may change chat subscriptions (shared store): re-read them now and then.
   const refreshSubs = setInterval(() => {
@@ -179,6 +180,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       try {
         config = readConfig();
         log.info({ config: config.origin, channels: Object.keys(config.channels).length, routes: config.routes.length }, 'config reloaded');
+        for (const w of channelWarnings(config, env)) log.warn(w);
         worker.wake();
         return true;
       } catch (e) {

@@ -43,6 +43,8 @@ test('check-config: exit 0 with a summary; exit 1 with path-level messages and n
     const ok = await run(['check-config'], env);
     t.is(ok.code, 0, ok.stderr);
     t.regex(ok.stdout, /^OK .*3 channels: ops \(slack\), hr \(teams-workflow\), log \(console\); 3 routes; templates .* are valid/);
+    t.regex(ok.stdout, /warning: channels\.ops: type slack needs SLACK_BOT_TOKEN/);
+    t.notRegex((await run(['check-config'], { ...env, SLACK_BOT_TOKEN: 'xoxb-x' })).stdout, /warning/);
     writeFileSync(cfg, `${CONFIG}  - channel: nope\n`);
     const bad = await run(['check-config', cfg], env);
     t.is(bad.code, 1);

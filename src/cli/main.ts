@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { loadConfig } from '../config/loadConfig.ts';
-import type { NotifyConfig } from '../config/NotifyConfig.ts';
+import { channelWarnings, type NotifyConfig } from '../config/NotifyConfig.ts';
 import { startService } from '../service.ts';
 import { openStore } from '../store/openStore.ts';
 import type { DeliveryStatus, Store, StoredEvent } from '../store/Store.ts';
@@ -101,6 +101,7 @@ program.command('check-config [file]')
     Renderer.load(templates);
     const channels = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`).join(', ');
     out(`OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`);
+    for (const w of channelWarnings(config, settings.env)) out(`warning: ${w}`);
   });
 
 program.command('render')

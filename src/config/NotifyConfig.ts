@@ -24,3 +24,12 @@ export const BUILTIN_CONFIG: NotifyConfig = {
   routes: [{ channel: 'console', source: 'file' }],
   origin: 'built-in',
 };
+
+/**
+ * Channels that cannot send with the environment given (a missing token): not an error in
+ * the file, but every delivery to them would go dead. Shown by check-config and logged at start.
+ */
+export function channelWarnings(config: NotifyConfig, env: { SLACK_BOT_TOKEN?: string }): string[] {
+  return Object.entries(config.channels).flatMap(([name, ch]) =>
+    ch.type === 'slack' && !env.SLACK_BOT_TOKEN ? [`channels.${name}: type slack needs SLACK_BOT_TOKEN, which is not set`] : []);
+}
