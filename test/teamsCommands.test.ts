@@ -45,10 +45,23 @@ test('Teams: welcome on install, commands reply in the thread, subscription deli
     t.is(card.replyTo, null);
     t.true(JSON.stringify(card.activity.attachments).includes('teamsagent'));
 
+    await post(svc.url, mention(connector, 'list'));
+    await until(() => connector.activities.length === 5, 5_000, 'list reply');
+    t.regex(connector.activities[4]!.activity.text, /This channel hears:.*user\.created where isAgent=true/s);
+
+    await post(svc.url, mention(connector, 'test'));
+    await until(() => connector.activities.length === 7, 5_000, 'sample card and test reply');
+    const sample = connector.activities.find((a) => JSON.stringify(a.activity.attachments ?? []).includes('Sample Agent'));
+    t.truthy(sample, 'the sample card reached the channel');
+    t.true(connector.activities.some((a) => /Sent a sample notification here/.test(a.activity.text ?? '')));
+
     await post(svc.url, mention(connector, 'unsubscribe'));
-    await until(() => connector.activities.length === 5, 5_000, 'unsubscribe reply');
-    t.regex(connector.activities[4]!.activity.text, /hears no VCC events/);
+    await until(() => connector.activities.length === 8, 5_000, 'unsubscribe reply');
+    t.regex(connector.activities[7]!.activity.text, /hears no VCC events/);
     t.deepEqual(await svc.store.listSubscriptions(), []);
+    const after = await svc.send(createdBody({ isAgent: true, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
+    t.is(after.json.deliveries, 1, 'only the built-in console route is left');
+    t.deepEqual((await svc.store.listDeliveries({ eventId: after.json.event, limit: 5 })).map((d) => d.channel), ['console']);
   } finally {
     await svc.stop();
     await connector.stop();
