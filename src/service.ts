@@ -131,7 +131,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       } else {
         router.post('/slack/events', (ctx) => {
           ctx.status = 501;
-          ctx.body = { error: { code: 'slack_not_configured', message: 'set SLACK_SIGNING_SECRET to take Slack commands' } };
+          ctx.body = env.SLACK_APP_TOKEN
+            ? { error: { code: 'slack_socket_mode', message: 'Slack commands come over Socket Mode (SLACK_APP_TOKEN), not HTTP' } }
+            : { error: { code: 'slack_not_configured', message: 'set SLACK_SIGNING_SECRET to take Slack commands' } };
         });
       }
     },

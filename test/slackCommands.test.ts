@@ -119,3 +119,21 @@ test('/vcc test posts a sample here and reports through response_url; admins-onl
     await svc.stop(); await slack.stop(); cleanup(dir);
   }
 });
+
+test('Socket Mode (SLACK_APP_TOKEN): commands arrive over the WebSocket and are acked with the reply', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-sock', SLACK_APP_TOKEN: 'xapp-sock', SLACK_API_URL: slack.apiUrl }, { dir });
+  try {
+    await until(() => slack.sockets.size === 1, 10_000, 'the socket connection');
+    const ack = await slack.envelope('slash_commands', {
+      command: '/vcc', text: 'subscribe created where isAgent=true', channel_id: 'C0SOCK', user_id: 'U0SUE', response_url: slack.responseUrl('s1'),
+      team_id: 'T0TEAM', api_app_id: 'A0APP', trigger_id: '1.2', token: 'x', team_domain: 'cc', channel_name: 'ops', user_name: 'sue',
+    });
+    t.regex(ack.text, /Subscribed\. This channel now hears:\n• user\.created where isAgent=true/);
+    t.is((await svc.store.listSubscriptions())[0]!.channel, 'slack:C0SOCK');
+    t.is((await fetch(`${svc.url}/slack/events`, { method: 'POST' })).status, 501, 'no HTTP endpoint in Socket Mode');
+  } finally {
+    await svc.stop(); await slack.stop(); cleanup(dir);
+  }
+});

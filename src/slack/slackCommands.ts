@@ -5,6 +5,7 @@ import type { Route } from '../routing/route.ts';
 import { runCommand } from '../chat/runCommand.ts';
 import { chatChannelName, type Subscriptions } from '../chat/Subscriptions.ts';
 import { KoaReceiver } from './koaReceiver.ts';
+import { SocketReceiver } from './socketReceiver.ts';
 
 export interface SlackCommandDeps {
   signingSecret: string;
@@ -29,14 +30,14 @@ export interface SlackCommandDeps {
  */
 export function createSlackCommands(deps: SlackCommandDeps) {
   const receiver = deps.appToken ? null : new KoaReceiver(deps.signingSecret, deps.log, deps.clock);
-  const common = {
+  const socket = deps.appToken ? new SocketReceiver(deps.appToken, deps.apiUrl, deps.log) : null;
+  const app = new App({
+    receiver: receiver ?? socket!,
     token: deps.botToken ?? 'xoxb-not-configured',
+    tokenVerificationEnabled: false,
     logLevel: LogLevel.ERROR,
     clientOptions: { ...(deps.apiUrl ? { slackApiUrl: deps.apiUrl.endsWith('/') ? deps.apiUrl : `${deps.apiUrl}/` } : {}), retryConfig: { retries: 0 } },
-  };
-  const app = receiver
-    ? new App({ ...common, receiver, tokenVerificationEnabled: false })
-    : new App({ ...common, appToken: deps.appToken, socketMode: true, signingSecret: deps.signingSecret });
+  });
 
   app.command('/vcc', async ({ command, ack, respond, client }) => {
     const channel = chatChannelName('slack', command.channel_id);
@@ -83,7 +84,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     app,
     /** The Koa handler for `POST /slack/events` (HTTP mode), or null in Socket Mode. */
     handler: receiver ? receiver.handler() : null,
-    start: async () => { if (!receiver) await app.start(); },
-    stop: async () => { if (!receiver) await app.stop(); },
+    start: async () => { await socket?.start(); },
+    stop: async () => { await socket?.stop(); },
   };
 }

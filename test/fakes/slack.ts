@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackPost {
   at: number;
@@ -33,6 +34,10 @@ export class FakeSlack {
   /** Messages posted to response_url addresses (`/response/ID`). */
   readonly responses: Array<{ id: string; body: any }> = [];
   private server!: Server;
+  private wss!: WebSocketServer;
+  /** Socket Mode connections opened by apps (apps.connections.open, then the WebSocket). */
+  readonly sockets = new Set<WebSocket>();
+  private readonly acks = new Map<string, (payload: any) => void>();
   url = '';
 
   constructor(private readonly opts: { perChannelPerSecond?: boolean } = {}) {}
@@ -44,9 +49,27 @@ export class FakeSlack {
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
       });
     });
+    this.wss = new WebSocketServer({ server: this.server, path: '/socket' });
+    this.wss.on('connection', (ws) => {
+      this.sockets.add(ws);
+      ws.on('close', () => this.sockets.delete(ws));
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as { envelope_id: string; payload: any };
+        this.acks.get(msg.envelope_id)?.(msg.payload);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0APP' } }));
+    });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  /** Sends a Socket Mode envelope to the connected app and resolves with its ack's payload. */
+  envelope(type: string, payload: object): Promise<any> {
+    const id = `env-${Math.random().toString(36).slice(2)}`;
+    const acked = new Promise((resolve) => this.acks.set(id, resolve));
+    for (const ws of this.sockets) ws.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true }));
+    return acked;
   }
 
   get apiUrl() { return `${this.url}/api/`; }
@@ -60,6 +83,9 @@ export class FakeSlack {
     if (req.url?.startsWith('/response/')) {
       this.responses.push({ id: req.url.slice('/response/'.length), body: fields });
       return { status: 200, body: { ok: true } };
+    }
+    if (req.url === '/api/apps.connections.open') {
+      return { status: 200, body: { ok: true, url: `${this.url.replace('http', 'ws')}/socket` } };
     }
     if (req.url === '/api/auth.test') {
       return { status: 200, body: { ok: true, url: 'https://callcenter.slack.com/', team: 'Call center', user: 'vcc-notify', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' } };
@@ -97,6 +123,8 @@ export class FakeSlack {
   }
 
   async stop() {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
     this.server.closeAllConnections();
     await new Promise((r) => this.server.close(r));
   }
