@@ -1,6 +1,7 @@
 import test from 'ava';
 import { classifyChanges, type Change } from '../src/vcc/changes.ts';
-import { parseVccBody } from '../src/vcc/user.ts';
+import { validate } from 'superstruct';
+import { parseVccBody, vccBodyStruct } from '../src/vcc/user.ts';
 import { vccFixture } from './helpers/fixtures.ts';
 
 const user = {
@@ -58,3 +59,27 @@ test('VCC samples classify as documented', (t) => {
   t.is(created.event.new.userId, '180');
   t.is(created.event.timestamp, '2017-06-06T10:53:43+02:00');
 });
+
+const shapes: Array<[string, unknown]> = [
+  ['sample created', vccFixture('user-created')],
+  ['sample changed', vccFixture('user-changed')],
+  ['nulls everywhere', { old: null, new: Object.fromEntries(Object.keys(user).map((k) => [k, null])) }],
+  ['userid digits string', { old: null, new: { userid: '42' } }],
+  ['userId not digits', { old: null, new: { userId: '4x' } }],
+  ['isAgent 2', { old: null, new: { isAgent: 2 } }],
+  ['isAgent 1', { old: null, new: { isAgent: 1 } }],
+  ['monthly NaN-ish string', { old: null, new: { monthly: '10' } }],
+  ['new is an array', { old: null, new: [] }],
+  ['old is an array', { old: [], new: {} }],
+  ['timestamp number', { old: null, new: {}, timestamp: 5 }],
+  ['messageLists object', { old: null, new: { messageLists: {} } }],
+  ['unknown fields', { old: null, new: { foo: { bar: 1 } }, extra: 1 }],
+  ['password number', { old: null, new: { password: 1234 } }],
+];
+
+for (const [name, body] of shapes) {
+  test(`the fast pre-check agrees with the superstruct schema: ${name}`, (t) => {
+    const [err] = validate(body, vccBodyStruct);
+    t.is(parseVccBody(body).ok, err === undefined);
+  });
+}

@@ -30,6 +30,7 @@ for (const [name, route, changes, user, matched, why] of cases) {
     const [x] = explainRoutes(user, changes, [route]);
     t.is(x!.matched, matched);
     t.regex(x!.reason, why);
+    t.is(planDeliveries(user, changes, [route]).length === 1, matched, 'planDeliveries decides as explainRoutes explains');
   });
 }
 

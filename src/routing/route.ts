@@ -73,23 +73,40 @@ export function explainRoutes(user: Partial<User>, changes: readonly Change[], r
   });
 }
 
+/** True when every `where` condition holds on `user` (no explanation is built). */
+function whereHolds(user: Partial<User>, where: Route['where']): boolean {
+  for (const field in where) {
+    if (failure(field, where[field as UserField]!, user[field as UserField]) !== null) return false;
+  }
+  return true;
+}
+
 /**
- * The deliveries an event needs: one per channel that any route matched, with the union of
- * the matched kinds and `show` options of that channel's routes, in first-match order.
+ * The deliveries an event needs: one per channel that any route matched (the same rule as
+ * explainRoutes), with the union of the matched kinds in change order and the `show`
+ * options of that channel's routes, in first-match order. Pure; builds no explanations.
  */
 export function planDeliveries(user: Partial<User>, changes: readonly Change[], routes: readonly Route[]): PlannedDelivery[] {
-  const byChannel = new Map<string, { kinds: Set<EventKind>; show: Set<string> }>();
-  explainRoutes(user, changes, routes).forEach((x) => {
-    if (!x.matched) return;
-    const acc = byChannel.get(x.channel) ?? { kinds: new Set(), show: new Set() };
-    x.kinds.forEach((k) => acc.kinds.add(k));
-    routes[x.index]!.show?.forEach((s) => acc.show.add(s));
-    byChannel.set(x.channel, acc);
-  });
+  if (changes.length === 0) return [];
+  const byChannel = new Map<string, { kinds: EventKind[]; show: string[] }>();
+  for (const r of routes) {
+    const kinds: EventKind[] = [];
+    for (const c of changes) {
+      if ((!r.events || r.events.includes(c.kind)) && !kinds.includes(c.kind)) kinds.push(c.kind);
+    }
+    if (kinds.length === 0 || (r.where && !whereHolds(user, r.where))) continue;
+    const acc = byChannel.get(r.channel);
+    if (!acc) {
+      byChannel.set(r.channel, { kinds, show: [...(r.show ?? [])] });
+      continue;
+    }
+    for (const k of kinds) if (!acc.kinds.includes(k)) acc.kinds.push(k);
+    for (const o of r.show ?? []) if (!acc.show.includes(o)) acc.show.push(o);
+  }
   const order = changes.map((c) => c.kind);
   return [...byChannel].map(([channel, acc]) => ({
     channel,
-    kinds: [...acc.kinds].sort((a, b) => order.indexOf(a) - order.indexOf(b)),
-    show: [...acc.show].sort(),
+    kinds: acc.kinds.sort((a, b) => order.indexOf(a) - order.indexOf(b)),
+    show: acc.show.sort(),
   }));
 }
