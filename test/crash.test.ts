@@ -49,7 +49,7 @@ test('kill -9 while a send is in flight: after a restart every event is delivere
     await until(() => ['crash1', 'crash2', 'crash3'].every((u) => slack.posts.some((p) => JSON.stringify(p.blocks).includes(u))), 15_000, 'all delivered after restart');
     second.child.kill('SIGTERM');
     await once(second.child, 'exit');
-    const store = SqliteStore.open(join(dir, 'vcc.db'));
+    const store = await SqliteStore.open(join(dir, 'vcc.db'));
     const ds = await store.listDeliveries({ limit: 10 });
     await store.close();
     t.deepEqual(ds.map((d) => d.status), ['sent', 'sent', 'sent']);
@@ -75,7 +75,7 @@ test('SIGTERM finishes the send in flight, records it, and exits 0', async (t) =
     const [code] = (await once(svc.child, 'exit')) as [number | null];
     t.is(code, 0, svc.out());
     t.is(slack.posts.length, 1);
-    const store = SqliteStore.open(join(dir, 'vcc.db'));
+    const store = await SqliteStore.open(join(dir, 'vcc.db'));
     const [d] = await store.listDeliveries({ limit: 1 });
     await store.close();
     t.is(d!.status, 'sent');

@@ -57,7 +57,7 @@ test('every acknowledged event survives kill -9 of the service process', async (
     stop = true;
     await once(child, 'exit');
     await Promise.all(senders);
-    const store = SqliteStore.open(join(dir, 'vcc.db'));
+    const store = await SqliteStore.open(join(dir, 'vcc.db'));
     try {
       const missing: number[] = [];
       for (const id of acked) if (!(await store.getEvent(id))) missing.push(id);

@@ -14,6 +14,11 @@ const stores: Array<[string, () => Promise<{ store: Store; done: () => Promise<v
     const store = await SqliteStore.open(join(dir, 'c.db'));
     return { store, done: async () => { await store.close(); cleanup(dir); } };
   }],
+  ['sqlite without writer thread', async () => {
+    const dir = tempDir();
+    const store = await SqliteStore.open(join(dir, 'c.db'), { writerThread: false });
+    return { store, done: async () => { await store.close(); cleanup(dir); } };
+  }],
   ['postgres', async () => {
     const db = await freshDatabase();
     const store = await PostgresStore.open(db.url);

@@ -188,7 +188,13 @@ export class Renderer {
     return {
       user: fullUser(event.new, show),
       old: event.old ? fullUser(event.old, show) : null,
-      event: { id: event.id, userId: event.userId, receivedAt: new Date(event.receivedAt).toISOString(), vccTimestamp: event.vccTimestamp },
+      event: {
+        id: event.id,
+        userId: event.userId,
+        // Formatted only when a template prints it.
+        get receivedAt() { return new Date(event.receivedAt).toISOString(); },
+        vccTimestamp: event.vccTimestamp,
+      },
       kinds: [...new Set(changes.map((c) => c.kind))],
       change: first ? changeView(first, show) : { field: null, label: '', before: null, after: null, hidden: false },
     };
@@ -197,7 +203,10 @@ export class Renderer {
 
 /** Every field present (null when VCC did not send it), wages nulled unless shown. */
 function fullUser(u: Partial<User>, show: readonly string[]): Record<UserField, unknown> {
-  return Object.fromEntries(USER_FIELDS.map((f) => [f, WAGE_FIELDS.has(f) && !show.includes('wages') ? null : u[f] ?? null])) as Record<UserField, unknown>;
+  const wages = show.includes('wages');
+  const out = {} as Record<UserField, unknown>;
+  for (const f of USER_FIELDS) out[f] = !wages && WAGE_FIELDS.has(f) ? null : u[f] ?? null;
+  return out;
 }
 
 function changeView(c: Change, show: readonly string[]) {

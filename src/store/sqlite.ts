@@ -1,11 +1,14 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
 import {
   StoreUnavailableError, type Delivery, type DeliveryStatus, type IngestResult, type NewEvent,
   type PlannedDelivery, type Refusal, type Store, type StoredConversation, type Subscription, type StoredEvent, type StoredRefusal,
 } from './Store.ts';
 import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
+import { openConnection } from './sqliteConnection.ts';
+import { SqliteWriter, type Step, type WriteOp, type WriteResult } from './sqliteWriter.ts';
+
+interface RunResult { changes: number; lastInsertRowid: number }
 import {
   eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
   type SubscriptionRow,
@@ -15,7 +18,7 @@ import type { EventKind } from '../vcc/changes.ts';
 type Db = Database.Database;
 
 interface Job {
-  run: () => unknown;
+  op: WriteOp;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -25,46 +28,71 @@ export interface SqliteOptions {
   busyTimeoutMs?: number;
   /** Set by the service (not the CLI): it is the only deliverer on this file. */
   ownsLeases?: boolean;
+  /** Commit in a writer thread (default, for files) or on this thread (`:memory:`, or false). */
+  writerThread?: boolean;
 }
 
 /**
  * The embedded store. Durability: WAL with `synchronous=FULL`, so a commit is on disk when
- * it returns. Writes go through group commit: every write queued in the same turn of the
- * event loop shares one transaction and one fsync; each write runs in its own savepoint, so
- * one failing write fails alone.
+ * it returns, and a write's promise resolves only after its commit. Writes use group commit:
+ * the writes queued while one batch commits form the next batch (one transaction, one
+ * fsync; each write in its own savepoint, so one failing write fails alone). Batches commit
+ * in a writer thread, so inserts and fsync do not hold up request handling; reads use this
+ * thread's own connection (WAL lets them run beside the writer).
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  private readonly db: Db;
   private queue: Job[] = [];
+  /** Batches sent to the writer thread, oldest first (it answers them in order). */
+  private inFlight: Job[][] = [];
   private scheduled = false;
   private closed = false;
+  private broken: string | null = null;
+  private drained: (() => void) | null = null;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly local: SqliteWriter | null;
 
-  private constructor(db: Db) {
-    this.db = db;
+  private constructor(private readonly db: Db, private readonly thread: Worker | null) {
+    this.local = thread ? null : new SqliteWriter(db);
+    thread?.on('message', (results: WriteResult[]) => this.settle(results));
+    const fail = (why: string) => {
+      this.broken = why;
+      const lost = [...this.inFlight.flat(), ...this.queue];
+      this.inFlight = [];
+      this.queue = [];
+      for (const job of lost) job.reject(new StoreUnavailableError(`SQLite writer stopped: ${why}`));
+      this.drained?.();
+    };
+    thread?.on('error', (e) => fail(e.message));
+    thread?.on('exit', (code) => { if (!this.closed) fail(`exit ${code}`); });
   }
 
-  /** Opens (creating file and folder) and migrates. Throws StoreUnavailableError on failure. */
-  static open(path: string, opts: SqliteOptions = {}): SqliteStore {
+  /** Opens (creating file and folder), migrates, starts the writer. Throws StoreUnavailableError. */
+  static async open(path: string, opts: SqliteOptions = {}): Promise<SqliteStore> {
+    let db: Db;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      const db = new Database(path);
-      db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 2000}`);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      db.pragma('foreign_keys = ON');
+      db = openConnection(path, opts);
       migrate(db);
       // One service per SQLite file: leases a killed service left behind are void when it starts.
       if (opts.ownsLeases) db.prepare('UPDATE channel_leases SET lease_until = 0').run();
-      return new SqliteStore(db);
     } catch (e) {
       throw unavailable(e, `cannot open SQLite store at ${path}`);
     }
+    if (path === ':memory:' || opts.writerThread === false) return new SqliteStore(db, null);
+    const thread = new Worker(new URL('./sqliteWriterThread.mjs', import.meta.url), { workerData: { path, busyTimeoutMs: opts.busyTimeoutMs } });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        thread.once('message', () => resolve());
+        thread.once('error', reject);
+      });
+    } catch (e) {
+      db.close();
+      throw unavailable(e, `cannot start the SQLite writer for ${path}`);
+    }
+    return new SqliteStore(db, thread);
   }
 
-  private readonly statements = new Map<string, Database.Statement>();
-
-  /** Prepared once per SQL text and reused. */
+  /** Prepared once per SQL text and reused (reads; writes are prepared by the writer). */
   private prep(sql: string): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {
@@ -74,46 +102,51 @@ export class SqliteStore implements Store {
     return s;
   }
 
-  private write<T>(run: () => T): Promise<T> {
+  private submit<T>(op: WriteOp): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
+    if (this.broken) return Promise.reject(new StoreUnavailableError(`SQLite writer stopped: ${this.broken}`));
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled) {
+      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled && (this.thread || this.inFlight.length === 0)) {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
     });
   }
 
+  /** Runs the statements of one write; resolves with each statement's result. */
+  private steps(...steps: Step[]): Promise<unknown[]> {
+    return this.submit<unknown[]>({ kind: 'steps', steps });
+  }
+
+  /**
+   * Sends the queued writes as one batch. With a writer thread, a new batch is sent while
+   * earlier ones are still committing (the thread takes them in order, with no round trip
+   * between them); without one, the batch commits here.
+   */
   private flush(): void {
     this.scheduled = false;
-    const jobs = this.queue;
+    if (this.queue.length === 0 || (!this.thread && this.inFlight.length > 0)) return;
+    const batch = this.queue;
     this.queue = [];
-    const outcomes: Array<{ ok: true; v: unknown } | { ok: false; e: unknown }> = [];
-    try {
-      this.db.transaction(() => {
-        for (const job of jobs) {
-          this.prep('SAVEPOINT job').run();
-          try {
-            outcomes.push({ ok: true, v: job.run() });
-            this.prep('RELEASE job').run();
-          } catch (e) {
-            this.prep('ROLLBACK TO job').run();
-            this.prep('RELEASE job').run();
-            outcomes.push({ ok: false, e: unavailable(e, 'write failed') });
-          }
-        }
-      }).immediate();
-    } catch (e) {
-      const err = unavailable(e, 'commit failed');
-      for (const job of jobs) job.reject(err);
-      return;
-    }
-    jobs.forEach((job, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) job.resolve(o.v);
-      else job.reject(o.e);
+    this.inFlight.push(batch);
+    const ops = batch.map((j) => j.op);
+    if (this.thread) this.thread.postMessage(ops);
+    else this.settle(this.local!.runBatch(ops));
+  }
+
+  private settle(results: WriteResult[]): void {
+    const batch = this.inFlight.shift() ?? [];
+    batch.forEach((job, i) => {
+      const r = results[i]!;
+      if (r.ok) job.resolve(r.value);
+      else job.reject(new StoreUnavailableError(`write failed: ${r.code}`));
     });
+    if (this.queue.length > 0 && !this.thread && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    if (this.queue.length === 0 && this.inFlight.length === 0) this.drained?.();
   }
 
   private read<T>(run: () => T): Promise<T> {
@@ -126,36 +159,19 @@ export class SqliteStore implements Store {
   }
 
   ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
-    return this.write(() => {
-      const cols = eventColumns(ev);
-      const inserted = this.prep(
-        `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
-         VALUES (@dedup_key, @received_at, @vcc_timestamp, @user_id, @kinds, @payload)
-         ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-      ).get(cols) as { id: number } | undefined;
-      if (!inserted) {
-        const existing = this.prep('SELECT id FROM events WHERE dedup_key = ?').get(ev.dedupKey) as { id: number };
-        return { status: 'duplicate', eventId: existing.id } as const;
-      }
-      const add = this.prep(
-        `INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
-      );
-      for (const p of planned) {
-        add.run(inserted.id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), ev.receivedAt, ev.receivedAt, ev.receivedAt);
-      }
-      return { status: 'accepted', eventId: inserted.id, deliveries: planned.length } as const;
-    });
+    return this.submit({ kind: 'ingest', cols: eventColumns(ev), planned });
   }
 
-  recordRefusal(r: Refusal): Promise<void> {
-    return this.write(() => {
-      const { lastInsertRowid } = this.prep(
-        `INSERT INTO refusals (received_at, method, status, code, message, path, body, content_type, remote_addr)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(r.receivedAt, r.method, r.status, r.code, r.message, r.path, r.body, r.contentType, r.remoteAddr);
-      this.prep('DELETE FROM refusals WHERE id <= ?').run(Number(lastInsertRowid) - REFUSALS_KEPT);
-    });
+  async recordRefusal(r: Refusal): Promise<void> {
+    await this.steps(
+      {
+        sql: `INSERT INTO refusals (received_at, method, status, code, message, path, body, content_type, remote_addr)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        params: [r.receivedAt, r.method, r.status, r.code, r.message, r.path, r.body, r.contentType, r.remoteAddr],
+        mode: 'run',
+      },
+      { sql: 'DELETE FROM refusals WHERE id <= (SELECT MAX(id) FROM refusals) - ?', params: [REFUSALS_KEPT], mode: 'run' },
+    );
   }
 
   getEvent(id: number): Promise<StoredEvent | null> {
@@ -229,32 +245,31 @@ export class SqliteStore implements Store {
   }
 
   /** One UPDATE for the whole batch of ids; a delivery that is no longer pending is left alone. */
-  private update(ids: readonly number[], set: string, params: Record<string, unknown>): Promise<void> {
-    return this.write(() => {
-      this.prep(`UPDATE deliveries SET ${set} WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending'`)
-        .run({ ...params, ids: JSON.stringify(ids) });
+  private async update(ids: readonly number[], set: string, params: Record<string, unknown>): Promise<void> {
+    await this.steps({
+      sql: `UPDATE deliveries SET ${set} WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending'`,
+      params: { ...params, ids: JSON.stringify(ids) },
+      mode: 'run',
     });
   }
 
-  replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
-    return this.write(() => {
-      const stmt = this.prep(
-        `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now
-         WHERE status = 'dead' AND (@channel IS NULL OR channel = @channel)
-           AND (@since IS NULL OR updated_at >= @since) AND (@id IS NULL OR id = @id)`,
-      );
-      const base = { now, channel: opts.channel ?? null, since: opts.since ?? null };
-      if (!opts.ids) return stmt.run({ ...base, id: null }).changes;
-      return opts.ids.reduce((n, id) => n + stmt.run({ ...base, id }).changes, 0);
+  async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
+    const [r] = await this.steps({
+      sql: `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now
+            WHERE status = 'dead' AND (@channel IS NULL OR channel = @channel) AND (@since IS NULL OR updated_at >= @since)
+              AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))`,
+      params: { now, channel: opts.channel ?? null, since: opts.since ?? null, ids: opts.ids ? JSON.stringify(opts.ids) : null },
+      mode: 'run',
     });
+    return (r as RunResult).changes;
   }
 
-  saveConversation(c: StoredConversation): Promise<void> {
-    return this.write(() => {
-      this.prep(
-        `INSERT INTO conversations (id, reference, name, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET reference = excluded.reference, name = excluded.name, updated_at = excluded.updated_at`,
-      ).run(c.id, JSON.stringify(c.reference), c.name, c.updatedAt);
+  async saveConversation(c: StoredConversation): Promise<void> {
+    await this.steps({
+      sql: `INSERT INTO conversations (id, reference, name, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET reference = excluded.reference, name = excluded.name, updated_at = excluded.updated_at`,
+      params: [c.id, JSON.stringify(c.reference), c.name, c.updatedAt],
+      mode: 'run',
     });
   }
 
@@ -270,47 +285,50 @@ export class SqliteStore implements Store {
     return this.read(() => (this.prep('SELECT * FROM subscriptions ORDER BY id').all() as SubscriptionRow[]).map(toSubscription));
   }
 
-  addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
-    return this.write(() => Number(this.prep(
-      'INSERT INTO subscriptions (channel, events, where_terms, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
-    ).run(s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), s.createdBy, s.createdAt).lastInsertRowid));
+  async addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
+    const [r] = await this.steps({
+      sql: 'INSERT INTO subscriptions (channel, events, where_terms, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
+      params: [s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), s.createdBy, s.createdAt],
+      mode: 'run',
+    });
+    return (r as RunResult).lastInsertRowid;
   }
 
-  setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void> {
-    return this.write(() => {
-      if (events && events.length === 0) this.prep('DELETE FROM subscriptions WHERE id = ?').run(id);
-      else this.prep('UPDATE subscriptions SET events = ? WHERE id = ?').run(events ? JSON.stringify(events) : null, id);
+  async setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void> {
+    await this.steps(events && events.length === 0
+      ? { sql: 'DELETE FROM subscriptions WHERE id = ?', params: [id], mode: 'run' }
+      : { sql: 'UPDATE subscriptions SET events = ? WHERE id = ?', params: [events ? JSON.stringify(events) : null, id], mode: 'run' });
+  }
+
+  async claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null> {
+    const [r] = await this.steps({
+      sql: `INSERT INTO channel_leases (channel, owner, lease_until) VALUES (@channel, @owner, @until)
+            ON CONFLICT (channel) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
+            WHERE channel_leases.lease_until < @now OR channel_leases.owner = excluded.owner
+            RETURNING last_send_at`,
+      params: { channel, owner, until: now + leaseMs, now },
+      mode: 'get',
+    });
+    return r ? { lastSendAt: (r as { last_send_at: number | null }).last_send_at } : null;
+  }
+
+  async releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void> {
+    await this.steps({
+      sql: 'UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE(?, last_send_at) WHERE channel = ? AND owner = ?',
+      params: [lastSendAt, channel, owner],
+      mode: 'run',
     });
   }
 
-  claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null> {
-    return this.write(() => {
-      const r = this.prep(
-        `INSERT INTO channel_leases (channel, owner, lease_until) VALUES (@channel, @owner, @until)
-         ON CONFLICT (channel) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-         WHERE channel_leases.lease_until < @now OR channel_leases.owner = excluded.owner
-         RETURNING last_send_at`,
-      ).get({ channel, owner, until: now + leaseMs, now }) as { last_send_at: number | null } | undefined;
-      return r ? { lastSendAt: r.last_send_at } : null;
-    });
-  }
-
-  releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void> {
-    return this.write(() => {
-      this.prep('UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE(?, last_send_at) WHERE channel = ? AND owner = ?')
-        .run(lastSendAt, channel, owner);
-    });
-  }
-
-  prune(before: number): Promise<number> {
-    return this.write(() => {
-      const old = `SELECT id FROM events e WHERE e.received_at < @before
-           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
-      this.prep(`DELETE FROM deliveries WHERE event_id IN (${old})`).run({ before });
-      const n = this.prep(`DELETE FROM events WHERE id IN (${old})`).run({ before }).changes;
-      this.prep('DELETE FROM refusals WHERE received_at < @before').run({ before });
-      return n;
-    });
+  async prune(before: number): Promise<number> {
+    const old = `SELECT id FROM events e WHERE e.received_at < @before
+                 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
+    const [, events] = await this.steps(
+      { sql: `DELETE FROM deliveries WHERE event_id IN (${old})`, params: { before }, mode: 'run' },
+      { sql: `DELETE FROM events WHERE id IN (${old})`, params: { before }, mode: 'run' },
+      { sql: 'DELETE FROM refusals WHERE received_at < @before', params: { before }, mode: 'run' },
+    );
+    return (events as RunResult).changes;
   }
 
   queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
@@ -320,14 +338,21 @@ export class SqliteStore implements Store {
     });
   }
 
-  ping(): Promise<void> {
-    return this.write(() => { this.prep('SELECT 1').get(); });
+  async ping(): Promise<void> {
+    await this.steps({ sql: 'SELECT 1 AS one', mode: 'get' });
   }
 
+  /** Waits for queued writes to commit, then stops the writer and closes the connection. */
   async close(): Promise<void> {
     if (this.closed) return;
-    if (this.queue.length > 0) this.flush();
+    if (this.inFlight.length > 0 || this.queue.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.drained = resolve;
+        this.flush();
+      });
+    }
     this.closed = true;
+    await this.thread?.terminate();
     this.db.close();
   }
 }

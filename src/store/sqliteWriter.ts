@@ -1,0 +1,93 @@
+import type Database from 'better-sqlite3';
+import type { IngestResult, PlannedDelivery } from './Store.ts';
+import type { eventColumns } from './rows.ts';
+
+/** One SQL statement of a write, as plain data (writes cross a thread boundary). */
+export interface Step {
+  sql: string;
+  params?: unknown[] | Record<string, unknown>;
+  /** run: `{ changes, lastInsertRowid }`; get: the row or null; all: the rows. */
+  mode: 'run' | 'get' | 'all';
+}
+
+export type WriteOp =
+  | { kind: 'ingest'; cols: ReturnType<typeof eventColumns>; planned: readonly PlannedDelivery[] }
+  | { kind: 'steps'; steps: readonly Step[] };
+
+export type WriteResult = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+
+/**
+ * Executes write batches on one SQLite connection: a batch is one transaction (one fsync
+ * with `synchronous=FULL`); each op runs in its own savepoint, so one failing op fails alone.
+ * When the transaction itself cannot begin or commit, every op of the batch fails.
+ */
+export class SqliteWriter {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {}
+
+  private prep(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  runBatch(ops: readonly WriteOp[]): WriteResult[] {
+    const results: WriteResult[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const op of ops) {
+          this.prep('SAVEPOINT op').run();
+          try {
+            results.push({ ok: true, value: op.kind === 'ingest' ? this.ingest(op.cols, op.planned) : op.steps.map((s) => this.step(s)) });
+            this.prep('RELEASE op').run();
+          } catch (e) {
+            this.prep('ROLLBACK TO op').run();
+            this.prep('RELEASE op').run();
+            results.push(failure(e));
+          }
+        }
+      }).immediate();
+      return results;
+    } catch (e) {
+      const f = failure(e);
+      return ops.map(() => f);
+    }
+  }
+
+  private step(s: Step): unknown {
+    const stmt = this.prep(s.sql);
+    const args = s.params === undefined ? [] : [s.params];
+    if (s.mode === 'get') return stmt.get(...args) ?? null;
+    if (s.mode === 'all') return stmt.all(...args);
+    const r = stmt.run(...args);
+    return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  private ingest(cols: ReturnType<typeof eventColumns>, planned: readonly PlannedDelivery[]): IngestResult {
+    const inserted = this.prep(
+      `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
+       VALUES (@dedup_key, @received_at, @vcc_timestamp, @user_id, @kinds, @payload)
+       ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+    ).get(cols) as { id: number } | undefined;
+    if (!inserted) {
+      const existing = this.prep('SELECT id FROM events WHERE dedup_key = ?').get(cols.dedup_key) as { id: number };
+      return { status: 'duplicate', eventId: existing.id };
+    }
+    const add = this.prep(
+      `INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+    );
+    for (const p of planned) {
+      add.run(inserted.id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), cols.received_at, cols.received_at, cols.received_at);
+    }
+    return { status: 'accepted', eventId: inserted.id, deliveries: planned.length };
+  }
+}
+
+function failure(e: unknown): WriteResult {
+  return { ok: false, code: String((e as { code?: string }).code ?? 'SQLITE_ERROR'), message: (e as Error).message };
+}
