@@ -183,10 +183,11 @@ export class DeliveryWorker {
   /** Works one channel until it has nothing due, must wait (rate limit, backoff), or stops. */
   private async work(channel: string): Promise<void> {
     const { store, clock, log } = this.deps;
-    let first = true;
+    // The lease was just taken; it is renewed before every further send, so it cannot run
+    // out during a long digest sequence and let another instance send the same deliveries.
+    let fresh = true;
+    const renew = async () => fresh || (await this.claim(channel));
     while (this.running) {
-      if (!first && !(await this.claim(channel))) return;
-      first = false;
       const plan = await this.deps.plan(channel);
       const items = await store.duePending(channel, clock(), this.deps.batchLimit ?? 500);
       if (items.length === 0) return;
@@ -199,6 +200,8 @@ export class DeliveryWorker {
       const limiter = this.limiter(channel, plan.limits);
       for (const out of plan.messages(items)) {
         if (!(await this.waitForTurn(limiter))) return;
+        if (!(await renew())) return;
+        fresh = false;
         let outcome: SendOutcome;
         try {
           outcome = await plan.adapter.send(out.message);
