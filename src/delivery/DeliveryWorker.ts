@@ -6,6 +6,12 @@ import { RateLimiter, type RateWindow } from './RateLimiter.ts';
 
 /** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
 const INLINE_WAIT_MS = 2_000;
+/**
+ * The longest a send and its recording can take: adapters time out after 15 s
+ * (src/adapters/slack.ts, httpOutcome.ts), plus margin. A lease with less than this left is
+ * renewed before the next send.
+ */
+const SEND_BUDGET_MS = 20_000;
 
 export interface DueItem {
   delivery: Delivery;
@@ -160,33 +166,45 @@ export class DeliveryWorker {
    * hold across instances); the last send time travels with the lease.
    */
   private async leased(channel: string): Promise<void> {
-    const claim = await this.claim(channel);
-    if (!claim) return;
+    const claimedAt = await this.claim(channel);
+    if (claimedAt === null) return;
     try {
-      await this.work(channel);
+      await this.work(channel, claimedAt);
     } finally {
       const last = this.limiters.get(channel)?.lastSentAt() || null;
       await this.deps.store.releaseChannel(channel, this.deps.owner, last).catch(() => {});
     }
   }
 
-  private async claim(channel: string): Promise<boolean> {
-    const claim = await this.deps.store.claimChannel(channel, this.deps.owner, this.deps.clock(), this.deps.leaseMs ?? 30_000);
-    if (!claim) return false;
+  /** Takes or renews the channel's lease: the time it was asked at (it runs leaseMs from then), or null. */
+  private async claim(channel: string): Promise<number | null> {
+    const at = this.deps.clock();
+    const claim = await this.deps.store.claimChannel(channel, this.deps.owner, at, this.leaseMs);
+    if (!claim) return null;
     this.pendingSeed.set(channel, claim.lastSendAt);
-    return true;
+    return at;
+  }
+
+  private get leaseMs(): number {
+    return this.deps.leaseMs ?? 30_000;
   }
 
   /** Last send times learnt from a lease, applied to the channel's limiter when next used. */
   private readonly pendingSeed = new Map<string, number | null>();
 
   /** Works one channel until it has nothing due, must wait (rate limit, backoff), or stops. */
-  private async work(channel: string): Promise<void> {
+  private async work(channel: string, claimedAt: number): Promise<void> {
     const { store, clock, log } = this.deps;
-    // The lease was just taken; it is renewed before every further send, so it cannot run
-    // out during a long digest sequence and let another instance send the same deliveries.
-    let fresh = true;
-    const renew = async () => fresh || (await this.claim(channel));
+    // Before a send, a lease that might run out before the send is recorded is renewed, so
+    // another instance cannot take the channel and send the same deliveries again.
+    let leasedAt = claimedAt;
+    const renew = async (): Promise<boolean> => {
+      if (clock() - leasedAt + SEND_BUDGET_MS < this.leaseMs) return true;
+      const at = await this.claim(channel);
+      if (at === null) return false;
+      leasedAt = at;
+      return true;
+    };
     while (this.running) {
       const plan = await this.deps.plan(channel);
       const items = await store.duePending(channel, clock(), this.deps.batchLimit ?? 500);
@@ -201,7 +219,6 @@ export class DeliveryWorker {
       for (const out of plan.messages(items)) {
         if (!(await this.waitForTurn(limiter))) return;
         if (!(await renew())) return;
-        fresh = false;
         let outcome: SendOutcome;
         try {
           outcome = await plan.adapter.send(out.message);
