@@ -5,10 +5,8 @@ import {
   type PlannedDelivery, type Refusal, type Store, type StoredConversation, type Subscription, type StoredEvent, type StoredRefusal,
 } from './Store.ts';
 import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
-import { openConnection } from './sqliteConnection.ts';
+import { openConnection, statementCache } from './sqliteConnection.ts';
 import { SqliteWriter, type Step, type WriteOp, type WriteResult } from './sqliteWriter.ts';
-
-interface RunResult { changes: number; lastInsertRowid: number }
 import {
   eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
   type SubscriptionRow,
@@ -16,6 +14,7 @@ import {
 import type { EventKind } from '../vcc/changes.ts';
 
 type Db = Database.Database;
+interface RunResult { changes: number; lastInsertRowid: number }
 
 interface Job {
   op: WriteOp;
@@ -49,10 +48,12 @@ export class SqliteStore implements Store {
   private closed = false;
   private broken: string | null = null;
   private drained: (() => void) | null = null;
-  private readonly statements = new Map<string, Database.Statement>();
+  /** Statements for reads on this thread (writes are prepared by the writer). */
+  private readonly prep: (sql: string) => Database.Statement;
   private readonly local: SqliteWriter | null;
 
   private constructor(private readonly db: Db, private readonly thread: Worker | null) {
+    this.prep = statementCache(db);
     this.local = thread ? null : new SqliteWriter(db);
     thread?.on('message', (results: WriteResult[]) => this.settle(results));
     const fail = (why: string) => {
@@ -92,15 +93,6 @@ export class SqliteStore implements Store {
     return new SqliteStore(db, thread);
   }
 
-  /** Prepared once per SQL text and reused (reads; writes are prepared by the writer). */
-  private prep(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
 
   private submit<T>(op: WriteOp): Promise<T> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
@@ -121,8 +113,8 @@ export class SqliteStore implements Store {
 
   /**
    * Sends the queued writes as one batch. With a writer thread, a new batch is sent while
-   * earlier ones are still committing (the thread takes them in order, with no round trip
-   * between them); without one, the batch commits here.
+   * earlier ones are still committing (the thread joins all batches waiting for it into its
+   * next commit and answers them in order); without one, the batch commits here.
    */
   private flush(): void {
     this.scheduled = false;

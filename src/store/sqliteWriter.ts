@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { IngestResult, PlannedDelivery } from './Store.ts';
 import type { eventColumns } from './rows.ts';
+import { statementCache } from './sqliteConnection.ts';
 
 /** One SQL statement of a write, as plain data (writes cross a thread boundary). */
 export interface Step {
@@ -22,17 +23,10 @@ export type WriteResult = { ok: true; value: unknown } | { ok: false; code: stri
  * When the transaction itself cannot begin or commit, every op of the batch fails.
  */
 export class SqliteWriter {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly prep: (sql: string) => Database.Statement;
 
-  constructor(private readonly db: Database.Database) {}
-
-  private prep(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+  constructor(private readonly db: Database.Database) {
+    this.prep = statementCache(db);
   }
 
   runBatch(ops: readonly WriteOp[]): WriteResult[] {
