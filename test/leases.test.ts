@@ -15,7 +15,7 @@ const ev = (key: string): NewEvent => ({
 // A channel whose every send takes `sendMs` of (fake) time: during each send, a second
 // instance tries to take the channel. It must never get it while this worker is sending.
 const cases: Array<{ name: string; leaseMs: number; sendMs: number; sends: number }> = [
-  { name: 'sends slower than half the default lease', leaseMs: 30_000, sendMs: 14_000, sends: 8 },
+  { name: 'slow sends (14 s each) under the default 30 s lease', leaseMs: 30_000, sendMs: 14_000, sends: 8 },
   { name: 'a lease shorter than a send budget renews before every send', leaseMs: 5_000, sendMs: 4_000, sends: 5 },
   { name: 'fast sends over many lease lengths', leaseMs: 30_000, sendMs: 3_000, sends: 40 },
 ];

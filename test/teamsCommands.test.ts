@@ -19,9 +19,9 @@ async function post(url: string, activity: unknown) {
   return fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
 }
 
-test('Teams: welcome on install, commands reply in the thread, subscription delivers proactively, unsubscribe stops it', async (t) => {
+test('Teams: welcome on install, commands reply in the thread, subscription delivers proactively and survives a restart, unsubscribe stops it', async (t) => {
   const connector = await new FakeBotConnector().start();
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { pollMs: 50 });
+  let svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { pollMs: 50 });
   try {
     t.is((await post(svc.url, teamsActivity(connector.url, CONV, { type: 'conversationUpdate', membersAdded: [{ id: '28:vcc-notify-bot' }] }))).status, 200);
     await until(() => connector.activities.length === 1, 5_000, 'welcome');
@@ -45,19 +45,29 @@ test('Teams: welcome on install, commands reply in the thread, subscription deli
     t.is(card.replyTo, null);
     t.true(JSON.stringify(card.activity.attachments).includes('teamsagent'));
 
+    // The subscription and the conversation reference live in the store: a restarted
+    // service still delivers to this channel.
+    const dir = svc.dir;
+    await svc.stop();
+    svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { pollMs: 50, dir });
+    await svc.send(createdBody({ isAgent: true, username: 'afterrestart' }), { query: { 'secret-key': SECRET } });
+    await until(() => connector.activities.length === 5, 10_000, 'proactive card after the restart');
+    t.is(connector.activities[4]!.conversation, CONV);
+    t.true(JSON.stringify(connector.activities[4]!.activity.attachments).includes('afterrestart'));
+
     await post(svc.url, mention(connector, 'list'));
-    await until(() => connector.activities.length === 5, 5_000, 'list reply');
-    t.regex(connector.activities[4]!.activity.text, /This channel hears:.*user\.created where isAgent=true/s);
+    await until(() => connector.activities.length === 6, 5_000, 'list reply');
+    t.regex(connector.activities[5]!.activity.text, /This channel hears:.*user\.created where isAgent=true/s);
 
     await post(svc.url, mention(connector, 'test'));
-    await until(() => connector.activities.length === 7, 5_000, 'sample card and test reply');
+    await until(() => connector.activities.length === 8, 5_000, 'sample card and test reply');
     const sample = connector.activities.find((a) => JSON.stringify(a.activity.attachments ?? []).includes('Sample Agent'));
     t.truthy(sample, 'the sample card reached the channel');
     t.true(connector.activities.some((a) => /Sent a sample notification here/.test(a.activity.text ?? '')));
 
     await post(svc.url, mention(connector, 'unsubscribe'));
-    await until(() => connector.activities.length === 8, 5_000, 'unsubscribe reply');
-    t.regex(connector.activities[7]!.activity.text, /hears no VCC events/);
+    await until(() => connector.activities.length === 9, 5_000, 'unsubscribe reply');
+    t.regex(connector.activities[8]!.activity.text, /hears no VCC events/);
     t.deepEqual(await svc.store.listSubscriptions(), []);
     const after = await svc.send(createdBody({ isAgent: true, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
     t.is(after.json.deliveries, 1, 'only the built-in console route is left');
