@@ -17,6 +17,12 @@ export interface LoadResult {
   total: number;
 }
 
+/** One target's figures over all rounds, with its ratio to the bare server in each round. */
+export interface TargetResult extends LoadResult {
+  /** rps / bare rps, per round (the bare server was loaded just before, in the same round). */
+  ratios: number[];
+}
+
 /** Starts a child process and resolves with the port it reports on stdout. */
 async function startChild(args: string[], env: NodeJS.ProcessEnv, portOf: (line: string) => number | undefined): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -67,30 +73,72 @@ async function stopChild(child: ChildProcess) {
   await new Promise((r) => child.once('exit', r));
 }
 
-/** Bare node:http vs the real service (SQLite, fsync before 200), loaded one after the other. */
-export async function benchIngest(seconds: number, extra: Array<{ name: string; env: NodeJS.ProcessEnv }> = []): Promise<LoadResult[]> {
-  const results: LoadResult[] = [];
-  const bare = await startChild(['--import', 'tsx', 'bench/bareServer.ts'], {}, portFrom(/"port":(\d+)/));
+/** Waits until the service has delivered its backlog, so its worker does not run into the next load. */
+async function drained(port: number, deadlineMs = 60_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (Date.now() < until) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    if (/^vcc_notify_queue_depth 0$/m.test(text)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The middle value (the upper one of two for an even count). */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Bare node:http vs the real service (SQLite, fsync before 200, and any `extra` targets),
+ * in `rounds` rounds: each round loads the bare server, then each target, for
+ * `seconds / rounds` each, so a burst of noise on this shared machine lands on one round,
+ * not on one side. Figures are medians over the rounds.
+ */
+export async function benchIngest(seconds: number, rounds: number, extra: Array<{ name: string; env: NodeJS.ProcessEnv }> = []): Promise<{ bare: LoadResult; targets: TargetResult[] }> {
+  const slice = Math.max(1, Math.round(seconds / rounds));
+  const dirs: string[] = [];
+  const children: ChildProcess[] = [];
   try {
-    await load('warm-up', `http://127.0.0.1:${bare.port}/`, 1);
-    results.push(await load('bare node:http (parse only)', `http://127.0.0.1:${bare.port}/`, seconds));
-  } finally {
-    await stopChild(bare.child);
-  }
-  const targets = [{ name: 'vcc-notify, SQLite (fsync before 200)', env: {} as NodeJS.ProcessEnv }, ...extra];
-  for (const target of targets) {
-    const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-'));
-    const svc = await startChild(['bin/vcc-notify.js', 'serve'], {
-      PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'info', ...target.env,
-    }, portFrom(/"port":(\d+),"store"/));
-    try {
-      const url = `http://127.0.0.1:${svc.port}/webhooks/vcc/users?secret-key=${SECRET}`;
-      await load('warm-up', url, 1);
-      results.push(await load(target.name, url, seconds));
-    } finally {
-      await stopChild(svc.child);
-      rmSync(dir, { recursive: true, force: true });
+    const bare = await startChild(['--import', 'tsx', 'bench/bareServer.ts'], {}, portFrom(/"port":(\d+)/));
+    children.push(bare.child);
+    const targets = [];
+    for (const target of [{ name: 'vcc-notify, SQLite (fsync before 200)', env: {} as NodeJS.ProcessEnv }, ...extra]) {
+      const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-'));
+      dirs.push(dir);
+      const svc = await startChild(['bin/vcc-notify.js', 'serve'], {
+        PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'info', ...target.env,
+      }, portFrom(/"port":(\d+),"store"/));
+      children.push(svc.child);
+      targets.push({ ...target, port: svc.port, url: `http://127.0.0.1:${svc.port}/webhooks/vcc/users?secret-key=${SECRET}` });
     }
+    const bareUrl = `http://127.0.0.1:${bare.port}/`;
+    await load('warm-up', bareUrl, 1);
+    for (const t of targets) {
+      await load('warm-up', t.url, 1);
+      await drained(t.port);
+    }
+    const bareRuns: LoadResult[] = [];
+    const runs = targets.map(() => [] as LoadResult[]);
+    for (let r = 0; r < rounds; r += 1) {
+      bareRuns.push(await load('bare', bareUrl, slice));
+      for (const [i, t] of targets.entries()) {
+        runs[i]!.push(await load(t.name, t.url, slice));
+        await drained(t.port);
+      }
+    }
+    const summary = (name: string, xs: LoadResult[]): LoadResult => ({
+      name,
+      rps: median(xs.map((x) => x.rps)),
+      p50: median(xs.map((x) => x.p50)),
+      p99: median(xs.map((x) => x.p99)),
+      non2xx: xs.reduce((n, x) => n + x.non2xx, 0),
+      errors: xs.reduce((n, x) => n + x.errors, 0),
+      total: xs.reduce((n, x) => n + x.total, 0),
+    });
+    return {
+      bare: summary('bare node:http (parse only)', bareRuns),
+      targets: targets.map((t, i) => ({ ...summary(t.name, runs[i]!), ratios: runs[i]!.map((x, r) => x.rps / bareRuns[r]!.rps) })),
+    };
+  } finally {
+    await Promise.all(children.map(stopChild));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
-  return results;
 }

@@ -1,19 +1,21 @@
 // `npm run bench`: figures side by side with a baseline measured in the same run.
 // Not a test: this machine is noisy; read the ratio, not the absolute numbers.
-import { benchIngest } from './ingest.ts';
+import { benchIngest, median } from './ingest.ts';
 import { freshDatabase } from '../test/helpers/postgres.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
 const pgdb = await freshDatabase();
-const ingest = await benchIngest(seconds, [{ name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } }])
+const { bare, targets } = await benchIngest(seconds, rounds, [{ name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } }])
   .finally(() => pgdb.drop());
-const base = ingest[0]!;
-console.log(`\nIngest: ${seconds}s per target, 50 connections, every request a distinct event`);
-console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7));
-for (const r of ingest) {
-  console.log(r.name.padEnd(44), r.rps.toFixed(0).padStart(9), `${(r.rps / base.rps).toFixed(2)}x`.padStart(7),
-    String(r.p50).padStart(8), String(r.p99).padStart(8), String(r.non2xx).padStart(8), String(r.errors).padStart(7));
+console.log(`\nIngest: ${rounds} rounds of ${Math.max(1, Math.round(seconds / rounds))} s per target, 50 connections, every request a distinct event; medians over the rounds`);
+console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7), '  ratio per round');
+for (const r of [bare, ...targets]) {
+  const ratios = 'ratios' in r ? (r.ratios as number[]) : null;
+  console.log(r.name.padEnd(44), r.rps.toFixed(0).padStart(9), (ratios ? `${median(ratios).toFixed(2)}x` : '1.00x').padStart(7),
+    String(r.p50).padStart(8), String(r.p99).padStart(8), String(r.non2xx).padStart(8), String(r.errors).padStart(7),
+    ratios ? `  ${ratios.map((x) => x.toFixed(2)).join(' ')}` : '');
 }
 
 const { benchDelivery } = await import('./delivery.ts');
