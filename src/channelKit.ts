@@ -25,7 +25,6 @@ export interface ChannelKitDeps {
   settings: Settings;
   store: Store;
   config: () => NotifyConfig;
-  subscriptions: Subscriptions;
   clock: () => number;
   log: Logger;
   templatesDir?: string;

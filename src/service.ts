@@ -71,7 +71,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const subscriptions = new Subscriptions(store, clock);
   await subscriptions.refresh();
   const kit = createChannelKit({
-    settings, store, config: () => config, subscriptions, clock, log,
+    settings, store, config: () => config, clock, log,
     templatesDir: opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES, consoleWrite: opts.consoleWrite, fetch: opts.fetch,
   });
   const { plan, sendTest, fileRoutesFor, cloud } = kit;

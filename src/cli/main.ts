@@ -41,7 +41,7 @@ async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; 
     const subs = new Subscriptions(store, Date.now);
     await subs.refresh();
     const kit = createChannelKit({
-      settings, store, config: () => config, subscriptions: subs, clock: Date.now, log: createLogger('silent'), templatesDir: settings.env.VCC_NOTIFY_TEMPLATES,
+      settings, store, config: () => config, clock: Date.now, log: createLogger('silent'), templatesDir: settings.env.VCC_NOTIFY_TEMPLATES,
     });
     return await fn({ settings, config, store, kit, subs });
   } finally {
