@@ -1,6 +1,6 @@
 // `npm run bench`: figures side by side with a baseline measured in the same run.
 // Not a test: this machine is noisy; read the ratio, not the absolute numbers.
-import { benchIngest, median } from './ingest.ts';
+import { benchIngest, median, type LoadResult } from './ingest.ts';
 import { freshDatabase } from '../test/helpers/postgres.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -11,12 +11,11 @@ const { bare, targets } = await benchIngest(seconds, rounds, [{ name: 'vcc-notif
   .finally(() => pgdb.drop());
 console.log(`\nIngest: ${rounds} rounds of ${Math.max(1, Math.round(seconds / rounds))} s per target, 50 connections, every request a distinct event; medians over the rounds`);
 console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7), '  ratio per round');
-for (const r of [bare, ...targets]) {
-  const ratios = 'ratios' in r ? (r.ratios as number[]) : null;
-  console.log(r.name.padEnd(44), r.rps.toFixed(0).padStart(9), (ratios ? `${median(ratios).toFixed(2)}x` : '1.00x').padStart(7),
-    String(r.p50).padStart(8), String(r.p99).padStart(8), String(r.non2xx).padStart(8), String(r.errors).padStart(7),
-    ratios ? `  ${ratios.map((x) => x.toFixed(2)).join(' ')}` : '');
-}
+const row = (r: LoadResult, ratios: number[] | null) => console.log(r.name.padEnd(44), r.rps.toFixed(0).padStart(9),
+  (ratios ? `${median(ratios).toFixed(2)}x` : '1.00x').padStart(7), String(r.p50).padStart(8), String(r.p99).padStart(8),
+  String(r.non2xx).padStart(8), String(r.errors).padStart(7), ratios ? `  ${ratios.map((x) => x.toFixed(2)).join(' ')}` : '');
+row(bare, null);
+for (const t of targets) row(t, t.ratios);
 
 const { benchDelivery } = await import('./delivery.ts');
 const n = Number(process.env.BENCH_EVENTS ?? 1000);
