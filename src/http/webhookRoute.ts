@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
@@ -25,16 +25,18 @@ export interface WebhookDeps {
   onRefused?: (code: string) => void;
 }
 
-/** Equal-time comparison of a presented secret with the configured one (hashed once). */
+/**
+ * Equal-time comparison of a presented secret with the configured one (both hashed, so the
+ * lengths match). `crypto.hash` is the one-shot digest: less than half the cost of
+ * createHash().update().digest() for inputs this small.
+ */
 function secretChecker(secret: string): (given: unknown) => boolean {
-  const expected = createHash('sha256').update(secret).digest();
-  return (given) => typeof given === 'string' && timingSafeEqual(createHash('sha256').update(given).digest(), expected);
+  const expected = hash('sha256', secret, 'buffer');
+  return (given) => typeof given === 'string' && timingSafeEqual(hash('sha256', given, 'buffer'), expected);
 }
 
 function dedupKey(ev: Pick<NewEvent, 'vccTimestamp' | 'old' | 'new'>, passwordSet: boolean): string {
-  return createHash('sha256')
-    .update(JSON.stringify([ev.vccTimestamp, ev.old, ev.new, passwordSet]))
-    .digest('base64url');
+  return hash('sha256', JSON.stringify([ev.vccTimestamp, ev.old, ev.new, passwordSet]), 'base64url');
 }
 
 /**

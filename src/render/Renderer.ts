@@ -115,10 +115,9 @@ export class Renderer {
   /** One event as one message, showing only the changes of `delivery.kinds`. */
   event(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, target: Target): Message {
     const engine = this.engines[target];
-    const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
     const primary = primaryKind(delivery.kinds);
     const t = this.kinds[target][primary];
-    const scope = this.scope(event, changes, delivery.show, primary);
+    const { scope, changes } = this.scope(event, delivery, primary);
     const out = (tpl: Template[]) => engine.renderSync(tpl, scope).trim();
     const title = out(t.title);
     return {
@@ -126,18 +125,16 @@ export class Renderer {
       summary: out(t.summary),
       severity: severityOf(out(t.severity)),
       facts: t.facts.map((f) => ({ label: f.label, value: out(f.value) })).filter((f) => f.value !== ''),
-      lines: this.changeLines(event, delivery, target),
+      lines: this.changeLines(changes, scope, delivery.show, target),
       fallback: title,
     };
   }
 
-  /** The `line` template of each change the delivery subscribed to; empty lines dropped. */
-  private changeLines(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, target: Target): string[] {
-    const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
-    const scope = this.scope(event, changes, delivery.show, primaryKind(delivery.kinds));
+  /** The `line` template of each of `changes` (the delivery's); empty lines dropped. */
+  private changeLines(changes: readonly Change[], scope: Scope, show: readonly string[], target: Target): string[] {
     return changes.flatMap((c) => {
       const line = this.kinds[target][c.kind].line;
-      const text = line ? this.engines[target].renderSync(line, { ...scope, change: changeView(c, delivery.show) }).trim() : '';
+      const text = line ? this.engines[target].renderSync(line, withChange(scope, changeView(c, show))).trim() : '';
       return text ? [text] : [];
     });
   }
@@ -156,9 +153,10 @@ export class Renderer {
       for (const { event, delivery } of chunk) {
         const primary = primaryKind(delivery.kinds);
         const g = groups.get(primary) ?? { kind: primary, label: d.labels[primary], count: 0, agents: 0, lines: [] };
-        const who = engine.renderSync(d.item, this.scope(event, [], delivery.show, primary)).trim();
+        const { scope: itemScope, changes } = this.scope(event, delivery, primary);
+        const who = engine.renderSync(d.item, itemScope).trim();
         // A new user's item names them; for the other kinds the item carries its change lines.
-        const changeLines = primary === 'user.created' ? [] : this.changeLines(event, delivery, target);
+        const changeLines = primary === 'user.created' ? [] : this.changeLines(changes, itemScope, delivery.show, target);
         g.count += 1;
         if (event.new.isAgent === true) g.agents += 1;
         g.lines.push(changeLines.length === 0 ? who : `${who}: ${changeLines.join('; ')}`);
@@ -183,11 +181,20 @@ export class Renderer {
     return out;
   }
 
-  private scope(event: StoredEvent, changes: Change[], show: readonly string[], primary: EventKind) {
+  /**
+   * The variables templates see for one event and delivery, and the changes the delivery
+   * carries. `user` and `old` are built when a template first reads them (a digest item
+   * usually prints only a name).
+   */
+  private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, primary: EventKind): { scope: Scope; changes: Change[] } {
+    const { show } = delivery;
+    const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
     const first = event.changes.find((c) => c.kind === primary);
-    return {
-      user: fullUser(event.new, show),
-      old: event.old ? fullUser(event.old, show) : null,
+    let user: Record<UserField, unknown> | undefined;
+    let old: Record<UserField, unknown> | null | undefined;
+    const scope: Scope = {
+      get user() { return (user ??= fullUser(event.new, show)); },
+      get old() { return old === undefined ? (old = event.old ? fullUser(event.old, show) : null) : old; },
       event: {
         id: event.id,
         userId: event.userId,
@@ -198,7 +205,28 @@ export class Renderer {
       kinds: [...new Set(changes.map((c) => c.kind))],
       change: first ? changeView(first, show) : { field: null, label: '', before: null, after: null, hidden: false },
     };
+    return { scope, changes };
   }
+}
+
+/** What a kind template renders against. */
+interface Scope {
+  readonly user: Record<UserField, unknown>;
+  readonly old: Record<UserField, unknown> | null;
+  event: { id: number; userId: string | null; readonly receivedAt: string; vccTimestamp: string | null };
+  kinds: EventKind[];
+  change: ReturnType<typeof changeView> | { field: null; label: string; before: null; after: null; hidden: boolean };
+}
+
+/** `scope` with another `change`; `user` and `old` stay lazy (a spread would build them). */
+function withChange(scope: Scope, change: Scope['change']): Scope {
+  return {
+    get user() { return scope.user; },
+    get old() { return scope.old; },
+    event: scope.event,
+    kinds: scope.kinds,
+    change,
+  };
 }
 
 /** Every field present (null when VCC did not send it), wages nulled unless shown. */

@@ -76,17 +76,18 @@ export const vccBodyStruct = wireBody;
  * that fails is validated by superstruct, which names the failing path.
  */
 function quickAccepts(body: Record<string, unknown>): boolean {
-  const user = (u: unknown) => {
-    if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
-    for (const [k, [, test]] of RULE_ENTRIES) {
-      const v = (u as Record<string, unknown>)[k];
-      if (v !== undefined && v !== null && !test(v)) return false;
-    }
-    return true;
-  };
   const t = body.timestamp;
-  return (body.old === undefined || body.old === null || user(body.old)) && user(body.new)
+  return (body.old === undefined || body.old === null || userPasses(body.old)) && userPasses(body.new)
     && (t === undefined || t === null || typeof t === 'string');
+}
+
+function userPasses(u: unknown): boolean {
+  if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
+  for (const [k, [, test]] of RULE_ENTRIES) {
+    const v = (u as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null && !test(v)) return false;
+  }
+  return true;
 }
 
 export type WireUser = Infer<typeof wireUser>;
@@ -145,30 +146,32 @@ export type ParseResult =
 const str = (v: string | number | null | undefined): string | null | undefined =>
   v === null || v === undefined ? v : String(v);
 
+/** Sets `out[k]` unless `v` is undefined (a field VCC did not send stays absent). */
+function put<K extends UserField>(out: Partial<User>, k: K, v: User[K] | undefined): void {
+  if (v !== undefined) out[k] = v;
+}
+
 function normalizeUser(u: WireUser): Partial<User> {
   const out: Partial<User> = {};
-  const set = <K extends UserField>(k: K, v: User[K] | undefined) => {
-    if (v !== undefined) out[k] = v;
-  };
-  set('userId', str(u.userId !== undefined ? u.userId : u.userid));
-  set('extension', str(u.extension));
-  set('name', u.name);
-  set('email', u.email);
-  set('username', u.username);
-  set('isAgent', u.isAgent === null || u.isAgent === undefined ? u.isAgent : Boolean(u.isAgent));
-  set('privGroup', u.privGroup);
-  set('redistribution',
+  put(out, 'userId', str(u.userId !== undefined ? u.userId : u.userid));
+  put(out, 'extension', str(u.extension));
+  put(out, 'name', u.name);
+  put(out, 'email', u.email);
+  put(out, 'username', u.username);
+  put(out, 'isAgent', u.isAgent === null || u.isAgent === undefined ? u.isAgent : Boolean(u.isAgent));
+  put(out, 'privGroup', u.privGroup);
+  put(out, 'redistribution',
     typeof u.redistribution === 'boolean' ? Number(u.redistribution) : u.redistribution);
-  set('monthly', u.monthly);
-  set('hourly', u.hourly);
-  set('state', u.state);
-  set('registerTransport', u.registerTransport);
-  set('sampleRate', str(u.sampleRate));
-  set('outboundPhone', str(u.outboundPhone));
-  set('contactPhone', str(u.contactPhone));
-  set('messageLists', u.messageLists);
-  set('mobileProjectId', str(u.mobileProjectId));
-  set('mobilePhone', str(u.mobilePhone));
+  put(out, 'monthly', u.monthly);
+  put(out, 'hourly', u.hourly);
+  put(out, 'state', u.state);
+  put(out, 'registerTransport', u.registerTransport);
+  put(out, 'sampleRate', str(u.sampleRate));
+  put(out, 'outboundPhone', str(u.outboundPhone));
+  put(out, 'contactPhone', str(u.contactPhone));
+  put(out, 'messageLists', u.messageLists);
+  put(out, 'mobileProjectId', str(u.mobileProjectId));
+  put(out, 'mobilePhone', str(u.mobilePhone));
   return out;
 }
 
