@@ -254,17 +254,18 @@ export class DeliveryWorker {
   private async settle(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, limiter: RateLimiter) {
     const { store, clock, log } = this.deps;
     const now = clock();
-    const carried = items.filter((i) => ids.includes(i.delivery.id));
+    const idSet = new Set(ids);
+    const carried = items.filter((i) => idSet.has(i.delivery.id));
     if (outcome.status === 'sent') {
       await store.markSent(ids, now);
       this.deps.onSettled?.(channel, 'sent', carried);
-      log.info({ channel, deliveries: ids.length, events: eventIds(ids, items) }, 'delivered');
+      log.info({ channel, deliveries: ids.length, events: carried.map((i) => i.event.id) }, 'delivered');
       return;
     }
     if (outcome.status === 'permanent') {
       await store.markDead(ids, now, outcome.reason);
       this.deps.onSettled?.(channel, 'dead', carried);
-      log.warn({ channel, events: eventIds(ids, items), reason: outcome.reason }, 'delivery dead (permanent failure)');
+      log.warn({ channel, events: carried.map((i) => i.event.id), reason: outcome.reason }, 'delivery dead (permanent failure)');
       return;
     }
     const attempts = Math.max(...carried.map((i) => i.delivery.attempts)) + 1;
@@ -274,14 +275,14 @@ export class DeliveryWorker {
       const reason = `gave up after ${attempts} attempts: ${outcome.reason}`;
       await store.markDead(ids, now, reason);
       this.deps.onSettled?.(channel, 'dead', carried);
-      log.warn({ channel, events: eventIds(ids, items), reason }, 'delivery dead (retries exhausted)');
+      log.warn({ channel, events: carried.map((i) => i.event.id), reason }, 'delivery dead (retries exhausted)');
       return;
     }
     const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempts - 1));
     const jittered = backoff / 2 + this.deps.random() * (backoff / 2);
     const next = now + Math.max(jittered, outcome.retryAfterMs ?? 0);
     await store.markRetry(ids, now, next, outcome.reason);
-    log.warn({ channel, events: eventIds(ids, items), attempts, retryInMs: next - now, reason: outcome.reason }, 'delivery will be retried');
+    log.warn({ channel, events: carried.map((i) => i.event.id), attempts, retryInMs: next - now, reason: outcome.reason }, 'delivery will be retried');
     this.schedule(next);
   }
 
@@ -291,8 +292,4 @@ export class DeliveryWorker {
       t.unref?.();
     });
   }
-}
-
-function eventIds(ids: number[], items: DueItem[]): number[] {
-  return items.filter((i) => ids.includes(i.delivery.id)).map((i) => i.event.id);
 }
