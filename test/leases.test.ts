@@ -2,15 +2,12 @@ import test from 'ava';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { SqliteStore } from '../src/store/sqlite.ts';
-import type { NewEvent } from '../src/store/Store.ts';
+import { createdEvent } from './helpers/fixtures.ts';
 import { DeliveryWorker, DEFAULT_RETRY, type DueItem } from '../src/delivery/DeliveryWorker.ts';
 import type { Message } from '../src/render/Message.ts';
 import { cleanup, tempDir, until } from './helpers/service.ts';
 
-const ev = (key: string): NewEvent => ({
-  dedupKey: key, receivedAt: 0, vccTimestamp: null, userId: key, old: null, new: { userId: key, name: key },
-  changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }],
-});
+const ev = (key: string) => createdEvent(key, { receivedAt: 0, vccTimestamp: null });
 
 // A channel whose every send takes `sendMs` of (fake) time: during each send, a second
 // instance tries to take the channel. It must never get it while this worker is sending.

@@ -2,10 +2,11 @@ import test from 'ava';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
-import type { NewEvent, Store } from '../src/store/Store.ts';
+import type { Store } from '../src/store/Store.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
 import { cleanup, tempDir } from './helpers/service.ts';
 import { freshDatabase } from './helpers/postgres.ts';
+import { createdEvent } from './helpers/fixtures.ts';
 
 /** One contract, two stores: every case runs against SQLite and against Postgres. */
 const stores: Array<[string, () => Promise<{ store: Store; done: () => Promise<void> }>]> = [
@@ -26,10 +27,7 @@ const stores: Array<[string, () => Promise<{ store: Store; done: () => Promise<v
   }],
 ];
 
-const ev = (key: string, at = 1000): NewEvent => ({
-  dedupKey: key, receivedAt: at, vccTimestamp: '2026-01-01T00:00:00Z', userId: '9', old: null, new: { userId: '9', name: 'N' },
-  changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }],
-});
+const ev = (key: string, at = 1000) => createdEvent(key, { receivedAt: at, userId: '9', new: { userId: '9', name: 'N' } });
 const to = (...channels: string[]) => channels.map((channel) => ({ channel, kinds: ['user.created' as const], show: [] }));
 
 for (const [kind, open] of stores) {
