@@ -176,12 +176,16 @@ export class DeliveryWorker {
     }
   }
 
-  /** Takes or renews the channel's lease: the time it was asked at (it runs leaseMs from then), or null. */
-  private async claim(channel: string): Promise<number | null> {
+  /**
+   * Takes or renews the channel's lease: the time it was asked at (it runs leaseMs from then),
+   * or null. Taking it learns the channel's last send time (another instance may have sent);
+   * a renewal does not, since this instance has been the one sending since it took it.
+   */
+  private async claim(channel: string, renewal = false): Promise<number | null> {
     const at = this.deps.clock();
     const claim = await this.deps.store.claimChannel(channel, this.deps.owner, at, this.leaseMs);
     if (!claim) return null;
-    this.pendingSeed.set(channel, claim.lastSendAt);
+    if (!renewal) this.pendingSeed.set(channel, claim.lastSendAt);
     return at;
   }
 
@@ -200,7 +204,7 @@ export class DeliveryWorker {
     let leasedAt = claimedAt;
     const renew = async (): Promise<boolean> => {
       if (clock() - leasedAt + SEND_BUDGET_MS < this.leaseMs) return true;
-      const at = await this.claim(channel);
+      const at = await this.claim(channel, true);
       if (at === null) return false;
       leasedAt = at;
       return true;
