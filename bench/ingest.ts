@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -23,24 +23,26 @@ export interface TargetResult extends LoadResult {
   ratios: number[];
 }
 
-/** Starts a child process and resolves with the port it reports on stdout. */
-async function startChild(args: string[], env: NodeJS.ProcessEnv, portOf: (line: string) => number | undefined): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start`)), 20_000);
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      const port = buf.split('\n').map(portOf).find((p) => p !== undefined);
-      if (port !== undefined) {
-        clearTimeout(timer);
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
-        resolve({ child, port });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
+/**
+ * Starts a child process with its stdout going to `logFile` (as a service's log goes to a file
+ * or the journal, not through the load generator's process) and resolves with the port it
+ * reports there.
+ */
+async function startChild(args: string[], env: NodeJS.ProcessEnv, logFile: string, portOf: (line: string) => number | undefined): Promise<{ child: ChildProcess; port: number }> {
+  const out = openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
+  closeSync(out);
+  let exited: number | null | undefined;
+  child.once('exit', (code) => { exited = code; });
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    if (exited !== undefined) throw new Error(`${args.join(' ')} exited with ${exited}`);
+    const port = readFileSync(logFile, 'utf8').split('\n').map(portOf).find((p) => p !== undefined);
+    if (port !== undefined) return { child, port };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${args.join(' ')} did not start`);
 }
 
 const portFrom = (re: RegExp) => (line: string) => {
@@ -97,7 +99,9 @@ export async function benchIngest(seconds: number, rounds: number, extra: Array<
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
   try {
-    const bare = await startChild(['--import', 'tsx', 'bench/bareServer.ts'], {}, portFrom(/"port":(\d+)/));
+    const logs = mkdtempSync(join(tmpdir(), 'vcc-bench-logs-'));
+    dirs.push(logs);
+    const bare = await startChild(['--import', 'tsx', 'bench/bareServer.ts'], {}, join(logs, 'bare.log'), portFrom(/"port":(\d+)/));
     children.push(bare.child);
     const targets = [];
     for (const target of [{ name: 'vcc-notify, SQLite (fsync before 200)', env: {} as NodeJS.ProcessEnv }, ...extra]) {
@@ -105,7 +109,7 @@ export async function benchIngest(seconds: number, rounds: number, extra: Array<
       dirs.push(dir);
       const svc = await startChild(['bin/vcc-notify.js', 'serve'], {
         PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'info', ...target.env,
-      }, portFrom(/"port":(\d+),"store"/));
+      }, join(dir, 'service.log'), portFrom(/"port":(\d+),"store"/));
       children.push(svc.child);
       targets.push({ ...target, port: svc.port, url: `http://127.0.0.1:${svc.port}/webhooks/vcc/users?secret-key=${SECRET}` });
     }
