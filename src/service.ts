@@ -10,6 +10,7 @@ import { channelWarnings, type NotifyConfig } from './config/NotifyConfig.ts';
 import { openStore } from './store/openStore.ts';
 import type { SqliteOptions } from './store/sqlite.ts';
 import type { Store } from './store/Store.ts';
+import type { Route } from './routing/route.ts';
 import { createBodyCipher } from './vcc/decrypt.ts';
 import { DEFAULT_RETRY, DeliveryWorker, type RetryPolicy } from './delivery/DeliveryWorker.ts';
 import { loadConfig } from './config/loadConfig.ts';
@@ -91,13 +92,19 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       commandUsers: env.SLACK_COMMAND_USERS, subscriptions, fileRoutesFor: (id) => fileRoutesFor('slack', id), sendTest, log, clock,
     })
     : null;
+  // The file's routes and the chat subscriptions' routes, joined again only when either changes.
+  let joined: { file: NotifyConfig; chat: readonly Route[]; routes: readonly Route[] } | null = null;
+  const routesInForce = (file: NotifyConfig, chat: readonly Route[]): readonly Route[] => {
+    if (joined?.file !== file || joined.chat !== chat) joined = { file, chat, routes: [...file.routes, ...chat] };
+    return joined.routes;
+  };
   const app = createApp({
     store,
     log,
     secret: settings.webhookSecret,
     cipher,
     maxBodyBytes: settings.maxBodyBytes,
-    routes: () => [...config.routes, ...subscriptions.routes()],
+    routes: () => routesInForce(config, subscriptions.routes()),
     clock,
     onAccepted: (_id, channels, kinds) => {
       metrics.accepted(kinds);

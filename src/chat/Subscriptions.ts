@@ -15,25 +15,25 @@ export const chatChannelName = (platform: ChatPlatform, id: string) => `${platfo
  */
 export class Subscriptions {
   private subs: Subscription[] = [];
+  private asRoutes: Route[] = [];
 
   constructor(private readonly store: Store, private readonly clock: () => number) {}
 
   async refresh(): Promise<void> {
     this.subs = await this.store.listSubscriptions();
+    this.asRoutes = this.subs.map(toRoute);
   }
 
   forChannel(channel: string): Subscription[] {
     return this.subs.filter((s) => s.channel === channel);
   }
 
-  /** Routes for every chat subscription (source `chat`), for the router. */
-  routes(): Route[] {
-    return this.subs.map((s) => ({
-      channel: s.channel,
-      ...(s.events ? { events: s.events } : {}),
-      ...(s.where.length ? { where: Object.fromEntries(s.where.map((t) => [t.field, termCondition(t)])) as Route['where'] } : {}),
-      source: 'chat' as const,
-    }));
+  /**
+   * Routes for every chat subscription (source `chat`), for the router: built (patterns
+   * compiled) when the subscriptions are read, the same array until they are read again.
+   */
+  routes(): readonly Route[] {
+    return this.asRoutes;
   }
 
   /** The channel settings a chat-made channel name stands for, or null if it is not one. */
@@ -74,4 +74,13 @@ export class Subscriptions {
     await this.refresh();
     return changed;
   }
+}
+
+function toRoute(s: Subscription): Route {
+  return {
+    channel: s.channel,
+    ...(s.events ? { events: s.events } : {}),
+    ...(s.where.length ? { where: Object.fromEntries(s.where.map((t) => [t.field, termCondition(t)])) as Route['where'] } : {}),
+    source: 'chat',
+  };
 }
