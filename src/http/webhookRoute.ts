@@ -91,10 +91,10 @@ export function webhookHandler(deps: WebhookDeps) {
         ctx.body = { status: 'duplicate', event: result.eventId };
         return;
       }
-      deps.log.info({ event: result.eventId, user: ev.userId, kinds: kindsOf(changes), deliveries: result.deliveries },
-        'event accepted');
+      const kinds = kindsOf(changes);
+      deps.log.info({ event: result.eventId, user: ev.userId, kinds, deliveries: result.deliveries }, 'event accepted');
       ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
-      deps.onAccepted?.(result.eventId, planned.map((p) => p.channel), kindsOf(changes));
+      deps.onAccepted?.(result.eventId, planned.map((p) => p.channel), kinds);
     } catch (e) {
       const err = e instanceof HttpError ? e
         : e instanceof StoreUnavailableError ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')
