@@ -51,26 +51,22 @@ const portFrom = (re: RegExp) => (line: string) => {
 };
 
 let seq = 0;
-/** The bench's request: each a distinct "User Created" event (a new user id and timestamp). */
-const distinctEvent = { setupRequest: (req: autocannon.Request) => {
-  seq += 1;
-  return { ...req, body: JSON.stringify({ ...sample, timestamp: new Date(1_700_000_000_000 + seq * 1000).toISOString(), new: { ...sample.new, userId: seq } }) };
-} };
-
 /** Loads `url` with 50 connections for `seconds`, each request a distinct "User Created" event. */
 async function load(name: string, url: string, seconds: number): Promise<LoadResult> {
   const r = await autocannon({
-    url, connections: 50, duration: seconds, method: 'POST', headers: { 'content-type': 'application/json' }, requests: [distinctEvent],
+    url,
+    connections: 50,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{
+      setupRequest: (req) => {
+        seq += 1;
+        return { ...req, body: JSON.stringify({ ...sample, timestamp: new Date(1_700_000_000_000 + seq * 1000).toISOString(), new: { ...sample.new, userId: seq } }) };
+      },
+    }],
   });
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total };
-}
-
-/** Sends exactly `amount` distinct events to `url` over `connections`; resolves with the non-2xx count. */
-export async function loadAmount(url: string, amount: number, connections: number): Promise<number> {
-  const r = await autocannon({
-    url, connections, amount, timeout: 120, method: 'POST', headers: { 'content-type': 'application/json' }, requests: [distinctEvent],
-  });
-  return r.non2xx + r.errors;
 }
 
 async function stopChild(child: ChildProcess) {
@@ -80,7 +76,7 @@ async function stopChild(child: ChildProcess) {
 }
 
 /** Waits until the service has delivered its backlog, so its worker does not run into the next load. */
-export async function drained(port: number, deadlineMs = 60_000): Promise<void> {
+async function drained(port: number, deadlineMs = 60_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (Date.now() < until) {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
