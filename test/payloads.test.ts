@@ -2,16 +2,16 @@ import test from 'ava';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv';
 import { adaptiveCard } from '../src/adapters/adaptiveCard.ts';
 import { slackPayload, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, SLACK_MAX_FIELD, SLACK_MAX_FIELDS } from '../src/adapters/slackBlocks.ts';
 import { Renderer } from '../src/render/Renderer.ts';
 import { escapeFor } from '../src/render/escape.ts';
-import { DEFAULT_TEMPLATES } from '../src/channelKit.ts';
+import { DEFAULT_TEMPLATES } from '../src/render/Renderer.ts';
 import type { StoredEvent } from '../src/store/Store.ts';
+import { adaptiveCardSchemaPath } from './helpers/fixtures.ts';
 
-const schema = JSON.parse(readFileSync(fileURLToPath(new URL('../../shared/schemas/adaptive-card-1.5.json', import.meta.url)), 'utf8'));
+const schema = JSON.parse(readFileSync(adaptiveCardSchemaPath, 'utf8'));
 // Teams accepts `msteams` on the root card; the published schema's root forbids extra keys.
 schema.definitions.AdaptiveCard.properties.msteams = { type: 'object' };
 // Draft-06 names the schema id `id`; Ajv 8 reads `$id` and validates draft-06 keywords as draft-07.

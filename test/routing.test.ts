@@ -65,7 +65,7 @@ for (const [name, yaml, message] of configErrors) {
   });
 }
 
-test('config: the DESIGN.md example parses, with ${ENV} interpolated', (t) => {
+test('config: the README example parses, with ${ENV} interpolated', (t) => {
   const cfg = parseConfig(`
 channels:
   ops:       { type: slack, channel: C0123456789 }

@@ -9,6 +9,9 @@ import type { Delivery, StoredEvent } from '../store/Store.ts';
 import { escapeFor, type Target } from './escape.ts';
 import type { Message, Severity } from './Message.ts';
 
+/** The templates/ folder shipped with the package (the same path from src/ and from dist/). */
+export const DEFAULT_TEMPLATES = new URL('../../templates/', import.meta.url).pathname;
+
 export const TARGETS: readonly Target[] = ['slack', 'teams', 'console'];
 
 /** A template file that cannot be used; the message names the file and the problem. */

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { USER_FIELDS, WAGE_FIELDS, type User, type UserField, type VccUserEvent } from './user.ts';
 
-/** Event kinds, the public names routes and chat commands use (DESIGN.md). */
+/** Event kinds, the public names routes and chat commands use (README "Event kinds"). */
 export const EVENT_KINDS = [
   'user.created',
   'user.state_changed',

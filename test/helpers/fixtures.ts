@@ -2,11 +2,16 @@ import type { NewEvent } from '../../src/store/Store.ts';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('../../../shared/fixtures/vcc/', import.meta.url));
+/** The path of one of VCC Live's sample bodies, kept in test/fixtures/vcc/ (see its README). */
+export const vccFixturePath = (name: 'user-created' | 'user-changed'): string =>
+  fileURLToPath(new URL(`../fixtures/vcc/${name}.json`, import.meta.url));
 
-/** VCC Live's own sample bodies, as shipped in ../shared/fixtures/vcc/. */
+/** The path of the Adaptive Card 1.5 schema kept in test/fixtures/schemas/. */
+export const adaptiveCardSchemaPath = fileURLToPath(new URL('../fixtures/schemas/adaptive-card-1.5.json', import.meta.url));
+
+/** One of VCC Live's own sample bodies, parsed. */
 export function vccFixture(name: 'user-created' | 'user-changed'): any {
-  return JSON.parse(readFileSync(`${dir}${name}.json`, 'utf8'));
+  return JSON.parse(readFileSync(vccFixturePath(name), 'utf8'));
 }
 
 let n = 0;
