@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader: there is no build step.
-import { register } from 'tsx/esm/api';
+// The `vcc-notify` command: runs the compiled JavaScript in dist/ (built by `npm ci` through the
+// `prepare` script, or by `npm run build`). No TypeScript is transpiled at run time.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli/main.ts');
+const main = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('vcc-notify: dist/ is missing: run `npm run build` (npm ci runs it too)\n');
+  process.exit(1);
+}
+await import(main.href);

@@ -1,25 +1,18 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Settings } from './config/settings.ts';
+import { teamsBotEnabled, type Settings } from './config/settings.ts';
 import type { ChannelConfig, NotifyConfig } from './config/NotifyConfig.ts';
 import type { Store } from './store/Store.ts';
 import type { Route } from './routing/route.ts';
-import { Renderer } from './render/Renderer.ts';
-import type { Message } from './render/Message.ts';
+import { DEFAULT_TEMPLATES, Renderer } from './render/Renderer.ts';
 import type { Adapter, SendOutcome } from './adapters/Adapter.ts';
-import { consoleAdapter, consoleText } from './adapters/console.ts';
-import { slackAdapter, slackClient } from './adapters/slack.ts';
+import { consoleAdapter } from './adapters/console.ts';
 import { slackWebhookAdapter } from './adapters/slackWebhook.ts';
 import { teamsWorkflowAdapter } from './adapters/teamsWorkflow.ts';
-import { teamsAdapter } from './adapters/teams.ts';
-import { slackPayload } from './adapters/slackBlocks.ts';
-import { adaptiveCard, workflowEnvelope } from './adapters/adaptiveCard.ts';
+import type { TeamsRuntime } from './teams/runtime.ts';
 import { CHANNEL_LIMITS, DIGEST_PER_MESSAGE, TARGET_OF } from './delivery/limits.ts';
 import type { ChannelPlan, DueItem, Outgoing } from './delivery/DeliveryWorker.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
 import { sampleEvent } from './chat/sampleEvent.ts';
-
-export const DEFAULT_TEMPLATES = new URL('../templates/', import.meta.url).pathname;
 
 export interface ChannelKitDeps {
   settings: Settings;
@@ -35,23 +28,30 @@ export interface ChannelKitDeps {
 /**
  * Everything that turns a channel name into sends, shared by the service and the CLI:
  * the channel's settings (read from the config in force, or a chat-made channel), its
- * adapter, rendering, the vendor payload it would receive, and a sample send.
+ * adapter, rendering, and a sample send. Platform SDKs are loaded on first use: the Slack
+ * Web API client when a `slack` channel first sends, botbuilder only when the Teams bot is
+ * enabled (`teamsBotEnabled`).
  */
 export function createChannelKit(deps: ChannelKitDeps) {
   const { settings, store, clock } = deps;
   const env = settings.env;
   const renderer = Renderer.load(deps.templatesDir ?? DEFAULT_TEMPLATES);
   const consoleOut = consoleAdapter(deps.consoleWrite);
-  const slack = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   const fetcher = deps.fetch ?? fetch;
-  const cloud = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: env.MicrosoftAppId ?? '',
-    MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
-    MicrosoftAppType: env.MicrosoftAppType ?? (env.MicrosoftAppId ? 'MultiTenant' : ''),
-    MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
-  }));
-  cloud.onTurnError = async (_ctx, e) => {
-    deps.log.error({ err: { message: (e as Error).message } }, 'Teams bot turn failed');
+  let slack: Promise<(channel: string) => Adapter> | null = null;
+  const slackChannel = (channel: string) => {
+    slack ??= import('./adapters/slack.ts').then(({ slackAdapter, slackClient }) => {
+      const client = slackClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
+      return (id: string) => slackAdapter(client, id);
+    });
+    return slack.then((make) => make(channel));
+  };
+  let teams: Promise<TeamsRuntime> | null = null;
+  /** The Teams runtime (botbuilder), loaded once; null when the Teams bot is not enabled. */
+  const teamsRuntime = (): Promise<TeamsRuntime> | null => {
+    if (!teamsBotEnabled(env)) return null;
+    teams ??= import('./teams/runtime.ts').then(({ createTeamsRuntime }) => createTeamsRuntime(env, deps.log));
+    return teams;
   };
 
   const channelConfig = (name: string): ChannelConfig | null => deps.config().channels[name] ?? Subscriptions.channelConfig(name);
@@ -60,12 +60,14 @@ export function createChannelKit(deps: ChannelKitDeps) {
   const adapterFor = async (ch: ChannelConfig): Promise<Adapter | string> => {
     switch (ch.type) {
       case 'console': return consoleOut;
-      case 'slack': return env.SLACK_BOT_TOKEN ? slackAdapter(slack, ch.channel) : 'SLACK_BOT_TOKEN is not set';
+      case 'slack': return env.SLACK_BOT_TOKEN ? slackChannel(ch.channel) : 'SLACK_BOT_TOKEN is not set';
       case 'slack-webhook': return slackWebhookAdapter(ch.url, fetcher, clock);
       case 'teams-workflow': return teamsWorkflowAdapter(ch.url, fetcher, clock);
       case 'teams': {
+        const runtime = teamsRuntime();
+        if (!runtime) return 'the Teams bot is not enabled: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)';
         const conv = await store.getConversation(ch.conversation);
-        return conv ? teamsAdapter(cloud, env.MicrosoftAppId, conv.reference)
+        return conv ? (await runtime).adapter(conv.reference)
           : `no Teams conversation reference for ${ch.conversation}: add the bot to that channel, then replay`;
       }
     }
@@ -114,18 +116,7 @@ export function createChannelKit(deps: ChannelKitDeps) {
       .map((route) => ({ name: route.channel, route }));
   };
 
-  return { renderer, cloud, channelConfig, adapterFor, messagesFor, plan, sendTest, fileRoutesFor };
+  return { renderer, teamsRuntime, channelConfig, adapterFor, messagesFor, plan, sendTest, fileRoutesFor };
 }
 
 export type ChannelKit = ReturnType<typeof createChannelKit>;
-
-/** The exact body a channel of this type receives for a message (text for the console). */
-export function vendorPayload(ch: ChannelConfig, m: Message): unknown {
-  switch (ch.type) {
-    case 'slack': return { channel: ch.channel, ...slackPayload(m) };
-    case 'slack-webhook': return slackPayload(m);
-    case 'teams-workflow': return workflowEnvelope(adaptiveCard(m));
-    case 'teams': return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }], summary: m.fallback };
-    case 'console': return consoleText(m);
-  }
-}

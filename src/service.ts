@@ -14,10 +14,7 @@ import type { Route } from './routing/route.ts';
 import { createBodyCipher } from './vcc/decrypt.ts';
 import { DEFAULT_RETRY, DeliveryWorker, type RetryPolicy } from './delivery/DeliveryWorker.ts';
 import { loadConfig } from './config/loadConfig.ts';
-import { botFrameworkHandler } from './teams/koaBridge.ts';
-import { teamsBotLogic } from './teams/bot.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
-import { createSlackCommands } from './slack/slackCommands.ts';
 import { createChannelKit } from './channelKit.ts';
 import { createMetrics } from './metrics.ts';
 import { mountAdmin } from './admin/adminRoutes.ts';
@@ -75,7 +72,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     settings, store, config: () => config, clock, log,
     templatesDir: opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES, consoleWrite: opts.consoleWrite, fetch: opts.fetch,
   });
-  const { plan, sendTest, fileRoutesFor, cloud } = kit;
+  const { plan, sendTest, fileRoutesFor } = kit;
+  // Platform SDKs load only when configured: botbuilder with the Teams bot, Bolt with Slack commands.
+  const teams = await kit.teamsRuntime();
   const metrics = createMetrics(store, clock);
   const worker = new DeliveryWorker({
     store, plan, clock, random: opts.random ?? Math.random, log, pollMs: opts.pollMs,
@@ -87,7 +86,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   });
 
   const slackCommands = env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN
-    ? createSlackCommands({
+    ? (await import('./slack/slackCommands.ts')).createSlackCommands({
       signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
       commandUsers: env.SLACK_COMMAND_USERS, subscriptions, fileRoutesFor: (id) => fileRoutesFor('slack', id), sendTest, log, clock,
     })
@@ -118,10 +117,15 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         ctx.type = metrics.registry.contentType;
         ctx.body = await metrics.registry.metrics();
       });
-      router.post('/api/messages', botFrameworkHandler(cloud, teamsBotLogic({
-        store, log, clock, subscriptions, commandUsers: env.TEAMS_COMMAND_USERS,
-        fileRoutesFor: (id) => fileRoutesFor('teams', id), sendTest,
-      })));
+      router.post('/api/messages', teams
+        ? teams.handler({
+          store, log, clock, subscriptions, commandUsers: env.TEAMS_COMMAND_USERS,
+          fileRoutesFor: (id) => fileRoutesFor('teams', id), sendTest,
+        })
+        : (ctx) => {
+          ctx.status = 501;
+          ctx.body = { error: { code: 'teams_not_configured', message: 'set MicrosoftAppId to run the Teams bot' } };
+        });
       if (env.ADMIN_TOKEN) {
         mountAdmin(router, {
           token: env.ADMIN_TOKEN, store, config: () => config, subscriptions, renderer: kit.renderer,
@@ -152,6 +156,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     server.listen(settings.port, settings.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  if (teams && !env.MicrosoftAppId) {
+    log.warn('TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine');
+  }
   if (settings.localOnly) {
     log.warn({ host: settings.host, port }, 'VCC_WEBHOOK_SECRET is not set: listening on 127.0.0.1 only, webhook open without a secret');
   }

@@ -38,3 +38,8 @@ export function adaptiveCard(m: Message): object {
 export function workflowEnvelope(card: object): object {
   return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
 }
+
+/** The Bot Framework activity a proactive Teams bot send posts: the card and a plain summary. */
+export function botActivity(m: Message): { type: 'message'; attachments: Array<{ contentType: string; content: object }>; summary: string } {
+  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }], summary: m.fallback };
+}

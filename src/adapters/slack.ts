@@ -1,6 +1,6 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import type { Adapter, SendOutcome } from './Adapter.ts';
-import { slackPayload } from './slackBlocks.ts';
+import { slackChatPayload } from './slackBlocks.ts';
 
 /** Slack Web API errors retrying cannot fix (https://api.slack.com/methods/chat.postMessage#errors). */
 const PERMANENT = new Set([
@@ -11,7 +11,7 @@ const PERMANENT = new Set([
 
 /**
  * A WebClient whose own retries are off and that rejects rate-limited calls instead of
- * pausing its queue, so the delivery worker decides (DESIGN.md).
+ * pausing its queue, so the delivery worker decides (docs/architecture.md: adapters classify).
  */
 export function slackClient(token: string | undefined, apiUrl?: string): WebClient {
   return new WebClient(token, {
@@ -27,7 +27,7 @@ export function slackAdapter(client: WebClient, channel: string): Adapter {
   return {
     async send(m): Promise<SendOutcome> {
       try {
-        await client.chat.postMessage({ channel, ...slackPayload(m), unfurl_links: false, unfurl_media: false });
+        await client.chat.postMessage(slackChatPayload(channel, m));
         return { status: 'sent' };
       } catch (e) {
         return classifySlackError(e as WebAPICallError);

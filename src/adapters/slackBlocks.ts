@@ -42,3 +42,8 @@ export function slackPayload(m: Message): { text: string; blocks: object[] } {
   }
   return { text: cut(`${m.fallback}`, SLACK_MAX_TEXT), blocks };
 }
+
+/** The chat.postMessage arguments for one Message: what the adapter posts and `render` prints. */
+export function slackChatPayload(channel: string, m: Message) {
+  return { channel, ...slackPayload(m), unfurl_links: false, unfurl_media: false };
+}

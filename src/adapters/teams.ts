@@ -1,7 +1,7 @@
-import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 import type { Adapter, SendOutcome } from './Adapter.ts';
-import { adaptiveCard } from './adaptiveCard.ts';
+import { botActivity } from './adaptiveCard.ts';
 import { retryAfterMs } from './httpOutcome.ts';
 
 /**
@@ -23,9 +23,7 @@ export function teamsAdapter(cloud: CloudAdapter, appId: string | undefined, ref
           // sendToConversation, not sendActivity: a proactive notice starts its own post in the
           // channel instead of replying to the synthetic continuation activity.
           const client = ctx.turnState.get<ConnectorClient>(cloud.ConnectorClientKey);
-          await client.conversations.sendToConversation(ref.conversation!.id, {
-            type: 'message', attachments: [CardFactory.adaptiveCard(adaptiveCard(m))], summary: m.fallback,
-          });
+          await client.conversations.sendToConversation(ref.conversation!.id, botActivity(m));
         });
         return { status: 'sent' };
       } catch (e) {

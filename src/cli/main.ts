@@ -2,18 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { loadConfig } from '../config/loadConfig.ts';
-import { channelWarnings, type NotifyConfig } from '../config/NotifyConfig.ts';
-import { startService } from '../service.ts';
-import { openStore } from '../store/openStore.ts';
+import type { NotifyConfig } from '../config/NotifyConfig.ts';
 import type { DeliveryStatus, Store, StoredEvent } from '../store/Store.ts';
-import { createChannelKit, DEFAULT_TEMPLATES, vendorPayload } from '../channelKit.ts';
-import { Subscriptions } from '../chat/Subscriptions.ts';
-import { createLogger } from '../logger.ts';
-import { parseVccBody } from '../vcc/user.ts';
-import { classifyChanges, isEventKind, type EventKind } from '../vcc/changes.ts';
-import { explainRoutes, planDeliveries } from '../routing/route.ts';
-import { Renderer } from '../render/Renderer.ts';
-import { TARGET_OF } from '../delivery/limits.ts';
+import type { ChannelKit } from '../channelKit.ts';
+import type { Subscriptions } from '../chat/Subscriptions.ts';
+import type { EventKind } from '../vcc/changes.ts';
+
+// Each command imports what it uses when it runs (`await import(...)`), so `check-config` never
+// loads the store, the HTTP stack or a platform SDK.
 
 /** A failure to report as one line on stderr with this exit code (no stack trace). */
 class CliError extends Error {
@@ -34,8 +30,11 @@ function settingsAndConfig(file?: string): { settings: Settings; config: NotifyC
 }
 
 /** Opens the service's store and the pieces that send, as the service would build them. */
-async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: ReturnType<typeof createChannelKit>; subs: Subscriptions }) => Promise<T>): Promise<T> {
+async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: ChannelKit; subs: Subscriptions }) => Promise<T>): Promise<T> {
   const { settings, config } = settingsAndConfig();
+  const [{ openStore }, { Subscriptions }, { createChannelKit }, { createLogger }] = await Promise.all([
+    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channelKit.ts'), import('../logger.ts'),
+  ]);
   const store = await openStore(settings.databaseUrl);
   try {
     const subs = new Subscriptions(store, Date.now);
@@ -50,7 +49,8 @@ async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; 
 }
 
 /** Reads a VCC webhook body from a file and turns it into the event the service would store. */
-function eventFromFile(path: string): StoredEvent {
+async function eventFromFile(path: string): Promise<StoredEvent> {
+  const [{ parseVccBody }, { classifyChanges }] = await Promise.all([import('../vcc/user.ts'), import('../vcc/changes.ts')]);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -74,8 +74,14 @@ function parseSince(s: string): number {
   return t;
 }
 
+/** The package's version, from its package.json (the same file from src/ and from dist/). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 const program = new Command()
   .name('vcc-notify')
+  .version(version(), '-V, --version', 'print the version and exit')
   .description('VCC Live user webhooks to Slack and Microsoft Teams. Every command reads the same environment as the service.')
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
@@ -83,7 +89,13 @@ const program = new Command()
 program.command('serve')
   .description('run the service: webhook endpoint and delivery worker')
   .action(async () => {
+    const { startService } = await import('../service.ts');
     const svc = await startService({ settings: loadSettings() });
+    // Started by a supervisor with an IPC channel (tests, the bench): say so once listening.
+    if (process.send) {
+      process.send({ ready: true, port: svc.port });
+      process.channel?.unref();
+    }
     const shutdown = (signal: string) => {
       svc.log.info({ signal }, 'shutting down');
       svc.stop().then(() => process.exit(0), (e) => fail(e));
@@ -95,7 +107,8 @@ program.command('serve')
 
 program.command('check-config [file]')
   .description('validate the config file (default VCC_NOTIFY_CONFIG) and every template; exit 1 on problems')
-  .action((file?: string) => {
+  .action(async (file?: string) => {
+    const [{ DEFAULT_TEMPLATES, Renderer }, { channelWarnings }] = await Promise.all([import('../render/Renderer.ts'), import('../config/NotifyConfig.ts')]);
     const { settings, config } = settingsAndConfig(file);
     const templates = settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES;
     Renderer.load(templates);
@@ -109,9 +122,13 @@ program.command('render')
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .option('--channel <name>', 'a channel of the config (default: every channel whose routes match)')
   .option('--kind <kind>', 'show only this event kind')
-  .action((o: { event: string; channel?: string; kind?: string }) => {
+  .action(async (o: { event: string; channel?: string; kind?: string }) => {
+    const [{ DEFAULT_TEMPLATES, Renderer }, { isEventKind }, { planDeliveries }, { Subscriptions }, { TARGET_OF }, { vendorPayload }] = await Promise.all([
+      import('../render/Renderer.ts'), import('../vcc/changes.ts'), import('../routing/route.ts'), import('../chat/Subscriptions.ts'),
+      import('../delivery/limits.ts'), import('../adapters/vendorPayload.ts'),
+    ]);
     const { settings, config } = settingsAndConfig();
-    const ev = eventFromFile(o.event);
+    const ev = await eventFromFile(o.event);
     if (o.kind && !isEventKind(o.kind)) throw new CliError(`--kind: unknown kind "${o.kind}"`);
     const renderer = Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES);
     const planned = planDeliveries(ev.new, ev.changes, config.routes);
@@ -133,7 +150,8 @@ program.command('explain')
   .description('for every route (file and chat), whether it matches a VCC body and which condition decided')
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .action(async (o: { event: string }) => {
-    const ev = eventFromFile(o.event);
+    const { explainRoutes } = await import('../routing/route.ts');
+    const ev = await eventFromFile(o.event);
     await withKit(async ({ config, subs }) => {
       const routes = [...config.routes, ...subs.routes()];
       out(`event kinds: ${ev.kinds.join(', ') || 'none (nothing changed)'}`);
@@ -183,6 +201,15 @@ program.command('replay')
       const n = await store.replayDead({ channel: o.channel, since: o.since }, Date.now());
       out(`re-queued ${n} dead deliveries${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`);
     });
+  });
+
+program.command('backup <file>')
+  .description('copy the SQLite store to FILE, consistently, while the service runs (online backup)')
+  .action(async (file: string) => {
+    const { settings } = settingsAndConfig();
+    const { backupSqlite } = await import('../store/sqliteBackup.ts');
+    const r = await backupSqlite(settings.databaseUrl, file);
+    out(`backed up ${r.events} events (${(r.bytes / 1024 / 1024).toFixed(1)} MiB) to ${file}; integrity check ok`);
   });
 
 /** Errors reach the user as one line and a non-zero exit, never a stack trace. */

@@ -1,4 +1,5 @@
 import type { Route } from '../routing/route.ts';
+import { teamsBotEnabled, type Env } from './settings.ts';
 
 /** One place messages can go. Secrets (URLs) come from `${ENV}` interpolation in the file. */
 export type ChannelConfig =
@@ -10,7 +11,7 @@ export type ChannelConfig =
 
 export type ChannelType = ChannelConfig['type'];
 
-/** The routing configuration in force: the file's channels and routes (DESIGN.md shape). */
+/** The routing configuration in force: the file's channels and routes (the shape the README documents). */
 export interface NotifyConfig {
   channels: Record<string, ChannelConfig>;
   routes: Route[];
@@ -29,7 +30,10 @@ export const BUILTIN_CONFIG: NotifyConfig = {
  * Channels that cannot send with the environment given (a missing token): not an error in
  * the file, but every delivery to them would go dead. Shown by check-config and logged at start.
  */
-export function channelWarnings(config: NotifyConfig, env: { SLACK_BOT_TOKEN?: string }): string[] {
-  return Object.entries(config.channels).flatMap(([name, ch]) =>
-    ch.type === 'slack' && !env.SLACK_BOT_TOKEN ? [`channels.${name}: type slack needs SLACK_BOT_TOKEN, which is not set`] : []);
+export function channelWarnings(config: NotifyConfig, env: Pick<Env, 'SLACK_BOT_TOKEN' | 'MicrosoftAppId' | 'TEAMS_BOT_NO_AUTH'>): string[] {
+  return Object.entries(config.channels).flatMap(([name, ch]) => {
+    if (ch.type === 'slack' && !env.SLACK_BOT_TOKEN) return [`channels.${name}: type slack needs SLACK_BOT_TOKEN, which is not set`];
+    if (ch.type === 'teams' && !teamsBotEnabled(env)) return [`channels.${name}: type teams needs the Teams bot: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)`];
+    return [];
+  });
 }

@@ -1,7 +1,7 @@
 import { coerce, defaulted, enums, integer, min, number, object, optional, string, validate, type Infer } from 'superstruct';
 
 /**
- * Process settings from the environment (names are public: DESIGN.md, .env.example).
+ * Process settings from the environment (names are public: README "Environment", .env.example).
  * Throws SettingsError naming the variable on a bad value; never echoes a secret's value.
  */
 export class SettingsError extends Error {
@@ -32,6 +32,7 @@ const envShape = object({
   MicrosoftAppPassword: optional(string()),
   MicrosoftAppType: optional(string()),
   MicrosoftAppTenantId: optional(string()),
+  TEAMS_BOT_NO_AUTH: defaulted(enums(['true', 'false']), 'false'),
   DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
   DELIVERY_LEASE_SECONDS: int(30, 1),
   RETENTION_DAYS: int(90, 0),
@@ -39,6 +40,14 @@ const envShape = object({
 });
 
 export type Env = Infer<typeof envShape>;
+
+/**
+ * The Teams bot (`/api/messages`, `teams` channels) runs with Bot Framework auth when
+ * `MicrosoftAppId` is set, or without it only when `TEAMS_BOT_NO_AUTH=true` says so on purpose
+ * (a local machine, tests against a fake connector). Otherwise botbuilder is never loaded.
+ */
+export const teamsBotEnabled = (env: Pick<Env, 'MicrosoftAppId' | 'TEAMS_BOT_NO_AUTH'>): boolean =>
+  Boolean(env.MicrosoftAppId) || env.TEAMS_BOT_NO_AUTH === 'true';
 
 /** VCC retries 15 times with doubling delays (1 min ... 2^14 min, about 23 days in all). */
 export const MIN_RETENTION_DAYS = 30;

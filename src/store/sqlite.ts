@@ -14,6 +14,14 @@ import {
 import type { EventKind } from '../vcc/changes.ts';
 
 type Db = Database.Database;
+
+/**
+ * The writer thread's entry: the compiled module in dist/, or, when this file runs from
+ * source (tests and the bench, through tsx), a shim that registers tsx in the thread first.
+ */
+const WRITER_ENTRY = import.meta.url.endsWith('.ts')
+  ? new URL('./sqliteWriterThread.dev.mjs', import.meta.url)
+  : new URL('./sqliteWriterThread.js', import.meta.url);
 interface RunResult { changes: number; lastInsertRowid: number }
 
 interface Job {
@@ -80,7 +88,7 @@ export class SqliteStore implements Store {
       throw unavailable(e, `cannot open SQLite store at ${path}`);
     }
     if (path === ':memory:' || opts.writerThread === false) return new SqliteStore(db, null);
-    const thread = new Worker(new URL('./sqliteWriterThread.mjs', import.meta.url), { workerData: { path, busyTimeoutMs: opts.busyTimeoutMs } });
+    const thread = new Worker(WRITER_ENTRY, { workerData: { path, busyTimeoutMs: opts.busyTimeoutMs } });
     try {
       await new Promise<void>((resolve, reject) => {
         thread.once('message', () => resolve());
