@@ -59,7 +59,7 @@ test('in Chromium: log in, see events, preview an event per channel, replay a de
     slack.script.push({ error: 'channel_not_found' });
     await svc.send(createdBody({ isAgent: true, name: '<b>Eve</b> *Agent*', username: 'eve' }), { query: { 'secret-key': SECRET } });
     await svc.send({ old: null, new: { state: 9 } }, { query: { 'secret-key': SECRET } });
-    await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1, 5_000, 'dead delivery');
+    await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1, 60_000, 'dead delivery');
 
     const page = await browser.newPage();
     const first = await page.goto(`${svc.url}/admin`);
@@ -87,8 +87,8 @@ test('in Chromium: log in, see events, preview an event per channel, replay a de
     t.true(await page.isVisible('td:has-text("channel_not_found")'));
     await page.click('td button:has-text("Replay")');
     await page.waitForURL(/replayed=1/);
-    await until(() => slack.posts.length === 1, 10_000, 'replayed post');
-    await until(async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 })).length === 1, 5_000, 'sent');
+    await until(() => slack.posts.length === 1, 60_000, 'replayed post');
+    await until(async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 })).length === 1, 60_000, 'sent');
     await page.reload();
     t.true(await page.isVisible('text=No dead deliveries.'));
   } finally {

@@ -1,20 +1,15 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, tempDir } from './helpers/service.ts';
 import { FakeSlack } from './fakes/slack.ts';
+import { vccFixturePath } from './helpers/fixtures.ts';
+import { runCli } from './helpers/child.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
 
-const fixture = (name: string) => new URL(`../../shared/fixtures/vcc/${name}.json`, import.meta.url).pathname;
+const fixture = vccFixturePath;
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/vcc-notify.js', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout, stderr });
-    });
-  });
-}
+const run = runCli;
 
 const CONFIG = `channels:
   ops: { type: slack, channel: C0CLI }

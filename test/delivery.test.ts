@@ -52,7 +52,7 @@ test('an event reaches exactly the channels whose rules want it, escaped for eac
   withStack(CONFIG, async (svc, slack, teams) => {
     const res = await svc.send(createdBody({ name: '<!channel> <@U123> **Evil**', isAgent: true }), { query: q });
     t.is(res.json.deliveries, 2);
-    await until(async () => (await statuses(svc)).every((s) => s.endsWith(':sent')), 10_000, 'deliveries sent');
+    await until(async () => (await statuses(svc)).every((s) => s.endsWith(':sent')), 60_000, 'deliveries sent');
     t.is(slack.posts.length, 1);
     const [post] = slack.posts;
     t.is(post!.channel, 'C0OPS');
@@ -76,7 +76,7 @@ test('routing: transport change goes to the webhook channel only; no-match creat
     const base = vccFixture('user-changed');
     const res = await svc.send({ ...base, new: { ...base.new, registerTransport: 'sip-udp', redistribution: 0 } }, { query: q });
     t.is(res.json.deliveries, 1);
-    await until(() => slack.posts.length === 1, 10_000, 'webhook post');
+    await until(() => slack.posts.length === 1, 60_000, 'webhook post');
     t.is(slack.posts[0]!.via, 'webhook');
     t.regex(JSON.stringify(slack.posts[0]!.blocks), /SIP\/TCP → SIP\/UDP/);
     const none = await svc.send(vccFixture('user-changed'), { query: q });
@@ -88,10 +88,10 @@ test('429 with Retry-After is honoured, then the message is sent once', (t) =>
     slack.script.push({ status: 429, retryAfter: 1 });
     const started = Date.now();
     await svc.send(createdBody({ isAgent: true }), { query: q });
-    await until(() => slack.posts.length === 1, 10_000, 'post after 429');
+    await until(() => slack.posts.length === 1, 60_000, 'post after 429');
     t.true(slack.posts[0]!.at - started >= 1000, 'the retry waited for Retry-After');
     t.is(slack.rateLimited, 1);
-    const d = await until(async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 }))[0], 5_000, 'marked sent');
+    const d = await until(async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 }))[0], 60_000, 'marked sent');
     t.is(d!.attempts, 2);
     t.is(slack.posts.length, 1);
   }));
@@ -101,7 +101,7 @@ test('5xx then success; a permanent failure is dead with its reason and replayab
     teams.script.push({ status: 502 }, { status: 500 });
     slack.script.push({ error: 'channel_not_found' });
     await svc.send(createdBody({ isAgent: true }), { query: q });
-    await until(async () => (await statuses(svc)).join() === 'hr:sent,ops:dead', 10_000, 'hr sent and ops dead');
+    await until(async () => (await statuses(svc)).join() === 'hr:sent,ops:dead', 60_000, 'hr sent and ops dead');
     const [hr] = await svc.store.listDeliveries({ channel: 'hr', limit: 1 });
     t.is(hr!.attempts, 3);
     const [ops] = await svc.store.listDeliveries({ channel: 'ops', limit: 1 });
@@ -109,7 +109,7 @@ test('5xx then success; a permanent failure is dead with its reason and replayab
     t.is(teams.posts.length, 1);
     t.is(await svc.store.replayDead({ channel: 'ops' }, Date.now()), 1);
     svc.worker.wake();
-    await until(async () => (await statuses(svc)).join() === 'hr:sent,ops:sent', 10_000, 'replayed delivery sent');
+    await until(async () => (await statuses(svc)).join() === 'hr:sent,ops:sent', 60_000, 'replayed delivery sent');
     t.is(slack.posts.length, 1);
   }));
 
@@ -127,7 +127,7 @@ routes:
       t.is(res.status, 200);
     }
     const ingestSeconds = Math.ceil((Date.now() - started) / 1000);
-    await until(async () => (await statuses(svc)).every((s) => s === 'ops:sent'), 30_000, 'all sent');
+    await until(async () => (await statuses(svc)).every((s) => s === 'ops:sent'), 60_000, 'all sent');
     // At most one message per second while the burst arrives (the channel's rate), then the
     // backlog as digests of up to 100: never one message per event.
     t.true(slack.posts.length <= ingestSeconds + 1 + Math.ceil(150 / 100), `${slack.posts.length} messages for 150 events over ${ingestSeconds}s`);
@@ -152,7 +152,7 @@ test('a dead channel does not delay other channels', (t) =>
   withStack(CONFIG, async (svc, slack, teams) => {
     for (let i = 0; i < 5; i += 1) slack.script.push({ status: 503 });
     await svc.send(createdBody({ isAgent: true }), { query: q });
-    await until(() => teams.posts.length === 1, 5_000, 'teams delivered while slack retries');
+    await until(() => teams.posts.length === 1, 60_000, 'teams delivered while slack retries');
     const [ops] = await svc.store.listDeliveries({ channel: 'ops', limit: 1 });
     t.not(ops!.status, 'sent');
   }));

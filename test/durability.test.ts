@@ -1,11 +1,10 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
 import { createdBody, vccFixture } from './helpers/fixtures.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
+import { spawnService, stopService } from './helpers/child.ts';
 
 const SECRET = 'durable-secret';
 
@@ -29,14 +28,9 @@ test('a repeat after a restart is still a duplicate and creates nothing', async 
 
 test('every acknowledged event survives kill -9 of the service process', async (t) => {
   const dir = tempDir();
-  const child = spawn(process.execPath, ['bin/vcc-notify.js', 'serve'], {
-    env: { ...process.env, PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
+  const svc = spawnService(t, { VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'info' });
   try {
-    const port = await until(() => /"port":(\d+),"store"/.exec(out)?.[1], 15_000, 'the service to listen');
+    const port = await svc.port;
     const acked: number[] = [];
     let stop = false;
     const sender = async () => {
@@ -52,10 +46,9 @@ test('every acknowledged event survives kill -9 of the service process', async (
       }
     };
     const senders = Array.from({ length: 8 }, sender);
-    await until(() => acked.length >= 100, 20_000, '100 acknowledged events');
-    child.kill('SIGKILL');
+    await until(() => acked.length >= 100, 120_000, '100 acknowledged events');
+    await stopService(svc, 'SIGKILL');
     stop = true;
-    await once(child, 'exit');
     await Promise.all(senders);
     const store = await SqliteStore.open(join(dir, 'vcc.db'));
     try {
@@ -70,7 +63,7 @@ test('every acknowledged event survives kill -9 of the service process', async (
       await store.close();
     }
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await stopService(svc, 'SIGKILL');
     cleanup(dir);
   }
 });
@@ -86,7 +79,7 @@ test('a password appears in no file of the store and no log line, accepted or re
     t.is(refused.status, 400);
     const torn = await svc.send(null, { raw: `{"new":{"password":"${PASSWORD}`, query: { 'secret-key': SECRET } });
     t.is(torn.status, 400);
-    await until(() => svc.printed.length > 0, 10_000, 'the console notification');
+    await until(() => svc.printed.length > 0, 60_000, 'the console notification');
     const ev = await svc.store.getEvent(accepted.json.event);
     t.deepEqual(ev?.changes.map((c) => c.kind), ['user.updated', 'user.password_changed']);
     await svc.stop();

@@ -1,6 +1,4 @@
 import test from 'ava';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
@@ -8,6 +6,7 @@ import { createdBody } from './helpers/fixtures.ts';
 import { freshDatabase } from './helpers/postgres.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
+import { spawnService, stopService, type ServiceProcess } from './helpers/child.ts';
 
 const SECRET = 'ha-secret';
 const q = { 'secret-key': SECRET };
@@ -35,7 +34,7 @@ test('two instances on one database: a burst posted alternately is delivered onc
     }
     const again = await b.send(createdBody({ isAgent: true, username: 'ha000' }), { query: q });
     t.is(again.json.status, 'accepted', 'a new timestamp is a new event');
-    await until(async () => (await a.store.queueStats()).pending === 0, 30_000, 'all delivered');
+    await until(async () => (await a.store.queueStats()).pending === 0, 60_000, 'all delivered');
     t.deepEqual(users.filter((u) => postsWith(slack, u) < 1), [], 'nothing lost');
     t.deepEqual(users.slice(1).filter((u) => postsWith(slack, u) > 1), [], 'nothing repeated');
     t.is(slack.rateLimited, 0, 'the 1 msg/s rate held across instances');
@@ -70,13 +69,6 @@ test('a repeat of an event sent to the other instance is a duplicate', async (t)
   }
 });
 
-function serve(env: Record<string, string>): { child: ChildProcess; port: Promise<string> } {
-  const child = spawn(process.execPath, ['bin/vcc-notify.js', 'serve'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  return { child, port: until(() => /"port":(\d+),"store"/.exec(out)?.[1], 20_000, 'listening') as Promise<string> };
-}
-
 test('kill -9 one instance mid-burst: the other finishes its work, nothing acknowledged is lost', async (t) => {
   const db = await freshDatabase();
   const slack = await new FakeSlack().start();
@@ -88,12 +80,12 @@ test('kill -9 one instance mid-burst: the other finishes its work, nothing ackno
   // A starts alone and takes the channel's lease with a send that never returns; B joins
   // after, so it is B that must take the channel over once A is killed.
   slack.script.push({ hang: true });
-  const a = serve(env);
-  let b: { child: ChildProcess; port: Promise<string> } | null = null;
+  const a = spawnService(t, env);
+  let b: ServiceProcess | null = null;
   try {
     const pa = await a.port;
     const acked: string[] = [];
-    const post = async (port: string, u: string) => {
+    const post = async (port: number, u: string) => {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
           method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody({ isAgent: true, username: u })),
@@ -102,27 +94,26 @@ test('kill -9 one instance mid-burst: the other finishes its work, nothing ackno
       } catch { /* the killed instance */ }
     };
     await post(pa, 'kill000');
-    await until(() => slack.received > 0, 10_000, 'A has a send in flight');
-    b = serve(env);
+    await until(() => slack.received > 0, 60_000, 'A has a send in flight');
+    b = spawnService(t, env);
     const pb = await b.port;
     for (let i = 1; i < 40; i += 1) {
       await post(i % 2 ? pb : pa, `kill${String(i).padStart(3, '0')}`);
       if (i === 20) {
-        a.child.kill('SIGKILL');
-        await once(a.child, 'exit');
+        await stopService(a, 'SIGKILL');
       }
     }
     t.true(acked.length >= 30);
     const store = await PostgresStore.open(db.url);
     try {
-      await until(async () => (await store.queueStats()).pending === 0, 30_000, 'the survivor drains the queue');
+      await until(async () => (await store.queueStats()).pending === 0, 120_000, 'the survivor drains the queue');
     } finally {
       await store.close();
     }
     t.deepEqual(acked.filter((u) => postsWith(slack, u) === 0), [], 'every acknowledged event delivered');
     t.true(acked.includes('kill000') && postsWith(slack, 'kill000') === 1, 'A\'s in-flight event was sent by B');
   } finally {
-    for (const c of [a.child, b?.child]) if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const p of [a, b]) if (p) await stopService(p, 'SIGKILL');
     await slack.stop();
     await db.drop();
     cleanup(dir);

@@ -45,7 +45,7 @@ for (const c of cases) {
     try {
       for (let i = 0; i < c.sends; i += 1) await store.ingest(ev(`u${i}`), [{ channel: 'ch', kinds: ['user.created'], show: [] }]);
       worker.start();
-      await until(() => sent.length === c.sends, 10_000, 'all sent');
+      await until(() => sent.length === c.sends, 60_000, 'all sent');
       await worker.stop();
       t.deepEqual(stolen, [], 'instance b took the channel during these sends');
       t.deepEqual(sent, Array.from({ length: c.sends }, (_, i) => `u${i}`), 'each once, in order');

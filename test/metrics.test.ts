@@ -17,10 +17,10 @@ test('metrics after a known sequence of events; readyz names the config', async 
   try {
     slack.script.push({ error: 'channel_not_found' });
     await svc.send(createdBody({ username: 'm1' }), { query: q });
-    await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1, 5_000, 'dead');
+    await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1, 60_000, 'dead');
     slack.script.push({ status: 429, retryAfter: 0 });
     await svc.send(createdBody({ username: 'm2' }), { query: q });
-    await until(async () => (await svc.store.listDeliveries({ status: 'sent', limit: 1 })).length === 1, 5_000, 'sent');
+    await until(async () => (await svc.store.listDeliveries({ status: 'sent', limit: 1 })).length === 1, 60_000, 'sent');
     await svc.send(vccFixture('user-changed'), { query: q });
     await svc.send(vccFixture('user-changed'), { query: q });
     await svc.send(createdBody(), { query: { 'secret-key': 'wrong' } });

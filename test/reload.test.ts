@@ -1,9 +1,9 @@
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, tempDir, until } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
+import { spawnService, stopService } from './helpers/child.ts';
 
 const SECRET = 'reload-secret';
 
@@ -11,34 +11,29 @@ test('SIGHUP reloads a good config and refuses a bad one, keeping the old in for
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, 'channels: { log: { type: console } }\nroutes: []\n');
-  const child = spawn(process.execPath, ['bin/vcc-notify.js', 'serve'], {
-    env: { ...process.env, PORT: '0', VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  const post = async (port: string) => {
+  const svc = spawnService(t, { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` });
+  const { child } = svc;
+  const post = async (port: number) => {
     const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
     });
     return ((await res.json()) as { deliveries: number }).deliveries;
   };
   try {
-    const port = (await until(() => /"port":(\d+),"store"/.exec(out)?.[1], 15_000, 'listening'))!;
+    const port = await svc.port;
     t.is(await post(port), 0, 'no route yet');
     writeFileSync(cfg, 'channels: { log: { type: console } }\nroutes:\n  - channel: log\n');
     child.kill('SIGHUP');
-    await until(() => out.includes('config reloaded'), 10_000, 'reload');
+    await until(() => svc.output().includes('config reloaded'), 60_000, 'reload');
     t.is(await post(port), 1, 'the new route is in force');
     writeFileSync(cfg, 'channels: { log: { type: console } }\nroutes:\n  - channel: nope\n');
     child.kill('SIGHUP');
-    await until(() => out.includes('config reload refused'), 10_000, 'refusal');
-    t.regex(out, /unknown channel \\"nope\\"/);
+    await until(() => svc.output().includes('config reload refused'), 60_000, 'refusal');
+    t.regex(svc.output(), /unknown channel \\"nope\\"/);
     t.is(await post(port), 1, 'the old config stays in force');
     t.is(child.exitCode, null);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopService(svc);
     cleanup(dir);
   }
 });
@@ -47,13 +42,9 @@ test('a bad config file stops start-up with the path and the reason', async (t) 
   const dir = tempDir();
   const cfg = join(dir, 'bad.yaml');
   writeFileSync(cfg, 'channels: { log: { type: console } }\nroutes:\n  - channel: log\n    events: [user.deleted]\n');
-  const child = spawn(process.execPath, ['bin/vcc-notify.js', 'serve'], {
-    env: { ...process.env, PORT: '0', VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d) => { err += d; });
-  const [code] = await new Promise<[number | null]>((r) => child.once('exit', (c) => r([c])));
+  const svc = spawnService(t, { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` });
+  const code = await svc.exited;
+  const err = svc.output();
   t.is(code, 1);
   t.regex(err, /routes\[0\]\.events\[0\] \(line 4\)/);
   t.false(err.includes('    at '), 'no stack trace');

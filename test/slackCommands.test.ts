@@ -67,7 +67,7 @@ test('subscribe, list, unsubscribe, bad input, and the subscription delivers and
 
     await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'chatsub' }), { query: { 'secret-key': SECRET } });
     await svc.send(createdBody({ isAgent: false, privGroup: 4, username: 'notagent' }), { query: { 'secret-key': SECRET } });
-    await until(async () => (await svc.store.listDeliveries({ limit: 10 })).filter((d) => d.status === 'sent').length === 3, 10_000, 'three deliveries sent');
+    await until(async () => (await svc.store.listDeliveries({ limit: 10 })).filter((d) => d.status === 'sent').length === 3, 60_000, 'three deliveries sent');
     const chat = slack.posts.filter((p) => p.channel === 'C0CHAT').map((p) => JSON.stringify(p.blocks)).join();
     t.true(chat.includes('chatsub'));
     t.false(chat.includes('notagent'), 'where isAgent=true keeps non-agents out');
@@ -88,7 +88,7 @@ test('subscribe, list, unsubscribe, bad input, and the subscription delivers and
     t.regex(none.json.text, /Nothing: this channel hears no VCC events/);
     const res = await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
     t.is(res.json.deliveries, 1, 'only the file route wants it now');
-    await until(async () => (await svc.store.listDeliveries({ eventId: res.json.event, limit: 5 }))[0]?.status === 'sent', 10_000, 'file route post');
+    await until(async () => (await svc.store.listDeliveries({ eventId: res.json.event, limit: 5 }))[0]?.status === 'sent', 60_000, 'file route post');
     t.false(slack.posts.some((p) => p.channel === 'C0CHAT' && JSON.stringify(p.blocks).includes('afterunsub')));
   } finally {
     await svc.stop(); await slack.stop(); cleanup(dir);
@@ -103,7 +103,7 @@ test('/vcc test posts a sample here and reports through response_url; admins-onl
     slack.members.add('C0CHAT');
     const ack = await command(svc, slack, 'test');
     t.regex(ack.json.text, /Sending a sample/);
-    await until(() => slack.responses.length === 1, 10_000, 'response_url reply');
+    await until(() => slack.responses.length === 1, 60_000, 'response_url reply');
     t.regex(slack.responses[0]!.body.text, /Sent a sample notification here/);
     t.is(slack.posts[0]!.channel, 'C0CHAT');
     t.regex(slack.posts[0]!.text, /Sample Agent/);
@@ -125,7 +125,7 @@ test('Socket Mode (SLACK_APP_TOKEN): commands arrive over the WebSocket and are 
   const dir = tempDir();
   const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-sock', SLACK_APP_TOKEN: 'xapp-sock', SLACK_API_URL: slack.apiUrl }, { dir });
   try {
-    await until(() => slack.sockets.size === 1, 10_000, 'the socket connection');
+    await until(() => slack.sockets.size === 1, 60_000, 'the socket connection');
     const ack = await slack.envelope('slash_commands', {
       command: '/vcc', text: 'subscribe created where isAgent=true', channel_id: 'C0SOCK', user_id: 'U0SUE', response_url: slack.responseUrl('s1'),
       team_id: 'T0TEAM', api_app_id: 'A0APP', trigger_id: '1.2', token: 'x', team_domain: 'cc', channel_name: 'ops', user_name: 'sue',

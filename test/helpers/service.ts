@@ -71,7 +71,7 @@ export function cleanup(dir: string) {
 }
 
 /** Polls `check` until it returns a truthy value or `ms` passes (then throws). */
-export async function until<T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<T> {
+export async function until<T>(check: () => T | Promise<T>, ms = 60_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
