@@ -1,0 +1,66 @@
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { cleanup, tempDir, until } from './helpers/service.ts';
+import { createdBody } from './helpers/fixtures.ts';
+import { runCli, spawnService, stopService } from './helpers/child.ts';
+
+const SECRET = 'backup-secret';
+
+test('backup during ingest: the copy opens and holds every event acknowledged before it started', async (t) => {
+  const dir = tempDir();
+  const env = { VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'warn' };
+  const svc = spawnService(t, env);
+  try {
+    const port = await svc.port;
+    const acked: number[] = [];
+    let stop = false;
+    const sender = async () => {
+      while (!stop) {
+        const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
+        });
+        if (res.status === 200) acked.push(((await res.json()) as { event: number }).event);
+      }
+    };
+    const senders = Array.from({ length: 4 }, sender);
+    await until(() => acked.length >= 200, 120_000, '200 acknowledged events');
+    const before = [...acked];
+    const copy = join(dir, 'copy.db');
+    const r = await runCli(['backup', copy], env);
+    const during = acked.length - before.length;
+    stop = true;
+    await Promise.all(senders);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout, /^backed up \d+ events \([\d.]+ MiB\) to .*copy\.db; integrity check ok/);
+    t.true(during > 0, 'ingest went on while the backup ran');
+
+    const db = new Database(copy, { readonly: true });
+    try {
+      const ids = new Set((db.prepare('SELECT id FROM events').all() as Array<{ id: number }>).map((x) => x.id));
+      t.deepEqual(before.filter((id) => !ids.has(id)), [], 'every event acknowledged before the backup is in it');
+      const orphans = db.prepare('SELECT count(*) AS n FROM deliveries WHERE event_id NOT IN (SELECT id FROM events)').get() as { n: number };
+      t.is(orphans.n, 0, 'a consistent snapshot: no delivery without its event');
+    } finally {
+      db.close();
+    }
+
+    const again = await runCli(['backup', copy], env);
+    t.is(again.code, 1);
+    t.is(again.stderr, `vcc-notify: ${copy} exists already; backup never overwrites a file\n`);
+    const pg = await runCli(['backup', join(dir, 'x.db')], { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    t.is(pg.code, 1);
+    t.regex(pg.stderr, /use pg_dump/);
+  } finally {
+    await stopService(svc);
+    cleanup(dir);
+  }
+});
+
+test('--version prints the package version', async (t) => {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const r = await runCli(['--version'], {});
+  t.is(r.code, 0);
+  t.is(r.stdout, `${version}\n`);
+});
