@@ -3,7 +3,7 @@ import { teamsBotEnabled, type Settings } from './config/settings.ts';
 import type { ChannelConfig, NotifyConfig } from './config/NotifyConfig.ts';
 import type { Store } from './store/Store.ts';
 import type { Route } from './routing/route.ts';
-import { DEFAULT_TEMPLATES, Renderer } from './render/Renderer.ts';
+import type { Renderer } from './render/Renderer.ts';
 import type { Adapter, SendOutcome } from './adapters/Adapter.ts';
 import { consoleAdapter } from './adapters/console.ts';
 import { slackWebhookAdapter } from './adapters/slackWebhook.ts';
@@ -20,7 +20,7 @@ export interface ChannelKitDeps {
   config: () => NotifyConfig;
   clock: () => number;
   log: Logger;
-  templatesDir?: string;
+  renderer: Renderer;
   consoleWrite?: (text: string) => void;
   fetch?: typeof fetch;
 }
@@ -35,7 +35,7 @@ export interface ChannelKitDeps {
 export function createChannelKit(deps: ChannelKitDeps) {
   const { settings, store, clock } = deps;
   const env = settings.env;
-  const renderer = Renderer.load(deps.templatesDir ?? DEFAULT_TEMPLATES);
+  const { renderer } = deps;
   const consoleOut = consoleAdapter(deps.consoleWrite);
   const fetcher = deps.fetch ?? fetch;
   let slack: Promise<(channel: string) => Adapter> | null = null;

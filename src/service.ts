@@ -16,8 +16,8 @@ import { DEFAULT_RETRY, DeliveryWorker, type RetryPolicy } from './delivery/Deli
 import { loadConfig } from './config/loadConfig.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
 import { createChannelKit } from './channelKit.ts';
+import { DEFAULT_TEMPLATES, Renderer } from './render/Renderer.ts';
 import { createMetrics } from './metrics.ts';
-import { mountAdmin } from './admin/adminRoutes.ts';
 
 /** How often chat subscriptions are re-read from the store (changes made on other instances). */
 const SUBSCRIPTION_REFRESH_MS = 5_000;
@@ -62,19 +62,29 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const clock = opts.clock ?? Date.now;
   const log = createLogger(settings.logLevel, opts.logDestination);
   const cipher = settings.encryption ? createBodyCipher(settings.encryption.cipher, settings.encryption.key) : null;
-  const store = await openStore(settings.databaseUrl, { ownsLeases: true, ...opts.sqlite });
-  const readConfig = () => loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
-  let config: NotifyConfig = readConfig();
   const env = settings.env;
+  // The store's writer thread starts while this thread reads the config and compiles templates.
+  const opening = openStore(settings.databaseUrl, { ownsLeases: true, ...opts.sqlite });
+  const readConfig = () => loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+  let config: NotifyConfig;
+  let renderer: Renderer;
+  try {
+    config = readConfig();
+    renderer = Renderer.load(opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES);
+  } catch (e) {
+    await opening.then((s) => s.close(), () => {});
+    throw e;
+  }
+  const store = await opening;
   const subscriptions = new Subscriptions(store, clock);
   await subscriptions.refresh();
   const kit = createChannelKit({
-    settings, store, config: () => config, clock, log,
-    templatesDir: opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES, consoleWrite: opts.consoleWrite, fetch: opts.fetch,
+    settings, store, config: () => config, clock, log, renderer, consoleWrite: opts.consoleWrite, fetch: opts.fetch,
   });
   const { plan, sendTest, fileRoutesFor } = kit;
   // Platform SDKs load only when configured: botbuilder with the Teams bot, Bolt with Slack commands.
   const teams = await kit.teamsRuntime();
+  const admin = env.ADMIN_TOKEN ? await import('./admin/adminRoutes.ts') : null;
   const metrics = createMetrics(store, clock);
   const worker = new DeliveryWorker({
     store, plan, clock, random: opts.random ?? Math.random, log, pollMs: opts.pollMs,
@@ -126,8 +136,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
           ctx.status = 501;
           ctx.body = { error: { code: 'teams_not_configured', message: 'set MicrosoftAppId to run the Teams bot' } };
         });
-      if (env.ADMIN_TOKEN) {
-        mountAdmin(router, {
+      if (admin && env.ADMIN_TOKEN) {
+        admin.mountAdmin(router, {
           token: env.ADMIN_TOKEN, store, config: () => config, subscriptions, renderer: kit.renderer,
           channelConfig: kit.channelConfig, clock, onReplay: () => worker.wake(),
         });

@@ -32,15 +32,16 @@ function settingsAndConfig(file?: string): { settings: Settings; config: NotifyC
 /** Opens the service's store and the pieces that send, as the service would build them. */
 async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: ChannelKit; subs: Subscriptions }) => Promise<T>): Promise<T> {
   const { settings, config } = settingsAndConfig();
-  const [{ openStore }, { Subscriptions }, { createChannelKit }, { createLogger }] = await Promise.all([
-    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channelKit.ts'), import('../logger.ts'),
+  const [{ openStore }, { Subscriptions }, { createChannelKit }, { createLogger }, { DEFAULT_TEMPLATES, Renderer }] = await Promise.all([
+    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channelKit.ts'), import('../logger.ts'), import('../render/Renderer.ts'),
   ]);
   const store = await openStore(settings.databaseUrl);
   try {
     const subs = new Subscriptions(store, Date.now);
     await subs.refresh();
     const kit = createChannelKit({
-      settings, store, config: () => config, clock: Date.now, log: createLogger('silent'), templatesDir: settings.env.VCC_NOTIFY_TEMPLATES,
+      settings, store, config: () => config, clock: Date.now, log: createLogger('silent'),
+      renderer: Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES),
     });
     return await fn({ settings, config, store, kit, subs });
   } finally {

@@ -81,6 +81,23 @@ export class Renderer {
     const engines = {} as Record<Target, Liquid>;
     const kinds = {} as Record<Target, Record<EventKind, KindTemplates>>;
     const digests = {} as Record<Target, DigestTemplates>;
+    // A file shared by the targets is read, parsed and checked once (start-up time).
+    const files = new Map<string, Record<string, unknown>>();
+    const parsed = (path: string, shape: Struct<any, any>): Record<string, unknown> => {
+      let value = files.get(path);
+      if (value) return value;
+      let raw: unknown;
+      try {
+        raw = parseYaml(readFileSync(path, 'utf8'));
+      } catch (e) {
+        throw new TemplateError(`${path}: ${(e as Error).message.split('\n')[0]}`);
+      }
+      const [err, checked] = validate(raw, shape);
+      if (err) throw new TemplateError(`${path}: ${err.path.join('.') || 'file'}: ${err.message}`);
+      value = checked as Record<string, unknown>;
+      files.set(path, value);
+      return value;
+    };
     for (const target of TARGETS) {
       const engine = new Liquid({
         strictVariables: true,
@@ -99,15 +116,7 @@ export class Renderer {
       const read = <T>(file: string, shape: Struct<any, any>): T => {
         const override = join(dir, target, file);
         const path = existsSync(override) ? override : join(dir, file);
-        let raw: unknown;
-        try {
-          raw = parseYaml(readFileSync(path, 'utf8'));
-        } catch (e) {
-          throw new TemplateError(`${path}: ${(e as Error).message.split('\n')[0]}`);
-        }
-        const [err, value] = validate(raw, shape);
-        if (err) throw new TemplateError(`${path}: ${err.path.join('.') || 'file'}: ${err.message}`);
-        return compileStrings(engine, value as Record<string, unknown>, path) as T;
+        return compileStrings(engine, parsed(path, shape), path) as T;
       };
       kinds[target] = Object.fromEntries(EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)])) as Record<EventKind, KindTemplates>;
       digests[target] = read<DigestTemplates>('digest.yaml', digestFile);
