@@ -3,12 +3,26 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { vccFixture } from '../test/helpers/fixtures.ts';
 
 const SECRET = 'bench-secret';
-const sample = JSON.parse(readFileSync(new URL('../../shared/fixtures/vcc/user-created.json', import.meta.url), 'utf8'));
+/** The service under test: this checkout's, or another build's (BENCH_BIN, for before/after figures). */
+export const SERVICE_BIN = process.env.BENCH_BIN ?? 'bin/vcc-notify.js';
+/** The baseline: a bare node:http server in plain JavaScript (no loader, no dependencies). */
+export const BARE_SERVER = 'bench/bareServer.mjs';
+
+/** A process's resident set now (VmRSS) or at its peak (VmHWM), in MiB, from /proc. */
+export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+const peakRssMiB = (pid: number) => rssMiB(pid, 'VmHWM');
+const sample = vccFixture('user-created');
 
 export interface LoadResult {
   name: string;
+  /** The process's peak resident set (VmHWM) after all its loads, in MiB. */
+  peakRssMiB?: number;
   rps: number;
   p50: number;
   p99: number;
@@ -91,7 +105,7 @@ export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Ma
 /**
  * Bare node:http vs the real service (SQLite, fsync before 200, and any `extra` targets),
  * in `rounds` rounds: each round loads the bare server, then each target, for
- * `seconds / rounds` each, so a burst of noise on this shared machine lands on one round,
+ * `seconds / rounds` each, so a burst of noise on this noisy machine lands on one round,
  * not on one side. Figures are medians over the rounds.
  */
 export async function benchIngest(seconds: number, rounds: number, extra: Array<{ name: string; env: NodeJS.ProcessEnv }> = []): Promise<{ bare: LoadResult; targets: TargetResult[] }> {
@@ -101,17 +115,17 @@ export async function benchIngest(seconds: number, rounds: number, extra: Array<
   try {
     const logs = mkdtempSync(join(tmpdir(), 'vcc-bench-logs-'));
     dirs.push(logs);
-    const bare = await startChild(['--import', 'tsx', 'bench/bareServer.ts'], {}, join(logs, 'bare.log'), portFrom(/"port":(\d+)/));
+    const bare = await startChild([BARE_SERVER], {}, join(logs, 'bare.log'), portFrom(/"port":(\d+)/));
     children.push(bare.child);
     const targets = [];
     for (const target of [{ name: 'vcc-notify, SQLite (fsync before 200)', env: {} as NodeJS.ProcessEnv }, ...extra]) {
       const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-'));
       dirs.push(dir);
-      const svc = await startChild(['bin/vcc-notify.js', 'serve'], {
+      const svc = await startChild([SERVICE_BIN, 'serve'], {
         PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'info', ...target.env,
       }, join(dir, 'service.log'), portFrom(/"port":(\d+),"store"/));
       children.push(svc.child);
-      targets.push({ ...target, port: svc.port, url: `http://127.0.0.1:${svc.port}/webhooks/vcc/users?secret-key=${SECRET}` });
+      targets.push({ ...target, child: svc.child, port: svc.port, url: `http://127.0.0.1:${svc.port}/webhooks/vcc/users?secret-key=${SECRET}` });
     }
     const bareUrl = `http://127.0.0.1:${bare.port}/`;
     await load('warm-up', bareUrl, 1);
@@ -138,8 +152,10 @@ export async function benchIngest(seconds: number, rounds: number, extra: Array<
       total: xs.reduce((n, x) => n + x.total, 0),
     });
     return {
-      bare: summary('bare node:http (parse only)', bareRuns),
-      targets: targets.map((t, i) => ({ ...summary(t.name, runs[i]!), ratios: runs[i]!.map((x, r) => x.rps / bareRuns[r]!.rps) })),
+      bare: { ...summary('bare node:http (parse only)', bareRuns), peakRssMiB: peakRssMiB(bare.child.pid!) },
+      targets: targets.map((t, i) => ({
+        ...summary(t.name, runs[i]!), peakRssMiB: peakRssMiB(t.child.pid!), ratios: runs[i]!.map((x, r) => x.rps / bareRuns[r]!.rps),
+      })),
     };
   } finally {
     await Promise.all(children.map(stopChild));

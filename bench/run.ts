@@ -1,19 +1,27 @@
 // `npm run bench`: figures side by side with a baseline measured in the same run.
 // Not a test: this machine is noisy; read the ratio, not the absolute numbers.
 import { benchIngest, median, type LoadResult } from './ingest.ts';
+import { benchFootprint, printPairs } from './footprint.ts';
 import { freshDatabase } from '../test/helpers/postgres.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
+console.log(`Footprint: medians of ${rounds} interleaved runs; the service with the built-in config, no Teams bot`);
+const pairs = await benchFootprint(rounds);
+
 const pgdb = await freshDatabase();
 const { bare, targets } = await benchIngest(seconds, rounds, [{ name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } }])
   .finally(() => pgdb.drop());
+const sqlite = targets[0]!;
+pairs.push({ name: 'peak RSS under the ingest load', base: 'bare node:http', unit: 'MiB', baseline: bare.peakRssMiB!, value: sqlite.peakRssMiB!, target: 2.5 });
+printPairs(pairs);
+
 console.log(`\nIngest: ${rounds} rounds of ${Math.max(1, Math.round(seconds / rounds))} s per target, 50 connections, every request a distinct event; medians over the rounds`);
-console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7), '  ratio per round');
+console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7), 'peak MiB'.padStart(9), '  ratio per round');
 const row = (r: LoadResult, ratios: number[] | null) => console.log(r.name.padEnd(44), r.rps.toFixed(0).padStart(9),
   (ratios ? `${median(ratios).toFixed(2)}x` : '1.00x').padStart(7), String(r.p50).padStart(8), String(r.p99).padStart(8),
-  String(r.non2xx).padStart(8), String(r.errors).padStart(7), ratios ? `  ${ratios.map((x) => x.toFixed(2)).join(' ')}` : '');
+  String(r.non2xx).padStart(8), String(r.errors).padStart(7), (r.peakRssMiB ?? NaN).toFixed(0).padStart(9), ratios ? `  ${ratios.map((x) => x.toFixed(2)).join(' ')}` : '');
 row(bare, null);
 for (const t of targets) row(t, t.ratios);
 

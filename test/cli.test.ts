@@ -118,3 +118,23 @@ test('deliveries lists, replay re-queues dead ones, send-test sends now', async 
     cleanup(dir);
   }
 });
+
+test('the commented vcc-notify.example.yaml passes check-config', async (t) => {
+  const dir = tempDir();
+  try {
+    const example = new URL('../vcc-notify.example.yaml', import.meta.url).pathname;
+    const env = {
+      DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, SLACK_BOT_TOKEN: 'xoxb-example',
+      SLACK_IT_WEBHOOK_URL: 'https://hooks.slack.invalid/services/x', TEAMS_HR_WORKFLOW_URL: 'https://flow.invalid/x',
+    };
+    const ok = await run(['check-config', example], env);
+    t.is(ok.code, 0, ok.stderr);
+    t.regex(ok.stdout, /^OK .*vcc-notify\.example\.yaml: 4 channels: supervisors \(slack\), it-desk \(slack-webhook\), hr \(teams-workflow\), log \(console\); 4 routes/);
+    t.notRegex(ok.stdout, /warning/);
+    const missing = await run(['check-config', example], { ...env, TEAMS_HR_WORKFLOW_URL: '' });
+    t.is(missing.code, 1);
+    t.regex(missing.stderr, /channels\.hr\.url \(line \d+\): environment variable TEAMS_HR_WORKFLOW_URL is not set/);
+  } finally {
+    cleanup(dir);
+  }
+});

@@ -3,8 +3,8 @@
 import { createServer } from 'node:http';
 
 const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     try {
       JSON.parse(Buffer.concat(chunks).toString('utf8'));
@@ -14,7 +14,7 @@ const server = createServer((req, res) => {
     }
   });
 });
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   const addr = server.address();
   process.stdout.write(`${JSON.stringify({ port: typeof addr === 'object' && addr ? addr.port : 0 })}\n`);
 });
