@@ -54,8 +54,10 @@ test('admin without the token is 401; with a bearer token it works; POST without
 
 test('in Chromium: log in, see events, preview an event per channel, replay a dead delivery', async (t) => {
   const { slack, dir, svc } = await stack();
-  const browser = await launch();
+  // Launched inside the try: a browser that fails to start must not leave the service running.
+  let browser: Browser | null = null;
   try {
+    browser = await launch();
     slack.script.push({ error: 'channel_not_found' });
     await svc.send(createdBody({ isAgent: true, name: '<b>Eve</b> *Agent*', username: 'eve' }), { query: { 'secret-key': SECRET } });
     await svc.send({ old: null, new: { state: 9 } }, { query: { 'secret-key': SECRET } });
@@ -92,7 +94,7 @@ test('in Chromium: log in, see events, preview an event per channel, replay a de
     await page.reload();
     t.true(await page.isVisible('text=No dead deliveries.'));
   } finally {
-    await browser.close();
+    await browser?.close();
     await svc.stop(); await slack.stop(); cleanup(dir);
   }
 });

@@ -79,6 +79,14 @@ test('a password appears in no file of the store and no log line, accepted or re
     t.is(refused.status, 400);
     const torn = await svc.send(null, { raw: `{"new":{"password":"${PASSWORD}`, query: { 'secret-key': SECRET } });
     t.is(torn.status, 400);
+    // Variants that a regular expression over the raw text missed: an escaped key, an array value.
+    const escaped = await svc.send(null, { raw: `{"old":null,"new":{"userId":1,"state":7,"pass\\u0077ord":"${PASSWORD}"}}`, query: { 'secret-key': SECRET } });
+    t.is(escaped.status, 400);
+    const listed = await svc.send({ old: null, new: { userId: 1, password: ['x', PASSWORD] } }, { query: { 'secret-key': SECRET } });
+    t.is(listed.status, 400);
+    const refusals = await svc.store.listRefusals({ limit: 10 });
+    t.is(refusals.length, 4);
+    t.false(refusals.some((r) => (r.body ?? '').includes(PASSWORD)), 'password found in a stored refusal');
     await until(() => svc.printed.length > 0, 60_000, 'the console notification');
     const ev = await svc.store.getEvent(accepted.json.event);
     t.deepEqual(ev?.changes.map((c) => c.kind), ['user.updated', 'user.password_changed']);

@@ -158,3 +158,35 @@ test('a bad setting stops start-up with the variable named', (t) => {
   t.throws(() => loadSettings({ VCC_ENCRYPTION_KEY: 'k' }), { message: /VCC_ENCRYPTION_CIPHER is not/ });
   t.is(loadSettings({ VCC_WEBHOOK_SECRET: 's', RETENTION_DAYS: '0' }).env.RETENTION_DAYS, 0);
 });
+
+const deep = (n: number) => `{"old":null,"new":{"userId":1,"messageLists":${'['.repeat(n)}${']'.repeat(n)}}}`;
+const boundsCases: Array<[string, string, RegExp, RegExp]> = [
+  ['nested 40 levels', deep(40), /^new\.messageLists(\.0)+$/, /nested deeper than 32 levels/],
+  ['nested 3,500 levels (was accepted, then broke the admin page)', deep(3_500), /^new\.messageLists(\.0)+$/, /nested deeper than 32 levels/],
+  ['nested 30,000 levels (was a 500 while hashing)', deep(30_000), /^new\.messageLists(\.0)+$/, /nested deeper than 32 levels/],
+  ['6,000 array items', `{"old":null,"new":{"userId":1,"messageLists":[${Array(6_000).fill('0').join(',')}]}}`, /^new\.messageLists$/, /more than 5000 values/],
+];
+
+for (const [name, raw, path, message] of boundsCases) {
+  test(`400 invalid_payload, recorded as refused: ${name}`, (t) =>
+    withService({}, async (svc) => {
+      const res = await svc.send(null, { query: q, raw });
+      t.is(res.status, 400);
+      t.is(res.json.error.code, 'invalid_payload');
+      t.regex(res.json.error.path, path);
+      t.regex(res.json.error.message, message);
+      const [refusal] = await svc.store.listRefusals({ limit: 1 });
+      t.is(refusal?.status, 400);
+      t.regex(refusal?.path ?? '', path);
+      t.is((await svc.store.listEvents({ limit: 1 })).length, 0, 'nothing stored');
+      t.is((await fetch(`${svc.url}/healthz`)).status, 200);
+    }));
+}
+
+test('a body exactly at the bounds (32 levels, 5000 values) is accepted', (t) =>
+  withService({}, async (svc) => {
+    const res = await svc.send(null, { query: q, raw: deep(30) });
+    t.is(res.status, 200, JSON.stringify(res.json));
+    const wide = await svc.send(null, { query: q, raw: `{"old":null,"new":{"userId":2,"messageLists":[${Array(4_990).fill('0').join(',')}]}}` });
+    t.is(wide.status, 200, JSON.stringify(wide.json));
+  }));

@@ -7,6 +7,7 @@ import { parseVccBody } from '../vcc/user.ts';
 import { classifyChanges, kindsOf, type EventKind } from '../vcc/changes.ts';
 import { DecryptError, type BodyCipher } from '../vcc/decrypt.ts';
 import { redactBody } from '../vcc/redact.ts';
+import { outOfBounds } from '../vcc/bounds.ts';
 import { planDeliveries, type Route } from '../routing/route.ts';
 import { StoreUnavailableError, type NewEvent, type Store } from '../store/Store.ts';
 
@@ -70,6 +71,8 @@ export function webhookHandler(deps: WebhookDeps) {
           : 'body is not valid JSON');
       }
       if (deps.cipher) text = plain;
+      const tooBig = outOfBounds(json);
+      if (tooBig) throw new HttpError(400, 'invalid_payload', tooBig.message, tooBig.path);
       const parsed = parseVccBody(json);
       if (!parsed.ok) throw new HttpError(400, 'invalid_payload', parsed.message, parsed.path);
 
