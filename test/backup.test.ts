@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cleanup, tempDir, until } from './helpers/service.ts';
-import { createdBody } from './helpers/fixtures.ts';
-import { runCli, spawnService, stopService } from './helpers/child.ts';
+import { ackingSenders, runCli, spawnService, stopService } from './helpers/child.ts';
 
 const SECRET = 'backup-secret';
 
@@ -14,24 +13,13 @@ test('backup during ingest: the copy opens and holds every event acknowledged be
   const svc = spawnService(t, env);
   try {
     const port = await svc.port;
-    const acked: number[] = [];
-    let stop = false;
-    const sender = async () => {
-      while (!stop) {
-        const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
-        });
-        if (res.status === 200) acked.push(((await res.json()) as { event: number }).event);
-      }
-    };
-    const senders = Array.from({ length: 4 }, sender);
+    const { acked, stop } = ackingSenders(port, SECRET, 4);
     await until(() => acked.length >= 200, 120_000, '200 acknowledged events');
     const before = [...acked];
     const copy = join(dir, 'copy.db');
     const r = await runCli(['backup', copy], env);
     const during = acked.length - before.length;
-    stop = true;
-    await Promise.all(senders);
+    await stop();
     t.is(r.code, 0, r.stderr);
     t.regex(r.stdout, /^backed up \d+ events \([\d.]+ MiB\) to .*copy\.db; integrity check ok/);
     t.true(during > 0, 'ingest went on while the backup ran');

@@ -2,9 +2,9 @@ import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
-import { createdBody, vccFixture } from './helpers/fixtures.ts';
+import { vccFixture } from './helpers/fixtures.ts';
 import { SqliteStore } from '../src/store/sqlite.ts';
-import { spawnService, stopService } from './helpers/child.ts';
+import { ackingSenders, spawnService, stopService } from './helpers/child.ts';
 
 const SECRET = 'durable-secret';
 
@@ -31,25 +31,10 @@ test('every acknowledged event survives kill -9 of the service process', async (
   const svc = spawnService(t, { VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'info' });
   try {
     const port = await svc.port;
-    const acked: number[] = [];
-    let stop = false;
-    const sender = async () => {
-      while (!stop) {
-        try {
-          const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
-          });
-          if (res.status === 200) acked.push(((await res.json()) as { event: number }).event);
-        } catch {
-          return;
-        }
-      }
-    };
-    const senders = Array.from({ length: 8 }, sender);
+    const { acked, stop } = ackingSenders(port, SECRET, 8);
     await until(() => acked.length >= 100, 120_000, '100 acknowledged events');
     await stopService(svc, 'SIGKILL');
-    stop = true;
-    await Promise.all(senders);
+    await stop();
     const store = await SqliteStore.open(join(dir, 'vcc.db'));
     try {
       const missing: number[] = [];

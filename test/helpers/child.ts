@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
+import { createdBody } from './fixtures.ts';
 
 /** The real `vcc-notify` command (compiled dist/, built by `npm test`'s pretest). */
 export const BIN = fileURLToPath(new URL('../../bin/vcc-notify.js', import.meta.url));
@@ -80,4 +81,28 @@ export function runCli(args: string[], env: Record<string, string>): Promise<{ c
       resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
     });
   });
+}
+
+/**
+ * `n` loops posting distinct "User Created" events to a running service until `stop()`;
+ * `acked` collects the event id of every 200. A loop ends quietly when the service is gone
+ * (killed on purpose by the test).
+ */
+export function ackingSenders(port: number, secret: string, n: number): { acked: number[]; stop: () => Promise<void> } {
+  const acked: number[] = [];
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${secret}`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
+        });
+        if (res.status === 200) acked.push(((await res.json()) as { event: number }).event);
+      } catch {
+        return;
+      }
+    }
+  };
+  const loops = Array.from({ length: n }, loop);
+  return { acked, stop: async () => { stopped = true; await Promise.all(loops); } };
 }
