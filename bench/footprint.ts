@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BARE_SERVER, SERVICE_BIN, rssMiB } from './ingest.ts';
+import { BARE_SERVER, SERVICE_BIN, commandFor, rssMiB } from './ingest.ts';
 
 export interface Pair { name: string; base: string; unit: string; baseline: number; value: number; target: number }
 
@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
 async function startOnce(args: string[], env: NodeJS.ProcessEnv, settleMs: number): Promise<{ readyMs: number; idleRssMiB: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(...commandFor(args), { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -51,7 +51,7 @@ async function startOnce(args: string[], env: NodeJS.ProcessEnv, settleMs: numbe
 
 function timeCommand(args: string[], env: NodeJS.ProcessEnv): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const r = spawnSync(...commandFor(args), { env: { ...process.env, ...env }, stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}`);
   return performance.now() - t0;
 }

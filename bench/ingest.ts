@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { vccFixture } from '../test/helpers/fixtures.ts';
 
@@ -10,6 +10,13 @@ const SECRET = 'bench-secret';
 export const SERVICE_BIN = process.env.BENCH_BIN ?? 'bin/vcc-notify.js';
 /** The baseline: a bare node:http server in plain JavaScript (no loader, no dependencies). */
 export const BARE_SERVER = 'bench/bareServer.mjs';
+
+/**
+ * How to run `args`: the service through its own first line (with the V8 flags it is
+ * installed and started with), any other script with this node.
+ */
+export const commandFor = (args: string[]): [string, string[]] =>
+  args[0] === SERVICE_BIN ? [resolve(args[0]), args.slice(1)] : [process.execPath, args];
 
 /** A process's resident set now (VmRSS) or at its peak (VmHWM), in MiB, from /proc. */
 export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
@@ -44,7 +51,7 @@ export interface TargetResult extends LoadResult {
  */
 async function startChild(args: string[], env: NodeJS.ProcessEnv, logFile: string, portOf: (line: string) => number | undefined): Promise<{ child: ChildProcess; port: number }> {
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
+  const child = spawn(...commandFor(args), { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
   closeSync(out);
   let exited: number | null | undefined;
   child.once('exit', (code) => { exited = code; });

@@ -1,5 +1,7 @@
 import test from 'ava';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cleanup, tempDir, until } from './helpers/service.ts';
@@ -51,4 +53,19 @@ test('--version prints the package version', async (t) => {
   const r = await runCli(['--version'], {});
   t.is(r.code, 0);
   t.is(r.stdout, `${version}\n`);
+});
+
+test('the V8 heap flags are the same in the bin\'s first line, `npm start` and the systemd unit; the bin runs by itself', async (t) => {
+  const read = (p: string) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8');
+  const shebang = /^#!\/usr\/bin\/env -S node((?: --[a-z-]+=\d+)+)\n/.exec(read('bin/vcc-notify.js'));
+  t.truthy(shebang, 'bin/vcc-notify.js starts with `#!/usr/bin/env -S node --flag=N ...`');
+  const flags = shebang![1]!.trim();
+  const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+  t.is(scripts.start, `node ${flags} bin/vcc-notify.js serve`);
+  t.regex(read('docs/vcc-notify.service'), new RegExp(`^ExecStart=/usr/bin/node ${flags} /opt/vcc-notify/bin/vcc-notify\\.js serve$`, 'm'));
+  const direct = await new Promise<{ code: number | null; out: string }>((resolve) => {
+    execFile(fileURLToPath(new URL('../bin/vcc-notify.js', import.meta.url)), ['--version'], (e, out) => resolve({ code: e ? (e.code as number) : 0, out }));
+  });
+  t.is(direct.code, 0);
+  t.regex(direct.out, /^\d+\.\d+\.\d+\n$/);
 });
