@@ -1,6 +1,13 @@
 import test from 'ava';
 import { explainRoutes, planDeliveries, type Route } from '../src/routing/route.ts';
 import { parseConfig } from '../src/config/loadConfig.ts';
+import { compilePattern, type Pattern } from '../src/routing/pattern.ts';
+
+const re = (source: string): Pattern => {
+  const p = compilePattern(source);
+  if (typeof p === 'string') throw new Error(p);
+  return p;
+};
 import type { Change } from '../src/vcc/changes.ts';
 
 const agent = { userId: '1', username: 'rachel', email: 'r@example.com', isAgent: true, privGroup: 4, state: 'inactive' };
@@ -18,9 +25,9 @@ const cases: Array<[string, Route, Change[], object, boolean, RegExp]> = [
   ['any-of with strings from chat', { channel: 'a', where: { privGroup: ['4'] } }, created, agent, true, /privGroup/],
   ['not holds', { channel: 'a', where: { username: { not: ['admin', 'test'] } } }, created, agent, true, /username/],
   ['not fails', { channel: 'a', where: { username: { not: ['rachel'] } } }, created, agent, false, /excluded by not/],
-  ['matches holds', { channel: 'a', where: { email: { matches: /@example\.com$/ } } }, created, agent, true, /email/],
-  ['matches fails', { channel: 'a', where: { email: { matches: /@corp\.com$/ } } }, created, agent, false, /does not match/],
-  ['matches on a missing value', { channel: 'a', where: { mobilePhone: { matches: /^36/ } } }, created, agent, false, /no value/],
+  ['matches holds', { channel: 'a', where: { email: { matches: re('@example\\.com$') } } }, created, agent, true, /email/],
+  ['matches fails', { channel: 'a', where: { email: { matches: re('@corp\\.com$') } } }, created, agent, false, /does not match/],
+  ['matches on a missing value', { channel: 'a', where: { mobilePhone: { matches: re('^36') } } }, created, agent, false, /no value/],
   ['all must hold', { channel: 'a', where: { isAgent: true, privGroup: 9 } }, created, agent, false, /where.privGroup/],
   ['nothing changed', { channel: 'a' }, [], agent, false, /nothing changed/],
 ];
@@ -53,6 +60,8 @@ const configErrors: Array<[string, string, RegExp]> = [
   ['unknown event kind', 'channels: { a: { type: console } }\nroutes:\n  - channel: a\n    events: [user.deleted]\n', /routes\[0\]\.events\[0\].*"user.deleted" is not one of/],
   ['unknown where field', 'channels: { a: { type: console } }\nroutes:\n  - channel: a\n    where: { colour: red }\n', /routes\[0\]\.where\.colour \(line 4\): unknown field "colour"/],
   ['bad regex', 'channels: { a: { type: console } }\nroutes:\n  - channel: a\n    where: { email: { matches: "([" } }\n', /routes\[0\]\.where\.email.*bad regex/],
+  ['regex with a backreference', 'channels: { a: { type: console } }\nroutes:\n  - channel: a\n    where: { username: { matches: "(a)\\\\1" } }\n', /routes\[0\]\.where\.username \(line 4\): bad regex \/\(a\)\\1\/: backreferences .* are not supported \(filters use RE2/],
+  ['regex with a lookahead', 'channels: { a: { type: console } }\nroutes:\n  - channel: a\n    where: { email: { matches: "^(?!admin)" } }\n', /routes\[0\]\.where\.email.*lookahead and lookbehind .* are not supported/],
   ['missing env var', 'channels: { a: { type: slack-webhook, url: "${NOT_SET_ANYWHERE}" } }\n', /channels\.a\.url \(line 1\): environment variable NOT_SET_ANYWHERE is not set/],
   ['unknown channel type', 'channels: { a: { type: pager } }\n', /channels\.a\.type/],
   ['slack channel without id', 'channels: { a: { type: slack } }\n', /channels\.a\.channel.*required/],
@@ -90,4 +99,42 @@ routes:
   t.true(ops!.matched, ops!.reason);
   const [notOps] = explainRoutes({ isAgent: true, privGroup: 5, username: 'admin', email: 'a@example.com' }, created, cfg.routes);
   t.false(notOps!.matched);
+});
+
+// [name, pattern, the error it gets (null: compiles), texts it must match, texts it must not]
+const patterns: Array<[string, string, RegExp | null, string[], string[]]> = [
+  ['suffix', '@example\\.com$', null, ['r@example.com'], ['r@example.com.evil', 'r@corp.com']],
+  ['case-insensitive flag', '(?i)^rachel', null, ['Rachel', 'RACHEL smith'], ['Mrs Rachel']],
+  ['catastrophic for backtracking: nested quantifier', '(a+)+$', null, ['aaa'], []],
+  ['catastrophic for backtracking: dotted local part', '^([a-z0-9]+\\.?)*@example\\.com$', null, ['first.last@example.com'], ['firstname.lastname.contractors.team@partner.com']],
+  ['backreference', '(a)\\1', /backreferences \(\\1, \\k<name>\) are not supported \(filters use RE2/, [], []],
+  ['named backreference', '(?<x>a)\\k<x>', /backreferences .* are not supported/, [], []],
+  ['lookahead', 'foo(?=bar)', /lookahead and lookbehind .* are not supported/, [], []],
+  ['negative lookbehind', '(?<!x)y', /lookahead and lookbehind .* are not supported/, [], []],
+  ['atomic group', '(?>a+)b', /atomic groups .* are not supported/, [], []],
+  ['syntax error', '([', /bad regex \/\(\[\/: missing closing \]/, [], []],
+  ['too long', 'a'.repeat(501), /longer than 500 characters/, [], []],
+];
+
+for (const [name, source, error, yes, no] of patterns) {
+  test(`pattern: ${name}`, (t) => {
+    const p = compilePattern(source);
+    if (error) {
+      t.is(typeof p, 'string');
+      t.regex(p as string, error);
+      return;
+    }
+    if (typeof p === 'string') return t.fail(p);
+    for (const s of yes) t.true(p.test(s), `matches ${s}`);
+    for (const s of no) t.false(p.test(s), `does not match ${s}`);
+    t.is(String(p), `/${source}/`);
+  });
+}
+
+test('pattern: a pathological pattern against a hostile input is linear (no backtracking)', (t) => {
+  // With RegExp, (a+)+$ against 40 "a"s and a "!" backtracks 2^40 times (hours); RE2 reads it once.
+  const p = re('(a+)+$');
+  t.false(p.test(`${'a'.repeat(40)}!`));
+  t.false(p.test(`${'a'.repeat(100_000)}!`));
+  t.false(re('^([a-z0-9]+\\.?)*@example\\.com$').test(`${'firstname.lastname.contractors.team.'.repeat(1000)}@partner.com`));
 });

@@ -7,6 +7,7 @@ import {
 import { EVENT_KINDS } from '../vcc/changes.ts';
 import { USER_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Condition, Route, Scalar } from '../routing/route.ts';
+import { compilePattern } from '../routing/pattern.ts';
 import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
 
 /** A config file that cannot be used. `message` lists each problem as `path (line N): reason`. */
@@ -116,11 +117,8 @@ function compileRoute(r: Record<string, unknown>, i: number, channelIds: string[
 export function compileCondition(c: unknown): Condition | string {
   if (c !== null && typeof c === 'object' && !Array.isArray(c)) {
     if ('matches' in c) {
-      try {
-        return { matches: new RegExp(String((c as { matches: unknown }).matches)) };
-      } catch (e) {
-        return `bad regex: ${(e as Error).message}`;
-      }
+      const pattern = compilePattern(String((c as { matches: unknown }).matches));
+      return typeof pattern === 'string' ? pattern : { matches: pattern };
     }
     const not = (c as { not: Scalar | Scalar[] }).not;
     return { not: Array.isArray(not) ? not : [not] };

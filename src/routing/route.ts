@@ -1,15 +1,16 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User, UserField } from '../vcc/user.ts';
 import type { PlannedDelivery } from '../store/Store.ts';
+import type { Pattern } from './pattern.ts';
 
 export type Scalar = string | number | boolean | null;
 
 /**
  * A `where` condition on one field of the user after the change:
  * equality (`true`, `4`), any-of (`[4, 5]`), none-of (`{ not: [admin, test] }`),
- * or a regular expression (`{ matches: "@example\\.com$" }`).
+ * or a regular expression (`{ matches: "@example\\.com$" }`, RE2 syntax: see pattern.ts).
  */
-export type Condition = Scalar | Scalar[] | { not: Scalar[] } | { matches: RegExp };
+export type Condition = Scalar | Scalar[] | { not: Scalar[] } | { matches: Pattern };
 
 export interface Route {
   channel: string;
