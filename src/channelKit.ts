@@ -21,7 +21,6 @@ export interface ChannelKitDeps {
   clock: () => number;
   log: Logger;
   renderer: Renderer;
-  consoleWrite?: (text: string) => void;
   fetch?: typeof fetch;
 }
 
@@ -36,7 +35,7 @@ export function createChannelKit(deps: ChannelKitDeps) {
   const { settings, store, clock } = deps;
   const env = settings.env;
   const { renderer } = deps;
-  const consoleOut = consoleAdapter(deps.consoleWrite);
+  const consoleOut = consoleAdapter(deps.log);
   const fetcher = deps.fetch ?? fetch;
   let slack: Promise<(channel: string) => Adapter> | null = null;
   const slackChannel = (channel: string) => {

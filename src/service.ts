@@ -30,8 +30,6 @@ export interface ServiceOptions {
   random?: () => number;
   logDestination?: DestinationStream;
   sqlite?: SqliteOptions;
-  /** Where the console channel prints (stdout by default). */
-  consoleWrite?: (text: string) => void;
   retry?: RetryPolicy;
   pollMs?: number;
   /** Start the delivery worker (default true). */
@@ -79,7 +77,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const subscriptions = new Subscriptions(store, clock);
   await subscriptions.refresh();
   const kit = createChannelKit({
-    settings, store, config: () => config, clock, log, renderer, consoleWrite: opts.consoleWrite, fetch: opts.fetch,
+    settings, store, config: () => config, clock, log, renderer, fetch: opts.fetch,
   });
   const { plan, sendTest, fileRoutesFor } = kit;
   // Platform SDKs load only when configured: botbuilder with the Teams bot, Bolt with Slack commands.

@@ -1,18 +1,31 @@
+import type { Logger } from 'pino';
 import type { Adapter } from './Adapter.ts';
 import type { Message } from '../render/Message.ts';
 
-/** A message as the console channel prints it. */
-export function consoleText(m: Message): string {
-  const facts = m.facts.map((f) => `  ${f.label}: ${f.value}`);
-  const lines = m.lines.map((l) => `  • ${l}`);
-  return `${[`[${m.severity}] ${m.title}`, m.summary, ...facts, ...lines].filter((s) => s !== '').join('\n')}\n\n`;
+/** A console notification as logged: the `notification` field of one JSON log line. */
+export interface ConsoleRecord {
+  severity: Message['severity'];
+  title: string;
+  summary: string;
+  facts: Message['facts'];
+  lines: string[];
 }
 
-/** Prints messages as plain text: the embedded default target. */
-export function consoleAdapter(write: (text: string) => void = (t) => process.stdout.write(t)): Adapter {
+/** What the console channel logs for a message (also what `render` shows for it). */
+export function consoleRecord(m: Message): ConsoleRecord {
+  return { severity: m.severity, title: m.title, summary: m.summary, facts: m.facts, lines: m.lines };
+}
+
+/**
+ * The console channel: each notification is one JSON log line (`"msg":"notification"`) on the
+ * service's log stream, at info whatever LOG_LEVEL says. Being JSON, no value from VCC can
+ * start a line of its own or pose as a log line; log shippers can route on `msg`.
+ */
+export function consoleAdapter(log: Logger): Adapter {
+  const out = log.child({}, { level: 'info' });
   return {
     async send(m: Message) {
-      write(consoleText(m));
+      out.info({ notification: consoleRecord(m) }, 'notification');
       return { status: 'sent' };
     },
   };

@@ -1,11 +1,11 @@
 import type { ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Message } from '../render/Message.ts';
-import { consoleText } from './console.ts';
+import { consoleRecord } from './console.ts';
 import { slackChatPayload, slackPayload } from './slackBlocks.ts';
 import { adaptiveCard, botActivity, workflowEnvelope } from './adaptiveCard.ts';
 
 /**
- * The exact body a channel of this type receives for a message (text for the console): built
+ * The exact body a channel of this type receives for a message (the logged record for the console): built
  * by the same functions the adapters post with. Loads no platform SDK.
  */
 export function vendorPayload(ch: ChannelConfig, m: Message): unknown {
@@ -14,6 +14,6 @@ export function vendorPayload(ch: ChannelConfig, m: Message): unknown {
     case 'slack-webhook': return slackPayload(m);
     case 'teams-workflow': return workflowEnvelope(adaptiveCard(m));
     case 'teams': return botActivity(m);
-    case 'console': return consoleText(m);
+    case 'console': return consoleRecord(m);
   }
 }

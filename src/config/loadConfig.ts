@@ -5,7 +5,7 @@ import {
   union, validate, type Struct,
 } from 'superstruct';
 import { EVENT_KINDS } from '../vcc/changes.ts';
-import { USER_FIELDS, type UserField } from '../vcc/user.ts';
+import { SHOW_OPTIONS, USER_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Condition, Route, Scalar } from '../routing/route.ts';
 import { compilePattern } from '../routing/pattern.ts';
 import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
@@ -34,7 +34,7 @@ const routeShape = object({
   channel: name,
   events: optional(array(enums(EVENT_KINDS))),
   where: optional(record(string(), conditionShape)),
-  show: optional(array(enums(['wages']))),
+  show: optional(array(enums(SHOW_OPTIONS))),
 });
 const fileShape = object({
   channels: record(name, looseObject({ type: enums(['slack', 'slack-webhook', 'teams-workflow', 'teams', 'console']) })),

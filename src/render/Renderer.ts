@@ -4,7 +4,7 @@ import { Liquid, type Template } from 'liquidjs';
 import { parse as parseYaml } from 'yaml';
 import { array, enums, object, optional, record, string, validate, type Infer, type Struct } from 'superstruct';
 import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
-import { USER_FIELDS, WAGE_FIELDS, type User, type UserField } from '../vcc/user.ts';
+import { CONTACT_FIELDS, USER_FIELDS, WAGE_FIELDS, type User, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
 import { escapeFor, type Target } from './escape.ts';
 import type { Message, Severity } from './Message.ts';
@@ -129,7 +129,7 @@ export class Renderer {
     const engine = this.engines[target];
     const primary = primaryKind(delivery.kinds);
     const t = this.kinds[target][primary];
-    const { scope, changes } = this.scope(event, delivery, primary);
+    const { scope, changes } = this.scope(event, delivery, primary, target);
     const out = (tpl: Template[]) => engine.renderSync(tpl, scope).trim();
     const title = out(t.title);
     return {
@@ -146,7 +146,7 @@ export class Renderer {
   private changeLines(changes: readonly Change[], scope: Scope, show: readonly string[], target: Target): string[] {
     return changes.flatMap((c) => {
       const line = this.kinds[target][c.kind].line;
-      const text = line ? this.engines[target].renderSync(line, withChange(scope, changeView(c, show))).trim() : '';
+      const text = line ? this.engines[target].renderSync(line, withChange(scope, changeView(c, hiddenFields(target, show)))).trim() : '';
       return text ? [text] : [];
     });
   }
@@ -165,7 +165,7 @@ export class Renderer {
       for (const { event, delivery } of chunk) {
         const primary = primaryKind(delivery.kinds);
         const g = groups.get(primary) ?? { kind: primary, label: d.labels[primary], count: 0, agents: 0, lines: [] };
-        const { scope: itemScope, changes } = this.scope(event, delivery, primary);
+        const { scope: itemScope, changes } = this.scope(event, delivery, primary, target);
         const who = engine.renderSync(d.item, itemScope).trim();
         // A new user's item names them; for the other kinds the item carries its change lines.
         const changeLines = primary === 'user.created' ? [] : this.changeLines(changes, itemScope, delivery.show, target);
@@ -198,15 +198,15 @@ export class Renderer {
    * carries. `user` and `old` are built when a template first reads them (a digest item
    * usually prints only a name).
    */
-  private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, primary: EventKind): { scope: Scope; changes: Change[] } {
-    const { show } = delivery;
+  private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, primary: EventKind, target: Target): { scope: Scope; changes: Change[] } {
+    const hide = hiddenFields(target, delivery.show);
     const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
     const first = event.changes.find((c) => c.kind === primary);
     let user: Record<UserField, unknown> | undefined;
     let old: Record<UserField, unknown> | null | undefined;
     const scope: Scope = {
-      get user() { return (user ??= fullUser(event.new, show)); },
-      get old() { return old === undefined ? (old = event.old ? fullUser(event.old, show) : null) : old; },
+      get user() { return (user ??= fullUser(event.new, hide)); },
+      get old() { return old === undefined ? (old = event.old ? fullUser(event.old, hide) : null) : old; },
       event: {
         id: event.id,
         userId: event.userId,
@@ -215,7 +215,7 @@ export class Renderer {
         vccTimestamp: event.vccTimestamp,
       },
       kinds: [...new Set(changes.map((c) => c.kind))],
-      change: first ? changeView(first, show) : { field: null, label: '', before: null, after: null, hidden: false },
+      change: first ? changeView(first, hide) : { field: null, label: '', before: null, after: null, hidden: false },
     };
     return { scope, changes };
   }
@@ -241,16 +241,26 @@ function withChange(scope: Scope, change: Scope['change']): Scope {
   };
 }
 
-/** Every field present (null when VCC did not send it), wages nulled unless shown. */
-function fullUser(u: Partial<User>, show: readonly string[]): Record<UserField, unknown> {
-  const wages = show.includes('wages');
+/**
+ * The fields a delivery must not print: wages unless the route shows `wages`; on the console
+ * (a log stream) emails and phone numbers unless it shows `contacts`.
+ */
+function hiddenFields(target: Target, show: readonly string[]): ReadonlySet<UserField> {
+  const hide = new Set<UserField>();
+  if (!show.includes('wages')) for (const f of WAGE_FIELDS) hide.add(f);
+  if (target === 'console' && !show.includes('contacts')) for (const f of CONTACT_FIELDS) hide.add(f);
+  return hide;
+}
+
+/** Every field present (null when VCC did not send it or when hidden). */
+function fullUser(u: Partial<User>, hide: ReadonlySet<UserField>): Record<UserField, unknown> {
   const out = {} as Record<UserField, unknown>;
-  for (const f of USER_FIELDS) out[f] = !wages && WAGE_FIELDS.has(f) ? null : u[f] ?? null;
+  for (const f of USER_FIELDS) out[f] = hide.has(f) ? null : u[f] ?? null;
   return out;
 }
 
-function changeView(c: Change, show: readonly string[]) {
-  const hidden = c.sensitive && !show.includes('wages');
+function changeView(c: Change, hide: ReadonlySet<UserField>) {
+  const hidden = c.field !== null && hide.has(c.field);
   return {
     kind: c.kind,
     field: c.field,

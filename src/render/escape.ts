@@ -1,3 +1,5 @@
+import { sanitizeLine } from './sanitize.ts';
+
 /** Where a rendered message goes; decides how values are escaped. */
 export type Target = 'slack' | 'teams' | 'console';
 
@@ -8,10 +10,11 @@ export type Target = 'slack' | 'teams' | 'console';
  *   (https://api.slack.com/reference/surfaces/formatting#escaping).
  * - teams (Adaptive Card TextBlock markdown): markdown punctuation is backslash-escaped and
  *   `<` is followed by a zero-width space, so `<at>` tags and `**bold**` render as text.
- * - console: unchanged, but control characters are replaced (no terminal escapes).
+ * - console: unchanged (the console channel writes JSON, which escapes what is left).
+ * Every value is first made one visible line by sanitizeLine (no forged lines, no bidi tricks).
  */
 export function escapeFor(target: Target, value: string): string {
-  const clean = value.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '\uFFFD');
+  const clean = sanitizeLine(value);
   switch (target) {
     case 'slack':
       return clean.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -125,6 +125,10 @@ export const USER_FIELDS: readonly UserField[] = [
 
 /** Fields whose values are hidden unless a route asks for them (`show: [wages]`). */
 export const WAGE_FIELDS: ReadonlySet<UserField> = new Set<UserField>(['monthly', 'hourly']);
+/** Personal contact details: the console channel (a log stream) leaves them out unless shown. */
+export const CONTACT_FIELDS: ReadonlySet<UserField> = new Set<UserField>(['email', 'outboundPhone', 'contactPhone', 'mobilePhone']);
+/** What a route's `show` may add: wage values (every target), contact details (console). */
+export const SHOW_OPTIONS = ['wages', 'contacts'] as const;
 
 /**
  * What one webhook body says, normalized. `old`/`new` carry only the fields VCC sent

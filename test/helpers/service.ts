@@ -8,6 +8,7 @@ import { startService, type RunningService, type ServiceOptions } from '../../sr
 export interface TestService extends RunningService {
   dir: string;
   logs: string[];
+  /** The console channel's notifications (the `notification` field of their log lines). */
   printed: string[];
   /** POSTs (or `method`) a body to the webhook with the given query; returns status and JSON. */
   send(body: unknown, opts?: SendOpts): Promise<{ status: number; json: any }>;
@@ -41,12 +42,10 @@ export function tempDir(): string {
 export async function startTestService(env: Record<string, string> = {}, opts: Partial<ServiceOptions> & { dir?: string } = {}): Promise<TestService> {
   const dir = opts.dir ?? tempDir();
   const logs: string[] = [];
-  const printed: string[] = [];
   const settings = loadSettings({ PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'debug', ...env });
   const svc = await startService({
     settings,
     logDestination: memoryLog(logs),
-    consoleWrite: (t) => printed.push(t),
     ...opts,
   });
   const send: TestService['send'] = async (body, o = {}) => {
@@ -63,7 +62,8 @@ export async function startTestService(env: Record<string, string> = {}, opts: P
     try { json = JSON.parse(text); } catch { json = text; }
     return { status: res.status, json };
   };
-  return Object.assign(svc, { dir, logs, printed, send });
+  const notifications = () => logs.filter((l) => l.includes('"msg":"notification"')).map((l) => JSON.stringify(JSON.parse(l).notification));
+  return Object.defineProperty(Object.assign(svc, { dir, logs, send }), 'printed', { get: notifications }) as TestService;
 }
 
 export function cleanup(dir: string) {

@@ -1,0 +1,80 @@
+// Issue 12, attack 3: values from VCC cannot forge lines, reorder text or hide characters in
+// any target (Slack API, Slack webhook, Teams Workflows, the console channel) or in the log.
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { createdBody } from './helpers/fixtures.ts';
+import { FakeSlack } from './fakes/slack.ts';
+import { FakeTeamsWorkflow } from './fakes/teamsWorkflow.ts';
+
+const SECRET = 'forged-secret';
+
+// [name, the user's fields, text no target may carry, text every chat target must carry]
+const cases: Array<[string, Record<string, unknown>, string[], string]> = [
+  ['a newline forging an urgent line', { name: 'Eve\n:rotating_light: URGENT reset your password', username: 'eve1' }, ['\n:rotating_light:'], 'Eve :rotating_light: URGENT'],
+  ['CR LF and a line separator', { name: 'Eve\r\nIT desk\u2028says hi', username: 'eve2' }, ['\r', '\u2028', '\nIT desk'], 'Eve IT desk says hi'],
+  ['a bidi override reversing a file name', { name: 'Invoice \u202Efdp.exe', username: 'eve3' }, ['\u202E'], 'Invoice \uFFFDfdp.exe'],
+  ['a bidi isolate', { name: 'Mallory \u2067evil\u2069', username: 'eve4' }, ['\u2067', '\u2069'], 'Mallory \uFFFDevil\uFFFD'],
+  ['zero-width characters splitting a word', { name: 'Trusted\u200B Admin\u2060\uFEFF', username: 'eve5' }, ['\u2060', '\uFEFF', 'Trusted\u200B'], 'Trusted Admin'],
+  ['a terminal escape', { name: 'Term\u001b[2Jinal', username: 'eve6' }, ['\u001b'], 'Term\uFFFD[2Jinal'],
+  ['a name that looks like our log line', { name: '{"level":60,"msg":"forged"}\n{"level":60,"msg":"forged"}', username: 'eve7' }, ['}\n{'], '"msg":"forged"} {"level":60'],
+];
+
+/** Every string in a JSON value. */
+function strings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) for (const x of v) strings(x, out);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) strings(x, out);
+  return out;
+}
+
+test('hostile names reach Slack, Slack webhooks, Teams Workflows, the console and the log as one visible line', async (t) => {
+  const slack = await new FakeSlack().start();
+  const teams = await new FakeTeamsWorkflow().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, `channels:
+  api: { type: slack, channel: C0API }
+  hook: { type: slack-webhook, url: "${slack.hookUrl('H0HOOK')}" }
+  flow: { type: teams-workflow, url: "${teams.url}" }
+  log: { type: console }
+routes:
+  - { channel: api }
+  - { channel: hook }
+  - { channel: flow }
+  - { channel: log }
+`);
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-forged', SLACK_API_URL: slack.apiUrl }, { dir, pollMs: 50 });
+  try {
+    // One at a time: events arriving together would be sent as one digest.
+    for (const [i, [name, user]] of cases.entries()) {
+      const r = await svc.send(createdBody({ ...user, email: `${String(user.username)}@example.com` }), { query: { 'secret-key': SECRET } });
+      t.is(r.status, 200, name);
+      await until(() => slack.posts.length === 2 * (i + 1) && teams.posts.length === i + 1 && svc.printed.length === i + 1, 60_000, `${name}: delivered everywhere`);
+    }
+    for (const [name, user, forbidden, shown] of cases) {
+      const who = String(user.username);
+      const payloads: Array<[string, string[]]> = [
+        ['slack api', strings(slack.posts.find((p) => p.via === 'api' && JSON.stringify(p).includes(who)))],
+        ['slack webhook', strings(slack.posts.find((p) => p.via === 'webhook' && JSON.stringify(p).includes(who)))],
+        ['teams workflow', strings(teams.posts.find((p) => JSON.stringify(p.body).includes(who))?.body)],
+        ['console', strings(JSON.parse(svc.printed.find((p) => p.includes(who))!))],
+      ];
+      for (const [target, texts] of payloads) {
+        t.true(texts.length > 0, `${name}: ${target} got it`);
+        for (const bad of forbidden) t.false(texts.some((s) => s.includes(bad)), `${name}: ${target} carries ${JSON.stringify(bad)}`);
+        // Teams escapes markdown, Slack mrkdwn only & < >: compare without backslash escapes.
+        t.true(texts.some((s) => s.replace(/\\(.)/g, '$1').includes(shown)), `${name}: ${target} shows ${JSON.stringify(shown)}`);
+      }
+    }
+    for (const line of svc.logs) {
+      const parsed = JSON.parse(line) as { msg?: string; level: number };
+      t.not(parsed.msg, 'forged', 'a value posed as a log line');
+      t.false(/[\u202E\u2067\u001b]/.test(line), `log line carries a control or bidi character: ${line}`);
+    }
+    t.false(svc.printed.some((p) => p.includes('@example.com')), 'the console channel printed an email without show: [contacts]');
+  } finally {
+    await svc.stop(); await slack.stop(); await teams.stop(); cleanup(dir);
+  }
+});
