@@ -21,7 +21,7 @@ type Db = Database.Database;
  */
 const WRITER_ENTRY = import.meta.url.endsWith('.ts')
   ? new URL('./sqliteWriterThread.dev.mjs', import.meta.url)
-  : new URL('./sqliteWriterThread.js', import.meta.url);
+  : new URL('../store/sqliteWriterThread.js', import.meta.url); // from dist/store/ or dist/chunks/
 interface RunResult { changes: number; lastInsertRowid: number }
 
 interface Job {
