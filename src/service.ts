@@ -105,6 +105,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     if (joined?.file !== file || joined.chat !== chat) joined = { file, chat, routes: [...file.routes, ...chat] };
     return joined.routes;
   };
+  let stopping: Promise<void> | null = null;
   const app = createApp({
     store,
     log,
@@ -120,6 +121,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     onDuplicate: () => metrics.duplicate(),
     onRefused: (code) => metrics.refused(code),
     ready: () => ({ config: config.origin }),
+    draining: () => stopping !== null,
     mount: (router) => {
       router.get('/metrics', async (ctx) => {
         ctx.type = metrics.registry.contentType;
@@ -192,7 +194,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     await slackCommands.start().catch((e) => log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect'));
   }
 
-  let stopping: Promise<void> | null = null;
   return {
     url: `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`,
     port,
@@ -214,13 +215,25 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     },
     stop() {
       stopping ??= (async () => {
+        const limitMs = env.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+        const started = Date.now();
+        const left = () => Math.max(0, limitMs - (Date.now() - started));
+        // Stop accepting; close idle keep-alive connections now and as in-flight requests end
+        // (their responses say Connection: close); at the limit, close whatever is still open.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
-        await closed;
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        if (!(await within(closed, left()))) {
+          log.warn({ seconds: env.SHUTDOWN_TIMEOUT_SECONDS }, 'shutdown: connections still open at the limit were closed (their requests were not acknowledged)');
+          server.closeAllConnections();
+        }
+        clearInterval(sweep);
         clearInterval(refreshSubs);
         clearInterval(pruneTimer);
-        await slackCommands?.stop().catch(() => {});
-        await worker.stop();
+        await within(slackCommands?.stop().catch(() => {}), left());
+        if (!(await within(worker.stop(), left()))) {
+          log.warn({ leaseSeconds: env.DELIVERY_LEASE_SECONDS }, 'shutdown: sends still in flight at the limit stay pending; their lease lapses and the next start or another instance sends them');
+        }
         await store.close();
         log.info('vcc-notify stopped');
         log.flush();
@@ -228,4 +241,15 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       return stopping;
     },
   };
+}
+
+/** Whether `p` settled within `ms` (it keeps running either way). */
+async function within(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([Promise.resolve(p).then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

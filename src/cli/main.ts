@@ -91,7 +91,8 @@ program.command('serve')
   .description('run the service: webhook endpoint and delivery worker')
   .action(async () => {
     const { startService } = await import('../service.ts');
-    const svc = await startService({ settings: loadSettings() });
+    const settings = loadSettings();
+    const svc = await startService({ settings });
     // Started by a supervisor with an IPC channel (tests, the bench): say so once listening.
     if (process.send) {
       process.send({ ready: true, port: svc.port });
@@ -99,6 +100,9 @@ program.command('serve')
     }
     const shutdown = (signal: string) => {
       svc.log.info({ signal }, 'shutting down');
+      // stop() keeps to SHUTDOWN_TIMEOUT_SECONDS; this is the backstop should closing the store hang.
+      setTimeout(() => { svc.log.error('shutdown overran its limit; exiting'); svc.log.flush(); process.exit(1); },
+        (settings.env.SHUTDOWN_TIMEOUT_SECONDS + 5) * 1000).unref();
       svc.stop().then(() => process.exit(0), (e) => fail(e));
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));

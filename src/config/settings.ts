@@ -36,6 +36,7 @@ const envShape = object({
   DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
   DELIVERY_LEASE_SECONDS: int(30, 1),
   RETENTION_DAYS: int(90, 0),
+  SHUTDOWN_TIMEOUT_SECONDS: int(10, 1),
   VCC_INSTANCE_ID: optional(string()),
 });
 

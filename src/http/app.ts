@@ -11,6 +11,8 @@ export interface AppDeps extends WebhookDeps {
   log: Logger;
   /** What /readyz reports besides the store (the config in force). */
   ready?: () => Record<string, unknown>;
+  /** True once the service is shutting down: every response then closes its connection. */
+  draining?: () => boolean;
   /** Extra routes mounted by later parts (Slack, Teams, admin, metrics). */
   mount?: (router: Router) => void;
 }
@@ -33,6 +35,8 @@ export function createApp(deps: AppDeps): Koa {
       ctx.status = 500;
       ctx.body = { error: { code: 'internal_error', message: 'internal error; see the service log' } };
     }
+    // Set after the handler, so a request already in flight at SIGTERM gets it too.
+    if (deps.draining?.()) ctx.set('Connection', 'close');
   });
 
   const webhook = webhookHandler(deps);
