@@ -122,6 +122,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     onRefused: (code) => metrics.refused(code),
     ready: () => ({ config: config.origin }),
     draining: () => stopping !== null,
+    trustProxy: env.TRUST_PROXY === 'true',
     mount: (router) => {
       router.get('/metrics', async (ctx) => {
         ctx.type = metrics.registry.contentType;
@@ -139,7 +140,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
       if (admin && env.ADMIN_TOKEN) {
         admin.mountAdmin(router, {
           token: env.ADMIN_TOKEN, store, config: () => config, subscriptions, renderer: kit.renderer,
-          channelConfig: kit.channelConfig, clock, onReplay: () => worker.wake(),
+          channelConfig: kit.channelConfig, clock, log, onReplay: () => worker.wake(),
         });
       } else {
         router.all(/^\/admin/, (ctx) => {

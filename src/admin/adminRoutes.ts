@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Next } from 'koa';
+import type { Logger } from 'pino';
 import getRawBody from 'raw-body';
 import type { Store, StoredEvent, Delivery } from '../store/Store.ts';
 import type { NotifyConfig, ChannelConfig } from '../config/NotifyConfig.ts';
@@ -8,7 +9,7 @@ import type { Message } from '../render/Message.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 import { describeTerm } from '../chat/grammar.ts';
 import { TARGET_OF } from '../delivery/limits.ts';
-import { adminAuth, SESSION_COOKIE, SESSION_MS } from './auth.ts';
+import { adminAuth, LOGIN_FAILURES_PER_MINUTE, SESSION_COOKIE, SESSION_MS } from './auth.ts';
 import { html, SafeHtml } from './html.ts';
 
 export interface AdminDeps {
@@ -19,6 +20,7 @@ export interface AdminDeps {
   renderer: Renderer;
   channelConfig: (name: string) => ChannelConfig | null;
   clock: () => number;
+  log: Logger;
   /** Called after a replay so the worker picks the deliveries up now. */
   onReplay: () => void;
 }
@@ -81,25 +83,58 @@ ${message ? html`<p class="s-dead">${message}</p>` : ''}
 <form method="post" action="/admin/login"><label>Admin token<br><input type="password" name="token" autocomplete="current-password" required style="width:100%"></label>
 <p><button type="submit">Log in</button></p></form></div>`, false);
   };
-  const form = async (ctx: Context) => new URLSearchParams(await getRawBody(ctx.req, { limit: 16 * 1024, encoding: 'utf8' }));
+  const tooMany = (ctx: Context, ms: number) => {
+    ctx.status = 429;
+    ctx.set('Retry-After', String(Math.ceil(ms / 1000)));
+    ctx.type = 'html';
+    ctx.body = page('Too many attempts', html`<div class="login"><h2>Too many wrong tokens</h2>
+<p>This address gave ${LOGIN_FAILURES_PER_MINUTE} wrong tokens within a minute. Try again in ${Math.ceil(ms / 1000)} s.</p></div>`, false);
+  };
+  /** A form body, at most 16 KiB; over that the request is answered 413 and null returned. */
+  const form = async (ctx: Context): Promise<URLSearchParams | null> => {
+    try {
+      return new URLSearchParams(await getRawBody(ctx.req, { limit: FORM_LIMIT, length: ctx.get('content-length') || undefined, encoding: 'utf8' }));
+    } catch (e) {
+      if ((e as { type?: string }).type !== 'entity.too.large') throw e;
+      ctx.status = 413;
+      ctx.type = 'text';
+      ctx.body = `form body over ${FORM_LIMIT / 1024} KiB`;
+      return null;
+    }
+  };
   const csrfField = (ctx: Context) => html`<input type="hidden" name="csrf" value="${auth.csrf(ctx)}">`;
-  const guard = auth.require((ctx) => loginForm(ctx));
+  const guard = auth.require((ctx) => loginForm(ctx), tooMany);
   const send = (ctx: Context, title: string, body: SafeHtml) => {
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
     ctx.body = page(title, body);
   };
 
+  router.use('/admin', securityHeaders);
   router.get('/admin/login', (ctx) => loginForm(ctx));
   router.post('/admin/login', async (ctx) => {
+    const wait = auth.blockedFor(ctx.ip);
+    if (wait > 0) {
+      deps.log.warn({ ip: ctx.ip }, 'admin login refused: too many wrong tokens from this address');
+      return tooMany(ctx, wait);
+    }
     const f = await form(ctx);
-    if (!auth.checkToken(f.get('token') ?? '')) return loginForm(ctx, 'Wrong token.');
-    ctx.cookies.set(SESSION_COOKIE, auth.newSession(), { httpOnly: true, sameSite: 'strict', path: '/admin', maxAge: SESSION_MS, overwrite: true });
+    if (!f) return;
+    const session = auth.login(f.get('token') ?? '', ctx.ip);
+    if (!session) {
+      deps.log.warn({ ip: ctx.ip }, 'admin login failed: wrong token');
+      return loginForm(ctx, 'Wrong token.');
+    }
+    deps.log.info({ ip: ctx.ip }, 'admin login');
+    // Secure when the request came over HTTPS (directly, or per X-Forwarded-Proto with TRUST_PROXY).
+    ctx.cookies.set(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/admin', maxAge: SESSION_MS, overwrite: true });
     ctx.redirect('/admin');
     ctx.status = 303;
   });
   router.post('/admin/logout', (ctx) => {
-    ctx.cookies.set(SESSION_COOKIE, '', { path: '/admin', maxAge: 0 });
+    auth.logout(ctx);
+    deps.log.info({ ip: ctx.ip }, 'admin logout');
+    ctx.cookies.set(SESSION_COOKIE, '', { path: '/admin', maxAge: 0, secure: ctx.secure });
     ctx.redirect('/admin/login');
     ctx.status = 303;
   });
@@ -153,6 +188,7 @@ ${ds.map((d) => html`<tr><td>#${d.id}</td><td><a href="/admin/events/${d.eventId
 
   router.post('/admin/replay', guard, async (ctx) => {
     const f = await form(ctx);
+    if (!f) return;
     if (f.get('csrf') !== auth.csrf(ctx)) {
       ctx.status = 403;
       return send(ctx, 'Refused', html`<p>The form expired or did not come from this page (CSRF check failed). Go back and try again.</p>`);
@@ -181,5 +217,22 @@ ${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}`);
 <table><tr><th>Source</th><th>Channel</th><th>Type</th><th>Events</th><th>Where</th></tr>
 ${config.routes.map((r) => html`<tr><td>file</td><td>${r.channel}</td><td>${config.channels[r.channel]?.type ?? ''}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${r.where ? Object.entries(r.where).map(([k, c]) => `${k}: ${c instanceof Object && 'matches' in c ? String(c.matches) : JSON.stringify(c)}`).join('; ') : ''}</td></tr>`)}
 ${subs.map((r, i) => html`<tr><td>chat</td><td>${r.channel}</td><td>${r.channel.split(':')[0]}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${raw[i]?.where.map(describeTerm).join(' ') ?? ''}</td></tr>`)}</table>`);
+  });
+}
+
+const FORM_LIMIT = 16 * 1024;
+
+/**
+ * Headers on every /admin response: no script may run (the pages have none), no site may
+ * frame them, no MIME sniffing, no Referer (URLs carry event ids), nothing cached.
+ */
+async function securityHeaders(ctx: Context, next: Next) {
+  await next();
+  ctx.set({
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
   });
 }

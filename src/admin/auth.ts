@@ -4,6 +4,12 @@ import type { Context, Next } from 'koa';
 export const SESSION_COOKIE = 'vcc_notify_admin';
 /** How long a login lasts. */
 export const SESSION_MS = 12 * 3600_000;
+/** Wrong tokens (login form or bearer) one client address may present per minute before 429. */
+export const LOGIN_FAILURES_PER_MINUTE = 5;
+const WINDOW_MS = 60_000;
+/** Bounds on what hostile clients can make this module remember. */
+const MAX_SESSIONS = 1_000;
+const MAX_ADDRESSES = 10_000;
 
 const same = (a: string, b: string) => {
   const x = Buffer.from(a);
@@ -11,38 +17,92 @@ const same = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** Drops the oldest entries (Map keeps insertion order) until `map` has room for one more. */
+const makeRoom = <K, V>(map: Map<K, V>, max: number) => {
+  for (const k of map.keys()) {
+    if (map.size < max) return;
+    map.delete(k);
+  }
+};
+
 /**
- * Admin authentication: `Authorization: Bearer ADMIN_TOKEN`, or a session cookie set by the
- * login form (HMAC-signed with a key derived from the token and a per-process secret, so a
- * restart or a token change logs everyone out). CSRF tokens are derived from the session.
+ * Admin authentication: `Authorization: Bearer ADMIN_TOKEN`, or a session cookie from the login
+ * form. Sessions live in this process (a restart logs everyone out) and logout ends them for
+ * good. Wrong tokens are counted per client address: after LOGIN_FAILURES_PER_MINUTE in a
+ * minute the address gets `blockedFor` > 0 until the oldest failure is a minute old. CSRF
+ * tokens are an HMAC of the session id under a per-process key.
  */
 export function adminAuth(token: string, clock: () => number) {
-  const key = createHmac('sha256', randomBytes(32)).update(token).digest();
+  const key = randomBytes(32);
   const sign = (s: string) => createHmac('sha256', key).update(s).digest('base64url');
-  const session = () => {
-    const body = `${clock() + SESSION_MS}.${randomBytes(12).toString('base64url')}`;
-    return `${body}.${sign(body)}`;
+  const sessions = new Map<string, number>();
+  const failures = new Map<string, number[]>();
+
+  const live = (id: string | undefined): boolean => {
+    const until = id === undefined ? undefined : sessions.get(id);
+    if (until === undefined) return false;
+    if (until > clock()) return true;
+    sessions.delete(id!);
+    return false;
   };
-  const validSession = (cookie: string | undefined): string | null => {
-    if (!cookie) return null;
-    const i = cookie.lastIndexOf('.');
-    const body = cookie.slice(0, i);
-    if (i < 0 || !same(sign(body), cookie.slice(i + 1))) return null;
-    return Number(body.split('.')[0]) > clock() ? cookie : null;
+  const recentFailures = (address: string): number[] => {
+    const now = clock();
+    const recent = (failures.get(address) ?? []).filter((t) => t > now - WINDOW_MS);
+    if (recent.length > 0) failures.set(address, recent);
+    else failures.delete(address);
+    return recent;
   };
-  const bearer = (ctx: Context) => {
+  const fail = (address: string) => {
+    const recent = recentFailures(address);
+    failures.delete(address);
+    makeRoom(failures, MAX_ADDRESSES);
+    failures.set(address, [...recent, clock()].slice(-LOGIN_FAILURES_PER_MINUTE));
+  };
+  const bearer = (ctx: Context): 'none' | 'good' | 'bad' => {
     const h = ctx.get('authorization');
-    return h.startsWith('Bearer ') && same(h.slice(7), token);
+    if (!h) return 'none';
+    return h.startsWith('Bearer ') && same(h.slice(7), token) ? 'good' : 'bad';
   };
+
+  /** Milliseconds until `address` may present a token again (0: now). */
+  const blockedFor = (address: string): number => {
+    const recent = recentFailures(address);
+    return recent.length >= LOGIN_FAILURES_PER_MINUTE ? recent[0]! + WINDOW_MS - clock() : 0;
+  };
+
   return {
-    checkToken: (given: string) => same(given, token),
-    newSession: session,
+    blockedFor,
+    /** A new session id when `given` is the token; otherwise counts a failure for `address`. */
+    login(given: string, address: string): string | null {
+      if (!same(given, token)) {
+        fail(address);
+        return null;
+      }
+      failures.delete(address);
+      for (const [id, until] of sessions) if (until <= clock()) sessions.delete(id);
+      makeRoom(sessions, MAX_SESSIONS);
+      const id = randomBytes(24).toString('base64url');
+      sessions.set(id, clock() + SESSION_MS);
+      return id;
+    },
+    /** Ends the request's session: its cookie no longer works anywhere. */
+    logout(ctx: Context): void {
+      const id = ctx.cookies.get(SESSION_COOKIE);
+      if (id) sessions.delete(id);
+    },
     /** The CSRF token for this request's session (or for bearer callers). */
     csrf: (ctx: Context) => sign(`csrf:${ctx.cookies.get(SESSION_COOKIE) ?? 'bearer'}`),
-    /** Lets authenticated requests through; others get `unauthorized(ctx)`. */
-    require(unauthorized: (ctx: Context) => void) {
+    /**
+     * Lets authenticated requests through; a wrong bearer token counts as a failed login;
+     * a blocked address gets `blocked(ctx, ms)`, others without a login `unauthorized(ctx)`.
+     */
+    require(unauthorized: (ctx: Context) => void, blocked: (ctx: Context, ms: number) => void) {
       return async (ctx: Context, next: Next) => {
-        if (bearer(ctx) || validSession(ctx.cookies.get(SESSION_COOKIE))) return next();
+        const wait = blockedFor(ctx.ip);
+        if (wait > 0) return blocked(ctx, wait);
+        const b = bearer(ctx);
+        if (b === 'good' || (b === 'none' && live(ctx.cookies.get(SESSION_COOKIE)))) return next();
+        if (b === 'bad') fail(ctx.ip);
         unauthorized(ctx);
       };
     },

@@ -11,6 +11,8 @@ export interface AppDeps extends WebhookDeps {
   log: Logger;
   /** What /readyz reports besides the store (the config in force). */
   ready?: () => Record<string, unknown>;
+  /** Take the client address and scheme from X-Forwarded-For / -Proto (behind a proxy you run). */
+  trustProxy?: boolean;
   /** True once the service is shutting down: every response then closes its connection. */
   draining?: () => boolean;
   /** Extra routes mounted by later parts (Slack, Teams, admin, metrics). */
@@ -22,7 +24,7 @@ export interface AppDeps extends WebhookDeps {
  * (they are logged without request bodies or query strings, which may hold the secret).
  */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: false });
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
   app.silent = true;
   const router = new Router();
 
