@@ -30,13 +30,17 @@ async function command(svc: TestService, slack: FakeSlack, text: string, opts: {
   return { status: res.status, json };
 }
 
-test('forged or stale Slack requests get 401 and change nothing', async (t) => {
+test('forged Slack requests, or dated over 5 minutes before or after now, get 401 and change nothing', async (t) => {
   const slack = await new FakeSlack().start();
   const dir = tempDir();
   const svc = await start(dir, slack);
   try {
     t.is((await command(svc, slack, 'subscribe', { secret: 'wrong-secret' })).status, 401);
-    t.is((await command(svc, slack, 'subscribe', { ts: Math.floor(Date.now() / 1000) - 3600 })).status, 401);
+    const now = Math.floor(Date.now() / 1000);
+    for (const [name, ts] of [['an hour old', now - 3600], ['6 minutes old', now - 360], ['6 minutes ahead', now + 360], ['a day ahead', now + 86_400]] as const) {
+      t.is((await command(svc, slack, 'subscribe', { ts })).status, 401, name);
+    }
+    t.is((await command(svc, slack, 'help', { ts: now + 120 })).status, 200, '2 minutes of skew is fine');
     t.deepEqual(await svc.store.listSubscriptions(), []);
   } finally {
     await svc.stop(); await slack.stop(); cleanup(dir);

@@ -13,6 +13,9 @@ const MAX_BODY = 256 * 1024;
  * `verifySlackRequest` (401 and nothing done when forged or stale), hands the payload to
  * Bolt, and answers with whatever the listener passed to `ack()`.
  */
+/** How far a Slack request's timestamp may be from our clock, either way (Slack's own check uses 5 minutes). */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 export class KoaReceiver implements Receiver {
   private app: App | null = null;
 
@@ -35,12 +38,16 @@ export class KoaReceiver implements Receiver {
         return;
       }
       try {
+        // Bolt refuses timestamps over 5 minutes old; the replay window must hold the other
+        // way too, or a signature captured with a forged future timestamp stays valid.
+        const sentAt = Number(ctx.get('x-slack-request-timestamp'));
+        if (!(sentAt * 1000 <= this.clock() + MAX_CLOCK_SKEW_MS)) throw new Error(`timestamp ${ctx.get('x-slack-request-timestamp')} is more than 5 minutes in the future`);
         verifySlackRequest({
           signingSecret: this.signingSecret,
           body: raw,
           headers: {
             'x-slack-signature': ctx.get('x-slack-signature'),
-            'x-slack-request-timestamp': Number(ctx.get('x-slack-request-timestamp')),
+            'x-slack-request-timestamp': sentAt,
           },
           nowMilliseconds: this.clock(),
         });
