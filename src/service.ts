@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream, Logger } from 'pino';
+import { UnauthenticatedSummary } from './http/refusalSummary.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 import type { Settings } from './config/settings.ts';
@@ -32,6 +33,8 @@ export interface ServiceOptions {
   sqlite?: SqliteOptions;
   retry?: RetryPolicy;
   pollMs?: number;
+  /** How often refused unauthenticated webhooks are summarized in the log (default 60 s). */
+  refusalSummaryMs?: number;
   /** Start the delivery worker (default true). */
   worker?: boolean;
   /** Templates folder (default: templates/ of this package). */
@@ -106,6 +109,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     return joined.routes;
   };
   let stopping: Promise<void> | null = null;
+  const unauthenticated = new UnauthenticatedSummary(log);
+  const summarize = setInterval(() => unauthenticated.flush(), opts.refusalSummaryMs ?? 60_000);
+  summarize.unref();
   const app = createApp({
     store,
     log,
@@ -120,6 +126,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     },
     onDuplicate: () => metrics.duplicate(),
     onRefused: (code) => metrics.refused(code),
+    onUnauthenticated: (address) => unauthenticated.note(address),
     ready: () => ({ config: config.origin }),
     draining: () => stopping !== null,
     trustProxy: env.TRUST_PROXY === 'true',
@@ -231,6 +238,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
         clearInterval(sweep);
         clearInterval(refreshSubs);
         clearInterval(pruneTimer);
+        clearInterval(summarize);
+        unauthenticated.flush();
         await within(slackCommands?.stop().catch(() => {}), left());
         if (!(await within(worker.stop(), left()))) {
           log.warn({ leaseSeconds: env.DELIVERY_LEASE_SECONDS }, 'shutdown: sends still in flight at the limit stay pending; their lease lapses and the next start or another instance sends them');

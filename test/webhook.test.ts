@@ -1,7 +1,7 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { cleanup, startTestService, type TestService } from './helpers/service.ts';
+import { cleanup, startTestService, until, type TestService } from './helpers/service.ts';
 import { createdBody, vccFixture } from './helpers/fixtures.ts';
 import { loadSettings } from '../src/config/settings.ts';
 
@@ -33,18 +33,33 @@ test('accepts both VCC samples with POST and PUT, and answers a repeat as duplic
     t.is((await svc.store.listEvents({ limit: 10 })).length, 2);
   }));
 
-test('401 for a missing or wrong secret-key, recorded without the body', (t) =>
-  withService({}, async (svc) => {
+test('401 for a missing or wrong secret-key: a flood costs no store write and no log line each, only a periodic summary', async (t) => {
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { refusalSummaryMs: 300 });
+  try {
     const missing = await svc.send(createdBody());
     t.is(missing.status, 401);
     t.is(missing.json.error.code, 'unauthorized');
-    const wrong = await svc.send(createdBody(), { query: { 'secret-key': 'nope' } });
-    t.is(wrong.status, 401);
-    const refusals = await svc.store.listRefusals({ limit: 10 });
-    t.is(refusals.length, 2);
-    t.true(refusals.every((r) => r.status === 401 && r.body === null));
+    const flood = await Promise.all(Array.from({ length: 299 }, (_, i) => svc.send(createdBody(), { query: { 'secret-key': `nope-${i}` } })));
+    t.true(flood.every((r) => r.status === 401));
+    t.deepEqual(await svc.store.listRefusals({ limit: 10 }), [], 'unauthenticated refusals are not written to the store');
     t.is((await svc.store.listEvents({ limit: 10 })).length, 0);
-  }));
+    // Summaries every 300 ms here: together they account for every request, from one address.
+    const summaries = () => svc.logs.map((l) => JSON.parse(l)).filter((l) => /missing or wrong secret-key since the last summary/.test(l.msg));
+    await until(() => summaries().reduce((n, l) => n + l.requests, 0) === 300, 60_000, 'summaries of all 300');
+    for (const l of summaries()) t.deepEqual({ addresses: l.addresses, top: l.top }, { addresses: 1, top: [{ address: '127.0.0.1', requests: l.requests }] });
+    t.true(summaries().length < 300, 'one line per interval, not per request');
+    t.false(svc.logs.some((l) => l.includes('VCC request refused') && l.includes('"status":401')), 'a log line per 401');
+    t.false(svc.logs.some((l) => l.includes('nope-')), 'a presented secret in the log');
+    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    t.regex(metrics, /^vcc_notify_requests_refused_total\{reason="unauthorized"\} 300$/m);
+    // Other refusals are still recorded one by one.
+    t.is((await svc.send(createdBody(), { query: q, raw: '{' })).status, 400);
+    t.like((await svc.store.listRefusals({ limit: 10 }))[0], { status: 400, code: 'invalid_json' });
+  } finally {
+    await svc.stop();
+    cleanup(svc.dir);
+  }
+});
 
 test('accepts userid spelling, nulls, unknown fields and unknown enum values', (t) =>
   withService({}, async (svc) => {

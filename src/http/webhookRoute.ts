@@ -24,6 +24,8 @@ export interface WebhookDeps {
   onAccepted?: (eventId: number, channels: readonly string[], kinds: readonly EventKind[]) => void;
   onDuplicate?: () => void;
   onRefused?: (code: string) => void;
+  /** A request without the right secret: counted in memory, never recorded one by one. */
+  onUnauthenticated?: (address: string) => void;
 }
 
 /**
@@ -107,7 +109,8 @@ export function webhookHandler(deps: WebhookDeps) {
       ctx.body = err.toJSON();
       deps.onRefused?.(err.code);
       if (err.status === 503) deps.log.error({ err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } }, 'store unavailable, answered 503');
-      await record(deps, ctx, err, receivedAt, err.status === 401 ? null : text);
+      if (err.status === 401) deps.onUnauthenticated?.(ctx.ip);
+      else await record(deps, ctx, err, receivedAt, text);
     }
   };
 }
