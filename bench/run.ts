@@ -30,3 +30,8 @@ const n = Number(process.env.BENCH_EVENTS ?? 1000);
 const d = await benchDelivery(n);
 console.log(`\nDelivery: ${d.events} new agents in a burst to one Slack channel limited to 1 msg/s (target: <= 20 messages, 0 lost, 0 repeated, 0 429s)`);
 console.log(`messages ${d.messages}, 429s drawn ${d.rateLimited}, drained in ${(d.drainMs / 1000).toFixed(1)} s, lost ${d.lost}, repeated ${d.repeated}`);
+
+const { benchProperties } = await import('./properties.ts');
+const props = await benchProperties(Number(process.env.BENCH_BODIES ?? 3000), Number(process.env.BENCH_COMMANDS ?? 50000));
+console.log(`\nProperties: generated hostile input, random seed ${props[0]!.seed} (replay with BENCH_SEED=${props[0]!.seed}); the suite runs seed 20261129 and fewer cases`);
+for (const p of props) console.log(`${p.name.padEnd(40)} ${String(p.runs).padStart(6)} cases  ${(p.ms / 1000).toFixed(1).padStart(5)} s  ${p.failure ? `FAILED: ${p.failure}` : 'all hold'}`);

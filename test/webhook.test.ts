@@ -1,7 +1,8 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, startTestService, until, type TestService } from './helpers/service.ts';
+import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { createdBody, vccFixture } from './helpers/fixtures.ts';
 import { loadSettings } from '../src/config/settings.ts';
 
@@ -205,3 +206,31 @@ test('a body exactly at the bounds (32 levels, 5000 values) is accepted', (t) =>
     const wide = await svc.send(null, { query: q, raw: `{"old":null,"new":{"userId":2,"messageLists":[${Array(4_990).fill('0').join(',')}]}}` });
     t.is(wide.status, 200, JSON.stringify(wide.json));
   }));
+
+// Found by the property test (test/properties.test.ts): superstruct prints a refused value with
+// `${value}`, which throws for an object whose own toString is not a function; and routing
+// compared array values with String(), which does the same inside messageLists.
+const poisonCases: Array<[string, string, number, RegExp | null]> = [
+  ['userId {"toString":0}', '{"old":null,"new":{"userId":{"toString":0},"username":"p"}}', 400, /^new\.userId: expected an integer or a string of digits, got object$/],
+  ['timestamp {"toString":0}', '{"old":null,"new":{"userId":1},"timestamp":{"toString":0}}', 400, /^timestamp: expected string/],
+  ['new [{"toString":0}]', '{"old":null,"new":[{"toString":0}]}', 400, /^new: expected an object/],
+  ['old {"valueOf":0,"toString":0} (unknown fields: a valid user)', '{"old":{"valueOf":0,"toString":0},"new":{"userId":1}}', 200, null],
+  ['messageLists [{"toString":0}] against a where on it', '{"old":null,"new":{"userId":1,"messageLists":[{"toString":0}]}}', 200, null],
+  ['__proto__ inside new', '{"old":null,"new":{"__proto__":{"isAgent":true},"userId":1}}', 200, null],
+];
+
+for (const [name, raw, status, message] of poisonCases) {
+  test(`a value that breaks String(): ${name} -> ${status}`, async (t) => {
+    const dir = tempDir();
+    const cfg = join(dir, 'vcc-notify.yaml');
+    writeFileSync(cfg, 'channels:\n  log: { type: console }\nroutes:\n  - channel: log\n    where: { messageLists: { matches: "x" } }\n');
+    await withService({ VCC_NOTIFY_CONFIG: cfg }, async (svc) => {
+      const res = await svc.send(null, { query: q, raw });
+      t.is(res.status, status, JSON.stringify(res.json));
+      if (message) t.regex(res.json.error.message, message);
+      else t.truthy(await svc.store.getEvent(res.json.event));
+      t.is(({} as Record<string, unknown>).isAgent, undefined, 'Object.prototype polluted');
+    });
+    cleanup(dir);
+  });
+}

@@ -43,11 +43,15 @@ export const HELP = [
 
 const fieldName = enums(USER_FIELDS as UserField[]);
 
+/** Longest command text read (Slack caps slash commands near this; Teams messages are longer). */
+export const MAX_COMMAND_LENGTH = 2_000;
+
 /**
  * Parses the text after `/vcc` (or after the bot mention in Teams). Never throws: a mistake
  * is an `error` command whose message names the mistake and shows a correct example.
  */
 export function parseCommand(text: string): Command {
+  if (text.length > MAX_COMMAND_LENGTH) return error(`the command is longer than ${MAX_COMMAND_LENGTH} characters`);
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {

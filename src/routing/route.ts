@@ -32,7 +32,8 @@ export interface RouteExplanation {
   kinds: EventKind[];
 }
 
-const text = (v: unknown) => (v === null || v === undefined ? 'null' : String(v));
+// Objects (inside messageLists) as JSON: String() would call a toString the body itself may define.
+const text = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const same = (a: unknown, b: Scalar) => (a ?? null) === null ? b === null : b !== null && text(a) === text(b);
 const show = (v: unknown) => JSON.stringify(v ?? null);
 

@@ -189,11 +189,18 @@ export function parseVccBody(body: unknown): ParseResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, path: '', message: 'body must be a JSON object with "old" and "new"' };
   }
-  const [err, value] = quickAccepts(body as Record<string, unknown>)
-    ? [undefined, body as Infer<typeof wireBody>]
-    : validate(body, wireBody);
-  if (err) {
-    const f = err.failures()[0] ?? err;
+  if (quickAccepts(body as Record<string, unknown>)) return accepted(body as Infer<typeof wireBody>);
+  let failure: { path: Array<string | number>; value: unknown; type: string } | undefined;
+  try {
+    const [err] = validate(body, wireBody);
+    failure = err ? err.failures()[0] ?? err : undefined;
+  } catch {
+    // superstruct builds its messages with `${value}`, which throws for a value whose
+    // toString is not a function ({"toString":0}): name the field from our own rules instead.
+    failure = ownFailure(body as Record<string, unknown>);
+  }
+  if (failure) {
+    const f = failure;
     const path = f.path.join('.');
     const what = f.value === undefined ? 'missing' : `got ${describe(f.value)}`;
     const message = f.path.length === 1 && f.path[0] === 'new' && (f.value ?? null) === null
@@ -201,6 +208,10 @@ export function parseVccBody(body: unknown): ParseResult {
       : `${path || 'body'}: expected ${expected(f.type)}, ${what}`;
     return { ok: false, path, message };
   }
+  return accepted(body as Infer<typeof wireBody>);
+}
+
+function accepted(value: Infer<typeof wireBody>): ParseResult {
   const password = value.new.password;
   return {
     ok: true,
@@ -211,6 +222,22 @@ export function parseVccBody(body: unknown): ParseResult {
       passwordSet: typeof password === 'string' && password.length > 0,
     },
   };
+}
+
+/** The first failing field by FIELD_RULES (what quickAccepts checks), for when superstruct cannot say. */
+function ownFailure(body: Record<string, unknown>): { path: Array<string | number>; value: unknown; type: string } {
+  const t = body.timestamp;
+  if (t !== undefined && t !== null && typeof t !== 'string') return { path: ['timestamp'], value: t, type: 'string' };
+  for (const side of ['new', 'old'] as const) {
+    const u = body[side];
+    if (side === 'old' && (u === undefined || u === null)) continue;
+    if (typeof u !== 'object' || u === null || Array.isArray(u)) return { path: [side], value: u, type: 'an object' };
+    for (const [k, [expects, test]] of RULE_ENTRIES) {
+      const v = (u as Record<string, unknown>)[k];
+      if (v !== undefined && v !== null && !test(v)) return { path: [side, k], value: v, type: expects };
+    }
+  }
+  return { path: [], value: body, type: 'an object' };
 }
 
 function describe(v: unknown): string {
