@@ -2,6 +2,7 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { assertNoSecrets } from './helpers/noSecrets.ts';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
@@ -26,7 +27,7 @@ async function stack() {
   // hr has no route: it is there so the preview shows a Teams card too.
   writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0ADM }\n  hr: { type: teams-workflow, url: "${HR_URL}" }\n  log: { type: console }\nroutes:\n  - channel: ops\n  - channel: log\n');
   const svc = await startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-adm', SLACK_API_URL: slack.apiUrl, ADMIN_TOKEN: TOKEN, HR_URL: 'http://127.0.0.1:9/unused',
+    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-adm-token', SLACK_API_URL: slack.apiUrl, ADMIN_TOKEN: TOKEN, HR_URL: 'http://127.0.0.1:9/unused',
   }, { dir, pollMs: 50 });
   return { slack, dir, svc };
 }
@@ -42,9 +43,7 @@ test('admin without the token is 401; with a bearer token it works; POST without
     const pages = await Promise.all(['/admin', '/admin/dead', '/admin/refused', '/admin/routes', '/admin/events/1'].map(async (p) =>
       (await fetch(`${svc.url}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()));
     t.true(pages[0]!.includes('pageuser'));
-    for (const p of pages) {
-      for (const secret of [TOKEN, SECRET, 'xoxb-adm', slack.apiUrl, '127.0.0.1:9/unused']) t.false(p.includes(secret), `a page shows ${secret}`);
-    }
+    assertNoSecrets(t, { pages, log: svc.logs }, [TOKEN, SECRET, 'xoxb-adm-token', slack.apiUrl, '127.0.0.1:9/unused']);
     const forged = await fetch(`${svc.url}/admin/replay`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=nope' });
     t.is(forged.status, 403);
   } finally {

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertNoSecrets } from './helpers/noSecrets.ts';
 import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { createdBody, vccFixture } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
@@ -68,7 +69,7 @@ test('an event reaches exactly the channels whose rules want it, escaped for eac
     const cardText = JSON.stringify(card);
     t.false(cardText.includes('<at>'));
     t.false(cardText.includes('**Evil**'));
-    t.false(svc.logs.some((l) => l.includes('xoxb-test-token') || l.includes(slack.hookUrl('it')) || l.includes(teams.url)), 'a token or webhook URL in the log');
+    assertNoSecrets(t, { log: svc.logs, 'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)), 'teams posts': JSON.stringify(teams.posts) }, ['xoxb-test-token', slack.hookUrl('it'), teams.url, SECRET]);
   }));
 
 test('routing: transport change goes to the webhook channel only; no-match creates no delivery', (t) =>

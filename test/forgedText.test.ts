@@ -3,6 +3,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertNoSecrets } from './helpers/noSecrets.ts';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
@@ -74,6 +75,7 @@ routes:
       t.false(/[\u202E\u2067\u001b]/.test(line), `log line carries a control or bidi character: ${line}`);
     }
     t.false(svc.printed.some((p) => p.includes('@example.com')), 'the console channel printed an email without show: [contacts]');
+    assertNoSecrets(t, { log: svc.logs, 'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)), 'teams posts': JSON.stringify(teams.posts) }, [SECRET, 'xoxb-forged', slack.hookUrl('H0HOOK'), teams.url]);
   } finally {
     await svc.stop(); await slack.stop(); await teams.stop(); cleanup(dir);
   }

@@ -1,19 +1,20 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertNoSecrets } from './helpers/noSecrets.ts';
 import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { slackSignature, slashCommand } from './helpers/slackSign.ts';
 
-const SECRET = 'cmd-secret';
+const SECRET = 'cmd-webhook-secret';
 const SIGNING = 'slack-signing-secret';
 
 async function start(dir: string, slack: FakeSlack, env: Record<string, string> = {}) {
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0FILE }\nroutes:\n  - channel: ops\n    events: [user.created]\n');
   return startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-cmd', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SIGNING, ...env,
+    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-cmd-token', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SIGNING, ...env,
   }, { dir, pollMs: 50 });
 }
 
@@ -42,6 +43,7 @@ test('forged Slack requests, or dated over 5 minutes before or after now, get 40
     }
     t.is((await command(svc, slack, 'help', { ts: now + 120 })).status, 200, '2 minutes of skew is fine');
     t.deepEqual(await svc.store.listSubscriptions(), []);
+    assertNoSecrets(t, { log: svc.logs }, [SIGNING, SECRET, 'xoxb-cmd-token']);
   } finally {
     await svc.stop(); await slack.stop(); cleanup(dir);
   }
