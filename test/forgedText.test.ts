@@ -80,3 +80,21 @@ routes:
     await svc.stop(); await slack.stop(); await teams.stop(); cleanup(dir);
   }
 });
+
+test('keys of a refused body named in its path reach the log and the refusals table as one visible line', async (t) => {
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { worker: false });
+  try {
+    const key = 'x\u202Egnp.exe\n{"level":60}';
+    const raw = `{"old":null,"new":{"userId":1,"messageLists":${`{${JSON.stringify(key)}:`.repeat(40)}0${'}'.repeat(40)}}}`;
+    const r = await svc.send(null, { raw, query: { 'secret-key': SECRET } });
+    t.is(r.status, 400);
+    const [refusal] = await svc.store.listRefusals({ limit: 1 });
+    t.truthy(refusal?.path?.startsWith('new.messageLists.x'));
+    for (const [where, text] of [['refusal path', refusal!.path!], ['refusal message', refusal!.message], ['log', svc.logs.join('\n')]] as const) {
+      t.false(/[\u202E\n]/.test(where === 'log' ? text.replace(/\n/g, '') : text), `${where} carries a bidi override or a newline`);
+      t.false(text.includes('\u202E'), `${where} carries U+202E`);
+    }
+  } finally {
+    await svc.stop(); cleanup(svc.dir);
+  }
+});

@@ -8,6 +8,7 @@ import { classifyChanges, kindsOf, type EventKind } from '../vcc/changes.ts';
 import { DecryptError, type BodyCipher } from '../vcc/decrypt.ts';
 import { redactBody } from '../vcc/redact.ts';
 import { outOfBounds } from '../vcc/bounds.ts';
+import { sanitizeLine } from '../render/sanitize.ts';
 import { planDeliveries, type Route } from '../routing/route.ts';
 import { StoreUnavailableError, type NewEvent, type Store } from '../store/Store.ts';
 
@@ -139,15 +140,18 @@ function decrypt(cipher: BodyCipher, text: string, iv: unknown): string {
 async function record(deps: WebhookDeps, ctx: Context, err: HttpError, receivedAt: number, text: string | null) {
   const undecryptable = deps.cipher !== null && err.code === 'decrypt_failed' && !text?.trimStart().startsWith('{');
   const body = text === null || undecryptable ? null : redactBody(text);
-  deps.log.warn({ status: err.status, code: err.code, path: err.path, reason: err.message }, 'VCC request refused');
+  // A path can name keys of the body (bounds errors): one visible line, like everything from VCC.
+  const path = err.path === null ? null : sanitizeLine(err.path);
+  const message = sanitizeLine(err.message);
+  deps.log.warn({ status: err.status, code: err.code, path, reason: message }, 'VCC request refused');
   try {
     await deps.store.recordRefusal({
       receivedAt,
       method: ctx.method,
       status: err.status,
       code: err.code,
-      message: err.message,
-      path: err.path,
+      message,
+      path,
       body,
       contentType: ctx.get('content-type') || null,
       remoteAddr: ctx.ip || null,
