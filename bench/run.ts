@@ -35,3 +35,7 @@ const { benchProperties } = await import('./properties.ts');
 const props = await benchProperties(Number(process.env.BENCH_BODIES ?? 3000), Number(process.env.BENCH_COMMANDS ?? 50000));
 console.log(`\nProperties: generated hostile input, random seed ${props[0]!.seed} (replay with BENCH_SEED=${props[0]!.seed}); the suite runs seed 20261129 and fewer cases`);
 for (const p of props) console.log(`${p.name.padEnd(40)} ${String(p.runs).padStart(6)} cases  ${(p.ms / 1000).toFixed(1).padStart(5)} s  ${p.failure ? `FAILED: ${p.failure}` : 'all hold'}`);
+
+const { benchPatterns } = await import('./patterns.ts');
+console.log('\nFilters: one hostile value against a pathological pattern, µs per event (RegExp only on a shorter value: each more character doubles its time)');
+for (const f of benchPatterns()) console.log(`${f.pattern.padEnd(36)} ${f.input.padEnd(18)} RE2 ${f.re2Us.toFixed(1).padStart(8)} µs   RegExp ${f.regexpUs === null ? '-' : f.regexpUs.toFixed(0).padStart(8)} µs`);
