@@ -55,7 +55,7 @@ test('every acknowledged event survives kill -9 of the service process', async (
 
 test('a password appears in no file of the store and no log line, accepted or refused', async (t) => {
   const PASSWORD = 'Pw-9f3b2c71-never-stored';
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'trace' });
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, LOG_LEVEL: 'trace', ADMIN_TOKEN: 'durability-admin-token' });
   try {
     const base = vccFixture('user-changed');
     const accepted = await svc.send({ ...base, new: { ...base.new, password: PASSWORD } }, { query: { 'secret-key': SECRET } });
@@ -72,13 +72,16 @@ test('a password appears in no file of the store and no log line, accepted or re
     const refusals = await svc.store.listRefusals({ limit: 10 });
     t.is(refusals.length, 4);
     await until(() => svc.printed.length > 0, 60_000, 'the console notification');
+    const adminPages = await Promise.all(['/admin', '/admin/refused', `/admin/events/${accepted.json.event}`].map(async (path) =>
+      (await fetch(`${svc.url}${path}`, { headers: { authorization: 'Bearer durability-admin-token' } })).text()));
+    t.true(adminPages[1]!.includes('[removed]'), 'the refused page shows the redacted bodies');
     const ev = await svc.store.getEvent(accepted.json.event);
     t.deepEqual(ev?.changes.map((c) => c.kind), ['user.updated', 'user.password_changed']);
     await svc.stop();
     const files = storeFiles(svc.dir);
     t.true(Object.keys(files).length > 0);
     t.true(svc.logs.length > 3);
-    const pages = { refusals: JSON.stringify(refusals), log: svc.logs, notifications: svc.printed, ...files };
+    const pages = { refusals: JSON.stringify(refusals), 'admin pages': adminPages, log: svc.logs, notifications: svc.printed, ...files };
     assertNoSecrets(t, pages, [PASSWORD]);
     assertNoSecrets(t, { log: svc.logs, notifications: svc.printed, ...files }, [SECRET]);
   } finally {
