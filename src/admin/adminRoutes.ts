@@ -7,7 +7,7 @@ import type { NotifyConfig, ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Renderer } from '../render/Renderer.ts';
 import type { Message } from '../render/Message.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
-import { describeTerm } from '../chat/grammar.ts';
+import { describeCondition, describeTerm } from '../routing/conditions.ts';
 import { TARGET_OF } from '../delivery/limits.ts';
 import { adminAuth, LOGIN_FAILURES_PER_MINUTE, SESSION_COOKIE, SESSION_MS } from './auth.ts';
 import { html, SafeHtml } from './html.ts';
@@ -215,7 +215,7 @@ ${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}`);
     const raw = await deps.store.listSubscriptions();
     send(ctx, 'Routes', html`<h2>Routes in force</h2><p class="muted">Config: ${config.origin}</p>
 <table><tr><th>Source</th><th>Channel</th><th>Type</th><th>Events</th><th>Where</th></tr>
-${config.routes.map((r) => html`<tr><td>file</td><td>${r.channel}</td><td>${config.channels[r.channel]?.type ?? ''}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${r.where ? Object.entries(r.where).map(([k, c]) => `${k}: ${c instanceof Object && 'matches' in c ? String(c.matches) : JSON.stringify(c)}`).join('; ') : ''}</td></tr>`)}
+${config.routes.map((r) => html`<tr><td>file</td><td>${r.channel}</td><td>${config.channels[r.channel]?.type ?? ''}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${r.where ? Object.entries(r.where).map(([k, c]) => `${k}: ${describeCondition(c)}`).join('; ') : ''}</td></tr>`)}
 ${subs.map((r, i) => html`<tr><td>chat</td><td>${r.channel}</td><td>${r.channel.split(':')[0]}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${raw[i]?.where.map(describeTerm).join(' ') ?? ''}</td></tr>`)}</table>`);
   });
 }

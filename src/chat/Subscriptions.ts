@@ -2,7 +2,7 @@ import type { ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Route } from '../routing/route.ts';
 import type { Store, Subscription } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
-import { termCondition, type WhereTerm } from './grammar.ts';
+import { termCondition, type WhereTerm } from '../routing/conditions.ts';
 
 export type ChatPlatform = 'slack' | 'teams';
 

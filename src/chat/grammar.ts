@@ -1,8 +1,7 @@
 import { enums, is } from 'superstruct';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { USER_FIELDS, type UserField } from '../vcc/user.ts';
-import { compileCondition } from '../config/loadConfig.ts';
-import type { Condition } from '../routing/route.ts';
+import { termCondition, type WhereTerm } from '../routing/conditions.ts';
 
 /** The short kind names chat commands accept, besides the full ones. */
 export const SHORT_KINDS: Record<string, EventKind> = {
@@ -13,13 +12,6 @@ export const SHORT_KINDS: Record<string, EventKind> = {
   password: 'user.password_changed',
   updated: 'user.updated',
 };
-
-/** A where term as written (`privGroup=4,5`), kept for `list` and for storing. */
-export interface WhereTerm {
-  field: UserField;
-  op: '=' | '!=' | '~';
-  values: string[];
-}
 
 export type Command =
   | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[] }
@@ -92,18 +84,7 @@ export function parseCommand(text: string): Command {
   }
 }
 
-/** The route condition a where term stands for (or an error message for a bad regex). */
-export function termCondition(t: WhereTerm): Condition | string {
-  if (t.op === '~') return compileCondition({ matches: t.values[0] });
-  const vals = t.values.map((v) => (v === 'true' ? true : v === 'false' ? false : v));
-  if (t.op === '!=') return { not: vals };
-  return vals.length === 1 ? vals[0]! : vals;
-}
-
-export function describeTerm(t: WhereTerm): string {
-  return `${t.field}${t.op}${t.values.join(',')}`;
-}
-
 function error(what: string): Command {
   return { action: 'error', message: `${what}. Nothing was changed. Example: /vcc ${EXAMPLE}` };
 }
+

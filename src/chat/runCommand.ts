@@ -3,7 +3,8 @@ import type { Route } from '../routing/route.ts';
 import type { Subscription } from '../store/Store.ts';
 import type { Target } from '../render/escape.ts';
 import { escapeFor } from '../render/escape.ts';
-import { describeTerm, HELP, parseCommand } from './grammar.ts';
+import { HELP, parseCommand } from './grammar.ts';
+import { describeTerm } from '../routing/conditions.ts';
 import type { Subscriptions } from './Subscriptions.ts';
 
 export interface CommandContext {

@@ -6,8 +6,8 @@ import {
 } from 'superstruct';
 import { EVENT_KINDS } from '../vcc/changes.ts';
 import { SHOW_OPTIONS, USER_FIELDS, type UserField } from '../vcc/user.ts';
-import type { Condition, Route, Scalar } from '../routing/route.ts';
-import { compilePattern } from '../routing/pattern.ts';
+import type { Route } from '../routing/route.ts';
+import { compileCondition, type Condition } from '../routing/conditions.ts';
 import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
 
 /** A config file that cannot be used. `message` lists each problem as `path (line N): reason`. */
@@ -111,19 +111,6 @@ function compileRoute(r: Record<string, unknown>, i: number, channelIds: string[
     ...(r.show ? { show: r.show as string[] } : {}),
     source: 'file',
   };
-}
-
-/** Compiles a where condition from its YAML form; returns an error message when invalid. */
-export function compileCondition(c: unknown): Condition | string {
-  if (c !== null && typeof c === 'object' && !Array.isArray(c)) {
-    if ('matches' in c) {
-      const pattern = compilePattern(String((c as { matches: unknown }).matches));
-      return typeof pattern === 'string' ? pattern : { matches: pattern };
-    }
-    const not = (c as { not: Scalar | Scalar[] }).not;
-    return { not: Array.isArray(not) ? not : [not] };
-  }
-  return c as Condition;
 }
 
 function check(value: unknown, shape: Struct<any, any>, base: Array<string | number>, problems: string[], at: At): boolean {

@@ -1,16 +1,15 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User, UserField } from '../vcc/user.ts';
-import type { PlannedDelivery } from '../store/Store.ts';
-import type { Pattern } from './pattern.ts';
+import { conditionFailure, type Condition } from './conditions.ts';
 
-export type Scalar = string | number | boolean | null;
-
-/**
- * A `where` condition on one field of the user after the change:
- * equality (`true`, `4`), any-of (`[4, 5]`), none-of (`{ not: [admin, test] }`),
- * or a regular expression (`{ matches: "@example\\.com$" }`, RE2 syntax: see pattern.ts).
- */
-export type Condition = Scalar | Scalar[] | { not: Scalar[] } | { matches: Pattern };
+/** What routing decided for one channel at ingest; the channel's settings are read at send time. */
+export interface PlannedDelivery {
+  channel: string;
+  /** The kinds this channel subscribed to, among the event's kinds. */
+  kinds: EventKind[];
+  /** Route options that change rendering, e.g. `wages` shows wage values. */
+  show: string[];
+}
 
 export interface Route {
   channel: string;
@@ -32,26 +31,6 @@ export interface RouteExplanation {
   kinds: EventKind[];
 }
 
-// Objects (inside messageLists) as JSON: String() would call a toString the body itself may define.
-const text = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-const same = (a: unknown, b: Scalar) => (a ?? null) === null ? b === null : b !== null && text(a) === text(b);
-const show = (v: unknown) => JSON.stringify(v ?? null);
-
-/** Why one condition fails for `value`, or null when it holds. */
-function failure(field: string, c: Condition, value: unknown): string | null {
-  if (Array.isArray(c)) {
-    return c.some((x) => same(value, x)) ? null : `where.${field}: ${show(value)} is not any of ${show(c)}`;
-  }
-  if (c !== null && typeof c === 'object' && 'not' in c) {
-    return c.not.some((x) => same(value, x)) ? `where.${field}: ${show(value)} is excluded by not ${show(c.not)}` : null;
-  }
-  if (c !== null && typeof c === 'object' && 'matches' in c) {
-    if (value === null || value === undefined) return `where.${field}: no value to match ${c.matches}`;
-    return c.matches.test(text(value)) ? null : `where.${field}: ${show(value)} does not match ${c.matches}`;
-  }
-  return same(value, c) ? null : `where.${field}: ${show(value)} is not ${show(c)}`;
-}
-
 /**
  * For each route: does it want this event, and why. A route matches when the event has
  * one of its kinds (all, when `events` is omitted) and every `where` condition holds on
@@ -67,7 +46,7 @@ export function explainRoutes(user: Partial<User>, changes: readonly Change[], r
       return { ...base, matched: false, kinds, reason: `events: ${[...present].join(', ')} not in [${r.events!.join(', ')}]` };
     }
     for (const [field, cond] of Object.entries(r.where ?? {}) as Array<[UserField, Condition]>) {
-      const why = failure(field, cond, user[field]);
+      const why = conditionFailure(field, cond, user[field]);
       if (why) return { ...base, matched: false, reason: why, kinds: [] };
     }
     const conds = Object.keys(r.where ?? {});
@@ -78,7 +57,7 @@ export function explainRoutes(user: Partial<User>, changes: readonly Change[], r
 /** True when every `where` condition holds on `user` (no explanation is built). */
 function whereHolds(user: Partial<User>, where: Route['where']): boolean {
   for (const field in where) {
-    if (failure(field, where[field as UserField]!, user[field as UserField]) !== null) return false;
+    if (conditionFailure(field, where[field as UserField]!, user[field as UserField]) !== null) return false;
   }
   return true;
 }

@@ -1,6 +1,9 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User } from '../vcc/user.ts';
-import type { WhereTerm } from '../chat/grammar.ts';
+import type { WhereTerm } from '../routing/conditions.ts';
+import type { PlannedDelivery } from '../routing/route.ts';
+
+export type { PlannedDelivery };
 
 /** An event ready to be stored: normalized and redacted (it never holds a password). */
 export interface NewEvent {
@@ -19,14 +22,6 @@ export interface StoredEvent extends NewEvent {
   kinds: EventKind[];
 }
 
-/** What routing decided for one channel at ingest; the channel's settings are read at send time. */
-export interface PlannedDelivery {
-  channel: string;
-  /** The kinds this channel subscribed to, among the event's kinds. */
-  kinds: EventKind[];
-  /** Route options that change rendering, e.g. `wages` shows wage values. */
-  show: string[];
-}
 
 export type DeliveryStatus = 'pending' | 'sent' | 'dead';
 

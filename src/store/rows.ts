@@ -1,5 +1,5 @@
 import type { Delivery, DeliveryStatus, NewEvent, StoredEvent, StoredRefusal, Subscription } from './Store.ts';
-import type { WhereTerm } from '../chat/grammar.ts';
+import type { WhereTerm } from '../routing/conditions.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
 
 /** Row shapes and their mapping, shared by the SQLite and Postgres stores. */

@@ -1,7 +1,8 @@
 // What a correct answer to hostile input looks like; shared by the property tests and the bench.
 import { EVENT_KINDS } from '../../src/vcc/changes.ts';
 import { USER_FIELDS } from '../../src/vcc/user.ts';
-import { termCondition, type Command } from '../../src/chat/grammar.ts';
+import type { Command } from '../../src/chat/grammar.ts';
+import { termCondition } from '../../src/routing/conditions.ts';
 import type { Store } from '../../src/store/Store.ts';
 
 /** The codes the README's status table documents for a 400. */

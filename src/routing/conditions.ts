@@ -1,0 +1,69 @@
+import type { UserField } from '../vcc/user.ts';
+import { compilePattern, type Pattern } from './pattern.ts';
+
+export type Scalar = string | number | boolean | null;
+
+/**
+ * A `where` condition on one field of the user after the change:
+ * equality (`true`, `4`), any-of (`[4, 5]`), none-of (`{ not: [admin, test] }`),
+ * or a regular expression (`{ matches: "@example\\.com$" }`, RE2 syntax: see pattern.ts).
+ */
+export type Condition = Scalar | Scalar[] | { not: Scalar[] } | { matches: Pattern };
+
+/** A where term as typed in chat (`privGroup=4,5`), kept for `list` and for storing. */
+export interface WhereTerm {
+  field: UserField;
+  op: '=' | '!=' | '~';
+  values: string[];
+}
+
+/** Compiles a where condition from its YAML form; returns an error message when invalid. */
+export function compileCondition(c: unknown): Condition | string {
+  if (c !== null && typeof c === 'object' && !Array.isArray(c)) {
+    if ('matches' in c) {
+      const pattern = compilePattern(String((c as { matches: unknown }).matches));
+      return typeof pattern === 'string' ? pattern : { matches: pattern };
+    }
+    const not = (c as { not: Scalar | Scalar[] }).not;
+    return { not: Array.isArray(not) ? not : [not] };
+  }
+  return c as Condition;
+}
+
+/** The condition a chat where term stands for (or an error message for a bad regex). */
+export function termCondition(t: WhereTerm): Condition | string {
+  if (t.op === '~') return compileCondition({ matches: t.values[0] });
+  const vals = t.values.map((v) => (v === 'true' ? true : v === 'false' ? false : v));
+  if (t.op === '!=') return { not: vals };
+  return vals.length === 1 ? vals[0]! : vals;
+}
+
+export function describeTerm(t: WhereTerm): string {
+  return `${t.field}${t.op}${t.values.join(',')}`;
+}
+
+/** A condition as the config file would write it, for pages and listings. */
+export function describeCondition(c: Condition): string {
+  return c !== null && typeof c === 'object' && 'matches' in c ? `matches ${String(c.matches)}` : JSON.stringify(c);
+}
+
+// Objects (inside messageLists) as JSON: String() would call a toString the body itself may define.
+const text = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const same = (a: unknown, b: Scalar) => (a ?? null) === null ? b === null : b !== null && text(a) === text(b);
+const show = (v: unknown) => JSON.stringify(v ?? null);
+
+/** Why one condition fails for `value`, or null when it holds. */
+export function conditionFailure(field: string, c: Condition, value: unknown): string | null {
+  if (Array.isArray(c)) {
+    return c.some((x) => same(value, x)) ? null : `where.${field}: ${show(value)} is not any of ${show(c)}`;
+  }
+  if (c !== null && typeof c === 'object' && 'not' in c) {
+    return c.not.some((x) => same(value, x)) ? `where.${field}: ${show(value)} is excluded by not ${show(c.not)}` : null;
+  }
+  if (c !== null && typeof c === 'object' && 'matches' in c) {
+    if (value === null || value === undefined) return `where.${field}: no value to match ${c.matches}`;
+    return c.matches.test(text(value)) ? null : `where.${field}: ${show(value)} does not match ${c.matches}`;
+  }
+  return same(value, c) ? null : `where.${field}: ${show(value)} is not ${show(c)}`;
+}
+
