@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Store } from './store/Store.ts';
+import type { EventStore } from './store/Store.ts';
 import type { EventKind } from './vcc/changes.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { EventKind } from './vcc/changes.ts';
  * (several services in one process, as in tests, never share counters). Delivery outcomes
  * count deliveries (one per event and channel), attempts count sends.
  */
-export function createMetrics(store: Store, clock: () => number) {
+export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () => number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vcc_notify_process_' });
   const events = new Counter({ name: 'vcc_notify_events_received_total', help: 'Accepted VCC events, by change kind (an event with several kinds counts once per kind)', labelNames: ['kind'], registers: [registry] });

@@ -1,29 +1,25 @@
-import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import Router from '@koa/router';
 import type { DestinationStream, Logger } from 'pino';
-import { UnauthenticatedSummary } from './http/refusalSummary.ts';
-import { createApp } from './http/app.ts';
-import { createLogger } from './logger.ts';
 import type { Settings } from './config/settings.ts';
-import { channelWarnings, type NotifyConfig } from './config/NotifyConfig.ts';
+import type { NotifyConfig } from './config/NotifyConfig.ts';
+import { loadConfig } from './config/loadConfig.ts';
+import { createLogger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { createApp } from './http/app.ts';
+import { listen, within } from './http/server.ts';
+import { UnauthenticatedSummary } from './http/refusalSummary.ts';
+import { createBodyCipher } from './vcc/decrypt.ts';
+import type { Route } from './routing/route.ts';
 import { openStore } from './store/openStore.ts';
 import type { SqliteOptions } from './store/sqlite.ts';
 import type { Store } from './store/Store.ts';
-import type { Route } from './routing/route.ts';
-import { createBodyCipher } from './vcc/decrypt.ts';
 import { DEFAULT_RETRY, DeliveryWorker, type RetryPolicy } from './delivery/DeliveryWorker.ts';
-import { loadConfig } from './config/loadConfig.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
-import { createChannelKit } from './channelKit.ts';
 import { DEFAULT_TEMPLATES, Renderer } from './render/Renderer.ts';
-import { createMetrics } from './metrics.ts';
-
-/** How often chat subscriptions are re-read from the store (changes made on other instances). */
-const SUBSCRIPTION_REFRESH_MS = 5_000;
-/** How often old events are pruned (RETENTION_DAYS). */
-const PRUNE_EVERY_MS = 6 * 3_600_000;
+import { PLATFORMS, TARGETS } from './platforms/registry.ts';
+import { channelWarnings, createChannels } from './platforms/channels.ts';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -43,7 +39,6 @@ export interface ServiceOptions {
   fetch?: typeof fetch;
 }
 
-
 export interface RunningService {
   url: string;
   port: number;
@@ -53,17 +48,16 @@ export interface RunningService {
   config: () => NotifyConfig;
   /** Re-reads the config file; a bad file is refused (logged) and the old one stays. */
   reload(): boolean;
-  /** Graceful: stop taking requests, finish sends in flight, close the store. */
+  /** Within SHUTDOWN_TIMEOUT_SECONDS: stop taking requests, finish sends in flight, close the store. */
   stop(): Promise<void>;
 }
 
-/** The composition root: opens the store, builds the HTTP app and the worker, listens. */
+/** The composition root: opens the store, wires config, platforms, worker and HTTP, listens. */
 export async function startService(opts: ServiceOptions): Promise<RunningService> {
   const { settings } = opts;
+  const { env } = settings;
   const clock = opts.clock ?? Date.now;
   const log = createLogger(settings.logLevel, opts.logDestination);
-  const cipher = settings.encryption ? createBodyCipher(settings.encryption.cipher, settings.encryption.key) : null;
-  const env = settings.env;
   // The store's writer thread starts while this thread reads the config and compiles templates.
   const opening = openStore(settings.databaseUrl, { ownsLeases: true, ...opts.sqlite });
   const readConfig = () => loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
@@ -71,7 +65,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   let renderer: Renderer;
   try {
     config = readConfig();
-    renderer = Renderer.load(opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES);
+    renderer = Renderer.load(opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS);
   } catch (e) {
     await opening.then((s) => s.close(), () => {});
     throw e;
@@ -79,16 +73,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const store = await opening;
   const subscriptions = new Subscriptions(store, clock);
   await subscriptions.refresh();
-  const kit = createChannelKit({
-    settings, store, config: () => config, clock, log, renderer, fetch: opts.fetch,
-  });
-  const { plan, sendTest, fileRoutesFor } = kit;
-  // Platform SDKs load only when configured: botbuilder with the Teams bot, Bolt with Slack commands.
-  const teams = await kit.teamsRuntime();
-  const admin = env.ADMIN_TOKEN ? await import('./admin/adminRoutes.ts') : null;
+  const channels = createChannels({ env, conversations: store, config: () => config, clock, log, renderer, fetch: opts.fetch });
   const metrics = createMetrics(store, clock);
   const worker = new DeliveryWorker({
-    store, plan, clock, random: opts.random ?? Math.random, log, pollMs: opts.pollMs,
+    store, plan: channels.plan, clock, random: opts.random ?? Math.random, log, pollMs: opts.pollMs,
     retry: opts.retry ?? { ...DEFAULT_RETRY, maxAgeMs: env.DELIVERY_MAX_AGE_HOURS * 3_600_000 },
     owner: env.VCC_INSTANCE_ID ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     leaseMs: env.DELIVERY_LEASE_SECONDS * 1000,
@@ -96,115 +84,58 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     onSettled: (channel, outcome, items) => metrics.settled(channel, outcome, items.map((i) => i.event.receivedAt)),
   });
 
-  const slackCommands = env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN
-    ? (await import('./slack/slackCommands.ts')).createSlackCommands({
-      signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
-      commandUsers: env.SLACK_COMMAND_USERS, subscriptions, fileRoutesFor: (id) => fileRoutesFor('slack', id), sendTest, log, clock,
-    })
-    : null;
+  // Routes beside the webhook: each platform's inbound bridge (chat commands, bot activities),
+  // the admin pages (only with ADMIN_TOKEN) and /metrics.
+  const extra = new Router();
+  extra.get('/metrics', async (ctx) => { ctx.type = metrics.registry.contentType; ctx.body = await metrics.registry.metrics(); });
+  const inbound: Array<{ start(): Promise<void>; stop(): Promise<void> }> = [];
+  for (const p of PLATFORMS) {
+    if ('inbound' in p) {
+      inbound.push(await p.inbound.mount(extra, { ...channels.context, subscriptions, fileRoutesFor: channels.fileRoutesFor, sendTest: channels.sendTest }));
+    }
+  }
+  if (env.ADMIN_TOKEN) {
+    (await import('./admin/adminRoutes.ts')).mountAdmin(extra, {
+      token: env.ADMIN_TOKEN, store, config: () => config, subscriptions, renderer,
+      channelConfig: channels.channelConfig, clock, log, onReplay: () => worker.wake(),
+    });
+  } else {
+    extra.all(/^\/admin/, (ctx) => { ctx.status = 404; ctx.body = { error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN to enable the admin pages' } }; });
+  }
   // The file's routes and the chat subscriptions' routes, joined again only when either changes.
   let joined: { file: NotifyConfig; chat: readonly Route[]; routes: readonly Route[] } | null = null;
-  const routesInForce = (file: NotifyConfig, chat: readonly Route[]): readonly Route[] => {
-    if (joined?.file !== file || joined.chat !== chat) joined = { file, chat, routes: [...file.routes, ...chat] };
+  const routesInForce = (): readonly Route[] => {
+    const chat = subscriptions.routes();
+    if (joined?.file !== config || joined.chat !== chat) joined = { file: config, chat, routes: [...config.routes, ...chat] };
     return joined.routes;
   };
-  let stopping: Promise<void> | null = null;
   const unauthenticated = new UnauthenticatedSummary(log);
-  const summarize = setInterval(() => unauthenticated.flush(), opts.refusalSummaryMs ?? 60_000);
-  summarize.unref();
+  let draining = () => false;
   const app = createApp({
-    store,
-    log,
-    secret: settings.webhookSecret,
-    cipher,
-    maxBodyBytes: settings.maxBodyBytes,
-    routes: () => routesInForce(config, subscriptions.routes()),
-    clock,
-    onAccepted: (_id, channels, kinds) => {
-      metrics.accepted(kinds);
-      if (channels.length > 0) worker.wake(channels);
-    },
+    store, log, clock, routes: routesInForce, secret: settings.webhookSecret, maxBodyBytes: settings.maxBodyBytes,
+    cipher: settings.encryption ? createBodyCipher(settings.encryption.cipher, settings.encryption.key) : null,
+    onAccepted: (_id, chs, kinds) => { metrics.accepted(kinds); if (chs.length > 0) worker.wake(chs); },
     onDuplicate: () => metrics.duplicate(),
     onRefused: (code) => metrics.refused(code),
     onUnauthenticated: (address) => unauthenticated.note(address),
     ready: () => ({ config: config.origin }),
-    draining: () => stopping !== null,
+    draining: () => draining(),
     trustProxy: env.TRUST_PROXY === 'true',
-    mount: (router) => {
-      router.get('/metrics', async (ctx) => {
-        ctx.type = metrics.registry.contentType;
-        ctx.body = await metrics.registry.metrics();
-      });
-      router.post('/api/messages', teams
-        ? teams.handler({
-          store, log, clock, subscriptions, commandUsers: env.TEAMS_COMMAND_USERS,
-          fileRoutesFor: (id) => fileRoutesFor('teams', id), sendTest,
-        })
-        : (ctx) => {
-          ctx.status = 501;
-          ctx.body = { error: { code: 'teams_not_configured', message: 'set MicrosoftAppId to run the Teams bot' } };
-        });
-      if (admin && env.ADMIN_TOKEN) {
-        admin.mountAdmin(router, {
-          token: env.ADMIN_TOKEN, store, config: () => config, subscriptions, renderer: kit.renderer,
-          channelConfig: kit.channelConfig, clock, log, onReplay: () => worker.wake(),
-        });
-      } else {
-        router.all(/^\/admin/, (ctx) => {
-          ctx.status = 404;
-          ctx.body = { error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN to enable the admin pages' } };
-        });
-      }
-      if (slackCommands?.handler) {
-        router.post('/slack/events', slackCommands.handler);
-      } else {
-        router.post('/slack/events', (ctx) => {
-          ctx.status = 501;
-          ctx.body = env.SLACK_APP_TOKEN
-            ? { error: { code: 'slack_socket_mode', message: 'Slack commands come over Socket Mode (SLACK_APP_TOKEN), not HTTP' } }
-            : { error: { code: 'slack_not_configured', message: 'set SLACK_SIGNING_SECRET to take Slack commands' } };
-        });
-      }
-    },
+    mount: (router) => { router.use(extra.routes()); },
   });
-  const server: Server = createServer(app.callback());
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(settings.port, settings.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  if (teams && !env.MicrosoftAppId) {
-    log.warn('TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine');
-  }
-  if (settings.localOnly) {
-    log.warn({ host: settings.host, port }, 'VCC_WEBHOOK_SECRET is not set: listening on 127.0.0.1 only, webhook open without a secret');
-  }
-  log.info({ host: settings.host, port, store: store.kind, config: config.origin }, 'vcc-notify listening');
+  const http = await listen(app.callback(), settings.port, settings.host);
+  draining = http.draining;
+  if (settings.localOnly) log.warn({ host: settings.host, port: http.port }, 'VCC_WEBHOOK_SECRET is not set: listening on 127.0.0.1 only, webhook open without a secret');
+  log.info({ host: settings.host, port: http.port, store: store.kind, config: config.origin }, 'vcc-notify listening');
   for (const w of channelWarnings(config, env)) log.warn(w);
   if (opts.worker !== false) worker.start();
-  // Other instances may change chat subscriptions (shared store): re-read them now and then.
-  const refreshSubs = setInterval(() => {
-    subscriptions.refresh().catch((e) => log.warn({ err: { message: (e as Error).message } }, 'could not refresh chat subscriptions'));
-  }, SUBSCRIPTION_REFRESH_MS);
-  refreshSubs.unref();
-  // Retention: events whose deliveries are all final go after RETENTION_DAYS (0 keeps all).
-  const prune = () => {
-    if (env.RETENTION_DAYS === 0) return;
-    store.prune(clock() - env.RETENTION_DAYS * 86_400_000)
-      .then((n) => { if (n > 0) log.info({ events: n, days: env.RETENTION_DAYS }, 'old events pruned'); })
-      .catch((e) => log.warn({ err: { message: (e as Error).message } }, 'pruning old events failed'));
-  };
-  prune();
-  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
-  pruneTimer.unref();
-  if (slackCommands) {
-    await slackCommands.start().catch((e) => log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect'));
-  }
+  const timers = backgroundTasks({ store, subscriptions, log, clock, retentionDays: env.RETENTION_DAYS, flushSummary: () => unauthenticated.flush(), summaryMs: opts.refusalSummaryMs });
+  for (const i of inbound) await i.start();
 
+  let stopping: Promise<void> | null = null;
   return {
-    url: `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${port}`,
-    port,
+    url: `http://${settings.host === '0.0.0.0' ? '127.0.0.1' : settings.host}:${http.port}`,
+    port: http.port,
     store,
     worker,
     log,
@@ -223,24 +154,13 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     },
     stop() {
       stopping ??= (async () => {
-        const limitMs = env.SHUTDOWN_TIMEOUT_SECONDS * 1000;
         const started = Date.now();
-        const left = () => Math.max(0, limitMs - (Date.now() - started));
-        // Stop accepting; close idle keep-alive connections now and as in-flight requests end
-        // (their responses say Connection: close); at the limit, close whatever is still open.
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        const sweep = setInterval(() => server.closeIdleConnections(), 50);
-        if (!(await within(closed, left()))) {
+        const left = () => Math.max(0, env.SHUTDOWN_TIMEOUT_SECONDS * 1000 - (Date.now() - started));
+        if (!(await http.close(left()))) {
           log.warn({ seconds: env.SHUTDOWN_TIMEOUT_SECONDS }, 'shutdown: connections still open at the limit were closed (their requests were not acknowledged)');
-          server.closeAllConnections();
         }
-        clearInterval(sweep);
-        clearInterval(refreshSubs);
-        clearInterval(pruneTimer);
-        clearInterval(summarize);
-        unauthenticated.flush();
-        await within(slackCommands?.stop().catch(() => {}), left());
+        timers.stop();
+        for (const i of inbound) await within(i.stop(), left());
         if (!(await within(worker.stop(), left()))) {
           log.warn({ leaseSeconds: env.DELIVERY_LEASE_SECONDS }, 'shutdown: sends still in flight at the limit stay pending; their lease lapses and the next start or another instance sends them');
         }
@@ -253,13 +173,34 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   };
 }
 
-/** Whether `p` settled within `ms` (it keeps running either way). */
-async function within(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  try {
-    return await Promise.race([Promise.resolve(p).then(() => true, () => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** How often chat subscriptions are re-read from the store (changes made on other instances). */
+const SUBSCRIPTION_REFRESH_MS = 5_000;
+/** How often old events are pruned (RETENTION_DAYS). */
+const PRUNE_EVERY_MS = 6 * 3_600_000;
+
+/** Periodic work: re-read chat subscriptions, prune past retention, summarize refused requests. */
+function backgroundTasks(d: {
+  store: Store; subscriptions: Subscriptions; log: Logger; clock: () => number; retentionDays: number;
+  flushSummary: () => void; summaryMs?: number;
+}): { stop(): void } {
+  const warn = (what: string) => (e: unknown) => d.log.warn({ err: { message: (e as Error).message } }, what);
+  const prune = () => {
+    if (d.retentionDays === 0) return;
+    d.store.prune(d.clock() - d.retentionDays * 86_400_000)
+      .then((n) => { if (n > 0) d.log.info({ events: n, days: d.retentionDays }, 'old events pruned'); })
+      .catch(warn('pruning old events failed'));
+  };
+  prune();
+  const timers = [
+    setInterval(() => { d.subscriptions.refresh().catch(warn('could not refresh chat subscriptions')); }, SUBSCRIPTION_REFRESH_MS),
+    setInterval(prune, PRUNE_EVERY_MS),
+    setInterval(d.flushSummary, d.summaryMs ?? 60_000),
+  ];
+  for (const t of timers) t.unref();
+  return {
+    stop() {
+      for (const t of timers) clearInterval(t);
+      d.flushSummary();
+    },
+  };
 }

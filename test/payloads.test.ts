@@ -3,10 +3,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { adaptiveCard } from '../src/adapters/adaptiveCard.ts';
-import { slackPayload, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, SLACK_MAX_FIELD, SLACK_MAX_FIELDS } from '../src/adapters/slackBlocks.ts';
+import { adaptiveCard } from '../src/platforms/teams/card.ts';
+import { slackPayload, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, SLACK_MAX_FIELD, SLACK_MAX_FIELDS } from '../src/platforms/slack/blocks.ts';
 import { Renderer } from '../src/render/Renderer.ts';
-import { escapeFor } from '../src/render/escape.ts';
+import { escapeSlack } from '../src/platforms/slack/escape.ts';
+import { escapeTeams } from '../src/platforms/teams/escape.ts';
+import { escapeCardText, escapeChatText } from '../src/platforms/google-chat/escape.ts';
+import { TARGETS } from '../src/platforms/registry.ts';
 import { DEFAULT_TEMPLATES } from '../src/render/Renderer.ts';
 import type { StoredEvent } from '../src/store/Store.ts';
 import { adaptiveCardSchemaPath } from './helpers/fixtures.ts';
@@ -20,7 +23,7 @@ delete schema.$schema;
 const ajv = new Ajv.default({ strict: false, allErrors: true, validateFormats: false });
 const validateCard = ajv.compile(schema);
 
-const renderer = Renderer.load(DEFAULT_TEMPLATES);
+const renderer = Renderer.load(DEFAULT_TEMPLATES, TARGETS);
 const event = (i: number, name = `Agent ${i}`): StoredEvent => ({
   id: i, dedupKey: String(i), receivedAt: 0, vccTimestamp: null, userId: String(i), kinds: ['user.created'], old: null,
   new: { userId: String(i), name, username: `agent_${i}`, isAgent: true, privGroup: 4, state: 'active', registerTransport: 'sip-tcp' },
@@ -28,7 +31,8 @@ const event = (i: number, name = `Agent ${i}`): StoredEvent => ({
 });
 const d = { kinds: ['user.created' as const], show: [] };
 
-const escapes: Array<[string, 'slack' | 'teams', string, (s: string) => boolean]> = [
+const ESCAPE = { slack: escapeSlack, teams: escapeTeams, 'google-chat card': escapeCardText, 'google-chat text': escapeChatText };
+const escapes: Array<[string, keyof typeof ESCAPE, string, (s: string) => boolean]> = [
   ['slack channel ping', 'slack', '<!channel>', (s) => s === '&lt;!channel&gt;'],
   ['slack user mention', 'slack', '<@U123>', (s) => !s.includes('<@')],
   ['slack link', 'slack', '<https://evil|click>', (s) => !s.includes('<')],
@@ -37,10 +41,15 @@ const escapes: Array<[string, 'slack' | 'teams', string, (s: string) => boolean]
   ['teams bold', 'teams', '**boss**', (s) => s === '\\*\\*boss\\*\\*'],
   ['teams link', 'teams', '[x](https://evil)', (s) => s.startsWith('\\[x\\]')],
   ['teams list marker', 'teams', '- item', (s) => s.startsWith('\\-')],
+  ['google chat card bold tag', 'google-chat card', '<b>boss</b>', (s) => s === '&lt;b&gt;boss&lt;/b&gt;'],
+  ['google chat card link', 'google-chat card', '<a href="https://evil">x</a>', (s) => !s.includes('<a')],
+  ['google chat text mention all', 'google-chat text', '<users/all>', (s) => !s.includes('<users/')],
+  ['google chat text link', 'google-chat text', '<https://evil|click>', (s) => !s.includes('<https')],
+  ['google chat text bold', 'google-chat text', '*boss*', (s) => !/\*\w/.test(s)],
 ];
 for (const [name, target, input, ok] of escapes) {
   test(`escape: ${name}`, (t) => {
-    const out = escapeFor(target, input);
+    const out = ESCAPE[target](input);
     t.true(ok(out), out);
   });
 }
@@ -79,9 +88,9 @@ test('a template file under templates/TARGET/ overrides one kind for that target
   cpSync(DEFAULT_TEMPLATES, dir, { recursive: true });
   mkdirSync(join(dir, 'slack'));
   writeFileSync(join(dir, 'slack', 'user.created.yaml'), 'severity: info\ntitle: "Welcome aboard, {{ user.name }}"\nsummary: "hi"\n');
-  const r = Renderer.load(dir);
-  t.is(r.event(event(1, '<b>'), d, 'slack').title, 'Welcome aboard, &lt;b&gt;');
+  const r = Renderer.load(dir, TARGETS);
+  t.is(r.event(event(1, '<b>'), d, 'slack').title, 'Welcome aboard, <b>', 'the message is neutral: the payload builder escapes');
   t.regex(r.event(event(1), d, 'teams').title, /^New agent: Agent 1$/);
   writeFileSync(join(dir, 'slack', 'user.created.yaml'), 'severity: info\ntitle: "{{ user.nme }"\nsummary: "x"\n');
-  t.throws(() => Renderer.load(dir), { message: /slack\/user\.created\.yaml: title/ });
+  t.throws(() => Renderer.load(dir, TARGETS), { message: /slack\/user\.created\.yaml: title/ });
 });

@@ -2,19 +2,19 @@ import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import getRawBody from 'raw-body';
-import type { Store, StoredEvent, Delivery } from '../store/Store.ts';
+import type { Delivery, EventStore, StoredEvent, SubscriptionStore } from '../store/Store.ts';
 import type { NotifyConfig, ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Renderer } from '../render/Renderer.ts';
 import type { Message } from '../render/Message.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 import { describeCondition, describeTerm } from '../routing/conditions.ts';
-import { TARGET_OF } from '../delivery/limits.ts';
+import { payloadFor, platformOf } from '../platforms/registry.ts';
 import { adminAuth, LOGIN_FAILURES_PER_MINUTE, SESSION_COOKIE, SESSION_MS } from './auth.ts';
 import { html, SafeHtml } from './html.ts';
 
 export interface AdminDeps {
   token: string;
-  store: Store;
+  store: EventStore & Pick<SubscriptionStore, 'listSubscriptions'>;
   config: () => NotifyConfig;
   subscriptions: Subscriptions;
   renderer: Renderer;
@@ -51,20 +51,17 @@ const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replac
 const who = (e: StoredEvent) => `${e.new.name ?? '(no name)'}${e.new.username ? ` (${e.new.username})` : ''}`;
 const status = (d: Delivery) => html`<span class="s-${d.status}">${d.status}</span>`;
 
-/** What a platform shows for a message string (undo the target's escaping, for display only). */
-function shown(target: string, s: string): string {
-  if (target === 'slack') return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  if (target === 'teams') return s.replace(/\\([\\`*_[\]~#.+-])/g, '$1').replace(/\u200B/g, '');
-  return s;
-}
-
+/**
+ * How a channel would show a message: the neutral text laid out, and the exact body its
+ * adapter would post (built by the same function), folded.
+ */
 function preview(name: string, ch: ChannelConfig, m: Message): SafeHtml {
-  const t = TARGET_OF[ch.type];
-  const v = (s: string) => shown(t, s);
+  const t = platformOf(ch.type).target;
   return html`<div class="preview ${t}" data-channel="${name}"><div class="muted">${name} · ${ch.type} · ${m.severity}</div>
-<h4>${v(m.title)}</h4><div>${v(m.summary)}</div>
-${m.facts.length ? html`<div class="facts">${m.facts.map((f) => html`<div><b>${f.label}:</b> ${v(f.value)}</div>`)}</div>` : ''}
-${m.lines.length ? html`<ul>${m.lines.map((l) => html`<li>${v(l)}</li>`)}</ul>` : ''}</div>`;
+<h4>${m.title}</h4><div>${m.summary}</div>
+${m.facts.length ? html`<div class="facts">${m.facts.map((f) => html`<div><b>${f.label}:</b> ${f.value}</div>`)}</div>` : ''}
+${m.lines.length ? html`<ul>${m.lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
+<details><summary>What ${ch.type} receives</summary><pre>${JSON.stringify(payloadFor(ch, m), null, 2)}</pre></details></div>`;
 }
 
 /**
@@ -165,7 +162,7 @@ ${events.length === 0 ? html`<p class="muted">No events yet.</p>` : ''}`);
       const ch = deps.channelConfig(name);
       if (!ch) return [];
       const d = ds.find((x) => x.channel === name);
-      return [preview(name, ch, deps.renderer.event(e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [] }, TARGET_OF[ch.type]))];
+      return [preview(name, ch, deps.renderer.event(e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [] }, platformOf(ch.type).target))];
     });
     send(ctx, `Event #${e.id}`, html`<h2>Event #${e.id}: ${who(e)}</h2>
 <p class="muted">Received ${time(e.receivedAt)} · VCC timestamp ${e.vccTimestamp ?? 'none'} · user id ${e.userId ?? 'none'}</p>

@@ -1,13 +1,11 @@
-import type { ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Route } from '../routing/route.ts';
-import type { Store, Subscription } from '../store/Store.ts';
+import type { Subscription, SubscriptionStore } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type WhereTerm } from '../routing/conditions.ts';
 
-export type ChatPlatform = 'slack' | 'teams';
 
 /** The routing name of a chat channel: `slack:C0123` or `teams:19:...`. */
-export const chatChannelName = (platform: ChatPlatform, id: string) => `${platform}:${id}`;
+export const chatChannelName = (prefix: string, id: string) => `${prefix}:${id}`;
 
 /**
  * Subscriptions made from chat: kept in the store, mirrored in memory so routing stays a
@@ -17,7 +15,7 @@ export class Subscriptions {
   private subs: Subscription[] = [];
   private asRoutes: Route[] = [];
 
-  constructor(private readonly store: Store, private readonly clock: () => number) {}
+  constructor(private readonly store: SubscriptionStore, private readonly clock: () => number) {}
 
   async refresh(): Promise<void> {
     this.subs = await this.store.listSubscriptions();
@@ -36,12 +34,6 @@ export class Subscriptions {
     return this.asRoutes;
   }
 
-  /** The channel settings a chat-made channel name stands for, or null if it is not one. */
-  static channelConfig(name: string): ChannelConfig | null {
-    if (name.startsWith('slack:')) return { type: 'slack', channel: name.slice('slack:'.length) };
-    if (name.startsWith('teams:')) return { type: 'teams', conversation: name.slice('teams:'.length) };
-    return null;
-  }
 
   /**
    * Adds kinds (none = all) for users matching `where`. A subscription with the same where

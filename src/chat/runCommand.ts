@@ -1,8 +1,7 @@
-import type { SendOutcome } from '../adapters/Adapter.ts';
+import type { SendOutcome } from '../platforms/Adapter.ts';
 import type { Route } from '../routing/route.ts';
 import type { Subscription } from '../store/Store.ts';
-import type { Target } from '../render/escape.ts';
-import { escapeFor } from '../render/escape.ts';
+import { sanitizeLine } from '../render/sanitize.ts';
 import { HELP, parseCommand } from './grammar.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import type { Subscriptions } from './Subscriptions.ts';
@@ -11,7 +10,8 @@ export interface CommandContext {
   /** Routing name of the channel the command was typed in (`slack:C0123`). */
   channel: string;
   user: string;
-  target: Target;
+  /** The platform's escaping for text typed by users that the reply repeats. */
+  escape: (text: string) => string;
   subscriptions: Subscriptions;
   /** File routes that deliver to this same chat channel, shown read-only by `list`. */
   fileRoutes: Array<{ name: string; route: Route }>;
@@ -24,9 +24,9 @@ export interface CommandContext {
 
 const kindsText = (k: readonly string[] | null | undefined) => (k && k.length ? k.join(', ') : 'all kinds');
 
-function describe(s: Subscription, target: Target): string {
+function describe(s: Subscription, escape: (text: string) => string): string {
   const where = s.where.length ? ` where ${s.where.map(describeTerm).join(' ')}` : '';
-  return `• ${kindsText(s.events)}${escapeFor(target, where)}`;
+  return `• ${kindsText(s.events)}${escape(sanitizeLine(where))}`;
 }
 
 /**
@@ -36,14 +36,14 @@ function describe(s: Subscription, target: Target): string {
 export async function runCommand(text: string, ctx: CommandContext): Promise<string> {
   const cmd = parseCommand(text);
   const current = () => {
-    const subs = ctx.subscriptions.forChannel(ctx.channel).map((s) => describe(s, ctx.target));
+    const subs = ctx.subscriptions.forChannel(ctx.channel).map((s) => describe(s, ctx.escape));
     const files = ctx.fileRoutes.map(({ name, route }) =>
       `• ${kindsText(route.events)}${route.where ? ` where ${Object.keys(route.where).join(', ')}` : ''} (config file channel "${name}", read-only)`);
     return subs.length || files.length ? [...subs, ...files].join('\n') : 'Nothing: this channel hears no VCC events.';
   };
   switch (cmd.action) {
     case 'help': return HELP;
-    case 'error': return escapeFor(ctx.target, cmd.message);
+    case 'error': return ctx.escape(sanitizeLine(cmd.message));
     case 'list':
       await ctx.subscriptions.refresh();
       return `This channel hears:\n${current()}`;

@@ -4,7 +4,7 @@ import { loadSettings, type Settings } from '../config/settings.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
 import type { DeliveryStatus, Store, StoredEvent } from '../store/Store.ts';
-import type { ChannelKit } from '../channelKit.ts';
+import type { Channels } from '../platforms/channels.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 import type { EventKind } from '../vcc/changes.ts';
 
@@ -30,18 +30,19 @@ function settingsAndConfig(file?: string): { settings: Settings; config: NotifyC
 }
 
 /** Opens the service's store and the pieces that send, as the service would build them. */
-async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: ChannelKit; subs: Subscriptions }) => Promise<T>): Promise<T> {
+async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: Channels; subs: Subscriptions }) => Promise<T>): Promise<T> {
   const { settings, config } = settingsAndConfig();
-  const [{ openStore }, { Subscriptions }, { createChannelKit }, { createLogger }, { DEFAULT_TEMPLATES, Renderer }] = await Promise.all([
-    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channelKit.ts'), import('../logger.ts'), import('../render/Renderer.ts'),
+  const [{ openStore }, { Subscriptions }, { createChannels }, { createLogger }, { DEFAULT_TEMPLATES, Renderer }, { TARGETS }] = await Promise.all([
+    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../platforms/channels.ts'), import('../logger.ts'), import('../render/Renderer.ts'),
+    import('../platforms/registry.ts'),
   ]);
   const store = await openStore(settings.databaseUrl);
   try {
     const subs = new Subscriptions(store, Date.now);
     await subs.refresh();
-    const kit = createChannelKit({
-      settings, store, config: () => config, clock: Date.now, log: createLogger('silent'),
-      renderer: Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES),
+    const kit = createChannels({
+      env: settings.env, conversations: store, config: () => config, clock: Date.now, log: createLogger('silent'),
+      renderer: Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS),
     });
     return await fn({ settings, config, store, kit, subs });
   } finally {
@@ -113,39 +114,40 @@ program.command('serve')
 program.command('check-config [file]')
   .description('validate the config file (default VCC_NOTIFY_CONFIG) and every template; exit 1 on problems')
   .action(async (file?: string) => {
-    const [{ DEFAULT_TEMPLATES, Renderer }, { channelWarnings }] = await Promise.all([import('../render/Renderer.ts'), import('../config/NotifyConfig.ts')]);
+    const [{ DEFAULT_TEMPLATES, Renderer }, { channelWarnings }, { TARGETS }] = await Promise.all([
+      import('../render/Renderer.ts'), import('../platforms/channels.ts'), import('../platforms/registry.ts'),
+    ]);
     const { settings, config } = settingsAndConfig(file);
     const templates = settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES;
-    Renderer.load(templates);
+    Renderer.load(templates, TARGETS);
     const channels = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`).join(', ');
     out(`OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`);
     for (const w of channelWarnings(config, settings.env)) out(`warning: ${w}`);
   });
 
 program.command('render')
-  .description('print the exact payload a channel would receive for a VCC body (Block Kit, Adaptive Card envelope, or text)')
+  .description('print the exact body a channel would receive for a VCC body (what its adapter posts; the logged record for the console)')
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .option('--channel <name>', 'a channel of the config (default: every channel whose routes match)')
   .option('--kind <kind>', 'show only this event kind')
   .action(async (o: { event: string; channel?: string; kind?: string }) => {
-    const [{ DEFAULT_TEMPLATES, Renderer }, { isEventKind }, { planDeliveries }, { Subscriptions }, { TARGET_OF }, { vendorPayload }] = await Promise.all([
-      import('../render/Renderer.ts'), import('../vcc/changes.ts'), import('../routing/route.ts'), import('../chat/Subscriptions.ts'),
-      import('../delivery/limits.ts'), import('../adapters/vendorPayload.ts'),
+    const [{ DEFAULT_TEMPLATES, Renderer }, { isEventKind }, { planDeliveries }, { TARGETS, chatChannel, payloadFor, platformOf }] = await Promise.all([
+      import('../render/Renderer.ts'), import('../vcc/changes.ts'), import('../routing/route.ts'), import('../platforms/registry.ts'),
     ]);
     const { settings, config } = settingsAndConfig();
     const ev = await eventFromFile(o.event);
     if (o.kind && !isEventKind(o.kind)) throw new CliError(`--kind: unknown kind "${o.kind}"`);
-    const renderer = Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES);
+    const renderer = Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS);
     const planned = planDeliveries(ev.new, ev.changes, config.routes);
     const targets = o.channel ? [o.channel] : planned.map((p) => p.channel);
     if (targets.length === 0) throw new CliError('no route matches this event; name a channel with --channel');
     for (const name of targets) {
-      const ch = config.channels[name] ?? Subscriptions.channelConfig(name);
+      const ch = config.channels[name] ?? chatChannel(name);
       if (!ch) throw new CliError(`--channel: unknown channel "${name}" (channels: ${Object.keys(config.channels).join(', ')})`);
       const p = planned.find((x) => x.channel === name);
       const kinds: EventKind[] = o.kind ? [o.kind as EventKind] : p?.kinds ?? ev.kinds;
-      const message = renderer.event(ev, { kinds, show: p?.show ?? [] }, TARGET_OF[ch.type]);
-      const payload = vendorPayload(ch, message);
+      const message = renderer.event(ev, { kinds, show: p?.show ?? [] }, platformOf(ch.type).target);
+      const payload = payloadFor(ch, message);
       if (targets.length > 1) out(`# ${name} (${ch.type})`);
       out(typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2));
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import {
-  array, boolean, enums, literal, nonempty, number, object, optional, record, size, string, type as looseObject,
+  array, boolean, enums, literal, number, object, optional, record, size, string, type as looseObject,
   union, validate, type Struct,
 } from 'superstruct';
 import { EVENT_KINDS } from '../vcc/changes.ts';
@@ -9,6 +9,7 @@ import { SHOW_OPTIONS, USER_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Route } from '../routing/route.ts';
 import { compileCondition, type Condition } from '../routing/conditions.ts';
 import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
+import { CHANNEL_TYPE_NAMES, channelSchema } from '../platforms/registry.ts';
 
 /** A config file that cannot be used. `message` lists each problem as `path (line N): reason`. */
 export class ConfigError extends Error {
@@ -16,13 +17,6 @@ export class ConfigError extends Error {
 }
 
 const name = size(string(), 1, 80);
-const channelShape = union([
-  object({ type: literal('slack'), channel: nonempty(string()) }),
-  object({ type: literal('slack-webhook'), url: nonempty(string()) }),
-  object({ type: literal('teams-workflow'), url: nonempty(string()) }),
-  object({ type: literal('teams'), conversation: nonempty(string()) }),
-  object({ type: literal('console') }),
-]);
 const scalar = union([string(), number(), boolean(), literal(null)]);
 const conditionShape = union([
   scalar,
@@ -37,7 +31,7 @@ const routeShape = object({
   show: optional(array(enums(SHOW_OPTIONS))),
 });
 const fileShape = object({
-  channels: record(name, looseObject({ type: enums(['slack', 'slack-webhook', 'teams-workflow', 'teams', 'console']) })),
+  channels: record(name, looseObject({ type: enums(CHANNEL_TYPE_NAMES) })),
   routes: optional(array(routeShape)),
 });
 
@@ -74,7 +68,8 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   const file = raw as { channels: Record<string, { type: string }>; routes?: Array<Record<string, unknown>> };
   const channels: Record<string, ChannelConfig> = {};
   for (const [id, ch] of Object.entries(file.channels)) {
-    if (check(ch, channelShape, ['channels', id], problems, at)) channels[id] = ch as ChannelConfig;
+    // Each channel against its own type's schema: errors name that type's fields, not a union.
+    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at)) channels[id] = ch as ChannelConfig;
   }
   const routes: Route[] = [];
   (file.routes ?? []).forEach((r, i) => {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Adapter, SendOutcome } from '../adapters/Adapter.ts';
+import type { Adapter, SendOutcome } from '../platforms/Adapter.ts';
 import type { Message } from '../render/Message.ts';
-import type { Delivery, Store, StoredEvent } from '../store/Store.ts';
+import type { Delivery, EventStore, LeaseStore, StoredEvent } from '../store/Store.ts';
 import { RateLimiter, type RateWindow } from './RateLimiter.ts';
 
 /** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
@@ -45,7 +45,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 };
 
 export interface WorkerDeps {
-  store: Store;
+  store: EventStore & LeaseStore;
   /** This instance's name in channel leases (unique per process). */
   owner: string;
   /** How long a channel lease lasts without renewal; a killed instance's channels are taken over after it. */

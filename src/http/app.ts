@@ -2,12 +2,12 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { webhookHandler, type WebhookDeps } from './webhookRoute.ts';
-import type { Store } from '../store/Store.ts';
+import type { EventStore, Store } from '../store/Store.ts';
 
 export const WEBHOOK_PATH = '/webhooks/vcc/users';
 
 export interface AppDeps extends WebhookDeps {
-  store: Store;
+  store: Pick<EventStore, 'ingest' | 'recordRefusal' | 'kind'> & Pick<Store, 'ping'>;
   log: Logger;
   /** What /readyz reports besides the store (the config in force). */
   ready?: () => Record<string, unknown>;

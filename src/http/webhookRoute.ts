@@ -10,10 +10,10 @@ import { redactBody } from '../vcc/redact.ts';
 import { outOfBounds } from '../vcc/bounds.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { planDeliveries, type Route } from '../routing/route.ts';
-import { StoreUnavailableError, type NewEvent, type Store } from '../store/Store.ts';
+import { StoreUnavailableError, type EventStore, type NewEvent } from '../store/Store.ts';
 
 export interface WebhookDeps {
-  store: Store;
+  store: Pick<EventStore, 'ingest' | 'recordRefusal'>;
   secret: string | null;
   cipher: BodyCipher | null;
   maxBodyBytes: number;

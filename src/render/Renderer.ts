@@ -6,13 +6,15 @@ import { array, enums, object, optional, record, string, validate, type Infer, t
 import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
 import { CONTACT_FIELDS, USER_FIELDS, WAGE_FIELDS, type User, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
-import { escapeFor, type Target } from './escape.ts';
+import { sanitizeLine } from './sanitize.ts';
 import type { Message, Severity } from './Message.ts';
 
 /** The templates/ folder shipped with the package (the same path from src/ and from dist/). */
 export const DEFAULT_TEMPLATES = new URL('../../templates/', import.meta.url).pathname;
 
-export const TARGETS: readonly Target[] = ['slack', 'teams', 'console'];
+/** A target's name (its `templates/TARGET/` folder) and whether it leaves contact details out. */
+export interface TargetOptions { target: string; hidesContacts?: boolean }
+type Target = string;
 
 /** A template file that cannot be used; the message names the file and the problem. */
 export class TemplateError extends Error {
@@ -75,9 +77,10 @@ export class Renderer {
     private readonly engines: Record<Target, Liquid>,
     private readonly kinds: Record<Target, Record<EventKind, KindTemplates>>,
     private readonly digests: Record<Target, DigestTemplates>,
+    private readonly hidesContacts: ReadonlySet<Target>,
   ) {}
 
-  static load(dir: string): Renderer {
+  static load(dir: string, targets: readonly TargetOptions[]): Renderer {
     const engines = {} as Record<Target, Liquid>;
     const kinds = {} as Record<Target, Record<EventKind, KindTemplates>>;
     const digests = {} as Record<Target, DigestTemplates>;
@@ -98,11 +101,12 @@ export class Renderer {
       files.set(path, value);
       return value;
     };
-    for (const target of TARGETS) {
+    for (const { target } of targets) {
       const engine = new Liquid({
         strictVariables: true,
         strictFilters: true,
-        outputEscape: (v: unknown) => escapeFor(target, v === null || v === undefined || v === '' ? '' : plain(v)),
+        // Values become one visible line here; each platform escapes the text in its payload builder.
+        outputEscape: (v: unknown) => sanitizeLine(v === null || v === undefined || v === '' ? '' : plain(v)),
       });
       engine.registerFilter('value', (v: unknown) => plain(v));
       engine.registerFilter('transport', (v: unknown) => (typeof v === 'string' && TRANSPORTS[v]) || plain(v));
@@ -121,14 +125,21 @@ export class Renderer {
       kinds[target] = Object.fromEntries(EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)])) as Record<EventKind, KindTemplates>;
       digests[target] = read<DigestTemplates>('digest.yaml', digestFile);
     }
-    return new Renderer(engines, kinds, digests);
+    return new Renderer(engines, kinds, digests, new Set(targets.filter((t) => t.hidesContacts).map((t) => t.target)));
+  }
+
+  /** `table[target]`, or a clear error for a target no platform registered. */
+  private of<T>(table: Record<Target, T>, target: Target): T {
+    const v = table[target];
+    if (v === undefined) throw new Error(`no templates for target "${target}"`);
+    return v;
   }
 
   /** One event as one message, showing only the changes of `delivery.kinds`. */
   event(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, target: Target): Message {
-    const engine = this.engines[target];
+    const engine = this.of(this.engines, target);
     const primary = primaryKind(delivery.kinds);
-    const t = this.kinds[target][primary];
+    const t = this.of(this.kinds, target)[primary];
     const { scope, changes } = this.scope(event, delivery, primary, target);
     const out = (tpl: Template[]) => engine.renderSync(tpl, scope).trim();
     const title = out(t.title);
@@ -145,8 +156,8 @@ export class Renderer {
   /** The `line` template of each of `changes` (the delivery's); empty lines dropped. */
   private changeLines(changes: readonly Change[], scope: Scope, show: readonly string[], target: Target): string[] {
     return changes.flatMap((c) => {
-      const line = this.kinds[target][c.kind].line;
-      const text = line ? this.engines[target].renderSync(line, withChange(scope, changeView(c, hiddenFields(target, show)))).trim() : '';
+      const line = this.of(this.kinds, target)[c.kind].line;
+      const text = line ? this.of(this.engines, target).renderSync(line, withChange(scope, changeView(c, this.hiddenFields(target, show)))).trim() : '';
       return text ? [text] : [];
     });
   }
@@ -156,8 +167,8 @@ export class Renderer {
    * in event order; each message lists its events with their change lines.
    */
   digest(items: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show'> }>, target: Target, perMessage: number): Message[] {
-    const engine = this.engines[target];
-    const d = this.digests[target];
+    const engine = this.of(this.engines, target);
+    const d = this.of(this.digests, target);
     const out: Message[] = [];
     for (let i = 0; i < items.length; i += perMessage) {
       const chunk = items.slice(i, i + perMessage);
@@ -194,12 +205,23 @@ export class Renderer {
   }
 
   /**
+   * The fields a delivery must not print: wages unless the route shows `wages`; on a target
+   * that hides contacts (the console, a log stream) emails and phones unless it shows `contacts`.
+   */
+  private hiddenFields(target: Target, show: readonly string[]): ReadonlySet<UserField> {
+    const hide = new Set<UserField>();
+    if (!show.includes('wages')) for (const f of WAGE_FIELDS) hide.add(f);
+    if (this.hidesContacts.has(target) && !show.includes('contacts')) for (const f of CONTACT_FIELDS) hide.add(f);
+    return hide;
+  }
+
+  /**
    * The variables templates see for one event and delivery, and the changes the delivery
    * carries. `user` and `old` are built when a template first reads them (a digest item
    * usually prints only a name).
    */
   private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, primary: EventKind, target: Target): { scope: Scope; changes: Change[] } {
-    const hide = hiddenFields(target, delivery.show);
+    const hide = this.hiddenFields(target, delivery.show);
     const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
     const first = event.changes.find((c) => c.kind === primary);
     let user: Record<UserField, unknown> | undefined;
@@ -239,17 +261,6 @@ function withChange(scope: Scope, change: Scope['change']): Scope {
     kinds: scope.kinds,
     change,
   };
-}
-
-/**
- * The fields a delivery must not print: wages unless the route shows `wages`; on the console
- * (a log stream) emails and phone numbers unless it shows `contacts`.
- */
-function hiddenFields(target: Target, show: readonly string[]): ReadonlySet<UserField> {
-  const hide = new Set<UserField>();
-  if (!show.includes('wages')) for (const f of WAGE_FIELDS) hide.add(f);
-  if (target === 'console' && !show.includes('contacts')) for (const f of CONTACT_FIELDS) hide.add(f);
-  return hide;
 }
 
 /** Every field present (null when VCC did not send it or when hidden). */

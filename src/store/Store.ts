@@ -86,11 +86,14 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
- * The persistence contract, shared by the SQLite and Postgres implementations.
- * Every method rejects with StoreUnavailableError when the store cannot do its work; a
- * resolved write is durable (synced to disk) when the promise settles.
+ * The persistence contract, split by concern so that each consumer depends on the part it
+ * uses; SQLite and Postgres implement all of it (`Store`). Every method rejects with
+ * StoreUnavailableError when the store cannot do its work; a resolved write is durable
+ * (synced to disk) when the promise settles.
  */
-export interface Store {
+
+/** Events, their deliveries, and refused requests: ingest, the worker's queue, listings. */
+export interface EventStore {
   readonly kind: 'sqlite' | 'postgres';
   /**
    * Stores the event and one pending delivery per planned channel in one transaction, or
@@ -114,13 +117,17 @@ export interface Store {
   markDead(ids: readonly number[], now: number, error: string): Promise<void>;
   /** Re-queues dead deliveries (attempts reset); returns how many. */
   replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number>;
-  /** Stores or replaces the reference for a conversation (captured when the bot is added). */
-  saveConversation(c: StoredConversation): Promise<void>;
-  getConversation(id: string): Promise<StoredConversation | null>;
-  listSubscriptions(): Promise<Subscription[]>;
-  addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
-  /** Sets a subscription's kinds; an empty list deletes it. */
-  setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void>;
+  /**
+   * Deletes events received before `before` whose deliveries are all final (sent or dead),
+   * with those deliveries, and refusals older than that; returns how many events went.
+   */
+  prune(before: number): Promise<number>;
+  /** How many deliveries are pending, and when the oldest of them was accepted (ms), if any. */
+  queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }>;
+}
+
+/** Per-channel send leases, so several instances never send to one channel at once. */
+export interface LeaseStore {
   /**
    * Takes or renews the lease on a channel for `owner` until `now + leaseMs`: granted when
    * no one holds it, it expired, or `owner` holds it already. Returns null when another
@@ -129,13 +136,25 @@ export interface Store {
   claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null>;
   /** Gives the lease up (if `owner` holds it) and records the channel's last send time. */
   releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void>;
-  /**
-   * Deletes events received before `before` whose deliveries are all final (sent or dead),
-   * with those deliveries, and refusals older than that; returns how many events went.
-   */
-  prune(before: number): Promise<number>;
-  /** How many deliveries are pending, and when the oldest of them was accepted (ms), if any. */
-  queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }>;
+}
+
+/** Channel subscriptions made from chat. */
+export interface SubscriptionStore {
+  listSubscriptions(): Promise<Subscription[]>;
+  addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
+  /** Sets a subscription's kinds; an empty list deletes it. */
+  setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void>;
+}
+
+/** Teams conversation references, captured when the bot is added to a team or chat. */
+export interface ConversationStore {
+  /** Stores or replaces the reference for a conversation. */
+  saveConversation(c: StoredConversation): Promise<void>;
+  getConversation(id: string): Promise<StoredConversation | null>;
+}
+
+/** All of it, with the connection's life: what the composition root opens and closes. */
+export interface Store extends EventStore, LeaseStore, SubscriptionStore, ConversationStore {
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,14 +1,15 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../adapters/Adapter.ts';
-import type { Route } from '../routing/route.ts';
-import type { Store } from '../store/Store.ts';
-import { HELP } from '../chat/grammar.ts';
-import { runCommand } from '../chat/runCommand.ts';
-import { chatChannelName, type Subscriptions } from '../chat/Subscriptions.ts';
+import type { SendOutcome } from '../Adapter.ts';
+import type { Route } from '../../routing/route.ts';
+import type { ConversationStore } from '../../store/Store.ts';
+import { HELP } from '../../chat/grammar.ts';
+import { runCommand } from '../../chat/runCommand.ts';
+import { chatChannelName, type Subscriptions } from '../../chat/Subscriptions.ts';
+import { escapeTeams } from './escape.ts';
 
 export interface TeamsBotDeps {
-  store: Store;
+  store: ConversationStore;
   log: Logger;
   clock: () => number;
   subscriptions: Subscriptions;
@@ -49,7 +50,7 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
     const reply = await runCommand(text, {
       channel: chatChannelName('teams', id),
       user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
-      target: 'teams',
+      escape: escapeTeams,
       subscriptions: deps.subscriptions,
       fileRoutes: deps.fileRoutesFor(id),
       mayChange: async () => policy === '' || policy === 'anyone'

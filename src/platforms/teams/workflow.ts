@@ -1,6 +1,6 @@
-import type { Adapter } from './Adapter.ts';
-import { postJson } from './httpOutcome.ts';
-import { adaptiveCard, workflowEnvelope } from './adaptiveCard.ts';
+import type { Adapter } from '../Adapter.ts';
+import { postJson } from '../httpOutcome.ts';
+import { adaptiveCard, workflowEnvelope } from './card.ts';
 
 /**
  * Teams Workflows webhook ("When a Teams webhook request is received"): the flow answers

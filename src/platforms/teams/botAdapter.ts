@@ -1,8 +1,8 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
-import type { Adapter, SendOutcome } from './Adapter.ts';
-import { botActivity } from './adaptiveCard.ts';
-import { retryAfterMs } from './httpOutcome.ts';
+import type { Adapter, SendOutcome } from '../Adapter.ts';
+import { botActivity } from './card.ts';
+import { retryAfterMs } from '../httpOutcome.ts';
 
 /**
  * Statuses Teams asks bots to retry (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit):

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Adapter } from './Adapter.ts';
-import type { Message } from '../render/Message.ts';
+import type { Adapter } from '../Adapter.ts';
+import type { Message } from '../../render/Message.ts';
 
 /** A console notification as logged: the `notification` field of one JSON log line. */
 export interface ConsoleRecord {

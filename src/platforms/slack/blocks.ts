@@ -1,4 +1,5 @@
-import type { Message } from '../render/Message.ts';
+import type { Message } from '../../render/Message.ts';
+import { escapeSlack as esc } from './escape.ts';
 
 /** https://api.slack.com/reference/block-kit/blocks: at most 50 blocks in a message. */
 export const SLACK_MAX_BLOCKS = 50;
@@ -15,22 +16,22 @@ const ICON = { info: ':information_source:', notice: ':large_blue_circle:', warn
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
- * Block Kit for one Message (its strings are already mrkdwn-escaped). Change lines are
+ * Block Kit for one neutral Message, every string escaped for mrkdwn here. Change lines are
  * packed into sections of at most 3000 characters; when the blocks would pass 50, the
  * rest is summarized in a last context block, so Slack never rejects the payload.
  */
 export function slackPayload(m: Message): { text: string; blocks: object[] } {
   const blocks: object[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} *${m.title}*\n${m.summary}`, SLACK_MAX_SECTION) } },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} *${esc(m.title)}*\n${esc(m.summary)}`, SLACK_MAX_SECTION) } },
   ];
   if (m.facts.length > 0) {
     blocks.push({
       type: 'section',
-      fields: m.facts.slice(0, SLACK_MAX_FIELDS).map((f) => ({ type: 'mrkdwn', text: cut(`*${f.label}*\n${f.value}`, SLACK_MAX_FIELD) })),
+      fields: m.facts.slice(0, SLACK_MAX_FIELDS).map((f) => ({ type: 'mrkdwn', text: cut(`*${esc(f.label)}*\n${esc(f.value)}`, SLACK_MAX_FIELD) })),
     });
   }
   const sections: string[] = [];
-  for (const line of m.lines.map((l) => cut(l, SLACK_MAX_SECTION))) {
+  for (const line of m.lines.map((l) => cut(esc(l), SLACK_MAX_SECTION))) {
     const last = sections[sections.length - 1];
     if (last !== undefined && last.length + 1 + line.length <= SLACK_MAX_SECTION) sections[sections.length - 1] = `${last}\n${line}`;
     else sections.push(line);
@@ -40,7 +41,7 @@ export function slackPayload(m: Message): { text: string; blocks: object[] } {
   if (sections.length > room) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${sections.length - room} more sections not shown` }] });
   }
-  return { text: cut(`${m.fallback}`, SLACK_MAX_TEXT), blocks };
+  return { text: cut(esc(m.fallback), SLACK_MAX_TEXT), blocks };
 }
 
 /** The chat.postMessage arguments for one Message: what the adapter posts and `render` prints. */

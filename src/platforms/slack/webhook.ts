@@ -1,6 +1,6 @@
-import type { Adapter } from './Adapter.ts';
-import { postJson } from './httpOutcome.ts';
-import { slackPayload } from './slackBlocks.ts';
+import type { Adapter } from '../Adapter.ts';
+import { postJson } from '../httpOutcome.ts';
+import { slackPayload } from './blocks.ts';
 
 /**
  * Slack incoming webhook (https://api.slack.com/messaging/webhooks): 200 "ok" is sent;

@@ -1,8 +1,8 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Env } from '../config/settings.ts';
-import type { Adapter } from '../adapters/Adapter.ts';
-import { teamsAdapter } from '../adapters/teams.ts';
+import type { Env } from '../../config/settings.ts';
+import type { Adapter } from '../Adapter.ts';
+import { teamsAdapter } from './botAdapter.ts';
 import { botFrameworkHandler } from './koaBridge.ts';
 import { teamsBotLogic, type TeamsBotDeps } from './bot.ts';
 

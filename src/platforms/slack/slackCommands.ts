@@ -1,11 +1,12 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../adapters/Adapter.ts';
-import type { Route } from '../routing/route.ts';
-import { runCommand } from '../chat/runCommand.ts';
-import { chatChannelName, type Subscriptions } from '../chat/Subscriptions.ts';
+import type { SendOutcome } from '../Adapter.ts';
+import type { Route } from '../../routing/route.ts';
+import { runCommand } from '../../chat/runCommand.ts';
+import { chatChannelName, type Subscriptions } from '../../chat/Subscriptions.ts';
 import { KoaReceiver } from './koaReceiver.ts';
 import { SocketReceiver } from './socketReceiver.ts';
+import { escapeSlack } from './escape.ts';
 
 export interface SlackCommandDeps {
   signingSecret: string;
@@ -68,7 +69,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     const text = await runCommand(command.text, {
       channel,
       user: command.user_id,
-      target: 'slack',
+      escape: escapeSlack,
       subscriptions: deps.subscriptions,
       fileRoutes: deps.fileRoutesFor(command.channel_id),
       mayChange,

@@ -1,0 +1,22 @@
+import { literal, object } from 'superstruct';
+import type { ChannelType, Platform } from '../Platform.ts';
+import { consoleAdapter, consoleRecord } from './console.ts';
+
+export type ConsoleChannel = { type: 'console' };
+
+const consoleChannel: ChannelType<ConsoleChannel> = {
+  schema: object({ type: literal('console') }),
+  // A log line costs nothing to send: no limit.
+  limits: [],
+  digestPerMessage: 100,
+  payload: (_ch, m) => consoleRecord(m),
+  adapter: async (_ch, ctx) => ctx.once('console.adapter', async () => consoleAdapter(ctx.log)),
+};
+
+/** The console: notifications as JSON lines on the service's log stream (the default channel). */
+export const consolePlatform = {
+  target: 'console',
+  // A log stream is read by more people than a chat channel.
+  hidesContacts: true,
+  channelTypes: { console: consoleChannel },
+} satisfies Platform<Record<string, ChannelType<any>>>;

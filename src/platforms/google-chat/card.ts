@@ -1,0 +1,37 @@
+import type { Message } from '../../render/Message.ts';
+import { escapeCardText, escapeChatText } from './escape.ts';
+import { fitLines } from '../fitLines.ts';
+
+/** A message (text and cards) is at most 32,000 bytes (https://developers.google.com/workspace/chat/api/reference/rest/v1/spaces.messages). */
+export const GOOGLE_CHAT_MAX_BYTES = 32_000 - 2_000;
+/** Card header title and subtitle: kept short, as Chat truncates them on one line. */
+const MAX_HEADER = 200;
+
+const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/**
+ * The body posted to a Google Chat incoming webhook for one neutral Message: a `cardsV2` card
+ * (header naming the user, a section of facts as decoratedText, a section of change lines as
+ * textParagraph) and a plain `text` fallback. Escaped here for card HTML and for text syntax.
+ * Change lines are dropped from the end (and counted) if the body would pass the size limit.
+ */
+export function googleChatPayload(m: Message): { text: string; cardsV2: object[] } {
+  const build = (lines: readonly string[], dropped: number) => {
+    const sections: object[] = [];
+    if (m.facts.length > 0) {
+      sections.push({ widgets: m.facts.map((f) => ({ decoratedText: { topLabel: escapeCardText(f.label), text: escapeCardText(f.value), wrapText: true } })) });
+    }
+    const paragraphs = [...lines.map(escapeCardText), ...(dropped ? [`<i>…and ${dropped} more lines not shown</i>`] : [])];
+    if (paragraphs.length > 0) sections.push({ widgets: paragraphs.map((text) => ({ textParagraph: { text } })) });
+    if (sections.length === 0) sections.push({ widgets: [{ textParagraph: { text: escapeCardText(m.summary) } }] });
+    return {
+      text: escapeChatText(m.fallback),
+      cardsV2: [{
+        cardId: 'vcc-notify',
+        // Header fields are plain text (no HTML), so they are not entity-escaped.
+        card: { header: { title: cut(m.title, MAX_HEADER), subtitle: cut(m.summary, MAX_HEADER) }, sections },
+      }],
+    };
+  };
+  return fitLines(m.lines, GOOGLE_CHAT_MAX_BYTES, build);
+}

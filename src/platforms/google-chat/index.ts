@@ -1,0 +1,26 @@
+import { literal, nonempty, object, string } from 'superstruct';
+import type { ChannelType, Platform } from '../Platform.ts';
+import { postJson } from '../httpOutcome.ts';
+import { googleChatPayload } from './card.ts';
+
+/** An incoming webhook of one space: `https://chat.googleapis.com/v1/spaces/SPACE/messages?key=...&token=...`. */
+export type GoogleChatChannel = { type: 'google-chat'; url: string };
+
+const webhook: ChannelType<GoogleChatChannel> = {
+  schema: object({ type: literal('google-chat'), url: nonempty(string()) }),
+  // 1 write per second per space (https://developers.google.com/workspace/chat/limits); 50 ms
+  // of margin against jitter.
+  limits: [{ count: 1, windowMs: 1050 }],
+  // 60 events' lines keep a digest card well under the 32,000-byte message limit.
+  digestPerMessage: 60,
+  payload: (_ch, m) => googleChatPayload(m),
+  // 200 sent; 429 RESOURCE_EXHAUSTED, 408 and 5xx retry (Retry-After honoured); 400, 403, 404
+  // permanent. The URL carries the space's key and token: it never enters a reason.
+  adapter: async (ch, ctx) => ({ send: (m) => postJson(ctx.fetch, ch.url, googleChatPayload(m), 'Google Chat', ctx.clock) }),
+};
+
+/** Google Chat: a space's incoming webhook. */
+export const googleChat = {
+  target: 'google-chat',
+  channelTypes: { 'google-chat': webhook },
+} satisfies Platform<Record<string, ChannelType<any>>>;

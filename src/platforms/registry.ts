@@ -1,0 +1,57 @@
+import { union, type Struct } from 'superstruct';
+import type { Message } from '../render/Message.ts';
+import type { ChannelType } from './Platform.ts';
+import { consolePlatform } from './console/index.ts';
+import { googleChat } from './google-chat/index.ts';
+import { slack } from './slack/index.ts';
+import { teams } from './teams/index.ts';
+
+/** Every chat platform. Adding one is a folder under src/platforms/ and a line here. */
+export const PLATFORMS = [slack, teams, googleChat, consolePlatform] as const;
+
+export type AnyPlatform = (typeof PLATFORMS)[number];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type ChannelTypes = UnionToIntersection<AnyPlatform['channelTypes']>;
+
+/** Channel type names (`slack`, `slack-webhook`, ...), from the platforms. */
+export type ChannelTypeName = keyof ChannelTypes & string;
+/** One place messages can go: the union of every platform's channel config. */
+export type ChannelConfig = { [K in ChannelTypeName]: ChannelTypes[K] extends ChannelType<infer C> ? C : never }[ChannelTypeName];
+
+const CHANNEL_TYPES = Object.assign({}, ...PLATFORMS.map((p) => p.channelTypes)) as ChannelTypes;
+export const CHANNEL_TYPE_NAMES = Object.keys(CHANNEL_TYPES) as ChannelTypeName[];
+const PLATFORM_OF = new Map<string, AnyPlatform>(PLATFORMS.flatMap((p) => Object.keys(p.channelTypes).map((t) => [t, p] as const)));
+
+/** The record for a channel's type: its schema, limits, payload builder and adapter. */
+export function channelType(ch: ChannelConfig): ChannelType<ChannelConfig> {
+  return CHANNEL_TYPES[ch.type] as unknown as ChannelType<ChannelConfig>;
+}
+
+/** The platform a channel type belongs to (its template target). */
+export function platformOf(type: ChannelTypeName): AnyPlatform {
+  return PLATFORM_OF.get(type)!;
+}
+
+/** The schema of one channel type, or null for a name no platform offers. */
+export function channelSchema(type: string): Struct<ChannelConfig, unknown> | null {
+  return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.schema ?? null;
+}
+
+/** Any channel config (for tests and tools); the loader validates by type for clearer errors. */
+export const anyChannelSchema = union(CHANNEL_TYPE_NAMES.map((n) => channelSchema(n)!) as [Struct<ChannelConfig, unknown>, ...Array<Struct<ChannelConfig, unknown>>]);
+
+/** The exact body a channel receives for a message: what `render` and the admin preview show. */
+export function payloadFor(ch: ChannelConfig, m: Message): unknown {
+  return channelType(ch).payload(ch, m);
+}
+
+/** A channel made from chat, by its name (`slack:C0123`, `teams:19:...`), or null. */
+export function chatChannel(name: string): ChannelConfig | null {
+  for (const p of PLATFORMS) {
+    if ('chat' in p && name.startsWith(`${p.chat.prefix}:`)) return p.chat.channel(name.slice(p.chat.prefix.length + 1)) as ChannelConfig;
+  }
+  return null;
+}
+
+/** The template targets, in registry order, with their options. */
+export const TARGETS = PLATFORMS.map((p) => ({ target: p.target, hidesContacts: 'hidesContacts' in p && p.hidesContacts }));

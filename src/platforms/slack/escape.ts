@@ -1,0 +1,6 @@
+/**
+ * Escapes text for Slack mrkdwn: `&`, `<`, `>` become entities, so a name like `<!channel>`
+ * or `<@U123>` pings nobody and `<https://x|y>` links nowhere
+ * (https://api.slack.com/reference/surfaces/formatting#escaping).
+ */
+export const escapeSlack = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,0 +1,82 @@
+import { literal, nonempty, object, string } from 'superstruct';
+import type { Adapter } from '../Adapter.ts';
+import type { ChannelType, Inbound, Platform } from '../Platform.ts';
+import type { RateWindow } from '../../delivery/RateLimiter.ts';
+import { slackChatPayload, slackPayload } from './blocks.ts';
+import { slackWebhookAdapter } from './webhook.ts';
+
+export type SlackChannel = { type: 'slack'; channel: string };
+export type SlackWebhookChannel = { type: 'slack-webhook'; url: string };
+
+/**
+ * chat.postMessage allows about 1 message per second per channel
+ * (https://api.slack.com/methods/chat.postMessage#rate_limiting), incoming webhooks the same
+ * (https://api.slack.com/apis/rate-limits#incoming-webhooks). The 50 ms margin keeps clock and
+ * network jitter from landing two sends inside one second at Slack.
+ */
+const ONE_PER_SECOND: readonly RateWindow[] = [{ count: 1, windowMs: 1050 }];
+/** A digest of 100 events stays within Block Kit's 50 blocks of 3000 characters. */
+const DIGEST = 100;
+
+const bot: ChannelType<SlackChannel> = {
+  schema: object({ type: literal('slack'), channel: nonempty(string()) }),
+  limits: ONE_PER_SECOND,
+  digestPerMessage: DIGEST,
+  payload: (ch, m) => slackChatPayload(ch.channel, m),
+  async adapter(ch, ctx) {
+    const token = ctx.env.SLACK_BOT_TOKEN;
+    if (!token) return 'SLACK_BOT_TOKEN is not set';
+    // The Web API client loads on the first send to a `slack` channel.
+    const make = await ctx.once('slack.webApi', async () => {
+      const { slackAdapter, slackClient } = await import('./webApi.ts');
+      const client = slackClient(token, ctx.env.SLACK_API_URL);
+      return (id: string): Adapter => slackAdapter(client, id);
+    });
+    return make(ch.channel);
+  },
+  warning: (env) => (env.SLACK_BOT_TOKEN ? null : 'type slack needs SLACK_BOT_TOKEN, which is not set'),
+};
+
+const webhook: ChannelType<SlackWebhookChannel> = {
+  schema: object({ type: literal('slack-webhook'), url: nonempty(string()) }),
+  limits: ONE_PER_SECOND,
+  digestPerMessage: DIGEST,
+  payload: (_ch, m) => slackPayload(m),
+  adapter: async (ch, ctx) => slackWebhookAdapter(ch.url, ctx.fetch, ctx.clock),
+};
+
+/** `/vcc` commands: over HTTP with SLACK_SIGNING_SECRET, or Socket Mode with SLACK_APP_TOKEN. */
+const inbound: Inbound = {
+  async mount(router, deps) {
+    const { env } = deps;
+    if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+      router.post('/slack/events', (ctx) => {
+        ctx.status = 501;
+        ctx.body = { error: { code: 'slack_not_configured', message: 'set SLACK_SIGNING_SECRET to take Slack commands' } };
+      });
+      return { start: async () => {}, stop: async () => {} };
+    }
+    const { createSlackCommands } = await import('./slackCommands.ts');
+    const commands = createSlackCommands({
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
+      commandUsers: env.SLACK_COMMAND_USERS, subscriptions: deps.subscriptions, fileRoutesFor: (id) => deps.fileRoutesFor(`slack:${id}`),
+      sendTest: deps.sendTest, log: deps.log, clock: deps.clock,
+    });
+    router.post('/slack/events', commands.handler ?? ((ctx) => {
+      ctx.status = 501;
+      ctx.body = { error: { code: 'slack_socket_mode', message: 'Slack commands come over Socket Mode (SLACK_APP_TOKEN), not HTTP' } };
+    }));
+    return {
+      start: () => commands.start().catch((e) => deps.log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect')),
+      stop: () => commands.stop().catch(() => {}),
+    };
+  },
+};
+
+/** Slack: a bot posting with chat.postMessage, or an incoming webhook; `/vcc` commands. */
+export const slack = {
+  target: 'slack',
+  channelTypes: { slack: bot, 'slack-webhook': webhook },
+  chat: { prefix: 'slack', channel: (id: string): SlackChannel => ({ type: 'slack', channel: id }) },
+  inbound,
+} satisfies Platform<Record<string, ChannelType<any>>>;

@@ -1,0 +1,74 @@
+import { literal, nonempty, object, string } from 'superstruct';
+import { teamsBotEnabled, type Env } from '../../config/settings.ts';
+import type { ChannelType, Inbound, Platform, PlatformContext } from '../Platform.ts';
+import { adaptiveCard, botActivity, workflowEnvelope } from './card.ts';
+import { teamsWorkflowAdapter } from './workflow.ts';
+import type { TeamsRuntime } from './runtime.ts';
+
+export type TeamsChannel = { type: 'teams'; conversation: string };
+export type TeamsWorkflowChannel = { type: 'teams-workflow'; url: string };
+
+/** A card of 60 digest lines stays under Teams' ~28 KB message size. */
+const DIGEST = 60;
+const NOT_ENABLED = 'the Teams bot is not enabled: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)';
+
+/** botbuilder, loaded once and only when the bot is enabled; shared by sends and /api/messages. */
+const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null => (teamsBotEnabled(ctx.env)
+  ? ctx.once('teams.runtime', async () => (await import('./runtime.ts')).createTeamsRuntime(ctx.env, ctx.log))
+  : null);
+
+const bot: ChannelType<TeamsChannel> = {
+  schema: object({ type: literal('teams'), conversation: nonempty(string()) }),
+  // Per conversation: 7/1 s, 8/2 s, 60/30 s, 1800/h
+  // (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit).
+  limits: [{ count: 7, windowMs: 1000 }, { count: 8, windowMs: 2000 }, { count: 60, windowMs: 30_000 }, { count: 1800, windowMs: 3_600_000 }],
+  digestPerMessage: DIGEST,
+  payload: (_ch, m) => botActivity(m),
+  async adapter(ch, ctx) {
+    const rt = runtime(ctx);
+    if (!rt) return NOT_ENABLED;
+    const conv = await ctx.conversations.getConversation(ch.conversation);
+    return conv ? (await rt).adapter(conv.reference)
+      : `no Teams conversation reference for ${ch.conversation}: add the bot to that channel, then replay`;
+  },
+  warning: (env: Env) => (teamsBotEnabled(env) ? null : `type teams needs the Teams bot: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)`),
+};
+
+const workflow: ChannelType<TeamsWorkflowChannel> = {
+  schema: object({ type: literal('teams-workflow'), url: nonempty(string()) }),
+  // Power Automate throttles per flow; one a second keeps a channel readable.
+  limits: [{ count: 1, windowMs: 1050 }],
+  digestPerMessage: DIGEST,
+  payload: (_ch, m) => workflowEnvelope(adaptiveCard(m)),
+  adapter: async (ch, ctx) => teamsWorkflowAdapter(ch.url, ctx.fetch, ctx.clock),
+};
+
+/** `POST /api/messages`: Bot Framework activities (commands, being added to a team). */
+const inbound: Inbound = {
+  async mount(router, deps) {
+    const rt = runtime(deps);
+    if (!rt) {
+      router.post('/api/messages', (ctx) => {
+        ctx.status = 501;
+        ctx.body = { error: { code: 'teams_not_configured', message: 'set MicrosoftAppId to run the Teams bot' } };
+      });
+    } else {
+      if (!deps.env.MicrosoftAppId) {
+        deps.log.warn('TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine');
+      }
+      router.post('/api/messages', (await rt).handler({
+        store: deps.conversations, log: deps.log, clock: deps.clock, subscriptions: deps.subscriptions,
+        commandUsers: deps.env.TEAMS_COMMAND_USERS, fileRoutesFor: (id) => deps.fileRoutesFor(`teams:${id}`), sendTest: deps.sendTest,
+      }));
+    }
+    return { start: async () => {}, stop: async () => {} };
+  },
+};
+
+/** Microsoft Teams: a bot sending proactively to stored conversations, or a Workflows webhook. */
+export const teams = {
+  target: 'teams',
+  channelTypes: { teams: bot, 'teams-workflow': workflow },
+  chat: { prefix: 'teams', channel: (id: string): TeamsChannel => ({ type: 'teams', conversation: id }) },
+  inbound,
+} satisfies Platform<Record<string, ChannelType<any>>>;
