@@ -9,6 +9,8 @@ export interface SlackPost {
   blocks: any[];
   token: string | null;
   via: 'api' | 'webhook';
+  /** Every field as received (form fields arrive as strings; blocks as a JSON string). */
+  fields: Record<string, unknown>;
 }
 
 /** A scripted answer for the next call: an HTTP status with Retry-After, or a Slack error. */
@@ -118,7 +120,7 @@ export class FakeSlack {
     this.last.set(channel, now);
     const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : fields.blocks ?? [];
     const auth = req.headers.authorization ?? null;
-    this.posts.push({ at: now, channel, text: String(fields.text ?? ''), blocks, token: auth?.replace(/^Bearer /, '') ?? null, via });
+    this.posts.push({ at: now, channel, text: String(fields.text ?? ''), blocks, token: auth?.replace(/^Bearer /, '') ?? null, via, fields });
     return via === 'webhook' ? { status: 200, body: 'ok' } : { status: 200, body: { ok: true, channel, ts: `${now / 1000}` } };
   }
 

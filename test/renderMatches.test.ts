@@ -1,0 +1,58 @@
+// `vcc-notify render` prints, for every platform, exactly the body its adapter posts: both come
+// from the platform record's one payload builder. Compared here against what the fakes received.
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { vccFixture } from './helpers/fixtures.ts';
+import { runCli } from './helpers/child.ts';
+import { FakeSlack } from './fakes/slack.ts';
+import { FakeTeamsWorkflow } from './fakes/teamsWorkflow.ts';
+import { FakeGoogleChat } from './fakes/googleChat.ts';
+
+const SECRET = 'render-match-secret';
+
+test('render prints what each adapter posts: Slack API and webhook, Teams Workflows, Google Chat, the console', async (t) => {
+  const slack = await new FakeSlack().start();
+  const teams = await new FakeTeamsWorkflow().start();
+  const chat = await new FakeGoogleChat().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, `channels:
+  api: { type: slack, channel: C0RENDER }
+  hook: { type: slack-webhook, url: "\${HOOK}" }
+  flow: { type: teams-workflow, url: "\${FLOW}" }
+  gchat: { type: google-chat, url: "\${GCHAT}" }
+  log: { type: console, }
+routes: [{ channel: api }, { channel: hook }, { channel: flow }, { channel: gchat }, { channel: log, show: [contacts] }]
+`);
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-render-token', SLACK_API_URL: slack.apiUrl,
+    HOOK: slack.hookUrl('H0RENDER'), FLOW: teams.url, GCHAT: chat.urlFor('AAAAhr'),
+  };
+  const svc = await startTestService(env, { dir, pollMs: 50 });
+  try {
+    const body = vccFixture('user-changed');
+    const file = join(dir, 'event.json');
+    writeFileSync(file, JSON.stringify(body));
+    t.is((await svc.send(body, { query: { 'secret-key': SECRET } })).status, 200);
+    await until(() => slack.posts.length === 2 && teams.posts.length === 1 && chat.posts.length === 1 && svc.printed.length === 1, 60_000, 'every channel posted');
+    const render = async (channel: string) => {
+      const r = await runCli(['render', '--event', file, '--channel', channel], { ...env, DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` });
+      t.is(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    // The Web API client sends form fields: strings, with blocks as JSON.
+    const api = slack.posts.find((p) => p.via === 'api')!.fields;
+    const renderedApi = await render('api');
+    t.deepEqual({ ...api, blocks: JSON.parse(String(api.blocks)) }, {
+      ...renderedApi, unfurl_links: String(renderedApi.unfurl_links), unfurl_media: String(renderedApi.unfurl_media),
+    });
+    t.deepEqual(slack.posts.find((p) => p.via === 'webhook')!.fields, await render('hook'));
+    t.deepEqual(teams.posts[0]!.body, await render('flow'));
+    t.deepEqual(chat.posts[0]!.body, await render('gchat'));
+    t.deepEqual(JSON.parse(svc.printed[0]!), await render('log'));
+  } finally {
+    await svc.stop(); await slack.stop(); await teams.stop(); await chat.stop(); cleanup(dir);
+  }
+});
