@@ -8,7 +8,7 @@ import { RateLimiter, type RateWindow } from './RateLimiter.ts';
 const INLINE_WAIT_MS = 2_000;
 /**
  * The longest a send and its recording can take: adapters time out after 15 s
- * (src/adapters/slack.ts, httpOutcome.ts), plus margin. A lease with less than this left is
+ * (src/platforms/slack/webApi.ts, src/platforms/httpOutcome.ts), plus margin. A lease with less than this left is
  * renewed before the next send.
  */
 const SEND_BUDGET_MS = 20_000;
