@@ -1,4 +1,4 @@
-// The shape of src/: no import cycles. Read from the sources, as a newcomer would.
+// The shape of src/: no import cycles, small files. Read from the sources, as a newcomer would.
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -41,4 +41,9 @@ function cycles(files: string[]): string[][] {
 test('src/ has no import cycles (static, dynamic or type-only)', (t) => {
   const found = cycles(sources(SRC)).map((c) => c.map((f) => relative(SRC, f)).join(' -> '));
   t.deepEqual(found, []);
+});
+
+test('no file in src/ is much over 250 lines', (t) => {
+  const long = sources(SRC).map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > 260);
+  t.deepEqual(long, []);
 });

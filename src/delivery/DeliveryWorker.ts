@@ -1,48 +1,22 @@
 import type { Logger } from 'pino';
-import type { Adapter, SendOutcome } from '../platforms/Adapter.ts';
-import type { Message } from '../render/Message.ts';
-import type { Delivery, EventStore, LeaseStore, StoredEvent } from '../store/Store.ts';
+import type { SendOutcome } from '../platforms/Adapter.ts';
+import type { EventStore, LeaseStore } from '../store/Store.ts';
+import type { ChannelPlan, DueItem } from './ChannelPlan.ts';
 import { RateLimiter, type RateWindow } from './RateLimiter.ts';
+import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
+import { recordOutcome } from './recordOutcome.ts';
+
+export { DEFAULT_RETRY, type RetryPolicy };
+export type { ChannelPlan, DueItem, Outgoing } from './ChannelPlan.ts';
 
 /** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
 const INLINE_WAIT_MS = 2_000;
 /**
  * The longest a send and its recording can take: adapters time out after 15 s
- * (src/platforms/slack/webApi.ts, src/platforms/httpOutcome.ts), plus margin. A lease with less than this left is
- * renewed before the next send.
+ * (platforms/slack/webApi.ts, platforms/httpOutcome.ts), plus margin. A lease with less than
+ * this left is renewed before the next send.
  */
 const SEND_BUDGET_MS = 20_000;
-
-export interface DueItem {
-  delivery: Delivery;
-  event: StoredEvent;
-}
-
-/** One message to send and the deliveries it carries (one event, or a digest of several). */
-export interface Outgoing {
-  message: Message;
-  deliveryIds: number[];
-}
-
-/** What the worker needs to send on a channel, read at send time from the config in force. */
-export type ChannelPlan =
-  | { ok: true; adapter: Adapter; limits: readonly RateWindow[]; messages: (items: DueItem[]) => Outgoing[] }
-  | { ok: false; reason: string };
-
-export interface RetryPolicy {
-  /** A delivery older than this (since it was accepted) is dead after its next failure. */
-  maxAgeMs: number;
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  maxAgeMs: 24 * 3600_000,
-  maxAttempts: 50,
-  baseDelayMs: 2_000,
-  maxDelayMs: 10 * 60_000,
-};
 
 export interface WorkerDeps {
   store: EventStore & LeaseStore;
@@ -256,38 +230,10 @@ export class DeliveryWorker {
   }
 
   private async settle(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, limiter: RateLimiter) {
-    const { store, clock, log } = this.deps;
-    const now = clock();
-    const idSet = new Set(ids);
-    const carried = items.filter((i) => idSet.has(i.delivery.id));
-    if (outcome.status === 'sent') {
-      await store.markSent(ids, now);
-      this.deps.onSettled?.(channel, 'sent', carried);
-      log.info({ channel, deliveries: ids.length, events: carried.map((i) => i.event.id) }, 'delivered');
-      return;
-    }
-    if (outcome.status === 'permanent') {
-      await store.markDead(ids, now, outcome.reason);
-      this.deps.onSettled?.(channel, 'dead', carried);
-      log.warn({ channel, events: carried.map((i) => i.event.id), reason: outcome.reason }, 'delivery dead (permanent failure)');
-      return;
-    }
-    const attempts = Math.max(...carried.map((i) => i.delivery.attempts)) + 1;
-    const oldest = Math.min(...carried.map((i) => i.delivery.createdAt));
-    if (outcome.retryAfterMs !== undefined) limiter.blockUntil(now + outcome.retryAfterMs);
-    if (attempts >= this.retry.maxAttempts || now - oldest >= this.retry.maxAgeMs) {
-      const reason = `gave up after ${attempts} attempts: ${outcome.reason}`;
-      await store.markDead(ids, now, reason);
-      this.deps.onSettled?.(channel, 'dead', carried);
-      log.warn({ channel, events: carried.map((i) => i.event.id), reason }, 'delivery dead (retries exhausted)');
-      return;
-    }
-    const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempts - 1));
-    const jittered = backoff / 2 + this.deps.random() * (backoff / 2);
-    const next = now + Math.max(jittered, outcome.retryAfterMs ?? 0);
-    await store.markRetry(ids, now, next, outcome.reason);
-    log.warn({ channel, events: carried.map((i) => i.event.id), attempts, retryInMs: next - now, reason: outcome.reason }, 'delivery will be retried');
-    this.schedule(next);
+    const now = this.deps.clock();
+    if (outcome.status === 'retry' && outcome.retryAfterMs !== undefined) limiter.blockUntil(now + outcome.retryAfterMs);
+    const next = await recordOutcome({ ...this.deps, retry: this.retry }, channel, ids, items, outcome, now);
+    if (next !== null) this.schedule(next);
   }
 
   private sleepUntil(at: number): Promise<void> {

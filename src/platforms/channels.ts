@@ -4,7 +4,7 @@ import type { NotifyConfig } from '../config/NotifyConfig.ts';
 import type { ConversationStore } from '../store/Store.ts';
 import type { Route } from '../routing/route.ts';
 import type { Renderer } from '../render/Renderer.ts';
-import type { ChannelPlan, DueItem, Outgoing } from '../delivery/DeliveryWorker.ts';
+import type { ChannelPlan, DueItem, Outgoing } from '../delivery/ChannelPlan.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from './Adapter.ts';
 import type { PlatformContext } from './Platform.ts';

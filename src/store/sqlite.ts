@@ -1,156 +1,44 @@
-import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import {
   StoreUnavailableError, type Delivery, type DeliveryStatus, type IngestResult, type NewEvent,
   type PlannedDelivery, type Refusal, type Store, type StoredConversation, type Subscription, type StoredEvent, type StoredRefusal,
 } from './Store.ts';
-import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
-import { openConnection, statementCache } from './sqliteConnection.ts';
-import { SqliteWriter, type Step, type WriteOp, type WriteResult } from './sqliteWriter.ts';
+import { REFUSALS_KEPT } from './migrations.ts';
+import { statementCache } from './sqliteConnection.ts';
+import { SqliteWrites, unavailable, type SqliteOptions } from './sqliteWrites.ts';
 import {
   eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
   type SubscriptionRow,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 
-type Db = Database.Database;
+export type { SqliteOptions };
 
-/**
- * The writer thread's entry: the compiled module in dist/, or, when this file runs from
- * source (tests and the bench, through tsx), a shim that registers tsx in the thread first.
- */
-const WRITER_ENTRY = import.meta.url.endsWith('.ts')
-  ? new URL('./sqliteWriterThread.dev.mjs', import.meta.url)
-  : new URL('../store/sqliteWriterThread.js', import.meta.url); // from dist/store/ or dist/chunks/
 interface RunResult { changes: number; lastInsertRowid: number }
-
-interface Job {
-  op: WriteOp;
-  resolve: (v: unknown) => void;
-  reject: (e: unknown) => void;
-}
-
-export interface SqliteOptions {
-  /** How long a write waits for a lock held by another process (ms). */
-  busyTimeoutMs?: number;
-  /** Set by the service (not the CLI): it is the only deliverer on this file. */
-  ownsLeases?: boolean;
-  /** Commit in a writer thread (default, for files) or on this thread (`:memory:`, or false). */
-  writerThread?: boolean;
-}
 
 /**
  * The embedded store. Durability: WAL with `synchronous=FULL`, so a commit is on disk when
- * it returns, and a write's promise resolves only after its commit. Writes use group commit:
- * the writes queued while one batch commits form the next batch (one transaction, one
- * fsync; each write in its own savepoint, so one failing write fails alone). Batches commit
- * in a writer thread, so inserts and fsync do not hold up request handling; reads use this
- * thread's own connection (WAL lets them run beside the writer).
+ * it returns, and a write's promise resolves only after its commit (group commit in a writer
+ * thread: sqliteWrites.ts). Reads use this thread's own connection (WAL lets them run beside
+ * the writer).
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  private queue: Job[] = [];
-  /** Batches sent to the writer thread, oldest first (it answers them in order). */
-  private inFlight: Job[][] = [];
-  private scheduled = false;
-  private closed = false;
-  private broken: string | null = null;
-  private drained: (() => void) | null = null;
   /** Statements for reads on this thread (writes are prepared by the writer). */
   private readonly prep: (sql: string) => Database.Statement;
-  private readonly local: SqliteWriter | null;
 
-  private constructor(private readonly db: Db, private readonly thread: Worker | null) {
+  private constructor(db: Database.Database, private readonly writes: SqliteWrites) {
     this.prep = statementCache(db);
-    this.local = thread ? null : new SqliteWriter(db);
-    thread?.on('message', (results: WriteResult[]) => this.settle(results));
-    const fail = (why: string) => {
-      this.broken = why;
-      const lost = [...this.inFlight.flat(), ...this.queue];
-      this.inFlight = [];
-      this.queue = [];
-      for (const job of lost) job.reject(new StoreUnavailableError(`SQLite writer stopped: ${why}`));
-      this.drained?.();
-    };
-    thread?.on('error', (e) => fail(e.message));
-    thread?.on('exit', (code) => { if (!this.closed) fail(`exit ${code}`); });
   }
 
   /** Opens (creating file and folder), migrates, starts the writer. Throws StoreUnavailableError. */
   static async open(path: string, opts: SqliteOptions = {}): Promise<SqliteStore> {
-    let db: Db;
-    try {
-      db = openConnection(path, opts);
-      migrate(db);
-      // One service per SQLite file: leases a killed service left behind are void when it starts.
-      if (opts.ownsLeases) db.prepare('UPDATE channel_leases SET lease_until = 0').run();
-    } catch (e) {
-      throw unavailable(e, `cannot open SQLite store at ${path}`);
-    }
-    if (path === ':memory:' || opts.writerThread === false) return new SqliteStore(db, null);
-    const thread = new Worker(WRITER_ENTRY, { workerData: { path, busyTimeoutMs: opts.busyTimeoutMs } });
-    try {
-      await new Promise<void>((resolve, reject) => {
-        thread.once('message', () => resolve());
-        thread.once('error', reject);
-      });
-    } catch (e) {
-      db.close();
-      throw unavailable(e, `cannot start the SQLite writer for ${path}`);
-    }
-    return new SqliteStore(db, thread);
-  }
-
-
-  private submit<T>(op: WriteOp): Promise<T> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
-    if (this.broken) return Promise.reject(new StoreUnavailableError(`SQLite writer stopped: ${this.broken}`));
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.scheduled && (this.thread || this.inFlight.length === 0)) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  /** Runs the statements of one write; resolves with each statement's result. */
-  private steps(...steps: Step[]): Promise<unknown[]> {
-    return this.submit<unknown[]>({ kind: 'steps', steps });
-  }
-
-  /**
-   * Sends the queued writes as one batch. With a writer thread, a new batch is sent while
-   * earlier ones are still committing (the thread joins all batches waiting for it into its
-   * next commit and answers them in order); without one, the batch commits here.
-   */
-  private flush(): void {
-    this.scheduled = false;
-    if (this.queue.length === 0 || (!this.thread && this.inFlight.length > 0)) return;
-    const batch = this.queue;
-    this.queue = [];
-    this.inFlight.push(batch);
-    const ops = batch.map((j) => j.op);
-    if (this.thread) this.thread.postMessage(ops);
-    else this.settle(this.local!.runBatch(ops));
-  }
-
-  private settle(results: WriteResult[]): void {
-    const batch = this.inFlight.shift() ?? [];
-    batch.forEach((job, i) => {
-      const r = results[i]!;
-      if (r.ok) job.resolve(r.value);
-      else job.reject(new StoreUnavailableError(`write failed: ${r.code}`));
-    });
-    if (this.queue.length > 0 && !this.thread && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
-    if (this.queue.length === 0 && this.inFlight.length === 0) this.drained?.();
+    const { db, writes } = await SqliteWrites.open(path, opts);
+    return new SqliteStore(db, writes);
   }
 
   private read<T>(run: () => T): Promise<T> {
-    if (this.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
+    if (this.writes.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
     try {
       return Promise.resolve(run());
     } catch (e) {
@@ -159,11 +47,11 @@ export class SqliteStore implements Store {
   }
 
   ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
-    return this.submit({ kind: 'ingest', cols: eventColumns(ev), planned });
+    return this.writes.submit({ kind: 'ingest', cols: eventColumns(ev), planned });
   }
 
   async recordRefusal(r: Refusal): Promise<void> {
-    await this.steps(
+    await this.writes.steps(
       {
         sql: `INSERT INTO refusals (received_at, method, status, code, message, path, body, content_type, remote_addr)
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -246,7 +134,7 @@ export class SqliteStore implements Store {
 
   /** One UPDATE for the whole batch of ids; a delivery that is no longer pending is left alone. */
   private async update(ids: readonly number[], set: string, params: Record<string, unknown>): Promise<void> {
-    await this.steps({
+    await this.writes.steps({
       sql: `UPDATE deliveries SET ${set} WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending'`,
       params: { ...params, ids: JSON.stringify(ids) },
       mode: 'run',
@@ -254,7 +142,7 @@ export class SqliteStore implements Store {
   }
 
   async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
-    const [r] = await this.steps({
+    const [r] = await this.writes.steps({
       sql: `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now
             WHERE status = 'dead' AND (@channel IS NULL OR channel = @channel) AND (@since IS NULL OR updated_at >= @since)
               AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))`,
@@ -265,7 +153,7 @@ export class SqliteStore implements Store {
   }
 
   async saveConversation(c: StoredConversation): Promise<void> {
-    await this.steps({
+    await this.writes.steps({
       sql: `INSERT INTO conversations (id, reference, name, updated_at) VALUES (?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET reference = excluded.reference, name = excluded.name, updated_at = excluded.updated_at`,
       params: [c.id, JSON.stringify(c.reference), c.name, c.updatedAt],
@@ -286,7 +174,7 @@ export class SqliteStore implements Store {
   }
 
   async addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
-    const [r] = await this.steps({
+    const [r] = await this.writes.steps({
       sql: 'INSERT INTO subscriptions (channel, events, where_terms, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
       params: [s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), s.createdBy, s.createdAt],
       mode: 'run',
@@ -295,13 +183,13 @@ export class SqliteStore implements Store {
   }
 
   async setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void> {
-    await this.steps(events && events.length === 0
+    await this.writes.steps(events && events.length === 0
       ? { sql: 'DELETE FROM subscriptions WHERE id = ?', params: [id], mode: 'run' }
       : { sql: 'UPDATE subscriptions SET events = ? WHERE id = ?', params: [events ? JSON.stringify(events) : null, id], mode: 'run' });
   }
 
   async claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null> {
-    const [r] = await this.steps({
+    const [r] = await this.writes.steps({
       sql: `INSERT INTO channel_leases (channel, owner, lease_until) VALUES (@channel, @owner, @until)
             ON CONFLICT (channel) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
             WHERE channel_leases.lease_until < @now OR channel_leases.owner = excluded.owner
@@ -313,7 +201,7 @@ export class SqliteStore implements Store {
   }
 
   async releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void> {
-    await this.steps({
+    await this.writes.steps({
       sql: 'UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE(?, last_send_at) WHERE channel = ? AND owner = ?',
       params: [lastSendAt, channel, owner],
       mode: 'run',
@@ -323,7 +211,7 @@ export class SqliteStore implements Store {
   async prune(before: number): Promise<number> {
     const old = `SELECT id FROM events e WHERE e.received_at < @before
                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
-    const [, events] = await this.steps(
+    const [, events] = await this.writes.steps(
       { sql: `DELETE FROM deliveries WHERE event_id IN (${old})`, params: { before }, mode: 'run' },
       { sql: `DELETE FROM events WHERE id IN (${old})`, params: { before }, mode: 'run' },
       { sql: 'DELETE FROM refusals WHERE received_at < @before', params: { before }, mode: 'run' },
@@ -339,38 +227,11 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.steps({ sql: 'SELECT 1 AS one', mode: 'get' });
+    await this.writes.steps({ sql: 'SELECT 1 AS one', mode: 'get' });
   }
 
   /** Waits for queued writes to commit, then stops the writer and closes the connection. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    if (this.inFlight.length > 0 || this.queue.length > 0) {
-      await new Promise<void>((resolve) => {
-        this.drained = resolve;
-        this.flush();
-      });
-    }
-    this.closed = true;
-    await this.thread?.terminate();
-    this.db.close();
+  close(): Promise<void> {
+    return this.writes.close();
   }
-}
-
-function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.sqlite);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
-    }).immediate();
-  }
-}
-
-function unavailable(e: unknown, what: string): StoreUnavailableError {
-  if (e instanceof StoreUnavailableError) return e;
-  const code = (e as { code?: string }).code;
-  return new StoreUnavailableError(`${what}: ${code ?? (e as Error).message}`, { cause: e });
 }

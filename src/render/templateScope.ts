@@ -1,0 +1,63 @@
+import type { Change, EventKind } from '../vcc/changes.ts';
+import { USER_FIELDS, type User, type UserField } from '../vcc/user.ts';
+
+// What templates see of an event (the scope and its lazy user views) and the wording of fields.
+
+export const FIELD_LABELS: Record<UserField, string> = {
+  userId: 'User id', extension: 'Extension', name: 'Name', email: 'Email', username: 'Username', isAgent: 'Agent',
+  privGroup: 'Privilege group', redistribution: 'Redistribution', monthly: 'Monthly wage', hourly: 'Hourly wage',
+  state: 'State', registerTransport: 'SIP transport', sampleRate: 'Sample rate', outboundPhone: 'Outbound phone',
+  contactPhone: 'Contact phone', messageLists: 'Message lists', mobileProjectId: 'Mobile project', mobilePhone: 'Mobile phone',
+};
+
+export const TRANSPORTS: Record<string, string> = {
+  global: 'global default', 'sip-tcp': 'SIP/TCP', 'sip-udp': 'SIP/UDP', 'encrypted-dip': 'encrypted (TLS/SRTP)',
+};
+
+/** Longest webhook value placed in a message; longer ones are cut with an ellipsis. */
+const MAX_VALUE = 200;
+
+export const plain = (v: unknown): string => {
+  if (v === null || v === undefined || v === '') return '(none)';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
+};
+
+/** What a kind template renders against. */
+export interface Scope {
+  readonly user: Record<UserField, unknown>;
+  readonly old: Record<UserField, unknown> | null;
+  event: { id: number; userId: string | null; readonly receivedAt: string; vccTimestamp: string | null };
+  kinds: EventKind[];
+  change: ReturnType<typeof changeView> | { field: null; label: string; before: null; after: null; hidden: boolean };
+}
+
+/** `scope` with another `change`; `user` and `old` stay lazy (a spread would build them). */
+export function withChange(scope: Scope, change: Scope['change']): Scope {
+  return {
+    get user() { return scope.user; },
+    get old() { return scope.old; },
+    event: scope.event,
+    kinds: scope.kinds,
+    change,
+  };
+}
+
+/** Every field present (null when VCC did not send it or when hidden). */
+export function fullUser(u: Partial<User>, hide: ReadonlySet<UserField>): Record<UserField, unknown> {
+  const out = {} as Record<UserField, unknown>;
+  for (const f of USER_FIELDS) out[f] = hide.has(f) ? null : u[f] ?? null;
+  return out;
+}
+
+export function changeView(c: Change, hide: ReadonlySet<UserField>) {
+  const hidden = c.field !== null && hide.has(c.field);
+  return {
+    kind: c.kind,
+    field: c.field,
+    label: c.field ? FIELD_LABELS[c.field] : '',
+    before: hidden ? null : c.before,
+    after: hidden ? null : c.after,
+    hidden,
+  };
+}
