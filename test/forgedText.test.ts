@@ -8,6 +8,7 @@ import { cleanup, startTestService, tempDir, until } from './helpers/service.ts'
 import { createdBody } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { FakeTeamsWorkflow } from './fakes/teamsWorkflow.ts';
+import { FakeGoogleChat } from './fakes/googleChat.ts';
 
 const SECRET = 'forged-secret';
 
@@ -30,20 +31,23 @@ function strings(v: unknown, out: string[] = []): string[] {
   return out;
 }
 
-test('hostile names reach Slack, Slack webhooks, Teams Workflows, the console and the log as one visible line', async (t) => {
+test('hostile names reach Slack, Slack webhooks, Teams Workflows, Google Chat, the console and the log as one visible line', async (t) => {
   const slack = await new FakeSlack().start();
   const teams = await new FakeTeamsWorkflow().start();
+  const chat = await new FakeGoogleChat().start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, `channels:
   api: { type: slack, channel: C0API }
   hook: { type: slack-webhook, url: "${slack.hookUrl('H0HOOK')}" }
   flow: { type: teams-workflow, url: "${teams.url}" }
+  gchat: { type: google-chat, url: "${chat.urlFor('AAAAhr')}" }
   log: { type: console }
 routes:
   - { channel: api }
   - { channel: hook }
   - { channel: flow }
+  - { channel: gchat }
   - { channel: log }
 `);
   const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-forged', SLACK_API_URL: slack.apiUrl }, { dir, pollMs: 50 });
@@ -52,7 +56,7 @@ routes:
     for (const [i, [name, user]] of cases.entries()) {
       const r = await svc.send(createdBody({ ...user, email: `${String(user.username)}@example.com` }), { query: { 'secret-key': SECRET } });
       t.is(r.status, 200, name);
-      await until(() => slack.posts.length === 2 * (i + 1) && teams.posts.length === i + 1 && svc.printed.length === i + 1, 60_000, `${name}: delivered everywhere`);
+      await until(() => slack.posts.length === 2 * (i + 1) && teams.posts.length === i + 1 && chat.posts.length === i + 1 && svc.printed.length === i + 1, 60_000, `${name}: delivered everywhere`);
     }
     for (const [name, user, forbidden, shown] of cases) {
       const who = String(user.username);
@@ -60,13 +64,14 @@ routes:
         ['slack api', strings(slack.posts.find((p) => p.via === 'api' && JSON.stringify(p).includes(who)))],
         ['slack webhook', strings(slack.posts.find((p) => p.via === 'webhook' && JSON.stringify(p).includes(who)))],
         ['teams workflow', strings(teams.posts.find((p) => JSON.stringify(p.body).includes(who))?.body)],
+        ['google chat', strings(chat.posts.find((p) => p.raw.includes(who))?.body)],
         ['console', strings(JSON.parse(svc.printed.find((p) => p.includes(who))!))],
       ];
       for (const [target, texts] of payloads) {
         t.true(texts.length > 0, `${name}: ${target} got it`);
         for (const bad of forbidden) t.false(texts.some((s) => s.includes(bad)), `${name}: ${target} carries ${JSON.stringify(bad)}`);
-        // Teams escapes markdown, Slack mrkdwn only & < >: compare without backslash escapes.
-        t.true(texts.some((s) => s.replace(/\\(.)/g, '$1').includes(shown)), `${name}: ${target} shows ${JSON.stringify(shown)}`);
+        // Teams escapes markdown, Google Chat text adds zero-width spaces: compare without either.
+        t.true(texts.some((s) => s.replace(/\\(.)/g, '$1').replace(/\u200B/g, '').includes(shown)), `${name}: ${target} shows ${JSON.stringify(shown)}`);
       }
     }
     for (const line of svc.logs) {
@@ -75,9 +80,9 @@ routes:
       t.false(/[\u202E\u2067\u001b]/.test(line), `log line carries a control or bidi character: ${line}`);
     }
     t.false(svc.printed.some((p) => p.includes('@example.com')), 'the console channel printed an email without show: [contacts]');
-    assertNoSecrets(t, { log: svc.logs, 'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)), 'teams posts': JSON.stringify(teams.posts) }, [SECRET, 'xoxb-forged', slack.hookUrl('H0HOOK'), teams.url]);
+    assertNoSecrets(t, { log: svc.logs, 'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)), 'teams posts': JSON.stringify(teams.posts) }, [SECRET, 'xoxb-forged', slack.hookUrl('H0HOOK'), teams.url, chat.urlFor('AAAAhr')]);
   } finally {
-    await svc.stop(); await slack.stop(); await teams.stop(); cleanup(dir);
+    await svc.stop(); await slack.stop(); await teams.stop(); await chat.stop(); cleanup(dir);
   }
 });
 
