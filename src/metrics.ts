@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventStore } from './store/Store.ts';
 import type { EventKind } from './vcc/changes.ts';
@@ -20,6 +21,13 @@ export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () =
     name: 'vcc_notify_delivery_latency_seconds', help: 'From receiving the VCC event to the platform taking the message',
     labelNames: ['channel'], buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 86400], registers: [registry],
   });
+  const pruned = new Counter({ name: 'vcc_notify_pruned_rows_total', help: 'Rows deleted by retention (RETENTION_DAYS), by table', labelNames: ['table'], registers: [registry] });
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  new Gauge({
+    name: 'vcc_notify_event_loop_delay_max_seconds', help: 'Longest event-loop delay since the last scrape (a long synchronous task holds webhooks that long)', registers: [registry],
+    collect() { this.set(loopDelay.max / 1e9); loopDelay.reset(); },
+  });
   const stats = async () => store.queueStats().catch(() => ({ pending: NaN, oldestPendingCreatedAt: null }));
   new Gauge({
     name: 'vcc_notify_queue_depth', help: 'Pending deliveries', registers: [registry],
@@ -40,6 +48,10 @@ export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () =
     attempt(channel: string, outcome: string, wasRateLimited: boolean) {
       attempts.inc({ channel, outcome });
       if (wasRateLimited) rateLimited.inc({ channel });
+    },
+    pruned(n: { events: number; refusals: number }) {
+      pruned.inc({ table: 'events' }, n.events);
+      pruned.inc({ table: 'refusals' }, n.refusals);
     },
     settled(channel: string, outcome: 'sent' | 'dead', receivedAts: readonly number[]) {
       deliveries.inc({ channel, outcome }, receivedAts.length);

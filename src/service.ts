@@ -129,7 +129,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   log.info({ host: settings.host, port: http.port, store: store.kind, config: config.origin }, 'vcc-notify listening');
   for (const w of channelWarnings(config, env)) log.warn(w);
   if (opts.worker !== false) worker.start();
-  const timers = backgroundTasks({ store, subscriptions, log, clock, retentionDays: env.RETENTION_DAYS, flushSummary: () => unauthenticated.flush(), summaryMs: opts.refusalSummaryMs });
+  const timers = backgroundTasks({ store, subscriptions, log, clock, retentionDays: env.RETENTION_DAYS, flushSummary: () => unauthenticated.flush(), summaryMs: opts.refusalSummaryMs, onPruned: metrics.pruned });
   for (const i of inbound) await i.start();
 
   let stopping: Promise<void> | null = null;
@@ -175,25 +175,43 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
 
 /** How often chat subscriptions are re-read from the store (changes made on other instances). */
 const SUBSCRIPTION_REFRESH_MS = 5_000;
-/** How often old events are pruned (RETENTION_DAYS). */
+/** How often old events are pruned (RETENTION_DAYS), in batches of this many rows with a pause between. */
 const PRUNE_EVERY_MS = 6 * 3_600_000;
+const PRUNE_BATCH = 2_000;
+const PRUNE_PAUSE_MS = 20;
 
 /** Periodic work: re-read chat subscriptions, prune past retention, summarize refused requests. */
 function backgroundTasks(d: {
   store: Store; subscriptions: Subscriptions; log: Logger; clock: () => number; retentionDays: number;
-  flushSummary: () => void; summaryMs?: number;
+  flushSummary: () => void; summaryMs?: number; onPruned: (n: { events: number; refusals: number }) => void;
 }): { stop(): void } {
   const warn = (what: string) => (e: unknown) => d.log.warn({ err: { message: (e as Error).message } }, what);
-  const prune = () => {
-    if (d.retentionDays === 0) return;
-    d.store.prune(d.clock() - d.retentionDays * 86_400_000)
-      .then((n) => { if (n > 0) d.log.info({ events: n, days: d.retentionDays }, 'old events pruned'); })
-      .catch(warn('pruning old events failed'));
+  // Retention in batches, one short transaction each, so webhooks interleave with a large prune.
+  let pruning = false;
+  const prune = async () => {
+    if (d.retentionDays === 0 || pruning) return;
+    pruning = true;
+    const total = { events: 0, refusals: 0 };
+    try {
+      for (;;) {
+        const n = await d.store.prune(d.clock() - d.retentionDays * 86_400_000, PRUNE_BATCH);
+        total.events += n.events;
+        total.refusals += n.refusals;
+        d.onPruned(n);
+        if (n.events < PRUNE_BATCH && n.refusals < PRUNE_BATCH) break;
+        await new Promise((r) => setTimeout(r, PRUNE_PAUSE_MS));
+      }
+      if (total.events + total.refusals > 0) d.log.info({ ...total, days: d.retentionDays }, 'old events pruned');
+    } catch (e) {
+      warn('pruning old events failed')(e);
+    } finally {
+      pruning = false;
+    }
   };
-  prune();
+  void prune();
   const timers = [
     setInterval(() => { d.subscriptions.refresh().catch(warn('could not refresh chat subscriptions')); }, SUBSCRIPTION_REFRESH_MS),
-    setInterval(prune, PRUNE_EVERY_MS),
+    setInterval(() => { void prune(); }, PRUNE_EVERY_MS),
     setInterval(d.flushSummary, d.summaryMs ?? 60_000),
   ];
   for (const t of timers) t.unref();

@@ -43,6 +43,7 @@ test('metrics after a known sequence of events; readyz names the config', async 
     line('vcc_notify_delivery_attempts_total{channel="ops",outcome="sent"} 1');
     line('vcc_notify_rate_limited_total{channel="ops"} 1');
     line('vcc_notify_queue_depth 0');
+    t.regex(text, /^vcc_notify_event_loop_delay_max_seconds \d+(\.\d+)?(e-?\d+)?$/m);
     line('vcc_notify_oldest_pending_age_seconds 0');
     line('vcc_notify_delivery_latency_seconds_count{channel="ops"} 1');
     t.false(text.includes('xoxb-m'));

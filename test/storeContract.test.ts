@@ -1,5 +1,8 @@
 import test from 'ava';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
 import type { Store } from '../src/store/Store.ts';
@@ -118,6 +121,28 @@ for (const [kind, open] of stores) {
     t.deepEqual(await s.claimChannel('a', 'one', 2100, 500), { lastSendAt: 2050 });
   });
 
+  contract('prune in batches: each takes at most the limit, oldest first, and leaves everything not expired', async (t, s) => {
+    const old: number[] = [];
+    for (let i = 0; i < 25; i += 1) {
+      const r = await s.ingest(ev(`batch-old-${i}`, 100 + i), to('done'));
+      old.push(r.eventId);
+    }
+    for (const d of await s.duePending('done', 1000, 100)) await s.markSent([d.delivery.id], 1000);
+    const pending = await s.ingest(ev('batch-pending', 50), to('waiting'));
+    const recent = await s.ingest(ev('batch-recent', 5000), to('done'));
+    const counts = [];
+    for (;;) {
+      const n = await s.prune(1000, 10);
+      counts.push(n.events);
+      if (n.events < 10) break;
+    }
+    t.deepEqual(counts, [10, 10, 5]);
+    for (const id of old) t.is(await s.getEvent(id), null);
+    t.truthy(await s.getEvent(pending.eventId));
+    t.truthy(await s.getEvent(recent.eventId));
+    t.deepEqual((await s.listDeliveries({ limit: 100 })).map((d) => d.channel).sort(), ['done', 'waiting']);
+  });
+
   contract('prune removes old finished events only (pending ones and recent ones stay)', async (t, s) => {
     const oldSent = await s.ingest(ev('old-sent', 100), to('a'));
     const oldPending = await s.ingest(ev('old-pending', 100), to('b'));
@@ -126,7 +151,7 @@ for (const [kind, open] of stores) {
     const [a] = await s.duePending('a', 1000, 1);
     await s.markSent([a!.delivery.id], 1000);
     await s.recordRefusal({ receivedAt: 100, method: 'POST', status: 401, code: 'unauthorized', message: 'm', path: null, body: null, contentType: null, remoteAddr: null });
-    t.is(await s.prune(1000), 2);
+    t.deepEqual(await s.prune(1000, 100), { events: 2, refusals: 1 });
     t.is(await s.getEvent(oldSent.eventId), null);
     t.is(await s.getEvent(oldNoDelivery.eventId), null);
     t.truthy(await s.getEvent(oldPending.eventId));
@@ -140,3 +165,21 @@ for (const [kind, open] of stores) {
     t.is(MIGRATIONS[MIGRATIONS.length - 1]!.version, MIGRATIONS.length);
   });
 }
+
+// The hot reads use their indexes (SQLite's plan; Postgres plans by statistics, so only SQLite
+// is held to a plan here): an event's deliveries, and retention's oldest finished events.
+test('sqlite query plans: an event\'s deliveries use deliveries_event; retention uses events_received', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'vcc-plan-'));
+  const s = await SqliteStore.open(join(dir, 'plan.db'));
+  await s.close();
+  const db = new Database(join(dir, 'plan.db'), { readonly: true });
+  try {
+    const plan = (sql: string, ...args: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
+    t.regex(plan('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id DESC LIMIT ?', 1, 20), /USING INDEX deliveries_event/);
+    t.regex(plan(`SELECT id FROM events e WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') ORDER BY e.received_at LIMIT ?`, 1, 10),
+      /SEARCH e USING (COVERING )?INDEX events_received[\s\S]*SEARCH d USING INDEX deliveries_event/);
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

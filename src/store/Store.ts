@@ -118,10 +118,12 @@ export interface EventStore {
   /** Re-queues dead deliveries (attempts reset); returns how many. */
   replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number>;
   /**
-   * Deletes events received before `before` whose deliveries are all final (sent or dead),
-   * with those deliveries, and refusals older than that; returns how many events went.
+   * Deletes, in one short transaction, at most `limit` of the oldest events received before
+   * `before` whose deliveries are all final (sent or dead), with those deliveries, and at
+   * most `limit` refusals older than that; returns how many of each went. Callers repeat
+   * while a batch came back full, so a large backlog never holds the writer for long.
    */
-  prune(before: number): Promise<number>;
+  prune(before: number, limit: number): Promise<{ events: number; refusals: number }>;
   /** How many deliveries are pending, and when the oldest of them was accepted (ms), if any. */
   queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }>;
 }

@@ -5,7 +5,7 @@ import {
 } from './Store.ts';
 import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
 import {
-  eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow, type SubscriptionRow,
+  deliveriesFilter, eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow, type SubscriptionRow,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 
@@ -120,11 +120,8 @@ export class PostgresStore implements Store {
   }
 
   async listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]> {
-    return (await this.q<DeliveryRow>(
-      `SELECT * FROM deliveries WHERE ($1::bigint IS NULL OR event_id = $1) AND ($2::text IS NULL OR status = $2)
-         AND ($3::text IS NULL OR channel = $3) ORDER BY id DESC LIMIT $4`,
-      [opts.eventId ?? null, opts.status ?? null, opts.channel ?? null, opts.limit],
-    )).map(toDelivery);
+    const { where, values } = deliveriesFilter(opts, (i) => `$${i}`);
+    return (await this.q<DeliveryRow>(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT $${values.length + 1}`, [...values, opts.limit])).map(toDelivery);
   }
 
   async listRefusals(opts: { limit: number }): Promise<StoredRefusal[]> {
@@ -217,14 +214,16 @@ export class PostgresStore implements Store {
     await this.q('UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE($3, last_send_at) WHERE channel = $1 AND owner = $2', [channel, owner, lastSendAt]);
   }
 
-  prune(before: number): Promise<number> {
+  prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {
     return this.tx(async (c) => {
-      const old = `SELECT id FROM events e WHERE e.received_at < $1
-           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
-      await c.query(`DELETE FROM deliveries WHERE event_id IN (${old})`, [before]);
-      const n = (await c.query(`DELETE FROM events WHERE id IN (${old})`, [before])).rowCount ?? 0;
-      await c.query('DELETE FROM refusals WHERE received_at < $1', [before]);
-      return n;
+      const old = await c.query<{ id: number }>(`SELECT id FROM events e WHERE e.received_at < $1
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+           ORDER BY e.received_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [before, limit]);
+      const ids = old.rows.map((r) => r.id);
+      await c.query('DELETE FROM deliveries WHERE event_id = ANY($1::bigint[])', [ids]);
+      const events = (await c.query('DELETE FROM events WHERE id = ANY($1::bigint[])', [ids])).rowCount ?? 0;
+      const refusals = (await c.query('DELETE FROM refusals WHERE id IN (SELECT id FROM refusals WHERE received_at < $1 ORDER BY received_at LIMIT $2)', [before, limit])).rowCount ?? 0;
+      return { events, refusals };
     });
   }
 

@@ -116,3 +116,19 @@ export function toSubscription(r: SubscriptionRow): Subscription {
     createdAt: Number(r.created_at),
   };
 }
+
+/**
+ * The WHERE clause of a deliveries listing naming only the filters given (`event_id = ?`),
+ * so the planner can use the index for each; `(? IS NULL OR col = ?)` forms cannot.
+ * `param(i)` spells the i-th placeholder for the dialect (`?` or `$1`).
+ */
+export function deliveriesFilter(opts: { eventId?: number; status?: string; channel?: string }, param: (i: number) => string): { where: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  for (const [col, v] of [['event_id', opts.eventId], ['status', opts.status], ['channel', opts.channel]] as const) {
+    if (v === undefined) continue;
+    values.push(v);
+    parts.push(`${col} = ${param(values.length)}`);
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
+}

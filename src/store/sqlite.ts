@@ -7,7 +7,7 @@ import { REFUSALS_KEPT } from './migrations.ts';
 import { statementCache } from './sqliteConnection.ts';
 import { SqliteWrites, unavailable, type SqliteOptions } from './sqliteWrites.ts';
 import {
-  eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
+  deliveriesFilter, eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
   type SubscriptionRow,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
@@ -76,15 +76,9 @@ export class SqliteStore implements Store {
   }
 
   listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]> {
+    const { where, values } = deliveriesFilter(opts, () => '?');
     return this.read(() =>
-      (this.prep(
-        `SELECT * FROM deliveries
-         WHERE (@eventId IS NULL OR event_id = @eventId) AND (@status IS NULL OR status = @status)
-           AND (@channel IS NULL OR channel = @channel)
-         ORDER BY id DESC LIMIT @limit`,
-      ).all({
-        eventId: opts.eventId ?? null, status: opts.status ?? null, channel: opts.channel ?? null, limit: opts.limit,
-      }) as DeliveryRow[]).map(toDelivery));
+      (this.prep(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT ?`).all(...values, opts.limit) as DeliveryRow[]).map(toDelivery));
   }
 
   listRefusals(opts: { limit: number }): Promise<StoredRefusal[]> {
@@ -208,15 +202,16 @@ export class SqliteStore implements Store {
     });
   }
 
-  async prune(before: number): Promise<number> {
+  async prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {
     const old = `SELECT id FROM events e WHERE e.received_at < @before
-                 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')`;
-    const [, events] = await this.writes.steps(
-      { sql: `DELETE FROM deliveries WHERE event_id IN (${old})`, params: { before }, mode: 'run' },
-      { sql: `DELETE FROM events WHERE id IN (${old})`, params: { before }, mode: 'run' },
-      { sql: 'DELETE FROM refusals WHERE received_at < @before', params: { before }, mode: 'run' },
+                 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+                 ORDER BY e.received_at LIMIT @limit`;
+    const [, events, refusals] = await this.writes.steps(
+      { sql: `DELETE FROM deliveries WHERE event_id IN (${old})`, params: { before, limit }, mode: 'run' },
+      { sql: `DELETE FROM events WHERE id IN (${old})`, params: { before, limit }, mode: 'run' },
+      { sql: 'DELETE FROM refusals WHERE id IN (SELECT id FROM refusals WHERE received_at < @before ORDER BY received_at LIMIT @limit)', params: { before, limit }, mode: 'run' },
     );
-    return (events as RunResult).changes;
+    return { events: (events as RunResult).changes, refusals: (refusals as RunResult).changes };
   }
 
   queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
