@@ -151,14 +151,14 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 5,
     name: 'indexes for per-event deliveries and retention',
-    // An event's deliveries (admin pages, deliveries --event, pruning) and retention by age
-    // scanned whole tables without these: seconds on a store of a million events.
+    // Retention by age scanned whole tables without these, and checked each old event for a
+    // pending delivery through the pending-work index (every pending row, per event).
     sqlite: `
-      CREATE INDEX deliveries_event ON deliveries (event_id);
+      CREATE INDEX deliveries_event_status ON deliveries (event_id, status);
       CREATE INDEX events_received ON events (received_at);
       CREATE INDEX refusals_received ON refusals (received_at);`,
     postgres: `
-      CREATE INDEX deliveries_event ON deliveries (event_id);
+      CREATE INDEX deliveries_event_status ON deliveries (event_id, status);
       CREATE INDEX events_received ON events (received_at);
       CREATE INDEX refusals_received ON refusals (received_at);`,
   },
