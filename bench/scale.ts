@@ -1,0 +1,135 @@
+// `npm run bench:scale [-- --store-size N]`: the service on a store of N events (default
+// 1,000,000, one sent delivery each) beside the same on a 100-event store: each admin page's
+// and `deliveries`' latency, the worst /healthz wait while they run, ingest, and a retention
+// prune of half the big store. Not a test: read the ratios; this machine is noisy.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import autocannon from 'autocannon';
+import { SqliteStore } from '../src/store/sqlite.ts';
+import { vccFixture } from '../test/helpers/fixtures.ts';
+import { spawnBench, stopBench, timeCli } from './scaleProcess.ts';
+
+const { values } = parseArgs({ options: { 'store-size': { type: 'string', default: '1000000' } } });
+const BIG = Number(values['store-size']);
+const SMALL = 100;
+const DAY = 86_400_000;
+const TOKEN = 'scale-admin-token';
+const SECRET = 'scale-secret';
+
+/** Writes `n` events with one sent delivery each straight into a migrated store; `oldShare` of them 200 days old. */
+async function seed(path: string, n: number, oldShare: number): Promise<void> {
+  await (await SqliteStore.open(path, { writerThread: false })).close();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const sample = vccFixture('user-created');
+  const now = Date.now();
+  const ev = db.prepare('INSERT INTO events (id, dedup_key, received_at, vcc_timestamp, user_id, kinds, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const dl = db.prepare(`INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, last_error, created_at, updated_at)
+                         VALUES (?, 'console', '["user.created"]', '[]', 'sent', 1, ?, NULL, ?, ?)`);
+  const changes = [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }];
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i += 1) {
+      const at = i < n * oldShare ? now - 200 * DAY + i : now - 60_000 + (i % 60_000);
+      const user = { ...sample.new, userId: String(i), username: `agent_${i}`, name: `Agent ${i}` };
+      ev.run(i + 1, `seed-${i}`, at, null, String(i), '["user.created"]', JSON.stringify({ old: null, new: user, changes }));
+      dl.run(i + 1, at, at, at);
+    }
+  });
+  for (let i = 0; i < n; i += 50_000) batch(i, Math.min(n, i + 50_000));
+  db.close();
+}
+
+/** Median latency of GET `path` over `runs`, and the worst /healthz answer time meanwhile. */
+async function timePage(base: string, path: string, runs = 5): Promise<{ ms: number; worstHealthMs: number }> {
+  let worst = 0;
+  let running = true;
+  const watch = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      await fetch(`${base}/healthz`);
+      worst = Math.max(worst, performance.now() - t0);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const t0 = performance.now();
+    const res = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    await res.text();
+    if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+    times.push(performance.now() - t0);
+  }
+  running = false;
+  await watch;
+  times.sort((a, b) => a - b);
+  return { ms: times[Math.floor(times.length / 2)]!, worstHealthMs: worst };
+}
+
+async function ingestRate(base: string, seconds = 5): Promise<number> {
+  const sample = vccFixture('user-created');
+  let seq = 10_000_000;
+  const r = await autocannon({
+    url: `${base}/webhooks/vcc/users?secret-key=${SECRET}`, connections: 50, duration: seconds, method: 'POST', headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => { seq += 1; return { ...req, body: JSON.stringify({ ...sample, timestamp: new Date(seq).toISOString(), new: { ...sample.new, userId: seq } }) }; } }],
+  });
+  return r.requests.average;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vcc-scale-'));
+try {
+  const stores = { small: join(dir, 'small.db'), big: join(dir, 'big.db') };
+  let t0 = performance.now();
+  await seed(stores.small, SMALL, 0);
+  await seed(stores.big, BIG, 0.5);
+  console.log(`Scale: ${BIG.toLocaleString('en')} events (half of them 200 days old) beside ${SMALL}; seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  const pages = ['/admin', '/admin/dead', '/admin/refused', '/admin/routes', '/admin/events/42'];
+  const rows: Array<[string, number, number, number, number]> = [];
+  const results: Record<string, { pages: Record<string, { ms: number; worstHealthMs: number }>; cli: number; ingest: number }> = {};
+  for (const [name, path] of Object.entries(stores)) {
+    const svc = await spawnBench(path, { ADMIN_TOKEN: TOKEN, VCC_WEBHOOK_SECRET: SECRET, RETENTION_DAYS: '0' });
+    try {
+      const r: (typeof results)[string] = { pages: {}, cli: 0, ingest: 0 };
+      for (const p of pages) r.pages[p] = await timePage(svc.base, p);
+      r.cli = timeCli(path, ['deliveries', '--status', 'sent']);
+      r.ingest = await ingestRate(svc.base);
+      results[name] = r;
+    } finally {
+      await stopBench(svc);
+    }
+  }
+  for (const p of pages) rows.push([p, results.small!.pages[p]!.ms, results.big!.pages[p]!.ms, results.small!.pages[p]!.worstHealthMs, results.big!.pages[p]!.worstHealthMs]);
+  rows.push(['vcc-notify deliveries --status sent', results.small!.cli, results.big!.cli, NaN, NaN]);
+  console.log(`${'what'.padEnd(38)} ${'100 ev ms'.padStart(10)} ${'big ms'.padStart(10)} ${'ratio'.padStart(7)} ${'target'.padStart(16)}  worst /healthz ms (small, big)`);
+  for (const [what, small, big, hs, hb] of rows) {
+    const target = 3 * small + 20;
+    console.log(`${what.padEnd(38)} ${small.toFixed(1).padStart(10)} ${big.toFixed(1).padStart(10)} ${`${(big / small).toFixed(2)}x`.padStart(7)} ${`<= ${target.toFixed(0)} ${big <= target ? 'holds' : 'MISSED'}`.padStart(16)}  ${Number.isNaN(hs) ? '' : `${hs.toFixed(0)}, ${hb.toFixed(0)}`}`);
+  }
+  const ratio = results.big!.ingest / results.small!.ingest;
+  console.log(`ingest req/s: ${results.small!.ingest.toFixed(0)} on 100 events, ${results.big!.ingest.toFixed(0)} on the big store (${ratio.toFixed(2)}x; target >= 0.8x ${ratio >= 0.8 ? 'holds' : 'MISSED'})`);
+
+  // Retention: the big store with RETENTION_DAYS=30 prunes its old half at start.
+  t0 = performance.now();
+  const svc = await spawnBench(stores.big, { VCC_WEBHOOK_SECRET: SECRET, RETENTION_DAYS: '30' });
+  try {
+    let worst = 0;
+    let pruned = 0;
+    for (;;) {
+      const h0 = performance.now();
+      await fetch(`${svc.base}/healthz`);
+      worst = Math.max(worst, performance.now() - h0);
+      const m = /^vcc_notify_pruned_rows_total\{table="events"\} (\d+)/m.exec(await (await fetch(`${svc.base}/metrics`)).text());
+      pruned = m ? Number(m[1]) : 0;
+      if (pruned >= BIG / 2 || performance.now() - t0 > 30 * 60_000) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    console.log(`retention: pruned ${pruned.toLocaleString('en')} events in ${((performance.now() - t0) / 1000).toFixed(0)} s; worst /healthz wait meanwhile ${worst.toFixed(0)} ms (target <= 100 ms ${worst <= 100 ? 'holds' : 'MISSED'})`);
+  } finally {
+    await stopBench(svc);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
