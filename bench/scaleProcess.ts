@@ -1,5 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
+import autocannon from 'autocannon';
+import { SqliteStore } from '../src/store/sqlite.ts';
+import { vccFixture } from '../test/helpers/fixtures.ts';
 import { commandFor, SERVICE_BIN } from './ingest.ts';
+
+const DAY = 86_400_000;
 
 export interface BenchService { child: ChildProcess; base: string }
 
@@ -29,3 +35,40 @@ export function timeCli(path: string, args: string[]): number {
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}`);
   return performance.now() - t0;
 }
+
+/** Writes `n` events with one sent delivery each straight into a migrated store; `oldShare` of them 200 days old. */
+export async function seed(path: string, n: number, oldShare: number): Promise<void> {
+  await (await SqliteStore.open(path, { writerThread: false })).close();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  const sample = vccFixture('user-created');
+  const now = Date.now();
+  const ev = db.prepare('INSERT INTO events (id, dedup_key, received_at, vcc_timestamp, user_id, kinds, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const dl = db.prepare(`INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, last_error, created_at, updated_at)
+                         VALUES (?, 'console', '["user.created"]', '[]', 'sent', 1, ?, NULL, ?, ?)`);
+  const changes = [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }];
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i += 1) {
+      const at = i < n * oldShare ? now - 200 * DAY + i : now - 60_000 + (i % 60_000);
+      const user = { ...sample.new, userId: String(i), username: `agent_${i}`, name: `Agent ${i}` };
+      ev.run(i + 1, `seed-${i}`, at, null, String(i), '["user.created"]', JSON.stringify({ old: null, new: user, changes }));
+      dl.run(i + 1, at, at, at);
+    }
+  });
+  for (let i = 0; i < n; i += 50_000) batch(i, Math.min(n, i + 50_000));
+  db.close();
+}
+
+
+/** Ingest req/s against a running service (50 connections, a distinct event per request). */
+export async function ingestRate(base: string, secret: string, seconds = 5): Promise<number> {
+  const sample = vccFixture('user-created');
+  let seq = 10_000_000;
+  const r = await autocannon({
+    url: `${base}/webhooks/vcc/users?secret-key=${secret}`, connections: 50, duration: seconds, method: 'POST', headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => { seq += 1; return { ...req, body: JSON.stringify({ ...sample, timestamp: new Date(seq).toISOString(), new: { ...sample.new, userId: seq } }) }; } }],
+  });
+  return r.requests.average;
+}
+

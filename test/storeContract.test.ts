@@ -121,6 +121,24 @@ for (const [kind, open] of stores) {
     t.deepEqual(await s.claimChannel('a', 'one', 2100, 500), { lastSendAt: 2050 });
   });
 
+  contract('a burst of concurrent ingests (group commit): each stored once, repeats in the same burst are duplicates of it', async (t, s) => {
+    const keys = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
+    const burst = [...keys, ...keys.slice(0, 5)];
+    const results = await Promise.all(burst.map((k, i) => s.ingest(ev(k, 2000 + i), to('x', 'y'))));
+    const byKey = new Map<string, number>();
+    results.slice(0, 40).forEach((r, i) => {
+      t.is(r.status, 'accepted', keys[i]);
+      if (r.status === 'accepted') t.is(r.deliveries, 2);
+      byKey.set(keys[i]!, r.eventId);
+    });
+    results.slice(40).forEach((r, i) => t.deepEqual(r, { status: 'duplicate', eventId: byKey.get(keys[i]!)! }));
+    t.is(new Set(byKey.values()).size, 40, 'distinct ids');
+    const ds = await s.listDeliveries({ limit: 1000 });
+    t.is(ds.filter((d) => byKey.has(`burst-${[...byKey.values()].indexOf(d.eventId)}`)).length, 80, 'two deliveries per event, none for repeats');
+    const again = await s.ingest(ev('burst-3', 9999), to('x'));
+    t.deepEqual(again, { status: 'duplicate', eventId: byKey.get('burst-3')! });
+  });
+
   contract('prune in batches: each takes at most the limit, oldest first, and leaves everything not expired', async (t, s) => {
     const old: number[] = [];
     for (let i = 0; i < 25; i += 1) {

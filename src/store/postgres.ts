@@ -5,9 +5,10 @@ import {
 } from './Store.ts';
 import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
 import {
-  deliveriesFilter, eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow, type SubscriptionRow,
+  deliveriesFilter, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow, type SubscriptionRow,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
+import { PgIngestBatch } from './pgIngestBatch.ts';
 
 // BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -24,7 +25,17 @@ const MIGRATION_LOCK = 7_340_021;
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private readonly batch: PgIngestBatch;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.batch = new PgIngestBatch(async () => {
+      try {
+        return await this.pool.connect();
+      } catch (e) {
+        throw unavailable(e, 'cannot connect to Postgres');
+      }
+    }, unavailable);
+  }
 
   /** Connects and migrates. Throws StoreUnavailableError (without the URL, which may hold a password). */
   static async open(url: string, opts: { max?: number } = {}): Promise<PostgresStore> {
@@ -77,28 +88,9 @@ export class PostgresStore implements Store {
     }
   }
 
+  /** Group commit: see pgIngestBatch.ts. */
   ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
-    const c = eventColumns(ev);
-    return this.tx(async (client) => {
-      const ins = await client.query<{ id: number }>(
-        `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-        [c.dedup_key, c.received_at, c.vcc_timestamp, c.user_id, c.kinds, c.payload],
-      );
-      if (ins.rows.length === 0) {
-        const existing = await client.query<{ id: number }>('SELECT id FROM events WHERE dedup_key = $1', [c.dedup_key]);
-        return { status: 'duplicate', eventId: existing.rows[0]!.id } as const;
-      }
-      const id = ins.rows[0]!.id;
-      for (const p of planned) {
-        await client.query(
-          `INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, 'pending', 0, $5, $5, $5)`,
-          [id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), ev.receivedAt],
-        );
-      }
-      return { status: 'accepted', eventId: id, deliveries: planned.length } as const;
-    });
+    return this.batch.ingest(ev, planned);
   }
 
   async recordRefusal(r: Refusal): Promise<void> {
