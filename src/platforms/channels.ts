@@ -74,9 +74,11 @@ export function createChannels(deps: ChannelsDeps) {
   /** File routes whose channel is the same place as the chat-made channel `chatName` (`slack:C0123`). */
   const fileRoutesFor = (chatName: string): Array<{ name: string; route: Route }> => {
     const config = deps.config();
-    const same = JSON.stringify(chatChannel(chatName));
+    // Compared field by field in a fixed order: the file may list `channel:` before `type:`.
+    const key = (ch: object | null | undefined) => (ch ? JSON.stringify(Object.entries(ch).sort(([a], [b]) => a.localeCompare(b))) : null);
+    const same = key(chatChannel(chatName));
     return config.routes
-      .filter((r) => config.channels[r.channel] !== undefined && JSON.stringify(config.channels[r.channel]) === same)
+      .filter((r) => same !== null && key(config.channels[r.channel]) === same)
       .map((route) => ({ name: route.channel, route }));
   };
 

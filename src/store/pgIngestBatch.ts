@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { IngestResult, NewEvent, PlannedDelivery } from './Store.ts';
+import { StoreUnavailableError, type IngestResult, type NewEvent, type PlannedDelivery } from './Store.ts';
 import { eventColumns } from './rows.ts';
 
 interface Pending {
@@ -54,8 +54,11 @@ export class PgIngestBatch {
       const results = await this.commit(batch);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (e) {
-      if (batch.length === 1) {
-        batch[0]!.reject(this.unavailable(e, 'Postgres transaction failed'));
+      // No connection (already a StoreUnavailableError from `connect`): every event in the
+      // batch fails now, not one by one after a connect timeout each.
+      if (batch.length === 1 || e instanceof StoreUnavailableError) {
+        const err = e instanceof StoreUnavailableError ? e : this.unavailable(e, 'Postgres transaction failed');
+        for (const p of batch) p.reject(err);
         return;
       }
       for (const p of batch) await this.run([p]);
