@@ -137,7 +137,7 @@ ${message ? html`<p class="s-dead">${message}</p>` : ''}
   });
 
   router.get('/admin', guard, async (ctx) => {
-    const events = await deps.store.listEvents({ limit: 50 });
+    const events = await deps.store.listEvents({ limit: EVENTS_PAGE, beforeId: before(ctx) });
     const rows = await Promise.all(events.map(async (e) => {
       const ds = await deps.store.listDeliveries({ eventId: e.id, limit: 20 });
       return html`<tr><td><a href="/admin/events/${e.id}">#${e.id}</a></td><td>${time(e.receivedAt)}</td><td>${who(e)}</td>
@@ -146,7 +146,7 @@ ${message ? html`<p class="s-dead">${message}</p>` : ''}
 <td>${ds.map((d) => html`<div>${d.channel}: ${status(d)}</div>`)}</td></tr>`;
     }));
     send(ctx, 'Events', html`<h2>Recent events</h2><table><tr><th>Event</th><th>Received</th><th>User</th><th>Kinds</th><th>Changes</th><th>Deliveries</th></tr>${rows}</table>
-${events.length === 0 ? html`<p class="muted">No events yet.</p>` : ''}`);
+${events.length === 0 ? html`<p class="muted">No events yet.</p>` : ''}${older('/admin', events, EVENTS_PAGE)}`);
   });
 
   router.get('/admin/events/:id', guard, async (ctx) => {
@@ -174,13 +174,14 @@ ${ds.map((d) => html`<tr><td>${d.channel}</td><td>${status(d)}</td><td>${d.attem
   });
 
   router.get('/admin/dead', guard, async (ctx) => {
-    const ds = await deps.store.listDeliveries({ status: 'dead', limit: 200 });
+    const ds = await deps.store.listDeliveries({ status: 'dead', limit: DEAD_PAGE, beforeId: before(ctx) });
     send(ctx, 'Dead deliveries', html`<h2>Dead deliveries</h2>
 ${ctx.query.replayed !== undefined ? html`<p class="s-sent">Re-queued ${String(ctx.query.replayed)} deliveries.</p>` : ''}
 ${ds.length ? html`<form method="post" action="/admin/replay">${csrfField(ctx)}<button>Replay all dead deliveries</button></form>` : html`<p class="muted">No dead deliveries.</p>`}
 <table><tr><th>Delivery</th><th>Event</th><th>Channel</th><th>Attempts</th><th>Died</th><th>Reason</th><th></th></tr>
 ${ds.map((d) => html`<tr><td>#${d.id}</td><td><a href="/admin/events/${d.eventId}">#${d.eventId}</a></td><td>${d.channel}</td><td>${d.attempts}</td><td>${time(d.updatedAt)}</td><td>${d.lastError ?? ''}</td>
-<td><form class="inline" method="post" action="/admin/replay">${csrfField(ctx)}<input type="hidden" name="id" value="${d.id}"><button>Replay</button></form></td></tr>`)}</table>`);
+<td><form class="inline" method="post" action="/admin/replay">${csrfField(ctx)}<input type="hidden" name="id" value="${d.id}"><button>Replay</button></form></td></tr>`)}</table>
+${older('/admin/dead', ds, DEAD_PAGE)}`);
   });
 
   router.post('/admin/replay', guard, async (ctx) => {
@@ -199,10 +200,10 @@ ${ds.map((d) => html`<tr><td>#${d.id}</td><td><a href="/admin/events/${d.eventId
   });
 
   router.get('/admin/refused', guard, async (ctx) => {
-    const rs = await deps.store.listRefusals({ limit: 100 });
+    const rs = await deps.store.listRefusals({ limit: REFUSED_PAGE, beforeId: before(ctx) });
     send(ctx, 'Refused requests', html`<h2>Refused requests</h2><table><tr><th>When</th><th>Status</th><th>Code</th><th>Reason</th><th>Path</th><th>Body (redacted)</th></tr>
 ${rs.map((r) => html`<tr><td>${time(r.receivedAt)}</td><td>${r.status}</td><td>${r.code}</td><td>${r.message}</td><td>${r.path ?? ''}</td><td><pre>${r.body ?? ''}</pre></td></tr>`)}</table>
-${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}`);
+${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}${older('/admin/refused', rs, REFUSED_PAGE)}`);
   });
 
   router.get('/admin/routes', guard, async (ctx) => {
@@ -232,4 +233,20 @@ async function securityHeaders(ctx: Context, next: Next) {
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
   });
+}
+
+/** Page sizes of the lists; pages go back by id (keyset), so new rows never shift a page. */
+const EVENTS_PAGE = 50;
+const DEAD_PAGE = 200;
+const REFUSED_PAGE = 100;
+
+/** The `before` query parameter: the last id of the previous page, or none. */
+function before(ctx: Context): number | undefined {
+  const n = Number(ctx.query.before);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** A link to the next, older page when this one is full. */
+function older(path: string, rows: ReadonlyArray<{ id: number }>, page: number): SafeHtml | string {
+  return rows.length === page ? html`<p><a class="older" href="${path}?before=${rows[rows.length - 1]!.id}">Older →</a></p>` : '';
 }

@@ -188,13 +188,19 @@ program.command('deliveries')
   })
   .option('--channel <name>', 'only this channel')
   .option('--limit <n>', 'how many (default 50)', (s) => Number(s), 50)
-  .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number }) => {
+  .option('--before <id>', 'only deliveries older than this one (the next page)', (s) => {
+    const n = Number(s);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a delivery id');
+    return n;
+  })
+  .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number; before?: number }) => {
     await withKit(async ({ store }) => {
-      const ds = await store.listDeliveries({ status: o.status, channel: o.channel, limit: o.limit });
+      const ds = await store.listDeliveries({ status: o.status, channel: o.channel, limit: o.limit, beforeId: o.before });
       if (ds.length === 0) return out('no deliveries');
       for (const d of ds) {
         out([`#${d.id}`, `event ${d.eventId}`, d.channel, d.status, `attempts ${d.attempts}`, new Date(d.updatedAt).toISOString(), d.lastError ?? ''].join('  ').trimEnd());
       }
+      if (ds.length === o.limit) out(`(more: add --before ${ds[ds.length - 1]!.id})`);
     });
   });
 

@@ -102,9 +102,10 @@ export interface EventStore {
   ingest(ev: NewEvent, deliveries: readonly PlannedDelivery[]): Promise<IngestResult>;
   recordRefusal(r: Refusal): Promise<void>;
   getEvent(id: number): Promise<StoredEvent | null>;
+  /** Listings are newest first and keyset-paginated: `beforeId` is the last id of the previous page. */
   listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]>;
-  listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]>;
-  listRefusals(opts: { limit: number }): Promise<StoredRefusal[]>;
+  listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]>;
+  listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]>;
   /** Channels that have a pending delivery due at `now`, oldest due first. */
   dueChannels(now: number, limit: number): Promise<string[]>;
   /**

@@ -116,8 +116,8 @@ export class PostgresStore implements Store {
     return (await this.q<DeliveryRow>(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT $${values.length + 1}`, [...values, opts.limit])).map(toDelivery);
   }
 
-  async listRefusals(opts: { limit: number }): Promise<StoredRefusal[]> {
-    return (await this.q<RefusalRow>('SELECT * FROM refusals ORDER BY id DESC LIMIT $1', [opts.limit])).map(toRefusal);
+  async listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]> {
+    return (await this.q<RefusalRow>('SELECT * FROM refusals WHERE id < $1 ORDER BY id DESC LIMIT $2', [opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit])).map(toRefusal);
   }
 
   async dueChannels(now: number, limit: number): Promise<string[]> {

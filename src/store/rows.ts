@@ -122,13 +122,13 @@ export function toSubscription(r: SubscriptionRow): Subscription {
  * so the planner can use the index for each; `(? IS NULL OR col = ?)` forms cannot.
  * `param(i)` spells the i-th placeholder for the dialect (`?` or `$1`).
  */
-export function deliveriesFilter(opts: { eventId?: number; status?: string; channel?: string }, param: (i: number) => string): { where: string; values: unknown[] } {
+export function deliveriesFilter(opts: { eventId?: number; status?: string; channel?: string; beforeId?: number }, param: (i: number) => string): { where: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
-  for (const [col, v] of [['event_id', opts.eventId], ['status', opts.status], ['channel', opts.channel]] as const) {
+  for (const [col, op, v] of [['event_id', '=', opts.eventId], ['status', '=', opts.status], ['channel', '=', opts.channel], ['id', '<', opts.beforeId]] as const) {
     if (v === undefined) continue;
     values.push(v);
-    parts.push(`${col} = ${param(values.length)}`);
+    parts.push(`${col} ${op} ${param(values.length)}`);
   }
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }

@@ -75,15 +75,15 @@ export class SqliteStore implements Store {
         .all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as EventRow[]).map(toEvent));
   }
 
-  listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]> {
+  listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]> {
     const { where, values } = deliveriesFilter(opts, () => '?');
     return this.read(() =>
       (this.prep(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT ?`).all(...values, opts.limit) as DeliveryRow[]).map(toDelivery));
   }
 
-  listRefusals(opts: { limit: number }): Promise<StoredRefusal[]> {
+  listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]> {
     return this.read(() =>
-      (this.prep('SELECT * FROM refusals ORDER BY id DESC LIMIT ?').all(opts.limit) as RefusalRow[]).map(toRefusal));
+      (this.prep('SELECT * FROM refusals WHERE id < ? ORDER BY id DESC LIMIT ?').all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as RefusalRow[]).map(toRefusal));
   }
 
   dueChannels(now: number, limit: number): Promise<string[]> {
