@@ -10,6 +10,7 @@ import { escapeSlack } from '../src/platforms/slack/escape.ts';
 import { escapeTeams } from '../src/platforms/teams/escape.ts';
 import { escapeCardText, escapeChatText } from '../src/platforms/google-chat/escape.ts';
 import { TARGETS } from '../src/platforms/registry.ts';
+import { googleChatPayload } from '../src/platforms/google-chat/card.ts';
 import { DEFAULT_TEMPLATES } from '../src/render/Renderer.ts';
 import type { StoredEvent } from '../src/store/Store.ts';
 import { adaptiveCardSchemaPath } from './helpers/fixtures.ts';
@@ -93,4 +94,14 @@ test('a template file under templates/TARGET/ overrides one kind for that target
   t.regex(r.event(event(1), d, 'teams').title, /^New agent: Agent 1$/);
   writeFileSync(join(dir, 'slack', 'user.created.yaml'), 'severity: info\ntitle: "{{ user.nme }"\nsummary: "x"\n');
   t.throws(() => Renderer.load(dir, TARGETS), { message: /slack\/user\.created\.yaml: title/ });
+});
+
+test('a Google Chat digest of 400 long lines stays within the message size and widget cap, and says what it left out', (t) => {
+  const long = 'N'.repeat(3000);
+  const [m] = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'google-chat', 400);
+  const body = googleChatPayload(m!);
+  t.true(Buffer.byteLength(JSON.stringify(body)) <= 32_000);
+  const widgets = (body.cardsV2[0] as any).card.sections.flatMap((s: any) => s.widgets);
+  t.true(widgets.length <= 91, `${widgets.length} widgets`);
+  t.regex(widgets[widgets.length - 1].textParagraph.text, /more lines not shown/);
 });

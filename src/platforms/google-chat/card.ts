@@ -7,6 +7,9 @@ export const GOOGLE_CHAT_MAX_BYTES = 32_000 - 2_000;
 /** Card header title and subtitle: kept short, as Chat truncates them on one line. */
 const MAX_HEADER = 200;
 
+/** Change lines per card: a conservative cap on widgets in one card; the rest are counted. */
+const MAX_LINES = 90;
+
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
@@ -33,5 +36,6 @@ export function googleChatPayload(m: Message): { text: string; cardsV2: object[]
       }],
     };
   };
-  return fitLines(m.lines, GOOGLE_CHAT_MAX_BYTES, build);
+  const capped = m.lines.slice(0, MAX_LINES);
+  return fitLines(capped, GOOGLE_CHAT_MAX_BYTES, (kept, dropped) => build(kept, dropped + m.lines.length - capped.length));
 }
