@@ -137,9 +137,12 @@ export class Renderer {
 
   /** The `line` template of each of `changes` (the delivery's); empty lines dropped. */
   private changeLines(changes: readonly Change[], scope: Scope, show: readonly string[], target: Target): string[] {
+    const kinds = this.of(this.kinds, target);
+    const engine = this.of(this.engines, target);
+    const hide = this.hiddenFields(target, show);
     return changes.flatMap((c) => {
-      const line = this.of(this.kinds, target)[c.kind].line;
-      const text = line ? this.of(this.engines, target).renderSync(line, withChange(scope, changeView(c, this.hiddenFields(target, show)))).trim() : '';
+      const line = kinds[c.kind].line;
+      const text = line ? engine.renderSync(line, withChange(scope, changeView(c, hide))).trim() : '';
       return text ? [text] : [];
     });
   }

@@ -1,9 +1,11 @@
+import { escapeEntities } from '../escapeEntities.ts';
+
 /**
  * Card text (decoratedText, textParagraph) is a subset of HTML (`<b>`, `<a href>`, `<font>`,
  * `<br>`: https://developers.google.com/workspace/chat/format-messages#format-card-text):
  * `&`, `<`, `>` become entities, so a name shows its tags instead of applying them.
  */
-export const escapeCardText = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeCardText = escapeEntities;
 
 /**
  * A message's `text` uses Chat's own syntax (https://developers.google.com/workspace/chat/format-messages):

@@ -1,6 +1,8 @@
+import { escapeEntities } from '../escapeEntities.ts';
+
 /**
  * Escapes text for Slack mrkdwn: `&`, `<`, `>` become entities, so a name like `<!channel>`
  * or `<@U123>` pings nobody and `<https://x|y>` links nowhere
  * (https://api.slack.com/reference/surfaces/formatting#escaping).
  */
-export const escapeSlack = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeSlack = escapeEntities;

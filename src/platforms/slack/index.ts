@@ -4,6 +4,7 @@ import type { ChannelType, Inbound, Platform } from '../Platform.ts';
 import type { RateWindow } from '../../delivery/RateLimiter.ts';
 import { slackChatPayload, slackPayload } from './blocks.ts';
 import { slackWebhookAdapter } from './webhook.ts';
+import { chatChannelName } from '../../chat/Subscriptions.ts';
 
 export type SlackChannel = { type: 'slack'; channel: string };
 export type SlackWebhookChannel = { type: 'slack-webhook'; url: string };
@@ -59,7 +60,7 @@ const inbound: Inbound = {
     const { createSlackCommands } = await import('./slackCommands.ts');
     const commands = createSlackCommands({
       signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
-      commandUsers: env.SLACK_COMMAND_USERS, subscriptions: deps.subscriptions, fileRoutesFor: (id) => deps.fileRoutesFor(`slack:${id}`),
+      commandUsers: env.SLACK_COMMAND_USERS, subscriptions: deps.subscriptions, fileRoutesFor: (id) => deps.fileRoutesFor(chatChannelName('slack', id)),
       sendTest: deps.sendTest, log: deps.log, clock: deps.clock,
     });
     router.post('/slack/events', commands.handler ?? ((ctx) => {

@@ -4,6 +4,7 @@ import type { ChannelType, Inbound, Platform, PlatformContext } from '../Platfor
 import { adaptiveCard, botActivity, workflowEnvelope } from './card.ts';
 import { teamsWorkflowAdapter } from './workflow.ts';
 import type { TeamsRuntime } from './runtime.ts';
+import { chatChannelName } from '../../chat/Subscriptions.ts';
 
 export type TeamsChannel = { type: 'teams'; conversation: string };
 export type TeamsWorkflowChannel = { type: 'teams-workflow'; url: string };
@@ -58,7 +59,7 @@ const inbound: Inbound = {
       }
       router.post('/api/messages', (await rt).handler({
         store: deps.conversations, log: deps.log, clock: deps.clock, subscriptions: deps.subscriptions,
-        commandUsers: deps.env.TEAMS_COMMAND_USERS, fileRoutesFor: (id) => deps.fileRoutesFor(`teams:${id}`), sendTest: deps.sendTest,
+        commandUsers: deps.env.TEAMS_COMMAND_USERS, fileRoutesFor: (id) => deps.fileRoutesFor(chatChannelName('teams', id)), sendTest: deps.sendTest,
       }));
     }
     return { start: async () => {}, stop: async () => {} };
