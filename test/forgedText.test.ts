@@ -1,14 +1,10 @@
 // Issue 12, attack 3: values from VCC cannot forge lines, reorder text or hide characters in
-// any target (Slack API, Slack webhook, Teams Workflows, the console channel) or in the log.
+// any target (Slack API, Slack webhook, Teams Workflows, Google Chat, the console) or in the log.
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { assertNoSecrets } from './helpers/noSecrets.ts';
-import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { cleanup, startTestService, until } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
-import { FakeSlack } from './fakes/slack.ts';
-import { FakeTeamsWorkflow } from './fakes/teamsWorkflow.ts';
-import { FakeGoogleChat } from './fakes/googleChat.ts';
+import { startAllPlatforms } from './helpers/allPlatforms.ts';
 
 const SECRET = 'forged-secret';
 
@@ -32,25 +28,12 @@ function strings(v: unknown, out: string[] = []): string[] {
 }
 
 test('hostile names reach Slack, Slack webhooks, Teams Workflows, Google Chat, the console and the log as one visible line', async (t) => {
-  const slack = await new FakeSlack().start();
-  const teams = await new FakeTeamsWorkflow().start();
-  const chat = await new FakeGoogleChat().start();
-  const dir = tempDir();
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, `channels:
-  api: { type: slack, channel: C0API }
-  hook: { type: slack-webhook, url: "${slack.hookUrl('H0HOOK')}" }
-  flow: { type: teams-workflow, url: "${teams.url}" }
-  gchat: { type: google-chat, url: "${chat.urlFor('AAAAhr')}" }
-  log: { type: console }
-routes:
+  const { slack, teams, chat, svc, env, stop } = await startAllPlatforms(SECRET, `
   - { channel: api }
   - { channel: hook }
   - { channel: flow }
   - { channel: gchat }
-  - { channel: log }
-`);
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-forged', SLACK_API_URL: slack.apiUrl }, { dir, pollMs: 50 });
+  - { channel: log }`);
   try {
     // One at a time: events arriving together would be sent as one digest.
     for (const [i, [name, user]] of cases.entries()) {
@@ -80,9 +63,9 @@ routes:
       t.false(/[\u202E\u2067\u001b]/.test(line), `log line carries a control or bidi character: ${line}`);
     }
     t.false(svc.printed.some((p) => p.includes('@example.com')), 'the console channel printed an email without show: [contacts]');
-    assertNoSecrets(t, { log: svc.logs, 'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)), 'teams posts': JSON.stringify(teams.posts) }, [SECRET, 'xoxb-forged', slack.hookUrl('H0HOOK'), teams.url, chat.urlFor('AAAAhr')]);
+    assertNoSecrets(t, { log: svc.logs, 'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)), 'teams posts': JSON.stringify(teams.posts) }, [SECRET, env.SLACK_BOT_TOKEN, slack.hookUrl('H0HOOK'), teams.url, chat.urlFor('AAAAhr')]);
   } finally {
-    await svc.stop(); await slack.stop(); await teams.stop(); await chat.stop(); cleanup(dir);
+    await stop();
   }
 });
 

@@ -3,34 +3,17 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { until } from './helpers/service.ts';
 import { vccFixture } from './helpers/fixtures.ts';
 import { runCli } from './helpers/child.ts';
-import { FakeSlack } from './fakes/slack.ts';
-import { FakeTeamsWorkflow } from './fakes/teamsWorkflow.ts';
-import { FakeGoogleChat } from './fakes/googleChat.ts';
+import { startAllPlatforms } from './helpers/allPlatforms.ts';
 
 const SECRET = 'render-match-secret';
 
 test('render prints what each adapter posts: Slack API and webhook, Teams Workflows, Google Chat, the console', async (t) => {
-  const slack = await new FakeSlack().start();
-  const teams = await new FakeTeamsWorkflow().start();
-  const chat = await new FakeGoogleChat().start();
-  const dir = tempDir();
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, `channels:
-  api: { type: slack, channel: C0RENDER }
-  hook: { type: slack-webhook, url: "\${HOOK}" }
-  flow: { type: teams-workflow, url: "\${FLOW}" }
-  gchat: { type: google-chat, url: "\${GCHAT}" }
-  log: { type: console, }
-routes: [{ channel: api }, { channel: hook }, { channel: flow }, { channel: gchat }, { channel: log, show: [contacts] }]
-`);
-  const env = {
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-render-token', SLACK_API_URL: slack.apiUrl,
-    HOOK: slack.hookUrl('H0RENDER'), FLOW: teams.url, GCHAT: chat.urlFor('AAAAhr'),
-  };
-  const svc = await startTestService(env, { dir, pollMs: 50 });
+  const { slack, teams, chat, svc, env, stop } = await startAllPlatforms(SECRET,
+    '[{ channel: api }, { channel: hook }, { channel: flow }, { channel: gchat }, { channel: log, show: [contacts] }]');
+  const dir = svc.dir;
   try {
     const body = vccFixture('user-changed');
     const file = join(dir, 'event.json');
@@ -53,6 +36,6 @@ routes: [{ channel: api }, { channel: hook }, { channel: flow }, { channel: gcha
     t.deepEqual(chat.posts[0]!.body, await render('gchat'));
     t.deepEqual(JSON.parse(svc.printed[0]!), await render('log'));
   } finally {
-    await svc.stop(); await slack.stop(); await teams.stop(); await chat.stop(); cleanup(dir);
+    await stop();
   }
 });
