@@ -20,7 +20,9 @@ const MAX_IN_FLIGHT = 2;
  * (ON CONFLICT on the dedup key does nothing) and one of deliveries, so a burst costs a few
  * round trips and one commit per batch instead of four round trips and a commit per event.
  * Each promise resolves only after its batch committed. If a batch fails, its events are
- * retried one per transaction, so one bad write fails alone.
+ * retried one per transaction, so one bad write fails alone. Copies of one event in different
+ * batches: the batch that commits first accepts it (not necessarily the one that arrived first);
+ * every other copy is a duplicate of that event.
  */
 export class PgIngestBatch {
   private queue: Pending[] = [];
