@@ -16,9 +16,9 @@ const MAX_IN_FLIGHT = 2;
 
 /**
  * Group commit for Postgres ingest, with the SQLite writer's semantics: the ingests that arrive
- * while earlier batches commit go into the next transaction as one multi-row insert of events
- * (ON CONFLICT on the dedup key does nothing) and one of deliveries, so a burst costs a few
- * round trips and one commit per batch instead of four round trips and a commit per event.
+ * while earlier batches commit go into the next batch: one statement (its own transaction)
+ * inserting the events (ON CONFLICT on the dedup key does nothing) and their deliveries, so a
+ * burst costs one round trip and one commit per batch instead of four round trips per event.
  * Each promise resolves only after its batch committed. If a batch fails, its events are
  * retried one per transaction, so one bad write fails alone. Copies of one event in different
  * batches: the batch that commits first accepts it (not necessarily the one that arrived first);
@@ -67,59 +67,75 @@ export class PgIngestBatch {
     }
   }
 
-  /** One transaction for the whole batch; results in the batch's order. */
+  /**
+   * The whole batch in one statement (so one round trip and one implicit transaction): events
+   * and their deliveries are inserted together, in the batch's order (delivery ids follow event
+   * order, which the worker sends in). Results in the batch's order.
+   */
   private async commit(batch: Pending[]): Promise<IngestResult[]> {
+    const cols = batch.map((p) => eventColumns(p.ev));
+    // Deliveries only for the first occurrence of a key: later ones are its duplicates.
+    const rows = { key: [] as string[], channel: [] as string[], kinds: [] as string[], show: [] as string[], at: [] as number[] };
+    const firstOf = new Map<string, number>();
+    batch.forEach((p, i) => {
+      const key = cols[i]!.dedup_key;
+      if (firstOf.has(key)) return;
+      firstOf.set(key, i);
+      for (const d of p.planned) {
+        rows.key.push(key);
+        rows.channel.push(d.channel);
+        rows.kinds.push(JSON.stringify(d.kinds));
+        rows.show.push(JSON.stringify(d.show));
+        rows.at.push(p.ev.receivedAt);
+      }
+    });
     const client = await this.connect();
     try {
-      await client.query('BEGIN');
-      const cols = batch.map((p) => eventColumns(p.ev));
-      const inserted = await client.query<{ id: string; dedup_key: string }>(
-        `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
-         ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key`,
-        [cols.map((c) => c.dedup_key), cols.map((c) => c.received_at), cols.map((c) => c.vcc_timestamp),
-          cols.map((c) => c.user_id), cols.map((c) => c.kinds), cols.map((c) => c.payload)],
-      );
-      const fresh = new Map(inserted.rows.map((r) => [r.dedup_key, Number(r.id)]));
-      const missing = cols.map((c) => c.dedup_key).filter((k) => !fresh.has(k));
-      const existing = missing.length === 0 ? new Map<string, number>() : new Map((await client.query<{ id: string; dedup_key: string }>(
-        'SELECT id, dedup_key FROM events WHERE dedup_key = ANY($1::text[])', [missing],
-      )).rows.map((r) => [r.dedup_key, Number(r.id)]));
-      // The first occurrence of a new key in the batch is accepted; later ones are duplicates of it.
-      const claimed = new Set<string>();
-      const results: IngestResult[] = [];
-      const rows = { event: [] as number[], channel: [] as string[], kinds: [] as string[], show: [] as string[], at: [] as number[] };
-      batch.forEach((p, i) => {
+      const found = await client.query<{ id: string; dedup_key: string; fresh: boolean }>(INGEST_SQL, [
+        cols.map((c) => c.dedup_key), cols.map((c) => c.received_at), cols.map((c) => c.vcc_timestamp),
+        cols.map((c) => c.user_id), cols.map((c) => c.kinds), cols.map((c) => c.payload),
+        rows.key, rows.channel, rows.kinds, rows.show, rows.at,
+      ]);
+      const fresh = new Map<string, number>();
+      const existing = new Map<string, number>();
+      for (const r of found.rows) (r.fresh ? fresh : existing).set(r.dedup_key, Number(r.id));
+      // A key in neither was committed by a concurrent batch after this statement's snapshot.
+      const late = [...firstOf.keys()].filter((k) => !fresh.has(k) && !existing.has(k));
+      if (late.length > 0) {
+        const more = await client.query<{ id: string; dedup_key: string }>('SELECT id, dedup_key FROM events WHERE dedup_key = ANY($1::text[])', [late]);
+        for (const r of more.rows) existing.set(r.dedup_key, Number(r.id));
+      }
+      return batch.map((p, i): IngestResult => {
         const key = cols[i]!.dedup_key;
         const id = fresh.get(key);
-        if (id === undefined || claimed.has(key)) {
-          results.push({ status: 'duplicate', eventId: id ?? existing.get(key)! });
-          return;
-        }
-        claimed.add(key);
-        for (const d of p.planned) {
-          rows.event.push(id);
-          rows.channel.push(d.channel);
-          rows.kinds.push(JSON.stringify(d.kinds));
-          rows.show.push(JSON.stringify(d.show));
-          rows.at.push(p.ev.receivedAt);
-        }
-        results.push({ status: 'accepted', eventId: id, deliveries: p.planned.length });
+        if (id !== undefined && firstOf.get(key) === i) return { status: 'accepted', eventId: id, deliveries: p.planned.length };
+        return { status: 'duplicate', eventId: id ?? existing.get(key)! };
       });
-      if (rows.event.length > 0) {
-        await client.query(
-          `INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
-           SELECT e, c, k, s, 'pending', 0, a, a, a FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[]) AS t(e, c, k, s, a)`,
-          [rows.event, rows.channel, rows.kinds, rows.show, rows.at],
-        );
-      }
-      await client.query('COMMIT');
-      return results;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw e;
     } finally {
       client.release();
     }
   }
 }
+
+/**
+ * Inserts the batch's new events (a known dedup key does nothing) and the deliveries of those
+ * inserted, and returns the inserted events (fresh) and those that existed before (the outer
+ * SELECT's snapshot does not see the rows its own CTE inserted).
+ */
+const INGEST_SQL = `
+  WITH ins AS (
+    INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
+    SELECT k, r, v, u, ki, p
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(k, r, v, u, ki, p, n)
+    ORDER BY n
+    ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key
+  ), dl AS (
+    INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
+    SELECT ins.id, d.c, d.k, d.s, 'pending', 0, d.a, d.a, d.a
+    FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS d(key, c, k, s, a, n)
+    JOIN ins ON ins.dedup_key = d.key
+    ORDER BY d.n
+  )
+  SELECT id, dedup_key, true AS fresh FROM ins
+  UNION ALL
+  SELECT id, dedup_key, false FROM events WHERE dedup_key = ANY($1::text[])`;
