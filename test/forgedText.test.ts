@@ -86,3 +86,25 @@ test('keys of a refused body named in its path reach the log and the refusals ta
     await svc.stop(); cleanup(svc.dir);
   }
 });
+
+test('markup in a name cannot reformat a title: Slack gets a plain_text header, Teams an escaped bold block, Google Chat a plain header', async (t) => {
+  const { slack, teams, chat, svc, stop } = await startAllPlatforms(SECRET, `
+  - { channel: api }
+  - { channel: flow }
+  - { channel: gchat }`);
+  try {
+    const name = 'Rachel *Smith* ~x~ _y_ <!channel>';
+    t.is((await svc.send(createdBody({ name, username: 'rachel' }), { query: { 'secret-key': SECRET } })).status, 200);
+    await until(() => slack.posts.length === 1 && teams.posts.length === 1 && chat.posts.length === 1, 60_000, 'delivered');
+    const [header, summary] = slack.posts[0]!.blocks;
+    t.deepEqual(header, { type: 'header', text: { type: 'plain_text', text: `New agent: ${name}`, emoji: false } });
+    t.false(JSON.stringify(summary).includes('<!channel>'), 'mrkdwn parts escape a mention');
+    t.false(slack.posts[0]!.blocks.some((b: any) => b.type !== 'header' && /\*[^*]*Smith/.test(JSON.stringify(b))), 'no bold markup around the name');
+    const card = (teams.posts[0]!.body as any).attachments[0].content;
+    t.is(card.body[0].text, 'New agent: Rachel \\*Smith\\* \\~x\\~ \\_y\\_ <\u200B!channel>');
+    t.is(card.body[0].weight, 'Bolder');
+    t.is((chat.posts[0]!.body as any).cardsV2[0].card.header.title, `New agent: ${name}`);
+  } finally {
+    await stop();
+  }
+});

@@ -119,6 +119,8 @@ export class FakeSlack {
     }
     this.last.set(channel, now);
     const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : fields.blocks ?? [];
+    const invalid = blockProblem(blocks);
+    if (invalid) return via === 'webhook' ? { status: 400, body: 'invalid_blocks' } : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [invalid] } };
     const auth = req.headers.authorization ?? null;
     this.posts.push({ at: now, channel, text: String(fields.text ?? ''), blocks, token: auth?.replace(/^Bearer /, '') ?? null, via, fields });
     return via === 'webhook' ? { status: 200, body: 'ok' } : { status: 200, body: { ok: true, channel, ts: `${now / 1000}` } };
@@ -130,4 +132,20 @@ export class FakeSlack {
     this.server.closeAllConnections();
     await new Promise((r) => this.server.close(r));
   }
+}
+
+/**
+ * The Block Kit rules Slack enforces that our payloads come near: at most 50 blocks; a header's
+ * text is plain_text of at most 150 characters; section text at most 3000
+ * (https://api.slack.com/reference/block-kit/blocks).
+ */
+function blockProblem(blocks: any[]): string | null {
+  if (!Array.isArray(blocks) || blocks.length > 50) return 'blocks: at most 50';
+  for (const [i, b] of blocks.entries()) {
+    if (b.type === 'header' && (b.text?.type !== 'plain_text' || typeof b.text.text !== 'string' || b.text.text.length === 0 || b.text.text.length > 150)) {
+      return `blocks[${i}]: header text must be plain_text of 1-150 characters`;
+    }
+    if (b.type === 'section' && b.text && (typeof b.text.text !== 'string' || b.text.text.length > 3000)) return `blocks[${i}]: section text over 3000`;
+  }
+  return null;
 }

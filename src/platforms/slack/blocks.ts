@@ -8,6 +8,8 @@ export const SLACK_MAX_SECTION = 3000;
 /** https://api.slack.com/reference/block-kit/blocks#section: at most 10 fields of 2000 characters. */
 export const SLACK_MAX_FIELDS = 10;
 export const SLACK_MAX_FIELD = 2000;
+/** https://api.slack.com/reference/block-kit/blocks#header: header text at most 150 characters. */
+export const SLACK_MAX_HEADER = 150;
 /** https://api.slack.com/methods/chat.postMessage#truncating: keep `text` well under 40,000. */
 export const SLACK_MAX_TEXT = 3000;
 
@@ -16,13 +18,16 @@ const ICON = { info: ':information_source:', notice: ':large_blue_circle:', warn
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
- * Block Kit for one neutral Message, every string escaped for mrkdwn here. Change lines are
+ * Block Kit for one neutral Message. The title is a header block (plain_text, emoji codes not
+ * expanded), so no name can make it bold, strike it or ping anyone; every other string is
+ * escaped for mrkdwn here. Change lines are
  * packed into sections of at most 3000 characters; when the blocks would pass 50, the
  * rest is summarized in a last context block, so Slack never rejects the payload.
  */
 export function slackPayload(m: Message): { text: string; blocks: object[] } {
   const blocks: object[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} *${esc(m.title)}*\n${esc(m.summary)}`, SLACK_MAX_SECTION) } },
+    { type: 'header', text: { type: 'plain_text', text: cut(m.title, SLACK_MAX_HEADER) || ' ', emoji: false } },
+    { type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} ${esc(m.summary)}`, SLACK_MAX_SECTION) } },
   ];
   if (m.facts.length > 0) {
     blocks.push({
