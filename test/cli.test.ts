@@ -100,7 +100,7 @@ test('deliveries lists, replay re-queues dead ones, send-test sends now', async 
     t.is(dead.code, 0, dead.stderr);
     t.regex(dead.stdout, /#1  event 1  ops  dead  attempts 1  .*Slack: channel_not_found/);
     const replay = await run(['replay', '--dead', '--channel', 'ops', '--since', '1h'], env);
-    t.regex(replay.stdout, /re-queued 1 dead deliveries of ops/);
+    t.regex(replay.stdout, /re-queued 1 dead delivery of ops/);
     const pending = await run(['deliveries', '--status', 'pending'], env);
     t.regex(pending.stdout, /#1  event 1  ops  pending  attempts 0/);
     const badSince = await run(['replay', '--dead', '--since', 'yesterday-ish'], env);

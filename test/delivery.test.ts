@@ -58,8 +58,11 @@ test('an event reaches exactly the channels whose rules want it, escaped for eac
     const [post] = slack.posts;
     t.is(post!.channel, 'C0OPS');
     t.is(post!.token, 'xoxb-test-token');
-    const json = JSON.stringify(post);
-    t.false(json.includes('<!channel>'), 'a raw <!channel> would ping everyone');
+    // The header is plain_text, which Slack never parses for mentions; everything else is mrkdwn.
+    const [header, ...rest] = post!.blocks;
+    t.deepEqual(header.text, { type: 'plain_text', text: 'New agent: <!channel> <@U123> **Evil**', emoji: false });
+    const json = JSON.stringify({ ...post, fields: undefined, blocks: rest });
+    t.false(json.includes('<!channel>'), 'a raw <!channel> in mrkdwn would ping everyone');
     t.false(json.includes('<@U123>'));
     t.true(json.includes('&lt;!channel&gt;'));
     t.regex(post!.text, /New agent/);

@@ -105,3 +105,31 @@ test('a Google Chat digest of 400 long lines stays within the message size and w
   t.true(widgets.length <= 91, `${widgets.length} widgets`);
   t.regex(widgets[widgets.length - 1].textParagraph.text, /more lines not shown/);
 });
+
+const stateChange = (i: number): { event: StoredEvent; delivery: { kinds: ['user.state_changed']; show: [] } } => ({
+  event: {
+    ...event(i), kinds: ['user.state_changed'], old: { ...event(i).new, state: 'active' }, new: { ...event(i).new, state: 'inactive' },
+    changes: [{ kind: 'user.state_changed', field: 'state', before: 'active', after: 'inactive', sensitive: false }],
+  },
+  delivery: { kinds: ['user.state_changed'], show: [] },
+});
+const created = (i: number) => ({ event: event(i), delivery: d });
+// [name, items, title, summary, lines]
+const digests: Array<[string, Array<{ event: StoredEvent; delivery: any }>, string, string, string[]]> = [
+  ['one kind: the title says it once, no summary, no group line', [created(1), created(2)], '2 new agents', '',
+    ['• Agent 1 (agent_1)', '• Agent 2 (agent_2)']],
+  ['one kind, one event: singular', [stateChange(1)], '1 state change', '', ['• Agent 1 (agent_1): State: active → inactive']],
+  ['several kinds: groups with singular and plural labels', [created(1), stateChange(2), created(3)], '3 VCC user changes',
+    '2 new users, 1 state change',
+    ['New users (2):', '• Agent 1 (agent_1)', '• Agent 3 (agent_3)', 'State change (1):', '• Agent 2 (agent_2): State: active → inactive']],
+];
+for (const [name, items, title, summary, lines] of digests) {
+  test(`digest wording: ${name}`, (t) => {
+    const [m] = renderer.digest(items, 'slack', 100);
+    t.is(m!.title, title);
+    t.is(m!.summary, summary);
+    t.deepEqual(m!.lines, lines);
+    const blocks = slackPayload(m!).blocks as any[];
+    t.is(blocks.filter((b) => JSON.stringify(b).includes(title)).length, 1, 'the count is said once');
+  });
+}

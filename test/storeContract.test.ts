@@ -7,6 +7,7 @@ import { SqliteStore } from '../src/store/sqlite.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
 import type { Store } from '../src/store/Store.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
+import { searchQuery, type EventSearch } from '../src/store/eventSearch.ts';
 import { cleanup, tempDir } from './helpers/service.ts';
 import { freshDatabase } from './helpers/postgres.ts';
 import { createdEvent } from './helpers/fixtures.ts';
@@ -89,10 +90,64 @@ for (const [kind, open] of stores) {
     t.is(await s.replayDead({ since: 1600 }, 2000), 0);
     t.is(await s.replayDead({ ids: [b!.delivery.id] }, 2000), 1);
     const [again] = await s.duePending('b', 2000, 1);
-    t.is(again!.delivery.attempts, 0);
+    t.like(again!.delivery, { attempts: 1, retryBase: 1, retrySince: 2000 }, 'attempts keep counting; retries count from the replay');
     await s.markSent([again!.delivery.id], 2100);
     await s.markDead([again!.delivery.id], 2200, 'late');
     t.is((await s.listDeliveries({ channel: 'b', limit: 1 }))[0]!.status, 'sent', 'a final status is not overwritten');
+  });
+
+  contract('resend: a new delivery for a channel the event never had, the same delivery again for one it had', async (t, s) => {
+    const e = await s.ingest(ev('r1', 100), to('a'));
+    const [a] = await s.duePending('a', 1000, 1);
+    await s.markSent([a!.delivery.id], 1000);
+    const fresh = await s.resend(e.eventId, { channel: 'late', kinds: ['user.created'], show: ['wages'] }, 3000);
+    t.deepEqual(fresh, { deliveryId: fresh!.deliveryId, requeued: false });
+    const [late] = await s.duePending('late', 3000, 5);
+    t.like(late!.delivery, { id: fresh!.deliveryId, eventId: e.eventId, status: 'pending', attempts: 0, kinds: ['user.created'], show: ['wages'], createdAt: 3000 });
+    const again = await s.resend(e.eventId, { channel: 'a', kinds: ['user.created'], show: [] }, 4000);
+    t.deepEqual(again, { deliveryId: a!.delivery.id, requeued: true });
+    const [a2] = await s.duePending('a', 4000, 5);
+    t.like(a2!.delivery, { id: a!.delivery.id, status: 'pending', attempts: 1, retryBase: 1, retrySince: 4000, nextAttemptAt: 4000, createdAt: 100 });
+    t.is(await s.resend(e.eventId + 1000, { channel: 'a', kinds: [], show: [] }, 5000), null, 'no such event');
+    t.is((await s.listDeliveries({ eventId: e.eventId, limit: 10 })).length, 2);
+  });
+
+  contract('search: by user, by name prefix, username or email in any case, by kind and dates; pages without skips or repeats', async (t, s) => {
+    const person = (key: string, at: number, userId: string, name: string, kind: 'user.created' | 'user.state_changed' = 'user.created') => {
+      const e = createdEvent(key, { receivedAt: at, userId, new: { userId, name, username: `${name.split(' ')[0]!.toLowerCase()}_${userId}`, email: `${userId}@Example.com` } });
+      return kind === 'user.created' ? e : { ...e, changes: [{ kind, field: 'state' as const, before: 'active', after: 'inactive', sensitive: false }] };
+    };
+    const ids: Record<string, number> = {};
+    const rows: Array<[string, number, string, string, ('user.created' | 'user.state_changed')?]> = [
+      ['a1', 1000, '1234', 'Rachel Smith'], ['b1', 2000, '77', 'Ödön Kovács'], ['a2', 3000, '1234', 'Rachel Smith', 'user.state_changed'],
+      ['c1', 4000, '88', 'Rachelle Stone', 'user.state_changed'], ['a3', 5000, '1234', 'Rachel Smith-Jones'],
+    ];
+    for (const [key, at, user, name, kind] of rows) ids[key] = (await s.ingest(person(key, at, user, name, kind), [])).eventId;
+    const page = async (f: Parameters<Store['searchEvents']>[0]) => (await s.searchEvents(f)).events.map((e) => e.dedupKey);
+    const cases: Array<[string, Parameters<Store['searchEvents']>[0], string[]]> = [
+      ['user id', { user: '1234', limit: 10 }, ['a3', 'a2', 'a1']],
+      ['q: user id', { q: '1234', limit: 10 }, ['a3', 'a2', 'a1']],
+      ['q: name prefix, any case', { q: 'rACHEL', limit: 10 }, ['a3', 'c1', 'a2', 'a1']],
+      ['q: accented name prefix', { q: 'ödön', limit: 10 }, ['b1']],
+      ['q: username exactly', { q: 'Rachelle_88', limit: 10 }, ['c1']],
+      ['q: email exactly, any case', { q: '77@example.COM', limit: 10 }, ['b1']],
+      ['q: part of an email is not a match', { q: 'example.com', limit: 10 }, []],
+      ['kind', { kind: 'user.state_changed', limit: 10 }, ['c1', 'a2']],
+      ['dates: since inclusive, until exclusive', { since: 2000, until: 4000, limit: 10 }, ['a2', 'b1']],
+      ['user, kind and dates together', { user: '1234', kind: 'user.created', since: 500, until: 6000, limit: 10 }, ['a3', 'a1']],
+      ['nothing after the last event', { since: 9000, limit: 10 }, []],
+    ];
+    for (const [name, f, want] of cases) t.deepEqual(await page(f), want, name);
+    // Pages of 2 while new events arrive: each event once, newest first.
+    const seen: string[] = [];
+    let r = await s.searchEvents({ q: 'rachel', limit: 2 });
+    seen.push(...r.events.map((e) => e.dedupKey));
+    await s.ingest(person('a4', 6000, '1234', 'Rachel Smith'), []);
+    while (r.next !== null) {
+      r = await s.searchEvents({ q: 'rachel', limit: 2, beforeId: r.next });
+      seen.push(...r.events.map((e) => e.dedupKey));
+    }
+    t.deepEqual(seen, ['a3', 'c1', 'a2', 'a1']);
   });
 
   contract('refusals, conversations and subscriptions round-trip', async (t, s) => {
@@ -204,6 +259,14 @@ test('sqlite query plans: an event\'s deliveries and retention use indexes', asy
     t.regex(plan('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id DESC LIMIT ?', 1, 20), /SEARCH deliveries USING INDEX (deliveries_event_status|sqlite_autoindex_deliveries_1) \(event_id=\?\)/);
     t.regex(plan(`SELECT id FROM events e WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') ORDER BY e.received_at LIMIT ?`, 1, 10),
       /SEARCH e USING (COVERING )?INDEX events_received[\s\S]*SEARCH d USING (COVERING )?INDEX deliveries_event_status \(event_id=\? AND status=\?\)/);
+    // Event search (history, admin search, CSV): each filter by its index, dates as id bounds.
+    const search = (f: EventSearch) => {
+      const values: unknown[] = [];
+      return plan(searchQuery(f, (v) => { values.push(v); return '?'; }), ...values);
+    };
+    t.regex(search({ user: '1234', limit: 50 }), /SEARCH events USING (COVERING )?INDEX events_user \(user_id=\? AND (rowid|id)<\?\)/);
+    t.regex(search({ q: 'rachel', limit: 50 }), /^SEARCH events USING INTEGER PRIMARY KEY \(rowid=\?\)[\s\S]*INDEX events_user \(user_id=\?\)[\s\S]*INDEX events_username \(username_lc=\?\)[\s\S]*INDEX events_email \(email_lc=\?\)[\s\S]*INDEX events_name \(name_lc>\? AND name_lc<\?\)/);
+    t.regex(search({ since: 1, until: 2, limit: 50 }), /^SEARCH events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)[\s\S]*SEARCH events USING (COVERING )?INDEX events_received/);
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

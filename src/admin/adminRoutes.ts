@@ -1,3 +1,4 @@
+import { count } from '../render/plural.ts';
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
@@ -176,7 +177,7 @@ ${ds.map((d) => html`<tr><td>${d.channel}</td><td>${status(d)}</td><td>${d.attem
   router.get('/admin/dead', guard, async (ctx) => {
     const ds = await deps.store.listDeliveries({ status: 'dead', limit: DEAD_PAGE, beforeId: before(ctx) });
     send(ctx, 'Dead deliveries', html`<h2>Dead deliveries</h2>
-${ctx.query.replayed !== undefined ? html`<p class="s-sent">Re-queued ${String(ctx.query.replayed)} deliveries.</p>` : ''}
+${ctx.query.replayed !== undefined ? html`<p class="s-sent">Re-queued ${count(Number(ctx.query.replayed) || 0, 'delivery', 'deliveries')}.</p>` : ''}
 ${ds.length ? html`<form method="post" action="/admin/replay">${csrfField(ctx)}<button>Replay all dead deliveries</button></form>` : html`<p class="muted">No dead deliveries.</p>`}
 <table><tr><th>Delivery</th><th>Event</th><th>Channel</th><th>Attempts</th><th>Died</th><th>Reason</th><th></th></tr>
 ${ds.map((d) => html`<tr><td>#${d.id}</td><td><a href="/admin/events/${d.eventId}">#${d.eventId}</a></td><td>${d.channel}</td><td>${d.attempts}</td><td>${time(d.updatedAt)}</td><td>${d.lastError ?? ''}</td>

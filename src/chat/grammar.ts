@@ -1,17 +1,8 @@
 import { enums, is } from 'superstruct';
-import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
+import { SHORT_KINDS, kindNamed, type EventKind } from '../vcc/changes.ts';
 import { USER_FIELDS, type UserField } from '../vcc/user.ts';
 import { termCondition, type WhereTerm } from '../routing/conditions.ts';
 
-/** The short kind names chat commands accept, besides the full ones. */
-export const SHORT_KINDS: Record<string, EventKind> = {
-  created: 'user.created',
-  state: 'user.state_changed',
-  transport: 'user.transport_changed',
-  role: 'user.role_changed',
-  password: 'user.password_changed',
-  updated: 'user.updated',
-};
 
 export type Command =
   | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[] }
@@ -55,7 +46,7 @@ export function parseCommand(text: string): Command {
       const kindWords = at < 0 ? rest : rest.slice(0, at);
       const kinds: EventKind[] = [];
       for (const k of kindWords) {
-        const kind = SHORT_KINDS[k.toLowerCase()] ?? (is(k, enums(EVENT_KINDS)) ? k : null);
+        const kind = kindNamed(k.toLowerCase());
         if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
         if (!kinds.includes(kind)) kinds.push(kind);
       }

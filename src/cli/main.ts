@@ -7,6 +7,7 @@ import type { DeliveryStatus, Store, StoredEvent } from '../store/Store.ts';
 import type { Channels } from '../platforms/channels.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 import type { EventKind } from '../vcc/changes.ts';
+import { count } from '../render/plural.ts';
 
 // Each command imports what it uses when it runs (`await import(...)`), so `check-config` never
 // loads the store, the HTTP stack or a platform SDK.
@@ -131,12 +132,13 @@ program.command('render')
   .option('--channel <name>', 'a channel of the config (default: every channel whose routes match)')
   .option('--kind <kind>', 'show only this event kind')
   .action(async (o: { event: string; channel?: string; kind?: string }) => {
-    const [{ DEFAULT_TEMPLATES, Renderer }, { isEventKind }, { planDeliveries }, { TARGETS, chatChannel, payloadFor, platformOf }] = await Promise.all([
+    const [{ DEFAULT_TEMPLATES, Renderer }, { kindNamed, KIND_NAMES_HELP }, { planDeliveries }, { TARGETS, chatChannel, payloadFor, platformOf }] = await Promise.all([
       import('../render/Renderer.ts'), import('../vcc/changes.ts'), import('../routing/route.ts'), import('../platforms/registry.ts'),
     ]);
     const { settings, config } = settingsAndConfig();
     const ev = await eventFromFile(o.event);
-    if (o.kind && !isEventKind(o.kind)) throw new CliError(`--kind: unknown kind "${o.kind}"`);
+    const kind = o.kind === undefined ? null : kindNamed(o.kind);
+    if (o.kind !== undefined && !kind) throw new CliError(`--kind: unknown kind "${o.kind}" (kinds: ${KIND_NAMES_HELP})`);
     const renderer = Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS);
     const planned = planDeliveries(ev.new, ev.changes, config.routes);
     const targets = o.channel ? [o.channel] : planned.map((p) => p.channel);
@@ -145,7 +147,7 @@ program.command('render')
       const ch = config.channels[name] ?? chatChannel(name);
       if (!ch) throw new CliError(`--channel: unknown channel "${name}" (channels: ${Object.keys(config.channels).join(', ')})`);
       const p = planned.find((x) => x.channel === name);
-      const kinds: EventKind[] = o.kind ? [o.kind as EventKind] : p?.kinds ?? ev.kinds;
+      const kinds: EventKind[] = kind ? [kind] : p?.kinds ?? ev.kinds;
       const message = renderer.event(ev, { kinds, show: p?.show ?? [] }, platformOf(ch.type).target);
       const payload = payloadFor(ch, message);
       if (targets.length > 1) out(`# ${name} (${ch.type})`);
@@ -212,7 +214,7 @@ program.command('replay')
   .action(async (o: { channel?: string; since?: number }) => {
     await withKit(async ({ store }) => {
       const n = await store.replayDead({ channel: o.channel, since: o.since }, Date.now());
-      out(`re-queued ${n} dead deliveries${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`);
+      out(`re-queued ${count(n, 'dead delivery', 'dead deliveries')}${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`);
     });
   });
 

@@ -33,8 +33,8 @@ export async function recordOutcome(d: OutcomeDeps, channel: string, ids: number
     d.log.warn({ channel, events, reason: outcome.reason }, 'delivery dead (permanent failure)');
     return null;
   }
-  const attempts = Math.max(...carried.map((i) => i.delivery.attempts)) + 1;
-  const oldest = Math.min(...carried.map((i) => i.delivery.createdAt));
+  const attempts = Math.max(...carried.map((i) => i.delivery.attempts - i.delivery.retryBase)) + 1;
+  const oldest = Math.min(...carried.map((i) => i.delivery.retrySince ?? i.delivery.createdAt));
   const decision = afterRetryableFailure(d.retry, attempts, oldest, now, outcome.retryAfterMs, d.random);
   if (decision.dead) {
     const reason = `gave up after ${attempts} attempts: ${outcome.reason}`;

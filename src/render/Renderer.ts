@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Liquid, type Template } from 'liquidjs';
 import { parse as parseYaml } from 'yaml';
-import { array, enums, object, optional, record, string, validate, type Infer, type Struct } from 'superstruct';
+import { array, enums, object, optional, record, string, tuple, validate, type Infer, type Struct } from 'superstruct';
 import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
 import { CONTACT_FIELDS, WAGE_FIELDS, type User, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
@@ -35,12 +35,12 @@ const digestFile = object({
   summary: string(),
   group: string(),
   item: string(),
-  labels: record(enums(EVENT_KINDS), string()),
+  labels: record(enums(EVENT_KINDS), tuple([string(), string()])),
 });
 
 type Compiled<T> = { [K in keyof T]: T[K] extends string ? Template[] : T[K] extends string | undefined ? Template[] | undefined : T[K] };
 interface KindTemplates { severity: Template[]; title: Template[]; summary: Template[]; facts: Array<{ label: string; value: Template[] }>; line: Template[] | undefined }
-type DigestTemplates = Compiled<Omit<Infer<typeof digestFile>, 'labels'>> & { labels: Record<EventKind, string> };
+type DigestTemplates = Compiled<Omit<Infer<typeof digestFile>, 'labels'>> & { labels: Record<EventKind, [one: string, many: string]> };
 
 /** Which kind's template speaks for an event that carries several kinds. */
 const PRIMARY: readonly EventKind[] = [
@@ -160,7 +160,7 @@ export class Renderer {
       const groups = new Map<EventKind, { kind: EventKind; label: string; count: number; agents: number; lines: string[] }>();
       for (const { event, delivery } of chunk) {
         const primary = primaryKind(delivery.kinds);
-        const g = groups.get(primary) ?? { kind: primary, label: d.labels[primary], count: 0, agents: 0, lines: [] };
+        const g = groups.get(primary) ?? { kind: primary, label: '', count: 0, agents: 0, lines: [] };
         const { scope: itemScope, changes } = this.scope(event, delivery, primary, target);
         const who = engine.renderSync(d.item, itemScope).trim();
         // A new user's item names them; for the other kinds the item carries its change lines.
@@ -171,9 +171,11 @@ export class Renderer {
         groups.set(primary, g);
       }
       const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
+      for (const g of ordered) g.label = d.labels[g.kind][g.count === 1 ? 0 : 1];
       const scope = { count: chunk.length, groups: ordered.map(({ lines: _l, ...g }) => g) };
       const title = engine.renderSync(d.title, scope).trim();
-      const lines = ordered.flatMap((g) => [
+      // One kind: the title names it, so no group line repeats it.
+      const lines = ordered.length === 1 ? ordered[0]!.lines.map((l) => `• ${l}`) : ordered.flatMap((g) => [
         `${engine.renderSync(d.group, { ...scope, group: g }).trim()}:`,
         ...g.lines.map((l) => `• ${l}`),
       ]);

@@ -2,6 +2,7 @@ import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User } from '../vcc/user.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { PlannedDelivery } from '../routing/route.ts';
+import type { EventPage, EventSearch } from './eventSearch.ts';
 
 export type { PlannedDelivery };
 
@@ -34,6 +35,10 @@ export interface Delivery extends PlannedDelivery {
   lastError: string | null;
   createdAt: number;
   updatedAt: number;
+  /** Attempts made before the last replay or resend: the retry policy counts from here. */
+  retryBase: number;
+  /** When it was last replayed or resent (the retry policy's age counts from then), or null. */
+  retrySince: number | null;
 }
 
 export type IngestResult =
@@ -104,6 +109,8 @@ export interface EventStore {
   getEvent(id: number): Promise<StoredEvent | null>;
   /** Listings are newest first and keyset-paginated: `beforeId` is the last id of the previous page. */
   listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]>;
+  /** Events matching every filter given, newest first, one page (see eventSearch.ts). */
+  searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>>;
   listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]>;
   listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]>;
   /** Channels that have a pending delivery due at `now`, oldest due first. */
@@ -116,8 +123,14 @@ export interface EventStore {
   markSent(ids: readonly number[], now: number): Promise<void>;
   markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void>;
   markDead(ids: readonly number[], now: number, error: string): Promise<void>;
-  /** Re-queues dead deliveries (attempts reset); returns how many. */
+  /** Re-queues dead deliveries (attempts keep counting; retries count from now); returns how many. */
   replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number>;
+  /**
+   * Queues a stored event for a channel now, whatever routing decided at ingest: a new
+   * delivery, or, when the event already has one for that channel, that one again (pending,
+   * attempts keep counting, retries count from now). Null when there is no such event.
+   */
+  resend(eventId: number, d: PlannedDelivery, now: number): Promise<{ deliveryId: number; requeued: boolean } | null>;
   /**
    * Deletes, in one short transaction, at most `limit` of the oldest events received before
    * `before` whose deliveries are all final (sent or dead), with those deliveries, and at

@@ -165,6 +165,38 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_received ON events (received_at);
       CREATE INDEX refusals_received ON refusals (received_at);`,
   },
+  {
+    version: 6,
+    name: 'retries counted from a replay or resend',
+    // attempts keeps counting across replays; the retry policy counts from retry_base (the
+    // attempts made before the last replay) and ages from retry_since (its time).
+    // Event search (history, the admin search, the CSV): by user id, and by username, email
+    // or name prefix in lower case; names compare by code point so a prefix is a range.
+    sqlite: `
+      ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN retry_since INTEGER;
+      ALTER TABLE events ADD COLUMN username_lc TEXT;
+      ALTER TABLE events ADD COLUMN email_lc TEXT;
+      ALTER TABLE events ADD COLUMN name_lc TEXT;
+      UPDATE events SET username_lc = lower(json_extract(payload, '$.new.username')),
+        email_lc = lower(json_extract(payload, '$.new.email')), name_lc = lower(json_extract(payload, '$.new.name'));
+      CREATE INDEX events_user ON events (user_id, id);
+      CREATE INDEX events_username ON events (username_lc, id);
+      CREATE INDEX events_email ON events (email_lc, id);
+      CREATE INDEX events_name ON events (name_lc, id);`,
+    postgres: `
+      ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE deliveries ADD COLUMN retry_since BIGINT;
+      ALTER TABLE events ADD COLUMN username_lc TEXT COLLATE "C";
+      ALTER TABLE events ADD COLUMN email_lc TEXT COLLATE "C";
+      ALTER TABLE events ADD COLUMN name_lc TEXT COLLATE "C";
+      UPDATE events SET username_lc = lower(payload::json->'new'->>'username'),
+        email_lc = lower(payload::json->'new'->>'email'), name_lc = lower(payload::json->'new'->>'name');
+      CREATE INDEX events_user ON events (user_id, id);
+      CREATE INDEX events_username ON events (username_lc, id);
+      CREATE INDEX events_email ON events (email_lc, id);
+      CREATE INDEX events_name ON events (name_lc, id);`,
+  },
 ];
 
 /** How many refusals are kept; older ones are pruned so a flood cannot fill the disk. */

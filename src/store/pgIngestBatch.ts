@@ -95,6 +95,7 @@ export class PgIngestBatch {
         cols.map((c) => c.dedup_key), cols.map((c) => c.received_at), cols.map((c) => c.vcc_timestamp),
         cols.map((c) => c.user_id), cols.map((c) => c.kinds), cols.map((c) => c.payload),
         rows.key, rows.channel, rows.kinds, rows.show, rows.at,
+        cols.map((c) => c.username_lc), cols.map((c) => c.email_lc), cols.map((c) => c.name_lc),
       ]);
       const fresh = new Map<string, number>();
       const existing = new Map<string, number>();
@@ -124,9 +125,10 @@ export class PgIngestBatch {
  */
 const INGEST_SQL = `
   WITH ins AS (
-    INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
-    SELECT k, r, v, u, ki, p
-    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY AS t(k, r, v, u, ki, p, n)
+    INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload, username_lc, email_lc, name_lc)
+    SELECT k, r, v, u, ki, p, un, em, na
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $12::text[], $13::text[], $14::text[])
+      WITH ORDINALITY AS t(k, r, v, u, ki, p, un, em, na, n)
     ORDER BY n
     ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key
   ), dl AS (

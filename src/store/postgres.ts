@@ -6,9 +6,11 @@ import {
 import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
 import {
   deliveriesFilter, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow, type SubscriptionRow,
+  RESEND_SQL, resendParams,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
+import { pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
 
 // BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -116,6 +118,14 @@ export class PostgresStore implements Store {
     return (await this.q<DeliveryRow>(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT $${values.length + 1}`, [...values, opts.limit])).map(toDelivery);
   }
 
+  async searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>> {
+    const values: unknown[] = [];
+    const rows = await this.q<{ id: string; kinds: string }>(searchQuery(f, (v) => { values.push(v); return `$${values.length}`; }), values);
+    const { ids, next } = pageOf(f, rows);
+    const events = ids.length === 0 ? [] : (await this.q<EventRow>('SELECT * FROM events WHERE id = ANY($1::bigint[]) ORDER BY id DESC', [ids])).map(toEvent);
+    return { events, next };
+  }
+
   async listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]> {
     return (await this.q<RefusalRow>('SELECT * FROM refusals WHERE id < $1 ORDER BY id DESC LIMIT $2', [opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit])).map(toRefusal);
   }
@@ -153,12 +163,18 @@ export class PostgresStore implements Store {
 
   async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
     const rows = await this.q<{ id: number }>(
-      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = $1, updated_at = $1
+      `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = $1, next_attempt_at = $1, updated_at = $1
        WHERE status = 'dead' AND ($2::text IS NULL OR channel = $2) AND ($3::bigint IS NULL OR updated_at >= $3)
          AND ($4::bigint[] IS NULL OR id = ANY($4)) RETURNING id`,
       [now, opts.channel ?? null, opts.since ?? null, opts.ids ?? null],
     );
     return rows.length;
+  }
+
+  async resend(eventId: number, d: PlannedDelivery, now: number): Promise<{ deliveryId: number; requeued: boolean } | null> {
+    const p = resendParams(eventId, d, now);
+    const [row] = await this.q<{ id: string; requeued: boolean }>(RESEND_SQL.replace(/\$(\w+)/g, (_m, k: keyof typeof p) => `$${Object.keys(p).indexOf(k) + 1}`), Object.values(p));
+    return row ? { deliveryId: Number(row.id), requeued: row.requeued } : null;
   }
 
   async saveConversation(c: StoredConversation): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Delivery, DeliveryStatus, NewEvent, StoredEvent, StoredRefusal, Subscription } from './Store.ts';
+import type { Delivery, DeliveryStatus, NewEvent, PlannedDelivery, StoredEvent, StoredRefusal, Subscription } from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
 
@@ -25,6 +25,8 @@ export interface DeliveryRow {
   last_error: string | null;
   created_at: number | string;
   updated_at: number | string;
+  retry_base: number;
+  retry_since: number | string | null;
 }
 
 export interface RefusalRow {
@@ -48,8 +50,14 @@ export function eventColumns(ev: NewEvent) {
     user_id: ev.userId,
     kinds: JSON.stringify(kindsOf(ev.changes)),
     payload: JSON.stringify({ old: ev.old, new: ev.new, changes: ev.changes }),
+    username_lc: searchKey(ev.new.username),
+    email_lc: searchKey(ev.new.email),
+    name_lc: searchKey(ev.new.name),
   };
 }
+
+/** How a username, email or name is kept for search (`Store.searchEvents`): lower case, at most 200 characters. */
+export const searchKey = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase().slice(0, 200) : null);
 
 export function toEvent(r: EventRow): StoredEvent {
   const p = JSON.parse(r.payload) as Pick<NewEvent, 'old' | 'new' | 'changes'>;
@@ -79,6 +87,8 @@ export function toDelivery(r: DeliveryRow): Delivery {
     lastError: r.last_error,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
+    retryBase: r.retry_base,
+    retrySince: r.retry_since === null ? null : Number(r.retry_since),
   };
 }
 
@@ -132,3 +142,21 @@ export function deliveriesFilter(opts: { eventId?: number; status?: string; chan
   }
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
+
+/**
+ * A stored event queued for a channel now (`Store.resend`), in both dialects: `$name`
+ * parameters, which each store turns into its own. A new delivery, or the event's delivery
+ * to that channel pending again with its retries counted from now. No row: no such event.
+ */
+export const RESEND_SQL = `
+  INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
+  SELECT id, CAST($channel AS TEXT), CAST($kinds AS TEXT), CAST($show AS TEXT), 'pending', 0, CAST($now AS BIGINT), CAST($now AS BIGINT), CAST($now AS BIGINT)
+  FROM events WHERE id = $event
+  ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show,
+    retry_base = deliveries.attempts, retry_since = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
+    updated_at = excluded.updated_at, last_error = NULL
+  RETURNING id, retry_since IS NOT NULL AS requeued`;
+
+export const resendParams = (eventId: number, d: PlannedDelivery, now: number) => ({
+  event: eventId, channel: d.channel, kinds: JSON.stringify(d.kinds), show: JSON.stringify(d.show), now,
+});

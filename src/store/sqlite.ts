@@ -9,8 +9,10 @@ import { SqliteWrites, unavailable, type SqliteOptions } from './sqliteWrites.ts
 import {
   deliveriesFilter, eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
   type SubscriptionRow,
+  RESEND_SQL, resendParams,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
+import { pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
 
 export type { SqliteOptions };
 
@@ -75,6 +77,17 @@ export class SqliteStore implements Store {
         .all(opts.beforeId ?? Number.MAX_SAFE_INTEGER, opts.limit) as EventRow[]).map(toEvent));
   }
 
+  searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>> {
+    return this.read(() => {
+      const values: unknown[] = [];
+      const rows = this.prep(searchQuery(f, (v) => { values.push(v); return '?'; })).all(...values) as Array<{ id: number; kinds: string }>;
+      const { ids, next } = pageOf(f, rows);
+      const events = ids.length === 0 ? [] : (this.prep(`SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC`)
+        .all(JSON.stringify(ids)) as EventRow[]).map(toEvent);
+      return { events, next };
+    });
+  }
+
   listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]> {
     const { where, values } = deliveriesFilter(opts, () => '?');
     return this.read(() =>
@@ -137,13 +150,19 @@ export class SqliteStore implements Store {
 
   async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
     const [r] = await this.writes.steps({
-      sql: `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = @now, updated_at = @now
+      sql: `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = @now, next_attempt_at = @now, updated_at = @now
             WHERE status = 'dead' AND (@channel IS NULL OR channel = @channel) AND (@since IS NULL OR updated_at >= @since)
               AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))`,
       params: { now, channel: opts.channel ?? null, since: opts.since ?? null, ids: opts.ids ? JSON.stringify(opts.ids) : null },
       mode: 'run',
     });
     return (r as RunResult).changes;
+  }
+
+  async resend(eventId: number, d: PlannedDelivery, now: number): Promise<{ deliveryId: number; requeued: boolean } | null> {
+    const [r] = await this.writes.steps({ sql: RESEND_SQL.replace(/\$(\w+)/g, '@$1'), params: resendParams(eventId, d, now), mode: 'get' });
+    const row = r as { id: number; requeued: number } | undefined;
+    return row ? { deliveryId: row.id, requeued: row.requeued === 1 } : null;
   }
 
   async saveConversation(c: StoredConversation): Promise<void> {

@@ -63,8 +63,8 @@ export class SqliteWriter {
 
   private ingest(cols: ReturnType<typeof eventColumns>, planned: readonly PlannedDelivery[]): IngestResult {
     const inserted = this.prep(
-      `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload)
-       VALUES (@dedup_key, @received_at, @vcc_timestamp, @user_id, @kinds, @payload)
+      `INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload, username_lc, email_lc, name_lc)
+       VALUES (@dedup_key, @received_at, @vcc_timestamp, @user_id, @kinds, @payload, @username_lc, @email_lc, @name_lc)
        ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
     ).get(cols) as { id: number } | undefined;
     if (!inserted) {

@@ -14,6 +14,22 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 
 export const isEventKind = (s: string): s is EventKind => (EVENT_KINDS as readonly string[]).includes(s);
 
+/** The short kind names people type (chat commands, CLI options, admin filters), besides the full ones. */
+export const SHORT_KINDS: Readonly<Record<string, EventKind>> = {
+  created: 'user.created',
+  state: 'user.state_changed',
+  transport: 'user.transport_changed',
+  role: 'user.role_changed',
+  password: 'user.password_changed',
+  updated: 'user.updated',
+};
+
+/** The kind a typed name means (full or short), or null. */
+export const kindNamed = (s: string): EventKind | null => (isEventKind(s) ? s : Object.hasOwn(SHORT_KINDS, s) ? SHORT_KINDS[s]! : null);
+
+/** For messages: the names `kindNamed` accepts. */
+export const KIND_NAMES_HELP = `${Object.keys(SHORT_KINDS).join(', ')} or ${EVENT_KINDS.join(', ')}`;
+
 /**
  * One thing that changed. `field` is null for `user.created` and `user.password_changed`
  * (whose before/after are always null: the password is never carried). `sensitive` marks

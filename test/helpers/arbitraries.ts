@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { EVENT_KINDS } from '../../src/vcc/changes.ts';
 import { USER_FIELDS } from '../../src/vcc/user.ts';
-import { SHORT_KINDS } from '../../src/chat/grammar.ts';
+import { SHORT_KINDS } from '../../src/vcc/changes.ts';
 import { vccFixture } from './fixtures.ts';
 
 /** Keys that poison careless object handling. */

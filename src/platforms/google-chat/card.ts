@@ -1,3 +1,4 @@
+import { count } from '../../render/plural.ts';
 import type { Message } from '../../render/Message.ts';
 import { escapeCardText, escapeChatText } from './escape.ts';
 import { fitLines } from '../fitLines.ts';
@@ -24,7 +25,7 @@ export function googleChatPayload(m: Message): { text: string; cardsV2: object[]
     if (m.facts.length > 0) {
       sections.push({ widgets: m.facts.map((f) => ({ decoratedText: { topLabel: escapeCardText(f.label), text: escapeCardText(f.value), wrapText: true } })) });
     }
-    const paragraphs = [...lines.map(escapeCardText), ...(dropped ? [`<i>…and ${dropped} more lines not shown</i>`] : [])];
+    const paragraphs = [...lines.map(escapeCardText), ...(dropped ? [`<i>…and ${count(dropped, 'more line', 'more lines')} not shown</i>`] : [])];
     if (paragraphs.length > 0) sections.push({ widgets: paragraphs.map((text) => ({ textParagraph: { text } })) });
     if (sections.length === 0) sections.push({ widgets: [{ textParagraph: { text: escapeCardText(m.summary) } }] });
     return {
@@ -32,7 +33,7 @@ export function googleChatPayload(m: Message): { text: string; cardsV2: object[]
       cardsV2: [{
         cardId: 'vcc-notify',
         // Header fields are plain text (no HTML), so they are not entity-escaped.
-        card: { header: { title: cut(m.title, MAX_HEADER), subtitle: cut(m.summary, MAX_HEADER) }, sections },
+        card: { header: { title: cut(m.title, MAX_HEADER), ...(m.summary ? { subtitle: cut(m.summary, MAX_HEADER) } : {}) }, sections },
       }],
     };
   };

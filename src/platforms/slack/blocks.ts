@@ -1,3 +1,4 @@
+import { count } from '../../render/plural.ts';
 import type { Message } from '../../render/Message.ts';
 import { escapeSlack as esc } from './escape.ts';
 
@@ -27,8 +28,9 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
 export function slackPayload(m: Message): { text: string; blocks: object[] } {
   const blocks: object[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(m.title, SLACK_MAX_HEADER) || ' ', emoji: false } },
-    { type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} ${esc(m.summary)}`, SLACK_MAX_SECTION) } },
   ];
+  // A digest of one kind has no summary: its title says it all.
+  if (m.summary !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} ${esc(m.summary)}`, SLACK_MAX_SECTION) } });
   if (m.facts.length > 0) {
     blocks.push({
       type: 'section',
@@ -44,7 +46,7 @@ export function slackPayload(m: Message): { text: string; blocks: object[] } {
   const room = SLACK_MAX_BLOCKS - blocks.length - 1;
   sections.slice(0, room).forEach((text) => blocks.push({ type: 'section', text: { type: 'mrkdwn', text } }));
   if (sections.length > room) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${sections.length - room} more sections not shown` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${count(sections.length - room, 'more section', 'more sections')} not shown` }] });
   }
   return { text: cut(esc(m.fallback), SLACK_MAX_TEXT), blocks };
 }

@@ -1,3 +1,4 @@
+import { count } from '../../render/plural.ts';
 import type { Message } from '../../render/Message.ts';
 import { escapeTeams as esc } from './escape.ts';
 import { fitLines } from '../fitLines.ts';
@@ -21,10 +22,10 @@ export function adaptiveCard(m: Message): object {
     msteams: { width: 'Full' },
     body: [
       { type: 'TextBlock', text: esc(m.title), weight: 'Bolder', size: 'Medium', wrap: true, color: COLOR[m.severity] },
-      { type: 'TextBlock', text: esc(m.summary), wrap: true, spacing: 'Small' },
+      ...(m.summary ? [{ type: 'TextBlock', text: esc(m.summary), wrap: true, spacing: 'Small' }] : []),
       ...(m.facts.length ? [{ type: 'FactSet', facts: m.facts.map((f) => ({ title: esc(f.label), value: esc(f.value) })) }] : []),
       ...lines.map((l) => ({ type: 'TextBlock', text: esc(l), wrap: true, spacing: 'None' })),
-      ...(dropped ? [{ type: 'TextBlock', text: `…and ${dropped} more lines not shown`, isSubtle: true, wrap: true }] : []),
+      ...(dropped ? [{ type: 'TextBlock', text: `…and ${count(dropped, 'more line', 'more lines')} not shown`, isSubtle: true, wrap: true }] : []),
     ],
   });
   return fitLines(m.lines, TEAMS_MAX_CARD_BYTES, build);

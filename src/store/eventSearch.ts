@@ -1,0 +1,66 @@
+import type { EventKind } from '../vcc/changes.ts';
+import { searchKey } from './rows.ts';
+
+/** What `Store.searchEvents` filters on; every given filter must hold. */
+export interface EventSearch {
+  /** VCC user id, exactly. */
+  user?: string;
+  /** A user id, username or email (exactly, any case), or the start of a name (any case). */
+  q?: string;
+  kind?: EventKind;
+  /** Received at or after (ms). */
+  since?: number;
+  /** Received before (ms). */
+  until?: number;
+  /** Only events older than this id (the next page). */
+  beforeId?: number;
+  limit: number;
+}
+
+/** One page of a search, newest first; `next` is the `beforeId` of the following page, or null. */
+export interface EventPage<E> {
+  events: E[];
+  next: number | null;
+}
+
+/**
+ * Most rows one page looks at. Every filter but `kind` is served by an index; `kind` is
+ * checked on the rows found, so a page reads at most this many and a rare kind across a
+ * large store takes several pages (each says where the next starts), never a long scan.
+ */
+export const SEARCH_SCAN = 2000;
+
+const FAR = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The candidate query (ids and kinds, newest first, at most SEARCH_SCAN), for either dialect:
+ * `param(value)` adds a parameter and returns its placeholder. A date bound also becomes an
+ * id bound (the first event received at or after it, by the received_at index), so the scan
+ * walks the primary key from the right place instead of sorting a whole date range.
+ */
+export function searchQuery(f: EventSearch, param: (v: unknown) => string): string {
+  const where = [`id < ${param(f.beforeId ?? FAR)}`];
+  if (f.user !== undefined) where.push(`user_id = ${param(f.user)}`);
+  const q = f.q?.trim();
+  if (q) {
+    // A union of index lookups drives the query (an OR would let a planner without statistics
+    // walk the whole table by id instead).
+    const key = searchKey(q)!;
+    where.push(`id IN (SELECT id FROM events WHERE user_id = ${param(q)}
+      UNION ALL SELECT id FROM events WHERE username_lc = ${param(key)}
+      UNION ALL SELECT id FROM events WHERE email_lc = ${param(key)}
+      UNION ALL SELECT id FROM events WHERE name_lc >= ${param(key)} AND name_lc < ${param(`${key}\u{10FFFF}`)})`);
+  }
+  const firstAtOrAfter = (t: number) => `COALESCE((SELECT id FROM events WHERE received_at >= ${param(t)} ORDER BY received_at LIMIT 1), ${FAR})`;
+  if (f.since !== undefined) where.push(`received_at >= ${param(f.since)}`, `id >= ${firstAtOrAfter(f.since)}`);
+  if (f.until !== undefined) where.push(`received_at < ${param(f.until)}`, `id < ${firstAtOrAfter(f.until)}`);
+  return `SELECT id, kinds FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${SEARCH_SCAN}`;
+}
+
+/** Which candidates make the page (the kind filter), and where the next page starts. */
+export function pageOf(f: EventSearch, rows: ReadonlyArray<{ id: number | string; kinds: string }>): { ids: number[]; next: number | null } {
+  const matching = f.kind === undefined ? rows : rows.filter((r) => (JSON.parse(r.kinds) as string[]).includes(f.kind!));
+  const ids = matching.slice(0, f.limit).map((r) => Number(r.id));
+  if (matching.length > f.limit) return { ids, next: ids[ids.length - 1]! };
+  return { ids, next: rows.length === SEARCH_SCAN ? Number(rows[rows.length - 1]!.id) : null };
+}
