@@ -65,7 +65,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   let renderer: Renderer;
   try {
     config = readConfig();
-    renderer = Renderer.load(opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS);
+    renderer = Renderer.load(opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS, () => config.labels);
   } catch (e) {
     await opening.then((s) => s.close(), () => {});
     throw e;
@@ -97,7 +97,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   if (env.ADMIN_TOKEN) {
     (await import('./admin/adminRoutes.ts')).mountAdmin(extra, {
       token: env.ADMIN_TOKEN, store, config: () => config, subscriptions, renderer,
-      channelConfig: channels.channelConfig, clock, log, onReplay: () => worker.wake(),
+      channelConfig: channels.channelConfig, clock, log, onReplay: () => worker.wake(), routes: () => routesInForce(),
     });
   } else {
     extra.all(/^\/admin/, (ctx) => { ctx.status = 404; ctx.body = { error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN to enable the admin pages' } }; });

@@ -67,7 +67,7 @@ test('render prints the exact payload per channel; explain says which condition 
     t.is(envelope.type, 'message');
     t.is(envelope.attachments[0].content.version, '1.5');
     const text = await run(['render', '--event', fixture('user-changed'), '--channel', 'log'], env);
-    t.regex(text.stdout, /Redistribution: 0 → 1/);
+    t.regex(text.stdout, /Redistribution: off → on/, "built-in wording for a 0/1 flag");
     const all = await run(['render', '--event', fixture('user-created')], env);
     t.regex(all.stdout, /# ops \(slack\)[\s\S]*# log \(console\)/);
     const unknown = await run(['render', '--event', fixture('user-created'), '--channel', 'nope'], env);
@@ -102,7 +102,7 @@ test('deliveries lists, replay re-queues dead ones, send-test sends now', async 
     const replay = await run(['replay', '--dead', '--channel', 'ops', '--since', '1h'], env);
     t.regex(replay.stdout, /re-queued 1 dead delivery of ops/);
     const pending = await run(['deliveries', '--status', 'pending'], env);
-    t.regex(pending.stdout, /#1  event 1  ops  pending  attempts 0/);
+    t.regex(pending.stdout, /#1  event 1  ops  pending  attempts 1/, 'attempts keep counting across a replay');
     const badSince = await run(['replay', '--dead', '--since', 'yesterday-ish'], env);
     t.is(badSince.code, 1);
 

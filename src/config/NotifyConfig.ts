@@ -1,5 +1,6 @@
 import type { Route } from '../routing/route.ts';
 import type { ChannelConfig } from '../platforms/registry.ts';
+import type { Labels } from '../render/labels.ts';
 
 export type { ChannelConfig };
 
@@ -7,6 +8,8 @@ export type { ChannelConfig };
 export interface NotifyConfig {
   channels: Record<string, ChannelConfig>;
   routes: Route[];
+  /** Words for coded values (`labels:`), per field. */
+  labels: Labels;
   /** Where it came from: a file path, or "built-in". */
   origin: string;
 }
@@ -15,5 +18,6 @@ export interface NotifyConfig {
 export const BUILTIN_CONFIG: NotifyConfig = {
   channels: { console: { type: 'console' } },
   routes: [{ channel: 'console', source: 'file' }],
+  labels: {},
   origin: 'built-in',
 };

@@ -10,6 +10,8 @@ import type { Route } from '../routing/route.ts';
 import { compileCondition, type Condition } from '../routing/conditions.ts';
 import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
 import { CHANNEL_TYPE_NAMES, channelSchema } from '../platforms/registry.ts';
+import type { Labels } from '../render/labels.ts';
+import { didYouMean, reasonFor } from './problems.ts';
 
 /** A config file that cannot be used. `message` lists each problem as `path (line N): reason`. */
 export class ConfigError extends Error {
@@ -30,10 +32,13 @@ const routeShape = object({
   where: optional(record(string(), conditionShape)),
   show: optional(array(enums(SHOW_OPTIONS))),
 });
+const labelsShape = record(string(), record(string(), size(string(), 1, 80)));
 const fileShape = object({
   channels: record(name, looseObject({ type: enums(CHANNEL_TYPE_NAMES) })),
   routes: optional(array(routeShape)),
+  labels: optional(labelsShape),
 });
+const CONDITION_HINT = 'a value, a list of values, { not: VALUE or LIST } or { matches: REGEX }';
 
 /**
  * Reads, interpolates (`${ENV}` in any string), validates and compiles a config file.
@@ -51,10 +56,13 @@ export function loadConfig(path: string, env: NodeJS.ProcessEnv, opts: { isDefau
 export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string): NotifyConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  /** The line of `path`, or of its nearest parent in the file (a missing key is on its object's line). */
   const at = (path: Array<string | number>) => {
-    const node = doc.getIn(path, true) as { range?: [number, number] } | undefined;
-    const pos = node?.range ? lines.linePos(node.range[0]) : null;
-    return pos ? ` (line ${pos.line})` : '';
+    for (let n = path.length; n > 0; n -= 1) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number] } | undefined;
+      if (node?.range) return ` (line ${lines.linePos(node.range[0]).line})`;
+    }
+    return '';
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
@@ -65,11 +73,15 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   check(raw, fileShape, [], problems, at);
   if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
 
-  const file = raw as { channels: Record<string, { type: string }>; routes?: Array<Record<string, unknown>> };
+  const file = raw as { channels: Record<string, { type: string }>; routes?: Array<Record<string, unknown>>; labels?: Labels };
   const channels: Record<string, ChannelConfig> = {};
   for (const [id, ch] of Object.entries(file.channels)) {
     // Each channel against its own type's schema: errors name that type's fields, not a union.
-    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at)) channels[id] = ch as ChannelConfig;
+    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`)) channels[id] = ch as ChannelConfig;
+  }
+  for (const field of Object.keys(file.labels ?? {})) {
+    const fp = ['labels', field];
+    if (!(USER_FIELDS as readonly string[]).includes(field)) problems.push(`${fmt(fp)}${at(fp)}: unknown field "${field}"${didYouMean(field, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`);
   }
   const routes: Route[] = [];
   (file.routes ?? []).forEach((r, i) => {
@@ -77,7 +89,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
     if (route) routes.push(route);
   });
   if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
-  return { channels, routes, origin };
+  return { channels, routes, labels: (file.labels ?? {}) as Labels, origin };
 }
 
 type At = (path: Array<string | number>) => string;
@@ -86,12 +98,14 @@ function compileRoute(r: Record<string, unknown>, i: number, channelIds: string[
   const p = ['routes', i];
   const channel = r.channel as string;
   const before = problems.length;
-  if (!channelIds.includes(channel)) problems.push(`${fmt([...p, 'channel'])}${at([...p, 'channel'])}: unknown channel "${channel}"`);
+  if (!channelIds.includes(channel)) {
+    problems.push(`${fmt([...p, 'channel'])}${at([...p, 'channel'])}: unknown channel "${channel}"${didYouMean(channel, channelIds) || ` (channels: ${channelIds.join(', ')})`}`);
+  }
   const where: Partial<Record<UserField, Condition>> = {};
   for (const [field, cond] of Object.entries((r.where ?? {}) as Record<string, unknown>)) {
     const fp = [...p, 'where', field];
     if (!(USER_FIELDS as readonly string[]).includes(field)) {
-      problems.push(`${fmt(fp)}${at(fp)}: unknown field "${field}" (fields: ${USER_FIELDS.join(', ')})`);
+      problems.push(`${fmt(fp)}${at(fp)}: unknown field "${field}"${didYouMean(field, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`);
       continue;
     }
     const c = compileCondition(cond);
@@ -108,17 +122,18 @@ function compileRoute(r: Record<string, unknown>, i: number, channelIds: string[
   };
 }
 
-function check(value: unknown, shape: Struct<any, any>, base: Array<string | number>, problems: string[], at: At): boolean {
+/** Checks `value` against `shape`, adding one line per problem; `what` names the shape in "required for ...". */
+function check(value: unknown, shape: Struct<any, any>, base: Array<string | number>, problems: string[], at: At, what?: string): boolean {
   const [err] = validate(value, shape);
   if (!err) return true;
+  const seen = new Set<string>();
   for (const f of err.failures()) {
     const p = [...base, ...f.path];
-    const last = f.path[f.path.length - 1];
-    const msg = f.value === undefined ? `"${String(last)}" is required`
-      : f.type === 'never' ? `unknown key "${String(last)}"`
-        : f.type === 'enums' ? `${JSON.stringify(f.value)} is not one of the allowed values${String(f.path[0]) === 'events' || f.path.includes('events') ? ` (${EVENT_KINDS.join(', ')})` : ''}`
-          : `invalid value ${JSON.stringify(f.value)} (expected ${f.type})`;
-    problems.push(`${fmt(p)}${at(p)}: ${msg}`);
+    // One line per place: a union also reports each of its branches, at and under its path.
+    if ([...seen].some((s) => fmt(p) === s || fmt(p).startsWith(`${s}.`) || fmt(p).startsWith(`${s}[`))) continue;
+    seen.add(fmt(p));
+    const reason = f.type === 'union' && f.path.includes('where') ? `invalid condition ${JSON.stringify(f.value)} (expected ${CONDITION_HINT})` : reasonFor(f, shape, what);
+    problems.push(`${fmt(p)}${at(p)}: ${reason}`);
   }
   return false;
 }

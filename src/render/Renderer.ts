@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Liquid, type Template } from 'liquidjs';
+import type { Liquid, Template } from 'liquidjs';
 import { parse as parseYaml } from 'yaml';
 import { array, enums, object, optional, record, string, tuple, validate, type Infer, type Struct } from 'superstruct';
 import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
-import { CONTACT_FIELDS, WAGE_FIELDS, type User, type UserField } from '../vcc/user.ts';
+import { CONTACT_FIELDS, WAGE_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
-import { sanitizeLine } from './sanitize.ts';
-import { changeView, fullUser, plain, TRANSPORTS, withChange, type Scope } from './templateScope.ts';
+import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
+import { liquidEngine } from './liquidEngine.ts';
+import type { Labels } from './labels.ts';
 import type { Message, Severity } from './Message.ts';
 
 /** The templates/ folder shipped with the package (the same path from src/ and from dist/). */
@@ -60,9 +61,11 @@ export class Renderer {
     private readonly kinds: Record<Target, Record<EventKind, KindTemplates>>,
     private readonly digests: Record<Target, DigestTemplates>,
     private readonly hidesContacts: ReadonlySet<Target>,
+    private readonly labels: () => Labels,
   ) {}
 
-  static load(dir: string, targets: readonly TargetOptions[]): Renderer {
+  /** `labels`: the config's labels in force, read at each render. */
+  static load(dir: string, targets: readonly TargetOptions[], labels: () => Labels = () => ({})): Renderer {
     const engines = {} as Record<Target, Liquid>;
     const kinds = {} as Record<Target, Record<EventKind, KindTemplates>>;
     const digests = {} as Record<Target, DigestTemplates>;
@@ -84,20 +87,7 @@ export class Renderer {
       return value;
     };
     for (const { target } of targets) {
-      const engine = new Liquid({
-        strictVariables: true,
-        strictFilters: true,
-        // Values become one visible line here; each platform escapes the text in its payload builder.
-        outputEscape: (v: unknown) => sanitizeLine(v === null || v === undefined || v === '' ? '' : plain(v)),
-      });
-      engine.registerFilter('value', (v: unknown) => plain(v));
-      engine.registerFilter('transport', (v: unknown) => (typeof v === 'string' && TRANSPORTS[v]) || plain(v));
-      engine.registerFilter('yesno', (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : plain(v)));
-      engine.registerFilter('role', (u: Partial<User> | null) => {
-        if (!u) return '(none)';
-        const who = u.isAgent === true ? 'an agent' : u.isAgent === false ? 'a supervisor/admin user' : 'a user';
-        return u.privGroup === null || u.privGroup === undefined ? who : `${who} (privilege group ${u.privGroup})`;
-      });
+      const engine = liquidEngine(labels);
       engines[target] = engine;
       const read = <T>(file: string, shape: Struct<any, any>): T => {
         const override = join(dir, target, file);
@@ -107,7 +97,7 @@ export class Renderer {
       kinds[target] = Object.fromEntries(EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)])) as Record<EventKind, KindTemplates>;
       digests[target] = read<DigestTemplates>('digest.yaml', digestFile);
     }
-    return new Renderer(engines, kinds, digests, new Set(targets.filter((t) => t.hidesContacts).map((t) => t.target)));
+    return new Renderer(engines, kinds, digests, new Set(targets.filter((t) => t.hidesContacts).map((t) => t.target)), labels);
   }
 
   /** `table[target]`, or a clear error for a target no platform registered. */
@@ -142,7 +132,7 @@ export class Renderer {
     const hide = this.hiddenFields(target, show);
     return changes.flatMap((c) => {
       const line = kinds[c.kind].line;
-      const text = line ? engine.renderSync(line, withChange(scope, changeView(c, hide))).trim() : '';
+      const text = line ? engine.renderSync(line, withChange(scope, changeView(c, hide, this.labels()))).trim() : '';
       return text ? [text] : [];
     });
   }
@@ -224,7 +214,7 @@ export class Renderer {
         vccTimestamp: event.vccTimestamp,
       },
       kinds: [...new Set(changes.map((c) => c.kind))],
-      change: first ? changeView(first, hide) : { field: null, label: '', before: null, after: null, hidden: false },
+      change: first ? changeView(first, hide, this.labels()) : { field: null, label: '', before: null, after: null, beforeCode: null, afterCode: null, hidden: false },
     };
     return { scope, changes };
   }

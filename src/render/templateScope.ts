@@ -1,5 +1,6 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import { USER_FIELDS, type User, type UserField } from '../vcc/user.ts';
+import { labelOf, type Labels } from './labels.ts';
 
 // What templates see of an event (the scope and its lazy user views) and the wording of fields.
 
@@ -29,7 +30,7 @@ export interface Scope {
   readonly old: Record<UserField, unknown> | null;
   event: { id: number; userId: string | null; readonly receivedAt: string; vccTimestamp: string | null };
   kinds: EventKind[];
-  change: ReturnType<typeof changeView> | { field: null; label: string; before: null; after: null; hidden: boolean };
+  change: ReturnType<typeof changeView> | { field: null; label: string; before: null; after: null; beforeCode: null; afterCode: null; hidden: boolean };
 }
 
 /** `scope` with another `change`; `user` and `old` stay lazy (a spread would build them). */
@@ -50,14 +51,22 @@ export function fullUser(u: Partial<User>, hide: ReadonlySet<UserField>): Record
   return out;
 }
 
-export function changeView(c: Change, hide: ReadonlySet<UserField>) {
+/**
+ * One change as templates see it: `before` and `after` are the values' labels where the
+ * config or the built-ins have one (`Team lead`, `on`), else the values; `beforeCode` and
+ * `afterCode` are always the values VCC sent. Hidden fields show null in all four.
+ */
+export function changeView(c: Change, hide: ReadonlySet<UserField>, labels: Labels) {
   const hidden = c.field !== null && hide.has(c.field);
+  const label = (v: unknown) => (c.field === null ? null : labelOf(labels, c.field, v));
   return {
     kind: c.kind,
     field: c.field,
     label: c.field ? FIELD_LABELS[c.field] : '',
-    before: hidden ? null : c.before,
-    after: hidden ? null : c.after,
+    before: hidden ? null : label(c.before) ?? c.before,
+    after: hidden ? null : label(c.after) ?? c.after,
+    beforeCode: hidden ? null : c.before,
+    afterCode: hidden ? null : c.after,
     hidden,
   };
 }

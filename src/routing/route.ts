@@ -91,3 +91,14 @@ export function planDeliveries(user: Partial<User>, changes: readonly Change[], 
     show: acc.show.sort(),
   }));
 }
+
+/**
+ * What `resend` queues for a stored event: to `channel`, with the kinds and `show` its routes
+ * would give it now, or every kind of the event (nothing shown beyond the defaults) when no
+ * route wants it; without a channel, to every channel the routes in force want it for now.
+ */
+export function resendPlan(user: Partial<User>, changes: readonly Change[], routes: readonly Route[], channel?: string): PlannedDelivery[] {
+  const planned = planDeliveries(user, changes, routes);
+  if (channel === undefined) return planned;
+  return [planned.find((p) => p.channel === channel) ?? { channel, kinds: [...new Set(changes.map((c) => c.kind))], show: [] }];
+}

@@ -1,5 +1,7 @@
 import type { EventKind } from '../vcc/changes.ts';
-import { searchKey } from './rows.ts';
+
+/** How a username, email or name is kept for search: lower case, at most 200 characters. */
+export const searchKey = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase().slice(0, 200) : null);
 
 /** What `Store.searchEvents` filters on; every given filter must hold. */
 export interface EventSearch {

@@ -1,6 +1,7 @@
 import type { Delivery, DeliveryStatus, NewEvent, PlannedDelivery, StoredEvent, StoredRefusal, Subscription } from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
+import { searchKey } from './eventSearch.ts';
 
 /** Row shapes and their mapping, shared by the SQLite and Postgres stores. */
 export interface EventRow {
@@ -55,9 +56,6 @@ export function eventColumns(ev: NewEvent) {
     name_lc: searchKey(ev.new.name),
   };
 }
-
-/** How a username, email or name is kept for search (`Store.searchEvents`): lower case, at most 200 characters. */
-export const searchKey = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase().slice(0, 200) : null);
 
 export function toEvent(r: EventRow): StoredEvent {
   const p = JSON.parse(r.payload) as Pick<NewEvent, 'old' | 'new' | 'changes'>;

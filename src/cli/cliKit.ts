@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError } from 'commander';
+import { loadSettings, type Settings } from '../config/settings.ts';
+import { loadConfig } from '../config/loadConfig.ts';
+import type { NotifyConfig } from '../config/NotifyConfig.ts';
+import type { Store, StoredEvent } from '../store/Store.ts';
+import type { Channels } from '../platforms/channels.ts';
+import type { Subscriptions } from '../chat/Subscriptions.ts';
+
+// What the CLI's commands share: one-line errors, output, settings and the store.
+
+/** A failure to report as one line on stderr with this exit code (no stack trace). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+
+export function settingsAndConfig(file?: string): { settings: Settings; config: NotifyConfig } {
+  const settings = loadSettings(file ? { ...process.env, VCC_NOTIFY_CONFIG: file } : process.env);
+  const config = loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+  return { settings, config };
+}
+
+/** Opens the service's store and the pieces that send, as the service would build them. */
+export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: Channels; subs: Subscriptions }) => Promise<T>): Promise<T> {
+  const { settings, config } = settingsAndConfig();
+  const [{ openStore }, { Subscriptions }, { createChannels }, { createLogger }, { DEFAULT_TEMPLATES, Renderer }, { TARGETS }] = await Promise.all([
+    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../platforms/channels.ts'), import('../logger.ts'), import('../render/Renderer.ts'),
+    import('../platforms/registry.ts'),
+  ]);
+  const store = await openStore(settings.databaseUrl);
+  try {
+    const subs = new Subscriptions(store, Date.now);
+    await subs.refresh();
+    const kit = createChannels({
+      env: settings.env, conversations: store, config: () => config, clock: Date.now, log: createLogger('silent'),
+      renderer: Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS, () => config.labels),
+    });
+    return await fn({ settings, config, store, kit, subs });
+  } finally {
+    await store.close();
+  }
+}
+
+/** Reads a VCC webhook body from a file and turns it into the event the service would store. */
+export async function eventFromFile(path: string): Promise<StoredEvent> {
+  const [{ parseVccBody }, { classifyChanges }] = await Promise.all([import('../vcc/user.ts'), import('../vcc/changes.ts')]);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}`);
+  }
+  const parsed = parseVccBody(json);
+  if (!parsed.ok) throw new CliError(`${path}: ${parsed.message}`);
+  const changes = classifyChanges(parsed.event);
+  return {
+    id: 0, dedupKey: 'cli', receivedAt: Date.now(), vccTimestamp: parsed.event.timestamp, userId: parsed.event.new.userId ?? null,
+    kinds: [...new Set(changes.map((c) => c.kind))], old: parsed.event.old, new: parsed.event.new, changes,
+  };
+}
+
+export function parseSince(s: string): number {
+  const m = /^(\d+)([smhd])$/.exec(s);
+  if (m) return Date.now() - Number(m[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  const t = Date.parse(s);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('use a duration (30m, 24h, 7d) or an ISO date');
+  return t;
+}

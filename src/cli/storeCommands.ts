@@ -1,0 +1,102 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { DeliveryStatus } from '../store/Store.ts';
+import { count } from '../render/plural.ts';
+import { sanitizeLine } from '../render/sanitize.ts';
+import { CliError, out, parseSince, withKit } from './cliKit.ts';
+
+/** The commands that read or change the store's events and deliveries. */
+export function addStoreCommands(program: Command): void {
+  program.command('deliveries')
+    .description('list deliveries, newest first')
+    .option('--status <status>', 'dead, pending or sent', (s) => {
+      if (!['dead', 'pending', 'sent'].includes(s)) throw new InvalidArgumentError('use dead, pending or sent');
+      return s;
+    })
+    .option('--channel <name>', 'only this channel')
+    .option('--limit <n>', 'how many (default 50)', (s) => Number(s), 50)
+    .option('--before <id>', 'only deliveries older than this one (the next page)', (s) => {
+      const n = Number(s);
+      if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a delivery id');
+      return n;
+    })
+    .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number; before?: number }) => {
+      await withKit(async ({ store }) => {
+        const ds = await store.listDeliveries({ status: o.status, channel: o.channel, limit: o.limit, beforeId: o.before });
+        if (ds.length === 0) return out('no deliveries');
+        for (const d of ds) {
+          out([`#${d.id}`, `event ${d.eventId}`, d.channel, d.status, `attempts ${d.attempts}`, new Date(d.updatedAt).toISOString(), d.lastError ?? ''].join('  ').trimEnd());
+        }
+        if (ds.length === o.limit) out(`(more: add --before ${ds[ds.length - 1]!.id})`);
+      });
+    });
+
+  program.command('replay')
+    .description('re-queue dead deliveries; they are sent with the channel\'s current settings')
+    .requiredOption('--dead', 'replay dead deliveries')
+    .option('--channel <name>', 'only this channel')
+    .option('--since <when>', 'only those that died since (30m, 24h, 7d, or an ISO date)', parseSince)
+    .action(async (o: { channel?: string; since?: number }) => {
+      await withKit(async ({ store }) => {
+        const n = await store.replayDead({ channel: o.channel, since: o.since }, Date.now());
+        out(`re-queued ${count(n, 'dead delivery', 'dead deliveries')}${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`);
+      });
+    });
+
+  program.command('resend')
+    .description('queue a stored event for a channel now, whether or not the channel wanted it when it arrived')
+    .requiredOption('--event <id>', 'the event id (vcc-notify history, the admin pages)', positiveId)
+    .option('--channel <name>', 'a channel of the config, or a chat-made one (default: every channel the routes in force want it for)')
+    .action(async (o: { event: number; channel?: string }) => {
+      const { resendPlan } = await import('../routing/route.ts');
+      await withKit(async ({ store, kit, config, subs }) => {
+        const e = await store.getEvent(o.event);
+        if (!e) throw new CliError(`no event ${o.event}`);
+        if (o.channel !== undefined && !kit.channelConfig(o.channel)) {
+          throw new CliError(`unknown channel "${o.channel}" (channels: ${Object.keys(config.channels).join(', ')})`);
+        }
+        const plan = resendPlan(e.new, e.changes, [...config.routes, ...subs.routes()], o.channel);
+        if (plan.length === 0) throw new CliError(`no route wants event ${o.event} now; name a channel with --channel`);
+        for (const d of plan) {
+          const r = (await store.resend(e.id, d, Date.now()))!;
+          out(`event ${e.id} queued for ${d.channel} (delivery #${r.deliveryId}${r.requeued ? ', sent before: queued again' : ''})`);
+        }
+        out('a running service sends within its poll interval');
+      });
+    });
+
+  program.command('history')
+    .description("one VCC user's events, newest first, with their changes and deliveries")
+    .requiredOption('--user <id>', 'the VCC user id')
+    .option('--json', 'one JSON array instead of lines')
+    .option('--limit <n>', 'how many events (default 50)', positiveId, 50)
+    .option('--before <id>', 'only events older than this one (the next page)', positiveId)
+    .action(async (o: { user: string; json?: boolean; limit: number; before?: number }) => {
+      const { changeText } = await import('../render/changeText.ts');
+      await withKit(async ({ store, config }) => {
+        const page = await store.searchEvents({ user: o.user, limit: o.limit, beforeId: o.before });
+        const rows = await Promise.all(page.events.map(async (e) => ({
+          id: e.id,
+          receivedAt: new Date(e.receivedAt).toISOString(),
+          name: e.new.name === undefined || e.new.name === null ? null : sanitizeLine(String(e.new.name)),
+          username: e.new.username === undefined || e.new.username === null ? null : sanitizeLine(String(e.new.username)),
+          kinds: e.kinds,
+          changes: e.changes.map((c) => changeText(c, config.labels, { showWages: false })),
+          deliveries: (await store.listDeliveries({ eventId: e.id, limit: 50 })).map((d) => ({ channel: d.channel, status: d.status, attempts: d.attempts })),
+        })));
+        if (o.json) return out(JSON.stringify({ user: o.user, events: rows, next: page.next }, null, 2));
+        if (rows.length === 0) return out(`no events for user ${o.user}`);
+        for (const r of rows) {
+          out(`#${r.id}  ${r.receivedAt}  ${r.kinds.join(', ')}  ${r.name ?? ''}`.trimEnd());
+          for (const c of r.changes) out(`    ${c}`);
+          out(`    deliveries: ${r.deliveries.map((d) => `${d.channel} ${d.status}`).join(', ') || 'none'}`);
+        }
+        if (page.next !== null) out(`(more: add --before ${page.next})`);
+      });
+    });
+}
+
+function positiveId(s: string): number {
+  const n = Number(s);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
+}

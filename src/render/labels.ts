@@ -1,0 +1,23 @@
+import type { UserField } from '../vcc/user.ts';
+
+/**
+ * Words for coded values, per field (`labels:` in the config): `{ privGroup: { "4": "Team lead" } }`.
+ * Keys are the values as text, as VCC sends them (`4`, `true`).
+ */
+export type Labels = Partial<Record<UserField, Readonly<Record<string, string>>>>;
+
+/** What every install gets unless its config says otherwise for that value. */
+export const BUILTIN_LABELS: Labels = {
+  isAgent: { true: 'yes', false: 'no' },
+  redistribution: { 0: 'off', 1: 'on' },
+};
+
+/** The label of a field's value: the config's, else the built-in one, else null. */
+export function labelOf(labels: Labels, field: UserField, value: unknown): string | null {
+  if (value === null || value === undefined || typeof value === 'object') return null;
+  const key = String(value);
+  for (const table of [labels[field], BUILTIN_LABELS[field]]) {
+    if (table && Object.hasOwn(table, key)) return table[key]!;
+  }
+  return null;
+}
