@@ -19,9 +19,10 @@ export interface AllPlatforms {
  * The real service with one channel of each type that needs no bot registration, each to its
  * fake: `api` (slack, channel C0API), `hook` (slack-webhook H0HOOK), `flow` (teams-workflow),
  * `gchat` (google-chat, space AAAAhr), `log` (console). URLs come from environment variables,
- * as the README advises. `routes` is the YAML of the config's `routes:`.
+ * as the README advises. `routes` is the YAML of the config's `routes:`; `extra` is appended
+ * to the file (more top-level keys, such as `labels:`).
  */
-export async function startAllPlatforms(secret: string, routes: string): Promise<AllPlatforms> {
+export async function startAllPlatforms(secret: string, routes: string, extra = ''): Promise<AllPlatforms> {
   const slack = await new FakeSlack().start();
   const teams = await new FakeTeamsWorkflow().start();
   const chat = await new FakeGoogleChat().start();
@@ -34,7 +35,7 @@ export async function startAllPlatforms(secret: string, routes: string): Promise
   gchat: { type: google-chat, url: "\${GCHAT_URL}" }
   log: { type: console }
 routes: ${routes}
-`);
+${extra}`);
   const env = {
     VCC_WEBHOOK_SECRET: secret, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-all-platforms', SLACK_API_URL: slack.apiUrl,
     HOOK_URL: slack.hookUrl('H0HOOK'), FLOW_URL: teams.url, GCHAT_URL: chat.urlFor('AAAAhr'),
