@@ -2,14 +2,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import {
   array, boolean, enums, literal, number, object, optional, record, size, string, type as looseObject,
-  union, validate, type Struct,
+  union, unknown, validate, type Struct,
 } from 'superstruct';
 import { EVENT_KINDS } from '../vcc/changes.ts';
 import { SHOW_OPTIONS, USER_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Route } from '../routing/route.ts';
 import { compileCondition, type Condition } from '../routing/conditions.ts';
 import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
-import { CHANNEL_TYPE_NAMES, channelSchema } from '../platforms/registry.ts';
+import { CHANNEL_TYPE_NAMES, MENTION_TYPES, channelSchema, mentionSchema } from '../platforms/registry.ts';
 import type { Labels } from '../render/labels.ts';
 import { didYouMean, reasonFor } from './problems.ts';
 
@@ -31,6 +31,7 @@ const routeShape = object({
   events: optional(array(enums(EVENT_KINDS))),
   where: optional(record(string(), conditionShape)),
   show: optional(array(enums(SHOW_OPTIONS))),
+  mention: optional(size(array(unknown()), 1, 20)),
 });
 const labelsShape = record(string(), record(string(), size(string(), 1, 80)));
 const fileShape = object({
@@ -85,7 +86,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   }
   const routes: Route[] = [];
   (file.routes ?? []).forEach((r, i) => {
-    const route = compileRoute(r, i, Object.keys(file.channels), problems, at);
+    const route = compileRoute(r, i, file.channels, problems, at);
     if (route) routes.push(route);
   });
   if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
@@ -94,10 +95,17 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
 
 type At = (path: Array<string | number>) => string;
 
-function compileRoute(r: Record<string, unknown>, i: number, channelIds: string[], problems: string[], at: At): Route | null {
+function compileRoute(r: Record<string, unknown>, i: number, channels: Record<string, { type: string }>, problems: string[], at: At): Route | null {
   const p = ['routes', i];
   const channel = r.channel as string;
+  const channelIds = Object.keys(channels);
   const before = problems.length;
+  if (r.mention !== undefined && channelIds.includes(channel)) {
+    const { type } = channels[channel]!;
+    const shape = mentionSchema(type);
+    if (!shape) problems.push(`${fmt([...p, 'mention'])}${at([...p, 'mention'])}: type ${type} cannot mention anyone (types that can: ${MENTION_TYPES.join(', ')})`);
+    else (r.mention as unknown[]).forEach((m, j) => check(m, shape, [...p, 'mention', j], problems, at));
+  }
   if (!channelIds.includes(channel)) {
     problems.push(`${fmt([...p, 'channel'])}${at([...p, 'channel'])}: unknown channel "${channel}"${didYouMean(channel, channelIds) || ` (channels: ${channelIds.join(', ')})`}`);
   }
@@ -118,6 +126,7 @@ function compileRoute(r: Record<string, unknown>, i: number, channelIds: string[
     ...(r.events ? { events: r.events as Route['events'] } : {}),
     ...(Object.keys(where).length ? { where } : {}),
     ...(r.show ? { show: r.show as string[] } : {}),
+    ...(r.mention ? { mention: r.mention as Route['mention'] } : {}),
     source: 'file',
   };
 }

@@ -56,6 +56,7 @@ export function reasonFor(f: Failure, root: Struct<any, any>, what?: string): st
     const shown = JSON.stringify(f.value);
     return `${shown} is not allowed${didYouMean(f.value, allowed)}${allowed.length ? `; one of: ${allowed.join(', ')}` : ''}`;
   }
+  if (f.refinement !== undefined && f.refinement !== 'nonempty' && f.refinement !== 'size') return `${JSON.stringify(f.value)}: ${f.message}`;
   if (f.refinement === 'nonempty' || f.refinement === 'size') return `${JSON.stringify(f.value)}: ${f.message.replace(/^Expected a? ?/, 'expected ')}`;
   return `invalid value ${JSON.stringify(f.value)} (expected ${f.type})`;
 }

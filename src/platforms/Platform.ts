@@ -4,7 +4,7 @@ import type { Struct } from 'superstruct';
 import type { Env } from '../config/settings.ts';
 import type { Message } from '../render/Message.ts';
 import type { RateWindow } from '../delivery/RateLimiter.ts';
-import type { Route } from '../routing/route.ts';
+import type { Mention, Route } from '../routing/route.ts';
 import type { ConversationStore } from '../store/Store.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 import type { Adapter, SendOutcome } from './Adapter.ts';
@@ -43,6 +43,12 @@ export interface ChannelType<C extends { type: string }> {
   adapter(channel: C, ctx: PlatformContext): Promise<Adapter | string>;
   /** Why the environment cannot serve this channel type (a missing token), if it cannot. */
   warning?(env: Env): string | null;
+  /**
+   * One entry of a route's `mention:` for this channel type, when the platform can page
+   * people; the payload builder renders them as real mentions. Absent: routes to channels of
+   * this type cannot have `mention:`.
+   */
+  mention?: Struct<Extract<Mention, string>, any> | Struct<Exclude<Mention, string>, any>;
 }
 
 /** What an inbound bridge (chat commands, bot activities) gets from the service. */

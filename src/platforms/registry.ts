@@ -37,6 +37,14 @@ export function channelSchema(type: string): Struct<ChannelConfig, unknown> | nu
   return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.schema ?? null;
 }
 
+/** The struct of one `mention:` entry for a channel type, or null when that type cannot mention. */
+export function mentionSchema(type: string): Struct<any, any> | null {
+  return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.mention ?? null;
+}
+
+/** The channel types whose routes can have `mention:` (for messages). */
+export const MENTION_TYPES = CHANNEL_TYPE_NAMES.filter((n) => mentionSchema(n) !== null);
+
 /** Any channel config (for tests and tools); the loader validates by type for clearer errors. */
 export const anyChannelSchema = union(CHANNEL_TYPE_NAMES.map((n) => channelSchema(n)!) as [Struct<ChannelConfig, unknown>, ...Array<Struct<ChannelConfig, unknown>>]);
 

@@ -1,10 +1,12 @@
+import type { Mention } from '../routing/route.ts';
+
 /** How much attention a message asks for; adapters map it to a colour or style. */
 export type Severity = 'info' | 'notice' | 'warning';
 
 /**
- * The neutral message templates produce and adapters turn into vendor payloads. Every
- * string in it is already escaped for the channel's target (Slack mrkdwn, Teams markdown,
- * plain text), so adapters place strings and never interpret them.
+ * The neutral message templates produce and each platform's payload builder turns into its
+ * vendor payload. Its strings are plain text (one visible line each, not escaped): the payload
+ * builder escapes them for its target. `mentions` come from configuration only.
  */
 export interface Message {
   title: string;
@@ -15,4 +17,6 @@ export interface Message {
   lines: string[];
   /** Plain-text fallback (Slack `text`, notifications). */
   fallback: string;
+  /** Whom the routes page for this message (`mention:` in the config), in the platform's terms. */
+  mentions: readonly Mention[];
 }

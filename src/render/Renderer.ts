@@ -6,6 +6,7 @@ import { array, enums, object, optional, record, string, tuple, validate, type I
 import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
 import { CONTACT_FIELDS, WAGE_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
+import type { Mention } from '../routing/route.ts';
 import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
 import { liquidEngine } from './liquidEngine.ts';
 import type { Labels } from './labels.ts';
@@ -108,7 +109,7 @@ export class Renderer {
   }
 
   /** One event as one message, showing only the changes of `delivery.kinds`. */
-  event(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, target: Target): Message {
+  event(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'>, target: Target): Message {
     const engine = this.of(this.engines, target);
     const primary = primaryKind(delivery.kinds);
     const t = this.of(this.kinds, target)[primary];
@@ -122,6 +123,7 @@ export class Renderer {
       facts: t.facts.map((f) => ({ label: f.label, value: out(f.value) })).filter((f) => f.value !== ''),
       lines: this.changeLines(changes, scope, delivery.show, target),
       fallback: title,
+      mentions: delivery.mention ?? [],
     };
   }
 
@@ -141,7 +143,7 @@ export class Renderer {
    * Several events as digest messages of at most `perMessage` events each, grouped by kind
    * in event order; each message lists its events with their change lines.
    */
-  digest(items: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show'> }>, target: Target, perMessage: number): Message[] {
+  digest(items: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'> }>, target: Target, perMessage: number): Message[] {
     const engine = this.of(this.engines, target);
     const d = this.of(this.digests, target);
     const out: Message[] = [];
@@ -176,6 +178,7 @@ export class Renderer {
         facts: [],
         lines,
         fallback: title,
+        mentions: mentionsOf(chunk.map((x) => x.delivery)),
       });
     }
     return out;
@@ -197,7 +200,7 @@ export class Renderer {
    * carries. `user` and `old` are built when a template first reads them (a digest item
    * usually prints only a name).
    */
-  private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show'>, primary: EventKind, target: Target): { scope: Scope; changes: Change[] } {
+  private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'>, primary: EventKind, target: Target): { scope: Scope; changes: Change[] } {
     const hide = this.hiddenFields(target, delivery.show);
     const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
     const first = event.changes.find((c) => c.kind === primary);
@@ -220,6 +223,13 @@ export class Renderer {
   }
 }
 
+
+/** Every mention of the deliveries in a digest, each once, in order. */
+function mentionsOf(ds: ReadonlyArray<Pick<Delivery, 'mention'>>): Mention[] {
+  const seen = new Map<string, Mention>();
+  for (const d of ds) for (const m of d.mention ?? []) seen.set(JSON.stringify(m), m);
+  return [...seen.values()];
+}
 
 function primaryKind(kinds: readonly EventKind[]): EventKind {
   return PRIMARY.find((k) => kinds.includes(k)) ?? 'user.updated';

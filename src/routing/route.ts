@@ -2,6 +2,13 @@ import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User, UserField } from '../vcc/user.ts';
 import { conditionFailure, type Condition } from './conditions.ts';
 
+/**
+ * Someone a route pages on purpose (`mention:`), as its channel's platform spells it: a Slack
+ * user (`U0123ABCD`), user group (`S0123ABCD`), `here` or `channel`; a Teams person `{ id, name }`.
+ * Only configuration makes mentions; text from VCC never does.
+ */
+export type Mention = string | { id: string; name: string };
+
 /** What routing decided for one channel at ingest; the channel's settings are read at send time. */
 export interface PlannedDelivery {
   channel: string;
@@ -9,6 +16,8 @@ export interface PlannedDelivery {
   kinds: EventKind[];
   /** Route options that change rendering, e.g. `wages` shows wage values. */
   show: string[];
+  /** Whom the matched routes page, in first-match order (none when absent). */
+  mention?: Mention[];
 }
 
 export interface Route {
@@ -18,6 +27,8 @@ export interface Route {
   where?: Partial<Record<UserField, Condition>>;
   /** Rendering options; `wages` shows wage values. */
   show?: string[];
+  /** Whom to page when this route matches (validated for the channel's type). */
+  mention?: Mention[];
   /** Where the route comes from: the config file, or a chat subscription. */
   source?: 'file' | 'chat';
 }
@@ -69,7 +80,7 @@ function whereHolds(user: Partial<User>, where: Route['where']): boolean {
  */
 export function planDeliveries(user: Partial<User>, changes: readonly Change[], routes: readonly Route[]): PlannedDelivery[] {
   if (changes.length === 0) return [];
-  const byChannel = new Map<string, { kinds: EventKind[]; show: string[] }>();
+  const byChannel = new Map<string, { kinds: EventKind[]; show: string[]; mention: Mention[] }>();
   for (const r of routes) {
     const kinds: EventKind[] = [];
     for (const c of changes) {
@@ -78,17 +89,19 @@ export function planDeliveries(user: Partial<User>, changes: readonly Change[], 
     if (kinds.length === 0 || (r.where && !whereHolds(user, r.where))) continue;
     const acc = byChannel.get(r.channel);
     if (!acc) {
-      byChannel.set(r.channel, { kinds, show: [...(r.show ?? [])] });
+      byChannel.set(r.channel, { kinds, show: [...(r.show ?? [])], mention: [...(r.mention ?? [])] });
       continue;
     }
     for (const k of kinds) if (!acc.kinds.includes(k)) acc.kinds.push(k);
     for (const o of r.show ?? []) if (!acc.show.includes(o)) acc.show.push(o);
+    for (const m of r.mention ?? []) if (!acc.mention.some((x) => JSON.stringify(x) === JSON.stringify(m))) acc.mention.push(m);
   }
   const order = changes.map((c) => c.kind);
   return [...byChannel].map(([channel, acc]) => ({
     channel,
     kinds: acc.kinds.sort((a, b) => order.indexOf(a) - order.indexOf(b)),
     show: acc.show.sort(),
+    ...(acc.mention.length ? { mention: acc.mention } : {}),
   }));
 }
 

@@ -167,7 +167,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
-    name: 'retries counted from a replay or resend',
+    name: 'retries counted from a replay or resend, route mentions, event search',
     // attempts keeps counting across replays; the retry policy counts from retry_base (the
     // attempts made before the last replay) and ages from retry_since (its time).
     // Event search (history, the admin search, the CSV): by user id, and by username, email
@@ -175,6 +175,7 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: `
       ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE deliveries ADD COLUMN retry_since INTEGER;
+      ALTER TABLE deliveries ADD COLUMN mention TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE events ADD COLUMN username_lc TEXT;
       ALTER TABLE events ADD COLUMN email_lc TEXT;
       ALTER TABLE events ADD COLUMN name_lc TEXT;
@@ -187,6 +188,7 @@ export const MIGRATIONS: readonly Migration[] = [
     postgres: `
       ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE deliveries ADD COLUMN retry_since BIGINT;
+      ALTER TABLE deliveries ADD COLUMN mention TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE events ADD COLUMN username_lc TEXT COLLATE "C";
       ALTER TABLE events ADD COLUMN email_lc TEXT COLLATE "C";
       ALTER TABLE events ADD COLUMN name_lc TEXT COLLATE "C";

@@ -75,7 +75,7 @@ export class PgIngestBatch {
   private async commit(batch: Pending[]): Promise<IngestResult[]> {
     const cols = batch.map((p) => eventColumns(p.ev));
     // Deliveries only for the first occurrence of a key: later ones are its duplicates.
-    const rows = { key: [] as string[], channel: [] as string[], kinds: [] as string[], show: [] as string[], at: [] as number[] };
+    const rows = { key: [] as string[], channel: [] as string[], kinds: [] as string[], show: [] as string[], mention: [] as string[], at: [] as number[] };
     const firstOf = new Map<string, number>();
     batch.forEach((p, i) => {
       const key = cols[i]!.dedup_key;
@@ -86,6 +86,7 @@ export class PgIngestBatch {
         rows.channel.push(d.channel);
         rows.kinds.push(JSON.stringify(d.kinds));
         rows.show.push(JSON.stringify(d.show));
+        rows.mention.push(JSON.stringify(d.mention ?? []));
         rows.at.push(p.ev.receivedAt);
       }
     });
@@ -95,7 +96,7 @@ export class PgIngestBatch {
         cols.map((c) => c.dedup_key), cols.map((c) => c.received_at), cols.map((c) => c.vcc_timestamp),
         cols.map((c) => c.user_id), cols.map((c) => c.kinds), cols.map((c) => c.payload),
         rows.key, rows.channel, rows.kinds, rows.show, rows.at,
-        cols.map((c) => c.username_lc), cols.map((c) => c.email_lc), cols.map((c) => c.name_lc),
+        cols.map((c) => c.username_lc), cols.map((c) => c.email_lc), cols.map((c) => c.name_lc), rows.mention,
       ]);
       const fresh = new Map<string, number>();
       const existing = new Map<string, number>();
@@ -132,9 +133,9 @@ const INGEST_SQL = `
     ORDER BY n
     ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key
   ), dl AS (
-    INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
-    SELECT ins.id, d.c, d.k, d.s, 'pending', 0, d.a, d.a, d.a
-    FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[]) WITH ORDINALITY AS d(key, c, k, s, a, n)
+    INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at)
+    SELECT ins.id, d.c, d.k, d.s, d.m, 'pending', 0, d.a, d.a, d.a
+    FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $15::text[]) WITH ORDINALITY AS d(key, c, k, s, a, m, n)
     JOIN ins ON ins.dedup_key = d.key
     ORDER BY d.n
   )

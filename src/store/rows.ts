@@ -1,5 +1,6 @@
 import type { Delivery, DeliveryStatus, NewEvent, PlannedDelivery, StoredEvent, StoredRefusal, Subscription } from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
+import type { Mention } from '../routing/route.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
 import { searchKey } from './eventSearch.ts';
 
@@ -20,6 +21,7 @@ export interface DeliveryRow {
   channel: string;
   kinds: string;
   show: string;
+  mention: string;
   status: string;
   attempts: number;
   next_attempt_at: number | string;
@@ -79,6 +81,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     channel: r.channel,
     kinds: JSON.parse(r.kinds) as EventKind[],
     show: JSON.parse(r.show) as string[],
+    mention: JSON.parse(r.mention) as Mention[],
     status: r.status as DeliveryStatus,
     attempts: r.attempts,
     nextAttemptAt: Number(r.next_attempt_at),
@@ -147,14 +150,14 @@ export function deliveriesFilter(opts: { eventId?: number; status?: string; chan
  * to that channel pending again with its retries counted from now. No row: no such event.
  */
 export const RESEND_SQL = `
-  INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
-  SELECT id, CAST($channel AS TEXT), CAST($kinds AS TEXT), CAST($show AS TEXT), 'pending', 0, CAST($now AS BIGINT), CAST($now AS BIGINT), CAST($now AS BIGINT)
+  INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at)
+  SELECT id, CAST($channel AS TEXT), CAST($kinds AS TEXT), CAST($show AS TEXT), CAST($mention AS TEXT), 'pending', 0, CAST($now AS BIGINT), CAST($now AS BIGINT), CAST($now AS BIGINT)
   FROM events WHERE id = $event
-  ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show,
+  ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show, mention = excluded.mention,
     retry_base = deliveries.attempts, retry_since = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
     updated_at = excluded.updated_at, last_error = NULL
   RETURNING id, retry_since IS NOT NULL AS requeued`;
 
 export const resendParams = (eventId: number, d: PlannedDelivery, now: number) => ({
-  event: eventId, channel: d.channel, kinds: JSON.stringify(d.kinds), show: JSON.stringify(d.show), now,
+  event: eventId, channel: d.channel, kinds: JSON.stringify(d.kinds), show: JSON.stringify(d.show), mention: JSON.stringify(d.mention ?? []), now,
 });

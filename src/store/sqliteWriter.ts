@@ -72,11 +72,11 @@ export class SqliteWriter {
       return { status: 'duplicate', eventId: existing.id };
     }
     const add = this.prep(
-      `INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
+      `INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
     );
     for (const p of planned) {
-      add.run(inserted.id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), cols.received_at, cols.received_at, cols.received_at);
+      add.run(inserted.id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), JSON.stringify(p.mention ?? []), cols.received_at, cols.received_at, cols.received_at);
     }
     return { status: 'accepted', eventId: inserted.id, deliveries: planned.length };
   }

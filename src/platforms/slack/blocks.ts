@@ -16,6 +16,11 @@ export const SLACK_MAX_TEXT = 3000;
 
 const ICON = { info: ':information_source:', notice: ':large_blue_circle:', warning: ':warning:' } as const;
 
+/** A configured mention as Slack's markup: `<@U…>`, `<!subteam^S…>`, `<!here>`, `<!channel>`. */
+export function slackMention(m: string): string {
+  return m === 'here' || m === 'channel' ? `<!${m}>` : m.startsWith('S') ? `<!subteam^${m}>` : `<@${m}>`;
+}
+
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /**
@@ -29,6 +34,9 @@ export function slackPayload(m: Message): { text: string; blocks: object[] } {
   const blocks: object[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(m.title, SLACK_MAX_HEADER) || ' ', emoji: false } },
   ];
+  // Mentions come from the config only (validated ids), so they are the one unescaped markup.
+  const mentions = m.mentions.filter((x): x is string => typeof x === 'string').map(slackMention).join(' ');
+  if (mentions) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mentions } });
   // A digest of one kind has no summary: its title says it all.
   if (m.summary !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} ${esc(m.summary)}`, SLACK_MAX_SECTION) } });
   if (m.facts.length > 0) {
@@ -48,7 +56,7 @@ export function slackPayload(m: Message): { text: string; blocks: object[] } {
   if (sections.length > room) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${count(sections.length - room, 'more section', 'more sections')} not shown` }] });
   }
-  return { text: cut(esc(m.fallback), SLACK_MAX_TEXT), blocks };
+  return { text: cut(`${mentions ? `${mentions} ` : ''}${esc(m.fallback)}`, SLACK_MAX_TEXT), blocks };
 }
 
 /** The chat.postMessage arguments for one Message: what the adapter posts and `render` prints. */

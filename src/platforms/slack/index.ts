@@ -1,4 +1,4 @@
-import { literal, nonempty, object, string } from 'superstruct';
+import { literal, nonempty, object, refine, string } from 'superstruct';
 import type { Adapter } from '../Adapter.ts';
 import type { ChannelType, Inbound, Platform } from '../Platform.ts';
 import type { RateWindow } from '../../delivery/RateLimiter.ts';
@@ -19,7 +19,15 @@ const ONE_PER_SECOND: readonly RateWindow[] = [{ count: 1, windowMs: 1050 }];
 /** A digest of 100 events stays within Block Kit's 50 blocks of 3000 characters. */
 const DIGEST = 100;
 
+/**
+ * A route's Slack mention: a user id (`U…`, `W…`), a user group id (`S…`), `here` or `channel`
+ * (https://api.slack.com/reference/surfaces/formatting#mentioning-users).
+ */
+const mention = refine(string(), 'slack mention', (v) => /^(?:[UW][A-Z0-9]{2,20}|S[A-Z0-9]{2,20}|here|channel)$/.test(v)
+  || 'expected a Slack user id (U0123ABCD), user group id (S0123ABCD), here or channel');
+
 const bot: ChannelType<SlackChannel> = {
+  mention,
   schema: object({ type: literal('slack'), channel: nonempty(string()) }),
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,
@@ -39,6 +47,7 @@ const bot: ChannelType<SlackChannel> = {
 };
 
 const webhook: ChannelType<SlackWebhookChannel> = {
+  mention,
   schema: object({ type: literal('slack-webhook'), url: nonempty(string()) }),
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,

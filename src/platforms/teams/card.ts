@@ -15,13 +15,17 @@ const COLOR = { info: 'Default', notice: 'Accent', warning: 'Warning' } as const
  * the card would pass the size limit, change lines are dropped from the end and counted.
  */
 export function adaptiveCard(m: Message): object {
+  // Mentions come from the config only: `<at>name</at>` with its entity is the one unescaped markup.
+  const people = m.mentions.filter((x): x is { id: string; name: string } => typeof x === 'object');
+  const entities = people.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.id, name: p.name } }));
   const build = (lines: readonly string[], dropped: number) => ({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: CARD_VERSION,
-    msteams: { width: 'Full' },
+    msteams: { width: 'Full', ...(entities.length ? { entities } : {}) },
     body: [
       { type: 'TextBlock', text: esc(m.title), weight: 'Bolder', size: 'Medium', wrap: true, color: COLOR[m.severity] },
+      ...(entities.length ? [{ type: 'TextBlock', text: entities.map((e) => e.text).join(' '), wrap: true, spacing: 'Small' }] : []),
       ...(m.summary ? [{ type: 'TextBlock', text: esc(m.summary), wrap: true, spacing: 'Small' }] : []),
       ...(m.facts.length ? [{ type: 'FactSet', facts: m.facts.map((f) => ({ title: esc(f.label), value: esc(f.value) })) }] : []),
       ...lines.map((l) => ({ type: 'TextBlock', text: esc(l), wrap: true, spacing: 'None' })),

@@ -1,4 +1,4 @@
-import { literal, nonempty, object, string } from 'superstruct';
+import { literal, nonempty, object, refine, size, string } from 'superstruct';
 import { teamsBotEnabled, type Env } from '../../config/settings.ts';
 import type { ChannelType, Inbound, Platform, PlatformContext } from '../Platform.ts';
 import { adaptiveCard, botActivity, workflowEnvelope } from './card.ts';
@@ -18,7 +18,17 @@ const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null => (teamsBo
   ? ctx.once('teams.runtime', async () => (await import('./runtime.ts')).createTeamsRuntime(ctx.env, ctx.log))
   : null);
 
+/**
+ * A route's Teams mention: the person's Entra object id or user principal name, and the name
+ * shown in `<at>…</at>` (https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/cards-format#mention-support-within-adaptive-cards).
+ */
+const mention = object({
+  id: size(string(), 1, 200),
+  name: refine(size(string(), 1, 80), 'teams mention name', (v) => !/[<>\r\n]/.test(v) || 'expected a name without < > or line breaks'),
+});
+
 const bot: ChannelType<TeamsChannel> = {
+  mention,
   schema: object({ type: literal('teams'), conversation: nonempty(string()) }),
   // Per conversation: 7/1 s, 8/2 s, 60/30 s, 1800/h
   // (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit).
@@ -36,6 +46,7 @@ const bot: ChannelType<TeamsChannel> = {
 };
 
 const workflow: ChannelType<TeamsWorkflowChannel> = {
+  mention,
   schema: object({ type: literal('teams-workflow'), url: nonempty(string()) }),
   // Power Automate throttles per flow; one a second keeps a channel readable.
   limits: [{ count: 1, windowMs: 1050 }],
