@@ -157,7 +157,7 @@ for (const [kind, open] of stores) {
     await s.saveConversation({ id: '19:x', reference: { serviceUrl: 'http://b/' }, name: 'X', updatedAt: 2 });
     t.deepEqual(await s.getConversation('19:x'), { id: '19:x', reference: { serviceUrl: 'http://b/' }, name: 'X', updatedAt: 2 });
     t.is(await s.getConversation('19:none'), null);
-    const id = await s.addSubscription({ channel: 'slack:C1', events: ['user.created'], where: [{ field: 'isAgent', op: '=', values: ['true'] }], createdBy: 'U1', createdAt: 3 });
+    const id = await s.addSubscription({ channel: 'slack:C1', events: ['user.created'], where: [{ field: 'isAgent', op: '=', values: ['true'] }], mention: ['S0GROUP'], createdBy: 'U1', createdAt: 3 });
     await s.setSubscriptionEvents(id, null);
     t.like((await s.listSubscriptions())[0], { id, channel: 'slack:C1', events: null, createdBy: 'U1' });
     await s.setSubscriptionEvents(id, []);

@@ -1,4 +1,4 @@
-import type { Route } from '../routing/route.ts';
+import type { Route, Mention } from '../routing/route.ts';
 import type { Subscription, SubscriptionStore } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type WhereTerm } from '../routing/conditions.ts';
@@ -36,17 +36,19 @@ export class Subscriptions {
 
 
   /**
-   * Adds kinds (none = all) for users matching `where`. A subscription with the same where
-   * terms on the channel is widened instead of duplicated. Returns the channel's subscriptions.
+   * Adds kinds (none = all) for users matching `where`, paging `mention` (none = nobody new).
+   * A subscription with the same where terms on the channel is widened instead of duplicated.
+   * Returns the channel's subscriptions.
    */
-  async subscribe(channel: string, kinds: EventKind[], where: WhereTerm[], by: string): Promise<Subscription[]> {
+  async subscribe(channel: string, kinds: EventKind[], where: WhereTerm[], by: string, mention: Mention[] = []): Promise<Subscription[]> {
     await this.refresh();
     const same = this.forChannel(channel).find((s) => JSON.stringify(s.where) === JSON.stringify(where));
     if (same) {
       const events = kinds.length === 0 || same.events === null ? null : [...new Set([...same.events, ...kinds])];
-      await this.store.setSubscriptionEvents(same.id, events);
+      const known = new Set(same.mention.map((m) => JSON.stringify(m)));
+      await this.store.setSubscriptionEvents(same.id, events, [...same.mention, ...mention.filter((m) => !known.has(JSON.stringify(m)))]);
     } else {
-      await this.store.addSubscription({ channel, events: kinds.length ? kinds : null, where, createdBy: by, createdAt: this.clock() });
+      await this.store.addSubscription({ channel, events: kinds.length ? kinds : null, where, mention, createdBy: by, createdAt: this.clock() });
     }
     await this.refresh();
     return this.forChannel(channel);
@@ -73,6 +75,7 @@ function toRoute(s: Subscription): Route {
     channel: s.channel,
     ...(s.events ? { events: s.events } : {}),
     ...(s.where.length ? { where: Object.fromEntries(s.where.map((t) => [t.field, termCondition(t)])) as Route['where'] } : {}),
+    ...(s.mention.length ? { mention: s.mention } : {}),
     source: 'chat',
   };
 }

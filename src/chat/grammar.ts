@@ -5,7 +5,8 @@ import { termCondition, type WhereTerm } from '../routing/conditions.ts';
 
 
 export type Command =
-  | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[] }
+  /** `mention`: the text after the word `mention` (each platform reads its own mentions there), or null. */
+  | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[]; mention: string | null }
   | { action: 'unsubscribe'; kinds: EventKind[] }
   | { action: 'list' | 'test' | 'help' }
   | { action: 'error'; message: string };
@@ -17,6 +18,7 @@ export const HELP = [
   '• subscribe [kinds...] [where FIELD=VALUE[,VALUE...] ...]: this channel hears those kinds (none = all) for users that match',
   `   kinds: ${Object.keys(SHORT_KINDS).join(', ')} (or full names like user.created)`,
   '   where terms: privGroup=4,5 (any of) · isAgent=true · username!=admin (none of) · email~@example\\.com$ (regex)',
+  '   mention @group @person here: page them for these events (Slack user groups or people, here, channel; Teams people)',
   `   example: ${EXAMPLE}`,
   '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
   '• list: what this channel hears (file routes are shown read-only)',
@@ -42,6 +44,10 @@ export function parseCommand(text: string): Command {
     case 'list': return { action: 'list' };
     case 'test': return { action: 'test' };
     case 'subscribe': case 'unsubscribe': {
+      const m = rest.findIndex((w) => w.toLowerCase() === 'mention');
+      const mention = m < 0 ? null : rest.slice(m + 1).join(' ');
+      if (m >= 0) rest.splice(m);
+      if (mention === '') return error('"mention" needs someone to mention (@group, @person, here)');
       const at = rest.findIndex((w) => w.toLowerCase() === 'where');
       const kindWords = at < 0 ? rest : rest.slice(0, at);
       const kinds: EventKind[] = [];
@@ -51,7 +57,7 @@ export function parseCommand(text: string): Command {
         if (!kinds.includes(kind)) kinds.push(kind);
       }
       if (verb.toLowerCase() === 'unsubscribe') {
-        return at < 0 ? { action: 'unsubscribe', kinds } : error('unsubscribe takes kinds only, no where terms');
+        return at < 0 && mention === null ? { action: 'unsubscribe', kinds } : error('unsubscribe takes kinds only, no where terms or mentions');
       }
       const where: WhereTerm[] = [];
       for (const term of at < 0 ? [] : rest.slice(at + 1)) {
@@ -68,7 +74,7 @@ export function parseCommand(text: string): Command {
         where.push(t);
       }
       if (at >= 0 && where.length === 0) return error('"where" needs at least one term');
-      return { action: 'subscribe', kinds, where };
+      return { action: 'subscribe', kinds, where, mention };
     }
     default:
       return error(`unknown command "${verb}"`);

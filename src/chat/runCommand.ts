@@ -1,5 +1,5 @@
 import type { SendOutcome } from '../platforms/Adapter.ts';
-import type { Route } from '../routing/route.ts';
+import type { Mention, Route } from '../routing/route.ts';
 import type { Subscription } from '../store/Store.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { HELP, parseCommand } from './grammar.ts';
@@ -20,13 +20,20 @@ export interface CommandContext {
   sendTest: () => Promise<SendOutcome>;
   /** Extra advice after a subscribe (e.g. how to invite the bot), if any. */
   afterSubscribe?: () => Promise<string | null>;
+  /**
+   * The mentions in the text after `mention`, as this platform spells them, or why they cannot
+   * be read. Absent: this platform cannot mention.
+   */
+  mentions?: (text: string) => Mention[] | string;
 }
 
 const kindsText = (k: readonly string[] | null | undefined) => (k && k.length ? k.join(', ') : 'all kinds');
 
 function describe(s: Subscription, escape: (text: string) => string): string {
   const where = s.where.length ? ` where ${s.where.map(describeTerm).join(' ')}` : '';
-  return `• ${kindsText(s.events)}${escape(sanitizeLine(where))}`;
+  // Ids and names only: a reply must not page the people it lists.
+  const mention = s.mention.length ? ` mention ${s.mention.map((m) => (typeof m === 'string' ? m : m.name)).join(' ')}` : '';
+  return `• ${kindsText(s.events)}${escape(sanitizeLine(where + mention))}`;
 }
 
 /**
@@ -55,7 +62,13 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
       const allowed = await ctx.mayChange();
       if (allowed !== true) return `Not changed: ${allowed}`;
       if (cmd.action === 'subscribe') {
-        await ctx.subscriptions.subscribe(ctx.channel, cmd.kinds, cmd.where, ctx.user);
+        let mention: Mention[] = [];
+        if (cmd.mention !== null) {
+          const read = ctx.mentions ? ctx.mentions(cmd.mention) : 'this platform cannot mention anyone';
+          if (typeof read === 'string') return ctx.escape(sanitizeLine(`Not changed: ${read}.`));
+          mention = read;
+        }
+        await ctx.subscriptions.subscribe(ctx.channel, cmd.kinds, cmd.where, ctx.user, mention);
         const advice = (await ctx.afterSubscribe?.()) ?? null;
         return `Subscribed. This channel now hears:\n${current()}${advice ? `\n${advice}` : ''}`;
       }

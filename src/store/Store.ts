@@ -1,7 +1,7 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User } from '../vcc/user.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
-import type { PlannedDelivery } from '../routing/route.ts';
+import type { Mention, PlannedDelivery } from '../routing/route.ts';
 import type { EventPage, EventSearch } from './eventSearch.ts';
 
 export type { PlannedDelivery };
@@ -81,6 +81,8 @@ export interface Subscription {
   /** Null: every kind. */
   events: EventKind[] | null;
   where: WhereTerm[];
+  /** Whom the channel pages for these events (`mention` in the chat command). */
+  mention: Mention[];
   createdBy: string;
   createdAt: number;
 }
@@ -158,8 +160,8 @@ export interface LeaseStore {
 export interface SubscriptionStore {
   listSubscriptions(): Promise<Subscription[]>;
   addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
-  /** Sets a subscription's kinds; an empty list deletes it. */
-  setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void>;
+  /** Sets a subscription's kinds (an empty list deletes it) and, when given, its mentions. */
+  setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void>;
 }
 
 /** Teams conversation references, captured when the bot is added to a team or chat. */

@@ -176,6 +176,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE deliveries ADD COLUMN retry_since INTEGER;
       ALTER TABLE deliveries ADD COLUMN mention TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE subscriptions ADD COLUMN mention TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE events ADD COLUMN username_lc TEXT;
       ALTER TABLE events ADD COLUMN email_lc TEXT;
       ALTER TABLE events ADD COLUMN name_lc TEXT;
@@ -189,6 +190,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE deliveries ADD COLUMN retry_base INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE deliveries ADD COLUMN retry_since BIGINT;
       ALTER TABLE deliveries ADD COLUMN mention TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE subscriptions ADD COLUMN mention TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE events ADD COLUMN username_lc TEXT COLLATE "C";
       ALTER TABLE events ADD COLUMN email_lc TEXT COLLATE "C";
       ALTER TABLE events ADD COLUMN name_lc TEXT COLLATE "C";

@@ -9,6 +9,7 @@ import {
   RESEND_SQL, resendParams,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
+import type { Mention } from '../routing/route.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
 import { pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
 
@@ -196,15 +197,15 @@ export class PostgresStore implements Store {
 
   async addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
     const [r] = await this.q<{ id: number }>(
-      'INSERT INTO subscriptions (channel, events, where_terms, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), s.createdBy, s.createdAt],
+      'INSERT INTO subscriptions (channel, events, where_terms, mention, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+      [s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), JSON.stringify(s.mention), s.createdBy, s.createdAt],
     );
     return r!.id;
   }
 
-  async setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void> {
+  async setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void> {
     if (events && events.length === 0) await this.q('DELETE FROM subscriptions WHERE id = $1', [id]);
-    else await this.q('UPDATE subscriptions SET events = $2 WHERE id = $1', [id, events ? JSON.stringify(events) : null]);
+    else await this.q('UPDATE subscriptions SET events = $2, mention = COALESCE($3, mention) WHERE id = $1', [id, events ? JSON.stringify(events) : null, mention ? JSON.stringify(mention) : null]);
   }
 
   async claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null> {

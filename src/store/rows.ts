@@ -113,6 +113,7 @@ export interface SubscriptionRow {
   channel: string;
   events: string | null;
   where_terms: string;
+  mention: string;
   created_by: string;
   created_at: number | string;
 }
@@ -123,6 +124,7 @@ export function toSubscription(r: SubscriptionRow): Subscription {
     channel: r.channel,
     events: r.events ? (JSON.parse(r.events) as EventKind[]) : null,
     where: JSON.parse(r.where_terms) as WhereTerm[],
+    mention: JSON.parse(r.mention) as Mention[],
     createdBy: r.created_by,
     createdAt: Number(r.created_at),
   };

@@ -12,6 +12,7 @@ import {
   RESEND_SQL, resendParams,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
+import type { Mention } from '../routing/route.ts';
 import { pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
 
 export type { SqliteOptions };
@@ -188,17 +189,17 @@ export class SqliteStore implements Store {
 
   async addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
     const [r] = await this.writes.steps({
-      sql: 'INSERT INTO subscriptions (channel, events, where_terms, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
-      params: [s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), s.createdBy, s.createdAt],
+      sql: 'INSERT INTO subscriptions (channel, events, where_terms, mention, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      params: [s.channel, s.events ? JSON.stringify(s.events) : null, JSON.stringify(s.where), JSON.stringify(s.mention), s.createdBy, s.createdAt],
       mode: 'run',
     });
     return (r as RunResult).lastInsertRowid;
   }
 
-  async setSubscriptionEvents(id: number, events: EventKind[] | null): Promise<void> {
+  async setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void> {
     await this.writes.steps(events && events.length === 0
       ? { sql: 'DELETE FROM subscriptions WHERE id = ?', params: [id], mode: 'run' }
-      : { sql: 'UPDATE subscriptions SET events = ? WHERE id = ?', params: [events ? JSON.stringify(events) : null, id], mode: 'run' });
+      : { sql: 'UPDATE subscriptions SET events = ?, mention = COALESCE(?, mention) WHERE id = ?', params: [events ? JSON.stringify(events) : null, mention ? JSON.stringify(mention) : null, id], mode: 'run' });
   }
 
   async claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null> {

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SendOutcome } from '../Adapter.ts';
 import type { Route } from '../../routing/route.ts';
 import { runCommand } from '../../chat/runCommand.ts';
+import { readSlackMentions } from './mentions.ts';
 import { chatChannelName, type Subscriptions } from '../../chat/Subscriptions.ts';
 import { KoaReceiver } from './koaReceiver.ts';
 import { SocketReceiver } from './socketReceiver.ts';
@@ -75,6 +76,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
       mayChange,
       sendTest: () => deps.sendTest(channel),
       afterSubscribe,
+      mentions: readSlackMentions,
     });
     deps.log.info({ slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' }, 'Slack /vcc command');
     if (isTest) await respond({ response_type: 'ephemeral', text });

@@ -5,6 +5,7 @@ import type { Route } from '../../routing/route.ts';
 import type { ConversationStore } from '../../store/Store.ts';
 import { HELP } from '../../chat/grammar.ts';
 import { runCommand } from '../../chat/runCommand.ts';
+import type { Mention } from '../../routing/route.ts';
 import { chatChannelName, type Subscriptions } from '../../chat/Subscriptions.ts';
 import { escapeTeams } from './escape.ts';
 
@@ -57,8 +58,25 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
         || policy.split(',').map((s) => s.trim()).includes(a.from?.aadObjectId ?? '')
         || 'only the users listed in TEAMS_COMMAND_USERS may change what this channel hears',
       sendTest: () => deps.sendTest(chatChannelName('teams', id)),
+      mentions: (after) => readTeamsMentions(a, after),
     });
     deps.log.info({ conversation: id, command: text.split(/\s+/)[0] || 'help' }, 'Teams bot command');
     await ctx.sendActivity(reply.replace(/\n/g, '\n\n'));
   };
+}
+
+/**
+ * The people @mentioned after `mention` in a bot command: Teams sends each as `<at>Name</at>`
+ * in the text with an entity naming the person; the bot's own mention is not one of them.
+ */
+export function readTeamsMentions(a: Activity, after: string): Mention[] | string {
+  const people: Mention[] = [];
+  for (const e of a.entities ?? []) {
+    const who = (e as { type?: string; mentioned?: { id?: unknown; name?: unknown } }).mentioned;
+    if (e.type !== 'mention' || !who || who.id === a.recipient?.id) continue;
+    if (typeof who.id !== 'string' || typeof who.name !== 'string' || who.id.length > 200) continue;
+    const name = who.name.replace(/[<>\r\n]/g, '').slice(0, 80);
+    if (name && after.includes(`<at>${who.name}</at>`) && !people.some((p) => typeof p !== 'string' && p.id === who.id)) people.push({ id: who.id, name });
+  }
+  return people.length ? people : 'no one was @mentioned after "mention": type @ and pick the people in Teams';
 }
