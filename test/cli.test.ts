@@ -11,7 +11,9 @@ const fixture = vccFixturePath;
 
 const run = runCli;
 
-const CONFIG = `channels:
+const CONFIG = `labels:
+  privGroup: { 4: Team lead }
+channels:
   ops: { type: slack, channel: C0CLI }
   hr: { type: teams-workflow, url: "\${HR_URL}" }
   log: { type: console }
@@ -43,7 +45,7 @@ test('check-config: exit 0 with a summary; exit 1 with path-level messages and n
     writeFileSync(cfg, `${CONFIG}  - channel: nope\n`);
     const bad = await run(['check-config', cfg], env);
     t.is(bad.code, 1);
-    t.regex(bad.stderr, /routes\[3\]\.channel \(line 12\): unknown channel "nope"/);
+    t.regex(bad.stderr, /routes\[3\]\.channel \(line 14\): unknown channel "nope" \(channels: ops, hr, log\)/);
     t.notRegex(bad.stderr, /\n\s+at /);
     const missing = await run(['check-config'], { ...env, HR_URL: '' });
     t.is(missing.code, 1);
@@ -79,6 +81,9 @@ test('render prints the exact payload per channel; explain says which condition 
     t.regex(explain.stdout, /MATCH   routes\[0\] -> ops: kinds user.created; where isAgent hold/);
     t.regex(explain.stdout, /no      routes\[1\] -> hr: where.privGroup: 4 is not any of \[1,2\]/);
     t.regex(explain.stdout, /MATCH   routes\[2\] -> log/);
+    t.regex(explain.stdout, /^labels: isAgent true = yes, privGroup 4 = Team lead, redistribution 0 = off$/m, 'explain says what the codes mean');
+    const changed = await run(['explain', '--event', fixture('user-changed')], env);
+    t.regex(changed.stdout, /^change: Redistribution: off \(0\) → on \(1\)$/m);
   } finally {
     cleanup(dir);
   }

@@ -93,11 +93,20 @@ program.command('explain')
   .description('for every route (file and chat), whether it matches a VCC body and which condition decided')
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .action(async (o: { event: string }) => {
-    const { explainRoutes } = await import('../routing/route.ts');
+    const [{ explainRoutes }, { changeText }, { labelOf }, { USER_FIELDS }] = await Promise.all([
+      import('../routing/route.ts'), import('../render/changeText.ts'), import('../render/labels.ts'), import('../vcc/user.ts'),
+    ]);
     const ev = await eventFromFile(o.event);
     await withKit(async ({ config, subs }) => {
       const routes = [...config.routes, ...subs.routes()];
       out(`event kinds: ${ev.kinds.join(', ') || 'none (nothing changed)'}`);
+      for (const c of ev.changes) out(`change: ${changeText(c, config.labels, { showWages: false })}`);
+      // Conditions compare the codes VCC sends; their labels say what those codes mean.
+      const labelled = USER_FIELDS.flatMap((f) => {
+        const label = labelOf(config.labels, f, ev.new[f]);
+        return label === null ? [] : [`${f} ${String(ev.new[f])} = ${label}`];
+      });
+      if (labelled.length) out(`labels: ${labelled.join(', ')}`);
       for (const x of explainRoutes(ev.new, ev.changes, routes)) {
         const r = routes[x.index]!;
         out(`${x.matched ? 'MATCH  ' : 'no     '} ${r.source === 'chat' ? 'chat' : `routes[${x.index}]`} -> ${x.channel}: ${x.reason}`);

@@ -6,7 +6,7 @@ export function didYouMean(word: unknown, known: readonly string[]): string {
   if (typeof word !== 'string' || word === '' || known.length === 0) return '';
   const best = closest(word.toLowerCase(), known.map((k) => k.toLowerCase()));
   const i = known.findIndex((k) => k.toLowerCase() === best);
-  return distance(word.toLowerCase(), best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${known[i]}"?)` : '';
+  return distance(word.toLowerCase(), best) <= Math.max(1, Math.floor(word.length / 3)) ? ` (did you mean "${known[i]}"?)` : '';
 }
 
 /** The keys an object struct (possibly optional) allows, or none for other structs. */
