@@ -8,6 +8,7 @@ import { before, older, page, time } from './layout.ts';
 import { mountEventPages } from './eventPages.ts';
 import { count } from '../render/plural.ts';
 import type { AdminDeps } from './AdminDeps.ts';
+import type { Route } from '../routing/route.ts';
 
 export type { AdminDeps };
 
@@ -129,11 +130,14 @@ ${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}${older('/a
     const subs = deps.subscriptions.routes();
     const raw = await deps.store.listSubscriptions();
     send(ctx, 'Routes', html`<h2>Routes in force</h2><p class="muted">Config: ${config.origin}</p>
-<table><tr><th>Source</th><th>Channel</th><th>Type</th><th>Events</th><th>Where</th></tr>
-${config.routes.map((r) => html`<tr><td>file</td><td>${r.channel}</td><td>${config.channels[r.channel]?.type ?? ''}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${r.where ? Object.entries(r.where).map(([k, c]) => `${k}: ${describeCondition(c)}`).join('; ') : ''}</td></tr>`)}
-${subs.map((r, i) => html`<tr><td>chat</td><td>${r.channel}</td><td>${r.channel.split(':')[0]}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${raw[i]?.where.map(describeTerm).join(' ') ?? ''}</td></tr>`)}</table>`);
+<table><tr><th>Source</th><th>Channel</th><th>Type</th><th>Events</th><th>Where</th><th>Mentions</th></tr>
+${config.routes.map((r) => html`<tr><td>file</td><td>${r.channel}</td><td>${config.channels[r.channel]?.type ?? ''}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${r.where ? Object.entries(r.where).map(([k, c]) => `${k}: ${describeCondition(c)}`).join('; ') : ''}</td><td>${mentionsText(r.mention)}</td></tr>`)}
+${subs.map((r, i) => html`<tr><td>chat</td><td>${r.channel}</td><td>${r.channel.split(':')[0]}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${raw[i]?.where.map(describeTerm).join(' ') ?? ''}</td><td>${mentionsText(r.mention)}</td></tr>`)}</table>`);
   });
 }
+
+/** A route's mentions for a page: Slack ids as typed, Teams people by name. */
+const mentionsText = (ms: Route['mention']) => (ms ?? []).map((m) => (typeof m === 'string' ? m : `${m.name} (${m.id})`)).join(', ');
 
 const FORM_LIMIT = 16 * 1024;
 const DEAD_PAGE = 200;

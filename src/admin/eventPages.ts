@@ -104,7 +104,7 @@ ${await table(page.events)}${olderFrom(`/admin/users/${encodeURIComponent(user)}
       const ch = deps.channelConfig(name);
       if (!ch) return [];
       const d = ds.find((x) => x.channel === name);
-      return [html`<div>${preview(name, ch, deps.renderer.event(e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [] }, platformOf(ch.type).target))}${resendButton(name)}</div>`];
+      return [html`<div>${preview(name, ch, deps.renderer.event(e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [], mention: d?.mention ?? [] }, platformOf(ch.type).target))}${resendButton(name)}</div>`];
     });
     send(ctx, `Event #${e.id}`, html`<h2>Event #${e.id}: ${who(e)}</h2>
 ${typeof ctx.query.resent === 'string' ? html`<p class="s-sent">Queued for ${ctx.query.resent}; the worker sends it now.</p>` : ''}

@@ -82,7 +82,7 @@ program.command('render')
       if (!ch) throw new CliError(`--channel: unknown channel "${name}" (channels: ${Object.keys(config.channels).join(', ')})`);
       const p = planned.find((x) => x.channel === name);
       const kinds: EventKind[] = kind ? [kind] : p?.kinds ?? ev.kinds;
-      const message = renderer.event(ev, { kinds, show: p?.show ?? [] }, platformOf(ch.type).target);
+      const message = renderer.event(ev, { kinds, show: p?.show ?? [], mention: p?.mention ?? [] }, platformOf(ch.type).target);
       const payload = payloadFor(ch, message);
       if (targets.length > 1) out(`# ${name} (${ch.type})`);
       out(typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2));
