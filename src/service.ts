@@ -12,6 +12,7 @@ import { listen, within } from './http/server.ts';
 import { UnauthenticatedSummary } from './http/refusalSummary.ts';
 import { createBodyCipher } from './vcc/decrypt.ts';
 import type { Route } from './routing/route.ts';
+import { INDEX_BATCH } from './store/eventSearch.ts';
 import { openStore } from './store/openStore.ts';
 import type { SqliteOptions } from './store/sqlite.ts';
 import type { Store } from './store/Store.ts';
@@ -179,8 +180,11 @@ const SUBSCRIPTION_REFRESH_MS = 5_000;
 const PRUNE_EVERY_MS = 6 * 3_600_000;
 const PRUNE_BATCH = 2_000;
 const PRUNE_PAUSE_MS = 20;
+/** How often new events are indexed for search, and how old an event must be to be indexed. */
+const INDEX_EVERY_MS = 2_000;
+const INDEX_LAG_MS = 5_000;
 
-/** Periodic work: re-read chat subscriptions, prune past retention, summarize refused requests. */
+/** Periodic work: re-read chat subscriptions, index events for search, prune past retention, summarize refused requests. */
 function backgroundTasks(d: {
   store: Store; subscriptions: Subscriptions; log: Logger; clock: () => number; retentionDays: number;
   flushSummary: () => void; summaryMs?: number; onPruned: (n: { events: number; refusals: number }) => void;
@@ -209,7 +213,21 @@ function backgroundTasks(d: {
     }
   };
   void prune();
+  // Search keys in batches off the ingest path (newer events are searched on their own columns).
+  let indexing = false;
+  const index = async () => {
+    if (indexing) return;
+    indexing = true;
+    try {
+      while ((await d.store.indexSearch(d.clock() - INDEX_LAG_MS)) === INDEX_BATCH) await new Promise((r) => setTimeout(r, PRUNE_PAUSE_MS));
+    } catch (e) {
+      warn('indexing events for search failed')(e);
+    } finally {
+      indexing = false;
+    }
+  };
   const timers = [
+    setInterval(() => { void index(); }, INDEX_EVERY_MS),
     setInterval(() => { d.subscriptions.refresh().catch(warn('could not refresh chat subscriptions')); }, SUBSCRIPTION_REFRESH_MS),
     setInterval(() => { void prune(); }, PRUNE_EVERY_MS),
     setInterval(d.flushSummary, d.summaryMs ?? 60_000),

@@ -70,6 +70,11 @@ test('render prints the exact payload per channel; explain says which condition 
     t.is(envelope.attachments[0].content.version, '1.5');
     const text = await run(['render', '--event', fixture('user-changed'), '--channel', 'log'], env);
     t.regex(text.stdout, /Redistribution: off → on/, "built-in wording for a 0/1 flag");
+    const short = await run(['render', '--event', fixture('user-changed'), '--channel', 'log', '--kind', 'updated'], env);
+    t.is(short.code, 0, short.stderr);
+    t.regex(short.stdout, /User updated: Rachel Smith/, '--kind takes the short names chat commands take');
+    const badKind = await run(['render', '--event', fixture('user-changed'), '--kind', 'deleted'], env);
+    t.regex(badKind.stderr, /^vcc-notify: --kind: unknown kind "deleted" \(kinds: created, state, transport, role, password, updated or user\.created, /);
     const all = await run(['render', '--event', fixture('user-created')], env);
     t.regex(all.stdout, /# ops \(slack\)[\s\S]*# log \(console\)/);
     const unknown = await run(['render', '--event', fixture('user-created'), '--channel', 'nope'], env);
@@ -139,6 +144,33 @@ test('the commented vcc-notify.example.yaml passes check-config', async (t) => {
     const missing = await run(['check-config', example], { ...env, TEAMS_HR_WORKFLOW_URL: '' });
     t.is(missing.code, 1);
     t.regex(missing.stderr, /channels\.hr\.url \(line \d+\): environment variable TEAMS_HR_WORKFLOW_URL is not set/);
+  } finally {
+    cleanup(dir);
+  }
+});
+
+test('check-config: each mistake of a hand-written file is one line that says how to fix it', async (t) => {
+  const { dir, cfg, env } = await setup();
+  try {
+    writeFileSync(cfg, `channels:
+  ops: { type: slack }
+  hook: { type: slak, url: x }
+routes:
+  - channel: ops
+    event: [user.created]
+  - channel: opps
+`);
+    const bad = await run(['check-config', cfg], env);
+    t.is(bad.code, 1);
+    t.deepEqual(bad.stderr.trimEnd().split('\n').slice(1), [
+      '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
+      '  routes[0].event (line 6): unknown key "event" (did you mean "events"?)',
+    ], 'the file-level checks first: no union dump');
+    writeFileSync(cfg, 'channels:\n  ops: { type: slack }\nroutes:\n  - channel: opps\n');
+    t.deepEqual((await run(['check-config', cfg], env)).stderr.trimEnd().split('\n').slice(1), [
+      '  channels.ops.channel (line 2): required for type slack',
+      '  routes[0].channel (line 4): unknown channel "opps" (did you mean "ops"?)',
+    ]);
   } finally {
     cleanup(dir);
   }

@@ -107,9 +107,9 @@ ${await table(page.events)}${olderFrom(`/admin/users/${encodeURIComponent(user)}
       return [html`<div>${preview(name, ch, deps.renderer.event(e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [], mention: d?.mention ?? [] }, platformOf(ch.type).target))}${resendButton(name)}</div>`];
     });
     send(ctx, `Event #${e.id}`, html`<h2>Event #${e.id}: ${who(e)}</h2>
-${typeof ctx.query.resent === 'string' ? html`<p class="s-sent">Queued for ${ctx.query.resent}; the worker sends it now.</p>` : ''}
+${typeof ctx.query.resent === 'string' && deps.channelConfig(ctx.query.resent) ? html`<p class="s-sent">Queued for ${ctx.query.resent}; the worker sends it now.</p>` : ''}
 <p class="muted">Received ${time(e.receivedAt)} · VCC timestamp ${e.vccTimestamp ?? 'none'} · user id ${e.userId ? html`<a href="/admin/users/${encodeURIComponent(e.userId)}">${e.userId}</a>` : 'none'}</p>
-<h3>Changes</h3><ul>${e.changes.map((c) => html`<li>${c.kind}: ${changeText(c, deps.config().labels, { showWages: false })}</li>`)}</ul>
+<h3>Changes</h3><ul>${e.changes.map((c) => html`<li>${c.field ? `${c.kind}: ` : ''}${changeText(c, deps.config().labels, { showWages: false })}</li>`)}</ul>
 <h3>Deliveries</h3><table><tr><th>Channel</th><th>Status</th><th>Attempts</th><th>Last error</th><th></th></tr>
 ${ds.map((d) => html`<tr><td>${d.channel}</td><td>${status(d)}</td><td>${d.attempts}</td><td>${d.lastError ?? ''}</td>
 <td>${d.status === 'dead' ? html`<form class="inline" method="post" action="/admin/replay">${kit.csrfField(ctx)}<input type="hidden" name="id" value="${d.id}"><input type="hidden" name="back" value="/admin/events/${e.id}"><button>Replay</button></form>` : ''}</td></tr>`)}</table>

@@ -113,6 +113,11 @@ export interface EventStore {
   listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]>;
   /** Events matching every filter given, newest first, one page (see eventSearch.ts). */
   searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>>;
+  /**
+   * Indexes the next events received before `before` for search (at most INDEX_BATCH, one
+   * transaction) and drops the keys of events retention removed; returns how many it indexed.
+   */
+  indexSearch(before: number): Promise<number>;
   listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]>;
   listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]>;
   /** Channels that have a pending delivery due at `now`, oldest due first. */

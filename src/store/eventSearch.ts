@@ -46,12 +46,16 @@ export function searchQuery(f: EventSearch, param: (v: unknown) => string): stri
   const q = f.q?.trim();
   if (q) {
     // A union of index lookups drives the query (an OR would let a planner without statistics
-    // walk the whole table by id instead).
+    // walk the whole table by id instead): the user id, the indexed keys, and the few events
+    // newer than the indexer's progress on their own columns.
     const key = searchKey(q)!;
+    const end = `${key}\u{10FFFF}`;
     where.push(`id IN (SELECT id FROM events WHERE user_id = ${param(q)}
-      UNION ALL SELECT id FROM events WHERE username_lc = ${param(key)}
-      UNION ALL SELECT id FROM events WHERE email_lc = ${param(key)}
-      UNION ALL SELECT id FROM events WHERE name_lc >= ${param(key)} AND name_lc < ${param(`${key}\u{10FFFF}`)})`);
+      UNION ALL SELECT event_id FROM event_keys WHERE key = ${param(`u${key}`)}
+      UNION ALL SELECT event_id FROM event_keys WHERE key = ${param(`e${key}`)}
+      UNION ALL SELECT event_id FROM event_keys WHERE key >= ${param(`n${key}`)} AND key < ${param(`n${end}`)}
+      UNION ALL SELECT id FROM events WHERE id > (SELECT last_event_id FROM search_progress)
+        AND (username_lc = ${param(key)} OR email_lc = ${param(key)} OR (name_lc >= ${param(key)} AND name_lc < ${param(end)})))`);
   }
   const firstAtOrAfter = (t: number) => `COALESCE((SELECT id FROM events WHERE received_at >= ${param(t)} ORDER BY received_at LIMIT 1), ${FAR})`;
   if (f.since !== undefined) where.push(`received_at >= ${param(f.since)}`, `id >= ${firstAtOrAfter(f.since)}`);
@@ -65,4 +69,40 @@ export function pageOf(f: EventSearch, rows: ReadonlyArray<{ id: number | string
   const ids = matching.slice(0, f.limit).map((r) => Number(r.id));
   if (matching.length > f.limit) return { ids, next: ids[ids.length - 1]! };
   return { ids, next: rows.length === SEARCH_SCAN ? Number(rows[rows.length - 1]!.id) : null };
+}
+
+/** Events the search indexer takes per run (one short transaction). */
+export const INDEX_BATCH = 5_000;
+
+/**
+ * The search indexer's one run, in either dialect (`$name` parameters): the next events after
+ * its progress, up to `$limit` and only those received before `$before` (so a batch still
+ * committing cannot be passed over), get their keys (`u` username, `e` email, `n` name) in
+ * event_keys, and the progress moves to the last of them. Run in one transaction; the count
+ * query first says how many events it covers.
+ */
+const batch = `SELECT id, received_at, username_lc, email_lc, name_lc FROM events
+  WHERE id > (SELECT last_event_id FROM search_progress) ORDER BY id LIMIT $limit`;
+const covered = `SELECT id, username_lc, email_lc, name_lc FROM (${batch}) b
+  WHERE id < COALESCE((SELECT MIN(id) FROM (${batch}) c WHERE received_at >= $before), ${FAR})`;
+export const INDEX_SQL = {
+  count: `SELECT COUNT(*) AS n FROM (${covered}) x`,
+  keys: `INSERT INTO event_keys (event_id, key)
+    SELECT id, k FROM (SELECT id, 'u' || username_lc AS k FROM (${covered}) a
+      UNION ALL SELECT id, 'e' || email_lc FROM (${covered}) b
+      UNION ALL SELECT id, 'n' || name_lc FROM (${covered}) c) x WHERE k IS NOT NULL ORDER BY id`,
+  progress: `UPDATE search_progress SET last_event_id = COALESCE((SELECT MAX(id) FROM (${covered}) x), last_event_id)`,
+};
+
+/**
+ * Deletes the keys of at most `$limit` events that are gone (retention): those below the oldest
+ * stored event. Keys of an event kept past retention (a pending delivery) stay until it goes;
+ * a dangling key finds nothing, as search reads events.
+ */
+export const PRUNE_KEYS_SQL = 'DELETE FROM event_keys WHERE event_id IN (SELECT event_id FROM event_keys WHERE event_id < (SELECT COALESCE(MIN(id), 0) FROM events) ORDER BY event_id LIMIT $limit)';
+
+/** `$name` parameters as Postgres numbers them (`$1`...), and the values in that order. */
+export function numbered(sql: string, params: Record<string, unknown>): [string, unknown[]] {
+  const names = Object.keys(params);
+  return [sql.replace(/\$([a-z]+)/g, (_m, k: string) => `$${names.indexOf(k) + 1}`), Object.values(params)];
 }

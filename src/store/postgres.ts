@@ -11,7 +11,8 @@ import {
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
-import { pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
+import type { EventPage, EventSearch } from './eventSearch.ts';
+import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
 
 // BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -119,12 +120,12 @@ export class PostgresStore implements Store {
     return (await this.q<DeliveryRow>(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT $${values.length + 1}`, [...values, opts.limit])).map(toDelivery);
   }
 
-  async searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>> {
-    const values: unknown[] = [];
-    const rows = await this.q<{ id: string; kinds: string }>(searchQuery(f, (v) => { values.push(v); return `$${values.length}`; }), values);
-    const { ids, next } = pageOf(f, rows);
-    const events = ids.length === 0 ? [] : (await this.q<EventRow>('SELECT * FROM events WHERE id = ANY($1::bigint[]) ORDER BY id DESC', [ids])).map(toEvent);
-    return { events, next };
+  searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>> {
+    return pgSearchEvents((sql, params) => this.q(sql, params), f);
+  }
+
+  indexSearch(before: number): Promise<number> {
+    return this.tx((c) => pgIndexSearch(c, before));
   }
 
   async listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]> {

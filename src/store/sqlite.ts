@@ -13,7 +13,8 @@ import {
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
-import { pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
+import type { EventPage, EventSearch } from './eventSearch.ts';
+import { sqliteIndexSearch, sqliteSearchEvents } from './sqliteSearch.ts';
 
 export type { SqliteOptions };
 
@@ -79,14 +80,11 @@ export class SqliteStore implements Store {
   }
 
   searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>> {
-    return this.read(() => {
-      const values: unknown[] = [];
-      const rows = this.prep(searchQuery(f, (v) => { values.push(v); return '?'; })).all(...values) as Array<{ id: number; kinds: string }>;
-      const { ids, next } = pageOf(f, rows);
-      const events = ids.length === 0 ? [] : (this.prep(`SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC`)
-        .all(JSON.stringify(ids)) as EventRow[]).map(toEvent);
-      return { events, next };
-    });
+    return this.read(() => sqliteSearchEvents(this.prep, f));
+  }
+
+  indexSearch(before: number): Promise<number> {
+    return sqliteIndexSearch(this.writes, before);
   }
 
   listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]> {
