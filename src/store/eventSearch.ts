@@ -60,7 +60,8 @@ export function searchQuery(f: EventSearch, param: (v: unknown) => string): stri
   const firstAtOrAfter = (t: number) => `COALESCE((SELECT id FROM events WHERE received_at >= ${param(t)} ORDER BY received_at LIMIT 1), ${FAR})`;
   if (f.since !== undefined) where.push(`received_at >= ${param(f.since)}`, `id >= ${firstAtOrAfter(f.since)}`);
   if (f.until !== undefined) where.push(`received_at < ${param(f.until)}`, `id < ${firstAtOrAfter(f.until)}`);
-  return `SELECT id, kinds FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${SEARCH_SCAN}`;
+  // Without a kind every candidate is a match: one more than the page says whether there is a next.
+  return `SELECT id, kinds FROM events WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${f.kind === undefined ? Math.min(f.limit + 1, SEARCH_SCAN) : SEARCH_SCAN}`;
 }
 
 /** Which candidates make the page (the kind filter), and where the next page starts. */
