@@ -35,7 +35,8 @@ export const SEARCH_SCAN = 2000;
 const FAR = Number.MAX_SAFE_INTEGER;
 
 /**
- * The candidate query (ids and kinds, newest first, at most SEARCH_SCAN), for either dialect:
+ * The candidate query (ids and kinds, newest first: a page and one more, or SEARCH_SCAN rows
+ * when a kind must be checked on them), for either dialect:
  * `param(value)` adds a parameter and returns its placeholder. A date bound also becomes an
  * id bound (the first event received at or after it, by the received_at index), so the scan
  * walks the primary key from the right place instead of sorting a whole date range.
@@ -78,7 +79,8 @@ export const INDEX_BATCH = 5_000;
 /**
  * The search indexer's one run, in either dialect (`$name` parameters): the next events after
  * its progress, up to `$limit` and only those received before `$before` (so a batch still
- * committing cannot be passed over), get their keys (`u` username, `e` email, `n` name) in
+ * committing is not passed over; on Postgres, one taking longer than that margin to commit
+ * could be, and its events would then be found by user id only), get their keys (`u` username, `e` email, `n` name) in
  * event_keys, and the progress moves to the last of them. Run in one transaction; the count
  * query first says how many events it covers.
  */
