@@ -73,6 +73,7 @@ export function readTeamsMentions(a: Activity, after: string): Mention[] | strin
   const people: Mention[] = [];
   for (const e of a.entities ?? []) {
     const who = (e as { type?: string; mentioned?: { id?: unknown; name?: unknown } }).mentioned;
+    if (people.length === 20) break;
     if (e.type !== 'mention' || !who || who.id === a.recipient?.id) continue;
     if (typeof who.id !== 'string' || typeof who.name !== 'string' || who.id.length > 200) continue;
     const name = who.name.replace(/[<>\r\n]/g, '').slice(0, 80);
