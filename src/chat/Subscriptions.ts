@@ -1,4 +1,4 @@
-import type { Route, Mention } from '../routing/route.ts';
+import { uniqueMentions, type Mention, type Route } from '../routing/route.ts';
 import type { Subscription, SubscriptionStore } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type WhereTerm } from '../routing/conditions.ts';
@@ -45,8 +45,7 @@ export class Subscriptions {
     const same = this.forChannel(channel).find((s) => JSON.stringify(s.where) === JSON.stringify(where));
     if (same) {
       const events = kinds.length === 0 || same.events === null ? null : [...new Set([...same.events, ...kinds])];
-      const known = new Set(same.mention.map((m) => JSON.stringify(m)));
-      await this.store.setSubscriptionEvents(same.id, events, [...same.mention, ...mention.filter((m) => !known.has(JSON.stringify(m)))]);
+      await this.store.setSubscriptionEvents(same.id, events, uniqueMentions([...same.mention, ...mention]));
     } else {
       await this.store.addSubscription({ channel, events: kinds.length ? kinds : null, where, mention, createdBy: by, createdAt: this.clock() });
     }

@@ -14,11 +14,7 @@ export function addStoreCommands(program: Command): void {
     })
     .option('--channel <name>', 'only this channel')
     .option('--limit <n>', 'how many (default 50)', (s) => Number(s), 50)
-    .option('--before <id>', 'only deliveries older than this one (the next page)', (s) => {
-      const n = Number(s);
-      if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a delivery id');
-      return n;
-    })
+    .option('--before <id>', 'only deliveries older than this one (the next page)', positive('a delivery id'))
     .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number; before?: number }) => {
       await withKit(async ({ store }) => {
         const ds = await store.listDeliveries({ status: o.status, channel: o.channel, limit: o.limit, beforeId: o.before });
@@ -44,7 +40,7 @@ export function addStoreCommands(program: Command): void {
 
   program.command('resend')
     .description('queue a stored event for a channel now, whether or not the channel wanted it when it arrived')
-    .requiredOption('--event <id>', 'the event id (vcc-notify history, the admin pages)', positiveId)
+    .requiredOption('--event <id>', 'the event id (vcc-notify history, the admin pages)', positive('a positive whole number'))
     .option('--channel <name>', 'a channel of the config, or a chat-made one (default: every channel the routes in force want it for)')
     .action(async (o: { event: number; channel?: string }) => {
       const { resendPlan } = await import('../routing/route.ts');
@@ -68,8 +64,8 @@ export function addStoreCommands(program: Command): void {
     .description("one VCC user's events, newest first, with their changes and deliveries")
     .requiredOption('--user <id>', 'the VCC user id')
     .option('--json', 'one JSON array instead of lines')
-    .option('--limit <n>', 'how many events (default 50)', positiveId, 50)
-    .option('--before <id>', 'only events older than this one (the next page)', positiveId)
+    .option('--limit <n>', 'how many events (default 50)', positive('a positive whole number'), 50)
+    .option('--before <id>', 'only events older than this one (the next page)', positive('a positive whole number'))
     .action(async (o: { user: string; json?: boolean; limit: number; before?: number }) => {
       const { changeText } = await import('../render/changeText.ts');
       await withKit(async ({ store, config }) => {
@@ -77,8 +73,8 @@ export function addStoreCommands(program: Command): void {
         const rows = await Promise.all(page.events.map(async (e) => ({
           id: e.id,
           receivedAt: new Date(e.receivedAt).toISOString(),
-          name: e.new.name === undefined || e.new.name === null ? null : sanitizeLine(String(e.new.name)),
-          username: e.new.username === undefined || e.new.username === null ? null : sanitizeLine(String(e.new.username)),
+          name: oneLine(e.new.name),
+          username: oneLine(e.new.username),
           kinds: e.kinds,
           changes: e.changes.map((c) => changeText(c, config.labels, { showWages: false })),
           deliveries: (await store.listDeliveries({ eventId: e.id, limit: 50 })).map((d) => ({ channel: d.channel, status: d.status, attempts: d.attempts })),
@@ -95,8 +91,14 @@ export function addStoreCommands(program: Command): void {
     });
 }
 
-function positiveId(s: string): number {
-  const n = Number(s);
-  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
-  return n;
+/** An option parser for a whole number from 1 up; `what` is the usage error's wording. */
+function positive(what: string): (s: string) => number {
+  return (s) => {
+    const n = Number(s);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(what);
+    return n;
+  };
 }
+
+/** A value from VCC as one visible line for a terminal, or null when absent. */
+const oneLine = (v: unknown): string | null => (v === undefined || v === null ? null : sanitizeLine(String(v)));

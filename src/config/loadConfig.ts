@@ -82,7 +82,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   }
   for (const field of Object.keys(file.labels ?? {})) {
     const fp = ['labels', field];
-    if (!(USER_FIELDS as readonly string[]).includes(field)) problems.push(`${fmt(fp)}${at(fp)}: unknown field "${field}"${didYouMean(field, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`);
+    if (!isUserField(field)) problems.push(`${fmt(fp)}${at(fp)}: ${unknownField(field)}`);
   }
   const routes: Route[] = [];
   (file.routes ?? []).forEach((r, i) => {
@@ -94,6 +94,10 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
 }
 
 type At = (path: Array<string | number>) => string;
+
+const isUserField = (f: string): f is UserField => (USER_FIELDS as readonly string[]).includes(f);
+/** Why a `where` or `labels` key is refused, with the likely field or the list of them. */
+const unknownField = (f: string) => `unknown field "${f}"${didYouMean(f, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`;
 
 function compileRoute(r: Record<string, unknown>, i: number, channels: Record<string, { type: string }>, problems: string[], at: At): Route | null {
   const p = ['routes', i];
@@ -112,13 +116,13 @@ function compileRoute(r: Record<string, unknown>, i: number, channels: Record<st
   const where: Partial<Record<UserField, Condition>> = {};
   for (const [field, cond] of Object.entries((r.where ?? {}) as Record<string, unknown>)) {
     const fp = [...p, 'where', field];
-    if (!(USER_FIELDS as readonly string[]).includes(field)) {
-      problems.push(`${fmt(fp)}${at(fp)}: unknown field "${field}"${didYouMean(field, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`);
+    if (!isUserField(field)) {
+      problems.push(`${fmt(fp)}${at(fp)}: ${unknownField(field)}`);
       continue;
     }
     const c = compileCondition(cond);
     if (typeof c === 'string') problems.push(`${fmt(fp)}${at(fp)}: ${c}`);
-    else where[field as UserField] = c;
+    else where[field] = c;
   }
   if (problems.length > before) return null;
   return {
@@ -138,11 +142,12 @@ function check(value: unknown, shape: Struct<any, any>, base: Array<string | num
   const seen = new Set<string>();
   for (const f of err.failures()) {
     const p = [...base, ...f.path];
+    const place = fmt(p);
     // One line per place: a union also reports each of its branches, at and under its path.
-    if ([...seen].some((s) => fmt(p) === s || fmt(p).startsWith(`${s}.`) || fmt(p).startsWith(`${s}[`))) continue;
-    seen.add(fmt(p));
+    if ([...seen].some((s) => place === s || place.startsWith(`${s}.`) || place.startsWith(`${s}[`))) continue;
+    seen.add(place);
     const reason = f.type === 'union' && f.path.includes('where') ? `invalid condition ${JSON.stringify(f.value)} (expected ${CONDITION_HINT})` : reasonFor(f, shape, what);
-    problems.push(`${fmt(p)}${at(p)}: ${reason}`);
+    problems.push(`${place}${at(p)}: ${reason}`);
   }
   return false;
 }

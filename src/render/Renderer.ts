@@ -6,7 +6,7 @@ import { array, enums, object, optional, record, string, tuple, validate, type I
 import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
 import { CONTACT_FIELDS, WAGE_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
-import type { Mention } from '../routing/route.ts';
+import { uniqueMentions } from '../routing/route.ts';
 import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
 import { liquidEngine } from './liquidEngine.ts';
 import type { Labels } from './labels.ts';
@@ -178,7 +178,7 @@ export class Renderer {
         facts: [],
         lines,
         fallback: title,
-        mentions: mentionsOf(chunk.map((x) => x.delivery)),
+        mentions: uniqueMentions(chunk.flatMap((x) => x.delivery.mention ?? [])),
       });
     }
     return out;
@@ -223,13 +223,6 @@ export class Renderer {
   }
 }
 
-
-/** Every mention of the deliveries in a digest, each once, in order. */
-function mentionsOf(ds: ReadonlyArray<Pick<Delivery, 'mention'>>): Mention[] {
-  const seen = new Map<string, Mention>();
-  for (const d of ds) for (const m of d.mention ?? []) seen.set(JSON.stringify(m), m);
-  return [...seen.values()];
-}
 
 function primaryKind(kinds: readonly EventKind[]): EventKind {
   return PRIMARY.find((k) => kinds.includes(k)) ?? 'user.updated';

@@ -9,6 +9,13 @@ import { conditionFailure, type Condition } from './conditions.ts';
  */
 export type Mention = string | { id: string; name: string };
 
+/** Each mention once (the same id, or the same `{ id, name }`), in first-seen order. */
+export function uniqueMentions(ms: Iterable<Mention>): Mention[] {
+  const seen = new Map<string, Mention>();
+  for (const m of ms) if (!seen.has(JSON.stringify(m))) seen.set(JSON.stringify(m), m);
+  return [...seen.values()];
+}
+
 /** What routing decided for one channel at ingest; the channel's settings are read at send time. */
 export interface PlannedDelivery {
   channel: string;
@@ -94,14 +101,14 @@ export function planDeliveries(user: Partial<User>, changes: readonly Change[], 
     }
     for (const k of kinds) if (!acc.kinds.includes(k)) acc.kinds.push(k);
     for (const o of r.show ?? []) if (!acc.show.includes(o)) acc.show.push(o);
-    for (const m of r.mention ?? []) if (!acc.mention.some((x) => JSON.stringify(x) === JSON.stringify(m))) acc.mention.push(m);
+    acc.mention.push(...(r.mention ?? []));
   }
   const order = changes.map((c) => c.kind);
   return [...byChannel].map(([channel, acc]) => ({
     channel,
     kinds: acc.kinds.sort((a, b) => order.indexOf(a) - order.indexOf(b)),
     show: acc.show.sort(),
-    ...(acc.mention.length ? { mention: acc.mention } : {}),
+    ...(acc.mention.length ? { mention: uniqueMentions(acc.mention) } : {}),
   }));
 }
 

@@ -4,6 +4,7 @@ import type { ChannelType, Inbound, Platform } from '../Platform.ts';
 import type { RateWindow } from '../../delivery/RateLimiter.ts';
 import { slackChatPayload, slackPayload } from './blocks.ts';
 import { slackWebhookAdapter } from './webhook.ts';
+import { SLACK_MENTION } from './mentions.ts';
 import { chatChannelName } from '../../chat/Subscriptions.ts';
 
 export type SlackChannel = { type: 'slack'; channel: string };
@@ -23,7 +24,7 @@ const DIGEST = 100;
  * A route's Slack mention: a user id (`U…`, `W…`), a user group id (`S…`), `here` or `channel`
  * (https://api.slack.com/reference/surfaces/formatting#mentioning-users).
  */
-const mention = refine(string(), 'slack mention', (v) => /^(?:[UW][A-Z0-9]{2,20}|S[A-Z0-9]{2,20}|here|channel)$/.test(v)
+const mention = refine(string(), 'slack mention', (v) => SLACK_MENTION.test(v)
   || 'expected a Slack user id (U0123ABCD), user group id (S0123ABCD), here or channel');
 
 const bot: ChannelType<SlackChannel> = {
