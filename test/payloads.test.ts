@@ -6,6 +6,7 @@ import Ajv from 'ajv';
 import { adaptiveCard } from '../src/platforms/teams/card.ts';
 import { slackPayload, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, SLACK_MAX_FIELD, SLACK_MAX_FIELDS } from '../src/platforms/slack/blocks.ts';
 import { Renderer } from '../src/render/Renderer.ts';
+import { digestChunks } from '../src/render/digestChunks.ts';
 import { escapeSlack } from '../src/platforms/slack/escape.ts';
 import { escapeTeams } from '../src/platforms/teams/escape.ts';
 import { escapeCardText, escapeChatText } from '../src/platforms/google-chat/escape.ts';
@@ -131,5 +132,22 @@ for (const [name, items, title, summary, lines] of digests) {
     t.deepEqual(m!.lines, lines);
     const blocks = slackPayload(m!).blocks as any[];
     t.is(blocks.filter((b) => JSON.stringify(b).includes(title)).length, 1, 'the count is said once');
+  });
+}
+
+// [name, items, per message, chunk sizes]
+const splits: Array<[string, number, number, number[]]> = [
+  ['fits one message', 60, 100, [60]],
+  ['exactly full', 100, 100, [100]],
+  ['one over: two halves, never a lone event', 101, 100, [51, 50]],
+  ['three messages, as even as they go', 250, 100, [84, 83, 83]],
+];
+for (const [name, n, per, sizes] of splits) {
+  test(`digest split: ${name}`, (t) => {
+    const items = Array.from({ length: n }, (_, i) => i);
+    const chunks = digestChunks(items, per);
+    t.deepEqual(chunks.map((c) => c.length), sizes);
+    t.deepEqual(chunks.flat(), items, 'every item once, in order');
+    t.deepEqual(renderer.digest(items.map((i) => ({ event: event(i), delivery: d })), 'slack', per).map((m) => m.title), sizes.map((s) => `${s} new agents`));
   });
 }

@@ -1,3 +1,4 @@
+import { digestChunks } from '../render/digestChunks.ts';
 import type { Logger } from 'pino';
 import type { Env } from '../config/settings.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
@@ -47,9 +48,10 @@ export function createChannels(deps: ChannelsDeps) {
       return [{ message: renderer.event(event, delivery, target), deliveryIds: [delivery.id] }];
     }
     const per = channelType(ch).digestPerMessage;
+    const chunks = digestChunks(items, per);
     return renderer.digest(items, target, per).map((message, i) => ({
       message,
-      deliveryIds: items.slice(i * per, (i + 1) * per).map((x) => x.delivery.id),
+      deliveryIds: chunks[i]!.map((x) => x.delivery.id),
     }));
   };
 

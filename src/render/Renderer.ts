@@ -9,6 +9,7 @@ import type { Delivery, StoredEvent } from '../store/Store.ts';
 import { uniqueMentions } from '../routing/route.ts';
 import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
 import { liquidEngine } from './liquidEngine.ts';
+import { digestChunks } from './digestChunks.ts';
 import type { Labels } from './labels.ts';
 import type { Message, Severity } from './Message.ts';
 
@@ -147,8 +148,7 @@ export class Renderer {
     const engine = this.of(this.engines, target);
     const d = this.of(this.digests, target);
     const out: Message[] = [];
-    for (let i = 0; i < items.length; i += perMessage) {
-      const chunk = items.slice(i, i + perMessage);
+    for (const chunk of digestChunks(items, perMessage)) {
       const groups = new Map<EventKind, { kind: EventKind; label: string; count: number; agents: number; lines: string[] }>();
       for (const { event, delivery } of chunk) {
         const primary = primaryKind(delivery.kinds);
