@@ -55,6 +55,21 @@ for (const [kind, open] of stores) {
     t.deepEqual((await s.listDeliveries({ limit: 10 })).map((d) => d.channel).sort(), ['a', 'b']);
   });
 
+  contract('a NUL or a lone surrogate from a sender is stored (Postgres text holds neither), never refused on every retry', async (t, s) => {
+    const hostile = 'Ann\u0000\ud800 Lee';
+    const base = ev('hostile');
+    const r = await s.ingest({ ...base, vccTimestamp: '2026-01-01T00:00:00Z\u0000', new: { ...base.new, name: hostile, username: `u${hostile}`, email: `${hostile}@x` } }, to('a'));
+    t.is(r.status, 'accepted');
+    // The payload is JSON, which escapes both: the event reads back exactly as it came.
+    t.is((await s.getEvent(r.eventId))?.new.name, hostile);
+    // Search keys keep what the store can: found by the readable part, and by the value sent.
+    t.deepEqual((await s.searchEvents({ q: 'ann', limit: 5 })).events.map((e) => e.id), [r.eventId]);
+    t.deepEqual((await s.searchEvents({ q: hostile, limit: 5 })).events.map((e) => e.id), [r.eventId]);
+    t.deepEqual((await s.duePending('a', 5000, 5)).map((x) => x.event.new.name), [hostile]);
+    await s.recordRefusal({ receivedAt: 5, method: 'POST', status: 400, code: 'invalid_json', message: 'm', path: null, body: '{"a":"\u0000', contentType: 'application/json', remoteAddr: null });
+    t.regex((await s.listRefusals({ limit: 1 }))[0]?.body ?? '', /^\{"a":"[\u0000\uFFFD]$/);
+  });
+
   contract('the same event ingested 10 times at once is stored once', async (t, s) => {
     const rs = await Promise.all(Array.from({ length: 10 }, () => s.ingest(ev('same'), to('a'))));
     t.is(rs.filter((r) => r.status === 'accepted').length, 1);

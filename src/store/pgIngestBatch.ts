@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { StoreUnavailableError, type IngestResult, type NewEvent, type PlannedDelivery } from './Store.ts';
 import { eventColumns } from './rows.ts';
+import { pgText, pgUnavailable } from './pgBoundary.ts';
 
 interface Pending {
   ev: NewEvent;
@@ -11,8 +12,12 @@ interface Pending {
 
 /** Most events in one transaction. */
 const MAX_BATCH = 500;
-/** Transactions committing at once: while they do, new ingests queue into the next batch. */
-const MAX_IN_FLIGHT = 2;
+/**
+ * Batches committing at once: while one does, new ingests queue into the next. One: a
+ * statement's fixed cost to Postgres (round trip, executor start, WAL flush) outweighs that of
+ * its rows, so under load fewer, larger batches carry the same events for less CPU.
+ */
+const MAX_IN_FLIGHT = 1;
 
 /**
  * Group commit for Postgres ingest, with the SQLite writer's semantics: the ingests that arrive
@@ -28,10 +33,7 @@ export class PgIngestBatch {
   private queue: Pending[] = [];
   private inFlight = 0;
 
-  constructor(
-    private readonly connect: () => Promise<pg.PoolClient>,
-    private readonly unavailable: (e: unknown, what: string) => Error,
-  ) {}
+  constructor(private readonly connect: () => Promise<pg.PoolClient>) {}
 
   ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
@@ -59,7 +61,7 @@ export class PgIngestBatch {
       // No connection (already a StoreUnavailableError from `connect`): every event in the
       // batch fails now, not one by one after a connect timeout each.
       if (batch.length === 1 || e instanceof StoreUnavailableError) {
-        const err = e instanceof StoreUnavailableError ? e : this.unavailable(e, 'Postgres transaction failed');
+        const err = e instanceof StoreUnavailableError ? e : pgUnavailable(e, 'Postgres transaction failed');
         for (const p of batch) p.reject(err);
         return;
       }
@@ -70,7 +72,10 @@ export class PgIngestBatch {
   /**
    * The whole batch in one statement (so one round trip and one implicit transaction): events
    * and their deliveries are inserted together, in the batch's order (delivery ids follow event
-   * order, which the worker sends in). Results in the batch's order.
+   * order, which the worker sends in). Results in the batch's order. The statement is prepared
+   * once per connection (named) and scans no table (conflicts are found by the unique index),
+   * so its cached plan cannot go stale as the store grows. Repeats of stored events cost a
+   * second, indexed lookup.
    */
   private async commit(batch: Pending[]): Promise<IngestResult[]> {
     const cols = batch.map((p) => eventColumns(p.ev));
@@ -90,21 +95,22 @@ export class PgIngestBatch {
         rows.at.push(p.ev.receivedAt);
       }
     });
+    const texts = (xs: ReadonlyArray<string | null>) => JSON.stringify(xs.map((x) => (x === null ? null : pgText(x))));
     const client = await this.connect();
     try {
-      const found = await client.query<{ id: string; dedup_key: string; fresh: boolean }>(INGEST_SQL, [
-        cols.map((c) => c.dedup_key), cols.map((c) => c.received_at), cols.map((c) => c.vcc_timestamp),
-        cols.map((c) => c.user_id), cols.map((c) => c.kinds), cols.map((c) => c.payload),
-        rows.key, rows.channel, rows.kinds, rows.show, rows.at,
-        cols.map((c) => c.username_lc), cols.map((c) => c.email_lc), cols.map((c) => c.name_lc), rows.mention,
+      const found = await client.query<{ id: string; dedup_key: string }>({ name: 'vcc_notify_ingest', text: INGEST_SQL }, [
+        cols.map((c) => c.dedup_key), JSON.stringify(cols.map((c) => c.received_at)), texts(cols.map((c) => c.vcc_timestamp)),
+        texts(cols.map((c) => c.user_id)), jsonArray(cols.map((c) => c.kinds)), jsonArray(cols.map((c) => c.payload)),
+        rows.key, texts(rows.channel), jsonArray(rows.kinds), jsonArray(rows.show), JSON.stringify(rows.at),
+        texts(cols.map((c) => c.username_lc)), texts(cols.map((c) => c.email_lc)), texts(cols.map((c) => c.name_lc)), jsonArray(rows.mention),
       ]);
-      const fresh = new Map<string, number>();
+      const fresh = new Map(found.rows.map((r) => [r.dedup_key, Number(r.id)]));
+      // A key not inserted was there before, or was committed by a concurrent batch: either
+      // way it is found now, after this statement committed (rare: duplicates only).
       const existing = new Map<string, number>();
-      for (const r of found.rows) (r.fresh ? fresh : existing).set(r.dedup_key, Number(r.id));
-      // A key in neither was committed by a concurrent batch after this statement's snapshot.
-      const late = [...firstOf.keys()].filter((k) => !fresh.has(k) && !existing.has(k));
-      if (late.length > 0) {
-        const more = await client.query<{ id: string; dedup_key: string }>('SELECT id, dedup_key FROM events WHERE dedup_key = ANY($1::text[])', [late]);
+      const known = [...firstOf.keys()].filter((k) => !fresh.has(k));
+      if (known.length > 0) {
+        const more = await client.query<{ id: string; dedup_key: string }>('SELECT id, dedup_key FROM events WHERE dedup_key = ANY($1::text[])', [known]);
         for (const r of more.rows) existing.set(r.dedup_key, Number(r.id));
       }
       return batch.map((p, i): IngestResult => {
@@ -120,25 +126,36 @@ export class PgIngestBatch {
 }
 
 /**
+ * JSON texts (each already valid JSON, from JSON.stringify) as one JSON array: joined, not
+ * encoded again, so a payload's quotes are not escaped a second time.
+ */
+const jsonArray = (jsons: readonly string[]): string => `[${jsons.join(',')}]`;
+
+/**
  * Inserts the batch's new events (a known dedup key does nothing) and the deliveries of those
- * inserted, and returns the inserted events (fresh) and those that existed before (the outer
- * SELECT's snapshot does not see the rows its own CTE inserted).
+ * inserted, and returns the inserted events' ids and keys. Columns arrive as JSON arrays,
+ * one per column, zipped by ROWS FROM: JSON.stringify is native and allocates one string per
+ * column, where a text[] parameter escaped every element in JavaScript. JSON columns (payload,
+ * kinds, show, mention) are kept as their element's text, exactly as JSON.stringify wrote it.
+ * Dedup keys (base64url, nothing to escape) stay a text[] for the unique index lookup.
  */
 const INGEST_SQL = `
   WITH ins AS (
     INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload, username_lc, email_lc, name_lc)
-    SELECT k, r, v, u, ki, p, un, em, na
-    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $12::text[], $13::text[], $14::text[])
+    SELECT k, r::bigint, v, u, ki::text, p::text, un, em, na
+    FROM ROWS FROM (unnest($1::text[]), json_array_elements_text($2::json), json_array_elements_text($3::json),
+      json_array_elements_text($4::json), json_array_elements($5::json), json_array_elements($6::json),
+      json_array_elements_text($12::json), json_array_elements_text($13::json), json_array_elements_text($14::json))
       WITH ORDINALITY AS t(k, r, v, u, ki, p, un, em, na, n)
     ORDER BY n
     ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key
   ), dl AS (
     INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at)
-    SELECT ins.id, d.c, d.k, d.s, d.m, 'pending', 0, d.a, d.a, d.a
-    FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[], $15::text[]) WITH ORDINALITY AS d(key, c, k, s, a, m, n)
+    SELECT ins.id, d.c, d.k::text, d.s::text, d.m::text, 'pending', 0, d.a::bigint, d.a::bigint, d.a::bigint
+    FROM ROWS FROM (unnest($7::text[]), json_array_elements_text($8::json), json_array_elements($9::json),
+      json_array_elements($10::json), json_array_elements_text($11::json), json_array_elements($15::json))
+      WITH ORDINALITY AS d(key, c, k, s, a, m, n)
     JOIN ins ON ins.dedup_key = d.key
     ORDER BY d.n
   )
-  SELECT id, dedup_key, true AS fresh FROM ins
-  UNION ALL
-  SELECT id, dedup_key, false FROM events WHERE dedup_key = ANY($1::text[])`;
+  SELECT id, dedup_key FROM ins`;

@@ -11,6 +11,7 @@ import {
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
+import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
 import type { EventPage, EventSearch } from './eventSearch.ts';
 import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
 
@@ -24,7 +25,8 @@ const MIGRATION_LOCK = 7_340_021;
  * The shared store for several instances (`DATABASE_URL=postgres://...`). Every write is its
  * own transaction, committed (and so synced, with the server's default synchronous_commit)
  * before the promise resolves. Dedup is the unique `dedup_key`, so it holds across
- * instances; channel leases make one instance at a time work a channel.
+ * instances; channel leases make one instance at a time work a channel. Every string
+ * parameter goes through pgText, so a NUL from a sender cannot fail its write forever.
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
@@ -38,7 +40,7 @@ export class PostgresStore implements Store {
       } catch (e) {
         throw unavailable(e, 'cannot connect to Postgres');
       }
-    }, unavailable);
+    });
   }
 
   /** Connects and migrates. Throws StoreUnavailableError (without the URL, which may hold a password). */
@@ -86,7 +88,7 @@ export class PostgresStore implements Store {
 
   private async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     try {
-      return (await this.pool.query<R>(sql, params)).rows;
+      return (await this.pool.query<R>(sql, pgParams(params))).rows;
     } catch (e) {
       throw unavailable(e, 'Postgres query failed');
     }
@@ -249,10 +251,4 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-function unavailable(e: unknown, what: string): StoreUnavailableError {
-  if (e instanceof StoreUnavailableError) return e;
-  const code = (e as { code?: string }).code;
-  return new StoreUnavailableError(`${what}: ${code ?? (e as Error).message}`, { cause: e });
 }

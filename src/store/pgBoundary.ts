@@ -1,0 +1,26 @@
+import { StoreUnavailableError } from './Store.ts';
+
+// What crosses between the Postgres store and the server: values going in, errors coming out.
+
+/**
+ * A string as Postgres can keep it. Postgres text cannot hold U+0000, and Postgres refuses JSON
+ * text that decodes to a lone surrogate: both become U+FFFD (what a UTF-8 encoder makes of a
+ * lone surrogate anyway). Every string a sender or user controls passes through this on its
+ * way to Postgres, so a hostile value is stored, slightly changed, instead of failing its write
+ * on every retry. SQLite keeps such strings as they are.
+ */
+export function pgText(s: string): string {
+  return (s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s).toWellFormed();
+}
+
+/** Each string parameter through pgText; other values as they are. */
+export function pgParams(values: readonly unknown[]): unknown[] {
+  return values.map((v) => (typeof v === 'string' ? pgText(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? pgText(x) : x)) : v));
+}
+
+/** A Postgres or connection error as the store reports it: its SQLSTATE code, never the URL. */
+export function pgUnavailable(e: unknown, what: string): StoreUnavailableError {
+  if (e instanceof StoreUnavailableError) return e;
+  const code = (e as { code?: string }).code;
+  return new StoreUnavailableError(`${what}: ${code ?? (e as Error).message}`, { cause: e });
+}
