@@ -66,6 +66,9 @@ export class Renderer {
     private readonly labels: () => Labels,
   ) {}
 
+  /** hiddenFields by target and `show`: a handful of combinations, asked once per event. */
+  private readonly hidden = new Map<string, ReadonlySet<UserField>>();
+
   /** `labels`: the config's labels in force, read at each render. */
   static load(dir: string, targets: readonly TargetOptions[], labels: () => Labels = () => ({})): Renderer {
     const engines = {} as Record<Target, Liquid>;
@@ -189,40 +192,45 @@ export class Renderer {
    * that hides contacts (the console, a log stream) emails and phones unless it shows `contacts`.
    */
   private hiddenFields(target: Target, show: readonly string[]): ReadonlySet<UserField> {
+    const key = `${target}\n${show.join('\n')}`;
+    const known = this.hidden.get(key);
+    if (known) return known;
     const hide = new Set<UserField>();
     if (!show.includes('wages')) for (const f of WAGE_FIELDS) hide.add(f);
     if (this.hidesContacts.has(target) && !show.includes('contacts')) for (const f of CONTACT_FIELDS) hide.add(f);
+    this.hidden.set(key, hide);
     return hide;
   }
 
   /**
    * The variables templates see for one event and delivery, and the changes the delivery
-   * carries. `user` and `old` are built when a template first reads them (a digest item
-   * usually prints only a name).
+   * carries. `user`, `old` and `change` are built when a template first reads them (a digest
+   * item usually prints only a name).
    */
   private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'>, primary: EventKind, target: Target): { scope: Scope; changes: Change[] } {
     const hide = this.hiddenFields(target, delivery.show);
     const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
     const first = event.changes.find((c) => c.kind === primary);
     let user: Record<UserField, unknown> | undefined;
-    let old: Record<UserField, unknown> | null | undefined;
+    let old: Record<UserField, unknown> | null | undefined, change: Scope['change'] | undefined;
+    const labels = this.labels;
     const scope: Scope = {
       get user() { return (user ??= fullUser(event.new, hide)); },
       get old() { return old === undefined ? (old = event.old ? fullUser(event.old, hide) : null) : old; },
       event: {
-        id: event.id,
-        userId: event.userId,
+        id: event.id, userId: event.userId,
         // Formatted only when a template prints it.
         get receivedAt() { return new Date(event.receivedAt).toISOString(); },
         vccTimestamp: event.vccTimestamp,
       },
       kinds: [...new Set(changes.map((c) => c.kind))],
-      change: first ? changeView(first, hide, this.labels()) : { field: null, label: '', before: null, after: null, beforeCode: null, afterCode: null, hidden: false },
+      get change() {
+        return (change ??= first ? changeView(first, hide, labels()) : { field: null, label: '', before: null, after: null, beforeCode: null, afterCode: null, hidden: false });
+      },
     };
     return { scope, changes };
   }
 }
-
 
 function primaryKind(kinds: readonly EventKind[]): EventKind {
   return PRIMARY.find((k) => kinds.includes(k)) ?? 'user.updated';
