@@ -152,6 +152,36 @@ routes:
     t.regex(slack.posts[slack.posts.length - 1]!.text, /new agents|VCC user changes/);
   }, { perChannelPerSecond: true }));
 
+test('a channel without a rate limit gathers a trickle: reads 100 ms apart while events keep coming, nothing lost or repeated', async (t) => {
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  log: { type: console }\nroutes:\n  - channel: log\n');
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg }, { dir, pollMs: 50 });
+  try {
+    const users = Array.from({ length: 40 }, (_, i) => `trickle_${String(i).padStart(2, '0')}`);
+    const started = Date.now();
+    for (const u of users) {
+      t.is((await svc.send(createdBody({ username: u }), { query: q })).status, 200);
+    }
+    await until(async () => (await svc.store.listDeliveries({ limit: 100 })).every((d) => d.status === 'sent'), 60_000, 'all sent');
+    const tenths = Math.ceil((Date.now() - started) / 100);
+    const printed = svc.printed;
+    // The first event goes out alone and at once; then at most one read (one digest) per 100 ms.
+    t.true(printed.length <= tenths + 2, `${printed.length} messages for 40 events over ${tenths} tenths of a second`);
+    t.regex(printed[0]!, /trickle_00/);
+    t.notRegex(printed[0]!, /trickle_01/);
+    const positions = users.map((u) => {
+      const at = printed.flatMap((p, i) => (p.includes(u) ? [i] : []));
+      t.is(at.length, 1, `${u} is in exactly one message`);
+      return at[0]! * 1e6 + printed[at[0]!]!.indexOf(u);
+    });
+    t.deepEqual(positions, [...positions].sort((a, b) => a - b), 'in the order accepted');
+  } finally {
+    await svc.stop();
+    cleanup(dir);
+  }
+});
+
 test('a dead channel does not delay other channels', (t) =>
   withStack(CONFIG, async (svc, slack, teams) => {
     for (let i = 0; i < 5; i += 1) slack.script.push({ status: 503 });

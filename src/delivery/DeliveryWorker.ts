@@ -17,6 +17,12 @@ const INLINE_WAIT_MS = 2_000;
  * this left is renewed before the next send.
  */
 const SEND_BUDGET_MS = 20_000;
+/**
+ * While a channel keeps receiving, its reads are at least this far apart (after one that did
+ * not fill a batch): a burst goes out as a few digests read by a few statements, instead of
+ * one read, send and update for whatever arrived during the previous send.
+ */
+const GATHER_MS = 100;
 
 export interface WorkerDeps {
   store: EventStore & LeaseStore;
@@ -183,10 +189,16 @@ export class DeliveryWorker {
       leasedAt = at;
       return true;
     };
+    const limit = this.deps.batchLimit ?? 500;
+    let lastRead: number | null = null;
     while (this.running) {
+      if (lastRead !== null) await this.sleepUntil(lastRead + GATHER_MS);
+      if (!this.running) return;
       const plan = await this.deps.plan(channel);
-      const items = await store.duePending(channel, clock(), this.deps.batchLimit ?? 500);
+      const readAt = clock();
+      const items = await store.duePending(channel, readAt, limit);
       if (items.length === 0) return;
+      lastRead = items.length < limit ? readAt : null;
       if (!plan.ok) {
         await store.markDead(items.map((i) => i.delivery.id), clock(), plan.reason);
         this.deps.onSettled?.(channel, 'dead', items);
