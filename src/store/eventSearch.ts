@@ -104,6 +104,9 @@ export const INDEX_SQL = {
  */
 export const PRUNE_KEYS_SQL = 'DELETE FROM event_keys WHERE event_id IN (SELECT event_id FROM event_keys WHERE event_id < (SELECT COALESCE(MIN(id), 0) FROM events) ORDER BY event_id LIMIT $limit)';
 
+/** `$name` parameters as SQLite names them (`@name`); the values go as the same object. */
+export const atNamed = (sql: string): string => sql.replace(/\$([a-z]+)/g, '@$1');
+
 /** `$name` parameters as Postgres numbers them (`$1`...), and the values in that order. */
 export function numbered(sql: string, params: Record<string, unknown>): [string, unknown[]] {
   const names = Object.keys(params);

@@ -12,7 +12,7 @@ import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
 import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
-import type { EventPage, EventSearch } from './eventSearch.ts';
+import { numbered, type EventPage, type EventSearch } from './eventSearch.ts';
 import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
 
 // BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
@@ -176,8 +176,7 @@ export class PostgresStore implements Store {
   }
 
   async resend(eventId: number, d: PlannedDelivery, now: number): Promise<{ deliveryId: number; requeued: boolean } | null> {
-    const p = resendParams(eventId, d, now);
-    const [row] = await this.q<{ id: string; requeued: boolean }>(RESEND_SQL.replace(/\$(\w+)/g, (_m, k: keyof typeof p) => `$${Object.keys(p).indexOf(k) + 1}`), Object.values(p));
+    const [row] = await this.q<{ id: string; requeued: boolean }>(...numbered(RESEND_SQL, resendParams(eventId, d, now)));
     return row ? { deliveryId: Number(row.id), requeued: row.requeued } : null;
   }
 

@@ -13,7 +13,7 @@ import {
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
-import type { EventPage, EventSearch } from './eventSearch.ts';
+import { atNamed, type EventPage, type EventSearch } from './eventSearch.ts';
 import { sqliteIndexSearch, sqliteSearchEvents } from './sqliteSearch.ts';
 
 export type { SqliteOptions };
@@ -159,7 +159,7 @@ export class SqliteStore implements Store {
   }
 
   async resend(eventId: number, d: PlannedDelivery, now: number): Promise<{ deliveryId: number; requeued: boolean } | null> {
-    const [r] = await this.writes.steps({ sql: RESEND_SQL.replace(/\$(\w+)/g, '@$1'), params: resendParams(eventId, d, now), mode: 'get' });
+    const [r] = await this.writes.steps({ sql: atNamed(RESEND_SQL), params: resendParams(eventId, d, now), mode: 'get' });
     const row = r as { id: number; requeued: number } | undefined;
     return row ? { deliveryId: row.id, requeued: row.requeued === 1 } : null;
   }

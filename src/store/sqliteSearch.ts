@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { StoredEvent } from './Store.ts';
 import { toEvent, type EventRow } from './rows.ts';
 import type { SqliteWrites } from './sqliteWrites.ts';
-import { INDEX_BATCH, INDEX_SQL, PRUNE_KEYS_SQL, pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
+import { INDEX_BATCH, INDEX_SQL, PRUNE_KEYS_SQL, atNamed, pageOf, searchQuery, type EventPage, type EventSearch } from './eventSearch.ts';
 
 // Event search on SQLite (eventSearch.ts holds the queries both stores share).
 
@@ -18,12 +18,11 @@ export function sqliteSearchEvents(prep: (sql: string) => Database.Statement, f:
 /** One indexer run as one write batch of the writer (see INDEX_SQL); returns how many events it indexed. */
 export async function sqliteIndexSearch(writes: SqliteWrites, before: number): Promise<number> {
   const params = { limit: INDEX_BATCH, before };
-  const at = (sql: string) => sql.replace(/\$([a-z]+)/g, '@$1');
   const [count] = await writes.steps(
-    { sql: at(INDEX_SQL.count), params, mode: 'get' },
-    { sql: at(INDEX_SQL.keys), params, mode: 'run' },
-    { sql: at(INDEX_SQL.progress), params, mode: 'run' },
-    { sql: at(PRUNE_KEYS_SQL), params: { limit: INDEX_BATCH }, mode: 'run' },
+    { sql: atNamed(INDEX_SQL.count), params, mode: 'get' },
+    { sql: atNamed(INDEX_SQL.keys), params, mode: 'run' },
+    { sql: atNamed(INDEX_SQL.progress), params, mode: 'run' },
+    { sql: atNamed(PRUNE_KEYS_SQL), params: { limit: INDEX_BATCH }, mode: 'run' },
   );
   return (count as { n: number }).n;
 }
