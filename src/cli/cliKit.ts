@@ -47,7 +47,7 @@ export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyC
 
 /** Reads a VCC webhook body from a file and turns it into the event the service would store. */
 export async function eventFromFile(path: string): Promise<StoredEvent> {
-  const [{ parseVccBody }, { classifyChanges }] = await Promise.all([import('../vcc/user.ts'), import('../vcc/changes.ts')]);
+  const [{ parseVccBody }, { classifyChanges, kindsOf }] = await Promise.all([import('../vcc/user.ts'), import('../vcc/changes.ts')]);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
@@ -59,7 +59,7 @@ export async function eventFromFile(path: string): Promise<StoredEvent> {
   const changes = classifyChanges(parsed.event);
   return {
     id: 0, dedupKey: 'cli', receivedAt: Date.now(), vccTimestamp: parsed.event.timestamp, userId: parsed.event.new.userId ?? null,
-    kinds: [...new Set(changes.map((c) => c.kind))], old: parsed.event.old, new: parsed.event.new, changes,
+    kinds: kindsOf(changes), old: parsed.event.old, new: parsed.event.new, changes,
   };
 }
 
