@@ -3,12 +3,12 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { adaptiveCard } from '../src/platforms/teams/card.ts';
+import { adaptiveCard, botActivity } from '../src/platforms/teams/card.ts';
 import { slackPayload, SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, SLACK_MAX_FIELD, SLACK_MAX_FIELDS } from '../src/platforms/slack/blocks.ts';
 import { Renderer } from '../src/render/Renderer.ts';
 import { digestChunks } from '../src/render/digestChunks.ts';
 import { escapeSlack } from '../src/platforms/slack/escape.ts';
-import { escapeTeams } from '../src/platforms/teams/escape.ts';
+import { escapeTeams, inertTeamsText } from '../src/platforms/teams/escape.ts';
 import { escapeCardText, escapeChatText } from '../src/platforms/google-chat/escape.ts';
 import { TARGETS } from '../src/platforms/registry.ts';
 import { googleChatPayload } from '../src/platforms/google-chat/card.ts';
@@ -33,7 +33,7 @@ const event = (i: number, name = `Agent ${i}`): StoredEvent => ({
 });
 const d = { kinds: ['user.created' as const], show: [] };
 
-const ESCAPE = { slack: escapeSlack, teams: escapeTeams, 'google-chat card': escapeCardText, 'google-chat text': escapeChatText };
+const ESCAPE = { slack: escapeSlack, teams: escapeTeams, 'teams plain': inertTeamsText, 'google-chat card': escapeCardText, 'google-chat text': escapeChatText };
 const escapes: Array<[string, keyof typeof ESCAPE, string, (s: string) => boolean]> = [
   ['slack channel ping', 'slack', '<!channel>', (s) => s === '&lt;!channel&gt;'],
   ['slack user mention', 'slack', '<@U123>', (s) => !s.includes('<@')],
@@ -43,6 +43,7 @@ const escapes: Array<[string, keyof typeof ESCAPE, string, (s: string) => boolea
   ['teams bold', 'teams', '**boss**', (s) => s === '\\*\\*boss\\*\\*'],
   ['teams link', 'teams', '[x](https://evil)', (s) => s.startsWith('\\[x\\]')],
   ['teams list marker', 'teams', '- item', (s) => s.startsWith('\\-')],
+  ['teams plain text at mention', 'teams plain', '<at>Bob</at> **x**', (s) => s === '<\u200Bat>Bob<\u200B/at> **x**'],
   ['google chat card bold tag', 'google-chat card', '<b>boss</b>', (s) => s === '&lt;b&gt;boss&lt;/b&gt;'],
   ['google chat card link', 'google-chat card', '<a href="https://evil">x</a>', (s) => !s.includes('<a')],
   ['google chat text mention all', 'google-chat text', '<users/all>', (s) => !s.includes('<users/')],
@@ -55,6 +56,12 @@ for (const [name, target, input, ok] of escapes) {
     t.true(ok(out), out);
   });
 }
+
+test('a Teams bot activity\'s plain-text summary sends no <at> tag from a name', (t) => {
+  const activity = botActivity(renderer.event(event(1, '<at>Everyone</at>'), d, 'teams'));
+  t.true(activity.summary.includes('Everyone'), activity.summary);
+  t.false(JSON.stringify(activity).includes('<at>'), JSON.stringify(activity.summary));
+});
 
 test('cards validate against the Adaptive Card 1.5 schema (single and digest)', (t) => {
   t.false(validateCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock' }], notAllowed: 1 }), 'the validator rejects a bad card');

@@ -1,6 +1,6 @@
 import { count } from '../../render/plural.ts';
 import type { Message } from '../../render/Message.ts';
-import { escapeTeams as esc } from './escape.ts';
+import { escapeTeams as esc, inertTeamsText } from './escape.ts';
 import { fitLines } from '../fitLines.ts';
 
 /** https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/cards-reference: Teams renders Adaptive Cards up to 1.5. */
@@ -42,5 +42,5 @@ export function workflowEnvelope(card: object): object {
 
 /** The Bot Framework activity a proactive Teams bot send posts: the card and a plain summary. */
 export function botActivity(m: Message): { type: 'message'; attachments: Array<{ contentType: string; content: object }>; summary: string } {
-  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }], summary: m.fallback };
+  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }], summary: inertTeamsText(m.fallback) };
 }
