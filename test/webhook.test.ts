@@ -35,6 +35,30 @@ test('accepts both VCC samples with POST and PUT, and answers a repeat as duplic
     t.is((await svc.store.listEvents({ limit: 10 })).length, 2);
   }));
 
+test('secret-key: a secret with reserved characters matches however VCC encodes it; a repeated or partial one is refused', async (t) => {
+  const secret = 'a+b c&d=e%f/ü';
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: secret });
+  try {
+    const post = (query: string) => fetch(`${svc.url}/webhooks/vcc/users?${query}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
+    }).then((r) => r.status);
+    const cases: Array<[name: string, query: string, status: number]> = [
+      ['form encoding (space as +)', new URLSearchParams({ 'secret-key': secret }).toString(), 200],
+      ['percent encoding (space as %20)', `secret-key=${encodeURIComponent(secret)}`, 200],
+      ['after another parameter', `iv=x&secret-key=${encodeURIComponent(secret)}`, 200],
+      ['given twice', `secret-key=${encodeURIComponent(secret)}&secret-key=${encodeURIComponent(secret)}`, 401],
+      ['+ left as a plus', `secret-key=${encodeURIComponent(secret).replace('%2B', '+')}`, 401],
+      ['not decoded', `secret-key=${secret.replace(' ', '%20').replace('&', '%26')}`, 401],
+      ['a prefix', `secret-key=${encodeURIComponent(secret.slice(0, 5))}`, 401],
+    ];
+    for (const [name, query, status] of cases) t.is(await post(query), status, name);
+    t.is((await svc.store.listEvents({ limit: 10 })).length, cases.filter(([, , s]) => s === 200).length);
+  } finally {
+    await svc.stop();
+    cleanup(svc.dir);
+  }
+});
+
 test('401 for a missing or wrong secret-key: a flood costs no store write and no log line each, only a periodic summary', async (t) => {
   const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET }, { refusalSummaryMs: 300 });
   try {
