@@ -187,10 +187,18 @@ test('without a secret the service binds 127.0.0.1 only and says so', async (t) 
   }
 });
 
-test('healthz answers, unknown methods get 405', (t) =>
+test('healthz answers, unknown methods get 405 with Allow; a trailing slash reaches the same handler', (t) =>
   withService({}, async (svc) => {
     t.is((await fetch(`${svc.url}/healthz`)).status, 200);
-    t.is((await fetch(`${svc.url}/webhooks/vcc/users`, { method: 'DELETE' })).status, 405);
+    for (const method of ['DELETE', 'GET', 'PATCH']) {
+      const res = await fetch(`${svc.url}/webhooks/vcc/users`, { method });
+      t.is(res.status, 405, method);
+      t.deepEqual(res.headers.get('allow')?.split(/,\s*/).sort(), ['POST', 'PUT'], method);
+    }
+    const slash = await fetch(`${svc.url}/webhooks/vcc/users/?secret-key=${SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()) });
+    t.is(slash.status, 200);
+    t.like(await slash.json(), { status: 'accepted', deliveries: 1 });
+    t.is((await fetch(`${svc.url}/webhooks/vcc/users?secret-key=nope`, { method: 'POST', body: '{}' })).status, 401);
   }));
 
 test('a bad setting stops start-up with the variable named', (t) => {
