@@ -147,6 +147,9 @@ test('400 for a body that is not JSON, 415 for other content types, 413 over the
     t.is(big.json.error.code, 'payload_too_large');
     const vendorJson = await svc.send(createdBody(), { query: q, contentType: 'application/json; charset=utf-8' });
     t.is(vendorJson.status, 200);
+    for (const contentType of ['application/vnd.vcc.user+json', 'Application/JSON']) {
+      t.is((await svc.send(createdBody(), { query: q, contentType })).status, 200, contentType);
+    }
     const codes = (await svc.store.listRefusals({ limit: 10 })).map((r) => r.status).sort();
     t.deepEqual(codes, [400, 413, 415, 415]);
   }));

@@ -1,5 +1,4 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import { parse as parseQuery } from 'node:querystring';
 import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { Logger } from 'pino';
@@ -40,6 +39,19 @@ function secretChecker(secret: string): (given: unknown) => boolean {
   return (given) => typeof given === 'string' && timingSafeEqual(hash('sha256', given, 'buffer'), expected);
 }
 
+/**
+ * The content types accepted, spelled as full media types: type-is then matches them as they
+ * are, where a short name ('json') is looked up in the MIME database on every request.
+ */
+const JSON_TYPES = ['application/json', '*/*+json'];
+const JSON_OR_TEXT = [...JSON_TYPES, 'text/plain'];
+
+/** A query parameter given exactly once; a repeated one counts as missing. */
+function once(query: URLSearchParams, name: string): string | undefined {
+  const all = query.getAll(name);
+  return all.length === 1 ? all[0] : undefined;
+}
+
 function dedupKey(ev: Pick<NewEvent, 'vccTimestamp' | 'old' | 'new'>, passwordSet: boolean): string {
   return hash('sha256', JSON.stringify([ev.vccTimestamp, ev.old, ev.new, passwordSet]), 'base64url');
 }
@@ -56,19 +68,19 @@ export function webhookHandler(deps: WebhookDeps) {
     const receivedAt = deps.clock();
     let text: string | null = null;
     try {
-      // node:querystring, not ctx.query: Koa 3 builds ctx.query through URLSearchParams, which
+      // Not ctx.query: Koa 3 builds an object of every parameter for it on each request, which
       // cost this route a tenth of its throughput under load.
-      const query = parseQuery(ctx.querystring);
-      if (secretMatches && !secretMatches(query['secret-key'])) {
+      const query = new URLSearchParams(ctx.querystring);
+      if (secretMatches && !secretMatches(once(query, 'secret-key'))) {
         throw new HttpError(401, 'unauthorized', 'missing or wrong secret-key query parameter');
       }
-      const allowed = deps.cipher ? ['json', '+json', 'text/plain'] : ['json', '+json'];
+      const allowed = deps.cipher ? JSON_OR_TEXT : JSON_TYPES;
       if (ctx.request.headers['content-type'] && !ctx.request.is(allowed)) {
         throw new HttpError(415, 'unsupported_media_type',
           `content type ${ctx.request.type} is not accepted; send application/json${deps.cipher ? ' or text/plain' : ''}`);
       }
       text = await readBody(ctx, deps.maxBodyBytes);
-      const plain = deps.cipher ? decrypt(deps.cipher, text, query.iv) : text;
+      const plain = deps.cipher ? decrypt(deps.cipher, text, once(query, 'iv')) : text;
       let json: unknown;
       try {
         json = JSON.parse(plain);
