@@ -99,9 +99,9 @@ export class PgIngestBatch {
     const client = await this.connect();
     try {
       const found = await client.query<{ id: string; dedup_key: string }>({ name: 'vcc_notify_ingest', text: INGEST_SQL }, [
-        cols.map((c) => c.dedup_key), JSON.stringify(cols.map((c) => c.received_at)), texts(cols.map((c) => c.vcc_timestamp)),
+        JSON.stringify(cols.map((c) => c.dedup_key)), JSON.stringify(cols.map((c) => c.received_at)), texts(cols.map((c) => c.vcc_timestamp)),
         texts(cols.map((c) => c.user_id)), jsonArray(cols.map((c) => c.kinds)), jsonArray(cols.map((c) => c.payload)),
-        rows.key, texts(rows.channel), jsonArray(rows.kinds), jsonArray(rows.show), JSON.stringify(rows.at),
+        JSON.stringify(rows.key), texts(rows.channel), jsonArray(rows.kinds), jsonArray(rows.show), JSON.stringify(rows.at),
         texts(cols.map((c) => c.username_lc)), texts(cols.map((c) => c.email_lc)), texts(cols.map((c) => c.name_lc)), jsonArray(rows.mention),
       ]);
       const fresh = new Map(found.rows.map((r) => [r.dedup_key, Number(r.id)]));
@@ -137,13 +137,12 @@ const jsonArray = (jsons: readonly string[]): string => `[${jsons.join(',')}]`;
  * one per column, zipped by ROWS FROM: JSON.stringify is native and allocates one string per
  * column, where a text[] parameter escaped every element in JavaScript. JSON columns (payload,
  * kinds, show, mention) are kept as their element's text, exactly as JSON.stringify wrote it.
- * Dedup keys (base64url, nothing to escape) stay a text[] for the unique index lookup.
  */
 const INGEST_SQL = `
   WITH ins AS (
     INSERT INTO events (dedup_key, received_at, vcc_timestamp, user_id, kinds, payload, username_lc, email_lc, name_lc)
     SELECT k, r::bigint, v, u, ki::text, p::text, un, em, na
-    FROM ROWS FROM (unnest($1::text[]), json_array_elements_text($2::json), json_array_elements_text($3::json),
+    FROM ROWS FROM (json_array_elements_text($1::json), json_array_elements_text($2::json), json_array_elements_text($3::json),
       json_array_elements_text($4::json), json_array_elements($5::json), json_array_elements($6::json),
       json_array_elements_text($12::json), json_array_elements_text($13::json), json_array_elements_text($14::json))
       WITH ORDINALITY AS t(k, r, v, u, ki, p, un, em, na, n)
@@ -152,7 +151,7 @@ const INGEST_SQL = `
   ), dl AS (
     INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at)
     SELECT ins.id, d.c, d.k::text, d.s::text, d.m::text, 'pending', 0, d.a::bigint, d.a::bigint, d.a::bigint
-    FROM ROWS FROM (unnest($7::text[]), json_array_elements_text($8::json), json_array_elements($9::json),
+    FROM ROWS FROM (json_array_elements_text($7::json), json_array_elements_text($8::json), json_array_elements($9::json),
       json_array_elements($10::json), json_array_elements_text($11::json), json_array_elements($15::json))
       WITH ORDINALITY AS d(key, c, k, s, a, m, n)
     JOIN ins ON ins.dedup_key = d.key
