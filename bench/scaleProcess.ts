@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { SqliteStore } from '../src/store/sqlite.ts';
@@ -58,13 +59,19 @@ export async function seed(path: string, n: number, oldShare: number): Promise<v
   });
   for (let i = 0; i < n; i += 50_000) batch(i, Math.min(n, i + 50_000));
   db.close();
+  // Seeded without syncs: flush the file now, so the kernel's writeback of it does not land
+  // on the measurements that follow.
+  const fd = openSync(path, 'r+');
+  try { fsyncSync(fd); } finally { closeSync(fd); }
 }
 
+
+/** Events sent so far: every request of every call is a distinct event (never a duplicate). */
+let seq = 10_000_000;
 
 /** Ingest req/s against a running service (50 connections, a distinct event per request). */
 export async function ingestRate(base: string, secret: string, seconds = 5): Promise<number> {
   const sample = vccFixture('user-created');
-  let seq = 10_000_000;
   const r = await autocannon({
     url: `${base}/webhooks/vcc/users?secret-key=${secret}`, connections: 50, duration: seconds, method: 'POST', headers: { 'content-type': 'application/json' },
     requests: [{ setupRequest: (req) => { seq += 1; return { ...req, body: JSON.stringify({ ...sample, timestamp: new Date(seq).toISOString(), new: { ...sample.new, userId: seq } }) }; } }],
