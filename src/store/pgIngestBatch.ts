@@ -137,6 +137,7 @@ const jsonArray = (jsons: readonly string[]): string => `[${jsons.join(',')}]`;
  * one per column, zipped by ROWS FROM: JSON.stringify is native and allocates one string per
  * column, where a text[] parameter escaped every element in JavaScript. JSON columns (payload,
  * kinds, show, mention) are kept as their element's text, exactly as JSON.stringify wrote it.
+ * Dedup keys are the webhook's base64url digests: nothing in them for pgText to change.
  */
 const INGEST_SQL = `
   WITH ins AS (
