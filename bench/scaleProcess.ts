@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import autocannon from 'autocannon';
 import { SqliteStore } from '../src/store/sqlite.ts';
+import { INDEX_SQL, atNamed, searchKey } from '../src/store/eventSearch.ts';
 import { vccFixture } from '../test/helpers/fixtures.ts';
 import { commandFor, SERVICE_BIN } from './ingest.ts';
 
@@ -37,7 +38,11 @@ export function timeCli(path: string, args: string[]): number {
   return performance.now() - t0;
 }
 
-/** Writes `n` events with one sent delivery each straight into a migrated store; `oldShare` of them 200 days old. */
+/**
+ * Writes `n` events with one sent delivery each straight into a migrated store; `oldShare` of
+ * them 200 days old. Their search keys are written too, as the indexer keeps up in a running
+ * store (left to the service, a million-event backlog would load its first minutes).
+ */
 export async function seed(path: string, n: number, oldShare: number): Promise<void> {
   await (await SqliteStore.open(path, { writerThread: false })).close();
   const db = new Database(path);
@@ -45,7 +50,8 @@ export async function seed(path: string, n: number, oldShare: number): Promise<v
   db.pragma('synchronous = OFF');
   const sample = vccFixture('user-created');
   const now = Date.now();
-  const ev = db.prepare('INSERT INTO events (id, dedup_key, received_at, vcc_timestamp, user_id, kinds, payload) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const ev = db.prepare(`INSERT INTO events (id, dedup_key, received_at, vcc_timestamp, user_id, kinds, payload, username_lc, email_lc, name_lc)
+                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const dl = db.prepare(`INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, last_error, created_at, updated_at)
                          VALUES (?, 'console', '["user.created"]', '[]', 'sent', 1, ?, NULL, ?, ?)`);
   const changes = [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }];
@@ -53,11 +59,17 @@ export async function seed(path: string, n: number, oldShare: number): Promise<v
     for (let i = from; i < to; i += 1) {
       const at = i < n * oldShare ? now - 200 * DAY + i : now - 60_000 + (i % 60_000);
       const user = { ...sample.new, userId: String(i), username: `agent_${i}`, name: `Agent ${i}` };
-      ev.run(i + 1, `seed-${i}`, at, null, String(i), '["user.created"]', JSON.stringify({ old: null, new: user, changes }));
+      ev.run(i + 1, `seed-${i}`, at, null, String(i), '["user.created"]', JSON.stringify({ old: null, new: user, changes }),
+        searchKey(user.username), searchKey(user.email), searchKey(user.name));
       dl.run(i + 1, at, at, at);
     }
   });
   for (let i = 0; i < n; i += 50_000) batch(i, Math.min(n, i + 50_000));
+  const index = { limit: n, before: Number.MAX_SAFE_INTEGER };
+  db.transaction(() => {
+    db.prepare(atNamed(INDEX_SQL.keys)).run(index);
+    db.prepare(atNamed(INDEX_SQL.progress)).run(index);
+  })();
   db.close();
   // Seeded without syncs: flush the file now, so the kernel's writeback of it does not land
   // on the measurements that follow.
