@@ -67,16 +67,16 @@ test('cards validate against the Adaptive Card 1.5 schema (single and digest)', 
   t.false(validateCard({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock' }], notAllowed: 1 }), 'the validator rejects a bad card');
   const single = adaptiveCard(renderer.event(event(1, '<at>x</at> **y**'), d, 'teams'));
   t.true(validateCard(single), JSON.stringify(validateCard.errors));
-  const [digest] = renderer.digest(Array.from({ length: 60 }, (_, i) => ({ event: event(i), delivery: d })), 'teams', 60);
-  const card = adaptiveCard(digest!);
+  const digest = renderer.digest(Array.from({ length: 60 }, (_, i) => ({ event: event(i), delivery: d })), 'teams');
+  const card = adaptiveCard(digest);
   t.true(validateCard(card), JSON.stringify(validateCard.errors));
   t.true(Buffer.byteLength(JSON.stringify(card)) < 28 * 1024);
 });
 
 test('a huge digest still fits Slack limits and the card size limit', (t) => {
   const long = 'N'.repeat(5000);
-  const [m] = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'slack', 400);
-  const p = slackPayload(m!);
+  const m = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'slack');
+  const p = slackPayload(m);
   t.true(p.blocks.length <= SLACK_MAX_BLOCKS);
   for (const b of p.blocks as any[]) {
     if (b.text) t.true(b.text.text.length <= SLACK_MAX_SECTION);
@@ -86,8 +86,8 @@ test('a huge digest still fits Slack limits and the card size limit', (t) => {
     }
   }
   t.truthy(p.text);
-  const [tm] = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'teams', 400);
-  const card = adaptiveCard(tm!);
+  const tm = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'teams');
+  const card = adaptiveCard(tm);
   t.true(Buffer.byteLength(JSON.stringify(card)) <= 28 * 1024);
   t.true(validateCard(card));
 });
@@ -106,8 +106,8 @@ test('a template file under templates/TARGET/ overrides one kind for that target
 
 test('a Google Chat digest of 400 long lines stays within the message size and widget cap, and says what it left out', (t) => {
   const long = 'N'.repeat(3000);
-  const [m] = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'google-chat', 400);
-  const body = googleChatPayload(m!);
+  const m = renderer.digest(Array.from({ length: 400 }, (_, i) => ({ event: event(i, `${long}${i}`), delivery: d })), 'google-chat');
+  const body = googleChatPayload(m);
   t.true(Buffer.byteLength(JSON.stringify(body)) <= 32_000);
   const widgets = (body.cardsV2[0] as any).card.sections.flatMap((s: any) => s.widgets);
   t.true(widgets.length <= 91, `${widgets.length} widgets`);
@@ -133,11 +133,11 @@ const digests: Array<[string, Array<{ event: StoredEvent; delivery: any }>, stri
 ];
 for (const [name, items, title, summary, lines] of digests) {
   test(`digest wording: ${name}`, (t) => {
-    const [m] = renderer.digest(items, 'slack', 100);
-    t.is(m!.title, title);
-    t.is(m!.summary, summary);
-    t.deepEqual(m!.lines, lines);
-    const blocks = slackPayload(m!).blocks as any[];
+    const m = renderer.digest(items, 'slack');
+    t.is(m.title, title);
+    t.is(m.summary, summary);
+    t.deepEqual(m.lines, lines);
+    const blocks = slackPayload(m).blocks as any[];
     t.is(blocks.filter((b) => JSON.stringify(b).includes(title)).length, 1, 'the count is said once');
   });
 }
@@ -155,6 +155,6 @@ for (const [name, n, per, sizes] of splits) {
     const chunks = digestChunks(items, per);
     t.deepEqual(chunks.map((c) => c.length), sizes);
     t.deepEqual(chunks.flat(), items, 'every item once, in order');
-    t.deepEqual(renderer.digest(items.map((i) => ({ event: event(i), delivery: d })), 'slack', per).map((m) => m.title), sizes.map((s) => `${s} new agents`));
+    t.deepEqual(digestChunks(items.map((i) => ({ event: event(i), delivery: d })), per).map((c) => renderer.digest(c, 'slack').title), sizes.map((s) => `${s} new agents`));
   });
 }

@@ -47,11 +47,9 @@ export function createChannels(deps: ChannelsDeps) {
       const [{ event, delivery }] = items as [DueItem];
       return [{ message: renderer.event(event, delivery, target), deliveryIds: [delivery.id] }];
     }
-    const per = channelType(ch).digestPerMessage;
-    const chunks = digestChunks(items, per);
-    return renderer.digest(items, target, per).map((message, i) => ({
-      message,
-      deliveryIds: chunks[i]!.map((x) => x.delivery.id),
+    return digestChunks(items, channelType(ch).digestPerMessage).map((chunk) => ({
+      message: renderer.digest(chunk, target),
+      deliveryIds: chunk.map((x) => x.delivery.id),
     }));
   };
 

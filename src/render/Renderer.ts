@@ -9,7 +9,6 @@ import type { Delivery, StoredEvent } from '../store/Store.ts';
 import { uniqueMentions } from '../routing/route.ts';
 import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
 import { liquidEngine } from './liquidEngine.ts';
-import { digestChunks } from './digestChunks.ts';
 import type { Labels } from './labels.ts';
 import type { Message, Severity } from './Message.ts';
 
@@ -144,47 +143,43 @@ export class Renderer {
   }
 
   /**
-   * Several events as digest messages of at most `perMessage` events each, grouped by kind
-   * in event order; each message lists its events with their change lines.
+   * Several events as one digest message, grouped by kind in event order, listing each event
+   * with its change lines. How many events a message takes is the caller's (digestChunks).
    */
-  digest(items: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'> }>, target: Target, perMessage: number): Message[] {
+  digest(chunk: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'> }>, target: Target): Message {
     const engine = this.of(this.engines, target);
     const d = this.of(this.digests, target);
-    const out: Message[] = [];
-    for (const chunk of digestChunks(items, perMessage)) {
-      const groups = new Map<EventKind, { kind: EventKind; label: string; count: number; agents: number; lines: string[] }>();
-      for (const { event, delivery } of chunk) {
-        const primary = primaryKind(delivery.kinds);
-        const g = groups.get(primary) ?? { kind: primary, label: '', count: 0, agents: 0, lines: [] };
-        const { scope: itemScope, changes } = this.scope(event, delivery, primary, target);
-        const who = engine.renderSync(d.item, itemScope).trim();
-        // A new user's item names them; for the other kinds the item carries its change lines.
-        const changeLines = primary === 'user.created' ? [] : this.changeLines(changes, itemScope, delivery.show, target);
-        g.count += 1;
-        if (event.new.isAgent === true) g.agents += 1;
-        g.lines.push(changeLines.length === 0 ? who : `${who}: ${changeLines.join('; ')}`);
-        groups.set(primary, g);
-      }
-      const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
-      for (const g of ordered) g.label = d.labels[g.kind][g.count === 1 ? 0 : 1];
-      const scope = { count: chunk.length, groups: ordered.map(({ lines: _l, ...g }) => g) };
-      const title = engine.renderSync(d.title, scope).trim();
-      // One kind: the title names it, so no group line repeats it.
-      const lines = ordered.length === 1 ? ordered[0]!.lines.map((l) => `• ${l}`) : ordered.flatMap((g) => [
-        `${engine.renderSync(d.group, { ...scope, group: g }).trim()}:`,
-        ...g.lines.map((l) => `• ${l}`),
-      ]);
-      out.push({
-        title,
-        summary: engine.renderSync(d.summary, scope).trim(),
-        severity: severityOf(engine.renderSync(d.severity, scope).trim()),
-        facts: [],
-        lines,
-        fallback: title,
-        mentions: uniqueMentions(chunk.flatMap((x) => x.delivery.mention ?? [])),
-      });
+    const groups = new Map<EventKind, { kind: EventKind; label: string; count: number; agents: number; lines: string[] }>();
+    for (const { event, delivery } of chunk) {
+      const primary = primaryKind(delivery.kinds);
+      const g = groups.get(primary) ?? { kind: primary, label: '', count: 0, agents: 0, lines: [] };
+      const { scope: itemScope, changes } = this.scope(event, delivery, primary, target);
+      const who = engine.renderSync(d.item, itemScope).trim();
+      // A new user's item names them; for the other kinds the item carries its change lines.
+      const changeLines = primary === 'user.created' ? [] : this.changeLines(changes, itemScope, delivery.show, target);
+      g.count += 1;
+      if (event.new.isAgent === true) g.agents += 1;
+      g.lines.push(changeLines.length === 0 ? who : `${who}: ${changeLines.join('; ')}`);
+      groups.set(primary, g);
     }
-    return out;
+    const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
+    for (const g of ordered) g.label = d.labels[g.kind][g.count === 1 ? 0 : 1];
+    const scope = { count: chunk.length, groups: ordered.map(({ lines: _l, ...g }) => g) };
+    const title = engine.renderSync(d.title, scope).trim();
+    // One kind: the title names it, so no group line repeats it.
+    const lines = ordered.length === 1 ? ordered[0]!.lines.map((l) => `• ${l}`) : ordered.flatMap((g) => [
+      `${engine.renderSync(d.group, { ...scope, group: g }).trim()}:`,
+      ...g.lines.map((l) => `• ${l}`),
+    ]);
+    return {
+      title,
+      summary: engine.renderSync(d.summary, scope).trim(),
+      severity: severityOf(engine.renderSync(d.severity, scope).trim()),
+      facts: [],
+      lines,
+      fallback: title,
+      mentions: uniqueMentions(chunk.flatMap((x) => x.delivery.mention ?? [])),
+    };
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * Items split into the fewest digests of at most `perMessage`, as even as they go (101 at 100
- * a message: 51 and 50, not 100 and a lone 1). The renderer and the worker's delivery ids
- * both split with this, so each message carries exactly its deliveries.
+ * a message: 51 and 50, not 100 and a lone 1). A channel's digests are these chunks, each
+ * rendered as one message that carries exactly its chunk's deliveries.
  */
 export function digestChunks<T>(items: readonly T[], perMessage: number): T[][] {
   const count = Math.ceil(items.length / perMessage);
