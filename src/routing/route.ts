@@ -12,7 +12,10 @@ export type Mention = string | { id: string; name: string };
 /** Each mention once (the same id, or the same `{ id, name }`), in first-seen order. */
 export function uniqueMentions(ms: Iterable<Mention>): Mention[] {
   const seen = new Map<string, Mention>();
-  for (const m of ms) if (!seen.has(JSON.stringify(m))) seen.set(JSON.stringify(m), m);
+  for (const m of ms) {
+    const key = JSON.stringify(m);
+    if (!seen.has(key)) seen.set(key, m);
+  }
   return [...seen.values()];
 }
 

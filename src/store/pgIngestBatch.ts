@@ -95,7 +95,6 @@ export class PgIngestBatch {
         rows.at.push(p.ev.receivedAt);
       }
     });
-    const texts = (xs: ReadonlyArray<string | null>) => JSON.stringify(xs.map((x) => (x === null ? null : pgText(x))));
     const client = await this.connect();
     try {
       const found = await client.query<{ id: string; dedup_key: string }>({ name: 'vcc_notify_ingest', text: INGEST_SQL }, [
@@ -130,6 +129,9 @@ export class PgIngestBatch {
  * encoded again, so a payload's quotes are not escaped a second time.
  */
 const jsonArray = (jsons: readonly string[]): string => `[${jsons.join(',')}]`;
+
+/** Strings (or nulls) as one JSON array, each through pgText. */
+const texts = (xs: ReadonlyArray<string | null>): string => JSON.stringify(xs.map((x) => (x === null ? null : pgText(x))));
 
 /**
  * Inserts the batch's new events (a known dedup key does nothing) and the deliveries of those
