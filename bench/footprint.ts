@@ -5,8 +5,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BARE_SERVER, SERVICE_BIN, commandFor, rssMiB } from './ingest.ts';
+import { join, resolve } from 'node:path';
+import { BARE_SERVER, SERVICE_BIN, benchEnv, commandFor, rssMiB } from './ingest.ts';
+import { SCRATCH } from '../test/helpers/hermetic.ts';
 
 export interface Pair { name: string; base: string; unit: string; baseline: number; value: number; target: number }
 
@@ -27,7 +28,7 @@ async function freePort(): Promise<number> {
 async function startOnce(args: string[], env: NodeJS.ProcessEnv, settleMs: number): Promise<{ readyMs: number; idleRssMiB: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(...commandFor(args), { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(...commandFor(args), { env: benchEnv({ ...env, PORT: String(port) }), cwd: SCRATCH, stdio: 'ignore' });
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -51,7 +52,7 @@ async function startOnce(args: string[], env: NodeJS.ProcessEnv, settleMs: numbe
 
 function timeCommand(args: string[], env: NodeJS.ProcessEnv): number {
   const t0 = performance.now();
-  const r = spawnSync(...commandFor(args), { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const r = spawnSync(...commandFor(args), { env: benchEnv(env), cwd: SCRATCH, stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}`);
   return performance.now() - t0;
 }
@@ -70,7 +71,7 @@ export async function benchFootprint(runs = 5, settleMs = 2_000): Promise<Pair[]
     const env = { LOG_LEVEL: 'warn', VCC_NOTIFY_CONFIG: config, VCC_WEBHOOK_SECRET: '' };
     // check-config on the commented example, with the variables it names set.
     const cliEnv = {
-      ...env, VCC_NOTIFY_CONFIG: 'vcc-notify.example.yaml', SLACK_IT_WEBHOOK_URL: 'https://hooks.slack.invalid/x', TEAMS_HR_WORKFLOW_URL: 'https://flow.invalid/x',
+      ...env, VCC_NOTIFY_CONFIG: resolve('vcc-notify.example.yaml'), SLACK_IT_WEBHOOK_URL: 'https://hooks.slack.invalid/x', TEAMS_HR_WORKFLOW_URL: 'https://flow.invalid/x',
     };
     for (let i = 0; i < runs; i += 1) {
       bare.push(await startOnce([BARE_SERVER], {}, settleMs));

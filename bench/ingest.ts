@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { vccFixture } from '../test/helpers/fixtures.ts';
+import { childEnv, SCRATCH } from '../test/helpers/hermetic.ts';
 
 const SECRET = 'bench-secret';
 /** The service under test: this checkout's, or another build's (BENCH_BIN, for before/after figures). */
-export const SERVICE_BIN = process.env.BENCH_BIN ?? 'bin/vcc-notify.js';
+export const SERVICE_BIN = resolve(process.env.BENCH_BIN ?? 'bin/vcc-notify.js');
 /** The baseline: a bare node:http server in plain JavaScript (no loader, no dependencies). */
-export const BARE_SERVER = 'bench/bareServer.mjs';
+export const BARE_SERVER = resolve('bench/bareServer.mjs');
 
 /**
  * How to run `args`: the service through its own first line (with the V8 flags it is
@@ -17,6 +18,14 @@ export const BARE_SERVER = 'bench/bareServer.mjs';
  */
 export const commandFor = (args: string[]): [string, string[]] =>
   args[0] === SERVICE_BIN ? [resolve(args[0]), args.slice(1)] : [process.execPath, args];
+
+/**
+ * The whole environment of a process the bench starts: the tests' allowlist plus `env`, never
+ * the shell's settings or a `.env` (children run in a scratch directory). Without the tests'
+ * connection guard, so figures are the service's own.
+ */
+export const benchEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
+  childEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), { guard: false });
 
 /** A process's resident set now (VmRSS) or at its peak (VmHWM), in MiB, from /proc. */
 export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
@@ -51,7 +60,7 @@ export interface TargetResult extends LoadResult {
  */
 async function startChild(args: string[], env: NodeJS.ProcessEnv, logFile: string, portOf: (line: string) => number | undefined): Promise<{ child: ChildProcess; port: number }> {
   const out = openSync(logFile, 'w');
-  const child = spawn(...commandFor(args), { env: { ...process.env, ...env }, stdio: ['ignore', out, 'inherit'] });
+  const child = spawn(...commandFor(args), { env: benchEnv(env), cwd: SCRATCH, stdio: ['ignore', out, 'inherit'] });
   closeSync(out);
   let exited: number | null | undefined;
   child.once('exit', (code) => { exited = code; });

@@ -5,7 +5,8 @@ import autocannon from 'autocannon';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { INDEX_SQL, atNamed, searchKey } from '../src/store/eventSearch.ts';
 import { vccFixture } from '../test/helpers/fixtures.ts';
-import { commandFor, SERVICE_BIN } from './ingest.ts';
+import { benchEnv, commandFor, SERVICE_BIN } from './ingest.ts';
+import { SCRATCH } from '../test/helpers/hermetic.ts';
 
 const DAY = 86_400_000;
 
@@ -14,7 +15,7 @@ export interface BenchService { child: ChildProcess; base: string }
 /** Starts the service on a SQLite file (its stdout dropped) and waits for its IPC ready message. */
 export async function spawnBench(path: string, env: NodeJS.ProcessEnv): Promise<BenchService> {
   const [file, args] = commandFor([SERVICE_BIN, 'serve']);
-  const child = spawn(file, args, { env: { ...process.env, PORT: '0', DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = spawn(file, args, { env: benchEnv({ PORT: '0', DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'warn', ...env }), cwd: SCRATCH, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
@@ -33,7 +34,7 @@ export async function stopBench(s: BenchService): Promise<void> {
 export function timeCli(path: string, args: string[]): number {
   const [file, rest] = commandFor([SERVICE_BIN, ...args]);
   const t0 = performance.now();
-  const r = spawnSync(file, rest, { env: { ...process.env, DATABASE_URL: `sqlite:${path}` }, stdio: 'ignore' });
+  const r = spawnSync(file, rest, { env: benchEnv({ DATABASE_URL: `sqlite:${path}` }), cwd: SCRATCH, stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited with ${r.status}`);
   return performance.now() - t0;
 }

@@ -13,7 +13,7 @@ const TOKEN = 'admin-token-3f9a';
 /** Debian's Chromium, started as this machine's probe does (no network, no sandbox as root). */
 async function launch(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: '/usr/bin/chromium',
     headless: true,
     // Playwright gives each launch a new empty profile; these keep Chromium off the network.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -79,7 +79,7 @@ test('in Chromium: log in, see events, preview an event per channel, replay a de
     t.regex(await slackPreview.innerText(), /New agent: <b>Eve<\/b> \*Agent\*/);
     t.regex(await page.locator('.preview[data-channel=log]').innerText(), /New agent/);
     t.regex(await page.locator('.preview[data-channel=hr]').innerText(), /New agent: <b>Eve<\/b> \*Agent\*/, 'Teams escaping undone for display only');
-    if (process.env.ADMIN_SCREENSHOT) await page.screenshot({ path: process.env.ADMIN_SCREENSHOT, fullPage: true });
+    if (process.env.VCC_NOTIFY_TEST_SCREENSHOT) await page.screenshot({ path: process.env.VCC_NOTIFY_TEST_SCREENSHOT, fullPage: true });
 
     await page.click('a:has-text("Refused requests")');
     t.true(await page.isVisible('td:has-text("invalid_payload")'));

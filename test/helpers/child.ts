@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 import { createdBody } from './fixtures.ts';
+import { childEnv, SCRATCH } from './hermetic.ts';
 
 /** The real `vcc-notify` command (compiled dist/, built by `npm test`'s pretest). */
 export const BIN = fileURLToPath(new URL('../../bin/vcc-notify.js', import.meta.url));
@@ -27,14 +28,16 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts `vcc-notify serve` as a child process with an IPC channel, on an ephemeral port.
+ * Starts `vcc-notify serve` as a child process with an IPC channel, on an ephemeral port, with
+ * exactly the environment `childEnv` builds from `env` (nothing of the shell's) in a scratch cwd.
  * Readiness is the `{ ready, port }` message the service sends once listening, waited for up
  * to START_DEADLINE_MS; an exit before that rejects at once with the output. The process is
  * killed (SIGKILL) when the test ends, whether it passed or failed, unless it exited already.
  */
 export function spawnService(t: ExecutionContext, env: Record<string, string>): ServiceProcess {
   const child = spawn(process.execPath, [BIN, 'serve'], {
-    env: { ...process.env, PORT: '0', ...env },
+    env: childEnv({ PORT: '0', ...env }),
+    cwd: SCRATCH,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   running.add(child);
@@ -74,10 +77,10 @@ export async function stopService(p: ServiceProcess, signal: NodeJS.Signals = 'S
   return p.exited;
 }
 
-/** Runs one CLI command to its end (killed after START_DEADLINE_MS); never rejects. */
+/** Runs one CLI command to its end (killed after START_DEADLINE_MS), hermetic like spawnService; never rejects. */
 export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: START_DEADLINE_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: childEnv({ LOG_LEVEL: 'silent', ...env }), cwd: SCRATCH, timeout: START_DEADLINE_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
     });
   });

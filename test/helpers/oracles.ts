@@ -37,7 +37,7 @@ export function checkCommand(text: string, parsed: Command): void {
     case 'subscribe':
       for (const w of parsed.where) {
         if (!(USER_FIELDS as readonly string[]).includes(w.field)) fail(`unknown field ${w.field}`);
-        if (typeof termCondition(w) === 'string') fail('a term that does not compile');
+        if (!termCondition(w).ok) fail('a term that does not compile');
       }
     // fall through: kinds are checked for both
     case 'unsubscribe':

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /** The Postgres server the tests use (CI's and this machine's: trust auth, user postgres). */
-export const PG_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
  * Creates a database of its own for one test and returns its URL and a drop function.

@@ -1,0 +1,2 @@
+export const INHERITED: readonly string[];
+export function isTestKnob(name: string): boolean;
