@@ -1,7 +1,7 @@
 import { uniqueMentions, type Mention, type Route } from '../routing/route.ts';
 import type { Subscription, SubscriptionStore } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
-import { termCondition, type WhereTerm } from '../routing/conditions.ts';
+import { termCondition, type Condition, type WhereTerm } from '../routing/conditions.ts';
 
 
 /** The routing name of a chat channel: `slack:C0123` or `teams:19:...`. */
@@ -69,11 +69,17 @@ export class Subscriptions {
   }
 }
 
+/** A stored term compiled again; one that no longer compiles (checked when made) matches nothing. */
+function conditionOf(t: WhereTerm): Condition {
+  const c = termCondition(t);
+  return c.ok ? c.condition : [];
+}
+
 function toRoute(s: Subscription): Route {
   return {
     channel: s.channel,
     ...(s.events ? { events: s.events } : {}),
-    ...(s.where.length ? { where: Object.fromEntries(s.where.map((t) => [t.field, termCondition(t)])) as Route['where'] } : {}),
+    ...(s.where.length ? { where: Object.fromEntries(s.where.map((t) => [t.field, conditionOf(t)])) as Route['where'] } : {}),
     ...(s.mention.length ? { mention: s.mention } : {}),
     source: 'chat',
   };

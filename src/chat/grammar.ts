@@ -70,7 +70,7 @@ export function parseCommand(text: string): Command {
         if (values.length === 0) return error(`no value for "${field}"`);
         const t: WhereTerm = { field, op, values };
         const compiled = termCondition(t);
-        if (typeof compiled === 'string') return error(`${field}: ${compiled}`);
+        if (!compiled.ok) return error(`${field}: ${compiled.error}`);
         where.push(t);
       }
       if (at >= 0 && where.length === 0) return error('"where" needs at least one term');

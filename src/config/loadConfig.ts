@@ -121,8 +121,8 @@ function compileRoute(r: Record<string, unknown>, i: number, channels: Record<st
       continue;
     }
     const c = compileCondition(cond);
-    if (typeof c === 'string') problems.push(`${fmt(fp)}${at(fp)}: ${c}`);
-    else where[field] = c;
+    if (!c.ok) problems.push(`${fmt(fp)}${at(fp)}: ${c.error}`);
+    else where[field] = c.condition;
   }
   if (problems.length > before) return null;
   return {

@@ -17,25 +17,31 @@ export interface WhereTerm {
   values: string[];
 }
 
-/** Compiles a where condition from its YAML form; returns an error message when invalid. */
-export function compileCondition(c: unknown): Condition | string {
+/**
+ * A compiled condition, or why it cannot be compiled. A result object, not `Condition | string`:
+ * a plain string value (`username: admin`) is itself a valid condition.
+ */
+export type Compiled = { ok: true; condition: Condition } | { ok: false; error: string };
+
+/** Compiles a where condition from its YAML form. */
+export function compileCondition(c: unknown): Compiled {
   if (c !== null && typeof c === 'object' && !Array.isArray(c)) {
     if ('matches' in c) {
       const pattern = compilePattern(String((c as { matches: unknown }).matches));
-      return typeof pattern === 'string' ? pattern : { matches: pattern };
+      return typeof pattern === 'string' ? { ok: false, error: pattern } : { ok: true, condition: { matches: pattern } };
     }
     const not = (c as { not: Scalar | Scalar[] }).not;
-    return { not: Array.isArray(not) ? not : [not] };
+    return { ok: true, condition: { not: Array.isArray(not) ? not : [not] } };
   }
-  return c as Condition;
+  return { ok: true, condition: c as Condition };
 }
 
-/** The condition a chat where term stands for (or an error message for a bad regex). */
-export function termCondition(t: WhereTerm): Condition | string {
+/** The condition a chat where term stands for (an error only for a bad regex). */
+export function termCondition(t: WhereTerm): Compiled {
   if (t.op === '~') return compileCondition({ matches: t.values[0] });
   const vals = t.values.map((v) => (v === 'true' ? true : v === 'false' ? false : v));
-  if (t.op === '!=') return { not: vals };
-  return vals.length === 1 ? vals[0]! : vals;
+  if (t.op === '!=') return { ok: true, condition: { not: vals } };
+  return { ok: true, condition: vals.length === 1 ? vals[0]! : vals };
 }
 
 export function describeTerm(t: WhereTerm): string {
