@@ -72,7 +72,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     throw e;
   }
   const store = await opening;
-  const subscriptions = new Subscriptions(store, clock);
+  const subscriptions = new Subscriptions(store, clock, env.CHAT_MAX_SUBSCRIPTIONS);
   await subscriptions.refresh();
   const channels = createChannels({ env, conversations: store, config: () => config, clock, log, renderer, fetch: opts.fetch });
   const metrics = createMetrics(store, clock);

@@ -1,35 +1,9 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { assertNoSecrets } from './helpers/noSecrets.ts';
-import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
-import { slackSignature, slashCommand } from './helpers/slackSign.ts';
-
-const SECRET = 'cmd-webhook-secret';
-const SIGNING = 'slack-signing-secret';
-
-async function start(dir: string, slack: FakeSlack, env: Record<string, string> = {}) {
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0FILE }\nroutes:\n  - channel: ops\n    events: [user.created]\n');
-  return startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-cmd-token', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SIGNING, ...env,
-  }, { dir, pollMs: 50 });
-}
-
-async function command(svc: TestService, slack: FakeSlack, text: string, opts: { channel?: string; user?: string; secret?: string; ts?: number } = {}) {
-  const body = slashCommand({ text, channel_id: opts.channel ?? 'C0CHAT', user_id: opts.user ?? 'U0SUE', response_url: slack.responseUrl('r1') });
-  const res = await fetch(`${svc.url}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(opts.secret ?? SIGNING, body, opts.ts) },
-    body,
-  });
-  const raw = await res.text();
-  let json: any = raw;
-  try { json = JSON.parse(raw); } catch { /* plain */ }
-  return { status: res.status, json };
-}
+import { SECRET, SIGNING, command, start } from './helpers/slackChat.ts';
 
 test('forged Slack requests, or dated over 5 minutes before or after now, get 401 and change nothing', async (t) => {
   const slack = await new FakeSlack().start();

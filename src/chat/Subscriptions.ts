@@ -15,7 +15,9 @@ export class Subscriptions {
   private subs: Subscription[] = [];
   private asRoutes: Route[] = [];
 
-  constructor(private readonly store: SubscriptionStore, private readonly clock: () => number) {}
+  /** `maxPerChannel`: subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
+  constructor(private readonly store: SubscriptionStore, private readonly clock: () => number,
+    readonly maxPerChannel: number) {}
 
   async refresh(): Promise<void> {
     this.subs = await this.store.listSubscriptions();
@@ -38,11 +40,15 @@ export class Subscriptions {
   /**
    * Adds kinds (none = all) for users matching `where`, paging `mention` (none = nobody new).
    * A subscription with the same where terms on the channel is widened instead of duplicated.
-   * Returns the channel's subscriptions.
+   * A new one past `maxPerChannel` is refused (the reason is returned) and nothing is saved.
    */
-  async subscribe(channel: string, kinds: EventKind[], where: WhereTerm[], by: string, mention: Mention[] = []): Promise<Subscription[]> {
+  async subscribe(channel: string, kinds: EventKind[], where: WhereTerm[], by: string, mention: Mention[] = []): Promise<true | string> {
     await this.refresh();
-    const same = this.forChannel(channel).find((s) => JSON.stringify(s.where) === JSON.stringify(where));
+    const mine = this.forChannel(channel);
+    const same = mine.find((s) => JSON.stringify(s.where) === JSON.stringify(where));
+    if (!same && mine.length >= this.maxPerChannel) {
+      return `this channel already has ${mine.length} subscriptions, the most it may hold (CHAT_MAX_SUBSCRIPTIONS); widen one or unsubscribe first`;
+    }
     if (same) {
       const events = kinds.length === 0 || same.events === null ? null : [...new Set([...same.events, ...kinds])];
       await this.store.setSubscriptionEvents(same.id, events, uniqueMentions([...same.mention, ...mention]));
@@ -50,7 +56,7 @@ export class Subscriptions {
       await this.store.addSubscription({ channel, events: kinds.length ? kinds : null, where, mention, createdBy: by, createdAt: this.clock() });
     }
     await this.refresh();
-    return this.forChannel(channel);
+    return true;
   }
 
   /** Removes kinds (none = everything) from the channel's subscriptions; returns how many changed. */

@@ -8,7 +8,8 @@ export type Command =
   /** `mention`: the text after the word `mention` (each platform reads its own mentions there), or null. */
   | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[]; mention: string | null }
   | { action: 'unsubscribe'; kinds: EventKind[] }
-  | { action: 'list' | 'test' | 'help' }
+  | { action: 'list'; page: number }
+  | { action: 'test' | 'help' }
   | { action: 'error'; message: string };
 
 export const EXAMPLE = 'subscribe created state where isAgent=true privGroup=4,5';
@@ -21,7 +22,7 @@ export const HELP = [
   '   mention @group @person here: page them for these events (Slack user groups or people, here, channel; Teams people)',
   `   example: ${EXAMPLE}`,
   '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
-  '• list: what this channel hears (file routes are shown read-only)',
+  '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',
   '• test: send a sample notification here',
   '• help: this text',
 ].join('\n');
@@ -41,7 +42,11 @@ export function parseCommand(text: string): Command {
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {
     case 'help': return { action: 'help' };
-    case 'list': return { action: 'list' };
+    case 'list': {
+      const [n, ...more] = rest;
+      if (more.length || (n !== undefined && !/^[1-9]\d{0,5}$/.test(n))) return error('list takes a page number or nothing (list 2)');
+      return { action: 'list', page: n === undefined ? 1 : Number(n) };
+    }
     case 'test': return { action: 'test' };
     case 'subscribe': case 'unsubscribe': {
       const m = rest.findIndex((w) => w.toLowerCase() === 'mention');

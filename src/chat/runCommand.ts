@@ -29,11 +29,29 @@ export interface CommandContext {
 
 const kindsText = (k: readonly string[] | null | undefined) => (k && k.length ? k.join(', ') : 'all kinds');
 
+/**
+ * A reply lists at most this many subscriptions of at most LINE_CHARS characters each (before
+ * escaping), so it stays far below every platform's message limit (Slack 40,000 characters,
+ * a Teams message ~28 KB) and readable; `list N` shows page N.
+ */
+export const PAGE_LINES = 20;
+const LINE_CHARS = 160;
+
+const cut = (s: string) => (s.length > LINE_CHARS ? `${s.slice(0, LINE_CHARS - 1)}…` : s);
+
 function describe(s: Subscription, escape: (text: string) => string): string {
   const where = s.where.length ? ` where ${s.where.map(describeTerm).join(' ')}` : '';
   // Ids and names only: a reply must not page the people it lists.
   const mention = s.mention.length ? ` mention ${s.mention.map((m) => (typeof m === 'string' ? m : m.name)).join(' ')}` : '';
-  return `• ${kindsText(s.events)}${escape(sanitizeLine(where + mention))}`;
+  return `• ${kindsText(s.events)}${escape(cut(sanitizeLine(where + mention)))}`;
+}
+
+/** One page of lines, with how to see the rest when there is more. */
+function page(lines: string[], n: number): string {
+  const pages = Math.max(1, Math.ceil(lines.length / PAGE_LINES));
+  const p = Math.min(Math.max(1, n), pages);
+  const shown = lines.slice((p - 1) * PAGE_LINES, p * PAGE_LINES).join('\n');
+  return pages === 1 ? shown : `${shown}\n(page ${p} of ${pages}, ${lines.length} in all${p < pages ? `: \`list ${p + 1}\` shows more` : ''})`;
 }
 
 /**
@@ -42,18 +60,18 @@ function describe(s: Subscription, escape: (text: string) => string): string {
  */
 export async function runCommand(text: string, ctx: CommandContext): Promise<string> {
   const cmd = parseCommand(text);
-  const current = () => {
+  const current = (n = 1) => {
     const subs = ctx.subscriptions.forChannel(ctx.channel).map((s) => describe(s, ctx.escape));
     const files = ctx.fileRoutes.map(({ name, route }) =>
-      `• ${kindsText(route.events)}${route.where ? ` where ${Object.keys(route.where).join(', ')}` : ''} (config file channel "${name}", read-only)`);
-    return subs.length || files.length ? [...subs, ...files].join('\n') : 'Nothing: this channel hears no VCC events.';
+      `• ${kindsText(route.events)}${route.where ? ` where ${Object.keys(route.where).join(', ')}` : ''} (config file channel "${ctx.escape(cut(name))}", read-only)`);
+    return subs.length || files.length ? page([...subs, ...files], n) : 'Nothing: this channel hears no VCC events.';
   };
   switch (cmd.action) {
     case 'help': return HELP;
     case 'error': return ctx.escape(sanitizeLine(cmd.message));
     case 'list':
       await ctx.subscriptions.refresh();
-      return `This channel hears:\n${current()}`;
+      return `This channel hears:\n${current(cmd.page)}`;
     case 'test': {
       const outcome = await ctx.sendTest();
       return outcome.status === 'sent' ? 'Sent a sample notification here.' : `The sample notification failed: ${outcome.reason}`;
@@ -68,7 +86,8 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
           if (typeof read === 'string') return ctx.escape(sanitizeLine(`Not changed: ${read}.`));
           mention = read;
         }
-        await ctx.subscriptions.subscribe(ctx.channel, cmd.kinds, cmd.where, ctx.user, mention);
+        const saved = await ctx.subscriptions.subscribe(ctx.channel, cmd.kinds, cmd.where, ctx.user, mention);
+        if (saved !== true) return `Not changed: ${saved}.`;
         const advice = (await ctx.afterSubscribe?.()) ?? null;
         return `Subscribed. This channel now hears:\n${current()}${advice ? `\n${advice}` : ''}`;
       }

@@ -33,7 +33,7 @@ export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyC
   ]);
   const store = await openStore(settings.databaseUrl);
   try {
-    const subs = new Subscriptions(store, Date.now);
+    const subs = new Subscriptions(store, Date.now, settings.env.CHAT_MAX_SUBSCRIPTIONS);
     await subs.refresh();
     const kit = createChannels({
       env: settings.env, conversations: store, config: () => config, clock: Date.now, log: createLogger('silent'),

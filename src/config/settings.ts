@@ -35,6 +35,7 @@ const envShape = object({
   TEAMS_BOT_NO_AUTH: defaulted(enums(['true', 'false']), 'false'),
   DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
   DELIVERY_LEASE_SECONDS: int(30, 1),
+  CHAT_MAX_SUBSCRIPTIONS: int(50, 1),
   RETENTION_DAYS: int(90, 0),
   SHUTDOWN_TIMEOUT_SECONDS: int(10, 1),
   TRUST_PROXY: defaulted(enums(['true', 'false']), 'false'),
