@@ -83,3 +83,21 @@ for (const [name, body] of shapes) {
     t.is(parseVccBody(body).ok, err === undefined);
   });
 }
+
+const spellings: Array<[string, Record<string, unknown>, string | null | undefined]> = [
+  ['userId only', { userId: 7 }, '7'],
+  ['userid only', { userid: 8 }, '8'],
+  ['userId null, userid a value', { userId: null, userid: 9 }, '9'],
+  ['userid null, userId a value', { userId: 10, userid: null }, '10'],
+  ['both values: userId wins', { userId: 11, userid: 12 }, '11'],
+  ['both null', { userId: null, userid: null }, null],
+  ['userId null alone', { userId: null }, null],
+  ['neither', {}, undefined],
+];
+for (const [name, fields, want] of spellings) {
+  test(`the user id's two spellings: ${name}`, (t) => {
+    const parsed = parseVccBody({ old: null, new: fields, timestamp: '2026-01-01T00:00:00Z' });
+    if (!parsed.ok) return t.fail(parsed.message);
+    t.is(parsed.event.new.userId, want);
+  });
+}

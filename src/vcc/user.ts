@@ -157,7 +157,8 @@ function put<K extends UserField>(out: Partial<User>, k: K, v: User[K] | undefin
 
 function normalizeUser(u: WireUser): Partial<User> {
   const out: Partial<User> = {};
-  put(out, 'userId', str(u.userId !== undefined ? u.userId : u.userid));
+  // Either spelling; a null in one never hides a value in the other; userId wins when both hold one.
+  put(out, 'userId', str(u.userId ?? u.userid ?? (u.userId === null || u.userid === null ? null : undefined)));
   put(out, 'extension', str(u.extension));
   put(out, 'name', u.name);
   put(out, 'email', u.email);
