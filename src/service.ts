@@ -114,17 +114,22 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   let draining = () => false;
   const app = createApp({
     store, log, clock, routes: routesInForce, secret: settings.webhookSecret, maxBodyBytes: settings.maxBodyBytes,
-    cipher: settings.encryption ? createBodyCipher(settings.encryption.cipher, settings.encryption.key) : null,
+    previousSecret: settings.previousSecret, sources: settings.allowedSources,
+    ...ciphers(settings),
+    onAuthenticated: (secret) => metrics.secretUsed(secret),
     onAccepted: (_id, chs, kinds) => { metrics.accepted(kinds); if (chs.length > 0) worker.wake(chs); },
     onDuplicate: () => metrics.duplicate(),
     onRefused: (code) => metrics.refused(code),
-    onUnauthenticated: (address) => unauthenticated.note(address),
+    onUnauthenticated: (address, code) => unauthenticated.note(address, code),
     ready: () => ({ config: config.origin }),
     draining: () => draining(),
     trustProxy: env.TRUST_PROXY === 'true',
     mount: (router) => { router.use(extra.routes()); },
   });
-  const http = await listen(app.callback(), settings.port, settings.host);
+  const http = await listen(app.callback(), settings.port, settings.host, {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000, requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+    keepAliveMs: env.HTTP_KEEP_ALIVE_SECONDS * 1000, maxConnections: env.HTTP_MAX_CONNECTIONS,
+  });
   draining = http.draining;
   if (settings.localOnly) log.warn({ host: settings.host, port: http.port }, 'VCC_WEBHOOK_SECRET is not set: listening on 127.0.0.1 only, webhook open without a secret');
   log.info({ host: settings.host, port: http.port, store: store.kind, config: config.origin }, 'vcc-notify listening');
@@ -238,5 +243,15 @@ function backgroundTasks(d: {
       for (const t of timers) clearInterval(t);
       d.flushSummary();
     },
+  };
+}
+
+/** Body decryption for the current secret and, during a rotation, for the previous one. */
+function ciphers(settings: Settings) {
+  const e = settings.encryption;
+  if (!e) return { cipher: null, previousCipher: null };
+  return {
+    cipher: createBodyCipher(e.cipher, e.key),
+    previousCipher: e.previousKey ? createBodyCipher(e.cipher, e.previousKey) : null,
   };
 }

@@ -1,3 +1,4 @@
+import { parseSourceList, type SourceList } from './sourceList.ts';
 import { coerce, defaulted, enums, integer, min, number, object, optional, string, validate, type Infer } from 'superstruct';
 
 /**
@@ -14,6 +15,13 @@ const envShape = object({
   PORT: int(3000, 0),
   HOST: optional(string()),
   VCC_WEBHOOK_SECRET: optional(string()),
+  VCC_WEBHOOK_SECRET_PREVIOUS: optional(string()),
+  VCC_ALLOWED_SOURCES: optional(string()),
+  HTTP_HEADERS_TIMEOUT_SECONDS: int(10, 1),
+  HTTP_REQUEST_TIMEOUT_SECONDS: int(30, 1),
+  HTTP_KEEP_ALIVE_SECONDS: int(65, 1),
+  HTTP_MAX_CONNECTIONS: int(1024, 1),
+  STORE_WRITE_TIMEOUT_SECONDS: int(5, 1),
   VCC_ENCRYPTION_CIPHER: optional(string()),
   VCC_ENCRYPTION_KEY: optional(string()),
   VCC_MAX_BODY_BYTES: int(64 * 1024, 1),
@@ -61,7 +69,12 @@ export interface Settings {
   /** True when HOST was forced to 127.0.0.1 because no webhook secret is set. */
   localOnly: boolean;
   webhookSecret: string | null;
-  encryption: { cipher: string; key: string } | null;
+  /** VCC_WEBHOOK_SECRET_PREVIOUS: the old secret, also accepted during a rotation. */
+  previousSecret: string | null;
+  /** `previousKey`: the key for bodies sent with the previous secret (when the key is the secret). */
+  encryption: { cipher: string; key: string; previousKey: string | null } | null;
+  /** VCC_ALLOWED_SOURCES, parsed: only these client addresses reach the webhook. */
+  allowedSources: SourceList | null;
   maxBodyBytes: number;
   configPath: string;
   /** True when VCC_NOTIFY_CONFIG was set: then a missing file is an error, not the built-in. */
@@ -90,6 +103,20 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (e.RETENTION_DAYS !== 0 && e.RETENTION_DAYS < MIN_RETENTION_DAYS) {
     throw new SettingsError(`RETENTION_DAYS must be 0 (keep everything) or at least ${MIN_RETENTION_DAYS}: VCC retries an event for about 23 days, and dedup needs it stored that long`);
   }
+  if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    throw new SettingsError(`HTTP_HEADERS_TIMEOUT_SECONDS (${e.HTTP_HEADERS_TIMEOUT_SECONDS}) must not be over HTTP_REQUEST_TIMEOUT_SECONDS (${e.HTTP_REQUEST_TIMEOUT_SECONDS}): the headers are part of the request`);
+  }
+  if (e.VCC_WEBHOOK_SECRET_PREVIOUS && !secret) {
+    throw new SettingsError('VCC_WEBHOOK_SECRET_PREVIOUS is set but VCC_WEBHOOK_SECRET is not: set the new secret there and the old one here');
+  }
+  let allowedSources: SourceList | null = null;
+  if (e.VCC_ALLOWED_SOURCES) {
+    try {
+      allowedSources = parseSourceList(e.VCC_ALLOWED_SOURCES);
+    } catch (err) {
+      throw new SettingsError(`VCC_ALLOWED_SOURCES: ${(err as Error).message}`);
+    }
+  }
   if (e.VCC_ENCRYPTION_KEY && !e.VCC_ENCRYPTION_CIPHER) {
     throw new SettingsError('VCC_ENCRYPTION_KEY is set but VCC_ENCRYPTION_CIPHER is not (e.g. aes-256-ctr)');
   }
@@ -98,9 +125,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     host: secret ? (e.HOST ?? '0.0.0.0') : '127.0.0.1',
     localOnly: !secret,
     webhookSecret: secret,
+    previousSecret: e.VCC_WEBHOOK_SECRET_PREVIOUS ?? null,
     encryption: e.VCC_ENCRYPTION_CIPHER
-      ? { cipher: e.VCC_ENCRYPTION_CIPHER, key: (e.VCC_ENCRYPTION_KEY ?? secret)! }
+      ? {
+        cipher: e.VCC_ENCRYPTION_CIPHER,
+        key: (e.VCC_ENCRYPTION_KEY ?? secret)!,
+        previousKey: e.VCC_ENCRYPTION_KEY ? null : (e.VCC_WEBHOOK_SECRET_PREVIOUS ?? null),
+      }
       : null,
+    allowedSources,
     maxBodyBytes: e.VCC_MAX_BODY_BYTES,
     configPath: e.VCC_NOTIFY_CONFIG,
     configExplicit: 'VCC_NOTIFY_CONFIG' in given,

@@ -24,11 +24,18 @@ export interface AppDeps extends WebhookDeps {
  * (they are logged without request bodies or query strings, which may hold the secret).
  */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: deps.trustProxy ?? false });
+  // Behind a trusted proxy the client is the last X-Forwarded-For entry (the one that proxy
+  // added), never an earlier one a client could have written itself.
+  const app = new Koa({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
   app.silent = true;
   const router = new Router();
+  let proxyWarned = deps.trustProxy === true;
 
   app.use(async (ctx, next) => {
+    if (!proxyWarned && ctx.get('x-forwarded-for')) {
+      proxyWarned = true;
+      deps.log.warn('requests arrive with X-Forwarded-For but TRUST_PROXY is not set: every client seems to come from the proxy\'s address, so five wrong admin logins lock everyone out for a minute and VCC_ALLOWED_SOURCES sees only the proxy. Set TRUST_PROXY=true if you run that proxy');
+    }
     try {
       await next();
     } catch (e) {
@@ -46,8 +53,16 @@ export function createApp(deps: AppDeps): Koa {
   // ingest throughput); the router keeps the same route for its variants (a trailing slash)
   // and for the 405 answer, with Allow, to other methods.
   app.use((ctx, next) => (ctx.path === WEBHOOK_PATH && (ctx.method === 'POST' || ctx.method === 'PUT') ? webhook(ctx) : next()));
+  // OPTIONS is a method like any other here: 405 (the router's allowedMethods would answer 200).
+  app.use((ctx, next) => {
+    if (ctx.method !== 'OPTIONS' || (ctx.path !== WEBHOOK_PATH && ctx.path !== `${WEBHOOK_PATH}/`)) return next();
+    ctx.status = 405;
+    ctx.set('Allow', 'POST, PUT');
+    ctx.body = { error: { code: 'method_not_allowed', message: 'send POST or PUT' } };
+  });
   router.post(WEBHOOK_PATH, webhook);
   router.put(WEBHOOK_PATH, webhook);
+
   router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' }; });
   router.get('/readyz', async (ctx) => {
     try {

@@ -13,10 +13,35 @@ export interface HttpServer {
   close(limitMs: number): Promise<boolean>;
 }
 
+/** How long a client may take, and how many may be connected at once (README "Environment"). */
+export interface ConnectionLimits {
+  /** From the connection's start to the end of the request's headers (slow-header clients). */
+  headersTimeoutMs: number;
+  /** From the connection's start to the end of the whole request (slow-body clients). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+  /** Connections past this are closed at once (the kernel backlog still queues new ones). */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveMs: 65_000, maxConnections: 1024 };
+
 /** Listens on `host:port` (0: any free port). */
-export async function listen(handler: RequestListener, port: number, host: string): Promise<HttpServer> {
-  const server: Server = createServer(handler);
-  server.keepAliveTimeout = 65_000;
+export async function listen(handler: RequestListener, port: number, host: string, limits: ConnectionLimits = DEFAULT_LIMITS): Promise<HttpServer> {
+  // Node checks the header and request deadlines every connectionsCheckingInterval (30 s by
+  // default): 1 s makes a slow client's deadline hold to within a second.
+  const server: Server = createServer({
+    headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1_000,
+    keepAliveTimeout: limits.keepAliveMs,
+  }, handler);
+  server.maxConnections = limits.maxConnections;
+  // A connection that never sends a byte has no request for those deadlines to measure.
+  server.on('connection', (socket) => {
+    socket.setTimeout(limits.headersTimeoutMs, () => {
+      if (!(socket as { _httpMessage?: unknown })._httpMessage) socket.destroy();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

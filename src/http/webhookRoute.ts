@@ -1,8 +1,9 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
-import getRawBody from 'raw-body';
+import { is as typeIs } from 'type-is';
 import type { Logger } from 'pino';
 import { HttpError } from './HttpError.ts';
+import { readBody } from './readBody.ts';
 import { parseVccBody } from '../vcc/user.ts';
 import { classifyChanges, kindsOf, type EventKind } from '../vcc/changes.ts';
 import { DecryptError, type BodyCipher } from '../vcc/decrypt.ts';
@@ -11,11 +12,21 @@ import { outOfBounds } from '../vcc/bounds.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { planDeliveries, type Route } from '../routing/route.ts';
 import { StoreUnavailableError, type EventStore, type NewEvent } from '../store/Store.ts';
+import type { SourceList } from '../config/sourceList.ts';
+
+/** Which configured secret a request carried: the one in force or, during a rotation, the previous. */
+export type SecretUsed = 'current' | 'previous';
 
 export interface WebhookDeps {
   store: Pick<EventStore, 'ingest' | 'recordRefusal'>;
   secret: string | null;
+  /** VCC_WEBHOOK_SECRET_PREVIOUS: also accepted while VCC is switched to the new secret. */
+  previousSecret?: string | null;
+  /** Body decryption per secret used (the key defaults to the secret that matched). */
   cipher: BodyCipher | null;
+  previousCipher?: BodyCipher | null;
+  /** VCC_ALLOWED_SOURCES: the only client addresses the webhook answers (403 for others). */
+  sources?: SourceList | null;
   maxBodyBytes: number;
   /** The routes in force now (they change on reload). */
   routes: () => readonly Route[];
@@ -25,8 +36,10 @@ export interface WebhookDeps {
   onAccepted?: (eventId: number, channels: readonly string[], kinds: readonly EventKind[]) => void;
   onDuplicate?: () => void;
   onRefused?: (code: string) => void;
-  /** A request without the right secret: counted in memory, never recorded one by one. */
-  onUnauthenticated?: (address: string) => void;
+  /** A request with the right secret: which one (metrics). */
+  onAuthenticated?: (secret: SecretUsed) => void;
+  /** A request without the right secret or from a source not allowed: counted in memory, never recorded one by one. */
+  onUnauthenticated?: (address: string, code: string) => void;
 }
 
 /**
@@ -34,9 +47,15 @@ export interface WebhookDeps {
  * lengths match). `crypto.hash` is the one-shot digest: less than half the cost of
  * createHash().update().digest() for inputs this small.
  */
-function secretChecker(secret: string): (given: unknown) => boolean {
+function secretChecker(secret: string, previous: string | null): (given: unknown) => SecretUsed | null {
   const expected = hash('sha256', secret, 'buffer');
-  return (given) => typeof given === 'string' && timingSafeEqual(hash('sha256', given, 'buffer'), expected);
+  const before = previous ? hash('sha256', previous, 'buffer') : null;
+  return (given) => {
+    if (typeof given !== 'string') return null;
+    const h = hash('sha256', given, 'buffer');
+    if (timingSafeEqual(h, expected)) return 'current';
+    return before && timingSafeEqual(h, before) ? 'previous' : null;
+  };
 }
 
 /**
@@ -63,33 +82,40 @@ function dedupKey(ev: Pick<NewEvent, 'vccTimestamp' | 'old' | 'new'>, passwordSe
  * The password in a body lives only in this function's locals.
  */
 export function webhookHandler(deps: WebhookDeps) {
-  const secretMatches = deps.secret === null ? null : secretChecker(deps.secret);
+  const secretMatches = deps.secret === null ? null : secretChecker(deps.secret, deps.previousSecret ?? null);
   return async (ctx: Context): Promise<void> => {
     const receivedAt = deps.clock();
     let text: string | null = null;
     try {
       // Not ctx.query: Koa 3 builds an object of every parameter for it on each request, which
       // cost this route a tenth of its throughput under load.
-      const query = new URLSearchParams(ctx.querystring);
-      if (secretMatches && !secretMatches(once(query, 'secret-key'))) {
-        throw new HttpError(401, 'unauthorized', 'missing or wrong secret-key query parameter');
+      if (deps.sources && !deps.sources.allows(ctx.ip)) {
+        throw new HttpError(403, 'forbidden_source', 'this address may not send webhooks (VCC_ALLOWED_SOURCES)');
       }
-      const allowed = deps.cipher ? JSON_OR_TEXT : JSON_TYPES;
-      if (ctx.request.headers['content-type'] && !ctx.request.is(allowed)) {
+      const query = new URLSearchParams(ctx.querystring);
+      const used = secretMatches ? secretMatches(once(query, 'secret-key')) : 'current';
+      if (!used) throw new HttpError(401, 'unauthorized', 'missing or wrong secret-key query parameter');
+      const cipher = used === 'previous' && deps.previousCipher ? deps.previousCipher : deps.cipher;
+      const allowed = cipher ? JSON_OR_TEXT : JSON_TYPES;
+      // The header alone, not ctx.request.is(): that answers null for a request without
+      // Content-Length or Transfer-Encoding, and the same body must get the same answer.
+      const type = ctx.get('content-type');
+      if (type && !typeIs(type, allowed)) {
         throw new HttpError(415, 'unsupported_media_type',
-          `content type ${ctx.request.type} is not accepted; send application/json${deps.cipher ? ' or text/plain' : ''}`);
+          `content type ${ctx.request.type} is not accepted; send application/json${cipher ? ' or text/plain' : ''}`);
       }
       text = await readBody(ctx, deps.maxBodyBytes);
-      const plain = deps.cipher ? decrypt(deps.cipher, text, once(query, 'iv')) : text;
+      const plain = cipher ? decrypt(cipher, text, once(query, 'iv')) : text;
       let json: unknown;
       try {
         json = JSON.parse(plain);
       } catch {
-        throw new HttpError(400, deps.cipher ? 'decrypt_failed' : 'invalid_json', deps.cipher
+        throw new HttpError(400, cipher ? 'decrypt_failed' : 'invalid_json', cipher
           ? 'body did not decrypt to JSON (check VCC_ENCRYPTION_CIPHER, the key, and the iv parameter)'
           : 'body is not valid JSON');
       }
-      if (deps.cipher) text = plain;
+      if (cipher) text = plain;
+      if (secretMatches) deps.onAuthenticated?.(used);
       const tooBig = outOfBounds(json);
       if (tooBig) throw new HttpError(400, 'invalid_payload', tooBig.message, tooBig.path);
       const parsed = parseVccBody(json);
@@ -114,7 +140,8 @@ export function webhookHandler(deps: WebhookDeps) {
         return;
       }
       const kinds = kindsOf(changes);
-      deps.log.info({ event: result.eventId, user: ev.userId, kinds, deliveries: result.deliveries }, 'event accepted');
+      deps.log.info({ event: result.eventId, user: ev.userId, kinds, deliveries: result.deliveries, ...(used === 'previous' ? { matched: 'previous secret' } : {}) },
+        'event accepted');
       ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
       deps.onAccepted?.(result.eventId, planned.map((p) => p.channel), kinds);
     } catch (e) {
@@ -126,22 +153,10 @@ export function webhookHandler(deps: WebhookDeps) {
       ctx.body = err.toJSON();
       deps.onRefused?.(err.code);
       if (err.status === 503) deps.log.error({ err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } }, 'store unavailable, answered 503');
-      if (err.status === 401) deps.onUnauthenticated?.(ctx.ip);
+      if (err.status === 401 || err.status === 403) deps.onUnauthenticated?.(ctx.ip, err.code);
       else await record(deps, ctx, err, receivedAt, text);
     }
   };
-}
-
-async function readBody(ctx: Context, limit: number): Promise<string> {
-  try {
-    return await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined, encoding: 'utf8' });
-  } catch (e) {
-    const type = (e as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      throw new HttpError(413, 'payload_too_large', `body is over the ${limit}-byte limit (VCC_MAX_BODY_BYTES)`);
-    }
-    throw new HttpError(400, 'bad_request', `body could not be read (${type ?? 'aborted'})`);
-  }
 }
 
 function decrypt(cipher: BodyCipher, text: string, iv: unknown): string {

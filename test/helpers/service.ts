@@ -18,7 +18,10 @@ export interface SendOpts {
   method?: 'POST' | 'PUT';
   query?: Record<string, string>;
   contentType?: string | null;
-  raw?: string;
+  raw?: string | Uint8Array;
+  /** How the body is framed: Content-Length (default) or chunked Transfer-Encoding. */
+  framing?: 'length' | 'chunked';
+  headers?: Record<string, string>;
 }
 
 /** Collects pino's JSON lines in memory so tests can read (and grep) every log line. */
@@ -50,13 +53,16 @@ export async function startTestService(env: Record<string, string> = {}, opts: P
   });
   const send: TestService['send'] = async (body, o = {}) => {
     const qs = new URLSearchParams(o.query ?? {}).toString();
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...o.headers };
     if (o.contentType !== null) headers['content-type'] = o.contentType ?? 'application/json';
+    const payload = o.raw ?? JSON.stringify(body);
+    // A stream has no length, so fetch sends it chunked.
+    const framed = o.framing === 'chunked' ? { body: new Blob([payload]).stream(), duplex: 'half' } : { body: payload };
     const res = await fetch(`${svc.url}/webhooks/vcc/users${qs ? `?${qs}` : ''}`, {
       method: o.method ?? 'POST',
       headers,
-      body: o.raw ?? JSON.stringify(body),
-    });
+      ...framed,
+    } as RequestInit);
     const text = await res.text();
     let json: any = null;
     try { json = JSON.parse(text); } catch { json = text; }
@@ -79,4 +85,23 @@ export async function until<T>(check: () => T | Promise<T>, ms = 60_000, what = 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Sends `head` (request line and headers, no blank line) over a raw socket with no body and
+ * neither Content-Length nor Transfer-Encoding, as `curl -X POST` does; returns the status and body.
+ */
+export async function bodilessRequest(port: number, head: string): Promise<{ status: number; json: any }> {
+  const { connect } = await import('node:net');
+  const raw = await new Promise<string>((resolve, reject) => {
+    const s = connect(port, '127.0.0.1', () => s.write(`${head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
+    let data = '';
+    s.on('data', (d) => { data += d; });
+    s.on('close', () => resolve(data));
+    s.on('error', reject);
+  });
+  const [top = '', body = ''] = raw.split('\r\n\r\n');
+  let json: any = body;
+  try { json = JSON.parse(body); } catch { /* not JSON */ }
+  return { status: Number(top.split(' ')[1]), json };
 }
