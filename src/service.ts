@@ -60,7 +60,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const clock = opts.clock ?? Date.now;
   const log = createLogger(settings.logLevel, opts.logDestination);
   // The store's writer thread starts while this thread reads the config and compiles templates.
-  const opening = openStore(settings.databaseUrl, { ownsLeases: true, ...opts.sqlite });
+  const opening = openStore(settings.databaseUrl, { ownsLeases: true, writeTimeoutMs: env.STORE_WRITE_TIMEOUT_SECONDS * 1000, ...opts.sqlite });
   const readConfig = () => loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
   let config: NotifyConfig;
   let renderer: Renderer;

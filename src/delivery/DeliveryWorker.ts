@@ -4,7 +4,7 @@ import type { EventStore, LeaseStore } from '../store/Store.ts';
 import type { ChannelPlan, DueItem } from './ChannelPlan.ts';
 import { RateLimiter, type RateWindow } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
-import { recordOutcome } from './recordOutcome.ts';
+import { OutcomeRecorder } from './recordOutcome.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { ChannelPlan, DueItem, Outgoing } from './ChannelPlan.ts';
@@ -60,9 +60,13 @@ export class DeliveryWorker {
   private ticking: Promise<void> | null = null;
   private again = false;
   private readonly retry: RetryPolicy;
+  private readonly outcomes: OutcomeRecorder;
+  private readonly lease: number;
 
   constructor(private readonly deps: WorkerDeps) {
     this.retry = deps.retry ?? DEFAULT_RETRY;
+    this.outcomes = new OutcomeRecorder({ ...deps, retry: this.retry });
+    this.lease = deps.leaseMs ?? 30_000;
   }
 
   start(): void {
@@ -100,6 +104,7 @@ export class DeliveryWorker {
     this.timer = null;
     await this.ticking;
     await Promise.all(this.busy.values());
+    await this.outcomes.flushAll();
   }
 
   private schedule(at: number): void {
@@ -146,6 +151,8 @@ export class DeliveryWorker {
    * hold across instances); the last send time travels with the lease.
    */
   private async leased(channel: string): Promise<void> {
+    const next = await this.outcomes.flush(channel);
+    if (next !== null) this.schedule(next);
     const claimedAt = await this.claim(channel);
     if (claimedAt === null) return;
     try {
@@ -163,14 +170,10 @@ export class DeliveryWorker {
    */
   private async claim(channel: string, renewal = false): Promise<number | null> {
     const at = this.deps.clock();
-    const claim = await this.deps.store.claimChannel(channel, this.deps.owner, at, this.leaseMs);
+    const claim = await this.deps.store.claimChannel(channel, this.deps.owner, at, this.lease);
     if (!claim) return null;
     if (!renewal) this.pendingSeed.set(channel, claim.lastSendAt);
     return at;
-  }
-
-  private get leaseMs(): number {
-    return this.deps.leaseMs ?? 30_000;
   }
 
   /** Last send times learnt from a lease, applied to the channel's limiter when next used. */
@@ -183,7 +186,7 @@ export class DeliveryWorker {
     // another instance cannot take the channel and send the same deliveries again.
     let leasedAt = claimedAt;
     const renew = async (): Promise<boolean> => {
-      if (clock() - leasedAt + SEND_BUDGET_MS < this.leaseMs) return true;
+      if (clock() - leasedAt + SEND_BUDGET_MS < this.lease) return true;
       const at = await this.claim(channel, true);
       if (at === null) return false;
       leasedAt = at;
@@ -244,7 +247,7 @@ export class DeliveryWorker {
   private async settle(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, limiter: RateLimiter) {
     const now = this.deps.clock();
     if (outcome.status === 'retry' && outcome.retryAfterMs !== undefined) limiter.blockUntil(now + outcome.retryAfterMs);
-    const next = await recordOutcome({ ...this.deps, retry: this.retry }, channel, ids, items, outcome, now);
+    const next = await this.outcomes.record(channel, ids, items, outcome, now);
     if (next !== null) this.schedule(next);
   }
 

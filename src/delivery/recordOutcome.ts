@@ -47,3 +47,51 @@ export async function recordOutcome(d: OutcomeDeps, channel: string, ids: number
   d.log.warn({ channel, events, attempts, retryInMs: decision.nextAttemptAt - now, reason: outcome.reason }, 'delivery will be retried');
   return decision.nextAttemptAt;
 }
+
+/** A send's outcome not yet in the store. */
+interface Held {
+  ids: number[];
+  items: DueItem[];
+  outcome: SendOutcome;
+  at: number;
+}
+
+/**
+ * Records outcomes, and keeps per channel the one the store could not record (it was down):
+ * the worker writes it with `flush` before it reads that channel's due work again, so a
+ * message a platform took is not sent a second time when the store comes back. Kept in this
+ * process only: another instance that takes the channel after its lease lapses cannot know it.
+ */
+export class OutcomeRecorder {
+  private readonly held = new Map<string, Held>();
+
+  constructor(private readonly deps: OutcomeDeps) {}
+
+  /** recordOutcome; when the store throws, the outcome is held for `flush` and the error rethrown. */
+  async record(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, at: number): Promise<number | null> {
+    try {
+      return await recordOutcome(this.deps, channel, ids, items, outcome, at);
+    } catch (e) {
+      this.held.set(channel, { ids, items, outcome, at });
+      throw e;
+    }
+  }
+
+  /** Writes the channel's held outcome, if any (its next attempt time, or null); throws and keeps it while the store is down. */
+  async flush(channel: string): Promise<number | null> {
+    const h = this.held.get(channel);
+    if (!h) return null;
+    const next = await recordOutcome(this.deps, channel, h.ids, h.items, h.outcome, h.at);
+    this.held.delete(channel);
+    this.deps.log.info({ channel, deliveries: h.ids.length, outcome: h.outcome.status }, 'recorded an outcome held while the store was unavailable');
+    return next;
+  }
+
+  /** At shutdown: writes what it can; logs what it cannot (those deliveries may be sent again). */
+  async flushAll(): Promise<void> {
+    for (const channel of [...this.held.keys()]) {
+      await this.flush(channel).catch((e) => this.deps.log.error({ channel, err: { message: (e as Error).message } },
+        'stopping with an outcome the store could not record: those deliveries may be sent again'));
+    }
+  }
+}

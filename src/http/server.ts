@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface HttpServer {
   port: number;
@@ -36,11 +36,13 @@ export async function listen(handler: RequestListener, port: number, host: strin
     keepAliveTimeout: limits.keepAliveMs,
   }, handler);
   server.maxConnections = limits.maxConnections;
-  // A connection that never sends a byte has no request for those deadlines to measure.
-  server.on('connection', (socket) => {
-    socket.setTimeout(limits.headersTimeoutMs, () => {
-      if (!(socket as { _httpMessage?: unknown })._httpMessage) socket.destroy();
-    });
+  // A connection that never sends a byte has no request for those deadlines to measure: its
+  // socket times out after the header deadline. A server 'timeout' listener replaces Node's
+  // default (destroy the socket whatever it is doing): only a socket with no response under
+  // way is closed, so a request waiting on the store is answered.
+  server.on('connection', (socket) => socket.setTimeout(limits.headersTimeoutMs));
+  server.on('timeout', (socket: Socket) => {
+    if (!(socket as { _httpMessage?: unknown })._httpMessage) socket.destroy();
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

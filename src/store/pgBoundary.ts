@@ -18,6 +18,17 @@ export function pgParams(values: readonly unknown[]): unknown[] {
   return values.map((v) => (typeof v === 'string' ? pgText(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? pgText(x) : x)) : v));
 }
 
+/**
+ * Whether an error says the server cannot take writes now, whatever the rows: a lock or
+ * statement timeout (55P03, 57014), a server shutting down or gone (57P*, 08*), a connection
+ * that failed or broke (errors without a SQLSTATE). Retrying a batch's events one by one
+ * would only wait that long again for each.
+ */
+export function pgServerTrouble(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code === '55P03' || code === '57014' || /^(57P|08|53)/.test(code);
+}
+
 /** A Postgres or connection error as the store reports it: its SQLSTATE code, never the URL. */
 export function pgUnavailable(e: unknown, what: string): StoreUnavailableError {
   if (e instanceof StoreUnavailableError) return e;

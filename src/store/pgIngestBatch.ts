@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { StoreUnavailableError, type IngestResult, type NewEvent, type PlannedDelivery } from './Store.ts';
 import { eventColumns } from './rows.ts';
-import { pgText, pgUnavailable } from './pgBoundary.ts';
+import { pgServerTrouble, pgText, pgUnavailable } from './pgBoundary.ts';
 
 interface Pending {
   ev: NewEvent;
@@ -58,9 +58,10 @@ export class PgIngestBatch {
       const results = await this.commit(batch);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (e) {
-      // No connection (already a StoreUnavailableError from `connect`): every event in the
-      // batch fails now, not one by one after a connect timeout each.
-      if (batch.length === 1 || e instanceof StoreUnavailableError) {
+      // No connection (already a StoreUnavailableError from `connect`), a lock or statement
+      // timeout, a broken connection: every event in the batch fails now, not one by one
+      // after a timeout each. Only an error of the rows themselves is retried per event.
+      if (batch.length === 1 || e instanceof StoreUnavailableError || pgServerTrouble(e)) {
         const err = e instanceof StoreUnavailableError ? e : pgUnavailable(e, 'Postgres transaction failed');
         for (const p of batch) p.reject(err);
         return;

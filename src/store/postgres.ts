@@ -33,10 +33,16 @@ export class PostgresStore implements Store {
 
   private readonly batch: PgIngestBatch;
 
-  private constructor(private readonly pool: pg.Pool) {
+  /**
+   * `ingestPool`: the webhook's own connections, whose statements give up after the write
+   * timeout (a lock held by VACUUM FULL or a migration, a stalled server) so VCC gets a 503 and
+   * retries instead of waiting; the main pool serves the worker, pages and maintenance, which
+   * may take longer.
+   */
+  private constructor(private readonly pool: pg.Pool, private readonly ingestPool: pg.Pool, private readonly writeTimeoutMs: number) {
     this.batch = new PgIngestBatch(async () => {
       try {
-        return await this.pool.connect();
+        return await this.ingestPool.connect();
       } catch (e) {
         throw unavailable(e, 'cannot connect to Postgres');
       }
@@ -44,10 +50,15 @@ export class PostgresStore implements Store {
   }
 
   /** Connects and migrates. Throws StoreUnavailableError (without the URL, which may hold a password). */
-  static async open(url: string, opts: { max?: number } = {}): Promise<PostgresStore> {
+  static async open(url: string, opts: { max?: number; writeTimeoutMs?: number } = {}): Promise<PostgresStore> {
+    const writeTimeoutMs = opts.writeTimeoutMs ?? 5_000;
     const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
-    pool.on('error', () => { /* an idle client died; the next query reconnects */ });
-    const store = new PostgresStore(pool);
+    const ingestPool = new pg.Pool({
+      connectionString: url, max: 2, connectionTimeoutMillis: writeTimeoutMs,
+      lock_timeout: writeTimeoutMs, statement_timeout: writeTimeoutMs,
+    });
+    for (const p of [pool, ingestPool]) p.on('error', () => { /* an idle client died; the next query reconnects */ });
+    const store = new PostgresStore(pool, ingestPool, writeTimeoutMs);
     try {
       await store.tx(async (c) => {
         await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -60,7 +71,7 @@ export class PostgresStore implements Store {
         }
       });
     } catch (e) {
-      await pool.end().catch(() => {});
+      await Promise.all([pool.end().catch(() => {}), ingestPool.end().catch(() => {})]);
       throw e instanceof StoreUnavailableError ? e : unavailable(e, 'cannot open the Postgres store');
     }
     return store;
@@ -243,11 +254,33 @@ export class PostgresStore implements Store {
     return { pending: r!.n, oldestPendingCreatedAt: r!.oldest };
   }
 
+  /**
+   * Whether an ingest could commit now: on an ingest connection, takes (and gives back) the
+   * lock an INSERT takes on events and deliveries within the write timeout. A table locked by
+   * VACUUM FULL or a migration fails this, as it would fail webhooks.
+   */
   async ping(): Promise<void> {
-    await this.q('SELECT 1');
+    let client: pg.PoolClient;
+    try {
+      client = await this.ingestPool.connect();
+    } catch (e) {
+      throw unavailable(e, 'cannot connect to Postgres');
+    }
+    let failed = false;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = ${Math.round(this.writeTimeoutMs)}`);
+      await client.query('LOCK TABLE events, deliveries IN ROW EXCLUSIVE MODE');
+    } catch (e) {
+      failed = true;
+      throw unavailable(e, 'a write could not complete in time');
+    } finally {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release(failed);
+    }
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.ingestPool.end()]);
   }
 }

@@ -14,7 +14,9 @@ export interface SlackPost {
 }
 
 /** A scripted answer for the next call: an HTTP status with Retry-After, or a Slack error. */
-export type SlackScript = { status: number; retryAfter?: number } | { error: string } | { hang: true } | { delayMs: number };
+export type SlackScript = { status: number; retryAfter?: number } | { error: string } | { hang: true } | { delayMs: number }
+  /** Answered normally (and recorded) once `until` settles: the test decides when a send lands. */
+  | { until: Promise<unknown> };
 
 /**
  * A local Slack that speaks the Web API's chat.postMessage (form or JSON body, bearer token,
@@ -105,6 +107,7 @@ export class FakeSlack {
     const scripted = this.script.shift();
     if (scripted && 'hang' in scripted) return new Promise(() => {});
     if (scripted && 'delayMs' in scripted) await new Promise((r) => setTimeout(r, scripted.delayMs));
+    if (scripted && 'until' in scripted) await scripted.until.catch(() => {});
     if (scripted && 'status' in scripted) {
       if (scripted.status === 429) this.rateLimited += 1;
       return { status: scripted.status, body: via === 'webhook' ? 'rate_limited' : { ok: false, error: 'ratelimited' }, headers: scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {} };
