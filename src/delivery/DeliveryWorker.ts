@@ -64,9 +64,8 @@ export class DeliveryWorker {
   private readonly lease: number;
 
   constructor(private readonly deps: WorkerDeps) {
-    this.retry = deps.retry ?? DEFAULT_RETRY;
+    [this.retry, this.lease] = [deps.retry ?? DEFAULT_RETRY, deps.leaseMs ?? 30_000];
     this.outcomes = new OutcomeRecorder({ ...deps, retry: this.retry });
-    this.lease = deps.leaseMs ?? 30_000;
   }
 
   start(): void {

@@ -11,6 +11,7 @@ import {
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
+import { pgPools, pgWritable } from './pgPools.ts';
 import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
 import { numbered, type EventPage, type EventSearch } from './eventSearch.ts';
 import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
@@ -33,12 +34,7 @@ export class PostgresStore implements Store {
 
   private readonly batch: PgIngestBatch;
 
-  /**
-   * `ingestPool`: the webhook's own connections, whose statements give up after the write
-   * timeout (a lock held by VACUUM FULL or a migration, a stalled server) so VCC gets a 503 and
-   * retries instead of waiting; the main pool serves the worker, pages and maintenance, which
-   * may take longer.
-   */
+  /** The two pools: see pgPools. */
   private constructor(private readonly pool: pg.Pool, private readonly ingestPool: pg.Pool, private readonly writeTimeoutMs: number) {
     this.batch = new PgIngestBatch(async () => {
       try {
@@ -52,12 +48,7 @@ export class PostgresStore implements Store {
   /** Connects and migrates. Throws StoreUnavailableError (without the URL, which may hold a password). */
   static async open(url: string, opts: { max?: number; writeTimeoutMs?: number } = {}): Promise<PostgresStore> {
     const writeTimeoutMs = opts.writeTimeoutMs ?? 5_000;
-    const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10, connectionTimeoutMillis: 5_000 });
-    const ingestPool = new pg.Pool({
-      connectionString: url, max: 2, connectionTimeoutMillis: writeTimeoutMs,
-      lock_timeout: writeTimeoutMs, statement_timeout: writeTimeoutMs,
-    });
-    for (const p of [pool, ingestPool]) p.on('error', () => { /* an idle client died; the next query reconnects */ });
+    const { pool, ingestPool } = pgPools(url, opts.max ?? 10, writeTimeoutMs);
     const store = new PostgresStore(pool, ingestPool, writeTimeoutMs);
     try {
       await store.tx(async (c) => {
@@ -254,30 +245,9 @@ export class PostgresStore implements Store {
     return { pending: r!.n, oldestPendingCreatedAt: r!.oldest };
   }
 
-  /**
-   * Whether an ingest could commit now: on an ingest connection, takes (and gives back) the
-   * lock an INSERT takes on events and deliveries within the write timeout. A table locked by
-   * VACUUM FULL or a migration fails this, as it would fail webhooks.
-   */
+  /** Whether an ingest could commit now (see pgWritable). */
   async ping(): Promise<void> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.ingestPool.connect();
-    } catch (e) {
-      throw unavailable(e, 'cannot connect to Postgres');
-    }
-    let failed = false;
-    try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL lock_timeout = ${Math.round(this.writeTimeoutMs)}`);
-      await client.query('LOCK TABLE events, deliveries IN ROW EXCLUSIVE MODE');
-    } catch (e) {
-      failed = true;
-      throw unavailable(e, 'a write could not complete in time');
-    } finally {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release(failed);
-    }
+    await pgWritable(this.ingestPool, this.writeTimeoutMs);
   }
 
   async close(): Promise<void> {

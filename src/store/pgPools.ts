@@ -1,0 +1,44 @@
+import pg from 'pg';
+import { pgUnavailable } from './pgBoundary.ts';
+
+/**
+ * The Postgres store's two pools. `ingestPool` holds the webhook's own connections, whose
+ * statements give up after the write timeout (a lock held by VACUUM FULL or a migration, a
+ * stalled server) so VCC gets a 503 and retries instead of waiting; `pool` serves the worker,
+ * pages and maintenance, which may take longer.
+ */
+export function pgPools(url: string, max: number, writeTimeoutMs: number): { pool: pg.Pool; ingestPool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+  const ingestPool = new pg.Pool({
+    connectionString: url, max: 2, connectionTimeoutMillis: writeTimeoutMs,
+    lock_timeout: writeTimeoutMs, statement_timeout: writeTimeoutMs,
+  });
+  for (const p of [pool, ingestPool]) p.on('error', () => { /* an idle client died; the next query reconnects */ });
+  return { pool, ingestPool };
+}
+
+/**
+ * Resolves when an ingest could commit now: on an ingest connection, takes (and gives back)
+ * the lock an INSERT takes on events and deliveries within `timeoutMs`. A table locked by
+ * VACUUM FULL or a migration fails this as it would fail webhooks (StoreUnavailableError).
+ */
+export async function pgWritable(ingestPool: pg.Pool, timeoutMs: number): Promise<void> {
+  let client: pg.PoolClient;
+  try {
+    client = await ingestPool.connect();
+  } catch (e) {
+    throw pgUnavailable(e, 'cannot connect to Postgres');
+  }
+  let failed = false;
+  try {
+    await client.query('BEGIN');
+    await client.query(`SET LOCAL lock_timeout = ${Math.round(timeoutMs)}`);
+    await client.query('LOCK TABLE events, deliveries IN ROW EXCLUSIVE MODE');
+  } catch (e) {
+    failed = true;
+    throw pgUnavailable(e, 'a write could not complete in time');
+  } finally {
+    await client.query('ROLLBACK').catch(() => {});
+    client.release(failed);
+  }
+}
