@@ -31,6 +31,12 @@ const d = await benchDelivery(n);
 console.log(`\nDelivery: ${d.events} new agents in a burst to one Slack channel limited to 1 msg/s (target: <= 20 messages, 0 lost, 0 repeated, 0 429s)`);
 console.log(`messages ${d.messages}, 429s drawn ${d.rateLimited}, drained in ${(d.drainMs / 1000).toFixed(1)} s, lost ${d.lost}, repeated ${d.repeated}`);
 
+const { benchLatency } = await import('./latency.ts');
+const lat = await benchLatency(Number(process.env.BENCH_LATENCY_ROUNDS ?? 6));
+console.log(`\nSingle-event latency: webhook answered -> message at the fake Slack, ${lat.samples} events in fresh processes, the first after each start included (target: p99 < 100 ms)`);
+console.log(`vcc-notify      p50 ${lat.p50.toFixed(1).padStart(6)} ms  p99 ${lat.p99.toFixed(1).padStart(6)} ms  first after start: ${lat.first.map((x) => x.toFixed(0)).join(', ')} ms`);
+console.log(`direct post     p50 ${lat.baseP50.toFixed(1).padStart(6)} ms  p99 ${lat.baseP99.toFixed(1).padStart(6)} ms  (the bench posting to the fake itself: the floor)`);
+
 const { benchProperties } = await import('./properties.ts');
 const props = await benchProperties(Number(process.env.BENCH_BODIES ?? 3000), Number(process.env.BENCH_COMMANDS ?? 50000));
 console.log(`\nProperties: generated hostile input, random seed ${props[0]!.seed} (replay with BENCH_SEED=${props[0]!.seed}); the suite runs seed 20261129 and fewer cases`);

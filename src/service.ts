@@ -135,6 +135,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   log.info({ host: settings.host, port: http.port, store: store.kind, config: config.origin }, 'vcc-notify listening');
   for (const w of channelWarnings(config, env)) log.warn(w);
   if (opts.worker !== false) worker.start();
+  // After readiness, not holding it: the first notification then waits for no SDK to load.
+  setImmediate(() => void channels.warm(routesInForce().map((r) => r.channel)).then((types) => log.debug({ types }, 'channel types warmed'), () => {}));
   const timers = backgroundTasks({ store, subscriptions, log, clock, retentionDays: env.RETENTION_DAYS, flushSummary: () => unauthenticated.flush(), summaryMs: opts.refusalSummaryMs, onPruned: metrics.pruned });
   for (const i of inbound) await i.start();
 

@@ -192,3 +192,18 @@ test('a dead channel does not delay other channels', (t) =>
     const [ops] = await svc.store.listDeliveries({ channel: 'ops', limit: 1 });
     t.not(ops!.status, 'sent');
   }));
+
+test('after start, the channel types in use are warmed (SDK and client ready), and no other', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0WARM }\n  log: { type: console }\n  spare: { type: slack-webhook, url: "http://127.0.0.1:9/x" }\nroutes:\n  - channel: ops\n  - channel: log\n');
+  const svc = await startTestService({ VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-warm', SLACK_API_URL: slack.apiUrl }, { dir });
+  try {
+    const warmed = await until(() => svc.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'channel types warmed'), 60_000, 'the warm-up');
+    t.deepEqual([...warmed.types].sort(), ['console', 'slack'], 'a type only an unrouted channel has is not loaded');
+    t.is(slack.posts.length, 0, 'warming sends nothing');
+  } finally {
+    await svc.stop(); await slack.stop(); cleanup(dir);
+  }
+});

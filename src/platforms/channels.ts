@@ -71,6 +71,25 @@ export function createChannels(deps: ChannelsDeps) {
     return adapter.send(renderer.event(ev, { kinds: ev.kinds, show: [] }, platformOf(ch.type).target));
   };
 
+  /**
+   * Makes ready what the first send to each channel type in `names` needs: its SDK loaded and
+   * its client made (through the adapter), the templates of its target run once, its payload
+   * built once. Nothing for types no name uses; a channel that cannot send is skipped.
+   * Resolves with the types warmed.
+   */
+  const warm = async (names: Iterable<string>): Promise<string[]> => {
+    const seen = new Set<string>();
+    for (const name of names) {
+      const ch = channelConfig(name);
+      if (!ch || seen.has(ch.type)) continue;
+      seen.add(ch.type);
+      const ev = sampleEvent(clock());
+      channelType(ch).payload(ch, renderer.event(ev, { kinds: ev.kinds, show: [] }, platformOf(ch.type).target));
+      await adapterFor(ch).catch(() => {});
+    }
+    return [...seen];
+  };
+
   /** File routes whose channel is the same place as the chat-made channel `chatName` (`slack:C0123`). */
   const fileRoutesFor = (chatName: string): Array<{ name: string; route: Route }> => {
     const config = deps.config();
@@ -82,7 +101,7 @@ export function createChannels(deps: ChannelsDeps) {
       .map((route) => ({ name: route.channel, route }));
   };
 
-  return { context: ctx, channelConfig, adapterFor, messagesFor, plan, sendTest, fileRoutesFor };
+  return { context: ctx, channelConfig, adapterFor, messagesFor, plan, sendTest, fileRoutesFor, warm };
 }
 
 export type Channels = ReturnType<typeof createChannels>;

@@ -26,6 +26,8 @@ export type SlackScript = { status: number; retryAfter?: number } | { error: str
  */
 export class FakeSlack {
   readonly posts: SlackPost[] = [];
+  /** Called with each message as it is recorded (the bench times arrivals with it). */
+  onPost: ((p: SlackPost) => void) | null = null;
   readonly script: SlackScript[] = [];
   rateLimited = 0;
   /** Requests that reached the fake, answered or not. */
@@ -125,7 +127,9 @@ export class FakeSlack {
     const invalid = blockProblem(blocks);
     if (invalid) return via === 'webhook' ? { status: 400, body: 'invalid_blocks' } : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [invalid] } };
     const auth = req.headers.authorization ?? null;
-    this.posts.push({ at: now, channel, text: String(fields.text ?? ''), blocks, token: auth?.replace(/^Bearer /, '') ?? null, via, fields });
+    const post: SlackPost = { at: now, channel, text: String(fields.text ?? ''), blocks, token: auth?.replace(/^Bearer /, '') ?? null, via, fields };
+    this.posts.push(post);
+    this.onPost?.(post);
     return via === 'webhook' ? { status: 200, body: 'ok' } : { status: 200, body: { ok: true, channel, ts: `${now / 1000}` } };
   }
 
