@@ -17,7 +17,10 @@ export const BARE_SERVER = resolve('bench/bareServer.mjs');
  * installed and started with), any other script with this node.
  */
 export const commandFor = (args: string[]): [string, string[]] =>
-  args[0] === SERVICE_BIN ? [resolve(args[0]), args.slice(1)] : [process.execPath, args];
+  args[0] === SERVICE_BIN || args[0] === BASE_BIN ? [resolve(args[0]), args.slice(1)] : [process.execPath, args];
+
+/** Another build to load in the same rounds (BENCH_BASE_BIN: before/after figures from one run). */
+export const BASE_BIN = process.env.BENCH_BASE_BIN ? resolve(process.env.BENCH_BASE_BIN) : null;
 
 /**
  * The whole environment of a process the bench starts: the tests' allowlist plus `env`, never
@@ -124,7 +127,7 @@ export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Ma
  * `seconds / rounds` each, so a burst of noise on this noisy machine lands on one round,
  * not on one side. Figures are medians over the rounds.
  */
-export async function benchIngest(seconds: number, rounds: number, extra: Array<{ name: string; env: NodeJS.ProcessEnv }> = []): Promise<{ bare: LoadResult; targets: TargetResult[] }> {
+export async function benchIngest(seconds: number, rounds: number, extra: Array<{ name: string; env: NodeJS.ProcessEnv; bin?: string }> = []): Promise<{ bare: LoadResult; targets: TargetResult[] }> {
   const slice = Math.max(1, Math.round(seconds / rounds));
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
@@ -134,10 +137,10 @@ export async function benchIngest(seconds: number, rounds: number, extra: Array<
     const bare = await startChild([BARE_SERVER], {}, join(logs, 'bare.log'), portFrom(/"port":(\d+)/));
     children.push(bare.child);
     const targets = [];
-    for (const target of [{ name: 'vcc-notify, SQLite (fsync before 200)', env: {} as NodeJS.ProcessEnv }, ...extra]) {
+    for (const target of [{ name: 'vcc-notify, SQLite (fsync before 200)', env: {} as NodeJS.ProcessEnv, bin: undefined as string | undefined }, ...extra]) {
       const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-'));
       dirs.push(dir);
-      const svc = await startChild([SERVICE_BIN, 'serve'], {
+      const svc = await startChild([target.bin ?? SERVICE_BIN, 'serve'], {
         PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'info', ...target.env,
       }, join(dir, 'service.log'), portFrom(/"port":(\d+),"store"/));
       children.push(svc.child);

@@ -23,7 +23,7 @@ export async function benchLatency(rounds: number): Promise<LatencyResult> {
   const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-latency-'));
   const cfg = join(dir, 'vcc-notify.yaml');
   const names = Array.from({ length: CHANNELS }, (_, i) => `lat${i}`);
-  writeFileSync(cfg, `channels:\n${names.map((n) => `  ${n}: { type: slack, channel: C0${n.toUpperCase()} }\n`).join('')}routes:\n${names.map((n) => `  - channel: ${n}\n    where: { username: ${n} }\n`).join('')}`);
+  writeFileSync(cfg, `channels:\n${names.map((n) => `  ${n}: { type: slack, channel: C0${n.toUpperCase()} }\n`).join('')}routes:\n${names.map((n) => `  - channel: ${n}\n    where: { username: [${n}] }\n`).join('')}`);
   const samples: number[] = [];
   const first: number[] = [];
   try {

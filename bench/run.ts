@@ -1,6 +1,6 @@
 // `npm run bench`: figures side by side with a baseline measured in the same run.
 // Not a test: this machine is noisy; read the ratio, not the absolute numbers.
-import { benchIngest, median, type LoadResult } from './ingest.ts';
+import { BASE_BIN, benchIngest, median, type LoadResult } from './ingest.ts';
 import { benchFootprint, printPairs } from './footprint.ts';
 import { freshDatabase } from '../test/helpers/postgres.ts';
 
@@ -11,7 +11,8 @@ console.log(`Footprint: medians of ${rounds} interleaved runs; the service with 
 const pairs = await benchFootprint(rounds);
 
 const pgdb = await freshDatabase();
-const { bare, targets } = await benchIngest(seconds, rounds, [{ name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } }])
+const base = BASE_BIN ? [{ name: 'BENCH_BASE_BIN, SQLite', env: {}, bin: BASE_BIN }] : [];
+const { bare, targets } = await benchIngest(seconds, rounds, [{ name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } }, ...base])
   .finally(() => pgdb.drop());
 const sqlite = targets[0]!;
 pairs.push({ name: 'peak RSS under the ingest load', base: 'bare node:http', unit: 'MiB', baseline: bare.peakRssMiB!, value: sqlite.peakRssMiB!, target: 2.5 });

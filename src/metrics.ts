@@ -14,6 +14,8 @@ export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () =
   const events = new Counter({ name: 'vcc_notify_events_received_total', help: 'Accepted VCC events, by change kind (an event with several kinds counts once per kind)', labelNames: ['kind'], registers: [registry] });
   const duplicates = new Counter({ name: 'vcc_notify_events_duplicate_total', help: 'Repeats of stored events (VCC retries), answered 200 duplicate', registers: [registry] });
   const secrets = new Counter({ name: 'vcc_notify_webhook_secret_used_total', help: 'Authenticated webhook requests, by the secret they carried (current, or previous during a rotation)', labelNames: ['secret'], registers: [registry] });
+  // Children bound once: a label lookup per request costs the webhook's hot path.
+  const bySecret = { current: secrets.labels({ secret: 'current' }), previous: secrets.labels({ secret: 'previous' }) };
   const refused = new Counter({ name: 'vcc_notify_requests_refused_total', help: 'Webhook requests refused, by reason code', labelNames: ['reason'], registers: [registry] });
   const deliveries = new Counter({ name: 'vcc_notify_deliveries_total', help: 'Deliveries that reached a final outcome (sent or dead), by channel', labelNames: ['channel', 'outcome'], registers: [registry] });
   const attempts = new Counter({ name: 'vcc_notify_delivery_attempts_total', help: 'Send attempts, by channel and outcome (sent, retry, permanent)', labelNames: ['channel', 'outcome'], registers: [registry] });
@@ -46,7 +48,7 @@ export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () =
     accepted(kinds: readonly EventKind[]) { for (const kind of kinds) events.inc({ kind }); },
     duplicate() { duplicates.inc(); },
     refused(reason: string) { refused.inc({ reason }); },
-    secretUsed(secret: 'current' | 'previous') { secrets.inc({ secret }); },
+    secretUsed(secret: 'current' | 'previous') { bySecret[secret].inc(); },
     attempt(channel: string, outcome: string, wasRateLimited: boolean) {
       attempts.inc({ channel, outcome });
       if (wasRateLimited) rateLimited.inc({ channel });
