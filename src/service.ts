@@ -20,7 +20,7 @@ import { DEFAULT_RETRY, DeliveryWorker, type RetryPolicy } from './delivery/Deli
 import { Subscriptions } from './chat/Subscriptions.ts';
 import { DEFAULT_TEMPLATES, Renderer } from './render/Renderer.ts';
 import { PLATFORMS, TARGETS } from './platforms/registry.ts';
-import { channelWarnings, createChannels } from './platforms/channels.ts';
+import { channelWarnings, createChannels } from './channels/Channels.ts';
 
 export interface ServiceOptions {
   settings: Settings;

@@ -1,4 +1,5 @@
-// The shape of src/: no import cycles, small files. Read from the sources, as a newcomer would.
+// The shape of src/: folders that depend one way (docs/architecture.md), no import cycles,
+// platforms that stay in their folders, small files. Read from the sources, as a newcomer would.
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -46,4 +47,115 @@ test('src/ has no import cycles (static, dynamic or type-only)', (t) => {
 test('no file in src/ is much over 250 lines', (t) => {
   const long = sources(SRC).map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > 260);
   t.deepEqual(long, []);
+});
+
+/**
+ * The layers of docs/architecture.md: each folder of src/ and the folders it may import. A
+ * folder imports only folders listed before it; `(root)` is src/'s own files (the service's
+ * composition root, the logger, the metrics).
+ */
+const LAYERS: Record<string, readonly string[]> = {
+  vcc: [],
+  routing: ['vcc'],
+  store: ['vcc', 'routing'],
+  render: ['vcc', 'routing', 'store'],
+  delivery: ['vcc', 'routing', 'store', 'render'],
+  chat: ['vcc', 'routing', 'store', 'render', 'delivery'],
+  platforms: ['vcc', 'routing', 'store', 'render', 'delivery', 'chat'],
+  config: ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms'],
+  channels: ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms', 'config'],
+  http: ['vcc', 'routing', 'store', 'render', 'delivery', 'config'],
+  admin: ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms', 'config', 'channels', 'http'],
+  cli: ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms', 'config', 'channels', 'http', '(root)'],
+  '(root)': ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms', 'config', 'channels', 'http', 'admin'],
+};
+
+const folderOf = (file: string) => {
+  const rel = relative(SRC, file).split('/');
+  return rel.length === 1 ? '(root)' : rel[0]!;
+};
+
+/** Folder-to-folder imports not allowed by LAYERS (or from a folder it does not know), as `from -> to (file)`. */
+function layerViolations(edges: Array<[string, string]>): string[] {
+  return edges.flatMap(([f, to]) => {
+    const [a, b] = [folderOf(f), folderOf(to)];
+    return a === b || LAYERS[a]?.includes(b) ? [] : [`${a} -> ${b} (${relative(SRC, f)})`];
+  });
+}
+
+const edgesOf = (files: string[]): Array<[string, string]> => files.flatMap((f) => importsOf(f).map((to): [string, string] => [f, to]));
+
+test('folders depend one way: each imports only the layers below it', (t) => {
+  const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'types').map((e) => e.name);
+  t.deepEqual(folders.filter((d) => !(d in LAYERS)), [], 'a folder docs/architecture.md does not place');
+  t.deepEqual(layerViolations(edgesOf(sources(SRC).filter((f) => !f.includes('/types/')))), []);
+});
+
+const edgeCases: Array<[string, string, string, boolean]> = [
+  ['the worker importing a platform (a folder cycle)', 'delivery/DeliveryWorker.ts', 'platforms/registry.ts', false],
+  ['a platform importing the config', 'platforms/slack/index.ts', 'config/settings.ts', false],
+  ['a platform importing the send contract', 'platforms/slack/webApi.ts', 'delivery/Adapter.ts', true],
+  ['the wire format importing anything', 'vcc/user.ts', 'routing/route.ts', false],
+  ['the CLI importing the composition root', 'cli/main.ts', 'service.ts', true],
+  ['a new folder nobody placed', 'threads/Thread.ts', 'store/Store.ts', false],
+];
+for (const [name, from, to, ok] of edgeCases) {
+  test(`layer rule: ${name} is ${ok ? 'allowed' : 'refused'}`, (t) => {
+    t.is(layerViolations([[join(SRC, from), join(SRC, to)]]).length, ok ? 0 : 1);
+  });
+}
+
+/** The string literals of a TypeScript source, comments left out (enough for our own code). */
+function literals(text: string): string[] {
+  return [...uncommented(text).matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g)].map((m) => m[0]);
+}
+
+interface PlatformWords { folder: string; words: string[]; variables: string[] }
+
+/** What names a platform: its target, title, chat prefix and channel types in strings; its variables anywhere in code. */
+async function platformWords(): Promise<PlatformWords[]> {
+  const { PLATFORMS } = await import('../src/platforms/registry.ts');
+  return PLATFORMS.map((p) => ({
+    folder: p.target,
+    words: [p.target, p.title, ...('chat' in p ? [p.chat.prefix] : []), ...Object.keys(p.channelTypes)],
+    variables: Object.keys(p.env),
+  }));
+}
+
+const uncommented = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+const word = (w: string) => new RegExp(`(^|[^A-Za-z0-9_-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`, 'i');
+
+/** `file: "literal"` for each literal outside a platform's folder (and the registry) that names it. */
+function leaks(files: string[], platforms: PlatformWords[]): string[] {
+  return files.flatMap((f) => {
+    const rel = relative(SRC, f);
+    if (rel === join('platforms', 'registry.ts')) return [];
+    const text = readFileSync(f, 'utf8');
+    const lits = literals(text);
+    const code = uncommented(text);
+    return platforms.flatMap(({ folder, words, variables }) => (rel.startsWith(join('platforms', folder) + '/') ? [] : [
+      ...lits.filter((l) => words.some((w) => word(w).test(l))).map((l) => `${rel}: ${l}`),
+      ...variables.filter((v) => word(v).test(code)).map((v) => `${rel}: ${v}`),
+    ]));
+  });
+}
+
+test('a platform is one folder: nothing outside it (but its registry line) names it in code', async (t) => {
+  const platforms = await platformWords();
+  const folders = readdirSync(join(SRC, 'platforms'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  t.deepEqual(folders.sort(), platforms.map((p) => p.folder).sort(), 'one folder per platform, named after its target');
+  t.deepEqual(leaks(sources(SRC), platforms), []);
+});
+
+test('the leak check sees a platform named outside its folder', async (t) => {
+  const platforms = await platformWords();
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync(join(SRC, '..', '.leak-'));
+  try {
+    const f = join(dir, 'x.ts');
+    writeFileSync(f, "// slack in a comment is fine\nconst a = 'slack-webhook';\nconst b = process.env.SLACK_BOT_TOKEN ?? `Google Chat`;\n");
+    t.deepEqual(leaks([f], platforms).length, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { FakeSlack } from './fakes/slack.ts';
 import { command, start } from './helpers/slackChat.ts';
 import { cleanup, tempDir } from './helpers/service.ts';
-import { EXAMPLE, HELP, parseCommand } from '../src/chat/grammar.ts';
+import { EXAMPLE, helpText, parseCommand } from '../src/chat/grammar.ts';
 import { PAGE_LINES } from '../src/chat/runCommand.ts';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -20,7 +20,7 @@ const readmeTeamsExamples = () => [...README.matchAll(/`@vcc-notify ([^`]+)`/g)]
 
 /** The help text's example and each where term it shows, as commands. */
 function helpExamples(): string[] {
-  const terms = /where terms: (.+)$/m.exec(HELP)![1]!.split(' · ').map((t) => t.replace(/ \([^)]*\)$/, ''));
+  const terms = /where terms: (.+)$/m.exec(helpText(null))![1]!.split(' · ').map((t) => t.replace(/ \([^)]*\)$/, ''));
   return [EXAMPLE, ...terms.map((t) => `subscribe where ${t}`)];
 }
 

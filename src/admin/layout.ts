@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
 import type { ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Message } from '../render/Message.ts';
-import { payloadFor, platformOf } from '../platforms/registry.ts';
+import { PREVIEW_CSS, payloadFor, platformOf } from '../platforms/registry.ts';
 import { html, SafeHtml } from './html.ts';
 
 // The admin pages' frame and the pieces several pages show.
@@ -16,7 +16,7 @@ table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1p
 th{background:#eef1f4;font-weight:600}.muted{color:#6a737d}.s-sent{color:#1a7f37}.s-dead{color:#cf222e}.s-pending{color:#9a6700}
 .badge{display:inline-block;border-radius:10px;padding:0 7px;margin:1px;font-size:12px;background:#eef1f4}
 .previews{display:flex;flex-wrap:wrap;gap:16px}.preview{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px;width:360px}
-.slack{border-left:4px solid #4a154b}.teams{border-left:4px solid #5b5fc7}.console{border-left:4px solid #6a737d;font-family:monospace}
+${PREVIEW_CSS}
 .preview h4{margin:0 0 6px}.preview .facts{font-size:13px}.preview ul{margin:6px 0;padding-left:18px}
 form.inline{display:inline}button{cursor:pointer}pre{white-space:pre-wrap;word-break:break-all;background:#fff;padding:6px;margin:0}
 .login{max-width:360px;margin:60px auto;background:#fff;padding:24px;border-radius:8px;border:1px solid #d0d7de}`;
@@ -39,7 +39,7 @@ export const status = (d: Delivery) => html`<span class="s-${d.status}">${d.stat
  */
 export function preview(name: string, ch: ChannelConfig, m: Message): SafeHtml {
   const t = platformOf(ch.type).target;
-  return html`<div class="preview ${t}" data-channel="${name}"><div class="muted">${name} · ${ch.type} · ${m.severity}</div>
+  return html`<div class="preview t-${t}" data-channel="${name}"><div class="muted">${name} · ${ch.type} · ${m.severity}</div>
 <h4>${m.title}</h4><div>${m.summary}</div>
 ${m.facts.length ? html`<div class="facts">${m.facts.map((f) => html`<div><b>${f.label}:</b> ${f.value}</div>`)}</div>` : ''}
 ${m.lines.length ? html`<ul>${m.lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}

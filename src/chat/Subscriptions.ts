@@ -4,8 +4,6 @@ import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type Condition, type WhereTerm } from '../routing/conditions.ts';
 
 
-/** The routing name of a chat channel: `slack:C0123` or `teams:19:...`. */
-export const chatChannelName = (prefix: string, id: string) => `${prefix}:${id}`;
 
 /**
  * Subscriptions made from chat: kept in the store, mirrored in memory so routing stays a

@@ -14,12 +14,13 @@ export type Command =
 
 export const EXAMPLE = 'subscribe created state where isAgent=true privGroup=4,5';
 
-export const HELP = [
+/** The help text; `mentionHelp` is how this platform writes mentions (null: it cannot mention). */
+export const helpText = (mentionHelp: string | null): string => [
   'Commands:',
   '• subscribe [kinds...] [where FIELD=VALUE[,VALUE...] ...]: this channel hears those kinds (none = all) for users that match',
   `   kinds: ${Object.keys(SHORT_KINDS).join(', ')} (or full names like user.created)`,
   '   where terms: privGroup=4,5 (any of) · isAgent=true · username!=admin (none of) · email~@example\\.com$ (regex)',
-  '   mention @group @person here: page them for these events (Slack user groups or people, here, channel; Teams people)',
+  ...(mentionHelp ? [`   mention ${mentionHelp}: page them for these events`] : []),
   `   example: ${EXAMPLE}`,
   '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
   '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',

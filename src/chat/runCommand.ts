@@ -1,8 +1,8 @@
-import type { SendOutcome } from '../platforms/Adapter.ts';
+import type { SendOutcome } from '../delivery/Adapter.ts';
 import type { Mention, Route } from '../routing/route.ts';
 import type { Subscription } from '../store/Store.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { HELP, parseCommand } from './grammar.ts';
+import { helpText, parseCommand } from './grammar.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import type { Subscriptions } from './Subscriptions.ts';
 
@@ -25,6 +25,8 @@ export interface CommandContext {
    * be read. Absent: this platform cannot mention.
    */
   mentions?: (text: string) => Mention[] | string;
+  /** How this platform writes mentions, for help (absent: it cannot mention). */
+  mentionHelp?: string;
 }
 
 const kindsText = (k: readonly string[] | null | undefined) => (k && k.length ? k.join(', ') : 'all kinds');
@@ -67,7 +69,7 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
     return subs.length || files.length ? page([...subs, ...files], n) : 'Nothing: this channel hears no VCC events.';
   };
   switch (cmd.action) {
-    case 'help': return HELP;
+    case 'help': return helpText(ctx.mentionHelp ?? null);
     case 'error': return ctx.escape(sanitizeLine(cmd.message));
     case 'list':
       await ctx.subscriptions.refresh();

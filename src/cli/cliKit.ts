@@ -4,7 +4,7 @@ import { loadSettings, type Settings } from '../config/settings.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
 import type { Store, StoredEvent } from '../store/Store.ts';
-import type { Channels } from '../platforms/channels.ts';
+import type { Channels } from '../channels/Channels.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 
 // What the CLI's commands share: one-line errors, output, settings and the store.
@@ -28,7 +28,7 @@ export function settingsAndConfig(file?: string): { settings: Settings; config: 
 export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: Channels; subs: Subscriptions }) => Promise<T>): Promise<T> {
   const { settings, config } = settingsAndConfig();
   const [{ openStore }, { Subscriptions }, { createChannels }, { createLogger }, { DEFAULT_TEMPLATES, Renderer }, { TARGETS }] = await Promise.all([
-    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../platforms/channels.ts'), import('../logger.ts'), import('../render/Renderer.ts'),
+    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channels/Channels.ts'), import('../logger.ts'), import('../render/Renderer.ts'),
     import('../platforms/registry.ts'),
   ]);
   const store = await openStore(settings.databaseUrl);

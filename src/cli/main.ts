@@ -4,6 +4,7 @@ import { loadSettings } from '../config/settings.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import { CliError, eventFromFile, out, settingsAndConfig, withKit } from './cliKit.ts';
 import { addStoreCommands } from './storeCommands.ts';
+import { PLATFORM_TITLES } from '../platforms/registry.ts';
 
 // A .env file in the working directory is read first; variables already set win over it.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -19,7 +20,7 @@ function version(): string {
 const program = new Command()
   .name('vcc-notify')
   .version(version(), '-V, --version', 'print the version and exit')
-  .description('VCC Live user webhooks to Slack and Microsoft Teams. Every command reads the same environment as the service.')
+  .description(`VCC Live user webhooks to ${PLATFORM_TITLES}. Every command reads the same environment as the service.`)
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 
@@ -50,7 +51,7 @@ program.command('check-config [file]')
   .description('validate the config file (default VCC_NOTIFY_CONFIG) and every template; exit 1 on problems')
   .action(async (file?: string) => {
     const [{ DEFAULT_TEMPLATES, Renderer }, { channelWarnings }, { TARGETS }] = await Promise.all([
-      import('../render/Renderer.ts'), import('../platforms/channels.ts'), import('../platforms/registry.ts'),
+      import('../render/Renderer.ts'), import('../channels/Channels.ts'), import('../platforms/registry.ts'),
     ]);
     const { settings, config } = settingsAndConfig(file);
     const templates = settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES;
@@ -61,7 +62,7 @@ program.command('check-config [file]')
   });
 
 program.command('render')
-  .description('print the exact body a channel would receive for a VCC body (what its adapter posts; the logged record for the console)')
+  .description('print the exact body a channel would receive for a VCC body (what its adapter posts, or the record it logs)')
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .option('--channel <name>', 'a channel of the config (default: every channel whose routes match)')
   .option('--kind <kind>', 'show only this event kind')
@@ -116,7 +117,7 @@ program.command('explain')
 
 program.command('send-test')
   .description('send a sample notification to a channel now')
-  .requiredOption('--channel <name>', 'a channel of the config, or a chat-made one (slack:C0123)')
+  .requiredOption('--channel <name>', 'a channel of the config, or a chat-made one (PREFIX:ID, as `deliveries` lists it)')
   .action(async (o: { channel: string }) => {
     await withKit(async ({ kit }) => {
       const r = await kit.sendTest(o.channel);

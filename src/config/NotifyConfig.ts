@@ -1,5 +1,5 @@
 import type { Route } from '../routing/route.ts';
-import type { ChannelConfig } from '../platforms/registry.ts';
+import { BUILT_IN_CHANNEL, type ChannelConfig } from '../platforms/registry.ts';
 import type { Labels } from '../render/labels.ts';
 
 export type { ChannelConfig };
@@ -14,10 +14,10 @@ export interface NotifyConfig {
   origin: string;
 }
 
-/** Used when no config file exists: every event to the console, so a fresh checkout runs. */
+/** Used when no config file exists: every event to the built-in channel (the log), so a fresh checkout runs. */
 export const BUILTIN_CONFIG: NotifyConfig = {
-  channels: { console: { type: 'console' } },
-  routes: [{ channel: 'console', source: 'file' }],
+  channels: { [BUILT_IN_CHANNEL.name]: BUILT_IN_CHANNEL.channel },
+  routes: [{ channel: BUILT_IN_CHANNEL.name, source: 'file' }],
   labels: {},
   origin: 'built-in',
 };

@@ -1,4 +1,6 @@
 import { parseSourceList, type SourceList } from './sourceList.ts';
+import { PLATFORMS } from '../platforms/registry.ts';
+import type { EnvVars } from '../platforms/Platform.ts';
 import { coerce, defaulted, enums, integer, min, number, object, optional, string, validate, type Infer } from 'superstruct';
 
 /**
@@ -29,18 +31,7 @@ const envShape = object({
   VCC_NOTIFY_TEMPLATES: optional(string()),
   DATABASE_URL: defaulted(string(), 'sqlite:data/vcc-notify.db'),
   LOG_LEVEL: defaulted(enums(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
-  SLACK_BOT_TOKEN: optional(string()),
-  SLACK_SIGNING_SECRET: optional(string()),
-  SLACK_API_URL: optional(string()),
-  SLACK_APP_TOKEN: optional(string()),
-  SLACK_COMMAND_USERS: optional(string()),
-  TEAMS_COMMAND_USERS: optional(string()),
   ADMIN_TOKEN: optional(string()),
-  MicrosoftAppId: optional(string()),
-  MicrosoftAppPassword: optional(string()),
-  MicrosoftAppType: optional(string()),
-  MicrosoftAppTenantId: optional(string()),
-  TEAMS_BOT_NO_AUTH: defaulted(enums(['true', 'false']), 'false'),
   DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
   DELIVERY_LEASE_SECONDS: int(30, 1),
   CHAT_MAX_SUBSCRIPTIONS: int(50, 1),
@@ -50,15 +41,14 @@ const envShape = object({
   VCC_INSTANCE_ID: optional(string()),
 });
 
-export type Env = Infer<typeof envShape>;
+/** Every platform's variables (declared in its folder), validated beside the service's own. */
+const platformShape = Object.fromEntries(PLATFORMS.flatMap((p) => Object.entries(p.env as EnvVars))
+  .map(([name, v]) => [name, optional(v.values ? enums(v.values as string[]) : string())]));
+const fullShape = object({ ...envShape.schema, ...platformShape });
 
-/**
- * The Teams bot (`/api/messages`, `teams` channels) runs with Bot Framework auth when
- * `MicrosoftAppId` is set, or without it only when `TEAMS_BOT_NO_AUTH=true` says so on purpose
- * (a local machine, tests against a fake connector). Otherwise botbuilder is never loaded.
- */
-export const teamsBotEnabled = (env: Pick<Env, 'MicrosoftAppId' | 'TEAMS_BOT_NO_AUTH'>): boolean =>
-  Boolean(env.MicrosoftAppId) || env.TEAMS_BOT_NO_AUTH === 'true';
+type AllVars<P> = P extends { env: infer E } ? keyof E : never;
+type PlatformVar = AllVars<(typeof PLATFORMS)[number]> & string;
+export type Env = Infer<typeof envShape> & { readonly [K in PlatformVar]?: string };
 
 /** VCC retries 15 times with doubling delays (1 min ... 2^14 min, about 23 days in all). */
 export const MIN_RETENTION_DAYS = 30;
@@ -87,11 +77,12 @@ export interface Settings {
 }
 
 const blankToUndefined = (env: NodeJS.ProcessEnv) =>
-  Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in envShape.schema));
+  Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in fullShape.schema));
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const given = blankToUndefined(env);
-  const [err, e] = validate(given, envShape, { coerce: true });
+  const [err, valid] = validate(given, fullShape, { coerce: true });
+  const e = valid as Env;
   if (err) {
     const f = err.failures()[0]!;
     throw new SettingsError(`${f.path.join('.')}: invalid value (${f.message.replace(/`[^`]*`/g, '').trim()})`);
@@ -143,3 +134,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     source: env,
   };
 }
+
+/** Every variable the service reads: its own and the platforms'. */
+export const ENV_NAMES: readonly string[] = Object.keys(fullShape.schema);

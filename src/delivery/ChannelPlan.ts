@@ -1,4 +1,4 @@
-import type { Adapter } from '../platforms/Adapter.ts';
+import type { Adapter } from './Adapter.ts';
 import type { Message } from '../render/Message.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
 import type { RateWindow } from './RateLimiter.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../platforms/Adapter.ts';
+import type { SendOutcome } from './Adapter.ts';
 import type { EventStore, LeaseStore } from '../store/Store.ts';
 import type { ChannelPlan, DueItem } from './ChannelPlan.ts';
 import { RateLimiter, type RateWindow } from './RateLimiter.ts';

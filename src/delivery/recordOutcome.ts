@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../platforms/Adapter.ts';
+import type { SendOutcome } from './Adapter.ts';
 import type { EventStore } from '../store/Store.ts';
 import type { DueItem } from './ChannelPlan.ts';
 import { afterRetryableFailure, type RetryPolicy } from './retryPolicy.ts';

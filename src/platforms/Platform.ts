@@ -1,17 +1,44 @@
 import type Router from '@koa/router';
 import type { Logger } from 'pino';
 import type { Struct } from 'superstruct';
-import type { Env } from '../config/settings.ts';
 import type { Message } from '../render/Message.ts';
 import type { RateWindow } from '../delivery/RateLimiter.ts';
 import type { Mention, Route } from '../routing/route.ts';
 import type { ConversationStore } from '../store/Store.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
-import type { Adapter, SendOutcome } from './Adapter.ts';
+import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
+
+/**
+ * One environment variable a platform reads. The settings loader validates it, and
+ * `.env.example` and the README's table are checked against it (test/platformEnv.test.ts).
+ */
+export interface EnvVar {
+  /** A secret: never logged, shown or echoed in an error. */
+  secret: boolean;
+  /** What it enables, one line. */
+  what: string;
+  /** The values it may take (absent: any string). */
+  values?: readonly string[];
+}
+
+export type EnvVars = Readonly<Record<string, EnvVar>>;
+
+/** A platform's variables as the service read them: validated, unset or blank ones absent. */
+export type EnvValues<V extends EnvVars> = { readonly [K in keyof V]?: string };
+
+/** The whole validated environment, as a platform receives it; read it through `envOf`. */
+export type AnyEnv = Readonly<Record<string, unknown>>;
+
+/** The platform's own variables out of the environment: a name it did not declare does not compile. */
+export const envOf = <V extends EnvVars>(_vars: V, env: AnyEnv): EnvValues<V> => env as EnvValues<V>;
+
+/** A chat-made channel's routing name (`PREFIX:ID`), and back: the one place both are written. */
+export const chatName = (prefix: string, id: string): string => `${prefix}:${id}`;
+export const chatIdOf = (prefix: string, name: string): string | null => (name.startsWith(`${prefix}:`) ? name.slice(prefix.length + 1) : null);
 
 /** What platforms get from the service to send with: settings and I/O, injected. */
 export interface PlatformContext {
-  env: Env;
+  env: AnyEnv;
   fetch: typeof fetch;
   clock: () => number;
   log: Logger;
@@ -42,7 +69,7 @@ export interface ChannelType<C extends { type: string }> {
   /** The adapter for one channel (send + classify only), or the reason it cannot send now. */
   adapter(channel: C, ctx: PlatformContext): Promise<Adapter | string>;
   /** Why the environment cannot serve this channel type (a missing token), if it cannot. */
-  warning?(env: Env): string | null;
+  warning?(env: AnyEnv): string | null;
   /**
    * One entry of a route's `mention:` for this channel type, when the platform can page
    * people; the payload builder renders them as real mentions. Absent: routes to channels of
@@ -71,10 +98,21 @@ export interface Inbound {
 export interface Platform<T extends Record<string, ChannelType<any>>> {
   /** Its template folder (`templates/TARGET/` overrides) and the name previews use. */
   target: string;
+  /** Its name for people (`vcc-notify --help`, docs). */
+  title: string;
+  /** How the admin page frames its previews: an accent colour, and monospace for a log. */
+  preview: { accent: string; monospace?: boolean };
   /** Leaves emails and phones out unless a route shows `contacts` (a log stream, not a chat). */
   hidesContacts?: boolean;
   channelTypes: T;
-  /** Channels made from chat (`/vcc subscribe`): `PREFIX:ID` names, and the channel each is. */
-  chat?: { prefix: string; channel(id: string): { type: string } };
+  /** The environment variables it reads (none: an empty record). */
+  env: EnvVars;
+  /**
+   * Channels made from chat (`/vcc subscribe`): `PREFIX:ID` names (see chatName), the channel
+   * each is, and how people write a mention after `mention` there (help texts; absent: none).
+   */
+  chat?: { prefix: string; channel(id: string): { type: string }; mentionHelp?: string };
+  /** The channel the built-in config (no config file) sends everything to, if this platform is it. */
+  builtIn?: { name: string; channel: { type: string } };
   inbound?: Inbound;
 }

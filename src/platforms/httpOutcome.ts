@@ -1,4 +1,4 @@
-import type { SendOutcome } from './Adapter.ts';
+import type { SendOutcome } from '../delivery/Adapter.ts';
 
 /** Parses a Retry-After header (seconds or an HTTP date) into milliseconds from `now`. */
 export function retryAfterMs(header: string | null | undefined, now: number): number | undefined {

@@ -1,6 +1,6 @@
 import { union, type Struct } from 'superstruct';
 import type { Message } from '../render/Message.ts';
-import type { ChannelType } from './Platform.ts';
+import { chatIdOf, type ChannelType } from './Platform.ts';
 import { consolePlatform } from './console/index.ts';
 import { googleChat } from './google-chat/index.ts';
 import { slack } from './slack/index.ts';
@@ -56,10 +56,21 @@ export function payloadFor(ch: ChannelConfig, m: Message): unknown {
 /** A channel made from chat, by its name (`slack:C0123`, `teams:19:...`), or null. */
 export function chatChannel(name: string): ChannelConfig | null {
   for (const p of PLATFORMS) {
-    if ('chat' in p && name.startsWith(`${p.chat.prefix}:`)) return p.chat.channel(name.slice(p.chat.prefix.length + 1)) as ChannelConfig;
+    const id = 'chat' in p ? chatIdOf(p.chat.prefix, name) : null;
+    if (id !== null && 'chat' in p) return p.chat.channel(id) as ChannelConfig;
   }
   return null;
 }
+
+/** The platforms' names for people: "Slack, Microsoft Teams, Google Chat". */
+export const PLATFORM_TITLES = PLATFORMS.filter((p) => !('builtIn' in p)).map((p) => p.title).join(', ');
+
+/** The admin previews' frame per target (`.t-slack{...}`), from each platform's `preview`. */
+export const PREVIEW_CSS = PLATFORMS.map((p) => `.t-${p.target}{border-left:4px solid ${p.preview.accent}${'monospace' in p.preview && p.preview.monospace ? ';font-family:monospace' : ''}}`).join('');
+
+/** The built-in config's one channel (every event to it when there is no config file). */
+const BUILT_IN = PLATFORMS.flatMap((p) => ('builtIn' in p ? [p.builtIn] : []))[0]!;
+export const BUILT_IN_CHANNEL = { name: BUILT_IN.name, channel: BUILT_IN.channel as ChannelConfig };
 
 /** The template targets, in registry order, with their options. */
 export const TARGETS = PLATFORMS.map((p) => ({ target: p.target, hidesContacts: 'hidesContacts' in p && p.hidesContacts }));

@@ -90,7 +90,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'Teams conversation references',
+    name: 'chat conversation references',
     sqlite: `
       CREATE TABLE conversations (
         id TEXT PRIMARY KEY,

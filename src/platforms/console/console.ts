@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Adapter } from '../Adapter.ts';
+import type { Adapter } from '../../delivery/Adapter.ts';
 import type { Message } from '../../render/Message.ts';
 
 /** A console notification as logged: the `notification` field of one JSON log line. */

@@ -16,6 +16,10 @@ const consoleChannel: ChannelType<ConsoleChannel> = {
 /** The console: notifications as JSON lines on the service's log stream (the default channel). */
 export const consolePlatform = {
   target: 'console',
+  title: 'the console (the service log)',
+  preview: { accent: '#6a737d', monospace: true },
+  builtIn: { name: 'console', channel: { type: 'console' } },
+  env: {},
   // A log stream is read by more people than a chat channel.
   hidesContacts: true,
   channelTypes: { console: consoleChannel },

@@ -22,5 +22,8 @@ const webhook: ChannelType<GoogleChatChannel> = {
 /** Google Chat: a space's incoming webhook. */
 export const googleChat = {
   target: 'google-chat',
+  title: 'Google Chat',
+  preview: { accent: '#1a73e8' },
+  env: {},
   channelTypes: { 'google-chat': webhook },
 } satisfies Platform<Record<string, ChannelType<any>>>;

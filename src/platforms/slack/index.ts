@@ -1,11 +1,19 @@
 import { literal, nonempty, object, refine, string } from 'superstruct';
-import type { Adapter } from '../Adapter.ts';
-import type { ChannelType, Inbound, Platform } from '../Platform.ts';
+import type { Adapter } from '../../delivery/Adapter.ts';
+import { chatName, envOf, type ChannelType, type EnvVars, type Inbound, type Platform } from '../Platform.ts';
 import type { RateWindow } from '../../delivery/RateLimiter.ts';
 import { slackChatPayload, slackPayload } from './blocks.ts';
 import { slackWebhookAdapter } from './webhook.ts';
-import { SLACK_MENTION } from './mentions.ts';
-import { chatChannelName } from '../../chat/Subscriptions.ts';
+import { SLACK_MENTION, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
+
+/** What Slack reads from the environment (README "Environment", .env.example). */
+const ENV = {
+  SLACK_BOT_TOKEN: { secret: true, what: 'bot token (xoxb-...) for `slack` channels and /vcc replies' },
+  SLACK_SIGNING_SECRET: { secret: true, what: 'checks /vcc requests over HTTP' },
+  SLACK_APP_TOKEN: { secret: true, what: 'app-level token (xapp-...): /vcc over Socket Mode' },
+  SLACK_API_URL: { secret: false, what: 'Web API base URL (tests point it at a fake)' },
+  SLACK_COMMAND_USERS: { secret: false, what: 'who may change a channel from /vcc: anyone, admins or user ids' },
+} as const satisfies EnvVars;
 
 export type SlackChannel = { type: 'slack'; channel: string };
 export type SlackWebhookChannel = { type: 'slack-webhook'; url: string };
@@ -34,17 +42,18 @@ const bot: ChannelType<SlackChannel> = {
   digestPerMessage: DIGEST,
   payload: (ch, m) => slackChatPayload(ch.channel, m),
   async adapter(ch, ctx) {
-    const token = ctx.env.SLACK_BOT_TOKEN;
+    const env = envOf(ENV, ctx.env);
+    const token = env.SLACK_BOT_TOKEN;
     if (!token) return 'SLACK_BOT_TOKEN is not set';
     // The Web API client loads on the first send to a `slack` channel.
     const make = await ctx.once('slack.webApi', async () => {
       const { slackAdapter, slackClient } = await import('./webApi.ts');
-      const client = slackClient(token, ctx.env.SLACK_API_URL);
+      const client = slackClient(token, env.SLACK_API_URL);
       return (id: string): Adapter => slackAdapter(client, id);
     });
     return make(ch.channel);
   },
-  warning: (env) => (env.SLACK_BOT_TOKEN ? null : 'type slack needs SLACK_BOT_TOKEN, which is not set'),
+  warning: (env) => (envOf(ENV, env).SLACK_BOT_TOKEN ? null : 'type slack needs SLACK_BOT_TOKEN, which is not set'),
 };
 
 const webhook: ChannelType<SlackWebhookChannel> = {
@@ -59,7 +68,7 @@ const webhook: ChannelType<SlackWebhookChannel> = {
 /** `/vcc` commands: over HTTP with SLACK_SIGNING_SECRET, or Socket Mode with SLACK_APP_TOKEN. */
 const inbound: Inbound = {
   async mount(router, deps) {
-    const { env } = deps;
+    const env = envOf(ENV, deps.env);
     if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
       router.post('/slack/events', (ctx) => {
         ctx.status = 501;
@@ -70,7 +79,7 @@ const inbound: Inbound = {
     const { createSlackCommands } = await import('./slackCommands.ts');
     const commands = createSlackCommands({
       signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
-      commandUsers: env.SLACK_COMMAND_USERS, subscriptions: deps.subscriptions, fileRoutesFor: (id) => deps.fileRoutesFor(chatChannelName('slack', id)),
+      commandUsers: env.SLACK_COMMAND_USERS, subscriptions: deps.subscriptions, fileRoutesFor: (id) => deps.fileRoutesFor(chatName(SLACK_PREFIX, id)),
       sendTest: deps.sendTest, log: deps.log, clock: deps.clock,
     });
     router.post('/slack/events', commands.handler ?? ((ctx) => {
@@ -87,7 +96,14 @@ const inbound: Inbound = {
 /** Slack: a bot posting with chat.postMessage, or an incoming webhook; `/vcc` commands. */
 export const slack = {
   target: 'slack',
+  title: 'Slack',
+  preview: { accent: '#4a154b' },
+  env: ENV,
   channelTypes: { slack: bot, 'slack-webhook': webhook },
-  chat: { prefix: 'slack', channel: (id: string): SlackChannel => ({ type: 'slack', channel: id }) },
+  chat: {
+    prefix: SLACK_PREFIX,
+    channel: (id: string): SlackChannel => ({ type: 'slack', channel: id }),
+    mentionHelp: SLACK_MENTION_HELP,
+  },
   inbound,
 } satisfies Platform<Record<string, ChannelType<any>>>;

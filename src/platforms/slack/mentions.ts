@@ -1,5 +1,11 @@
 import type { Mention } from '../../routing/route.ts';
 
+/** Chat-made Slack channels are `slack:CHANNELID`. */
+export const SLACK_PREFIX = 'slack';
+
+/** How a mention is written after `mention` in `/vcc subscribe`. */
+export const SLACK_MENTION_HELP = '@group @person here or channel (Slack user groups or people)';
+
 /** A Slack mention as the config and this reader take it: a user id, a user group id, here or channel. */
 export const SLACK_MENTION = /^(?:[UW][A-Z0-9]{2,20}|S[A-Z0-9]{2,20}|here|channel)$/;
 

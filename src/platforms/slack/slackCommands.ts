@@ -1,10 +1,11 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../Adapter.ts';
+import type { SendOutcome } from '../../delivery/Adapter.ts';
 import type { Route } from '../../routing/route.ts';
 import { runCommand } from '../../chat/runCommand.ts';
-import { readSlackMentions } from './mentions.ts';
-import { chatChannelName, type Subscriptions } from '../../chat/Subscriptions.ts';
+import { readSlackMentions, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
+import type { Subscriptions } from '../../chat/Subscriptions.ts';
+import { chatName } from '../Platform.ts';
 import { KoaReceiver } from './koaReceiver.ts';
 import { SocketReceiver } from './socketReceiver.ts';
 import { escapeSlack } from './escape.ts';
@@ -42,7 +43,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
   });
 
   app.command('/vcc', async ({ command, ack, respond, client }) => {
-    const channel = chatChannelName('slack', command.channel_id);
+    const channel = chatName(SLACK_PREFIX, command.channel_id);
     const policy = (deps.commandUsers ?? 'anyone').trim();
     const mayChange = async (): Promise<true | string> => {
       if (policy === '' || policy === 'anyone') return true;
@@ -77,6 +78,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
       sendTest: () => deps.sendTest(channel),
       afterSubscribe,
       mentions: readSlackMentions,
+      mentionHelp: SLACK_MENTION_HELP,
     });
     deps.log.info({ slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' }, 'Slack /vcc command');
     if (isTest) await respond({ response_type: 'ephemeral', text });

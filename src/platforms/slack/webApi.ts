@@ -1,5 +1,5 @@
 import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
-import type { Adapter, SendOutcome } from '../Adapter.ts';
+import type { Adapter, SendOutcome } from '../../delivery/Adapter.ts';
 import { slackChatPayload } from './blocks.ts';
 
 /** Slack Web API errors retrying cannot fix (https://api.slack.com/methods/chat.postMessage#errors). */

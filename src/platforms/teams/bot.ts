@@ -1,12 +1,14 @@
 import { TurnContext, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../Adapter.ts';
+import type { SendOutcome } from '../../delivery/Adapter.ts';
 import type { Route } from '../../routing/route.ts';
 import type { ConversationStore } from '../../store/Store.ts';
-import { HELP } from '../../chat/grammar.ts';
+import { helpText } from '../../chat/grammar.ts';
 import { runCommand } from '../../chat/runCommand.ts';
 import type { Mention } from '../../routing/route.ts';
-import { chatChannelName, type Subscriptions } from '../../chat/Subscriptions.ts';
+import type { Subscriptions } from '../../chat/Subscriptions.ts';
+import { chatName } from '../Platform.ts';
+import { TEAMS_MENTION_HELP, TEAMS_PREFIX } from './env.ts';
 import { escapeTeams } from './escape.ts';
 
 export interface TeamsBotDeps {
@@ -42,14 +44,14 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
     await deps.store.saveConversation({ id, reference, name: a.conversation.name ?? null, updatedAt: deps.clock() });
     if (added) {
       deps.log.info({ conversation: id, name: a.conversation.name ?? null }, 'Teams bot added to a conversation; reference stored');
-      await ctx.sendActivity(`Hello! I post VCC Live user changes here once this channel subscribes.\n\n${HELP.replace(/\n/g, '\n\n')}`);
+      await ctx.sendActivity(`Hello! I post VCC Live user changes here once this channel subscribes.\n\n${helpText(TEAMS_MENTION_HELP).replace(/\n/g, '\n\n')}`);
       return;
     }
     if (a.type !== 'message') return;
     const text = TurnContext.removeRecipientMention(a)?.trim() ?? '';
     const policy = (deps.commandUsers ?? 'anyone').trim();
     const reply = await runCommand(text, {
-      channel: chatChannelName('teams', id),
+      channel: chatName(TEAMS_PREFIX, id),
       user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
       escape: escapeTeams,
       subscriptions: deps.subscriptions,
@@ -57,8 +59,9 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
       mayChange: async () => policy === '' || policy === 'anyone'
         || policy.split(',').map((s) => s.trim()).includes(a.from?.aadObjectId ?? '')
         || 'only the users listed in TEAMS_COMMAND_USERS may change what this channel hears',
-      sendTest: () => deps.sendTest(chatChannelName('teams', id)),
+      sendTest: () => deps.sendTest(chatName(TEAMS_PREFIX, id)),
       mentions: (after) => readTeamsMentions(a, after),
+      mentionHelp: TEAMS_MENTION_HELP,
     });
     deps.log.info({ conversation: id, command: text.split(/\s+/)[0] || 'help' }, 'Teams bot command');
     await ctx.sendActivity(reply.replace(/\n/g, '\n\n'));

@@ -1,6 +1,6 @@
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import { ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
-import type { Adapter, SendOutcome } from '../Adapter.ts';
+import type { Adapter, SendOutcome } from '../../delivery/Adapter.ts';
 import { botActivity } from './card.ts';
 import { retryAfterMs } from '../httpOutcome.ts';
 

@@ -1,10 +1,9 @@
 import { literal, nonempty, object, refine, size, string } from 'superstruct';
-import { teamsBotEnabled, type Env } from '../../config/settings.ts';
-import type { ChannelType, Inbound, Platform, PlatformContext } from '../Platform.ts';
+import { chatName, envOf, type ChannelType, type Inbound, type Platform, type PlatformContext } from '../Platform.ts';
+import { TEAMS_ENV, TEAMS_MENTION_HELP, TEAMS_PREFIX, teamsBotEnabled } from './env.ts';
 import { adaptiveCard, botActivity, workflowEnvelope } from './card.ts';
 import { teamsWorkflowAdapter } from './workflow.ts';
 import type { TeamsRuntime } from './runtime.ts';
-import { chatChannelName } from '../../chat/Subscriptions.ts';
 
 export type TeamsChannel = { type: 'teams'; conversation: string };
 export type TeamsWorkflowChannel = { type: 'teams-workflow'; url: string };
@@ -15,7 +14,7 @@ const NOT_ENABLED = 'the Teams bot is not enabled: set MicrosoftAppId (or TEAMS_
 
 /** botbuilder, loaded once and only when the bot is enabled; shared by sends and /api/messages. */
 const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null => (teamsBotEnabled(ctx.env)
-  ? ctx.once('teams.runtime', async () => (await import('./runtime.ts')).createTeamsRuntime(ctx.env, ctx.log))
+  ? ctx.once('teams.runtime', async () => (await import('./runtime.ts')).createTeamsRuntime(envOf(TEAMS_ENV, ctx.env), ctx.log))
   : null);
 
 /**
@@ -42,7 +41,7 @@ const bot: ChannelType<TeamsChannel> = {
     return conv ? (await rt).adapter(conv.reference)
       : `no Teams conversation reference for ${ch.conversation}: add the bot to that channel, then replay`;
   },
-  warning: (env: Env) => (teamsBotEnabled(env) ? null : `type teams needs the Teams bot: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)`),
+  warning: (env) => (teamsBotEnabled(env) ? null : `type teams needs the Teams bot: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)`),
 };
 
 const workflow: ChannelType<TeamsWorkflowChannel> = {
@@ -65,12 +64,13 @@ const inbound: Inbound = {
         ctx.body = { error: { code: 'teams_not_configured', message: 'set MicrosoftAppId to run the Teams bot' } };
       });
     } else {
-      if (!deps.env.MicrosoftAppId) {
+      const env = envOf(TEAMS_ENV, deps.env);
+      if (!env.MicrosoftAppId) {
         deps.log.warn('TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine');
       }
       router.post('/api/messages', (await rt).handler({
         store: deps.conversations, log: deps.log, clock: deps.clock, subscriptions: deps.subscriptions,
-        commandUsers: deps.env.TEAMS_COMMAND_USERS, fileRoutesFor: (id) => deps.fileRoutesFor(chatChannelName('teams', id)), sendTest: deps.sendTest,
+        commandUsers: env.TEAMS_COMMAND_USERS, fileRoutesFor: (id) => deps.fileRoutesFor(chatName(TEAMS_PREFIX, id)), sendTest: deps.sendTest,
       }));
     }
     return { start: async () => {}, stop: async () => {} };
@@ -80,7 +80,14 @@ const inbound: Inbound = {
 /** Microsoft Teams: a bot sending proactively to stored conversations, or a Workflows webhook. */
 export const teams = {
   target: 'teams',
+  title: 'Microsoft Teams',
+  preview: { accent: '#5b5fc7' },
+  env: TEAMS_ENV,
   channelTypes: { teams: bot, 'teams-workflow': workflow },
-  chat: { prefix: 'teams', channel: (id: string): TeamsChannel => ({ type: 'teams', conversation: id }) },
+  chat: {
+    prefix: TEAMS_PREFIX,
+    channel: (id: string): TeamsChannel => ({ type: 'teams', conversation: id }),
+    mentionHelp: TEAMS_MENTION_HELP,
+  },
   inbound,
 } satisfies Platform<Record<string, ChannelType<any>>>;

@@ -1,7 +1,8 @@
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Env } from '../../config/settings.ts';
-import type { Adapter } from '../Adapter.ts';
+import type { EnvValues } from '../Platform.ts';
+import type { TEAMS_ENV } from './env.ts';
+import type { Adapter } from '../../delivery/Adapter.ts';
 import { teamsAdapter } from './botAdapter.ts';
 import { botFrameworkHandler } from './koaBridge.ts';
 import { teamsBotLogic, type TeamsBotDeps } from './bot.ts';
@@ -11,7 +12,7 @@ import { teamsBotLogic, type TeamsBotDeps } from './bot.ts';
  * load it (with `import()`) only when the Teams bot is enabled (`teamsBotEnabled`), so a
  * service without Teams never pays for the SDK.
  */
-export function createTeamsRuntime(env: Env, log: Logger) {
+export function createTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: Logger) {
   const cloud = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: env.MicrosoftAppId ?? '',
     MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',

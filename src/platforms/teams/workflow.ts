@@ -1,4 +1,4 @@
-import type { Adapter } from '../Adapter.ts';
+import type { Adapter } from '../../delivery/Adapter.ts';
 import { postJson } from '../httpOutcome.ts';
 import { adaptiveCard, workflowEnvelope } from './card.ts';
 

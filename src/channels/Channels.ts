@@ -7,9 +7,9 @@ import type { Route } from '../routing/route.ts';
 import type { Renderer } from '../render/Renderer.ts';
 import type { ChannelPlan, DueItem, Outgoing } from '../delivery/ChannelPlan.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
-import type { Adapter, SendOutcome } from './Adapter.ts';
-import type { PlatformContext } from './Platform.ts';
-import { channelType, chatChannel, platformOf, type ChannelConfig } from './registry.ts';
+import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
+import type { PlatformContext } from '../platforms/Platform.ts';
+import { channelType, chatChannel, platformOf, type ChannelConfig } from '../platforms/registry.ts';
 
 export interface ChannelsDeps {
   env: Env;
