@@ -1,7 +1,8 @@
 import test from 'ava';
 import { classifyChanges, type Change } from '../src/vcc/changes.ts';
 import { validate } from 'superstruct';
-import { parseVccBody, vccBodyStruct } from '../src/vcc/user.ts';
+import { parseVccBody, USER_FIELDS, vccBodyStruct } from '../src/vcc/user.ts';
+import { FIELDS } from '../src/vcc/fields.ts';
 import { vccFixture } from './helpers/fixtures.ts';
 
 const user = {
@@ -99,5 +100,20 @@ for (const [name, fields, want] of spellings) {
     const parsed = parseVccBody({ old: null, new: fields, timestamp: '2026-01-01T00:00:00Z' });
     if (!parsed.ok) return t.fail(parsed.message);
     t.is(parsed.event.new.userId, want);
+  });
+}
+
+// One table (src/vcc/fields.ts) drives the validator, the normalizer and the field list: each
+// entry is accepted, kept and refused by its own rule, with nothing to keep in step by hand.
+for (const field of USER_FIELDS) {
+  test(`field table: ${field} is validated, normalized and refused by its one entry`, (t) => {
+    const { value } = FIELDS[field];
+    const sample = value === FIELDS.messageLists.value ? ['x'] : value.test(7) ? 7 : value.test(true) ? true : 'text';
+    const ok = parseVccBody({ old: null, new: { [field]: sample }, timestamp: 't' });
+    if (!ok.ok) return t.fail(ok.message);
+    t.deepEqual(ok.event.new[field], value.norm(sample as never));
+    const bad = parseVccBody({ old: null, new: { [field]: { not: 'valid' } }, timestamp: 't' });
+    t.false(bad.ok);
+    if (!bad.ok) t.is(bad.message, `new.${field}: expected ${value.expects}, got object {"not":"valid"}`.replace(' {"not":"valid"}', ''));
   });
 }

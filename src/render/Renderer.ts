@@ -44,10 +44,11 @@ type Compiled<T> = { [K in keyof T]: T[K] extends string ? Template[] : T[K] ext
 interface KindTemplates { severity: Template[]; title: Template[]; summary: Template[]; facts: Array<{ label: string; value: Template[] }>; line: Template[] | undefined }
 type DigestTemplates = Compiled<Omit<Infer<typeof digestFile>, 'labels'>> & { labels: Record<EventKind, [one: string, many: string]> };
 
-/** Which kind's template speaks for an event that carries several kinds. */
-const PRIMARY: readonly EventKind[] = [
-  'user.created', 'user.state_changed', 'user.role_changed', 'user.transport_changed', 'user.password_changed', 'user.updated',
-];
+/** Which kind's template speaks for an event that carries several kinds: the lowest rank. */
+const RANK = {
+  'user.created': 0, 'user.state_changed': 1, 'user.role_changed': 2, 'user.transport_changed': 3, 'user.password_changed': 4, 'user.updated': 5,
+} as const satisfies Record<EventKind, number>;
+const PRIMARY = (Object.keys(RANK) as EventKind[]).sort((a, b) => RANK[a] - RANK[b]);
 
 
 /**

@@ -1,15 +1,12 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import { USER_FIELDS, type User, type UserField } from '../vcc/user.ts';
+import { FIELDS } from '../vcc/fields.ts';
 import { labelOf, type Labels } from './labels.ts';
 
 // What templates see of an event (the scope and its lazy user views) and the wording of fields.
 
-export const FIELD_LABELS: Record<UserField, string> = {
-  userId: 'User id', extension: 'Extension', name: 'Name', email: 'Email', username: 'Username', isAgent: 'Agent',
-  privGroup: 'Privilege group', redistribution: 'Redistribution', monthly: 'Monthly wage', hourly: 'Hourly wage',
-  state: 'State', registerTransport: 'SIP transport', sampleRate: 'Sample rate', outboundPhone: 'Outbound phone',
-  contactPhone: 'Contact phone', messageLists: 'Message lists', mobileProjectId: 'Mobile project', mobilePhone: 'Mobile phone',
-};
+/** Each field's name for people, from the field table (src/vcc/fields.ts). */
+export const FIELD_LABELS = Object.fromEntries(USER_FIELDS.map((f) => [f, FIELDS[f].label])) as Record<UserField, string>;
 
 export const TRANSPORTS: Record<string, string> = {
   global: 'global default', 'sip-tcp': 'SIP/TCP', 'sip-udp': 'SIP/UDP', 'encrypted-dip': 'encrypted (TLS/SRTP)',

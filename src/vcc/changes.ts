@@ -1,28 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import { USER_FIELDS, WAGE_FIELDS, type User, type UserField, type VccUserEvent } from './user.ts';
+import { FIELDS } from './fields.ts';
+import { EVENT_KINDS, SHORT_KINDS, type EventKind } from './kinds.ts';
 
-/** Event kinds, the public names routes and chat commands use (README "Event kinds"). */
-export const EVENT_KINDS = [
-  'user.created',
-  'user.state_changed',
-  'user.transport_changed',
-  'user.role_changed',
-  'user.password_changed',
-  'user.updated',
-] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+export { EVENT_KINDS, SHORT_KINDS, type EventKind };
 
 export const isEventKind = (s: string): s is EventKind => (EVENT_KINDS as readonly string[]).includes(s);
 
-/** The short kind names people type (chat commands, CLI options, admin filters), besides the full ones. */
-export const SHORT_KINDS: Readonly<Record<string, EventKind>> = {
-  created: 'user.created',
-  state: 'user.state_changed',
-  transport: 'user.transport_changed',
-  role: 'user.role_changed',
-  password: 'user.password_changed',
-  updated: 'user.updated',
-};
 
 /** The kind a typed name means (full or short), or null. */
 export const kindNamed = (s: string): EventKind | null => (isEventKind(s) ? s : Object.hasOwn(SHORT_KINDS, s) ? SHORT_KINDS[s]! : null);
@@ -43,12 +27,8 @@ export interface Change {
   sensitive: boolean;
 }
 
-const KIND_OF_FIELD: Partial<Record<UserField, EventKind>> = {
-  state: 'user.state_changed',
-  registerTransport: 'user.transport_changed',
-  isAgent: 'user.role_changed',
-  privGroup: 'user.role_changed',
-};
+/** The kind a field's change is (fields.ts `changes`; any other field: `user.updated`). */
+const kindOfField = (f: UserField): EventKind => (FIELDS[f] as { changes?: EventKind }).changes ?? 'user.updated';
 
 /**
  * Classifies `(old, new)` into changes, in USER_FIELDS order. A created user is one
@@ -67,7 +47,7 @@ export function classifyChanges(ev: VccUserEvent): Change[] {
     const after = ev.new[field];
     if (isDeepStrictEqual(before, after)) continue;
     changes.push({
-      kind: KIND_OF_FIELD[field] ?? 'user.updated',
+      kind: kindOfField(field),
       field,
       before,
       after,

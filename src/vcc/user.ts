@@ -8,55 +8,29 @@
  * a new password was entered and encryption is on.
  */
 import { define, nullable, optional, refine, string, type, validate, type Infer, type Struct } from 'superstruct';
+import { FIELDS, ID, TEXT, USER_FIELDS, type User, type UserField, type ValueKind, type WireOf } from './fields.ts';
 
-const isInt = (v: unknown) => Number.isInteger(v);
-const isStr = (v: unknown) => typeof v === 'string';
-const strOrInt = (v: unknown) => isStr(v) || isInt(v);
-const idLike = (v: unknown) => isInt(v) || (isStr(v) && /^\d+$/.test(v as string));
-const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+export { USER_FIELDS, type User, type UserField };
 
 /**
- * The rule for each field VCC documents: what it expects (in words, for refusals) and the
- * test a non-null value must pass. Absent and null always pass. Unknown fields are ignored.
- * This one table defines both the superstruct schema and the fast pre-check below.
+ * The rule for each field VCC sends: the user's fields (fields.ts), the docs' other spelling
+ * of the id (`userid`) and the password (only its presence is kept). Absent and null always
+ * pass; unknown fields are ignored. This one list defines both the superstruct schema and
+ * the fast pre-check below.
  */
-const FIELD_RULES = {
-  userId: ['an integer or a string of digits', idLike],
-  userid: ['an integer or a string of digits', idLike],
-  extension: ['a string or an integer', strOrInt],
-  name: ['a string', isStr],
-  email: ['a string', isStr],
-  username: ['a string', isStr],
-  isAgent: ['true or false (or 0/1)', (v: unknown) => typeof v === 'boolean' || v === 0 || v === 1],
-  privGroup: ['an integer', isInt],
-  redistribution: ['0 or 1 (or true/false)', (v: unknown) => isInt(v) || typeof v === 'boolean'],
-  monthly: ['a number', isNum],
-  hourly: ['a number', isNum],
-  state: ['a string', isStr],
-  registerTransport: ['a string', isStr],
-  sampleRate: ['a string or an integer', strOrInt],
-  outboundPhone: ['a string or an integer', strOrInt],
-  contactPhone: ['a string or an integer', strOrInt],
-  messageLists: ['an array', Array.isArray],
-  mobileProjectId: ['a string or an integer', strOrInt],
-  mobilePhone: ['a string or an integer', strOrInt],
-  password: ['a string', isStr],
-} as const satisfies Record<string, readonly [string, (v: unknown) => boolean]>;
+const WIRE_RULES: Record<UserField | 'userid' | 'password', ValueKind<any, any>> = {
+  ...(Object.fromEntries(USER_FIELDS.map((f) => [f, FIELDS[f].value])) as Record<UserField, ValueKind<any, any>>),
+  userid: ID,
+  password: TEXT,
+};
+type WireFields = { [K in UserField]: WireOf<K> } & { userid: WireOf<'userId'>; password: string };
 
-type Rules = typeof FIELD_RULES;
-type WireValue<K extends keyof Rules> = K extends 'isAgent' ? boolean | 0 | 1
-  : K extends 'redistribution' ? number | boolean
-  : K extends 'privGroup' | 'monthly' | 'hourly' ? number
-  : K extends 'messageLists' ? unknown[]
-  : K extends 'name' | 'email' | 'username' | 'state' | 'registerTransport' | 'password' ? string
-  : string | number;
-
-const RULE_ENTRIES = Object.entries(FIELD_RULES) as Array<[keyof Rules, readonly [string, (v: unknown) => boolean]]>;
+const RULE_ENTRIES = Object.entries(WIRE_RULES) as Array<[keyof WireFields, ValueKind<any, any>]>;
 
 /** One superstruct struct per field: absent, null, or passing the rule (named by what it expects). */
 const wireUser = refine(
-  type(Object.fromEntries(RULE_ENTRIES.map(([k, [expects, test]]) =>
-    [k, define(expects, (v) => v === undefined || v === null || test(v))])) as { [K in keyof Rules]: Struct<WireValue<K> | null | undefined, null> }),
+  type(Object.fromEntries(RULE_ENTRIES.map(([k, { expects, test }]) =>
+    [k, define(expects, (v) => v === undefined || v === null || test(v))])) as { [K in keyof WireFields]: Struct<WireFields[K] | null | undefined, null> }),
   'an object',
   (v) => !Array.isArray(v),
 );
@@ -83,7 +57,7 @@ function quickAccepts(body: Record<string, unknown>): boolean {
 
 function userPasses(u: unknown): boolean {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
-  for (const [k, [, test]] of RULE_ENTRIES) {
+  for (const [k, { test }] of RULE_ENTRIES) {
     const v = (u as Record<string, unknown>)[k];
     if (v !== undefined && v !== null && !test(v)) return false;
   }
@@ -92,41 +66,12 @@ function userPasses(u: unknown): boolean {
 
 export type WireUser = Infer<typeof wireUser>;
 
-/** A user as the rest of the service sees it: no password, ids and phones as strings. */
-export interface User {
-  userId: string | null;
-  extension: string | null;
-  name: string | null;
-  email: string | null;
-  username: string | null;
-  isAgent: boolean | null;
-  privGroup: number | null;
-  redistribution: number | null;
-  monthly: number | null;
-  hourly: number | null;
-  state: string | null;
-  registerTransport: string | null;
-  sampleRate: string | null;
-  outboundPhone: string | null;
-  contactPhone: string | null;
-  messageLists: unknown[] | null;
-  mobileProjectId: string | null;
-  mobilePhone: string | null;
-}
-
-export type UserField = keyof User;
-
-/** Every field of `User`, in the order messages show them. */
-export const USER_FIELDS: readonly UserField[] = [
-  'userId', 'name', 'username', 'email', 'extension', 'isAgent', 'privGroup', 'state',
-  'registerTransport', 'redistribution', 'sampleRate', 'outboundPhone', 'contactPhone',
-  'mobilePhone', 'mobileProjectId', 'messageLists', 'monthly', 'hourly',
-];
-
+const hiddenAs = (h: 'wages' | 'contacts'): ReadonlySet<UserField> =>
+  new Set(USER_FIELDS.filter((f) => (FIELDS[f] as { hidden?: string }).hidden === h));
 /** Fields whose values are hidden unless a route asks for them (`show: [wages]`). */
-export const WAGE_FIELDS: ReadonlySet<UserField> = new Set<UserField>(['monthly', 'hourly']);
+export const WAGE_FIELDS = hiddenAs('wages');
 /** Personal contact details: the console channel (a log stream) leaves them out unless shown. */
-export const CONTACT_FIELDS: ReadonlySet<UserField> = new Set<UserField>(['email', 'outboundPhone', 'contactPhone', 'mobilePhone']);
+export const CONTACT_FIELDS = hiddenAs('contacts');
 /** What a route's `show` may add: wage values (every target), contact details (console). */
 export const SHOW_OPTIONS = ['wages', 'contacts'] as const;
 
@@ -147,37 +92,19 @@ export type ParseResult =
   | { ok: true; event: VccUserEvent }
   | { ok: false; path: string; message: string };
 
-const str = (v: string | number | null | undefined): string | null | undefined =>
-  v === null || v === undefined ? v : String(v);
-
-/** Sets `out[k]` unless `v` is undefined (a field VCC did not send stays absent). */
-function put<K extends UserField>(out: Partial<User>, k: K, v: User[K] | undefined): void {
-  if (v !== undefined) out[k] = v;
-}
-
+/**
+ * A wire user as the service keeps it: each field VCC sent, normalized by its kind (a field
+ * left out stays absent, a nulled one is null). The id comes from either spelling; a null in
+ * one never hides a value in the other, and `userId` wins when both hold one.
+ */
 function normalizeUser(u: WireUser): Partial<User> {
-  const out: Partial<User> = {};
-  // Either spelling; a null in one never hides a value in the other; userId wins when both hold one.
-  put(out, 'userId', str(u.userId ?? u.userid ?? (u.userId === null || u.userid === null ? null : undefined)));
-  put(out, 'extension', str(u.extension));
-  put(out, 'name', u.name);
-  put(out, 'email', u.email);
-  put(out, 'username', u.username);
-  put(out, 'isAgent', u.isAgent === null || u.isAgent === undefined ? u.isAgent : Boolean(u.isAgent));
-  put(out, 'privGroup', u.privGroup);
-  put(out, 'redistribution',
-    typeof u.redistribution === 'boolean' ? Number(u.redistribution) : u.redistribution);
-  put(out, 'monthly', u.monthly);
-  put(out, 'hourly', u.hourly);
-  put(out, 'state', u.state);
-  put(out, 'registerTransport', u.registerTransport);
-  put(out, 'sampleRate', str(u.sampleRate));
-  put(out, 'outboundPhone', str(u.outboundPhone));
-  put(out, 'contactPhone', str(u.contactPhone));
-  put(out, 'messageLists', u.messageLists);
-  put(out, 'mobileProjectId', str(u.mobileProjectId));
-  put(out, 'mobilePhone', str(u.mobilePhone));
-  return out;
+  const out: Record<string, unknown> = {};
+  const wire = u as Record<string, unknown>;
+  for (const f of USER_FIELDS) {
+    const v = f === 'userId' ? (u.userId ?? u.userid ?? (u.userId === null || u.userid === null ? null : undefined)) : wire[f];
+    if (v !== undefined) out[f] = v === null ? null : FIELDS[f].value.norm(v as never);
+  }
+  return out as Partial<User>;
 }
 
 /**
@@ -233,7 +160,7 @@ function ownFailure(body: Record<string, unknown>): { path: Array<string | numbe
     const u = body[side];
     if (side === 'old' && (u === undefined || u === null)) continue;
     if (typeof u !== 'object' || u === null || Array.isArray(u)) return { path: [side], value: u, type: 'an object' };
-    for (const [k, [expects, test]] of RULE_ENTRIES) {
+    for (const [k, { expects, test }] of RULE_ENTRIES) {
       const v = (u as Record<string, unknown>)[k];
       if (v !== undefined && v !== null && !test(v)) return { path: [side, k], value: v, type: expects };
     }
