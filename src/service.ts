@@ -18,9 +18,9 @@ import type { SqliteOptions } from './store/sqlite.ts';
 import type { Store } from './store/Store.ts';
 import { DEFAULT_RETRY, DeliveryWorker, type RetryPolicy } from './delivery/DeliveryWorker.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
-import { DEFAULT_TEMPLATES, Renderer } from './render/Renderer.ts';
-import { PLATFORMS, TARGETS } from './platforms/registry.ts';
-import { channelWarnings, createChannels } from './channels/Channels.ts';
+import type { Renderer } from './render/Renderer.ts';
+import { PLATFORMS } from './platforms/registry.ts';
+import { channelWarnings, createChannels, loadRenderer } from './channels/Channels.ts';
 
 export interface ServiceOptions {
   settings: Settings;
@@ -66,7 +66,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   let renderer: Renderer;
   try {
     config = readConfig();
-    renderer = Renderer.load(opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS, () => config.labels);
+    renderer = loadRenderer(opts.templatesDir ?? env.VCC_NOTIFY_TEMPLATES, () => config.labels);
   } catch (e) {
     await opening.then((s) => s.close(), () => {});
     throw e;

@@ -5,7 +5,7 @@ import { resendPlan } from '../routing/route.ts';
 import { changeText } from '../render/changeText.ts';
 import { EVENT_KINDS } from '../vcc/changes.ts';
 import type { StoredEvent } from '../store/Store.ts';
-import { platformOf } from '../platforms/registry.ts';
+import { messageFor } from '../channels/Channels.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import { html, SafeHtml } from './html.ts';
 import { before, olderFrom, preview, status, time, who } from './layout.ts';
@@ -104,7 +104,7 @@ ${await table(page.events)}${olderFrom(`/admin/users/${encodeURIComponent(user)}
       const ch = deps.channelConfig(name);
       if (!ch) return [];
       const d = ds.find((x) => x.channel === name);
-      return [html`<div>${preview(name, ch, deps.renderer.event(e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [], mention: d?.mention ?? [] }, platformOf(ch.type).target))}${resendButton(name)}</div>`];
+      return [html`<div>${preview(name, ch, messageFor(deps.renderer, ch, e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [], mention: d?.mention ?? [] }))}${resendButton(name)}</div>`];
     });
     send(ctx, `Event #${e.id}`, html`<h2>Event #${e.id}: ${who(e)}</h2>
 ${typeof ctx.query.resent === 'string' && deps.channelConfig(ctx.query.resent) ? html`<p class="s-sent">Queued for ${ctx.query.resent}; the worker sends it now.</p>` : ''}

@@ -2,14 +2,32 @@ import { digestChunks } from '../render/digestChunks.ts';
 import type { Logger } from 'pino';
 import type { Env } from '../config/settings.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
-import type { ConversationStore } from '../store/Store.ts';
+import type { ConversationStore, Delivery, StoredEvent } from '../store/Store.ts';
 import type { Route } from '../routing/route.ts';
-import type { Renderer } from '../render/Renderer.ts';
+import { DEFAULT_TEMPLATES, Renderer } from '../render/Renderer.ts';
+import type { Labels } from '../render/labels.ts';
+import type { Message } from '../render/Message.ts';
 import type { ChannelPlan, DueItem, Outgoing } from '../delivery/ChannelPlan.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
 import type { PlatformContext } from '../platforms/Platform.ts';
-import { channelType, chatChannel, platformOf, type ChannelConfig } from '../platforms/registry.ts';
+import { channelType, chatChannel, platformOf, TARGETS, type ChannelConfig } from '../platforms/registry.ts';
+
+/** What of a delivery shapes its message: the kinds shown, the hidden values shown, the mentions. */
+type RenderedDelivery = Pick<Delivery, 'kinds' | 'show'> & Partial<Pick<Delivery, 'mention'>>;
+
+/**
+ * The one place templates are loaded: `dir` (VCC_NOTIFY_TEMPLATES) or the package's own, for
+ * every platform's target, with the config's labels. Throws TemplateError naming the file.
+ */
+export function loadRenderer(dir: string | undefined, labels?: () => Labels): Renderer {
+  return Renderer.load(dir ?? DEFAULT_TEMPLATES, TARGETS, labels);
+}
+
+/** The one way to render an event for a channel: the neutral Message in the channel's target's templates. */
+export function messageFor(renderer: Renderer, ch: ChannelConfig, event: StoredEvent, delivery: RenderedDelivery): Message {
+  return renderer.event(event, delivery, platformOf(ch.type).target);
+}
 
 export interface ChannelsDeps {
   env: Env;
@@ -42,13 +60,12 @@ export function createChannels(deps: ChannelsDeps) {
   const adapterFor = (ch: ChannelConfig): Promise<Adapter | string> => channelType(ch).adapter(ch, ctx);
 
   const messagesFor = (ch: ChannelConfig, items: DueItem[]): Outgoing[] => {
-    const { target } = platformOf(ch.type);
     if (items.length === 1) {
       const [{ event, delivery }] = items as [DueItem];
-      return [{ message: renderer.event(event, delivery, target), deliveryIds: [delivery.id] }];
+      return [{ message: messageFor(renderer, ch, event, delivery), deliveryIds: [delivery.id] }];
     }
     return digestChunks(items, channelType(ch).digestPerMessage).map((chunk) => ({
-      message: renderer.digest(chunk, target),
+      message: renderer.digest(chunk, platformOf(ch.type).target),
       deliveryIds: chunk.map((x) => x.delivery.id),
     }));
   };
@@ -68,7 +85,7 @@ export function createChannels(deps: ChannelsDeps) {
     const adapter = await adapterFor(ch);
     if (typeof adapter === 'string') return { status: 'permanent', reason: adapter };
     const ev = sampleEvent(clock());
-    return adapter.send(renderer.event(ev, { kinds: ev.kinds, show: [] }, platformOf(ch.type).target));
+    return adapter.send(messageFor(renderer, ch, ev, { kinds: ev.kinds, show: [] }));
   };
 
   /**
@@ -84,7 +101,7 @@ export function createChannels(deps: ChannelsDeps) {
       if (!ch || seen.has(ch.type)) continue;
       seen.add(ch.type);
       const ev = sampleEvent(clock());
-      channelType(ch).payload(ch, renderer.event(ev, { kinds: ev.kinds, show: [] }, platformOf(ch.type).target));
+      channelType(ch).payload(ch, messageFor(renderer, ch, ev, { kinds: ev.kinds, show: [] }));
       await adapterFor(ch).catch(() => {});
     }
     return [...seen];

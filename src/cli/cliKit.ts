@@ -27,9 +27,8 @@ export function settingsAndConfig(file?: string): { settings: Settings; config: 
 /** Opens the service's store and the pieces that send, as the service would build them. */
 export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: Channels; subs: Subscriptions }) => Promise<T>): Promise<T> {
   const { settings, config } = settingsAndConfig();
-  const [{ openStore }, { Subscriptions }, { createChannels }, { createLogger }, { DEFAULT_TEMPLATES, Renderer }, { TARGETS }] = await Promise.all([
-    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channels/Channels.ts'), import('../logger.ts'), import('../render/Renderer.ts'),
-    import('../platforms/registry.ts'),
+  const [{ openStore }, { Subscriptions }, { createChannels, loadRenderer }, { createLogger }] = await Promise.all([
+    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channels/Channels.ts'), import('../logger.ts'),
   ]);
   const store = await openStore(settings.databaseUrl);
   try {
@@ -37,7 +36,7 @@ export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyC
     await subs.refresh();
     const kit = createChannels({
       env: settings.env, conversations: store, config: () => config, clock: Date.now, log: createLogger('silent'),
-      renderer: Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS, () => config.labels),
+      renderer: loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels),
     });
     return await fn({ settings, config, store, kit, subs });
   } finally {
@@ -47,20 +46,16 @@ export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyC
 
 /** Reads a VCC webhook body from a file and turns it into the event the service would store. */
 export async function eventFromFile(path: string): Promise<StoredEvent> {
-  const [{ parseVccBody }, { classifyChanges, kindsOf }] = await Promise.all([import('../vcc/user.ts'), import('../vcc/changes.ts')]);
+  const { acceptVccBody } = await import('../vcc/acceptVccBody.ts');
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}`);
   }
-  const parsed = parseVccBody(json);
-  if (!parsed.ok) throw new CliError(`${path}: ${parsed.message}`);
-  const changes = classifyChanges(parsed.event);
-  return {
-    id: 0, dedupKey: 'cli', receivedAt: Date.now(), vccTimestamp: parsed.event.timestamp, userId: parsed.event.new.userId ?? null,
-    kinds: kindsOf(changes), old: parsed.event.old, new: parsed.event.new, changes,
-  };
+  const accepted = acceptVccBody(json, Date.now());
+  if (!accepted.ok) throw new CliError(`${path}: ${accepted.message}`);
+  return { id: 0, ...accepted.event };
 }
 
 export function parseSince(s: string): number {

@@ -50,12 +50,12 @@ program.command('serve')
 program.command('check-config [file]')
   .description('validate the config file (default VCC_NOTIFY_CONFIG) and every template; exit 1 on problems')
   .action(async (file?: string) => {
-    const [{ DEFAULT_TEMPLATES, Renderer }, { channelWarnings }, { TARGETS }] = await Promise.all([
-      import('../render/Renderer.ts'), import('../channels/Channels.ts'), import('../platforms/registry.ts'),
+    const [{ DEFAULT_TEMPLATES }, { channelWarnings, loadRenderer }] = await Promise.all([
+      import('../render/Renderer.ts'), import('../channels/Channels.ts'),
     ]);
     const { settings, config } = settingsAndConfig(file);
     const templates = settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES;
-    Renderer.load(templates, TARGETS);
+    loadRenderer(templates);
     const channels = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`).join(', ');
     out(`OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`);
     for (const w of channelWarnings(config, settings.env)) out(`warning: ${w}`);
@@ -67,14 +67,14 @@ program.command('render')
   .option('--channel <name>', 'a channel of the config (default: every channel whose routes match)')
   .option('--kind <kind>', 'show only this event kind')
   .action(async (o: { event: string; channel?: string; kind?: string }) => {
-    const [{ DEFAULT_TEMPLATES, Renderer }, { kindNamed, KIND_NAMES_HELP }, { planDeliveries }, { TARGETS, chatChannel, payloadFor, platformOf }] = await Promise.all([
-      import('../render/Renderer.ts'), import('../vcc/changes.ts'), import('../routing/route.ts'), import('../platforms/registry.ts'),
+    const [{ loadRenderer, messageFor }, { kindNamed, KIND_NAMES_HELP }, { planDeliveries }, { chatChannel, payloadFor }] = await Promise.all([
+      import('../channels/Channels.ts'), import('../vcc/changes.ts'), import('../routing/route.ts'), import('../platforms/registry.ts'),
     ]);
     const { settings, config } = settingsAndConfig();
     const ev = await eventFromFile(o.event);
     const kind = o.kind === undefined ? null : kindNamed(o.kind);
     if (o.kind !== undefined && !kind) throw new CliError(`--kind: unknown kind "${o.kind}" (kinds: ${KIND_NAMES_HELP})`);
-    const renderer = Renderer.load(settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES, TARGETS, () => config.labels);
+    const renderer = loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels);
     const planned = planDeliveries(ev.new, ev.changes, config.routes);
     const targets = o.channel ? [o.channel] : planned.map((p) => p.channel);
     if (targets.length === 0) throw new CliError('no route matches this event; name a channel with --channel');
@@ -83,7 +83,7 @@ program.command('render')
       if (!ch) throw new CliError(`--channel: unknown channel "${name}" (channels: ${Object.keys(config.channels).join(', ')})`);
       const p = planned.find((x) => x.channel === name);
       const kinds: EventKind[] = kind ? [kind] : p?.kinds ?? ev.kinds;
-      const message = renderer.event(ev, { kinds, show: p?.show ?? [], mention: p?.mention ?? [] }, platformOf(ch.type).target);
+      const message = messageFor(renderer, ch, ev, { kinds, show: p?.show ?? [], mention: p?.mention ?? [] });
       const payload = payloadFor(ch, message);
       if (targets.length > 1) out(`# ${name} (${ch.type})`);
       out(typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2));

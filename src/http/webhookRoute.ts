@@ -4,14 +4,13 @@ import { is as typeIs } from 'type-is';
 import type { Logger } from 'pino';
 import { HttpError } from './HttpError.ts';
 import { readBody } from './readBody.ts';
-import { parseVccBody } from '../vcc/user.ts';
-import { classifyChanges, kindsOf, type EventKind } from '../vcc/changes.ts';
+import { acceptVccBody } from '../vcc/acceptVccBody.ts';
+import type { EventKind } from '../vcc/changes.ts';
 import { DecryptError, type BodyCipher } from '../vcc/decrypt.ts';
 import { redactBody } from '../vcc/redact.ts';
-import { outOfBounds } from '../vcc/bounds.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { planDeliveries, type Route } from '../routing/route.ts';
-import { StoreUnavailableError, type EventStore, type NewEvent } from '../store/Store.ts';
+import { StoreUnavailableError, type EventStore } from '../store/Store.ts';
 import type { SourceList } from '../config/sourceList.ts';
 
 /** Which configured secret a request carried: the one in force or, during a rotation, the previous. */
@@ -71,9 +70,6 @@ function once(query: URLSearchParams, name: string): string | undefined {
   return all.length === 1 ? all[0] : undefined;
 }
 
-function dedupKey(ev: Pick<NewEvent, 'vccTimestamp' | 'old' | 'new'>, passwordSet: boolean): string {
-  return hash('sha256', JSON.stringify([ev.vccTimestamp, ev.old, ev.new, passwordSet]), 'base64url');
-}
 
 /**
  * `POST|PUT /webhooks/vcc/users`: auth, content type, size, decryption, validation, then
@@ -116,22 +112,10 @@ export function webhookHandler(deps: WebhookDeps) {
       }
       if (cipher) text = plain;
       if (secretMatches) deps.onAuthenticated?.(used);
-      const tooBig = outOfBounds(json);
-      if (tooBig) throw new HttpError(400, 'invalid_payload', tooBig.message, tooBig.path);
-      const parsed = parseVccBody(json);
-      if (!parsed.ok) throw new HttpError(400, 'invalid_payload', parsed.message, parsed.path);
-
-      const { event: vcc } = parsed;
-      const changes = classifyChanges(vcc);
-      const base = { vccTimestamp: vcc.timestamp, old: vcc.old, new: vcc.new };
-      const ev: NewEvent = {
-        ...base,
-        dedupKey: dedupKey(base, vcc.passwordSet),
-        receivedAt,
-        userId: vcc.new.userId ?? vcc.old?.userId ?? null,
-        changes,
-      };
-      const planned = planDeliveries(vcc.new, changes, deps.routes());
+      const accepted = acceptVccBody(json, receivedAt);
+      if (!accepted.ok) throw new HttpError(400, 'invalid_payload', accepted.message, accepted.path);
+      const { event: ev } = accepted;
+      const planned = planDeliveries(ev.new, ev.changes, deps.routes());
       const result = await deps.store.ingest(ev, planned);
       if (result.status === 'duplicate') {
         deps.log.info({ event: result.eventId }, 'duplicate VCC event, already stored');
@@ -139,7 +123,7 @@ export function webhookHandler(deps: WebhookDeps) {
         ctx.body = { status: 'duplicate', event: result.eventId };
         return;
       }
-      const kinds = kindsOf(changes);
+      const { kinds } = ev;
       deps.log.info({ event: result.eventId, user: ev.userId, kinds, deliveries: result.deliveries, ...(used === 'previous' ? { matched: 'previous secret' } : {}) },
         'event accepted');
       ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
