@@ -91,6 +91,18 @@ for (const [kind, open] of stores) {
     t.is(later[0]!.delivery.lastError, 'HTTP 503');
   });
 
+  contract('deliveriesOf: a page of events\' deliveries in one read, grouped by event, oldest first', async (t, s) => {
+    const e1 = await s.ingest(ev('p1', 100), to('a', 'b'));
+    const e2 = await s.ingest(ev('p2', 200), to('c'));
+    const e3 = await s.ingest(ev('p3', 300), []);
+    const ids = [e1, e2, e3].map((r) => r.eventId);
+    const got = await s.deliveriesOf(ids);
+    t.deepEqual(got.get(ids[0]!)?.map((d) => d.channel), ['a', 'b']);
+    t.deepEqual(got.get(ids[1]!)?.map((d) => d.channel), ['c']);
+    t.false(got.has(ids[2]!));
+    t.is((await s.deliveriesOf([])).size, 0);
+  });
+
   contract('sent, dead, replay, queue stats', async (t, s) => {
     await s.ingest(ev('e1', 100), to('a', 'b'));
     const [a] = await s.duePending('a', 1000, 1);

@@ -125,18 +125,17 @@ ${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}${older('/a
   });
 
   router.get('/admin/routes', guard, async (ctx) => {
-    await deps.subscriptions.refresh();
     const config = deps.config();
-    const subs = deps.subscriptions.routes();
-    const raw = await deps.store.listSubscriptions();
+    // One read: each row shows its own where terms (a second read could misalign with another instance's change).
+    const subs = await deps.store.listSubscriptions();
     send(ctx, 'Routes', html`<h2>Routes in force</h2><p class="muted">Config: ${config.origin}</p>
 <table><tr><th>Source</th><th>Channel</th><th>Type</th><th>Events</th><th>Where</th><th>Mentions</th></tr>
 ${config.routes.map((r) => html`<tr><td>file</td><td>${r.channel}</td><td>${config.channels[r.channel]?.type ?? ''}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${r.where ? Object.entries(r.where).map(([k, c]) => `${k}: ${describeCondition(c)}`).join('; ') : ''}</td><td>${mentionsText(r.mention)}</td></tr>`)}
-${subs.map((r, i) => html`<tr><td>chat</td><td>${r.channel}</td><td>${r.channel.split(':')[0]}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${raw[i]?.where.map(describeTerm).join(' ') ?? ''}</td><td>${mentionsText(r.mention)}</td></tr>`)}</table>`);
+${subs.map((s) => html`<tr><td>chat</td><td>${s.channel}</td><td>${deps.channelConfig(s.channel)?.type ?? ''}</td><td>${s.events?.join(', ') ?? 'all'}</td><td>${s.where.map(describeTerm).join(' ')}</td><td>${mentionsText(s.mention)}</td></tr>`)}</table>`);
   });
 }
 
-/** A route's mentions for a page: Slack ids as typed, Teams people by name. */
+/** A route's mentions for a page: ids as typed, people by name and id. */
 const mentionsText = (ms: Route['mention']) => (ms ?? []).map((m) => (typeof m === 'string' ? m : `${m.name} (${m.id})`)).join(', ');
 
 const FORM_LIMIT = 16 * 1024;

@@ -34,14 +34,17 @@ const CSV_PAGE = 500;
 export function mountEventPages(router: Router, deps: AdminDeps, kit: AdminKit): void {
   const { guard, send } = kit;
   const changes = (e: StoredEvent) => e.changes.map((c) => html`<div>${changeText(c, deps.config().labels, { showWages: false })}</div>`);
-  /** Rows of events with their deliveries, newest first. */
-  const table = async (events: readonly StoredEvent[]) => html`<table><tr><th>Event</th><th>Received</th><th>User</th><th>Kinds</th><th>Changes</th><th>Deliveries</th></tr>
-${await Promise.all(events.map(async (e) => {
-    const ds = await deps.store.listDeliveries({ eventId: e.id, limit: 20 });
+  /** Rows of events with their deliveries (read in one query for the page), newest first. */
+  const table = async (events: readonly StoredEvent[]) => {
+    const deliveries = await deps.store.deliveriesOf(events.map((e) => e.id));
+    return html`<table><tr><th>Event</th><th>Received</th><th>User</th><th>Kinds</th><th>Changes</th><th>Deliveries</th></tr>
+${events.map((e) => {
+    const ds = deliveries.get(e.id) ?? [];
     return html`<tr><td><a href="/admin/events/${e.id}">#${e.id}</a></td><td>${time(e.receivedAt)}</td>
 <td>${e.userId ? html`<a href="/admin/users/${encodeURIComponent(e.userId)}">${who(e)}</a>` : who(e)}</td>
 <td>${e.kinds.map((k) => html`<span class="badge">${k}</span>`)}</td><td>${changes(e)}</td><td>${ds.map((d) => html`<div>${d.channel}: ${status(d)}</div>`)}</td></tr>`;
-  }))}</table>${events.length === 0 ? html`<p class="muted">No events.</p>` : ''}`;
+  })}</table>${events.length === 0 ? html`<p class="muted">No events.</p>` : ''}`;
+  };
   const badFilter = (ctx: Context, error: string) => {
     ctx.status = 400;
     send(ctx, 'Bad search', html`<p class="s-dead">${error}</p><p><a href="/admin">Back to the events</a></p>`);
@@ -81,7 +84,8 @@ ${await table(page.events)}${olderFrom(`/admin/users/${encodeURIComponent(user)}
       let beforeId: number | undefined;
       for (;;) {
         const page = await store.searchEvents({ ...filters, limit: CSV_PAGE, beforeId });
-        for (const e of page.events) yield `${csvLine(e, await store.listDeliveries({ eventId: e.id, limit: 50 }), labels)}\r\n`;
+        const deliveries = await store.deliveriesOf(page.events.map((e) => e.id));
+        for (const e of page.events) yield `${csvLine(e, deliveries.get(e.id) ?? [], labels)}\r\n`;
         if (page.next === null) return;
         beforeId = page.next;
       }

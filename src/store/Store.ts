@@ -119,6 +119,8 @@ export interface EventStore {
    */
   indexSearch(before: number): Promise<number>;
   listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]>;
+  /** The deliveries of these events (a page's worth), in one read: event id to its deliveries, oldest first. */
+  deliveriesOf(eventIds: readonly number[]): Promise<Map<number, Delivery[]>>;
   listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]>;
   /** Channels that have a pending delivery due at `now`, oldest due first. */
   dueChannels(now: number, limit: number): Promise<string[]>;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { pgUnavailable } from './pgBoundary.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 /**
  * The Postgres store's two pools. `ingestPool` holds the webhook's own connections, whose
@@ -40,5 +41,20 @@ export async function pgWritable(ingestPool: pg.Pool, timeoutMs: number): Promis
   } finally {
     await client.query('ROLLBACK').catch(() => {});
     client.release(failed);
+  }
+}
+
+/** Arbitrary constant key for the migration advisory lock (instances migrate one at a time). */
+const MIGRATION_LOCK = 7_340_021;
+
+/** Applies the migrations not yet recorded, inside the caller's transaction, one instance at a time. */
+export async function pgMigrate(c: pg.PoolClient): Promise<void> {
+  await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+  await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await c.query(m.postgres);
+    await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
   }
 }

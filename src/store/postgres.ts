@@ -3,24 +3,21 @@ import {
   StoreUnavailableError, type Delivery, type DeliveryStatus, type IngestResult, type NewEvent, type PlannedDelivery,
   type Refusal, type Store, type StoredConversation, type StoredEvent, type StoredRefusal, type Subscription,
 } from './Store.ts';
-import { MIGRATIONS, REFUSALS_KEPT } from './migrations.ts';
+import { REFUSALS_KEPT } from './migrations.ts';
 import {
   deliveriesFilter, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow, type SubscriptionRow,
-  RESEND_SQL, resendParams,
+  RESEND_SQL, byEvent, resendParams,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
-import { pgPools, pgWritable } from './pgPools.ts';
+import { pgMigrate, pgPools, pgWritable } from './pgPools.ts';
 import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
 import { numbered, type EventPage, type EventSearch } from './eventSearch.ts';
 import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
 
 // BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
-
-/** Arbitrary constant key for the migration advisory lock (instances migrate one at a time). */
-const MIGRATION_LOCK = 7_340_021;
 
 /**
  * The shared store for several instances (`DATABASE_URL=postgres://...`). Every write is its
@@ -51,16 +48,7 @@ export class PostgresStore implements Store {
     const { pool, ingestPool } = pgPools(url, opts.max ?? 10, writeTimeoutMs);
     const store = new PostgresStore(pool, ingestPool, writeTimeoutMs);
     try {
-      await store.tx(async (c) => {
-        await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-        await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-        const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
-        for (const m of MIGRATIONS) {
-          if (done.has(m.version)) continue;
-          await c.query(m.postgres);
-          await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
-        }
-      });
+      await store.tx(pgMigrate);
     } catch (e) {
       await Promise.all([pool.end().catch(() => {}), ingestPool.end().catch(() => {})]);
       throw e instanceof StoreUnavailableError ? e : unavailable(e, 'cannot open the Postgres store');
@@ -122,6 +110,10 @@ export class PostgresStore implements Store {
   async listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; limit: number }): Promise<Delivery[]> {
     const { where, values } = deliveriesFilter(opts, (i) => `$${i}`);
     return (await this.q<DeliveryRow>(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT $${values.length + 1}`, [...values, opts.limit])).map(toDelivery);
+  }
+
+  async deliveriesOf(eventIds: readonly number[]): Promise<Map<number, Delivery[]>> {
+    return byEvent(await this.q<DeliveryRow>('SELECT * FROM deliveries WHERE event_id = ANY($1::bigint[]) ORDER BY id', [eventIds]));
   }
 
   searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>> {

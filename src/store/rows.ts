@@ -146,6 +146,13 @@ export function deliveriesFilter(opts: { eventId?: number; status?: string; chan
   return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
 
+/** Delivery rows grouped by event id (in row order), for `deliveriesOf`. */
+export function byEvent(rows: DeliveryRow[]): Map<number, Delivery[]> {
+  const out = new Map<number, Delivery[]>();
+  for (const r of rows.map(toDelivery)) out.set(r.eventId, [...(out.get(r.eventId) ?? []), r]);
+  return out;
+}
+
 /**
  * A stored event queued for a channel now (`Store.resend`), in both dialects: `$name`
  * parameters, which each store turns into its own. A new delivery, or the event's delivery

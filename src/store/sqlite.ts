@@ -9,7 +9,7 @@ import { SqliteWrites, unavailable, type SqliteOptions } from './sqliteWrites.ts
 import {
   deliveriesFilter, eventColumns, toDelivery, toEvent, toRefusal, toSubscription, type DeliveryRow, type EventRow, type RefusalRow,
   type SubscriptionRow,
-  RESEND_SQL, resendParams,
+  RESEND_SQL, byEvent, resendParams,
 } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
@@ -91,6 +91,11 @@ export class SqliteStore implements Store {
     const { where, values } = deliveriesFilter(opts, () => '?');
     return this.read(() =>
       (this.prep(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT ?`).all(...values, opts.limit) as DeliveryRow[]).map(toDelivery));
+  }
+
+  deliveriesOf(eventIds: readonly number[]): Promise<Map<number, Delivery[]>> {
+    return this.read(() => byEvent(this.prep('SELECT * FROM deliveries WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .all(JSON.stringify(eventIds)) as DeliveryRow[]));
   }
 
   listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]> {
