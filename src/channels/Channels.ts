@@ -46,29 +46,13 @@ export interface ChannelsDeps {
  */
 export function createChannels(deps: ChannelsDeps) {
   const { renderer, clock } = deps;
-  const made = new Map<string, Promise<unknown>>();
-  const ctx: PlatformContext = {
-    env: deps.env, fetch: deps.fetch ?? fetch, clock, log: deps.log, conversations: deps.conversations,
-    once: <T>(key: string, make: () => Promise<T>) => {
-      if (!made.has(key)) made.set(key, make());
-      return made.get(key) as Promise<T>;
-    },
-  };
+  const ctx = platformContext(deps);
 
   const channelConfig = (name: string): ChannelConfig | null => deps.config().channels[name] ?? chatChannel(name);
   /** The adapter for a channel, or a reason it cannot be used now. */
   const adapterFor = (ch: ChannelConfig): Promise<Adapter | string> => channelType(ch).adapter(ch, ctx);
 
-  const messagesFor = (ch: ChannelConfig, items: DueItem[]): Outgoing[] => {
-    if (items.length === 1) {
-      const [{ event, delivery }] = items as [DueItem];
-      return [{ message: messageFor(renderer, ch, event, delivery), deliveryIds: [delivery.id] }];
-    }
-    return digestChunks(items, channelType(ch).digestPerMessage).map((chunk) => ({
-      message: renderer.digest(chunk, platformOf(ch.type).target),
-      deliveryIds: chunk.map((x) => x.delivery.id),
-    }));
-  };
+  const messagesFor = (ch: ChannelConfig, items: DueItem[]) => messagesOf(renderer, ch, items);
 
   const plan = async (channel: string): Promise<ChannelPlan> => {
     const ch = channelConfig(channel);
@@ -78,14 +62,19 @@ export function createChannels(deps: ChannelsDeps) {
     return { ok: true, adapter, limits: channelType(ch).limits, messages: (items) => messagesFor(ch, items) };
   };
 
+  /** The sample notification (`/vcc test`, `send-test`) as a channel would get it. */
+  const sample = (ch: ChannelConfig): Message => {
+    const ev = sampleEvent(clock());
+    return messageFor(renderer, ch, ev, { kinds: ev.kinds, show: [] });
+  };
+
   /** Sends the sample notification to a channel now. */
   const sendTest = async (name: string): Promise<SendOutcome> => {
     const ch = channelConfig(name);
     if (!ch) return { status: 'permanent', reason: `unknown channel "${name}"` };
     const adapter = await adapterFor(ch);
     if (typeof adapter === 'string') return { status: 'permanent', reason: adapter };
-    const ev = sampleEvent(clock());
-    return adapter.send(messageFor(renderer, ch, ev, { kinds: ev.kinds, show: [] }));
+    return adapter.send(sample(ch));
   };
 
   /**
@@ -100,28 +89,52 @@ export function createChannels(deps: ChannelsDeps) {
       const ch = channelConfig(name);
       if (!ch || seen.has(ch.type)) continue;
       seen.add(ch.type);
-      const ev = sampleEvent(clock());
-      channelType(ch).payload(ch, messageFor(renderer, ch, ev, { kinds: ev.kinds, show: [] }));
+      channelType(ch).payload(ch, sample(ch));
       await adapterFor(ch).catch(() => {});
     }
     return [...seen];
   };
 
-  /** File routes whose channel is the same place as the chat-made channel `chatName` (`slack:C0123`). */
-  const fileRoutesFor = (chatName: string): Array<{ name: string; route: Route }> => {
-    const config = deps.config();
-    // Compared field by field in a fixed order: the file may list `channel:` before `type:`.
-    const key = (ch: object | null | undefined) => (ch ? JSON.stringify(Object.entries(ch).sort(([a], [b]) => a.localeCompare(b))) : null);
-    const same = key(chatChannel(chatName));
-    return config.routes
-      .filter((r) => same !== null && key(config.channels[r.channel]) === same)
-      .map((route) => ({ name: route.channel, route }));
-  };
+  const fileRoutesFor = (chatName: string) => fileRoutesOf(deps.config(), chatName);
 
   return { context: ctx, channelConfig, adapterFor, messagesFor, plan, sendTest, fileRoutesFor, warm };
 }
 
 export type Channels = ReturnType<typeof createChannels>;
+
+/** What platforms get to send with; `once` keeps one lazily made value per key (a loaded SDK). */
+function platformContext(deps: ChannelsDeps): PlatformContext {
+  const made = new Map<string, Promise<unknown>>();
+  return {
+    env: deps.env, fetch: deps.fetch ?? fetch, clock: deps.clock, log: deps.log, conversations: deps.conversations,
+    once: <T>(key: string, make: () => Promise<T>) => {
+      if (!made.has(key)) made.set(key, make());
+      return made.get(key) as Promise<T>;
+    },
+  };
+}
+
+/** What a channel sends for due items: one event alone, several as digests of the platform's size. */
+function messagesOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Outgoing[] {
+  if (items.length === 1) {
+    const [{ event, delivery }] = items as [DueItem];
+    return [{ message: messageFor(renderer, ch, event, delivery), deliveryIds: [delivery.id] }];
+  }
+  return digestChunks(items, channelType(ch).digestPerMessage).map((chunk) => ({
+    message: renderer.digest(chunk, platformOf(ch.type).target),
+    deliveryIds: chunk.map((x) => x.delivery.id),
+  }));
+}
+
+/** File routes whose channel is the same place as the chat-made channel `chatName` (`PREFIX:ID`). */
+function fileRoutesOf(config: NotifyConfig, chatName: string): Array<{ name: string; route: Route }> {
+  // Compared field by field in a fixed order: the file may list `channel:` before `type:`.
+  const key = (ch: object | null | undefined) => (ch ? JSON.stringify(Object.entries(ch).sort(([a], [b]) => a.localeCompare(b))) : null);
+  const same = key(chatChannel(chatName));
+  return config.routes
+    .filter((r) => same !== null && key(config.channels[r.channel]) === same)
+    .map((route) => ({ name: route.channel, route }));
+}
 
 /**
  * Channels that cannot send with the environment given (a missing token): not an error in

@@ -4,7 +4,7 @@ import { is as typeIs } from 'type-is';
 import type { Logger } from 'pino';
 import { HttpError } from './HttpError.ts';
 import { readBody } from './readBody.ts';
-import { acceptVccBody } from '../vcc/acceptVccBody.ts';
+import { acceptVccBody, type VccEvent } from '../vcc/acceptVccBody.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import { DecryptError, type BodyCipher } from '../vcc/decrypt.ts';
 import { redactBody } from '../vcc/redact.ts';
@@ -81,66 +81,82 @@ export function webhookHandler(deps: WebhookDeps) {
   const secretMatches = deps.secret === null ? null : secretChecker(deps.secret, deps.previousSecret ?? null);
   return async (ctx: Context): Promise<void> => {
     const receivedAt = deps.clock();
-    let text: string | null = null;
+    // The body as read (decrypted when it could be), for the refusal record.
+    const seen: { text: string | null } = { text: null };
     try {
-      // Not ctx.query: Koa 3 builds an object of every parameter for it on each request, which
-      // cost this route a tenth of its throughput under load.
       if (deps.sources && !deps.sources.allows(ctx.ip)) {
         throw new HttpError(403, 'forbidden_source', 'this address may not send webhooks (VCC_ALLOWED_SOURCES)');
       }
+      // Not ctx.query: Koa 3 builds an object of every parameter for it on each request, which
+      // cost this route a tenth of its throughput under load.
       const query = new URLSearchParams(ctx.querystring);
       const used = secretMatches ? secretMatches(once(query, 'secret-key')) : 'current';
       if (!used) throw new HttpError(401, 'unauthorized', 'missing or wrong secret-key query parameter');
       const cipher = used === 'previous' && deps.previousCipher ? deps.previousCipher : deps.cipher;
-      const allowed = cipher ? JSON_OR_TEXT : JSON_TYPES;
-      // The header alone, not ctx.request.is(): that answers null for a request without
-      // Content-Length or Transfer-Encoding, and the same body must get the same answer.
-      const type = ctx.get('content-type');
-      if (type && !typeIs(type, allowed)) {
-        throw new HttpError(415, 'unsupported_media_type',
-          `content type ${ctx.request.type} is not accepted; send application/json${cipher ? ' or text/plain' : ''}`);
-      }
-      text = await readBody(ctx, deps.maxBodyBytes);
-      const plain = cipher ? decrypt(cipher, text, once(query, 'iv')) : text;
-      let json: unknown;
-      try {
-        json = JSON.parse(plain);
-      } catch {
-        throw new HttpError(400, cipher ? 'decrypt_failed' : 'invalid_json', cipher
-          ? 'body did not decrypt to JSON (check VCC_ENCRYPTION_CIPHER, the key, and the iv parameter)'
-          : 'body is not valid JSON');
-      }
-      if (cipher) text = plain;
+      const json = await readJson(ctx, deps.maxBodyBytes, cipher, once(query, 'iv'), seen);
       if (secretMatches) deps.onAuthenticated?.(used);
       const accepted = acceptVccBody(json, receivedAt);
       if (!accepted.ok) throw new HttpError(400, 'invalid_payload', accepted.message, accepted.path);
-      const { event: ev } = accepted;
-      const planned = planDeliveries(ev.new, ev.changes, deps.routes());
-      const result = await deps.store.ingest(ev, planned);
-      if (result.status === 'duplicate') {
-        deps.log.info({ event: result.eventId }, 'duplicate VCC event, already stored');
-        deps.onDuplicate?.();
-        ctx.body = { status: 'duplicate', event: result.eventId };
-        return;
-      }
-      const { kinds } = ev;
-      deps.log.info({ event: result.eventId, user: ev.userId, kinds, deliveries: result.deliveries, ...(used === 'previous' ? { matched: 'previous secret' } : {}) },
-        'event accepted');
-      ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
-      deps.onAccepted?.(result.eventId, planned.map((p) => p.channel), kinds);
+      await ingest(deps, ctx, accepted.event, used);
     } catch (e) {
-      const err = e instanceof HttpError ? e
-        : e instanceof StoreUnavailableError ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')
-          : null;
-      if (!err) throw e;
-      ctx.status = err.status;
-      ctx.body = err.toJSON();
-      deps.onRefused?.(err.code);
-      if (err.status === 503) deps.log.error({ err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } }, 'store unavailable, answered 503');
-      if (err.status === 401 || err.status === 403) deps.onUnauthenticated?.(ctx.ip, err.code);
-      else await record(deps, ctx, err, receivedAt, text);
+      await refuse(deps, ctx, e, receivedAt, seen.text);
     }
   };
+}
+
+/**
+ * The body as JSON: its content type (from the header alone, not ctx.request.is(), which
+ * answers null without Content-Length or Transfer-Encoding: the same body gets the same
+ * answer however framed), its size and coding, decryption. `seen.text` holds what was read.
+ */
+async function readJson(ctx: Context, maxBytes: number, cipher: BodyCipher | null, iv: string | undefined, seen: { text: string | null }): Promise<unknown> {
+  const type = ctx.get('content-type');
+  if (type && !typeIs(type, cipher ? JSON_OR_TEXT : JSON_TYPES)) {
+    throw new HttpError(415, 'unsupported_media_type',
+      `content type ${ctx.request.type} is not accepted; send application/json${cipher ? ' or text/plain' : ''}`);
+  }
+  seen.text = await readBody(ctx, maxBytes);
+  const plain = cipher ? decrypt(cipher, seen.text, iv) : seen.text;
+  let json: unknown;
+  try {
+    json = JSON.parse(plain);
+  } catch {
+    throw new HttpError(400, cipher ? 'decrypt_failed' : 'invalid_json', cipher
+      ? 'body did not decrypt to JSON (check VCC_ENCRYPTION_CIPHER, the key, and the iv parameter)'
+      : 'body is not valid JSON');
+  }
+  seen.text = plain;
+  return json;
+}
+
+/** One store transaction (event + deliveries); the answer once it is durable. */
+async function ingest(deps: WebhookDeps, ctx: Context, ev: VccEvent, used: SecretUsed): Promise<void> {
+  const planned = planDeliveries(ev.new, ev.changes, deps.routes());
+  const result = await deps.store.ingest(ev, planned);
+  if (result.status === 'duplicate') {
+    deps.log.info({ event: result.eventId }, 'duplicate VCC event, already stored');
+    deps.onDuplicate?.();
+    ctx.body = { status: 'duplicate', event: result.eventId };
+    return;
+  }
+  deps.log.info({ event: result.eventId, user: ev.userId, kinds: ev.kinds, deliveries: result.deliveries, ...(used === 'previous' ? { matched: 'previous secret' } : {}) },
+    'event accepted');
+  ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
+  deps.onAccepted?.(result.eventId, planned.map((p) => p.channel), ev.kinds);
+}
+
+/** Answers a refusal with its status and code; records it unless unauthenticated. Rethrows anything else. */
+async function refuse(deps: WebhookDeps, ctx: Context, e: unknown, receivedAt: number, text: string | null): Promise<void> {
+  const err = e instanceof HttpError ? e
+    : e instanceof StoreUnavailableError ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')
+      : null;
+  if (!err) throw e;
+  ctx.status = err.status;
+  ctx.body = err.toJSON();
+  deps.onRefused?.(err.code);
+  if (err.status === 503) deps.log.error({ err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } }, 'store unavailable, answered 503');
+  if (err.status === 401 || err.status === 403) deps.onUnauthenticated?.(ctx.ip, err.code);
+  else await record(deps, ctx, err, receivedAt, text);
 }
 
 function decrypt(cipher: BodyCipher, text: string, iv: unknown): string {

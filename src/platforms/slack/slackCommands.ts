@@ -10,6 +10,33 @@ import { KoaReceiver } from './koaReceiver.ts';
 import { SocketReceiver } from './socketReceiver.ts';
 import { escapeSlack } from './escape.ts';
 
+type SlackClient = App['client'];
+
+/** SLACK_COMMAND_USERS: anyone (unset), workspace admins and owners, or listed user ids. */
+async function mayChangeChannel(client: SlackClient, policy: string, user: string): Promise<true | string> {
+  if (policy === '' || policy === 'anyone') return true;
+  if (policy === 'admins') {
+    try {
+      const info = await client.users.info({ user });
+      return info.user?.is_admin || info.user?.is_owner ? true : 'only workspace admins may change what this channel hears (SLACK_COMMAND_USERS=admins)';
+    } catch (e) {
+      return `could not check whether you are a workspace admin (${(e as Error).message})`;
+    }
+  }
+  return policy.split(',').map((s) => s.trim()).includes(user)
+    ? true : 'only the users listed in SLACK_COMMAND_USERS may change what this channel hears';
+}
+
+/** After a subscribe: how to invite the bot, when it is not in the channel. */
+async function inviteAdvice(client: SlackClient, channel: string): Promise<string | null> {
+  try {
+    const info = await client.conversations.info({ channel });
+    return info.channel?.is_member ? null : 'The vcc-notify bot is not in this channel yet: invite it with /invite @vcc-notify (your app\'s name), or notifications cannot be posted.';
+  } catch {
+    return 'The vcc-notify bot cannot see this channel: invite it with /invite @vcc-notify (your app\'s name).';
+  }
+}
+
 export interface SlackCommandDeps {
   signingSecret: string;
   /** App-level token (xapp-...): take commands over Socket Mode instead of HTTP. */
@@ -44,28 +71,8 @@ export function createSlackCommands(deps: SlackCommandDeps) {
 
   app.command('/vcc', async ({ command, ack, respond, client }) => {
     const channel = chatName(SLACK_PREFIX, command.channel_id);
-    const policy = (deps.commandUsers ?? 'anyone').trim();
-    const mayChange = async (): Promise<true | string> => {
-      if (policy === '' || policy === 'anyone') return true;
-      if (policy === 'admins') {
-        try {
-          const info = await client.users.info({ user: command.user_id });
-          return info.user?.is_admin || info.user?.is_owner ? true : 'only workspace admins may change what this channel hears (SLACK_COMMAND_USERS=admins)';
-        } catch (e) {
-          return `could not check whether you are a workspace admin (${(e as Error).message})`;
-        }
-      }
-      return policy.split(',').map((s) => s.trim()).includes(command.user_id)
-        ? true : 'only the users listed in SLACK_COMMAND_USERS may change what this channel hears';
-    };
-    const afterSubscribe = async () => {
-      try {
-        const info = await client.conversations.info({ channel: command.channel_id });
-        return info.channel?.is_member ? null : 'The vcc-notify bot is not in this channel yet: invite it with /invite @vcc-notify (your app\'s name), or notifications cannot be posted.';
-      } catch {
-        return 'The vcc-notify bot cannot see this channel: invite it with /invite @vcc-notify (your app\'s name).';
-      }
-    };
+    const mayChange = () => mayChangeChannel(client, (deps.commandUsers ?? 'anyone').trim(), command.user_id);
+    const afterSubscribe = () => inviteAdvice(client, command.channel_id);
     const isTest = command.text.trim().toLowerCase() === 'test';
     if (isTest) await ack({ response_type: 'ephemeral', text: 'Sending a sample notification here…' });
     const text = await runCommand(command.text, {
