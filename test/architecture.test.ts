@@ -44,6 +44,41 @@ test('src/ has no import cycles (static, dynamic or type-only)', (t) => {
   t.deepEqual(found, []);
 });
 
+/** Functions (declarations, methods, arrows) longer than `max` lines, as `file:line name (n lines)`. */
+async function longFunctions(files: string[], max: number): Promise<string[]> {
+  const { default: ts } = await import('typescript');
+  return files.flatMap((f) => {
+    const sf = ts.createSourceFile(f, readFileSync(f, 'utf8'), ts.ScriptTarget.ES2022, true);
+    const found: string[] = [];
+    const visit = (n: import('typescript').Node) => {
+      if (ts.isFunctionLike(n) && 'body' in n && n.body) {
+        const [a, b] = [sf.getLineAndCharacterOfPosition(n.getStart()).line, sf.getLineAndCharacterOfPosition(n.end).line];
+        const name = 'name' in n && n.name ? n.name.getText(sf) : '(anonymous)';
+        if (b - a + 1 > max) found.push(`${relative(SRC, f)}:${a + 1} ${name} (${b - a + 1} lines)`);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    return found;
+  });
+}
+
+test('no function in src/ is over 60 lines', async (t) => {
+  t.deepEqual(await longFunctions(sources(SRC), 60), []);
+});
+
+test('the length check sees a long function', async (t) => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync(join(SRC, '..', '.long-'));
+  try {
+    const f = join(dir, 'x.ts');
+    writeFileSync(f, `export function short() {\n  return 1;\n}\nexport const long = () => {\n${'  void 0;\n'.repeat(60)}};\n`);
+    t.deepEqual((await longFunctions([f], 60)).map((x) => x.replace(/^.*x\.ts/, 'x.ts')), ['x.ts:4 (anonymous) (62 lines)']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('no file in src/ is much over 250 lines', (t) => {
   const long = sources(SRC).map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > 260);
   t.deepEqual(long, []);

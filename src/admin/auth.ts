@@ -32,79 +32,89 @@ const makeRoom = <K, V>(map: Map<K, V>, max: number) => {
  * minute the address gets `blockedFor` > 0 until the oldest failure is a minute old. CSRF
  * tokens are an HMAC of the session id under a per-process key.
  */
-export function adminAuth(token: string, clock: () => number) {
-  const key = randomBytes(32);
-  const sign = (s: string) => createHmac('sha256', key).update(s).digest('base64url');
-  const sessions = new Map<string, number>();
-  const failures = new Map<string, number[]>();
+export function adminAuth(token: string, clock: () => number): AdminAuth {
+  return new AdminAuth(token, clock);
+}
 
-  const live = (id: string | undefined): boolean => {
-    const until = id === undefined ? undefined : sessions.get(id);
-    if (until === undefined) return false;
-    if (until > clock()) return true;
-    sessions.delete(id!);
-    return false;
-  };
-  const recentFailures = (address: string): number[] => {
-    const now = clock();
-    const recent = (failures.get(address) ?? []).filter((t) => t > now - WINDOW_MS);
-    if (recent.length > 0) failures.set(address, recent);
-    else failures.delete(address);
-    return recent;
-  };
-  const fail = (address: string) => {
-    const recent = recentFailures(address);
-    failures.delete(address);
-    makeRoom(failures, MAX_ADDRESSES);
-    failures.set(address, [...recent, clock()].slice(-LOGIN_FAILURES_PER_MINUTE));
-  };
-  const bearer = (ctx: Context): 'none' | 'good' | 'bad' => {
-    const h = ctx.get('authorization');
-    if (!h) return 'none';
-    return h.startsWith('Bearer ') && same(h.slice(7), token) ? 'good' : 'bad';
-  };
+export class AdminAuth {
+  private readonly key = randomBytes(32);
+  private readonly sessions = new Map<string, number>();
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(private readonly token: string, private readonly clock: () => number) {}
 
   /** Milliseconds until `address` may present a token again (0: now). */
-  const blockedFor = (address: string): number => {
-    const recent = recentFailures(address);
-    return recent.length >= LOGIN_FAILURES_PER_MINUTE ? recent[0]! + WINDOW_MS - clock() : 0;
-  };
+  blockedFor(address: string): number {
+    const recent = this.recentFailures(address);
+    return recent.length >= LOGIN_FAILURES_PER_MINUTE ? recent[0]! + WINDOW_MS - this.clock() : 0;
+  }
 
-  return {
-    blockedFor,
-    /** A new session id when `given` is the token; otherwise counts a failure for `address`. */
-    login(given: string, address: string): string | null {
-      if (!same(given, token)) {
-        fail(address);
-        return null;
-      }
-      failures.delete(address);
-      for (const [id, until] of sessions) if (until <= clock()) sessions.delete(id);
-      makeRoom(sessions, MAX_SESSIONS);
-      const id = randomBytes(24).toString('base64url');
-      sessions.set(id, clock() + SESSION_MS);
-      return id;
-    },
-    /** Ends the request's session: its cookie no longer works anywhere. */
-    logout(ctx: Context): void {
-      const id = ctx.cookies.get(SESSION_COOKIE);
-      if (id) sessions.delete(id);
-    },
-    /** The CSRF token for this request's session (or for bearer callers). */
-    csrf: (ctx: Context) => sign(`csrf:${ctx.cookies.get(SESSION_COOKIE) ?? 'bearer'}`),
-    /**
-     * Lets authenticated requests through; a wrong bearer token counts as a failed login;
-     * a blocked address gets `blocked(ctx, ms)`, others without a login `unauthorized(ctx)`.
-     */
-    require(unauthorized: (ctx: Context) => void, blocked: (ctx: Context, ms: number) => void) {
-      return async (ctx: Context, next: Next) => {
-        const wait = blockedFor(ctx.ip);
-        if (wait > 0) return blocked(ctx, wait);
-        const b = bearer(ctx);
-        if (b === 'good' || (b === 'none' && live(ctx.cookies.get(SESSION_COOKIE)))) return next();
-        if (b === 'bad') fail(ctx.ip);
-        unauthorized(ctx);
-      };
-    },
-  };
+  /** A new session id when `given` is the token; otherwise counts a failure for `address`. */
+  login(given: string, address: string): string | null {
+    if (!same(given, this.token)) {
+      this.fail(address);
+      return null;
+    }
+    this.failures.delete(address);
+    for (const [id, until] of this.sessions) if (until <= this.clock()) this.sessions.delete(id);
+    makeRoom(this.sessions, MAX_SESSIONS);
+    const id = randomBytes(24).toString('base64url');
+    this.sessions.set(id, this.clock() + SESSION_MS);
+    return id;
+  }
+
+  /** Ends the request's session: its cookie no longer works anywhere. */
+  logout(ctx: Context): void {
+    const id = ctx.cookies.get(SESSION_COOKIE);
+    if (id) this.sessions.delete(id);
+  }
+
+  /** The CSRF token for this request's session (or for bearer callers). */
+  csrf(ctx: Context): string {
+    return createHmac('sha256', this.key).update(`csrf:${ctx.cookies.get(SESSION_COOKIE) ?? 'bearer'}`).digest('base64url');
+  }
+
+  /**
+   * Lets authenticated requests through; a wrong bearer token counts as a failed login;
+   * a blocked address gets `blocked(ctx, ms)`, others without a login `unauthorized(ctx)`.
+   */
+  require(unauthorized: (ctx: Context) => void, blocked: (ctx: Context, ms: number) => void) {
+    return async (ctx: Context, next: Next) => {
+      const wait = this.blockedFor(ctx.ip);
+      if (wait > 0) return blocked(ctx, wait);
+      const b = this.bearer(ctx);
+      if (b === 'good' || (b === 'none' && this.live(ctx.cookies.get(SESSION_COOKIE)))) return next();
+      if (b === 'bad') this.fail(ctx.ip);
+      unauthorized(ctx);
+    };
+  }
+
+  private live(id: string | undefined): boolean {
+    const until = id === undefined ? undefined : this.sessions.get(id);
+    if (until === undefined) return false;
+    if (until > this.clock()) return true;
+    this.sessions.delete(id!);
+    return false;
+  }
+
+  private recentFailures(address: string): number[] {
+    const now = this.clock();
+    const recent = (this.failures.get(address) ?? []).filter((t) => t > now - WINDOW_MS);
+    if (recent.length > 0) this.failures.set(address, recent);
+    else this.failures.delete(address);
+    return recent;
+  }
+
+  private fail(address: string): void {
+    const recent = this.recentFailures(address);
+    this.failures.delete(address);
+    makeRoom(this.failures, MAX_ADDRESSES);
+    this.failures.set(address, [...recent, this.clock()].slice(-LOGIN_FAILURES_PER_MINUTE));
+  }
+
+  private bearer(ctx: Context): 'none' | 'good' | 'bad' {
+    const h = ctx.get('authorization');
+    if (!h) return 'none';
+    return h.startsWith('Bearer ') && same(h.slice(7), this.token) ? 'good' : 'bad';
+  }
 }

@@ -6,6 +6,13 @@ import { CliError, out, parseSince, withKit } from './cliKit.ts';
 
 /** The commands that read or change the store's events and deliveries. */
 export function addStoreCommands(program: Command): void {
+  addDeliveries(program);
+  addReplay(program);
+  addResend(program);
+  addHistory(program);
+}
+
+function addDeliveries(program: Command): void {
   program.command('deliveries')
     .description('list deliveries, newest first')
     .option('--status <status>', 'dead, pending or sent', (s) => {
@@ -25,7 +32,9 @@ export function addStoreCommands(program: Command): void {
         if (ds.length === o.limit) out(`(more: add --before ${ds[ds.length - 1]!.id})`);
       });
     });
+}
 
+function addReplay(program: Command): void {
   program.command('replay')
     .description('re-queue dead deliveries; they are sent with the channel\'s current settings')
     .requiredOption('--dead', 'replay dead deliveries')
@@ -37,7 +46,9 @@ export function addStoreCommands(program: Command): void {
         out(`re-queued ${count(n, 'dead delivery', 'dead deliveries')}${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`);
       });
     });
+}
 
+function addResend(program: Command): void {
   program.command('resend')
     .description('queue a stored event for a channel now, whether or not the channel wanted it when it arrived')
     .requiredOption('--event <id>', 'the event id (vcc-notify history, the admin pages)', positive('a positive whole number'))
@@ -59,7 +70,9 @@ export function addStoreCommands(program: Command): void {
         out('a running service sends within its poll interval');
       });
     });
+}
 
+function addHistory(program: Command): void {
   program.command('history')
     .description("one VCC user's events, newest first, with their changes and deliveries")
     .requiredOption('--user <id>', 'the VCC user id')
