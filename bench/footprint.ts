@@ -9,7 +9,14 @@ import { join, resolve } from 'node:path';
 import { BARE_SERVER, SERVICE_BIN, benchEnv, commandFor, rssMiB } from './ingest.ts';
 import { SCRATCH } from '../test/helpers/hermetic.ts';
 
-export interface Pair { name: string; base: string; unit: string; baseline: number; value: number; target: number }
+export interface Pair {
+  name: string;
+  base: string;
+  unit: string;
+  baseline: number;
+  value: number;
+  target: number;
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -25,10 +32,18 @@ async function freePort(): Promise<number> {
  * Spawns a server and polls it until it answers any HTTP request: ms from exec to the first
  * answer. Then waits `settleMs` and reads its idle RSS, and stops it.
  */
-async function startOnce(args: string[], env: NodeJS.ProcessEnv, settleMs: number): Promise<{ readyMs: number; idleRssMiB: number }> {
+async function startOnce(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  settleMs: number,
+): Promise<{ readyMs: number; idleRssMiB: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(...commandFor(args), { env: benchEnv({ ...env, PORT: String(port) }), cwd: SCRATCH, stdio: 'ignore' });
+  const child = spawn(...commandFor(args), {
+    env: benchEnv({ ...env, PORT: String(port) }),
+    cwd: SCRATCH,
+    stdio: 'ignore',
+  });
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -71,18 +86,48 @@ export async function benchFootprint(runs = 5, settleMs = 2_000): Promise<Pair[]
     const env = { LOG_LEVEL: 'warn', VCC_NOTIFY_CONFIG: config, VCC_WEBHOOK_SECRET: '' };
     // check-config on the commented example, with the variables it names set.
     const cliEnv = {
-      ...env, VCC_NOTIFY_CONFIG: resolve('vcc-notify.example.yaml'), SLACK_IT_WEBHOOK_URL: 'https://hooks.slack.invalid/x', TEAMS_HR_WORKFLOW_URL: 'https://flow.invalid/x',
+      ...env,
+      VCC_NOTIFY_CONFIG: resolve('vcc-notify.example.yaml'),
+      SLACK_IT_WEBHOOK_URL: 'https://hooks.slack.invalid/x',
+      TEAMS_HR_WORKFLOW_URL: 'https://flow.invalid/x',
     };
     for (let i = 0; i < runs; i += 1) {
       bare.push(await startOnce([BARE_SERVER], {}, settleMs));
-      svc.push(await startOnce([SERVICE_BIN, 'serve'], { ...env, DATABASE_URL: `sqlite:${join(dir, `run${i}.db`)}` }, settleMs));
+      svc.push(
+        await startOnce(
+          [SERVICE_BIN, 'serve'],
+          { ...env, DATABASE_URL: `sqlite:${join(dir, `run${i}.db`)}` },
+          settleMs,
+        ),
+      );
       nodeE.push(timeCommand(['-e', '0'], {}));
       check.push(timeCommand([SERVICE_BIN, 'check-config'], cliEnv));
     }
     return [
-      { name: 'ready: exec to first HTTP answer', base: 'bare node:http', unit: 'ms', baseline: median(bare.map((x) => x.readyMs)), value: median(svc.map((x) => x.readyMs)), target: 5 },
-      { name: 'vcc-notify check-config', base: 'node -e 0', unit: 'ms', baseline: median(nodeE), value: median(check), target: 4 },
-      { name: 'idle RSS after start-up', base: 'bare node:http', unit: 'MiB', baseline: median(bare.map((x) => x.idleRssMiB)), value: median(svc.map((x) => x.idleRssMiB)), target: 2.5 },
+      {
+        name: 'ready: exec to first HTTP answer',
+        base: 'bare node:http',
+        unit: 'ms',
+        baseline: median(bare.map((x) => x.readyMs)),
+        value: median(svc.map((x) => x.readyMs)),
+        target: 5,
+      },
+      {
+        name: 'vcc-notify check-config',
+        base: 'node -e 0',
+        unit: 'ms',
+        baseline: median(nodeE),
+        value: median(check),
+        target: 4,
+      },
+      {
+        name: 'idle RSS after start-up',
+        base: 'bare node:http',
+        unit: 'MiB',
+        baseline: median(bare.map((x) => x.idleRssMiB)),
+        value: median(svc.map((x) => x.idleRssMiB)),
+        target: 2.5,
+      },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -91,10 +136,25 @@ export async function benchFootprint(runs = 5, settleMs = 2_000): Promise<Pair[]
 
 /** One line per figure: baseline, service, ratio, target, and whether it holds. */
 export function printPairs(pairs: Pair[]): void {
-  console.log('figure'.padEnd(36), 'baseline'.padEnd(16), 'base'.padStart(9), 'service'.padStart(9), 'ratio'.padStart(7), 'target'.padStart(8), '');
+  console.log(
+    'figure'.padEnd(36),
+    'baseline'.padEnd(16),
+    'base'.padStart(9),
+    'service'.padStart(9),
+    'ratio'.padStart(7),
+    'target'.padStart(8),
+    '',
+  );
   for (const p of pairs) {
     const ratio = p.value / p.baseline;
-    console.log(p.name.padEnd(36), p.base.padEnd(16), `${p.baseline.toFixed(0)} ${p.unit}`.padStart(9), `${p.value.toFixed(0)} ${p.unit}`.padStart(9),
-      `${ratio.toFixed(2)}x`.padStart(7), `<=${p.target}x`.padStart(8), ratio <= p.target ? ' holds' : ' MISSED');
+    console.log(
+      p.name.padEnd(36),
+      p.base.padEnd(16),
+      `${p.baseline.toFixed(0)} ${p.unit}`.padStart(9),
+      `${p.value.toFixed(0)} ${p.unit}`.padStart(9),
+      `${ratio.toFixed(2)}x`.padStart(7),
+      `<=${p.target}x`.padStart(8),
+      ratio <= p.target ? ' holds' : ' MISSED',
+    );
   }
 }

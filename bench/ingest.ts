@@ -28,7 +28,9 @@ export const BASE_BIN = process.env.BENCH_BASE_BIN ? resolve(process.env.BENCH_B
  * connection guard, so figures are the service's own.
  */
 export const benchEnv = (env: NodeJS.ProcessEnv): Record<string, string> =>
-  childEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), { guard: false });
+  childEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), {
+    guard: false,
+  });
 
 /** A process's resident set now (VmRSS) or at its peak (VmHWM), in MiB, from /proc. */
 export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
@@ -61,16 +63,26 @@ export interface TargetResult extends LoadResult {
  * or the journal, not through the load generator's process) and resolves with the port it
  * reports there.
  */
-async function startChild(args: string[], env: NodeJS.ProcessEnv, logFile: string, portOf: (line: string) => number | undefined): Promise<{ child: ChildProcess; port: number }> {
+async function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  portOf: (line: string) => number | undefined,
+): Promise<{ child: ChildProcess; port: number }> {
   const out = openSync(logFile, 'w');
   const child = spawn(...commandFor(args), { env: benchEnv(env), cwd: SCRATCH, stdio: ['ignore', out, 'inherit'] });
   closeSync(out);
   let exited: number | null | undefined;
-  child.once('exit', (code) => { exited = code; });
+  child.once('exit', (code) => {
+    exited = code;
+  });
   const until = Date.now() + 20_000;
   while (Date.now() < until) {
     if (exited !== undefined) throw new Error(`${args.join(' ')} exited with ${exited}`);
-    const port = readFileSync(logFile, 'utf8').split('\n').map(portOf).find((p) => p !== undefined);
+    const port = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .map(portOf)
+      .find((p) => p !== undefined);
     if (port !== undefined) return { child, port };
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -92,14 +104,31 @@ async function load(name: string, url: string, seconds: number): Promise<LoadRes
     duration: seconds,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    requests: [{
-      setupRequest: (req) => {
-        seq += 1;
-        return { ...req, body: JSON.stringify({ ...sample, timestamp: new Date(1_700_000_000_000 + seq * 1000).toISOString(), new: { ...sample.new, userId: seq } }) };
+    requests: [
+      {
+        setupRequest: (req) => {
+          seq += 1;
+          return {
+            ...req,
+            body: JSON.stringify({
+              ...sample,
+              timestamp: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
+              new: { ...sample.new, userId: seq },
+            }),
+          };
+        },
       },
-    }],
+    ],
   });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors, total: r.requests.total };
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    total: r.requests.total,
+  };
 }
 
 async function stopChild(child: ChildProcess) {
@@ -127,7 +156,11 @@ export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Ma
  * `seconds / rounds` each, so a burst of noise on this noisy machine lands on one round,
  * not on one side. Figures are medians over the rounds.
  */
-export async function benchIngest(seconds: number, rounds: number, extra: Array<{ name: string; env: NodeJS.ProcessEnv; bin?: string }> = []): Promise<{ bare: LoadResult; targets: TargetResult[] }> {
+export async function benchIngest(
+  seconds: number,
+  rounds: number,
+  extra: Array<{ name: string; env: NodeJS.ProcessEnv; bin?: string }> = [],
+): Promise<{ bare: LoadResult; targets: TargetResult[] }> {
   const slice = Math.max(1, Math.round(seconds / rounds));
   const dirs: string[] = [];
   const children: ChildProcess[] = [];
@@ -137,14 +170,35 @@ export async function benchIngest(seconds: number, rounds: number, extra: Array<
     const bare = await startChild([BARE_SERVER], {}, join(logs, 'bare.log'), portFrom(/"port":(\d+)/));
     children.push(bare.child);
     const targets = [];
-    for (const target of [{ name: 'vcc-notify, SQLite (fsync before 200)', env: {} as NodeJS.ProcessEnv, bin: undefined as string | undefined }, ...extra]) {
+    for (const target of [
+      {
+        name: 'vcc-notify, SQLite (fsync before 200)',
+        env: {} as NodeJS.ProcessEnv,
+        bin: undefined as string | undefined,
+      },
+      ...extra,
+    ]) {
       const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-'));
       dirs.push(dir);
-      const svc = await startChild([target.bin ?? SERVICE_BIN, 'serve'], {
-        PORT: '0', VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, LOG_LEVEL: 'info', ...target.env,
-      }, join(dir, 'service.log'), portFrom(/"port":(\d+),"store"/));
+      const svc = await startChild(
+        [target.bin ?? SERVICE_BIN, 'serve'],
+        {
+          PORT: '0',
+          VCC_WEBHOOK_SECRET: SECRET,
+          DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+          LOG_LEVEL: 'info',
+          ...target.env,
+        },
+        join(dir, 'service.log'),
+        portFrom(/"port":(\d+),"store"/),
+      );
       children.push(svc.child);
-      targets.push({ ...target, child: svc.child, port: svc.port, url: `http://127.0.0.1:${svc.port}/webhooks/vcc/users?secret-key=${SECRET}` });
+      targets.push({
+        ...target,
+        child: svc.child,
+        port: svc.port,
+        url: `http://127.0.0.1:${svc.port}/webhooks/vcc/users?secret-key=${SECRET}`,
+      });
     }
     const bareUrl = `http://127.0.0.1:${bare.port}/`;
     await load('warm-up', bareUrl, 1);
@@ -173,7 +227,9 @@ export async function benchIngest(seconds: number, rounds: number, extra: Array<
     return {
       bare: { ...summary('bare node:http (parse only)', bareRuns), peakRssMiB: peakRssMiB(bare.child.pid!) },
       targets: targets.map((t, i) => ({
-        ...summary(t.name, runs[i]!), peakRssMiB: peakRssMiB(t.child.pid!), ratios: runs[i]!.map((x, r) => x.rps / bareRuns[r]!.rps),
+        ...summary(t.name, runs[i]!),
+        peakRssMiB: peakRssMiB(t.child.pid!),
+        ratios: runs[i]!.map((x, r) => x.rps / bareRuns[r]!.rps),
       })),
     };
   } finally {

@@ -2,12 +2,20 @@
 // backtracking RegExp on the same pattern, the latter on inputs short enough to finish.
 import { compilePattern, type Pattern } from '../src/routing/pattern.ts';
 
-export interface PatternFigure { pattern: string; input: string; re2Us: number; regexpUs: number | null }
+export interface PatternFigure {
+  pattern: string;
+  input: string;
+  re2Us: number;
+  regexpUs: number | null;
+}
 
 const perCall = (f: () => void, minMs = 200): number => {
   let n = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < minMs) { f(); n += 1; }
+  while (performance.now() - t0 < minMs) {
+    f();
+    n += 1;
+  }
   return ((performance.now() - t0) * 1000) / n;
 };
 

@@ -12,37 +12,90 @@ const pairs = await benchFootprint(rounds);
 
 const pgdb = await freshDatabase();
 const base = BASE_BIN ? [{ name: 'BENCH_BASE_BIN, SQLite', env: {}, bin: BASE_BIN }] : [];
-const { bare, targets } = await benchIngest(seconds, rounds, [{ name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } }, ...base])
-  .finally(() => pgdb.drop());
+const { bare, targets } = await benchIngest(seconds, rounds, [
+  { name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } },
+  ...base,
+]).finally(() => pgdb.drop());
 const sqlite = targets[0]!;
-pairs.push({ name: 'peak RSS under the ingest load', base: 'bare node:http', unit: 'MiB', baseline: bare.peakRssMiB!, value: sqlite.peakRssMiB!, target: 2.5 });
+pairs.push({
+  name: 'peak RSS under the ingest load',
+  base: 'bare node:http',
+  unit: 'MiB',
+  baseline: bare.peakRssMiB!,
+  value: sqlite.peakRssMiB!,
+  target: 2.5,
+});
 printPairs(pairs);
 
-console.log(`\nIngest: ${rounds} rounds of ${Math.max(1, Math.round(seconds / rounds))} s per target, 50 connections, every request a distinct event; medians over the rounds`);
-console.log('target'.padEnd(44), 'req/s'.padStart(9), 'ratio'.padStart(7), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'non-2xx'.padStart(8), 'errors'.padStart(7), 'peak MiB'.padStart(9), '  ratio per round');
-const row = (r: LoadResult, ratios: number[] | null) => console.log(r.name.padEnd(44), r.rps.toFixed(0).padStart(9),
-  (ratios ? `${median(ratios).toFixed(2)}x` : '1.00x').padStart(7), String(r.p50).padStart(8), String(r.p99).padStart(8),
-  String(r.non2xx).padStart(8), String(r.errors).padStart(7), (r.peakRssMiB ?? NaN).toFixed(0).padStart(9), ratios ? `  ${ratios.map((x) => x.toFixed(2)).join(' ')}` : '');
+console.log(
+  `\nIngest: ${rounds} rounds of ${Math.max(1, Math.round(seconds / rounds))} s per target, 50 connections, every request a distinct event; medians over the rounds`,
+);
+console.log(
+  'target'.padEnd(44),
+  'req/s'.padStart(9),
+  'ratio'.padStart(7),
+  'p50 ms'.padStart(8),
+  'p99 ms'.padStart(8),
+  'non-2xx'.padStart(8),
+  'errors'.padStart(7),
+  'peak MiB'.padStart(9),
+  '  ratio per round',
+);
+const row = (r: LoadResult, ratios: number[] | null) =>
+  console.log(
+    r.name.padEnd(44),
+    r.rps.toFixed(0).padStart(9),
+    (ratios ? `${median(ratios).toFixed(2)}x` : '1.00x').padStart(7),
+    String(r.p50).padStart(8),
+    String(r.p99).padStart(8),
+    String(r.non2xx).padStart(8),
+    String(r.errors).padStart(7),
+    (r.peakRssMiB ?? NaN).toFixed(0).padStart(9),
+    ratios ? `  ${ratios.map((x) => x.toFixed(2)).join(' ')}` : '',
+  );
 row(bare, null);
 for (const t of targets) row(t, t.ratios);
 
 const { benchDelivery } = await import('./delivery.ts');
 const n = Number(process.env.BENCH_EVENTS ?? 1000);
 const d = await benchDelivery(n);
-console.log(`\nDelivery: ${d.events} new agents in a burst to one Slack channel limited to 1 msg/s (target: <= 20 messages, 0 lost, 0 repeated, 0 429s)`);
-console.log(`messages ${d.messages}, 429s drawn ${d.rateLimited}, drained in ${(d.drainMs / 1000).toFixed(1)} s, lost ${d.lost}, repeated ${d.repeated}`);
+console.log(
+  `\nDelivery: ${d.events} new agents in a burst to one Slack channel limited to 1 msg/s (target: <= 20 messages, 0 lost, 0 repeated, 0 429s)`,
+);
+console.log(
+  `messages ${d.messages}, 429s drawn ${d.rateLimited}, drained in ${(d.drainMs / 1000).toFixed(1)} s, lost ${d.lost}, repeated ${d.repeated}`,
+);
 
 const { benchLatency } = await import('./latency.ts');
 const lat = await benchLatency(Number(process.env.BENCH_LATENCY_ROUNDS ?? 6));
-console.log(`\nSingle-event latency: webhook answered -> message at the fake Slack, ${lat.samples} events in fresh processes, the first after each start included (target: p99 < 100 ms)`);
-console.log(`vcc-notify      p50 ${lat.p50.toFixed(1).padStart(6)} ms  p99 ${lat.p99.toFixed(1).padStart(6)} ms  first after start: ${lat.first.map((x) => x.toFixed(0)).join(', ')} ms`);
-console.log(`direct post     p50 ${lat.baseP50.toFixed(1).padStart(6)} ms  p99 ${lat.baseP99.toFixed(1).padStart(6)} ms  (the bench posting to the fake itself: the floor)`);
+console.log(
+  `\nSingle-event latency: webhook answered -> message at the fake Slack, ${lat.samples} events in fresh processes, the first after each start included (target: p99 < 100 ms)`,
+);
+console.log(
+  `vcc-notify      p50 ${lat.p50.toFixed(1).padStart(6)} ms  p99 ${lat.p99.toFixed(1).padStart(6)} ms  first after start: ${lat.first.map((x) => x.toFixed(0)).join(', ')} ms`,
+);
+console.log(
+  `direct post     p50 ${lat.baseP50.toFixed(1).padStart(6)} ms  p99 ${lat.baseP99.toFixed(1).padStart(6)} ms  (the bench posting to the fake itself: the floor)`,
+);
 
 const { benchProperties } = await import('./properties.ts');
-const props = await benchProperties(Number(process.env.BENCH_BODIES ?? 3000), Number(process.env.BENCH_COMMANDS ?? 50000));
-console.log(`\nProperties: generated hostile input, random seed ${props[0]!.seed} (replay with BENCH_SEED=${props[0]!.seed}); the suite runs seed 20261129 and fewer cases`);
-for (const p of props) console.log(`${p.name.padEnd(40)} ${String(p.runs).padStart(6)} cases  ${(p.ms / 1000).toFixed(1).padStart(5)} s  ${p.failure ? `FAILED: ${p.failure}` : 'all hold'}`);
+const props = await benchProperties(
+  Number(process.env.BENCH_BODIES ?? 3000),
+  Number(process.env.BENCH_COMMANDS ?? 50000),
+);
+console.log(
+  `\nProperties: generated hostile input, random seed ${props[0]!.seed} (replay with BENCH_SEED=${props[0]!.seed}); the suite runs seed 20261129 and fewer cases`,
+);
+for (const p of props)
+  console.log(
+    `${p.name.padEnd(40)} ${String(p.runs).padStart(6)} cases  ${(p.ms / 1000).toFixed(1).padStart(5)} s  ${p.failure ? `FAILED: ${p.failure}` : 'all hold'}`,
+  );
 
 const { benchPatterns } = await import('./patterns.ts');
-console.log('\nFilters: one hostile value against a pathological pattern, µs per event (RegExp only on a shorter value: each more character doubles its time)');
-for (const f of benchPatterns()) console.log(`${f.pattern.padEnd(36)} ${f.input.padEnd(18)} RE2 ${f.re2Us.toFixed(1).padStart(8)} µs   RegExp ${f.regexpUs === null ? '-' : f.regexpUs.toFixed(0).padStart(8)} µs`);
+console.log(
+  '\nFilters: one hostile value against a pathological pattern, µs per event (RegExp only on a shorter value: each more character doubles its time)',
+);
+for (const f of benchPatterns())
+  console.log(
+    `${f.pattern.padEnd(36)} ${f.input.padEnd(18)} RE2 ${f.re2Us.toFixed(1).padStart(8)} µs   RegExp ${f.regexpUs === null ? '-' : f.regexpUs.toFixed(0).padStart(8)} µs`,
+  );

@@ -10,12 +10,19 @@ import { SCRATCH } from '../test/helpers/hermetic.ts';
 
 const DAY = 86_400_000;
 
-export interface BenchService { child: ChildProcess; base: string }
+export interface BenchService {
+  child: ChildProcess;
+  base: string;
+}
 
 /** Starts the service on a SQLite file (its stdout dropped) and waits for its IPC ready message. */
 export async function spawnBench(path: string, env: NodeJS.ProcessEnv): Promise<BenchService> {
   const [file, args] = commandFor([SERVICE_BIN, 'serve']);
-  const child = spawn(file, args, { env: benchEnv({ PORT: '0', DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'warn', ...env }), cwd: SCRATCH, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = spawn(file, args, {
+    env: benchEnv({ PORT: '0', DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'warn', ...env }),
+    cwd: SCRATCH,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`service exited with ${code}`)));
@@ -51,17 +58,29 @@ export async function seed(path: string, n: number, oldShare: number): Promise<v
   db.pragma('synchronous = OFF');
   const sample = vccFixture('user-created');
   const now = Date.now();
-  const ev = db.prepare(`INSERT INTO events (id, dedup_key, received_at, vcc_timestamp, user_id, kinds, payload, username_lc, email_lc, name_lc)
+  const ev =
+    db.prepare(`INSERT INTO events (id, dedup_key, received_at, vcc_timestamp, user_id, kinds, payload, username_lc, email_lc, name_lc)
                          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const dl = db.prepare(`INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, last_error, created_at, updated_at)
+  const dl =
+    db.prepare(`INSERT INTO deliveries (event_id, channel, kinds, show, status, attempts, next_attempt_at, last_error, created_at, updated_at)
                          VALUES (?, 'console', '["user.created"]', '[]', 'sent', 1, ?, NULL, ?, ?)`);
   const changes = [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }];
   const batch = db.transaction((from: number, to: number) => {
     for (let i = from; i < to; i += 1) {
       const at = i < n * oldShare ? now - 200 * DAY + i : now - 60_000 + (i % 60_000);
       const user = { ...sample.new, userId: String(i), username: `agent_${i}`, name: `Agent ${i}` };
-      ev.run(i + 1, `seed-${i}`, at, null, String(i), '["user.created"]', JSON.stringify({ old: null, new: user, changes }),
-        searchKey(user.username), searchKey(user.email), searchKey(user.name));
+      ev.run(
+        i + 1,
+        `seed-${i}`,
+        at,
+        null,
+        String(i),
+        '["user.created"]',
+        JSON.stringify({ old: null, new: user, changes }),
+        searchKey(user.username),
+        searchKey(user.email),
+        searchKey(user.name),
+      );
       dl.run(i + 1, at, at, at);
     }
   });
@@ -75,9 +94,12 @@ export async function seed(path: string, n: number, oldShare: number): Promise<v
   // Seeded without syncs: flush the file now, so the kernel's writeback of it does not land
   // on the measurements that follow.
   const fd = openSync(path, 'r+');
-  try { fsyncSync(fd); } finally { closeSync(fd); }
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
-
 
 /** Events sent so far: every request of every call is a distinct event (never a duplicate). */
 let seq = 10_000_000;
@@ -86,9 +108,26 @@ let seq = 10_000_000;
 export async function ingestRate(base: string, secret: string, seconds = 5): Promise<number> {
   const sample = vccFixture('user-created');
   const r = await autocannon({
-    url: `${base}/webhooks/vcc/users?secret-key=${secret}`, connections: 50, duration: seconds, method: 'POST', headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => { seq += 1; return { ...req, body: JSON.stringify({ ...sample, timestamp: new Date(seq).toISOString(), new: { ...sample.new, userId: seq } }) }; } }],
+    url: `${base}/webhooks/vcc/users?secret-key=${secret}`,
+    connections: 50,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          seq += 1;
+          return {
+            ...req,
+            body: JSON.stringify({
+              ...sample,
+              timestamp: new Date(seq).toISOString(),
+              new: { ...sample.new, userId: seq },
+            }),
+          };
+        },
+      },
+    ],
   });
   return r.requests.average;
 }
-

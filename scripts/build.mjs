@@ -13,7 +13,15 @@ import { rmSync } from 'node:fs';
  * Left as imports from node_modules: the native SQLite binding (it finds its .node file
  * relative to its package), and the SDKs loaded only when the configuration needs them.
  */
-const EXTERNAL = ['better-sqlite3', 'pg', 'botbuilder', 'botframework-connector', '@slack/bolt', '@slack/web-api', '@slack/socket-mode'];
+const EXTERNAL = [
+  'better-sqlite3',
+  'pg',
+  'botbuilder',
+  'botframework-connector',
+  '@slack/bolt',
+  '@slack/web-api',
+  '@slack/socket-mode',
+];
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -27,7 +35,9 @@ await build({
   target: 'node20',
   external: EXTERNAL,
   // Bundled CommonJS packages call require(); ESM has none, so each output file makes one.
-  banner: { js: "import { createRequire as __vccCreateRequire } from 'node:module'; const require = __vccCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __vccCreateRequire } from 'node:module'; const require = __vccCreateRequire(import.meta.url);",
+  },
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',

@@ -14,52 +14,76 @@ const INDEX_EVERY_MS = 2_000;
 const INDEX_LAG_MS = 5_000;
 
 /** Periodic work: re-read chat subscriptions, index events for search, prune past retention, summarize refused requests. */
-export function backgroundTasks(d: {
-  store: Store; subscriptions: Subscriptions; log: Logger; clock: () => number; retentionDays: number;
-  flushSummary: () => void; summaryMs?: number; onPruned: (n: { events: number; refusals: number }) => void;
-}): { stop(): void } {
-  const warn = (what: string) => (e: unknown) => d.log.warn({ err: { message: (e as Error).message } }, what);
-  // Retention in batches, one short transaction each, so webhooks interleave with a large prune.
-  let pruning = false;
-  const prune = async () => {
-    if (d.retentionDays === 0 || pruning) return;
-    pruning = true;
-    const total = { events: 0, refusals: 0 };
+type Tasks = {
+  store: Store;
+  subscriptions: Subscriptions;
+  log: Logger;
+  clock: () => number;
+  retentionDays: number;
+  flushSummary: () => void;
+  summaryMs?: number;
+  onPruned: (n: { events: number; refusals: number }) => void;
+};
+
+const warnOf = (log: Logger, what: string) => (e: unknown) =>
+  log.warn({ err: { message: (e as Error).message } }, what);
+const pause = () => new Promise((r) => setTimeout(r, PRUNE_PAUSE_MS));
+
+/** Runs `task` unless the previous run is still going. */
+function single(task: () => Promise<void>): () => Promise<void> {
+  let running = false;
+  return async () => {
+    if (running) return;
+    running = true;
     try {
-      for (;;) {
-        const n = await d.store.prune(d.clock() - d.retentionDays * 86_400_000, PRUNE_BATCH);
-        total.events += n.events;
-        total.refusals += n.refusals;
-        d.onPruned(n);
-        if (n.events < PRUNE_BATCH && n.refusals < PRUNE_BATCH) break;
-        await new Promise((r) => setTimeout(r, PRUNE_PAUSE_MS));
-      }
-      if (total.events + total.refusals > 0) d.log.info({ ...total, days: d.retentionDays }, 'old events pruned');
-    } catch (e) {
-      warn('pruning old events failed')(e);
+      await task();
     } finally {
-      pruning = false;
+      running = false;
     }
   };
-  void prune();
-  // Search keys in batches off the ingest path (newer events are searched on their own columns).
-  let indexing = false;
-  const index = async () => {
-    if (indexing) return;
-    indexing = true;
-    try {
-      while ((await d.store.indexSearch(d.clock() - INDEX_LAG_MS)) === INDEX_BATCH) await new Promise((r) => setTimeout(r, PRUNE_PAUSE_MS));
-    } catch (e) {
-      warn('indexing events for search failed')(e);
-    } finally {
-      indexing = false;
+}
+
+/** Retention in batches, one short transaction each, so webhooks interleave with a large prune. */
+async function prune(d: Tasks): Promise<void> {
+  if (d.retentionDays === 0) return;
+  const total = { events: 0, refusals: 0 };
+  try {
+    for (;;) {
+      const n = await d.store.prune(d.clock() - d.retentionDays * 86_400_000, PRUNE_BATCH);
+      total.events += n.events;
+      total.refusals += n.refusals;
+      d.onPruned(n);
+      if (n.events < PRUNE_BATCH && n.refusals < PRUNE_BATCH) break;
+      await pause();
     }
-  };
+    if (total.events + total.refusals > 0) d.log.info({ ...total, days: d.retentionDays }, 'old events pruned');
+  } catch (e) {
+    warnOf(d.log, 'pruning old events failed')(e);
+  }
+}
+
+/** Search keys in batches off the ingest path (newer events are searched on their own columns). */
+async function index(d: Tasks): Promise<void> {
+  try {
+    while ((await d.store.indexSearch(d.clock() - INDEX_LAG_MS)) === INDEX_BATCH) await pause();
+  } catch (e) {
+    warnOf(d.log, 'indexing events for search failed')(e);
+  }
+}
+
+/** Periodic work: re-read chat subscriptions, index events for search, prune past retention, summarize refused requests. */
+export function backgroundTasks(d: Tasks): { stop(): void } {
+  const pruning = single(() => prune(d));
+  const indexing = single(() => index(d));
+  void pruning();
+  const every = (ms: number, fn: () => unknown) => setInterval(() => void fn(), ms);
   const timers = [
-    setInterval(() => { void index(); }, INDEX_EVERY_MS),
-    setInterval(() => { d.subscriptions.refresh().catch(warn('could not refresh chat subscriptions')); }, SUBSCRIPTION_REFRESH_MS),
-    setInterval(() => { void prune(); }, PRUNE_EVERY_MS),
-    setInterval(d.flushSummary, d.summaryMs ?? 60_000),
+    every(INDEX_EVERY_MS, indexing),
+    every(SUBSCRIPTION_REFRESH_MS, () =>
+      d.subscriptions.refresh().catch(warnOf(d.log, 'could not refresh chat subscriptions')),
+    ),
+    every(PRUNE_EVERY_MS, pruning),
+    every(d.summaryMs ?? 60_000, d.flushSummary),
   ];
   for (const t of timers) t.unref();
   return {

@@ -12,9 +12,12 @@ const SECRET_KEYS = ['password', 'token', 'url', 'secret', 'authorization'];
  * event.
  */
 export function createLogger(level: string, dest?: DestinationStream): Logger {
-  return pino({
-    level,
-    base: { service: 'vcc-notify' },
-    redact: { paths: SECRET_KEYS.flatMap((k) => [k, `err.${k}`]), censor: '[redacted]' },
-  }, dest ?? pino.destination({ dest: 1, sync: false }));
+  return pino(
+    {
+      level,
+      base: { service: 'vcc-notify' },
+      redact: { paths: SECRET_KEYS.flatMap((k) => [k, `err.${k}`]), censor: '[redacted]' },
+    },
+    dest ?? pino.destination({ dest: 1, sync: false }),
+  );
 }

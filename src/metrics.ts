@@ -11,44 +11,78 @@ import type { EventKind } from './vcc/changes.ts';
 export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () => number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vcc_notify_process_' });
-  const events = new Counter({ name: 'vcc_notify_events_received_total', help: 'Accepted VCC events, by change kind (an event with several kinds counts once per kind)', labelNames: ['kind'], registers: [registry] });
-  const duplicates = new Counter({ name: 'vcc_notify_events_duplicate_total', help: 'Repeats of stored events (VCC retries), answered 200 duplicate', registers: [registry] });
-  const secrets = new Counter({ name: 'vcc_notify_webhook_secret_used_total', help: 'Authenticated webhook requests, by the secret they carried (current, or previous during a rotation)', labelNames: ['secret'], registers: [registry] });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Counter<L>({ name: `vcc_notify_${name}`, help, labelNames, registers: [registry] });
+  const events = counter(
+    'events_received_total',
+    'Accepted VCC events, by change kind (an event with several kinds counts once per kind)',
+    ['kind'],
+  );
+  const duplicates = counter(
+    'events_duplicate_total',
+    'Repeats of stored events (VCC retries), answered 200 duplicate',
+  );
+  const secrets = counter(
+    'webhook_secret_used_total',
+    'Authenticated webhook requests, by the secret they carried (current, or previous during a rotation)',
+    ['secret'],
+  );
   // Children bound once: a label lookup per request costs the webhook's hot path.
   const bySecret = { current: secrets.labels({ secret: 'current' }), previous: secrets.labels({ secret: 'previous' }) };
-  const refused = new Counter({ name: 'vcc_notify_requests_refused_total', help: 'Webhook requests refused, by reason code', labelNames: ['reason'], registers: [registry] });
-  const deliveries = new Counter({ name: 'vcc_notify_deliveries_total', help: 'Deliveries that reached a final outcome (sent or dead), by channel', labelNames: ['channel', 'outcome'], registers: [registry] });
-  const attempts = new Counter({ name: 'vcc_notify_delivery_attempts_total', help: 'Send attempts, by channel and outcome (sent, retry, permanent)', labelNames: ['channel', 'outcome'], registers: [registry] });
-  const rateLimited = new Counter({ name: 'vcc_notify_rate_limited_total', help: '429 answers drawn from a platform, by channel', labelNames: ['channel'], registers: [registry] });
+  const refused = counter('requests_refused_total', 'Webhook requests refused, by reason code', ['reason']);
+  const deliveries = counter('deliveries_total', 'Deliveries that reached a final outcome (sent or dead), by channel', [
+    'channel',
+    'outcome',
+  ]);
+  const attempts = counter(
+    'delivery_attempts_total',
+    'Send attempts, by channel and outcome (sent, retry, permanent)',
+    ['channel', 'outcome'],
+  );
+  const rateLimited = counter('rate_limited_total', '429 answers drawn from a platform, by channel', ['channel']);
+  const pruned = counter('pruned_rows_total', 'Rows deleted by retention (RETENTION_DAYS), by table', ['table']);
   const latency = new Histogram({
-    name: 'vcc_notify_delivery_latency_seconds', help: 'From receiving the VCC event to the platform taking the message',
-    labelNames: ['channel'], buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 86400], registers: [registry],
+    name: 'vcc_notify_delivery_latency_seconds',
+    help: 'From receiving the VCC event to the platform taking the message',
+    labelNames: ['channel'],
+    buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 86400],
+    registers: [registry],
   });
-  const pruned = new Counter({ name: 'vcc_notify_pruned_rows_total', help: 'Rows deleted by retention (RETENTION_DAYS), by table', labelNames: ['table'], registers: [registry] });
-  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
-  loopDelay.enable();
-  new Gauge({
-    name: 'vcc_notify_event_loop_delay_max_seconds', help: 'Longest event-loop delay since the last scrape (a long synchronous task holds webhooks that long)', registers: [registry],
-    collect() { this.set(loopDelay.max / 1e9); loopDelay.reset(); },
-  });
-  const stats = async () => store.queueStats().catch(() => ({ pending: NaN, oldestPendingCreatedAt: null }));
-  new Gauge({
-    name: 'vcc_notify_queue_depth', help: 'Pending deliveries', registers: [registry],
-    async collect() { this.set((await stats()).pending); },
-  });
-  new Gauge({
-    name: 'vcc_notify_oldest_pending_age_seconds', help: 'Age of the oldest pending delivery (0 when none)', registers: [registry],
-    async collect() {
-      const oldest = (await stats()).oldestPendingCreatedAt;
-      this.set(oldest === null ? 0 : (clock() - oldest) / 1000);
-    },
-  });
+  addGauges(registry, store, clock);
+  const recorded = { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, pruned, latency };
+  return { registry, ...recorders(recorded, clock) };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+type Recorded = {
+  events: Counter<'kind'>;
+  duplicates: Counter;
+  bySecret: Record<'current' | 'previous', { inc(): void }>;
+  refused: Counter<'reason'>;
+  deliveries: Counter<'channel' | 'outcome'>;
+  attempts: Counter<'channel' | 'outcome'>;
+  rateLimited: Counter<'channel'>;
+  pruned: Counter<'table'>;
+  latency: Histogram<'channel'>;
+};
+
+/** What the service records: one method per kind of fact. */
+function recorders(m: Recorded, clock: () => number) {
+  const { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, pruned, latency } = m;
   return {
-    registry,
-    accepted(kinds: readonly EventKind[]) { for (const kind of kinds) events.inc({ kind }); },
-    duplicate() { duplicates.inc(); },
-    refused(reason: string) { refused.inc({ reason }); },
-    secretUsed(secret: 'current' | 'previous') { bySecret[secret].inc(); },
+    accepted(kinds: readonly EventKind[]) {
+      for (const kind of kinds) events.inc({ kind });
+    },
+    duplicate() {
+      duplicates.inc();
+    },
+    refused(reason: string) {
+      refused.inc({ reason });
+    },
+    secretUsed(secret: 'current' | 'previous') {
+      bySecret[secret].inc();
+    },
     attempt(channel: string, outcome: string, wasRateLimited: boolean) {
       attempts.inc({ channel, outcome });
       if (wasRateLimited) rateLimited.inc({ channel });
@@ -59,9 +93,41 @@ export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () =
     },
     settled(channel: string, outcome: 'sent' | 'dead', receivedAts: readonly number[]) {
       deliveries.inc({ channel, outcome }, receivedAts.length);
-      if (outcome === 'sent') for (const at of receivedAts) latency.observe({ channel }, Math.max(0, clock() - at) / 1000);
+      if (outcome === 'sent')
+        for (const at of receivedAts) latency.observe({ channel }, Math.max(0, clock() - at) / 1000);
     },
   };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
+/** Read at scrape time: the event loop's longest delay since the last scrape, the queue's depth and age. */
+function addGauges(registry: Registry, store: Pick<EventStore, 'queueStats'>, clock: () => number): void {
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  new Gauge({
+    name: 'vcc_notify_event_loop_delay_max_seconds',
+    help: 'Longest event-loop delay since the last scrape (a long synchronous task holds webhooks that long)',
+    registers: [registry],
+    collect() {
+      this.set(loopDelay.max / 1e9);
+      loopDelay.reset();
+    },
+  });
+  const stats = async () => store.queueStats().catch(() => ({ pending: NaN, oldestPendingCreatedAt: null }));
+  new Gauge({
+    name: 'vcc_notify_queue_depth',
+    help: 'Pending deliveries',
+    registers: [registry],
+    async collect() {
+      this.set((await stats()).pending);
+    },
+  });
+  new Gauge({
+    name: 'vcc_notify_oldest_pending_age_seconds',
+    help: 'Age of the oldest pending delivery (0 when none)',
+    registers: [registry],
+    async collect() {
+      const oldest = (await stats()).oldestPendingCreatedAt;
+      this.set(oldest === null ? 0 : (clock() - oldest) / 1000);
+    },
+  });
+}

@@ -16,7 +16,15 @@ async function launch(): Promise<Browser> {
     executablePath: '/usr/bin/chromium',
     headless: true,
     // Playwright gives each launch a new empty profile; these keep Chromium off the network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -25,10 +33,21 @@ async function stack() {
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   // hr has no route: it is there so the preview shows a Teams card too.
-  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0ADM }\n  hr: { type: teams-workflow, url: "${HR_URL}" }\n  log: { type: console }\nroutes:\n  - channel: ops\n  - channel: log\n');
-  const svc = await startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-adm-token', SLACK_API_URL: slack.apiUrl, ADMIN_TOKEN: TOKEN, HR_URL: 'http://127.0.0.1:9/unused',
-  }, { dir, pollMs: 50 });
+  writeFileSync(
+    cfg,
+    'channels:\n  ops: { type: slack, channel: C0ADM }\n  hr: { type: teams-workflow, url: "${HR_URL}" }\n  log: { type: console }\nroutes:\n  - channel: ops\n  - channel: log\n',
+  );
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-adm-token',
+      SLACK_API_URL: slack.apiUrl,
+      ADMIN_TOKEN: TOKEN,
+      HR_URL: 'http://127.0.0.1:9/unused',
+    },
+    { dir, pollMs: 50 },
+  );
   return { slack, dir, svc };
 }
 
@@ -40,14 +59,23 @@ test('admin without the token is 401; with a bearer token it works; POST without
     t.is((await fetch(`${svc.url}/admin`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
     const ok = await fetch(`${svc.url}/admin`, { headers: { authorization: `Bearer ${TOKEN}` } });
     t.is(ok.status, 200);
-    const pages = await Promise.all(['/admin', '/admin/dead', '/admin/refused', '/admin/routes', '/admin/events/1'].map(async (p) =>
-      (await fetch(`${svc.url}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } })).text()));
+    const pages = await Promise.all(
+      ['/admin', '/admin/dead', '/admin/refused', '/admin/routes', '/admin/events/1'].map(async (p) =>
+        (await fetch(`${svc.url}${p}`, { headers: { authorization: `Bearer ${TOKEN}` } })).text(),
+      ),
+    );
     t.true(pages[0]!.includes('pageuser'));
     assertNoSecrets(t, { pages, log: svc.logs }, [TOKEN, SECRET, 'xoxb-adm-token', slack.apiUrl, '127.0.0.1:9/unused']);
-    const forged = await fetch(`${svc.url}/admin/replay`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=nope' });
+    const forged = await fetch(`${svc.url}/admin/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'csrf=nope',
+    });
     t.is(forged.status, 403);
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });
 
@@ -58,9 +86,15 @@ test('in Chromium: log in, see events, preview an event per channel, replay a de
   try {
     browser = await launch();
     slack.script.push({ error: 'channel_not_found' });
-    await svc.send(createdBody({ isAgent: true, name: '<b>Eve</b> *Agent*', username: 'eve' }), { query: { 'secret-key': SECRET } });
+    await svc.send(createdBody({ isAgent: true, name: '<b>Eve</b> *Agent*', username: 'eve' }), {
+      query: { 'secret-key': SECRET },
+    });
     await svc.send({ old: null, new: { state: 9 } }, { query: { 'secret-key': SECRET } });
-    await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1, 60_000, 'dead delivery');
+    await until(
+      async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1,
+      60_000,
+      'dead delivery',
+    );
 
     const page = await browser.newPage();
     const first = await page.goto(`${svc.url}/admin`);
@@ -78,8 +112,13 @@ test('in Chromium: log in, see events, preview an event per channel, replay a de
     const slackPreview = page.locator('.preview[data-channel=ops]');
     t.regex(await slackPreview.innerText(), /New agent: <b>Eve<\/b> \*Agent\*/);
     t.regex(await page.locator('.preview[data-channel=log]').innerText(), /New agent/);
-    t.regex(await page.locator('.preview[data-channel=hr]').innerText(), /New agent: <b>Eve<\/b> \*Agent\*/, 'Teams escaping undone for display only');
-    if (process.env.VCC_NOTIFY_TEST_SCREENSHOT) await page.screenshot({ path: process.env.VCC_NOTIFY_TEST_SCREENSHOT, fullPage: true });
+    t.regex(
+      await page.locator('.preview[data-channel=hr]').innerText(),
+      /New agent: <b>Eve<\/b> \*Agent\*/,
+      'Teams escaping undone for display only',
+    );
+    if (process.env.VCC_NOTIFY_TEST_SCREENSHOT)
+      await page.screenshot({ path: process.env.VCC_NOTIFY_TEST_SCREENSHOT, fullPage: true });
 
     await page.click('a:has-text("Refused requests")');
     t.true(await page.isVisible('td:has-text("invalid_payload")'));
@@ -89,11 +128,17 @@ test('in Chromium: log in, see events, preview an event per channel, replay a de
     await page.click('td button:has-text("Replay")');
     await page.waitForURL(/replayed=1/);
     await until(() => slack.posts.length === 1, 60_000, 'replayed post');
-    await until(async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 })).length === 1, 60_000, 'sent');
+    await until(
+      async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 })).length === 1,
+      60_000,
+      'sent',
+    );
     await page.reload();
     t.true(await page.isVisible('text=No dead deliveries.'));
   } finally {
     await browser?.close();
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });

@@ -9,20 +9,31 @@ async function admin(env: Record<string, string> = {}): Promise<TestService> {
   return startTestService({ VCC_WEBHOOK_SECRET: 'x', ADMIN_TOKEN: TOKEN, ...env }, { worker: false });
 }
 
-const login = (svc: TestService, token: string, headers: Record<string, string> = {}) => fetch(`${svc.url}/admin/login`, {
-  method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams({ token }).toString(),
-});
+const login = (svc: TestService, token: string, headers: Record<string, string> = {}) =>
+  fetch(`${svc.url}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ token }).toString(),
+  });
 const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0]!;
 
 test('wrong tokens: 5 a minute per address, then 429 with Retry-After, even for the right token; each try logged, never the token', async (t) => {
   let now = 1_800_000_000_000;
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: 'x', ADMIN_TOKEN: TOKEN }, { worker: false, clock: () => now });
+  const svc = await startTestService(
+    { VCC_WEBHOOK_SECRET: 'x', ADMIN_TOKEN: TOKEN },
+    { worker: false, clock: () => now },
+  );
   try {
     for (let i = 0; i < 5; i += 1) t.is((await login(svc, `wrong-token-${i}`)).status, 401, `try ${i + 1}`);
     const blocked = await login(svc, TOKEN);
     t.is(blocked.status, 429);
     t.is(blocked.headers.get('retry-after'), '60');
-    t.is((await fetch(`${svc.url}/admin`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, 429, 'the bearer route is blocked too');
+    t.is(
+      (await fetch(`${svc.url}/admin`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+      429,
+      'the bearer route is blocked too',
+    );
     now += 61_000;
     const ok = await login(svc, TOKEN);
     t.is(ok.status, 303, 'a minute later the right token works');
@@ -32,7 +43,8 @@ test('wrong tokens: 5 a minute per address, then 429 with Retry-After, even for 
     t.true(svc.logs.some((l) => l.includes('"msg":"admin login"')));
     assertNoSecrets(t, { log: logs }, [TOKEN, 'wrong-token-0']);
   } finally {
-    await svc.stop(); cleanup(svc.dir);
+    await svc.stop();
+    cleanup(svc.dir);
   }
 });
 
@@ -45,7 +57,8 @@ test('logout revokes the session: the old cookie no longer opens any page', asyn
     t.is(out.status, 303);
     t.is((await fetch(`${svc.url}/admin`, { headers: { cookie } })).status, 401, 'the old cookie still works');
   } finally {
-    await svc.stop(); cleanup(svc.dir);
+    await svc.stop();
+    cleanup(svc.dir);
   }
 });
 
@@ -66,7 +79,8 @@ for (const [name, env, headers, secure] of cookieCases) {
       t.regex(c, /samesite=strict/i);
       t.is(/;\s*secure/i.test(c), secure, c);
     } finally {
-      await svc.stop(); cleanup(svc.dir);
+      await svc.stop();
+      cleanup(svc.dir);
     }
   });
 }
@@ -75,7 +89,10 @@ test('every admin page says: no script, no framing, no sniffing, no referrer', a
   const svc = await admin();
   try {
     for (const [path, init] of [
-      ['/admin/login', {}], ['/admin', {}], ['/admin', { headers: { authorization: `Bearer ${TOKEN}` } }], ['/admin/refused', { headers: { authorization: `Bearer ${TOKEN}` } }],
+      ['/admin/login', {}],
+      ['/admin', {}],
+      ['/admin', { headers: { authorization: `Bearer ${TOKEN}` } }],
+      ['/admin/refused', { headers: { authorization: `Bearer ${TOKEN}` } }],
     ] as Array<[string, RequestInit]>) {
       const res = await fetch(`${svc.url}${path}`, init);
       const csp = res.headers.get('content-security-policy') ?? '';
@@ -87,7 +104,8 @@ test('every admin page says: no script, no framing, no sniffing, no referrer', a
       t.is(res.headers.get('referrer-policy'), 'no-referrer', path);
     }
   } finally {
-    await svc.stop(); cleanup(svc.dir);
+    await svc.stop();
+    cleanup(svc.dir);
   }
 });
 
@@ -95,11 +113,14 @@ test('a login body over 16 KiB gets 413, not 500', async (t) => {
   const svc = await admin();
   try {
     const res = await fetch(`${svc.url}/admin/login`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'a'.repeat(17 * 1024)}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `token=${'a'.repeat(17 * 1024)}`,
     });
     t.is(res.status, 413);
     t.regex(await res.text(), /over 16 KiB/);
   } finally {
-    await svc.stop(); cleanup(svc.dir);
+    await svc.stop();
+    cleanup(svc.dir);
   }
 });

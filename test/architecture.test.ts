@@ -9,7 +9,8 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every relative import of a file, static or dynamic, type-only or not (each couples the two). */
@@ -52,7 +53,10 @@ async function longFunctions(files: string[], max: number): Promise<string[]> {
     const found: string[] = [];
     const visit = (n: import('typescript').Node) => {
       if (ts.isFunctionLike(n) && 'body' in n && n.body) {
-        const [a, b] = [sf.getLineAndCharacterOfPosition(n.getStart()).line, sf.getLineAndCharacterOfPosition(n.end).line];
+        const [a, b] = [
+          sf.getLineAndCharacterOfPosition(n.getStart()).line,
+          sf.getLineAndCharacterOfPosition(n.end).line,
+        ];
         const name = 'name' in n && n.name ? n.name.getText(sf) : '(anonymous)';
         if (b - a + 1 > max) found.push(`${relative(SRC, f)}:${a + 1} ${name} (${b - a + 1} lines)`);
       }
@@ -72,15 +76,23 @@ test('the length check sees a long function', async (t) => {
   const dir = mkdtempSync(join(SRC, '..', '.long-'));
   try {
     const f = join(dir, 'x.ts');
-    writeFileSync(f, `export function short() {\n  return 1;\n}\nexport const long = () => {\n${'  void 0;\n'.repeat(60)}};\n`);
-    t.deepEqual((await longFunctions([f], 60)).map((x) => x.replace(/^.*x\.ts/, 'x.ts')), ['x.ts:4 (anonymous) (62 lines)']);
+    writeFileSync(
+      f,
+      `export function short() {\n  return 1;\n}\nexport const long = () => {\n${'  void 0;\n'.repeat(60)}};\n`,
+    );
+    t.deepEqual(
+      (await longFunctions([f], 60)).map((x) => x.replace(/^.*x\.ts/, 'x.ts')),
+      ['x.ts:4 (anonymous) (62 lines)'],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
 test('no file in src/ is much over 250 lines', (t) => {
-  const long = sources(SRC).map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const).filter(([, n]) => n > 260);
+  const long = sources(SRC)
+    .map((f) => [relative(SRC, f), readFileSync(f, 'utf8').split('\n').length] as const)
+    .filter(([, n]) => n > 260);
   t.deepEqual(long, []);
 });
 
@@ -102,7 +114,19 @@ const LAYERS: Record<string, readonly string[]> = {
   http: ['vcc', 'routing', 'store', 'render', 'delivery', 'config'],
   admin: ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms', 'config', 'channels', 'http'],
   cli: ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms', 'config', 'channels', 'http', '(root)'],
-  '(root)': ['vcc', 'routing', 'store', 'render', 'delivery', 'chat', 'platforms', 'config', 'channels', 'http', 'admin'],
+  '(root)': [
+    'vcc',
+    'routing',
+    'store',
+    'render',
+    'delivery',
+    'chat',
+    'platforms',
+    'config',
+    'channels',
+    'http',
+    'admin',
+  ],
 };
 
 const folderOf = (file: string) => {
@@ -118,11 +142,18 @@ function layerViolations(edges: Array<[string, string]>): string[] {
   });
 }
 
-const edgesOf = (files: string[]): Array<[string, string]> => files.flatMap((f) => importsOf(f).map((to): [string, string] => [f, to]));
+const edgesOf = (files: string[]): Array<[string, string]> =>
+  files.flatMap((f) => importsOf(f).map((to): [string, string] => [f, to]));
 
 test('folders depend one way: each imports only the layers below it', (t) => {
-  const folders = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'types').map((e) => e.name);
-  t.deepEqual(folders.filter((d) => !(d in LAYERS)), [], 'a folder docs/architecture.md does not place');
+  const folders = readdirSync(SRC, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'types')
+    .map((e) => e.name);
+  t.deepEqual(
+    folders.filter((d) => !(d in LAYERS)),
+    [],
+    'a folder docs/architecture.md does not place',
+  );
   t.deepEqual(layerViolations(edgesOf(sources(SRC).filter((f) => !f.includes('/types/')))), []);
 });
 
@@ -145,7 +176,11 @@ function literals(text: string): string[] {
   return [...uncommented(text).matchAll(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g)].map((m) => m[0]);
 }
 
-interface PlatformWords { folder: string; words: string[]; variables: string[] }
+interface PlatformWords {
+  folder: string;
+  words: string[];
+  variables: string[];
+}
 
 /** What names a platform: its target, title, chat prefix and channel types in strings; its variables anywhere in code. */
 async function platformWords(): Promise<PlatformWords[]> {
@@ -158,7 +193,8 @@ async function platformWords(): Promise<PlatformWords[]> {
 }
 
 const uncommented = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-const word = (w: string) => new RegExp(`(^|[^A-Za-z0-9_-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`, 'i');
+const word = (w: string) =>
+  new RegExp(`(^|[^A-Za-z0-9_-])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9_-])`, 'i');
 
 /** `file: "literal"` for each literal outside a platform's folder (and the registry) that names it. */
 function leaks(files: string[], platforms: PlatformWords[]): string[] {
@@ -168,16 +204,22 @@ function leaks(files: string[], platforms: PlatformWords[]): string[] {
     const text = readFileSync(f, 'utf8');
     const lits = literals(text);
     const code = uncommented(text);
-    return platforms.flatMap(({ folder, words, variables }) => (rel.startsWith(join('platforms', folder) + '/') ? [] : [
-      ...lits.filter((l) => words.some((w) => word(w).test(l))).map((l) => `${rel}: ${l}`),
-      ...variables.filter((v) => word(v).test(code)).map((v) => `${rel}: ${v}`),
-    ]));
+    return platforms.flatMap(({ folder, words, variables }) =>
+      rel.startsWith(join('platforms', folder) + '/')
+        ? []
+        : [
+            ...lits.filter((l) => words.some((w) => word(w).test(l))).map((l) => `${rel}: ${l}`),
+            ...variables.filter((v) => word(v).test(code)).map((v) => `${rel}: ${v}`),
+          ],
+    );
   });
 }
 
 test('a platform is one folder: nothing outside it (but its registry line) names it in code', async (t) => {
   const platforms = await platformWords();
-  const folders = readdirSync(join(SRC, 'platforms'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const folders = readdirSync(join(SRC, 'platforms'), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   t.deepEqual(folders.sort(), platforms.map((p) => p.folder).sort(), 'one folder per platform, named after its target');
   t.deepEqual(leaks(sources(SRC), platforms), []);
 });
@@ -188,7 +230,10 @@ test('the leak check sees a platform named outside its folder', async (t) => {
   const dir = mkdtempSync(join(SRC, '..', '.leak-'));
   try {
     const f = join(dir, 'x.ts');
-    writeFileSync(f, "// slack in a comment is fine\nconst a = 'slack-webhook';\nconst b = process.env.SLACK_BOT_TOKEN ?? `Google Chat`;\n");
+    writeFileSync(
+      f,
+      "// slack in a comment is fine\nconst a = 'slack-webhook';\nconst b = process.env.SLACK_BOT_TOKEN ?? `Google Chat`;\n",
+    );
     t.deepEqual(leaks([f], platforms).length, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -29,8 +29,14 @@ test('backup during ingest: the copy opens and holds every event acknowledged be
     const db = new Database(copy, { readonly: true });
     try {
       const ids = new Set((db.prepare('SELECT id FROM events').all() as Array<{ id: number }>).map((x) => x.id));
-      t.deepEqual(before.filter((id) => !ids.has(id)), [], 'every event acknowledged before the backup is in it');
-      const orphans = db.prepare('SELECT count(*) AS n FROM deliveries WHERE event_id NOT IN (SELECT id FROM events)').get() as { n: number };
+      t.deepEqual(
+        before.filter((id) => !ids.has(id)),
+        [],
+        'every event acknowledged before the backup is in it',
+      );
+      const orphans = db
+        .prepare('SELECT count(*) AS n FROM deliveries WHERE event_id NOT IN (SELECT id FROM events)')
+        .get() as { n: number };
       t.is(orphans.n, 0, 'a consistent snapshot: no delivery without its event');
     } finally {
       db.close();
@@ -39,7 +45,10 @@ test('backup during ingest: the copy opens and holds every event acknowledged be
     const again = await runCli(['backup', copy], env);
     t.is(again.code, 1);
     t.is(again.stderr, `vcc-notify: ${copy} exists already; backup never overwrites a file\n`);
-    const pg = await runCli(['backup', join(dir, 'x.db')], { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const pg = await runCli(['backup', join(dir, 'x.db')], {
+      ...env,
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     t.is(pg.code, 1);
     t.regex(pg.stderr, /use pg_dump/);
   } finally {
@@ -49,22 +58,29 @@ test('backup during ingest: the copy opens and holds every event acknowledged be
 });
 
 test('--version prints the package version', async (t) => {
-  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   const r = await runCli(['--version'], {});
   t.is(r.code, 0);
   t.is(r.stdout, `${version}\n`);
 });
 
-test('the V8 heap flags are the same in the bin\'s first line, `npm start` and the systemd unit; the bin runs by itself', async (t) => {
+test("the V8 heap flags are the same in the bin's first line, `npm start` and the systemd unit; the bin runs by itself", async (t) => {
   const read = (p: string) => readFileSync(new URL(`../${p}`, import.meta.url), 'utf8');
   const shebang = /^#!\/usr\/bin\/env -S node((?: --[a-z-]+=\d+)+)\n/.exec(read('bin/vcc-notify.js'));
   t.truthy(shebang, 'bin/vcc-notify.js starts with `#!/usr/bin/env -S node --flag=N ...`');
   const flags = shebang![1]!.trim();
   const { scripts } = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
   t.is(scripts.start, `node ${flags} bin/vcc-notify.js serve`);
-  t.regex(read('docs/vcc-notify.service'), new RegExp(`^ExecStart=/usr/bin/node ${flags} /opt/vcc-notify/bin/vcc-notify\\.js serve$`, 'm'));
+  t.regex(
+    read('docs/vcc-notify.service'),
+    new RegExp(`^ExecStart=/usr/bin/node ${flags} /opt/vcc-notify/bin/vcc-notify\\.js serve$`, 'm'),
+  );
   const direct = await new Promise<{ code: number | null; out: string }>((resolve) => {
-    execFile(fileURLToPath(new URL('../bin/vcc-notify.js', import.meta.url)), ['--version'], (e, out) => resolve({ code: e ? (e.code as number) : 0, out }));
+    execFile(fileURLToPath(new URL('../bin/vcc-notify.js', import.meta.url)), ['--version'], (e, out) =>
+      resolve({ code: e ? (e.code as number) : 0, out }),
+    );
   });
   t.is(direct.code, 0);
   t.regex(direct.out, /^\d+\.\d+\.\d+\n$/);

@@ -6,9 +6,24 @@ import { FIELDS } from '../src/vcc/fields.ts';
 import { vccFixture } from './helpers/fixtures.ts';
 
 const user = {
-  userId: 180, extension: '189', name: 'Rachel Smith', email: 'rachel.smith@example.com', username: 'rachel_smith',
-  isAgent: true, privGroup: 4, redistribution: 0, monthly: 0, hourly: 0, state: 'active', registerTransport: 'sip-tcp',
-  sampleRate: 'global', outboundPhone: '3617777777', contactPhone: '', messageLists: [], mobileProjectId: null, mobilePhone: null,
+  userId: 180,
+  extension: '189',
+  name: 'Rachel Smith',
+  email: 'rachel.smith@example.com',
+  username: 'rachel_smith',
+  isAgent: true,
+  privGroup: 4,
+  redistribution: 0,
+  monthly: 0,
+  hourly: 0,
+  state: 'active',
+  registerTransport: 'sip-tcp',
+  sampleRate: 'global',
+  outboundPhone: '3617777777',
+  contactPhone: '',
+  messageLists: [],
+  mobileProjectId: null,
+  mobilePhone: null,
 };
 
 function classify(old: object | null, next: object): Change[] {
@@ -17,31 +32,81 @@ function classify(old: object | null, next: object): Change[] {
   return classifyChanges(r.event);
 }
 
-const c = (kind: Change['kind'], field: Change['field'], before: unknown, after: unknown, sensitive = false): Change =>
-  ({ kind, field, before, after, sensitive });
+const c = (
+  kind: Change['kind'],
+  field: Change['field'],
+  before: unknown,
+  after: unknown,
+  sensitive = false,
+): Change => ({ kind, field, before, after, sensitive });
 
 const cases: Array<[string, object | null, object, Change[]]> = [
   ['created', null, user, [c('user.created', null, null, null)]],
-  ['created with a password is still just created', null, { ...user, password: 'x' }, [c('user.created', null, null, null)]],
+  [
+    'created with a password is still just created',
+    null,
+    { ...user, password: 'x' },
+    [c('user.created', null, null, null)],
+  ],
   ['deactivated', user, { ...user, state: 'inactive' }, [c('user.state_changed', 'state', 'active', 'inactive')]],
-  ['unknown state value', user, { ...user, state: 'suspended' }, [c('user.state_changed', 'state', 'active', 'suspended')]],
-  ['transport', user, { ...user, registerTransport: 'encrypted-dip' }, [c('user.transport_changed', 'registerTransport', 'sip-tcp', 'encrypted-dip')]],
-  ['agent to supervisor', user, { ...user, isAgent: false, privGroup: 2 }, [
-    c('user.role_changed', 'isAgent', true, false), c('user.role_changed', 'privGroup', 4, 2)]],
+  [
+    'unknown state value',
+    user,
+    { ...user, state: 'suspended' },
+    [c('user.state_changed', 'state', 'active', 'suspended')],
+  ],
+  [
+    'transport',
+    user,
+    { ...user, registerTransport: 'encrypted-dip' },
+    [c('user.transport_changed', 'registerTransport', 'sip-tcp', 'encrypted-dip')],
+  ],
+  [
+    'agent to supervisor',
+    user,
+    { ...user, isAgent: false, privGroup: 2 },
+    [c('user.role_changed', 'isAgent', true, false), c('user.role_changed', 'privGroup', 4, 2)],
+  ],
   ['password set', user, { ...user, password: 'n3w' }, [c('user.password_changed', null, null, null, true)]],
   ['empty password is no change', user, { ...user, password: '' }, []],
   ['wages are sensitive', user, { ...user, hourly: 12.5 }, [c('user.updated', 'hourly', 0, 12.5, true)]],
-  ['other field', user, { ...user, email: 'r@example.org' }, [c('user.updated', 'email', 'rachel.smith@example.com', 'r@example.org')]],
-  ['message lists (arrays compared by value)', user, { ...user, messageLists: [1] }, [c('user.updated', 'messageLists', [], [1])]],
+  [
+    'other field',
+    user,
+    { ...user, email: 'r@example.org' },
+    [c('user.updated', 'email', 'rachel.smith@example.com', 'r@example.org')],
+  ],
+  [
+    'message lists (arrays compared by value)',
+    user,
+    { ...user, messageLists: [1] },
+    [c('user.updated', 'messageLists', [], [1])],
+  ],
   ['same arrays are no change', { ...user, messageLists: [1, 2] }, { ...user, messageLists: [1, 2] }, []],
   ['nothing changed', user, user, []],
-  ['a field missing on one side is unknown, not changed', { ...user, email: undefined }, { ...user, email: 'x@example.com' }, []],
-  ['null to value', { ...user, mobilePhone: null }, { ...user, mobilePhone: '36301234567' }, [c('user.updated', 'mobilePhone', null, '36301234567')]],
+  [
+    'a field missing on one side is unknown, not changed',
+    { ...user, email: undefined },
+    { ...user, email: 'x@example.com' },
+    [],
+  ],
+  [
+    'null to value',
+    { ...user, mobilePhone: null },
+    { ...user, mobilePhone: '36301234567' },
+    [c('user.updated', 'mobilePhone', null, '36301234567')],
+  ],
   ['userid spelling on one side', { ...user, userId: undefined, userid: 180 }, user, []],
-  ['several kinds at once', user, { ...user, state: 'inactive', registerTransport: 'sip-udp', name: 'Rachel S.' }, [
-    c('user.updated', 'name', 'Rachel Smith', 'Rachel S.'),
-    c('user.state_changed', 'state', 'active', 'inactive'),
-    c('user.transport_changed', 'registerTransport', 'sip-tcp', 'sip-udp')]],
+  [
+    'several kinds at once',
+    user,
+    { ...user, state: 'inactive', registerTransport: 'sip-udp', name: 'Rachel S.' },
+    [
+      c('user.updated', 'name', 'Rachel Smith', 'Rachel S.'),
+      c('user.state_changed', 'state', 'active', 'inactive'),
+      c('user.transport_changed', 'registerTransport', 'sip-tcp', 'sip-udp'),
+    ],
+  ],
 ];
 
 for (const [name, old, next, expected] of cases) {
@@ -55,7 +120,10 @@ test('VCC samples classify as documented', (t) => {
   const changed = parseVccBody(vccFixture('user-changed'));
   t.true(created.ok && changed.ok);
   if (!created.ok || !changed.ok) return;
-  t.deepEqual(classifyChanges(created.event).map((x) => x.kind), ['user.created']);
+  t.deepEqual(
+    classifyChanges(created.event).map((x) => x.kind),
+    ['user.created'],
+  );
   t.deepEqual(classifyChanges(changed.event), [c('user.updated', 'redistribution', 0, 1)]);
   t.is(created.event.new.userId, '180');
   t.is(created.event.timestamp, '2017-06-06T10:53:43+02:00');
@@ -114,6 +182,10 @@ for (const field of USER_FIELDS) {
     t.deepEqual(ok.event.new[field], value.norm(sample as never));
     const bad = parseVccBody({ old: null, new: { [field]: { not: 'valid' } }, timestamp: 't' });
     t.false(bad.ok);
-    if (!bad.ok) t.is(bad.message, `new.${field}: expected ${value.expects}, got object {"not":"valid"}`.replace(' {"not":"valid"}', ''));
+    if (!bad.ok)
+      t.is(
+        bad.message,
+        `new.${field}: expected ${value.expects}, got object {"not":"valid"}`.replace(' {"not":"valid"}', ''),
+      );
   });
 }

@@ -30,7 +30,11 @@ async function setup() {
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, CONFIG);
-  const env = { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, HR_URL: 'https://flow.example/hr' };
+  const env = {
+    VCC_NOTIFY_CONFIG: cfg,
+    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+    HR_URL: 'https://flow.example/hr',
+  };
   return { dir, cfg, env };
 }
 
@@ -39,7 +43,10 @@ test('check-config: exit 0 with a summary; exit 1 with path-level messages and n
   try {
     const ok = await run(['check-config'], env);
     t.is(ok.code, 0, ok.stderr);
-    t.regex(ok.stdout, /^OK .*3 channels: ops \(slack\), hr \(teams-workflow\), log \(console\); 3 routes; templates .* are valid/);
+    t.regex(
+      ok.stdout,
+      /^OK .*3 channels: ops \(slack\), hr \(teams-workflow\), log \(console\); 3 routes; templates .* are valid/,
+    );
     t.regex(ok.stdout, /warning: channels\.ops: type slack needs SLACK_BOT_TOKEN/);
     t.notRegex((await run(['check-config'], { ...env, SLACK_BOT_TOKEN: 'xoxb-x' })).stdout, /warning/);
     writeFileSync(cfg, `${CONFIG}  - channel: nope\n`);
@@ -69,12 +76,18 @@ test('render prints the exact payload per channel; explain says which condition 
     t.is(envelope.type, 'message');
     t.is(envelope.attachments[0].content.version, '1.5');
     const text = await run(['render', '--event', fixture('user-changed'), '--channel', 'log'], env);
-    t.regex(text.stdout, /Redistribution: off → on/, "built-in wording for a 0/1 flag");
-    const short = await run(['render', '--event', fixture('user-changed'), '--channel', 'log', '--kind', 'updated'], env);
+    t.regex(text.stdout, /Redistribution: off → on/, 'built-in wording for a 0/1 flag');
+    const short = await run(
+      ['render', '--event', fixture('user-changed'), '--channel', 'log', '--kind', 'updated'],
+      env,
+    );
     t.is(short.code, 0, short.stderr);
     t.regex(short.stdout, /User updated: Rachel Smith/, '--kind takes the short names chat commands take');
     const badKind = await run(['render', '--event', fixture('user-changed'), '--kind', 'deleted'], env);
-    t.regex(badKind.stderr, /^vcc-notify: --kind: unknown kind "deleted" \(kinds: created, state, transport, role, password, updated or user\.created, /);
+    t.regex(
+      badKind.stderr,
+      /^vcc-notify: --kind: unknown kind "deleted" \(kinds: created, state, transport, role, password, updated or user\.created, /,
+    );
     const all = await run(['render', '--event', fixture('user-created')], env);
     t.regex(all.stdout, /# ops \(slack\)[\s\S]*# log \(console\)/);
     const unknown = await run(['render', '--event', fixture('user-created'), '--channel', 'nope'], env);
@@ -86,7 +99,11 @@ test('render prints the exact payload per channel; explain says which condition 
     t.regex(explain.stdout, /MATCH   routes\[0\] -> ops: kinds user.created; where isAgent hold/);
     t.regex(explain.stdout, /no      routes\[1\] -> hr: where.privGroup: 4 is not any of \[1,2\]/);
     t.regex(explain.stdout, /MATCH   routes\[2\] -> log/);
-    t.regex(explain.stdout, /^labels: isAgent true = yes, privGroup 4 = Team lead, redistribution 0 = off$/m, 'explain says what the codes mean');
+    t.regex(
+      explain.stdout,
+      /^labels: isAgent true = yes, privGroup 4 = Team lead, redistribution 0 = off$/m,
+      'explain says what the codes mean',
+    );
     const changed = await run(['explain', '--event', fixture('user-changed')], env);
     t.regex(changed.stdout, /^change: Redistribution: off \(0\) → on \(1\)$/m);
   } finally {
@@ -99,8 +116,18 @@ test('deliveries lists, replay re-queues dead ones, send-test sends now', async 
   const slack = await new FakeSlack().start();
   try {
     const store = await SqliteStore.open(join(dir, 'vcc.db'));
-    const r = await store.ingest({ dedupKey: 'k1', receivedAt: Date.now(), vccTimestamp: null, userId: '7', old: null, new: { userId: '7' }, changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }] },
-      [{ channel: 'ops', kinds: ['user.created'], show: [] }]);
+    const r = await store.ingest(
+      {
+        dedupKey: 'k1',
+        receivedAt: Date.now(),
+        vccTimestamp: null,
+        userId: '7',
+        old: null,
+        new: { userId: '7' },
+        changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }],
+      },
+      [{ channel: 'ops', kinds: ['user.created'], show: [] }],
+    );
     t.is(r.status, 'accepted');
     const [d] = await store.listDeliveries({ limit: 1 });
     await store.markDead([d!.id], Date.now(), 'Slack: channel_not_found');
@@ -116,7 +143,11 @@ test('deliveries lists, replay re-queues dead ones, send-test sends now', async 
     const badSince = await run(['replay', '--dead', '--since', 'yesterday-ish'], env);
     t.is(badSince.code, 1);
 
-    const sent = await run(['send-test', '--channel', 'ops'], { ...env, SLACK_BOT_TOKEN: 'xoxb-cli', SLACK_API_URL: slack.apiUrl });
+    const sent = await run(['send-test', '--channel', 'ops'], {
+      ...env,
+      SLACK_BOT_TOKEN: 'xoxb-cli',
+      SLACK_API_URL: slack.apiUrl,
+    });
     t.is(sent.code, 0, sent.stderr);
     t.regex(sent.stdout, /sent a sample notification to ops/);
     t.is(slack.posts[0]!.channel, 'C0CLI');
@@ -134,12 +165,17 @@ test('the commented vcc-notify.example.yaml passes check-config', async (t) => {
   try {
     const example = new URL('../vcc-notify.example.yaml', import.meta.url).pathname;
     const env = {
-      DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, SLACK_BOT_TOKEN: 'xoxb-example',
-      SLACK_IT_WEBHOOK_URL: 'https://hooks.slack.invalid/services/x', TEAMS_HR_WORKFLOW_URL: 'https://flow.invalid/x',
+      DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+      SLACK_BOT_TOKEN: 'xoxb-example',
+      SLACK_IT_WEBHOOK_URL: 'https://hooks.slack.invalid/services/x',
+      TEAMS_HR_WORKFLOW_URL: 'https://flow.invalid/x',
     };
     const ok = await run(['check-config', example], env);
     t.is(ok.code, 0, ok.stderr);
-    t.regex(ok.stdout, /^OK .*vcc-notify\.example\.yaml: 4 channels: supervisors \(slack\), it-desk \(slack-webhook\), hr \(teams-workflow\), log \(console\); 4 routes/);
+    t.regex(
+      ok.stdout,
+      /^OK .*vcc-notify\.example\.yaml: 4 channels: supervisors \(slack\), it-desk \(slack-webhook\), hr \(teams-workflow\), log \(console\); 4 routes/,
+    );
     t.notRegex(ok.stdout, /warning/);
     const missing = await run(['check-config', example], { ...env, TEAMS_HR_WORKFLOW_URL: '' });
     t.is(missing.code, 1);
@@ -152,20 +188,27 @@ test('the commented vcc-notify.example.yaml passes check-config', async (t) => {
 test('check-config: each mistake of a hand-written file is one line that says how to fix it', async (t) => {
   const { dir, cfg, env } = await setup();
   try {
-    writeFileSync(cfg, `channels:
+    writeFileSync(
+      cfg,
+      `channels:
   ops: { type: slack }
   hook: { type: slak, url: x }
 routes:
   - channel: ops
     event: [user.created]
   - channel: opps
-`);
+`,
+    );
     const bad = await run(['check-config', cfg], env);
     t.is(bad.code, 1);
-    t.deepEqual(bad.stderr.trimEnd().split('\n').slice(1), [
-      '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
-      '  routes[0].event (line 6): unknown key "event" (did you mean "events"?)',
-    ], 'the file-level checks first: no union dump');
+    t.deepEqual(
+      bad.stderr.trimEnd().split('\n').slice(1),
+      [
+        '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
+        '  routes[0].event (line 6): unknown key "event" (did you mean "events"?)',
+      ],
+      'the file-level checks first: no union dump',
+    );
     writeFileSync(cfg, 'channels:\n  ops: { type: slack }\nroutes:\n  - channel: opps\n');
     t.deepEqual((await run(['check-config', cfg], env)).stderr.trimEnd().split('\n').slice(1), [
       '  channels.ops.channel (line 2): required for type slack',

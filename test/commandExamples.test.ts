@@ -16,16 +16,21 @@ function readmeSlackExamples(): string[] {
 }
 
 /** The Teams examples (`@vcc-notify subscribe ...`), the same grammar after the bot's mention. */
-const readmeTeamsExamples = () => [...README.matchAll(/`@vcc-notify ([^`]+)`/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim());
+const readmeTeamsExamples = () =>
+  [...README.matchAll(/`@vcc-notify ([^`]+)`/g)].map((m) => m[1]!.replace(/\s+/g, ' ').trim());
 
 /** The help text's example and each where term it shows, as commands. */
 function helpExamples(): string[] {
-  const terms = /where terms: (.+)$/m.exec(helpText(null))![1]!.split(' · ').map((t) => t.replace(/ \([^)]*\)$/, ''));
+  const terms = /where terms: (.+)$/m
+    .exec(helpText(null))![1]!
+    .split(' · ')
+    .map((t) => t.replace(/ \([^)]*\)$/, ''));
   return [EXAMPLE, ...terms.map((t) => `subscribe where ${t}`)];
 }
 
 /** What Slack sends for typed @names when the command escapes users and channels. */
-const asSlackSends = (text: string) => text.replace(/@supervisors\b/g, '<!subteam^S0SUPER|@supervisors>').replace(/@dana\b/g, '<@U0DANA|dana>');
+const asSlackSends = (text: string) =>
+  text.replace(/@supervisors\b/g, '<!subteam^S0SUPER|@supervisors>').replace(/@dana\b/g, '<@U0DANA|dana>');
 
 test('the README shows the commands this test runs', (t) => {
   t.true(readmeSlackExamples().length >= 8, readmeSlackExamples().join('\n'));
@@ -44,9 +49,14 @@ test('every /vcc example in the README and in help runs in Slack and is not refu
       t.notRegex(String(res.json.text), /Nothing was changed|Not changed|cannot read|unknown/i, `/vcc ${ex}`);
     }
     const subs = await svc.store.listSubscriptions();
-    t.true(subs.some((s) => s.where.some((w) => w.field === 'privGroup' && w.values.join() === '1')), 'privGroup=1 was saved');
+    t.true(
+      subs.some((s) => s.where.some((w) => w.field === 'privGroup' && w.values.join() === '1')),
+      'privGroup=1 was saved',
+    );
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });
 
@@ -92,6 +102,8 @@ test('a channel holds at most CHAT_MAX_SUBSCRIPTIONS; replies are paged and stay
     t.is(last.split('\n').filter((l) => l.startsWith('•')).length, 5);
     t.regex(String((await command(svc, slack, 'list two')).json.text), /list takes a page number/);
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });

@@ -13,12 +13,20 @@ const SECRET = 'crash-secret';
 function serve(t: ExecutionContext, dir: string, slack: FakeSlack): ServiceProcess {
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0CRASH }\nroutes:\n  - channel: ops\n');
-  return spawnService(t, { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, SLACK_BOT_TOKEN: 'xoxb-crash', SLACK_API_URL: slack.apiUrl });
+  return spawnService(t, {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: cfg,
+    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+    SLACK_BOT_TOKEN: 'xoxb-crash',
+    SLACK_API_URL: slack.apiUrl,
+  });
 }
 
 async function post(port: number, username: string) {
   const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody({ isAgent: true, username })),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(createdBody({ isAgent: true, username })),
   });
   return res.status;
 }
@@ -38,12 +46,19 @@ test('kill -9 while a send is in flight: after a restart every event is delivere
 
     const second = serve(t, dir, slack);
     await second.port;
-    await until(() => ['crash1', 'crash2', 'crash3'].every((u) => slack.posts.some((p) => JSON.stringify(p.blocks).includes(u))), 60_000, 'all delivered after restart');
+    await until(
+      () => ['crash1', 'crash2', 'crash3'].every((u) => slack.posts.some((p) => JSON.stringify(p.blocks).includes(u))),
+      60_000,
+      'all delivered after restart',
+    );
     await stopService(second);
     const store = await SqliteStore.open(join(dir, 'vcc.db'));
     const ds = await store.listDeliveries({ limit: 10 });
     await store.close();
-    t.deepEqual(ds.map((d) => d.status), ['sent', 'sent', 'sent']);
+    t.deepEqual(
+      ds.map((d) => d.status),
+      ['sent', 'sent', 'sent'],
+    );
     for (const u of ['crash2', 'crash3']) {
       t.is(slack.posts.filter((p) => JSON.stringify(p.blocks).includes(u)).length, 1, `${u} sent once`);
     }

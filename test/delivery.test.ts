@@ -11,16 +11,27 @@ const SECRET = 'deliver-secret';
 const q = { 'secret-key': SECRET };
 const fastRetry = { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 };
 
-async function withStack(yaml: string, fn: (s: TestService, slack: FakeSlack, teams: FakeTeamsWorkflow) => Promise<void>, slackOpts = {}) {
+async function withStack(
+  yaml: string,
+  fn: (s: TestService, slack: FakeSlack, teams: FakeTeamsWorkflow) => Promise<void>,
+  slackOpts = {},
+) {
   const slack = await new FakeSlack(slackOpts).start();
   const teams = await new FakeTeamsWorkflow().start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, yaml);
-  const svc = await startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-test-token', SLACK_API_URL: slack.apiUrl,
-    HOOK: slack.hookUrl('it'), TEAMS_URL: teams.url,
-  }, { dir, retry: fastRetry, pollMs: 50 });
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-test-token',
+      SLACK_API_URL: slack.apiUrl,
+      HOOK: slack.hookUrl('it'),
+      TEAMS_URL: teams.url,
+    },
+    { dir, retry: fastRetry, pollMs: 50 },
+  );
   try {
     await fn(svc, slack, teams);
   } finally {
@@ -72,20 +83,34 @@ test('an event reaches exactly the channels whose rules want it, escaped for eac
     const cardText = JSON.stringify(card);
     t.false(cardText.includes('<at>'));
     t.false(cardText.includes('**Evil**'));
-    assertNoSecrets(t, { log: svc.logs, 'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)), 'teams posts': JSON.stringify(teams.posts) }, ['xoxb-test-token', slack.hookUrl('it'), teams.url, SECRET]);
+    assertNoSecrets(
+      t,
+      {
+        log: svc.logs,
+        'slack posts': JSON.stringify(slack.posts.map(({ token: _token, ...p }) => p)),
+        'teams posts': JSON.stringify(teams.posts),
+      },
+      ['xoxb-test-token', slack.hookUrl('it'), teams.url, SECRET],
+    );
   }));
 
 test('routing: transport change goes to the webhook channel only; no-match creates no delivery', (t) =>
-  withStack(CONFIG.replace('  - channel: hr\n', '  - channel: hr\n    events: [user.password_changed]\n'), async (svc, slack) => {
-    const base = vccFixture('user-changed');
-    const res = await svc.send({ ...base, new: { ...base.new, registerTransport: 'sip-udp', redistribution: 0 } }, { query: q });
-    t.is(res.json.deliveries, 1);
-    await until(() => slack.posts.length === 1, 60_000, 'webhook post');
-    t.is(slack.posts[0]!.via, 'webhook');
-    t.regex(JSON.stringify(slack.posts[0]!.blocks), /SIP\/TCP → SIP\/UDP/);
-    const none = await svc.send(vccFixture('user-changed'), { query: q });
-    t.is(none.json.deliveries, 0);
-  }));
+  withStack(
+    CONFIG.replace('  - channel: hr\n', '  - channel: hr\n    events: [user.password_changed]\n'),
+    async (svc, slack) => {
+      const base = vccFixture('user-changed');
+      const res = await svc.send(
+        { ...base, new: { ...base.new, registerTransport: 'sip-udp', redistribution: 0 } },
+        { query: q },
+      );
+      t.is(res.json.deliveries, 1);
+      await until(() => slack.posts.length === 1, 60_000, 'webhook post');
+      t.is(slack.posts[0]!.via, 'webhook');
+      t.regex(JSON.stringify(slack.posts[0]!.blocks), /SIP\/TCP → SIP\/UDP/);
+      const none = await svc.send(vccFixture('user-changed'), { query: q });
+      t.is(none.json.deliveries, 0);
+    },
+  ));
 
 test('429 with Retry-After is honoured, then the message is sent once', (t) =>
   withStack(CONFIG, async (svc, slack) => {
@@ -95,7 +120,11 @@ test('429 with Retry-After is honoured, then the message is sent once', (t) =>
     await until(() => slack.posts.length === 1, 60_000, 'post after 429');
     t.true(slack.posts[0]!.at - started >= 1000, 'the retry waited for Retry-After');
     t.is(slack.rateLimited, 1);
-    const d = await until(async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 }))[0], 60_000, 'marked sent');
+    const d = await until(
+      async () => (await svc.store.listDeliveries({ channel: 'ops', status: 'sent', limit: 1 }))[0],
+      60_000,
+      'marked sent',
+    );
     t.is(d!.attempts, 2);
     t.is(slack.posts.length, 1);
   }));
@@ -118,39 +147,57 @@ test('5xx then success; a permanent failure is dead with its reason and replayab
   }));
 
 test('a burst becomes a handful of digest messages, in order, nothing lost or repeated', (t) =>
-  withStack(`
+  withStack(
+    `
 channels:
   ops: { type: slack, channel: C0OPS }
 routes:
   - channel: ops
-`, async (svc, slack) => {
-    const users = Array.from({ length: 150 }, (_, i) => `agent_${String(i).padStart(3, '0')}`);
-    const started = Date.now();
-    for (const u of users) {
-      const res = await svc.send(createdBody({ isAgent: true, username: u }), { query: q });
-      t.is(res.status, 200);
-    }
-    const ingestSeconds = Math.ceil((Date.now() - started) / 1000);
-    await until(async () => (await statuses(svc)).every((s) => s === 'ops:sent'), 60_000, 'all sent');
-    // At most one message per second while the burst arrives (the channel's rate), then the
-    // backlog as digests of up to 100: never one message per event.
-    t.true(slack.posts.length <= ingestSeconds + 1 + Math.ceil(150 / 100), `${slack.posts.length} messages for 150 events over ${ingestSeconds}s`);
-    t.true(slack.posts.length < 15, `${slack.posts.length} messages for 150 events`);
-    t.is(slack.rateLimited, 0, 'no 429 drawn');
-    const posts = slack.posts.map((p) => JSON.stringify(p.blocks));
-    const postsWith = (u: string) => posts.filter((p) => p.includes(u)).length;
-    t.deepEqual(users.filter((u) => postsWith(u) !== 1), [], 'each event appears in exactly one message');
-    const position = (u: string) => {
-      const i = posts.findIndex((p) => p.includes(u));
-      return i * 1e6 + posts[i]!.indexOf(u);
-    };
-    const order = users.map(position);
-    t.deepEqual(order, [...order].sort((a, b) => a - b), 'events appear in the order they were accepted');
-    const sent = await svc.store.listDeliveries({ limit: 1000 });
-    t.is(sent.length, 150);
-    t.true(sent.every((d) => d.attempts === 1), 'nothing repeated');
-    t.regex(slack.posts[slack.posts.length - 1]!.text, /new agents|VCC user changes/);
-  }, { perChannelPerSecond: true }));
+`,
+    async (svc, slack) => {
+      const users = Array.from({ length: 150 }, (_, i) => `agent_${String(i).padStart(3, '0')}`);
+      const started = Date.now();
+      for (const u of users) {
+        const res = await svc.send(createdBody({ isAgent: true, username: u }), { query: q });
+        t.is(res.status, 200);
+      }
+      const ingestSeconds = Math.ceil((Date.now() - started) / 1000);
+      await until(async () => (await statuses(svc)).every((s) => s === 'ops:sent'), 60_000, 'all sent');
+      // At most one message per second while the burst arrives (the channel's rate), then the
+      // backlog as digests of up to 100: never one message per event.
+      t.true(
+        slack.posts.length <= ingestSeconds + 1 + Math.ceil(150 / 100),
+        `${slack.posts.length} messages for 150 events over ${ingestSeconds}s`,
+      );
+      t.true(slack.posts.length < 15, `${slack.posts.length} messages for 150 events`);
+      t.is(slack.rateLimited, 0, 'no 429 drawn');
+      const posts = slack.posts.map((p) => JSON.stringify(p.blocks));
+      const postsWith = (u: string) => posts.filter((p) => p.includes(u)).length;
+      t.deepEqual(
+        users.filter((u) => postsWith(u) !== 1),
+        [],
+        'each event appears in exactly one message',
+      );
+      const position = (u: string) => {
+        const i = posts.findIndex((p) => p.includes(u));
+        return i * 1e6 + posts[i]!.indexOf(u);
+      };
+      const order = users.map(position);
+      t.deepEqual(
+        order,
+        [...order].sort((a, b) => a - b),
+        'events appear in the order they were accepted',
+      );
+      const sent = await svc.store.listDeliveries({ limit: 1000 });
+      t.is(sent.length, 150);
+      t.true(
+        sent.every((d) => d.attempts === 1),
+        'nothing repeated',
+      );
+      t.regex(slack.posts[slack.posts.length - 1]!.text, /new agents|VCC user changes/);
+    },
+    { perChannelPerSecond: true },
+  ));
 
 test('a channel without a rate limit gathers a trickle: reads 100 ms apart while events keep coming, nothing lost or repeated', async (t) => {
   const dir = tempDir();
@@ -167,7 +214,11 @@ test('a channel without a rate limit gathers a trickle: reads 100 ms apart while
     for (const u of users.slice(1)) {
       t.is((await svc.send(createdBody({ username: u }), { query: q })).status, 200);
     }
-    await until(async () => (await svc.store.listDeliveries({ limit: 100 })).every((d) => d.status === 'sent'), 60_000, 'all sent');
+    await until(
+      async () => (await svc.store.listDeliveries({ limit: 100 })).every((d) => d.status === 'sent'),
+      60_000,
+      'all sent',
+    );
     const tenths = Math.ceil((Date.now() - started) / 100);
     const printed = svc.printed;
     // Then at most one read (one digest) per 100 ms, however slow the machine.
@@ -177,7 +228,11 @@ test('a channel without a rate limit gathers a trickle: reads 100 ms apart while
       t.is(at.length, 1, `${u} is in exactly one message`);
       return at[0]! * 1e6 + printed[at[0]!]!.indexOf(u);
     });
-    t.deepEqual(positions, [...positions].sort((a, b) => a - b), 'in the order accepted');
+    t.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+      'in the order accepted',
+    );
   } finally {
     await svc.stop();
     cleanup(dir);
@@ -197,13 +252,25 @@ test('after start, the channel types in use are warmed (SDK and client ready), a
   const slack = await new FakeSlack().start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0WARM }\n  log: { type: console }\n  spare: { type: slack-webhook, url: "http://127.0.0.1:9/x" }\nroutes:\n  - channel: ops\n  - channel: log\n');
-  const svc = await startTestService({ VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-warm', SLACK_API_URL: slack.apiUrl }, { dir });
+  writeFileSync(
+    cfg,
+    'channels:\n  ops: { type: slack, channel: C0WARM }\n  log: { type: console }\n  spare: { type: slack-webhook, url: "http://127.0.0.1:9/x" }\nroutes:\n  - channel: ops\n  - channel: log\n',
+  );
+  const svc = await startTestService(
+    { VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-warm', SLACK_API_URL: slack.apiUrl },
+    { dir },
+  );
   try {
-    const warmed = await until(() => svc.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'channel types warmed'), 60_000, 'the warm-up');
+    const warmed = await until(
+      () => svc.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'channel types warmed'),
+      60_000,
+      'the warm-up',
+    );
     t.deepEqual([...warmed.types].sort(), ['console', 'slack'], 'a type only an unrouted channel has is not loaded');
     t.is(slack.posts.length, 0, 'warming sends nothing');
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });

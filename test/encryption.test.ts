@@ -20,13 +20,24 @@ test('encrypted bodies: right IV accepted (JSON or text/plain), wrong IV and pla
     const iv = randomBytes(16);
     const body = createdBody({ password: 'Hunter2-enc' });
     const cipherText = vccEncrypt(JSON.stringify(body), 'aes-256-ctr', SECRET, iv);
-    const ok = await svc.send(null, { raw: cipherText, query: { 'secret-key': SECRET, iv: iv.toString('hex') }, contentType: 'text/plain' });
+    const ok = await svc.send(null, {
+      raw: cipherText,
+      query: { 'secret-key': SECRET, iv: iv.toString('hex') },
+      contentType: 'text/plain',
+    });
     t.is(ok.status, 200, JSON.stringify(ok.json));
     t.is(ok.json.status, 'accepted');
-    const asJson = await svc.send(null, { raw: vccEncrypt(JSON.stringify(createdBody()), 'aes-256-ctr', SECRET, iv), query: { 'secret-key': SECRET, iv: iv.toString('hex') } });
+    const asJson = await svc.send(null, {
+      raw: vccEncrypt(JSON.stringify(createdBody()), 'aes-256-ctr', SECRET, iv),
+      query: { 'secret-key': SECRET, iv: iv.toString('hex') },
+    });
     t.is(asJson.status, 200);
 
-    const wrongIv = await svc.send(null, { raw: cipherText, query: { 'secret-key': SECRET, iv: randomBytes(16).toString('hex') }, contentType: 'text/plain' });
+    const wrongIv = await svc.send(null, {
+      raw: cipherText,
+      query: { 'secret-key': SECRET, iv: randomBytes(16).toString('hex') },
+      contentType: 'text/plain',
+    });
     t.is(wrongIv.status, 400);
     t.is(wrongIv.json.error.code, 'decrypt_failed');
     t.regex(wrongIv.json.error.message, /did not decrypt to JSON/);
@@ -35,7 +46,11 @@ test('encrypted bodies: right IV accepted (JSON or text/plain), wrong IV and pla
     t.is(plain.status, 400);
     t.regex(plain.json.error.message, /encryption is on/);
 
-    const notHex = await svc.send(null, { raw: cipherText, query: { 'secret-key': SECRET, iv: 'zz' }, contentType: 'text/plain' });
+    const notHex = await svc.send(null, {
+      raw: cipherText,
+      query: { 'secret-key': SECRET, iv: 'zz' },
+      contentType: 'text/plain',
+    });
     t.is(notHex.status, 400);
     t.is((await svc.store.listEvents({ limit: 10 })).length, 2);
     const refusals = await svc.store.listRefusals({ limit: 10 });

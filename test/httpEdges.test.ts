@@ -9,7 +9,10 @@ const SECRET = 'edge-secret';
 const q = { 'secret-key': SECRET };
 
 async function withService(env: Record<string, string>, fn: (svc: TestService) => Promise<void>) {
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_MAX_BODY_BYTES: '4096', ...env }, { worker: false });
+  const svc = await startTestService(
+    { VCC_WEBHOOK_SECRET: SECRET, VCC_MAX_BODY_BYTES: '4096', ...env },
+    { worker: false },
+  );
   try {
     await fn(svc);
   } finally {
@@ -19,37 +22,47 @@ async function withService(env: Record<string, string>, fn: (svc: TestService) =
 }
 
 const encodings: Array<[string, string, (b: Buffer) => Buffer]> = [
-  ['gzip', 'gzip', gzipSync], ['x-gzip', 'x-gzip', gzipSync], ['deflate (zlib)', 'deflate', deflateSync],
-  ['deflate (raw)', 'deflate', deflateRawSync], ['br', 'br', brotliCompressSync], ['GZIP in capitals', 'GZIP', gzipSync],
+  ['gzip', 'gzip', gzipSync],
+  ['x-gzip', 'x-gzip', gzipSync],
+  ['deflate (zlib)', 'deflate', deflateSync],
+  ['deflate (raw)', 'deflate', deflateRawSync],
+  ['br', 'br', brotliCompressSync],
+  ['GZIP in capitals', 'GZIP', gzipSync],
 ];
 for (const [name, coding, encode] of encodings) {
-  test(`a ${name} body is decoded and accepted`, (t) => withService({}, async (svc) => {
-    const body = encode(Buffer.from(JSON.stringify(createdBody())));
-    const res = await svc.send(null, { query: q, raw: new Uint8Array(body), headers: { 'content-encoding': coding } });
-    t.is(res.status, 200, JSON.stringify(res.json));
-    t.is(res.json.status, 'accepted');
-  }));
+  test(`a ${name} body is decoded and accepted`, (t) =>
+    withService({}, async (svc) => {
+      const body = encode(Buffer.from(JSON.stringify(createdBody())));
+      const res = await svc.send(null, {
+        query: q,
+        raw: new Uint8Array(body),
+        headers: { 'content-encoding': coding },
+      });
+      t.is(res.status, 200, JSON.stringify(res.json));
+      t.is(res.json.status, 'accepted');
+    }));
 }
 
-test('encodings: a bomb is 413, garbage is 400, an unknown coding is 415 naming it; nothing stored', (t) => withService({}, async (svc) => {
-  const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20)); // 10 MiB of spaces in ~10 KB... over 4 KiB as sent too
-  const small = gzipSync(Buffer.from(`{"old":null,"new":{"userId":1},"timestamp":"x"${' '.repeat(8_000)}}`)); // ~100 bytes sent, 8 KB decoded
-  t.true(small.length < 4096);
-  const cases: Array<[string, Uint8Array, string, number, string]> = [
-    ['a bomb over the limit as sent', new Uint8Array(bomb), 'gzip', 413, 'payload_too_large'],
-    ['small as sent, over the limit decoded', new Uint8Array(small), 'gzip', 413, 'payload_too_large'],
-    ['not gzip at all', new TextEncoder().encode('{"old":null}'), 'gzip', 400, 'bad_encoding'],
-    ['an unknown coding', new TextEncoder().encode('{}'), 'compress', 415, 'unsupported_encoding'],
-    ['two codings', new Uint8Array(gzipSync(gzipSync('{}'))), 'gzip, gzip', 415, 'unsupported_encoding'],
-  ];
-  for (const [name, raw, coding, status, code] of cases) {
-    const res = await svc.send(null, { query: q, raw, headers: { 'content-encoding': coding } });
-    t.is(res.status, status, name);
-    t.is(res.json.error.code, code, name);
-    if (status === 415) t.true(res.json.error.message.includes(coding.split(',')[0]!), name);
-  }
-  t.is((await svc.store.listEvents({ limit: 10 })).length, 0);
-}));
+test('encodings: a bomb is 413, garbage is 400, an unknown coding is 415 naming it; nothing stored', (t) =>
+  withService({}, async (svc) => {
+    const bomb = gzipSync(Buffer.alloc(10 * 1024 * 1024, 0x20)); // 10 MiB of spaces in ~10 KB... over 4 KiB as sent too
+    const small = gzipSync(Buffer.from(`{"old":null,"new":{"userId":1},"timestamp":"x"${' '.repeat(8_000)}}`)); // ~100 bytes sent, 8 KB decoded
+    t.true(small.length < 4096);
+    const cases: Array<[string, Uint8Array, string, number, string]> = [
+      ['a bomb over the limit as sent', new Uint8Array(bomb), 'gzip', 413, 'payload_too_large'],
+      ['small as sent, over the limit decoded', new Uint8Array(small), 'gzip', 413, 'payload_too_large'],
+      ['not gzip at all', new TextEncoder().encode('{"old":null}'), 'gzip', 400, 'bad_encoding'],
+      ['an unknown coding', new TextEncoder().encode('{}'), 'compress', 415, 'unsupported_encoding'],
+      ['two codings', new Uint8Array(gzipSync(gzipSync('{}'))), 'gzip, gzip', 415, 'unsupported_encoding'],
+    ];
+    for (const [name, raw, coding, status, code] of cases) {
+      const res = await svc.send(null, { query: q, raw, headers: { 'content-encoding': coding } });
+      t.is(res.status, status, name);
+      t.is(res.json.error.code, code, name);
+      if (status === 415) t.true(res.json.error.message.includes(coding.split(',')[0]!), name);
+    }
+    t.is((await svc.store.listEvents({ limit: 10 })).length, 0);
+  }));
 
 test('secret rotation: the new and the previous secret are both accepted; the log and /metrics say which', (t) =>
   withService({ VCC_WEBHOOK_SECRET_PREVIOUS: 'old-secret' }, async (svc) => {
@@ -60,17 +73,26 @@ test('secret rotation: the new and the previous secret are both accepted; the lo
     t.regex(metrics, /^vcc_notify_webhook_secret_used_total\{secret="current"\} 1$/m);
     t.regex(metrics, /^vcc_notify_webhook_secret_used_total\{secret="previous"\} 1$/m);
     const accepted = svc.logs.map((l) => JSON.parse(l)).filter((l) => l.msg === 'event accepted');
-    t.deepEqual(accepted.map((l) => l.matched ?? 'current'), ['current', 'previous secret']);
+    t.deepEqual(
+      accepted.map((l) => l.matched ?? 'current'),
+      ['current', 'previous secret'],
+    );
     t.false(svc.logs.some((l) => l.includes('old-secret') || l.includes(SECRET)));
   }));
 
 test('HTTP timeouts: headers cannot take longer than the request they are part of', (t) => {
-  t.throws(() => loadSettings({ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' }), { message: /^HTTP_HEADERS_TIMEOUT_SECONDS \(60\) must not be over/ });
+  t.throws(() => loadSettings({ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' }), {
+    message: /^HTTP_HEADERS_TIMEOUT_SECONDS \(60\) must not be over/,
+  });
 });
 
 test('secret rotation settings: the previous secret needs a current one', (t) => {
   t.throws(() => loadSettings({ VCC_WEBHOOK_SECRET_PREVIOUS: 'old' }), { message: /VCC_WEBHOOK_SECRET is not/ });
-  const s = loadSettings({ VCC_WEBHOOK_SECRET: 'new', VCC_WEBHOOK_SECRET_PREVIOUS: 'old', VCC_ENCRYPTION_CIPHER: 'aes-256-ctr' });
+  const s = loadSettings({
+    VCC_WEBHOOK_SECRET: 'new',
+    VCC_WEBHOOK_SECRET_PREVIOUS: 'old',
+    VCC_ENCRYPTION_CIPHER: 'aes-256-ctr',
+  });
   t.deepEqual(s.encryption, { cipher: 'aes-256-ctr', key: 'new', previousKey: 'old' });
 });
 
@@ -101,7 +123,10 @@ test('VCC_ALLOWED_SOURCES: a request from elsewhere is 403, counted like a 401, 
     t.is(res.json.error.code, 'forbidden_source');
     t.deepEqual(await svc.store.listRefusals({ limit: 10 }), []);
     t.is((await svc.store.listEvents({ limit: 10 })).length, 0);
-    t.regex(await (await fetch(`${svc.url}/metrics`)).text(), /^vcc_notify_requests_refused_total\{reason="forbidden_source"\} 1$/m);
+    t.regex(
+      await (await fetch(`${svc.url}/metrics`)).text(),
+      /^vcc_notify_requests_refused_total\{reason="forbidden_source"\} 1$/m,
+    );
   }));
 
 test('VCC_ALLOWED_SOURCES behind TRUST_PROXY: the address the proxy added counts, not one a client wrote', (t) =>
@@ -112,10 +137,12 @@ test('VCC_ALLOWED_SOURCES behind TRUST_PROXY: the address the proxy added counts
     t.is((await via('198.51.100.1, 203.0.113.6')).status, 200);
   }));
 
-test('X-Forwarded-For without TRUST_PROXY: one warning that says what it costs', (t) => withService({}, async (svc) => {
-  for (let i = 0; i < 3; i++) await svc.send(createdBody(), { query: q, headers: { 'x-forwarded-for': '198.51.100.1' } });
-  const warnings = () => svc.logs.filter((l) => l.includes('TRUST_PROXY is not set'));
-  await until(() => warnings().length === 1, 10_000, 'the warning');
-  t.is(warnings().length, 1);
-  t.regex(warnings()[0]!, /lock everyone out/);
-}));
+test('X-Forwarded-For without TRUST_PROXY: one warning that says what it costs', (t) =>
+  withService({}, async (svc) => {
+    for (let i = 0; i < 3; i++)
+      await svc.send(createdBody(), { query: q, headers: { 'x-forwarded-for': '198.51.100.1' } });
+    const warnings = () => svc.logs.filter((l) => l.includes('TRUST_PROXY is not set'));
+    await until(() => warnings().length === 1, 10_000, 'the warning');
+    t.is(warnings().length, 1);
+    t.regex(warnings()[0]!, /lock everyone out/);
+  }));

@@ -17,13 +17,22 @@ function configFile(dir: string) {
   return cfg;
 }
 
-const postsWith = (slack: FakeSlack, u: string) => slack.posts.filter((p) => JSON.stringify(p.blocks).includes(`(${u})`) || JSON.stringify(p.blocks).includes(`${u} was created`)).length;
+const postsWith = (slack: FakeSlack, u: string) =>
+  slack.posts.filter(
+    (p) => JSON.stringify(p.blocks).includes(`(${u})`) || JSON.stringify(p.blocks).includes(`${u} was created`),
+  ).length;
 
-test('two instances on one database: a burst posted alternately is delivered once, in the channel\'s rate', async (t) => {
+test("two instances on one database: a burst posted alternately is delivered once, in the channel's rate", async (t) => {
   const db = await freshDatabase();
   const slack = await new FakeSlack({ perChannelPerSecond: true }).start();
   const dir = tempDir();
-  const env = { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: configFile(dir), SLACK_BOT_TOKEN: 'xoxb-ha', SLACK_API_URL: slack.apiUrl, DATABASE_URL: db.url };
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: configFile(dir),
+    SLACK_BOT_TOKEN: 'xoxb-ha',
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: db.url,
+  };
   const a = await startTestService(env, { dir, pollMs: 100 });
   const b = await startTestService(env, { dir, pollMs: 100 });
   try {
@@ -35,8 +44,16 @@ test('two instances on one database: a burst posted alternately is delivered onc
     const again = await b.send(createdBody({ isAgent: true, username: 'ha000' }), { query: q });
     t.is(again.json.status, 'accepted', 'a new timestamp is a new event');
     await until(async () => (await a.store.queueStats()).pending === 0, 60_000, 'all delivered');
-    t.deepEqual(users.filter((u) => postsWith(slack, u) < 1), [], 'nothing lost');
-    t.deepEqual(users.slice(1).filter((u) => postsWith(slack, u) > 1), [], 'nothing repeated');
+    t.deepEqual(
+      users.filter((u) => postsWith(slack, u) < 1),
+      [],
+      'nothing lost',
+    );
+    t.deepEqual(
+      users.slice(1).filter((u) => postsWith(slack, u) > 1),
+      [],
+      'nothing repeated',
+    );
     t.is(slack.rateLimited, 0, 'the 1 msg/s rate held across instances');
     const ds = await a.store.listDeliveries({ limit: 100 });
     t.is(ds.length, 61);
@@ -74,8 +91,13 @@ test('kill -9 one instance mid-burst: the other finishes its work, nothing ackno
   const slack = await new FakeSlack().start();
   const dir = tempDir();
   const env = {
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: configFile(dir), SLACK_BOT_TOKEN: 'xoxb-ha', SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: db.url, DELIVERY_LEASE_SECONDS: '2', LOG_LEVEL: 'info',
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: configFile(dir),
+    SLACK_BOT_TOKEN: 'xoxb-ha',
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: db.url,
+    DELIVERY_LEASE_SECONDS: '2',
+    LOG_LEVEL: 'info',
   };
   // A starts alone and takes the channel's lease with a send that never returns; B joins
   // after, so it is B that must take the channel over once A is killed.
@@ -88,10 +110,14 @@ test('kill -9 one instance mid-burst: the other finishes its work, nothing ackno
     const post = async (port: number, u: string) => {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody({ isAgent: true, username: u })),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(createdBody({ isAgent: true, username: u })),
         });
         if (res.status === 200) acked.push(u);
-      } catch { /* the killed instance */ }
+      } catch {
+        /* the killed instance */
+      }
     };
     await post(pa, 'kill000');
     await until(() => slack.received > 0, 60_000, 'A has a send in flight');
@@ -110,8 +136,12 @@ test('kill -9 one instance mid-burst: the other finishes its work, nothing ackno
     } finally {
       await store.close();
     }
-    t.deepEqual(acked.filter((u) => postsWith(slack, u) === 0), [], 'every acknowledged event delivered');
-    t.true(acked.includes('kill000') && postsWith(slack, 'kill000') === 1, 'A\'s in-flight event was sent by B');
+    t.deepEqual(
+      acked.filter((u) => postsWith(slack, u) === 0),
+      [],
+      'every acknowledged event delivered',
+    );
+    t.true(acked.includes('kill000') && postsWith(slack, 'kill000') === 1, "A's in-flight event was sent by B");
   } finally {
     for (const p of [a, b]) if (p) await stopService(p, 'SIGKILL');
     await slack.stop();

@@ -26,12 +26,22 @@ for (const c of cases) {
     const stolen: number[] = [];
     const sent: string[] = [];
     const worker = new DeliveryWorker({
-      store, owner: 'a', leaseMs: c.leaseMs, clock, random: () => 0.5, log: pino({ level: 'silent' }),
-      retry: DEFAULT_RETRY, pollMs: 10_000,
+      store,
+      owner: 'a',
+      leaseMs: c.leaseMs,
+      clock,
+      random: () => 0.5,
+      log: pino({ level: 'silent' }),
+      retry: DEFAULT_RETRY,
+      pollMs: 10_000,
       plan: () => ({
         ok: true,
         limits: [],
-        messages: (items: DueItem[]) => items.map((i) => ({ message: { title: i.event.userId } as unknown as Message, deliveryIds: [i.delivery.id] })),
+        messages: (items: DueItem[]) =>
+          items.map((i) => ({
+            message: { title: i.event.userId } as unknown as Message,
+            deliveryIds: [i.delivery.id],
+          })),
         adapter: {
           send: async (m: Message) => {
             now += c.sendMs;
@@ -43,12 +53,17 @@ for (const c of cases) {
       }),
     });
     try {
-      for (let i = 0; i < c.sends; i += 1) await store.ingest(ev(`u${i}`), [{ channel: 'ch', kinds: ['user.created'], show: [] }]);
+      for (let i = 0; i < c.sends; i += 1)
+        await store.ingest(ev(`u${i}`), [{ channel: 'ch', kinds: ['user.created'], show: [] }]);
       worker.start();
       await until(() => sent.length === c.sends, 60_000, 'all sent');
       await worker.stop();
       t.deepEqual(stolen, [], 'instance b took the channel during these sends');
-      t.deepEqual(sent, Array.from({ length: c.sends }, (_, i) => `u${i}`), 'each once, in order');
+      t.deepEqual(
+        sent,
+        Array.from({ length: c.sends }, (_, i) => `u${i}`),
+        'each once, in order',
+      );
       t.is((await store.listDeliveries({ status: 'sent', limit: 100 })).length, c.sends);
     } finally {
       await worker.stop();

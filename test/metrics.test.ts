@@ -12,15 +12,29 @@ test('metrics after a known sequence of events; readyz names the config', async 
   const slack = await new FakeSlack().start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0M }\nroutes:\n  - channel: ops\n    events: [user.created]\n');
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-m', SLACK_API_URL: slack.apiUrl }, { dir, pollMs: 50 });
+  writeFileSync(
+    cfg,
+    'channels:\n  ops: { type: slack, channel: C0M }\nroutes:\n  - channel: ops\n    events: [user.created]\n',
+  );
+  const svc = await startTestService(
+    { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-m', SLACK_API_URL: slack.apiUrl },
+    { dir, pollMs: 50 },
+  );
   try {
     slack.script.push({ error: 'channel_not_found' });
     await svc.send(createdBody({ username: 'm1' }), { query: q });
-    await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1, 60_000, 'dead');
+    await until(
+      async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 })).length === 1,
+      60_000,
+      'dead',
+    );
     slack.script.push({ status: 429, retryAfter: 0 });
     await svc.send(createdBody({ username: 'm2' }), { query: q });
-    await until(async () => (await svc.store.listDeliveries({ status: 'sent', limit: 1 })).length === 1, 60_000, 'sent');
+    await until(
+      async () => (await svc.store.listDeliveries({ status: 'sent', limit: 1 })).length === 1,
+      60_000,
+      'sent',
+    );
     await svc.send(vccFixture('user-changed'), { query: q });
     await svc.send(vccFixture('user-changed'), { query: q });
     await svc.send(createdBody(), { query: { 'secret-key': 'wrong' } });
@@ -47,7 +61,7 @@ test('metrics after a known sequence of events; readyz names the config', async 
     line('vcc_notify_oldest_pending_age_seconds 0');
     line('vcc_notify_delivery_latency_seconds_count{channel="ops"} 1');
     t.false(text.includes('xoxb-m'));
-    const ready = await (await fetch(`${svc.url}/readyz`)).json() as { status: string; config: string };
+    const ready = (await (await fetch(`${svc.url}/readyz`)).json()) as { status: string; config: string };
     t.is(ready.status, 'ready');
     t.is(ready.config, cfg);
   } finally {

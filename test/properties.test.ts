@@ -13,17 +13,24 @@ const SEED = 20261129;
 test('generated webhook bodies: only documented answers, never a 5xx; every 200 is stored, every 400 recorded', async (t) => {
   const svc = await startTestService({ VCC_WEBHOOK_SECRET: 'prop-secret', LOG_LEVEL: 'warn' }, { worker: false });
   try {
-    await fc.assert(fc.asyncProperty(hostileBody(), async (raw) => {
-      const answer = await svc.send(null, { query: { 'secret-key': 'prop-secret' }, raw });
-      await checkWebhookAnswer(svc.store, answer);
-      // The same body chunked (no Content-Length) gets the same answer: a repeat of a 200 is its duplicate.
-      const chunked = await svc.send(null, { query: { 'secret-key': 'prop-secret' }, raw, framing: 'chunked' });
-      await checkWebhookAnswer(svc.store, chunked);
-      const same = answer.status === 200
-        ? chunked.json?.status === 'duplicate' && chunked.json.event === answer.json.event
-        : chunked.status === answer.status && chunked.json?.error?.code === answer.json?.error?.code;
-      if (!same) throw new Error(`framed differently, answered differently: ${JSON.stringify(answer)} vs ${JSON.stringify(chunked)}`);
-    }), { seed: SEED, numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(hostileBody(), async (raw) => {
+        const answer = await svc.send(null, { query: { 'secret-key': 'prop-secret' }, raw });
+        await checkWebhookAnswer(svc.store, answer);
+        // The same body chunked (no Content-Length) gets the same answer: a repeat of a 200 is its duplicate.
+        const chunked = await svc.send(null, { query: { 'secret-key': 'prop-secret' }, raw, framing: 'chunked' });
+        await checkWebhookAnswer(svc.store, chunked);
+        const same =
+          answer.status === 200
+            ? chunked.json?.status === 'duplicate' && chunked.json.event === answer.json.event
+            : chunked.status === answer.status && chunked.json?.error?.code === answer.json?.error?.code;
+        if (!same)
+          throw new Error(
+            `framed differently, answered differently: ${JSON.stringify(answer)} vs ${JSON.stringify(chunked)}`,
+          );
+      }),
+      { seed: SEED, numRuns: 150 },
+    );
     t.is(({} as Record<string, unknown>).isAgent, undefined, 'Object.prototype was polluted');
     t.pass();
   } finally {
@@ -39,11 +46,20 @@ test('no body at all, as curl -X POST sends, is invalid_json like an empty one, 
       const header = type ? `\r\nContent-Type: ${type}` : '';
       const none = await bodilessRequest(svc.port, `POST /webhooks/vcc/users?secret-key=prop-secret HTTP/1.1${header}`);
       // Bytes, not a string: fetch would label a string text/plain when no type is given.
-      const empty = await svc.send(null, { query: { 'secret-key': 'prop-secret' }, raw: new Uint8Array(), contentType: type });
+      const empty = await svc.send(null, {
+        query: { 'secret-key': 'prop-secret' },
+        raw: new Uint8Array(),
+        contentType: type,
+      });
       t.is(none.status, 400, String(type));
       t.is(none.json.error.code, 'invalid_json', String(type));
       t.deepEqual(none, empty, String(type));
-      const chunked = await svc.send(null, { query: { 'secret-key': 'prop-secret' }, raw: new Uint8Array(), contentType: type, framing: 'chunked' });
+      const chunked = await svc.send(null, {
+        query: { 'secret-key': 'prop-secret' },
+        raw: new Uint8Array(),
+        contentType: type,
+        framing: 'chunked',
+      });
       t.deepEqual(chunked, empty, String(type));
     }
   } finally {
@@ -53,6 +69,9 @@ test('no body at all, as curl -X POST sends, is invalid_json like an empty one, 
 });
 
 test('generated chat commands: a clear error or only known kinds, fields and compilable terms', (t) => {
-  fc.assert(fc.property(hostileCommand(), (text) => checkCommand(text, parseCommand(text))), { seed: SEED, numRuns: 2000 });
+  fc.assert(
+    fc.property(hostileCommand(), (text) => checkCommand(text, parseCommand(text))),
+    { seed: SEED, numRuns: 2000 },
+  );
   t.pass();
 });

@@ -2,11 +2,23 @@ import test from 'ava';
 import { redactBody, REFUSED_BODY_MAX } from '../src/vcc/redact.ts';
 
 const cases: Array<[string, string, (out: string) => boolean]> = [
-  ['json string value', '{"new":{"password":"Hunter2","state":5}}', (o) => !o.includes('Hunter2') && o.includes('"state":5')],
+  [
+    'json string value',
+    '{"new":{"password":"Hunter2","state":5}}',
+    (o) => !o.includes('Hunter2') && o.includes('"state":5'),
+  ],
   ['spaced and escaped', '{"password" :  "a\\"b Hunter2"}', (o) => !o.includes('Hunter2')],
   ['number value', '{"password": 123456, "x": 1}', (o) => !o.includes('123456') && o.includes('"x":1')],
-  ['key spelled with a JSON escape', '{"new":{"pass\\u0077ord":"Hunter2"}}', (o) => !o.includes('Hunter2') && o.includes('[removed]')],
-  ['array value', '{"new":{"password":["x","Hunter2"]}}', (o) => !o.includes('Hunter2') && o.includes('"password":"[removed]"')],
+  [
+    'key spelled with a JSON escape',
+    '{"new":{"pass\\u0077ord":"Hunter2"}}',
+    (o) => !o.includes('Hunter2') && o.includes('[removed]'),
+  ],
+  [
+    'array value',
+    '{"new":{"password":["x","Hunter2"]}}',
+    (o) => !o.includes('Hunter2') && o.includes('"password":"[removed]"'),
+  ],
   ['object value', '{"password":{"v":"Hunter2"}}', (o) => !o.includes('Hunter2')],
   ['deep inside arrays', '[[{"Password":"Hunter2"}]]', (o) => !o.includes('Hunter2')],
   ['prototype-named key', '{"__proto__":{"password":"Hunter2"}}', (o) => !o.includes('Hunter2')],

@@ -23,8 +23,16 @@ routes:
 
 // [name, the user's fields, the channels that must get it]
 const events: Array<[string, Record<string, unknown>, string[]]> = [
-  ['40 "a"s and a "!" against (a+)+$ (file) and email~(a+)+$ (chat)', { username: `${'a'.repeat(40)}!`, email: `${'a'.repeat(40)}!` }, []],
-  ['a dotted partner address against ^([a-z0-9]+\\.?)*@example\\.com$', { username: 'partner', email: 'firstname.lastname.contractors.team@partner.com' }, []],
+  [
+    '40 "a"s and a "!" against (a+)+$ (file) and email~(a+)+$ (chat)',
+    { username: `${'a'.repeat(40)}!`, email: `${'a'.repeat(40)}!` },
+    [],
+  ],
+  [
+    'a dotted partner address against ^([a-z0-9]+\\.?)*@example\\.com$',
+    { username: 'partner', email: 'firstname.lastname.contractors.team@partner.com' },
+    [],
+  ],
   ['ordinary values that match', { username: 'aaaa', email: 'first.last@example.com' }, ['names', 'partners']],
   ['ordinary values that match the chat subscription', { username: 'bob', email: 'aaaa' }, ['C0CHAT']],
 ];
@@ -34,13 +42,27 @@ test('pathological patterns from the config file and a signed Slack command cost
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, CONFIG);
-  const svc = await startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-redos', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SIGNING,
-  }, { dir, pollMs: 50 });
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-redos',
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SIGNING_SECRET: SIGNING,
+    },
+    { dir, pollMs: 50 },
+  );
   try {
-    const body = slashCommand({ text: 'subscribe created where email~(a+)+$', channel_id: 'C0CHAT', user_id: 'U0EVE', response_url: slack.responseUrl('r1') });
+    const body = slashCommand({
+      text: 'subscribe created where email~(a+)+$',
+      channel_id: 'C0CHAT',
+      user_id: 'U0EVE',
+      response_url: slack.responseUrl('r1'),
+    });
     const sub = await fetch(`${svc.url}/slack/events`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(SIGNING, body) }, body,
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(SIGNING, body) },
+      body,
     });
     t.is(sub.status, 200);
     t.is((await svc.store.listSubscriptions()).length, 1, 'the chat subscription is saved');
@@ -59,30 +81,50 @@ test('pathological patterns from the config file and a signed Slack command cost
     await until(async () => slack.posts.length === 3, 60_000, 'three posts');
     t.deepEqual(slack.posts.map((p) => p.channel).sort(), ['C0CHAT', 'C0NAMES', 'C0PARTNERS']);
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });
 
 test('a Slack command with a pattern RE2 cannot run is refused with the reason, and nothing is saved', async (t) => {
   const slack = await new FakeSlack().start();
   const dir = tempDir();
-  const svc = await startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-redos', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SIGNING,
-  }, { dir, pollMs: 50 });
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-redos',
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SIGNING_SECRET: SIGNING,
+    },
+    { dir, pollMs: 50 },
+  );
   try {
     for (const [text, why] of [
-      ['subscribe where username~(a)\\1', /username: bad regex \/\(a\)\\1\/: backreferences .* are not supported \(filters use RE2/],
+      [
+        'subscribe where username~(a)\\1',
+        /username: bad regex \/\(a\)\\1\/: backreferences .* are not supported \(filters use RE2/,
+      ],
       ['subscribe where email~^(?!admin)', /email: bad regex .*lookahead and lookbehind .* are not supported/],
     ] as const) {
-      const body = slashCommand({ text, channel_id: 'C0CHAT', user_id: 'U0EVE', response_url: slack.responseUrl('r1') });
+      const body = slashCommand({
+        text,
+        channel_id: 'C0CHAT',
+        user_id: 'U0EVE',
+        response_url: slack.responseUrl('r1'),
+      });
       const res = await fetch(`${svc.url}/slack/events`, {
-        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(SIGNING, body) }, body,
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(SIGNING, body) },
+        body,
       });
       t.is(res.status, 200);
       t.regex(((await res.json()) as { text: string }).text, why);
     }
     t.deepEqual(await svc.store.listSubscriptions(), []);
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });

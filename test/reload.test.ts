@@ -11,11 +11,17 @@ test('SIGHUP reloads a good config and refuses a bad one, keeping the old in for
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, 'channels: { log: { type: console } }\nroutes: []\n');
-  const svc = spawnService(t, { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` });
+  const svc = spawnService(t, {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: cfg,
+    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+  });
   const { child } = svc;
   const post = async (port: number) => {
     const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(createdBody()),
     });
     return ((await res.json()) as { deliveries: number }).deliveries;
   };

@@ -16,8 +16,12 @@ function rawConnection(port: number) {
   const socket: Socket = connect(port, '127.0.0.1');
   const state = { received: '', closed: false, socket };
   socket.setEncoding('utf8');
-  socket.on('data', (d: string) => { state.received += d; });
-  socket.on('close', () => { state.closed = true; });
+  socket.on('data', (d: string) => {
+    state.received += d;
+  });
+  socket.on('close', () => {
+    state.closed = true;
+  });
   socket.on('error', () => {});
   return state;
 }
@@ -25,21 +29,30 @@ function rawConnection(port: number) {
 test('SIGTERM with an idle keep-alive connection and a half-sent request exits within the limit, keeping what was acknowledged', async (t) => {
   const dir = tempDir();
   const db = join(dir, 'vcc.db');
-  const svc = spawnService(t, { VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${db}`, SHUTDOWN_TIMEOUT_SECONDS: '3', LOG_LEVEL: 'info' });
+  const svc = spawnService(t, {
+    VCC_WEBHOOK_SECRET: SECRET,
+    DATABASE_URL: `sqlite:${db}`,
+    SHUTDOWN_TIMEOUT_SECONDS: '3',
+    LOG_LEVEL: 'info',
+  });
   try {
     const port = await svc.port;
     const body = JSON.stringify(createdBody({ username: 'acked-before-sigterm' }));
     // A: one acknowledged webhook, then the connection sits idle (keep-alive).
     const a = rawConnection(port);
-    a.socket.write(`POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    a.socket.write(
+      `POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     await until(() => a.received.includes('"status":"accepted"'), 60_000, 'A acknowledged');
     // B: a request answered, then a second one whose body never finishes arriving.
     const b = rawConnection(port);
     b.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     await until(() => b.received.includes('"status":"ok"'), 60_000, 'B answered');
     // Expect: 100-continue makes the server say when it has read the headers (no fixed wait).
-    b.socket.write(`POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n`);
-    await until(() => b.received.includes('100 Continue'), 60_000, 'B\'s second request under way');
+    b.socket.write(
+      `POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    await until(() => b.received.includes('100 Continue'), 60_000, "B's second request under way");
     b.socket.write('{"timestamp":');
     const answeredBefore = b.received.length;
 
@@ -67,13 +80,19 @@ test('SIGTERM with an idle keep-alive connection and a half-sent request exits w
 
 test('a request in flight at SIGTERM is answered with Connection: close, and the process exits at once after', async (t) => {
   const dir = tempDir();
-  const svc = spawnService(t, { VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, SHUTDOWN_TIMEOUT_SECONDS: '60' });
+  const svc = spawnService(t, {
+    VCC_WEBHOOK_SECRET: SECRET,
+    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+    SHUTDOWN_TIMEOUT_SECONDS: '60',
+  });
   try {
     const port = await svc.port;
     const body = JSON.stringify(createdBody({ username: 'in-flight' }));
     const c = rawConnection(port);
     // Headers and half the body, then SIGTERM, then the rest: the request was in flight.
-    c.socket.write(`POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`);
+    c.socket.write(
+      `POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
+    );
     await until(() => c.received.includes('100 Continue'), 60_000, 'the request under way');
     c.socket.write(body.slice(0, 20));
     const signalled = Date.now();

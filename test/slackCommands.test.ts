@@ -12,14 +12,21 @@ test('forged Slack requests, or dated over 5 minutes before or after now, get 40
   try {
     t.is((await command(svc, slack, 'subscribe', { secret: 'wrong-secret' })).status, 401);
     const now = Math.floor(Date.now() / 1000);
-    for (const [name, ts] of [['an hour old', now - 3600], ['6 minutes old', now - 360], ['6 minutes ahead', now + 360], ['a day ahead', now + 86_400]] as const) {
+    for (const [name, ts] of [
+      ['an hour old', now - 3600],
+      ['6 minutes old', now - 360],
+      ['6 minutes ahead', now + 360],
+      ['a day ahead', now + 86_400],
+    ] as const) {
       t.is((await command(svc, slack, 'subscribe', { ts })).status, 401, name);
     }
     t.is((await command(svc, slack, 'help', { ts: now + 120 })).status, 200, '2 minutes of skew is fine');
     t.deepEqual(await svc.store.listSubscriptions(), []);
     assertNoSecrets(t, { log: svc.logs }, [SIGNING, SECRET, 'xoxb-cmd-token']);
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });
 
@@ -42,16 +49,33 @@ test('subscribe, list, unsubscribe, bad input, and the subscription delivers and
 
     const sub = await command(svc, slack, 'subscribe created state where isAgent=true privGroup=4,5 username!=admin');
     t.is(sub.json.response_type, 'ephemeral');
-    t.regex(sub.json.text, /Subscribed\. This channel now hears:\n• user\.created, user\.state_changed where isAgent=true privGroup=4,5 username!=admin/);
+    t.regex(
+      sub.json.text,
+      /Subscribed\. This channel now hears:\n• user\.created, user\.state_changed where isAgent=true privGroup=4,5 username!=admin/,
+    );
     t.regex(sub.json.text, /bot is not in this channel yet: invite it with \/invite/);
 
-    await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'chatsub' }), { query: { 'secret-key': SECRET } });
-    await svc.send(createdBody({ isAgent: false, privGroup: 4, username: 'notagent' }), { query: { 'secret-key': SECRET } });
-    await until(async () => (await svc.store.listDeliveries({ limit: 10 })).filter((d) => d.status === 'sent').length === 3, 60_000, 'three deliveries sent');
-    const chat = slack.posts.filter((p) => p.channel === 'C0CHAT').map((p) => JSON.stringify(p.blocks)).join();
+    await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'chatsub' }), {
+      query: { 'secret-key': SECRET },
+    });
+    await svc.send(createdBody({ isAgent: false, privGroup: 4, username: 'notagent' }), {
+      query: { 'secret-key': SECRET },
+    });
+    await until(
+      async () => (await svc.store.listDeliveries({ limit: 10 })).filter((d) => d.status === 'sent').length === 3,
+      60_000,
+      'three deliveries sent',
+    );
+    const chat = slack.posts
+      .filter((p) => p.channel === 'C0CHAT')
+      .map((p) => JSON.stringify(p.blocks))
+      .join();
     t.true(chat.includes('chatsub'));
     t.false(chat.includes('notagent'), 'where isAgent=true keeps non-agents out');
-    const file = slack.posts.filter((p) => p.channel === 'C0FILE').map((p) => JSON.stringify(p.blocks)).join();
+    const file = slack.posts
+      .filter((p) => p.channel === 'C0FILE')
+      .map((p) => JSON.stringify(p.blocks))
+      .join();
     t.true(file.includes('chatsub') && file.includes('notagent'));
 
     const list = await command(svc, slack, 'list', { channel: 'C0FILE' });
@@ -66,12 +90,20 @@ test('subscribe, list, unsubscribe, bad input, and the subscription delivers and
     t.regex(unsub.json.text, /now hears:\n• user\.state_changed where/);
     const none = await command(svc, slack, 'unsubscribe');
     t.regex(none.json.text, /Nothing: this channel hears no VCC events/);
-    const res = await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
+    const res = await svc.send(createdBody({ isAgent: true, privGroup: 4, username: 'afterunsub' }), {
+      query: { 'secret-key': SECRET },
+    });
     t.is(res.json.deliveries, 1, 'only the file route wants it now');
-    await until(async () => (await svc.store.listDeliveries({ eventId: res.json.event, limit: 5 }))[0]?.status === 'sent', 60_000, 'file route post');
+    await until(
+      async () => (await svc.store.listDeliveries({ eventId: res.json.event, limit: 5 }))[0]?.status === 'sent',
+      60_000,
+      'file route post',
+    );
     t.false(slack.posts.some((p) => p.channel === 'C0CHAT' && JSON.stringify(p.blocks).includes('afterunsub')));
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });
 
@@ -96,24 +128,46 @@ test('/vcc test posts a sample here and reports through response_url; admins-onl
     t.regex(ok.json.text, /Subscribed/);
     t.notRegex(ok.json.text, /invite/);
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });
 
 test('Socket Mode (SLACK_APP_TOKEN): commands arrive over the WebSocket and are acked with the reply', async (t) => {
   const slack = await new FakeSlack().start();
   const dir = tempDir();
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, SLACK_BOT_TOKEN: 'xoxb-sock', SLACK_APP_TOKEN: 'xapp-sock', SLACK_API_URL: slack.apiUrl }, { dir });
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      SLACK_BOT_TOKEN: 'xoxb-sock',
+      SLACK_APP_TOKEN: 'xapp-sock',
+      SLACK_API_URL: slack.apiUrl,
+    },
+    { dir },
+  );
   try {
     await until(() => slack.sockets.size === 1, 60_000, 'the socket connection');
     const ack = await slack.envelope('slash_commands', {
-      command: '/vcc', text: 'subscribe created where isAgent=true', channel_id: 'C0SOCK', user_id: 'U0SUE', response_url: slack.responseUrl('s1'),
-      team_id: 'T0TEAM', api_app_id: 'A0APP', trigger_id: '1.2', token: 'x', team_domain: 'cc', channel_name: 'ops', user_name: 'sue',
+      command: '/vcc',
+      text: 'subscribe created where isAgent=true',
+      channel_id: 'C0SOCK',
+      user_id: 'U0SUE',
+      response_url: slack.responseUrl('s1'),
+      team_id: 'T0TEAM',
+      api_app_id: 'A0APP',
+      trigger_id: '1.2',
+      token: 'x',
+      team_domain: 'cc',
+      channel_name: 'ops',
+      user_name: 'sue',
     });
     t.regex(ack.text, /Subscribed\. This channel now hears:\n• user\.created where isAgent=true/);
     t.is((await svc.store.listSubscriptions())[0]!.channel, 'slack:C0SOCK');
     t.is((await fetch(`${svc.url}/slack/events`, { method: 'POST' })).status, 501, 'no HTTP endpoint in Socket Mode');
   } finally {
-    await svc.stop(); await slack.stop(); cleanup(dir);
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
   }
 });

@@ -13,7 +13,9 @@ function open(port: number, behave: (s: Socket) => void): { closed: () => boolea
   let closed = false;
   const s = connect(port, '127.0.0.1', () => behave(s));
   s.on('error', () => {});
-  s.on('close', () => { closed = true; });
+  s.on('close', () => {
+    closed = true;
+  });
   return { closed: () => closed };
 }
 
@@ -21,23 +23,43 @@ test('idle and header-dribbling connections are closed by the service; VCC is an
   const dir = tempDir();
   const db = join(dir, 'vcc.db');
   const svc = spawnService(t, {
-    VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${db}`, LOG_LEVEL: 'warn',
-    HTTP_HEADERS_TIMEOUT_SECONDS: '2', HTTP_REQUEST_TIMEOUT_SECONDS: '4', HTTP_MAX_CONNECTIONS: '400',
+    VCC_WEBHOOK_SECRET: SECRET,
+    DATABASE_URL: `sqlite:${db}`,
+    LOG_LEVEL: 'warn',
+    HTTP_HEADERS_TIMEOUT_SECONDS: '2',
+    HTTP_REQUEST_TIMEOUT_SECONDS: '4',
+    HTTP_MAX_CONNECTIONS: '400',
   });
   const timers: NodeJS.Timeout[] = [];
   try {
     const port = await svc.port;
     const idle = Array.from({ length: 150 }, () => open(port, () => {}));
-    const dribbling = Array.from({ length: 100 }, () => open(port, (s) => {
-      s.write('POST /webhooks/vcc/users HTTP/1.1\r\nHost: x\r\n');
-      timers.push(setInterval(() => { if (!s.destroyed) s.write('X-Slow: 1\r\n'); }, 200));
-    }));
-    const slowBody = Array.from({ length: 50 }, () => open(port, (s) => {
-      s.write(`POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{`);
-      timers.push(setInterval(() => { if (!s.destroyed) s.write(' '); }, 200));
-    }));
+    const dribbling = Array.from({ length: 100 }, () =>
+      open(port, (s) => {
+        s.write('POST /webhooks/vcc/users HTTP/1.1\r\nHost: x\r\n');
+        timers.push(
+          setInterval(() => {
+            if (!s.destroyed) s.write('X-Slow: 1\r\n');
+          }, 200),
+        );
+      }),
+    );
+    const slowBody = Array.from({ length: 50 }, () =>
+      open(port, (s) => {
+        s.write(
+          `POST /webhooks/vcc/users?secret-key=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{`,
+        );
+        timers.push(
+          setInterval(() => {
+            if (!s.destroyed) s.write(' ');
+          }, 200),
+        );
+      }),
+    );
     const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(createdBody()),
     });
     t.is(res.status, 200, 'VCC is answered while 300 slow clients hold connections');
     const acked = ((await res.json()) as { event: number }).event;
@@ -70,8 +92,13 @@ function keptAlive(port: number): Promise<Socket> {
 test('connections past HTTP_MAX_CONNECTIONS are closed at once; the service answers when they go', async (t) => {
   const dir = tempDir();
   const svc = spawnService(t, {
-    VCC_WEBHOOK_SECRET: SECRET, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'warn',
-    HTTP_HEADERS_TIMEOUT_SECONDS: '120', HTTP_REQUEST_TIMEOUT_SECONDS: '120', HTTP_KEEP_ALIVE_SECONDS: '120', HTTP_MAX_CONNECTIONS: '40',
+    VCC_WEBHOOK_SECRET: SECRET,
+    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+    LOG_LEVEL: 'warn',
+    HTTP_HEADERS_TIMEOUT_SECONDS: '120',
+    HTTP_REQUEST_TIMEOUT_SECONDS: '120',
+    HTTP_KEEP_ALIVE_SECONDS: '120',
+    HTTP_MAX_CONNECTIONS: '40',
   });
   const held: Socket[] = [];
   try {
@@ -82,15 +109,21 @@ test('connections past HTTP_MAX_CONNECTIONS are closed at once; the service answ
     await until(() => extra.every((c) => c.closed()), 60_000, 'connections over the cap closed');
     t.true(extra.every((c) => c.closed()));
     for (const s of held) s.destroy();
-    const res = await until(async () => {
-      try {
-        return await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
-        });
-      } catch {
-        return null; // the server may not have seen the held ones close yet
-      }
-    }, 60_000, 'an answer once the held connections are gone');
+    const res = await until(
+      async () => {
+        try {
+          return await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(createdBody()),
+          });
+        } catch {
+          return null; // the server may not have seen the held ones close yet
+        }
+      },
+      60_000,
+      'an answer once the held connections are gone',
+    );
     t.is(res!.status, 200);
   } finally {
     for (const s of held) s.destroy();

@@ -14,25 +14,54 @@ import { createdEvent } from './helpers/fixtures.ts';
 
 /** One contract, two stores: every case runs against SQLite and against Postgres. */
 const stores: Array<[string, () => Promise<{ store: Store; done: () => Promise<void> }>]> = [
-  ['sqlite', async () => {
-    const dir = tempDir();
-    const store = await SqliteStore.open(join(dir, 'c.db'));
-    return { store, done: async () => { await store.close(); cleanup(dir); } };
-  }],
-  ['sqlite without writer thread', async () => {
-    const dir = tempDir();
-    const store = await SqliteStore.open(join(dir, 'c.db'), { writerThread: false });
-    return { store, done: async () => { await store.close(); cleanup(dir); } };
-  }],
-  ['postgres', async () => {
-    const db = await freshDatabase();
-    const store = await PostgresStore.open(db.url);
-    return { store, done: async () => { await store.close(); await db.drop(); } };
-  }],
+  [
+    'sqlite',
+    async () => {
+      const dir = tempDir();
+      const store = await SqliteStore.open(join(dir, 'c.db'));
+      return {
+        store,
+        done: async () => {
+          await store.close();
+          cleanup(dir);
+        },
+      };
+    },
+  ],
+  [
+    'sqlite without writer thread',
+    async () => {
+      const dir = tempDir();
+      const store = await SqliteStore.open(join(dir, 'c.db'), { writerThread: false });
+      return {
+        store,
+        done: async () => {
+          await store.close();
+          cleanup(dir);
+        },
+      };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const db = await freshDatabase();
+      const store = await PostgresStore.open(db.url);
+      return {
+        store,
+        done: async () => {
+          await store.close();
+          await db.drop();
+        },
+      };
+    },
+  ],
 ];
 
-const ev = (key: string, at = 1000) => createdEvent(key, { receivedAt: at, userId: '9', new: { userId: '9', name: 'N' } });
-const to = (...channels: string[]) => channels.map((channel) => ({ channel, kinds: ['user.created' as const], show: [] }));
+const ev = (key: string, at = 1000) =>
+  createdEvent(key, { receivedAt: at, userId: '9', new: { userId: '9', name: 'N' } });
+const to = (...channels: string[]) =>
+  channels.map((channel) => ({ channel, kinds: ['user.created' as const], show: [] }));
 
 for (const [kind, open] of stores) {
   const contract = (name: string, fn: (t: any, s: Store) => Promise<void>) =>
@@ -55,20 +84,49 @@ for (const [kind, open] of stores) {
     t.deepEqual((await s.listDeliveries({ limit: 10 })).map((d) => d.channel).sort(), ['a', 'b']);
   });
 
-  contract('a NUL or a lone surrogate from a sender is stored (Postgres text holds neither), never refused on every retry', async (t, s) => {
-    const hostile = 'Ann\u0000\ud800 Lee';
-    const base = ev('hostile');
-    const r = await s.ingest({ ...base, vccTimestamp: '2026-01-01T00:00:00Z\u0000', new: { ...base.new, name: hostile, username: `u${hostile}`, email: `${hostile}@x` } }, to('a'));
-    t.is(r.status, 'accepted');
-    // The payload is JSON, which escapes both: the event reads back exactly as it came.
-    t.is((await s.getEvent(r.eventId))?.new.name, hostile);
-    // Search keys keep what the store can: found by the readable part, and by the value sent.
-    t.deepEqual((await s.searchEvents({ q: 'ann', limit: 5 })).events.map((e) => e.id), [r.eventId]);
-    t.deepEqual((await s.searchEvents({ q: hostile, limit: 5 })).events.map((e) => e.id), [r.eventId]);
-    t.deepEqual((await s.duePending('a', 5000, 5)).map((x) => x.event.new.name), [hostile]);
-    await s.recordRefusal({ receivedAt: 5, method: 'POST', status: 400, code: 'invalid_json', message: 'm', path: null, body: '{"a":"\u0000', contentType: 'application/json', remoteAddr: null });
-    t.regex((await s.listRefusals({ limit: 1 }))[0]?.body ?? '', /^\{"a":"[\u0000\uFFFD]$/);
-  });
+  contract(
+    'a NUL or a lone surrogate from a sender is stored (Postgres text holds neither), never refused on every retry',
+    async (t, s) => {
+      const hostile = 'Ann\u0000\ud800 Lee';
+      const base = ev('hostile');
+      const r = await s.ingest(
+        {
+          ...base,
+          vccTimestamp: '2026-01-01T00:00:00Z\u0000',
+          new: { ...base.new, name: hostile, username: `u${hostile}`, email: `${hostile}@x` },
+        },
+        to('a'),
+      );
+      t.is(r.status, 'accepted');
+      // The payload is JSON, which escapes both: the event reads back exactly as it came.
+      t.is((await s.getEvent(r.eventId))?.new.name, hostile);
+      // Search keys keep what the store can: found by the readable part, and by the value sent.
+      t.deepEqual(
+        (await s.searchEvents({ q: 'ann', limit: 5 })).events.map((e) => e.id),
+        [r.eventId],
+      );
+      t.deepEqual(
+        (await s.searchEvents({ q: hostile, limit: 5 })).events.map((e) => e.id),
+        [r.eventId],
+      );
+      t.deepEqual(
+        (await s.duePending('a', 5000, 5)).map((x) => x.event.new.name),
+        [hostile],
+      );
+      await s.recordRefusal({
+        receivedAt: 5,
+        method: 'POST',
+        status: 400,
+        code: 'invalid_json',
+        message: 'm',
+        path: null,
+        body: '{"a":"\u0000',
+        contentType: 'application/json',
+        remoteAddr: null,
+      });
+      t.regex((await s.listRefusals({ limit: 1 }))[0]?.body ?? '', /^\{"a":"[\u0000\uFFFD]$/);
+    },
+  );
 
   contract('the same event ingested 10 times at once is stored once', async (t, s) => {
     const rs = await Promise.all(Array.from({ length: 10 }, () => s.ingest(ev('same'), to('a'))));
@@ -86,19 +144,28 @@ for (const [kind, open] of stores) {
     t.deepEqual(await s.dueChannels(2000, 10), ['b']);
     t.deepEqual(await s.duePending('a', 2000, 10), []);
     const later = await s.duePending('a', 60_000, 10);
-    t.deepEqual(later.map((x) => x.event.dedupKey), ['e1', 'e2']);
+    t.deepEqual(
+      later.map((x) => x.event.dedupKey),
+      ['e1', 'e2'],
+    );
     t.is(later[0]!.delivery.attempts, 1);
     t.is(later[0]!.delivery.lastError, 'HTTP 503');
   });
 
-  contract('deliveriesOf: a page of events\' deliveries in one read, grouped by event, oldest first', async (t, s) => {
+  contract("deliveriesOf: a page of events' deliveries in one read, grouped by event, oldest first", async (t, s) => {
     const e1 = await s.ingest(ev('p1', 100), to('a', 'b'));
     const e2 = await s.ingest(ev('p2', 200), to('c'));
     const e3 = await s.ingest(ev('p3', 300), []);
     const ids = [e1, e2, e3].map((r) => r.eventId);
     const got = await s.deliveriesOf(ids);
-    t.deepEqual(got.get(ids[0]!)?.map((d) => d.channel), ['a', 'b']);
-    t.deepEqual(got.get(ids[1]!)?.map((d) => d.channel), ['c']);
+    t.deepEqual(
+      got.get(ids[0]!)?.map((d) => d.channel),
+      ['a', 'b'],
+    );
+    t.deepEqual(
+      got.get(ids[1]!)?.map((d) => d.channel),
+      ['c'],
+    );
     t.false(got.has(ids[2]!));
     t.is((await s.deliveriesOf([])).size, 0);
   });
@@ -117,80 +184,157 @@ for (const [kind, open] of stores) {
     t.is(await s.replayDead({ since: 1600 }, 2000), 0);
     t.is(await s.replayDead({ ids: [b!.delivery.id] }, 2000), 1);
     const [again] = await s.duePending('b', 2000, 1);
-    t.like(again!.delivery, { attempts: 1, retryBase: 1, retrySince: 2000 }, 'attempts keep counting; retries count from the replay');
+    t.like(
+      again!.delivery,
+      { attempts: 1, retryBase: 1, retrySince: 2000 },
+      'attempts keep counting; retries count from the replay',
+    );
     await s.markSent([again!.delivery.id], 2100);
     await s.markDead([again!.delivery.id], 2200, 'late');
     t.is((await s.listDeliveries({ channel: 'b', limit: 1 }))[0]!.status, 'sent', 'a final status is not overwritten');
   });
 
-  contract('resend: a new delivery for a channel the event never had, the same delivery again for one it had', async (t, s) => {
-    const e = await s.ingest(ev('r1', 100), to('a'));
-    const [a] = await s.duePending('a', 1000, 1);
-    await s.markSent([a!.delivery.id], 1000);
-    const fresh = await s.resend(e.eventId, { channel: 'late', kinds: ['user.created'], show: ['wages'] }, 3000);
-    t.deepEqual(fresh, { deliveryId: fresh!.deliveryId, requeued: false });
-    const [late] = await s.duePending('late', 3000, 5);
-    t.like(late!.delivery, { id: fresh!.deliveryId, eventId: e.eventId, status: 'pending', attempts: 0, kinds: ['user.created'], show: ['wages'], createdAt: 3000 });
-    const again = await s.resend(e.eventId, { channel: 'a', kinds: ['user.created'], show: [] }, 4000);
-    t.deepEqual(again, { deliveryId: a!.delivery.id, requeued: true });
-    const [a2] = await s.duePending('a', 4000, 5);
-    t.like(a2!.delivery, { id: a!.delivery.id, status: 'pending', attempts: 1, retryBase: 1, retrySince: 4000, nextAttemptAt: 4000, createdAt: 100 });
-    t.is(await s.resend(e.eventId + 1000, { channel: 'a', kinds: [], show: [] }, 5000), null, 'no such event');
-    t.is((await s.listDeliveries({ eventId: e.eventId, limit: 10 })).length, 2);
-  });
+  contract(
+    'resend: a new delivery for a channel the event never had, the same delivery again for one it had',
+    async (t, s) => {
+      const e = await s.ingest(ev('r1', 100), to('a'));
+      const [a] = await s.duePending('a', 1000, 1);
+      await s.markSent([a!.delivery.id], 1000);
+      const fresh = await s.resend(e.eventId, { channel: 'late', kinds: ['user.created'], show: ['wages'] }, 3000);
+      t.deepEqual(fresh, { deliveryId: fresh!.deliveryId, requeued: false });
+      const [late] = await s.duePending('late', 3000, 5);
+      t.like(late!.delivery, {
+        id: fresh!.deliveryId,
+        eventId: e.eventId,
+        status: 'pending',
+        attempts: 0,
+        kinds: ['user.created'],
+        show: ['wages'],
+        createdAt: 3000,
+      });
+      const again = await s.resend(e.eventId, { channel: 'a', kinds: ['user.created'], show: [] }, 4000);
+      t.deepEqual(again, { deliveryId: a!.delivery.id, requeued: true });
+      const [a2] = await s.duePending('a', 4000, 5);
+      t.like(a2!.delivery, {
+        id: a!.delivery.id,
+        status: 'pending',
+        attempts: 1,
+        retryBase: 1,
+        retrySince: 4000,
+        nextAttemptAt: 4000,
+        createdAt: 100,
+      });
+      t.is(await s.resend(e.eventId + 1000, { channel: 'a', kinds: [], show: [] }, 5000), null, 'no such event');
+      t.is((await s.listDeliveries({ eventId: e.eventId, limit: 10 })).length, 2);
+    },
+  );
 
-  contract('search: by user, by name prefix, username or email in any case, by kind and dates; pages without skips or repeats', async (t, s) => {
-    const person = (key: string, at: number, userId: string, name: string, kind: 'user.created' | 'user.state_changed' = 'user.created') => {
-      const e = createdEvent(key, { receivedAt: at, userId, new: { userId, name, username: `${name.split(' ')[0]!.toLowerCase()}_${userId}`, email: `${userId}@Example.com` } });
-      return kind === 'user.created' ? e : { ...e, changes: [{ kind, field: 'state' as const, before: 'active', after: 'inactive', sensitive: false }] };
-    };
-    const ids: Record<string, number> = {};
-    const rows: Array<[string, number, string, string, ('user.created' | 'user.state_changed')?]> = [
-      ['a1', 1000, '1234', 'Rachel Smith'], ['b1', 2000, '77', 'Ödön Kovács'], ['a2', 3000, '1234', 'Rachel Smith', 'user.state_changed'],
-      ['c1', 4000, '88', 'Rachelle Stone', 'user.state_changed'], ['a3', 5000, '1234', 'Rachel Smith-Jones'],
-    ];
-    for (const [key, at, user, name, kind] of rows) ids[key] = (await s.ingest(person(key, at, user, name, kind), [])).eventId;
-    const page = async (f: Parameters<Store['searchEvents']>[0]) => (await s.searchEvents(f)).events.map((e) => e.dedupKey);
-    const cases: Array<[string, Parameters<Store['searchEvents']>[0], string[]]> = [
-      ['user id', { user: '1234', limit: 10 }, ['a3', 'a2', 'a1']],
-      ['q: user id', { q: '1234', limit: 10 }, ['a3', 'a2', 'a1']],
-      ['q: name prefix, any case', { q: 'rACHEL', limit: 10 }, ['a3', 'c1', 'a2', 'a1']],
-      ['q: accented name prefix', { q: 'ödön', limit: 10 }, ['b1']],
-      ['q: username exactly', { q: 'Rachelle_88', limit: 10 }, ['c1']],
-      ['q: email exactly, any case', { q: '77@example.COM', limit: 10 }, ['b1']],
-      ['q: part of an email is not a match', { q: 'example.com', limit: 10 }, []],
-      ['kind', { kind: 'user.state_changed', limit: 10 }, ['c1', 'a2']],
-      ['dates: since inclusive, until exclusive', { since: 2000, until: 4000, limit: 10 }, ['a2', 'b1']],
-      ['user, kind and dates together', { user: '1234', kind: 'user.created', since: 500, until: 6000, limit: 10 }, ['a3', 'a1']],
-      ['nothing after the last event', { since: 9000, limit: 10 }, []],
-    ];
-    // Not yet indexed: found on the events' own columns. Then indexed: found through event_keys.
-    for (const [name, f, want] of cases) t.deepEqual(await page(f), want, `${name} (not indexed)`);
-    t.is(await s.indexSearch(4500), 4, 'only events received before the given time');
-    for (const [name, f, want] of cases) t.deepEqual(await page(f), want, `${name} (partly indexed)`);
-    t.is(await s.indexSearch(10_000), 1);
-    t.is(await s.indexSearch(10_000), 0, 'nothing left');
-    for (const [name, f, want] of cases) t.deepEqual(await page(f), want, `${name} (indexed)`);
-    // Pages of 2 while new events arrive: each event once, newest first.
-    const seen: string[] = [];
-    let r = await s.searchEvents({ q: 'rachel', limit: 2 });
-    seen.push(...r.events.map((e) => e.dedupKey));
-    await s.ingest(person('a4', 6000, '1234', 'Rachel Smith'), []);
-    while (r.next !== null) {
-      r = await s.searchEvents({ q: 'rachel', limit: 2, beforeId: r.next });
+  contract(
+    'search: by user, by name prefix, username or email in any case, by kind and dates; pages without skips or repeats',
+    async (t, s) => {
+      const person = (
+        key: string,
+        at: number,
+        userId: string,
+        name: string,
+        kind: 'user.created' | 'user.state_changed' = 'user.created',
+      ) => {
+        const e = createdEvent(key, {
+          receivedAt: at,
+          userId,
+          new: {
+            userId,
+            name,
+            username: `${name.split(' ')[0]!.toLowerCase()}_${userId}`,
+            email: `${userId}@Example.com`,
+          },
+        });
+        return kind === 'user.created'
+          ? e
+          : {
+              ...e,
+              changes: [{ kind, field: 'state' as const, before: 'active', after: 'inactive', sensitive: false }],
+            };
+      };
+      const ids: Record<string, number> = {};
+      const rows: Array<[string, number, string, string, ('user.created' | 'user.state_changed')?]> = [
+        ['a1', 1000, '1234', 'Rachel Smith'],
+        ['b1', 2000, '77', 'Ödön Kovács'],
+        ['a2', 3000, '1234', 'Rachel Smith', 'user.state_changed'],
+        ['c1', 4000, '88', 'Rachelle Stone', 'user.state_changed'],
+        ['a3', 5000, '1234', 'Rachel Smith-Jones'],
+      ];
+      for (const [key, at, user, name, kind] of rows)
+        ids[key] = (await s.ingest(person(key, at, user, name, kind), [])).eventId;
+      const page = async (f: Parameters<Store['searchEvents']>[0]) =>
+        (await s.searchEvents(f)).events.map((e) => e.dedupKey);
+      const cases: Array<[string, Parameters<Store['searchEvents']>[0], string[]]> = [
+        ['user id', { user: '1234', limit: 10 }, ['a3', 'a2', 'a1']],
+        ['q: user id', { q: '1234', limit: 10 }, ['a3', 'a2', 'a1']],
+        ['q: name prefix, any case', { q: 'rACHEL', limit: 10 }, ['a3', 'c1', 'a2', 'a1']],
+        ['q: accented name prefix', { q: 'ödön', limit: 10 }, ['b1']],
+        ['q: username exactly', { q: 'Rachelle_88', limit: 10 }, ['c1']],
+        ['q: email exactly, any case', { q: '77@example.COM', limit: 10 }, ['b1']],
+        ['q: part of an email is not a match', { q: 'example.com', limit: 10 }, []],
+        ['kind', { kind: 'user.state_changed', limit: 10 }, ['c1', 'a2']],
+        ['dates: since inclusive, until exclusive', { since: 2000, until: 4000, limit: 10 }, ['a2', 'b1']],
+        [
+          'user, kind and dates together',
+          { user: '1234', kind: 'user.created', since: 500, until: 6000, limit: 10 },
+          ['a3', 'a1'],
+        ],
+        ['nothing after the last event', { since: 9000, limit: 10 }, []],
+      ];
+      // Not yet indexed: found on the events' own columns. Then indexed: found through event_keys.
+      for (const [name, f, want] of cases) t.deepEqual(await page(f), want, `${name} (not indexed)`);
+      t.is(await s.indexSearch(4500), 4, 'only events received before the given time');
+      for (const [name, f, want] of cases) t.deepEqual(await page(f), want, `${name} (partly indexed)`);
+      t.is(await s.indexSearch(10_000), 1);
+      t.is(await s.indexSearch(10_000), 0, 'nothing left');
+      for (const [name, f, want] of cases) t.deepEqual(await page(f), want, `${name} (indexed)`);
+      // Pages of 2 while new events arrive: each event once, newest first.
+      const seen: string[] = [];
+      let r = await s.searchEvents({ q: 'rachel', limit: 2 });
       seen.push(...r.events.map((e) => e.dedupKey));
-    }
-    t.deepEqual(seen, ['a3', 'c1', 'a2', 'a1']);
-  });
+      await s.ingest(person('a4', 6000, '1234', 'Rachel Smith'), []);
+      while (r.next !== null) {
+        r = await s.searchEvents({ q: 'rachel', limit: 2, beforeId: r.next });
+        seen.push(...r.events.map((e) => e.dedupKey));
+      }
+      t.deepEqual(seen, ['a3', 'c1', 'a2', 'a1']);
+    },
+  );
 
   contract('refusals, conversations and subscriptions round-trip', async (t, s) => {
-    await s.recordRefusal({ receivedAt: 5, method: 'POST', status: 400, code: 'invalid_payload', message: 'm', path: 'new.state', body: '{}', contentType: 'application/json', remoteAddr: '127.0.0.1' });
+    await s.recordRefusal({
+      receivedAt: 5,
+      method: 'POST',
+      status: 400,
+      code: 'invalid_payload',
+      message: 'm',
+      path: 'new.state',
+      body: '{}',
+      contentType: 'application/json',
+      remoteAddr: '127.0.0.1',
+    });
     t.like((await s.listRefusals({ limit: 1 }))[0], { status: 400, path: 'new.state', body: '{}' });
     await s.saveConversation({ id: '19:x', reference: { serviceUrl: 'http://a/' }, name: 'X', updatedAt: 1 });
     await s.saveConversation({ id: '19:x', reference: { serviceUrl: 'http://b/' }, name: 'X', updatedAt: 2 });
-    t.deepEqual(await s.getConversation('19:x'), { id: '19:x', reference: { serviceUrl: 'http://b/' }, name: 'X', updatedAt: 2 });
+    t.deepEqual(await s.getConversation('19:x'), {
+      id: '19:x',
+      reference: { serviceUrl: 'http://b/' },
+      name: 'X',
+      updatedAt: 2,
+    });
     t.is(await s.getConversation('19:none'), null);
-    const id = await s.addSubscription({ channel: 'slack:C1', events: ['user.created'], where: [{ field: 'isAgent', op: '=', values: ['true'] }], mention: ['S0GROUP'], createdBy: 'U1', createdAt: 3 });
+    const id = await s.addSubscription({
+      channel: 'slack:C1',
+      events: ['user.created'],
+      where: [{ field: 'isAgent', op: '=', values: ['true'] }],
+      mention: ['S0GROUP'],
+      createdBy: 'U1',
+      createdAt: 3,
+    });
     await s.setSubscriptionEvents(id, null);
     t.like((await s.listSubscriptions())[0], { id, channel: 'slack:C1', events: null, createdBy: 'U1' });
     await s.setSubscriptionEvents(id, []);
@@ -204,7 +348,7 @@ for (const [kind, open] of stores) {
     t.is(await s.claimChannel('a', 'two', 1800, 500), null, 'renewed until 1900');
     t.deepEqual(await s.claimChannel('a', 'two', 2000, 500), { lastSendAt: null }, 'expired: taken over');
     await s.releaseChannel('a', 'one', 9999);
-    t.is(await s.claimChannel('a', 'one', 2100, 500), null, 'a stale owner cannot release another\'s lease');
+    t.is(await s.claimChannel('a', 'one', 2100, 500), null, "a stale owner cannot release another's lease");
     await s.releaseChannel('a', 'two', 2050);
     t.deepEqual(await s.claimChannel('a', 'one', 2100, 500), { lastSendAt: 2050 });
   });
@@ -212,50 +356,56 @@ for (const [kind, open] of stores) {
   // Which of two concurrent copies of an event is the accepted one depends on which batch
   // commits first (a later batch can commit while an earlier one is still connecting); the
   // contract is that exactly one is accepted and every other copy is a duplicate of it.
-  contract('a burst of concurrent ingests (group commit): each stored once, every repeat a duplicate of the one accepted', async (t, s) => {
-    const keys = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
-    const burst = [...keys, ...keys.slice(0, 5)];
-    const results = await Promise.all(burst.map((k, i) => s.ingest(ev(k, 2000 + i), to('x', 'y'))));
-    const byKey = new Map<string, number>();
-    for (const key of keys) {
-      const copies = results.filter((_, i) => burst[i] === key);
-      const accepted = copies.filter((r) => r.status === 'accepted');
-      t.is(accepted.length, 1, `${key}: one copy accepted`);
-      const [first] = accepted;
-      if (first?.status !== 'accepted') continue;
-      t.is(first.deliveries, 2, key);
-      byKey.set(key, first.eventId);
-      for (const r of copies) if (r !== first) t.deepEqual(r, { status: 'duplicate', eventId: first.eventId }, key);
-    }
-    t.is(new Set(byKey.values()).size, 40, 'distinct ids');
-    const ids = new Set(byKey.values());
-    const ds = await s.listDeliveries({ limit: 1000 });
-    t.is(ds.filter((d) => ids.has(d.eventId)).length, 80, 'two deliveries per event, none for repeats');
-    const again = await s.ingest(ev('burst-3', 9999), to('x'));
-    t.deepEqual(again, { status: 'duplicate', eventId: byKey.get('burst-3')! });
-  });
+  contract(
+    'a burst of concurrent ingests (group commit): each stored once, every repeat a duplicate of the one accepted',
+    async (t, s) => {
+      const keys = Array.from({ length: 40 }, (_, i) => `burst-${i}`);
+      const burst = [...keys, ...keys.slice(0, 5)];
+      const results = await Promise.all(burst.map((k, i) => s.ingest(ev(k, 2000 + i), to('x', 'y'))));
+      const byKey = new Map<string, number>();
+      for (const key of keys) {
+        const copies = results.filter((_, i) => burst[i] === key);
+        const accepted = copies.filter((r) => r.status === 'accepted');
+        t.is(accepted.length, 1, `${key}: one copy accepted`);
+        const [first] = accepted;
+        if (first?.status !== 'accepted') continue;
+        t.is(first.deliveries, 2, key);
+        byKey.set(key, first.eventId);
+        for (const r of copies) if (r !== first) t.deepEqual(r, { status: 'duplicate', eventId: first.eventId }, key);
+      }
+      t.is(new Set(byKey.values()).size, 40, 'distinct ids');
+      const ids = new Set(byKey.values());
+      const ds = await s.listDeliveries({ limit: 1000 });
+      t.is(ds.filter((d) => ids.has(d.eventId)).length, 80, 'two deliveries per event, none for repeats');
+      const again = await s.ingest(ev('burst-3', 9999), to('x'));
+      t.deepEqual(again, { status: 'duplicate', eventId: byKey.get('burst-3')! });
+    },
+  );
 
-  contract('prune in batches: each takes at most the limit, oldest first, and leaves everything not expired', async (t, s) => {
-    const old: number[] = [];
-    for (let i = 0; i < 25; i += 1) {
-      const r = await s.ingest(ev(`batch-old-${i}`, 100 + i), to('done'));
-      old.push(r.eventId);
-    }
-    for (const d of await s.duePending('done', 1000, 100)) await s.markSent([d.delivery.id], 1000);
-    const pending = await s.ingest(ev('batch-pending', 50), to('waiting'));
-    const recent = await s.ingest(ev('batch-recent', 5000), to('done'));
-    const counts = [];
-    for (;;) {
-      const n = await s.prune(1000, 10);
-      counts.push(n.events);
-      if (n.events < 10) break;
-    }
-    t.deepEqual(counts, [10, 10, 5]);
-    for (const id of old) t.is(await s.getEvent(id), null);
-    t.truthy(await s.getEvent(pending.eventId));
-    t.truthy(await s.getEvent(recent.eventId));
-    t.deepEqual((await s.listDeliveries({ limit: 100 })).map((d) => d.channel).sort(), ['done', 'waiting']);
-  });
+  contract(
+    'prune in batches: each takes at most the limit, oldest first, and leaves everything not expired',
+    async (t, s) => {
+      const old: number[] = [];
+      for (let i = 0; i < 25; i += 1) {
+        const r = await s.ingest(ev(`batch-old-${i}`, 100 + i), to('done'));
+        old.push(r.eventId);
+      }
+      for (const d of await s.duePending('done', 1000, 100)) await s.markSent([d.delivery.id], 1000);
+      const pending = await s.ingest(ev('batch-pending', 50), to('waiting'));
+      const recent = await s.ingest(ev('batch-recent', 5000), to('done'));
+      const counts = [];
+      for (;;) {
+        const n = await s.prune(1000, 10);
+        counts.push(n.events);
+        if (n.events < 10) break;
+      }
+      t.deepEqual(counts, [10, 10, 5]);
+      for (const id of old) t.is(await s.getEvent(id), null);
+      t.truthy(await s.getEvent(pending.eventId));
+      t.truthy(await s.getEvent(recent.eventId));
+      t.deepEqual((await s.listDeliveries({ limit: 100 })).map((d) => d.channel).sort(), ['done', 'waiting']);
+    },
+  );
 
   contract('prune removes old finished events only (pending ones and recent ones stay)', async (t, s) => {
     const oldSent = await s.ingest(ev('old-sent', 100), to('a'));
@@ -264,7 +414,17 @@ for (const [kind, open] of stores) {
     const recent = await s.ingest(ev('recent', 5000), to('c'));
     const [a] = await s.duePending('a', 1000, 1);
     await s.markSent([a!.delivery.id], 1000);
-    await s.recordRefusal({ receivedAt: 100, method: 'POST', status: 401, code: 'unauthorized', message: 'm', path: null, body: null, contentType: null, remoteAddr: null });
+    await s.recordRefusal({
+      receivedAt: 100,
+      method: 'POST',
+      status: 401,
+      code: 'unauthorized',
+      message: 'm',
+      path: null,
+      body: null,
+      contentType: null,
+      remoteAddr: null,
+    });
     t.deepEqual(await s.prune(1000, 100), { events: 2, refusals: 1 });
     t.is(await s.getEvent(oldSent.eventId), null);
     t.is(await s.getEvent(oldNoDelivery.eventId), null);
@@ -282,24 +442,51 @@ for (const [kind, open] of stores) {
 
 // The hot reads use their indexes (SQLite's plan; Postgres plans by statistics, so only SQLite
 // is held to a plan here): an event's deliveries, and retention's oldest finished events.
-test('sqlite query plans: an event\'s deliveries and retention use indexes', async (t) => {
+test("sqlite query plans: an event's deliveries and retention use indexes", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vcc-plan-'));
   const s = await SqliteStore.open(join(dir, 'plan.db'));
   await s.close();
   const db = new Database(join(dir, 'plan.db'), { readonly: true });
   try {
-    const plan = (sql: string, ...args: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join(' | ');
-    t.regex(plan('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id DESC LIMIT ?', 1, 20), /SEARCH deliveries USING INDEX (deliveries_event_status|sqlite_autoindex_deliveries_1) \(event_id=\?\)/);
-    t.regex(plan(`SELECT id FROM events e WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') ORDER BY e.received_at LIMIT ?`, 1, 10),
-      /SEARCH e USING (COVERING )?INDEX events_received[\s\S]*SEARCH d USING (COVERING )?INDEX deliveries_event_status \(event_id=\? AND status=\?\)/);
+    const plan = (sql: string, ...args: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join(' | ');
+    t.regex(
+      plan('SELECT * FROM deliveries WHERE event_id = ? ORDER BY id DESC LIMIT ?', 1, 20),
+      /SEARCH deliveries USING INDEX (deliveries_event_status|sqlite_autoindex_deliveries_1) \(event_id=\?\)/,
+    );
+    t.regex(
+      plan(
+        `SELECT id FROM events e WHERE e.received_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.status = 'pending') ORDER BY e.received_at LIMIT ?`,
+        1,
+        10,
+      ),
+      /SEARCH e USING (COVERING )?INDEX events_received[\s\S]*SEARCH d USING (COVERING )?INDEX deliveries_event_status \(event_id=\? AND status=\?\)/,
+    );
     // Event search (history, admin search, CSV): each filter by its index, dates as id bounds.
     const search = (f: EventSearch) => {
       const values: unknown[] = [];
-      return plan(searchQuery(f, (v) => { values.push(v); return '?'; }), ...values);
+      return plan(
+        searchQuery(f, (v) => {
+          values.push(v);
+          return '?';
+        }),
+        ...values,
+      );
     };
-    t.regex(search({ user: '1234', limit: 50 }), /SEARCH events USING (COVERING )?INDEX events_user \(user_id=\? AND (rowid|id)<\?\)/);
-    t.regex(search({ q: 'rachel', limit: 50 }), /^SEARCH events USING INTEGER PRIMARY KEY \(rowid=\?\)[\s\S]*INDEX events_user \(user_id=\?\)[\s\S]*INDEX event_keys_key \(key=\?\)[\s\S]*INDEX event_keys_key \(key=\?\)[\s\S]*INDEX event_keys_key \(key>\? AND key<\?\)[\s\S]*SEARCH events USING INTEGER PRIMARY KEY \(rowid>\?\)/);
-    t.regex(search({ since: 1, until: 2, limit: 50 }), /^SEARCH events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)[\s\S]*SEARCH events USING (COVERING )?INDEX events_received/);
+    t.regex(
+      search({ user: '1234', limit: 50 }),
+      /SEARCH events USING (COVERING )?INDEX events_user \(user_id=\? AND (rowid|id)<\?\)/,
+    );
+    t.regex(
+      search({ q: 'rachel', limit: 50 }),
+      /^SEARCH events USING INTEGER PRIMARY KEY \(rowid=\?\)[\s\S]*INDEX events_user \(user_id=\?\)[\s\S]*INDEX event_keys_key \(key=\?\)[\s\S]*INDEX event_keys_key \(key=\?\)[\s\S]*INDEX event_keys_key \(key>\? AND key<\?\)[\s\S]*SEARCH events USING INTEGER PRIMARY KEY \(rowid>\?\)/,
+    );
+    t.regex(
+      search({ since: 1, until: 2, limit: 50 }),
+      /^SEARCH events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)[\s\S]*SEARCH events USING (COVERING )?INDEX events_received/,
+    );
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

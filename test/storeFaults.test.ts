@@ -20,14 +20,24 @@ function configFile(dir: string) {
   return cfg;
 }
 
-const post = (port: number, body: unknown) => fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-});
+const post = (port: number, body: unknown) =>
+  fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${SECRET}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
-const postsWith = (slack: FakeSlack, u: string) => slack.posts.filter((p) => JSON.stringify(p.blocks).includes(`(${u})`) || JSON.stringify(p.blocks).includes(`${u} was created`)).length;
+const postsWith = (slack: FakeSlack, u: string) =>
+  slack.posts.filter(
+    (p) => JSON.stringify(p.blocks).includes(`(${u})`) || JSON.stringify(p.blocks).includes(`${u} was created`),
+  ).length;
 
 /** The database's URL through `proxy` instead of straight to the server. */
-const via = (url: string, proxy: TcpProxy) => { const u = new URL(url); u.port = String(proxy.port); return u.toString(); };
+const via = (url: string, proxy: TcpProxy) => {
+  const u = new URL(url);
+  u.port = String(proxy.port);
+  return u.toString();
+};
 
 test('a database outage while Slack takes a digest: the digest is not sent again when the database is back', async (t) => {
   const db = await freshDatabase();
@@ -35,10 +45,18 @@ test('a database outage while Slack takes a digest: the digest is not sent again
   const slack = await new FakeSlack().start();
   const dir = tempDir();
   let land!: () => void;
-  slack.script.push({ until: new Promise<void>((r) => { land = r; }) });
+  slack.script.push({
+    until: new Promise<void>((r) => {
+      land = r;
+    }),
+  });
   const svc = spawnService(t, {
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: configFile(dir), SLACK_BOT_TOKEN: 'xoxb-fault', SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: via(db.url, proxy), LOG_LEVEL: 'info',
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: configFile(dir),
+    SLACK_BOT_TOKEN: 'xoxb-fault',
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: via(db.url, proxy),
+    LOG_LEVEL: 'info',
   });
   try {
     const port = await svc.port;
@@ -51,21 +69,35 @@ test('a database outage while Slack takes a digest: the digest is not sent again
     const during = (await post(port, createdBody({ isAgent: true, username: 'during' }))).status;
     t.is(during, 503, 'a webhook during the outage is 503 (VCC retries it)');
     proxy.restore();
-    await until(async () => (await post(port, createdBody({ isAgent: true, username: 'after' }))).status === 200, 60_000, 'ingest again');
+    await until(
+      async () => (await post(port, createdBody({ isAgent: true, username: 'after' }))).status === 200,
+      60_000,
+      'ingest again',
+    );
     await until(() => [...users, 'after'].every((u) => postsWith(slack, u) >= 1), 120_000, 'everything delivered');
     const store = await PostgresStore.open(db.url);
     try {
       await until(async () => (await store.queueStats()).pending === 0, 60_000, 'nothing pending');
       const ds = await store.listDeliveries({ limit: 100 });
-      t.true(ds.every((d) => d.status === 'sent'), JSON.stringify(ds.map((d) => d.status)));
+      t.true(
+        ds.every((d) => d.status === 'sent'),
+        JSON.stringify(ds.map((d) => d.status)),
+      );
     } finally {
       await store.close();
     }
-    t.deepEqual(users.filter((u) => postsWith(slack, u) !== 1), [], 'every acknowledged event sent exactly once');
+    t.deepEqual(
+      users.filter((u) => postsWith(slack, u) !== 1),
+      [],
+      'every acknowledged event sent exactly once',
+    );
     t.regex(svc.output(), /recorded an outcome held while the store was unavailable/);
   } finally {
     await stopService(svc, 'SIGKILL');
-    await proxy.stop(); await slack.stop(); await db.drop(); cleanup(dir);
+    await proxy.stop();
+    await slack.stop();
+    await db.drop();
+    cleanup(dir);
   }
 });
 
@@ -73,8 +105,13 @@ test('a locked events table: webhooks get 503 within the write timeout, /readyz 
   const db = await freshDatabase();
   const dir = tempDir();
   const svc = spawnService(t, {
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: configFile(dir), SLACK_BOT_TOKEN: 'xoxb-lock', SLACK_API_URL: 'http://127.0.0.1:9/api/',
-    DATABASE_URL: db.url, LOG_LEVEL: 'warn', STORE_WRITE_TIMEOUT_SECONDS: '2',
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: configFile(dir),
+    SLACK_BOT_TOKEN: 'xoxb-lock',
+    SLACK_API_URL: 'http://127.0.0.1:9/api/',
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'warn',
+    STORE_WRITE_TIMEOUT_SECONDS: '2',
   });
   const locker = new pg.Client({ connectionString: db.url });
   try {
@@ -85,15 +122,24 @@ test('a locked events table: webhooks get 503 within the write timeout, /readyz 
     await locker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE'); // what VACUUM FULL holds
     const bodies = Array.from({ length: 5 }, (_, i) => createdBody({ username: `locked${i}` }));
     const answers = await Promise.all(bodies.map((b) => post(port, b)));
-    t.deepEqual(answers.map((r) => r.status), [503, 503, 503, 503, 503]);
+    t.deepEqual(
+      answers.map((r) => r.status),
+      [503, 503, 503, 503, 503],
+    );
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     t.is(ready.status, 503);
     await locker.query('ROLLBACK');
     t.is((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
     // VCC retries each refused event: stored once each, nothing half-written before.
     const retried = await Promise.all(bodies.map((b) => post(port, b)));
-    t.deepEqual(retried.map((r) => r.status), [200, 200, 200, 200, 200]);
-    t.deepEqual(await Promise.all(retried.map(async (r) => ((await r.json()) as { status: string }).status)), Array(5).fill('accepted'));
+    t.deepEqual(
+      retried.map((r) => r.status),
+      [200, 200, 200, 200, 200],
+    );
+    t.deepEqual(
+      await Promise.all(retried.map(async (r) => ((await r.json()) as { status: string }).status)),
+      Array(5).fill('accepted'),
+    );
     const store = await PostgresStore.open(db.url);
     try {
       t.is((await store.listEvents({ limit: 100 })).length, 5);
@@ -103,6 +149,7 @@ test('a locked events table: webhooks get 503 within the write timeout, /readyz 
   } finally {
     await locker.end().catch(() => {});
     await stopService(svc, 'SIGKILL');
-    await db.drop(); cleanup(dir);
+    await db.drop();
+    cleanup(dir);
   }
 });

@@ -13,15 +13,25 @@ test('bot added to a channel stores its reference; events then reach it proactiv
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, `channels:\n  room: { type: teams, conversation: "${CONV}" }\nroutes:\n  - channel: room\n`);
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, TEAMS_BOT_NO_AUTH: 'true' }, { dir, pollMs: 50, retry: { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 } });
+  const svc = await startTestService(
+    { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, TEAMS_BOT_NO_AUTH: 'true' },
+    { dir, pollMs: 50, retry: { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 } },
+  );
   try {
-    const before = await svc.send(createdBody({ isAgent: true, username: 'earlybird' }), { query: { 'secret-key': SECRET } });
+    const before = await svc.send(createdBody({ isAgent: true, username: 'earlybird' }), {
+      query: { 'secret-key': SECRET },
+    });
     t.is(before.json.deliveries, 1);
-    const dead = await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 }))[0], 60_000, 'dead without reference');
+    const dead = await until(
+      async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 }))[0],
+      60_000,
+      'dead without reference',
+    );
     t.regex(dead!.lastError!, /no Teams conversation reference.*add the bot/);
 
     const install = await fetch(`${svc.url}/api/messages`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' })),
     });
     t.is(install.status, 200);
@@ -30,9 +40,17 @@ test('bot added to a channel stores its reference; events then reach it proactiv
 
     connector.script.push({ status: 429, retryAfter: 0 });
     t.is(await svc.store.replayDead({}, Date.now()), 1);
-    await svc.send(createdBody({ isAgent: true, username: 'secondone', name: '<at>Everyone</at>' }), { query: { 'secret-key': SECRET } });
+    await svc.send(createdBody({ isAgent: true, username: 'secondone', name: '<at>Everyone</at>' }), {
+      query: { 'secret-key': SECRET },
+    });
     svc.worker.wake();
-    await until(async () => (await svc.store.listDeliveries({ status: 'pending', limit: 5 })).length === 0 && connector.activities.length > 1, 60_000, 'sent');
+    await until(
+      async () =>
+        (await svc.store.listDeliveries({ status: 'pending', limit: 5 })).length === 0 &&
+        connector.activities.length > 1,
+      60_000,
+      'sent',
+    );
     t.regex(connector.activities[0]!.activity.text, /^Hello!/, 'a welcome when the bot is added');
     const cards = connector.activities.slice(1).map((a) => a.activity);
     t.true(cards.length >= 1);
@@ -53,7 +71,11 @@ test('bot added to a channel stores its reference; events then reach it proactiv
 test('a bad activity body is a 400, not a crash', async (t) => {
   const svc = await startTestService({ TEAMS_BOT_NO_AUTH: 'true' });
   try {
-    const res = await fetch(`${svc.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{nope' });
+    const res = await fetch(`${svc.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    });
     t.is(res.status, 400);
   } finally {
     await svc.stop();
@@ -64,13 +86,23 @@ test('a bad activity body is a 400, not a crash', async (t) => {
 test('without MicrosoftAppId or TEAMS_BOT_NO_AUTH the Teams bot is off: /api/messages answers 501 and a teams channel says why', async (t) => {
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  room: { type: teams, conversation: "19:off@thread.tacv2" }\nroutes:\n  - channel: room\n');
+  writeFileSync(
+    cfg,
+    'channels:\n  room: { type: teams, conversation: "19:off@thread.tacv2" }\nroutes:\n  - channel: room\n',
+  );
   const svc = await startTestService({ VCC_NOTIFY_CONFIG: cfg }, { dir, pollMs: 50 });
   try {
-    const res = await fetch(`${svc.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${svc.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     t.is(res.status, 501);
     t.is(((await res.json()) as { error: { code: string } }).error.code, 'teams_not_configured');
-    t.true(svc.logs.some((l) => l.includes('type teams needs the Teams bot')), 'start-up warns about the channel');
+    t.true(
+      svc.logs.some((l) => l.includes('type teams needs the Teams bot')),
+      'start-up warns about the channel',
+    );
     const sent = await svc.send(createdBody());
     t.is(sent.status, 200);
     const dead = await until(async () => (await svc.store.listDeliveries({ status: 'dead', limit: 5 }))[0]);

@@ -10,20 +10,37 @@ function mention(connector: FakeBotConnector, text: string, over: Record<string,
   return teamsActivity(connector.url, `${CONV};messageid=1700000000000`, {
     type: 'message',
     text: `<at>vcc-notify</at> ${text}`,
-    entities: [{ type: 'mention', text: '<at>vcc-notify</at>', mentioned: { id: '28:vcc-notify-bot', name: 'vcc-notify' } }],
+    entities: [
+      { type: 'mention', text: '<at>vcc-notify</at>', mentioned: { id: '28:vcc-notify-bot', name: 'vcc-notify' } },
+    ],
     ...over,
   });
 }
 
 async function post(url: string, activity: unknown) {
-  return fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  return fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
 }
 
 test('Teams: welcome on install, commands reply in the thread, subscription delivers proactively and survives a restart, unsubscribe stops it', async (t) => {
   const connector = await new FakeBotConnector().start();
   let svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, TEAMS_BOT_NO_AUTH: 'true' }, { pollMs: 50 });
   try {
-    t.is((await post(svc.url, teamsActivity(connector.url, CONV, { type: 'conversationUpdate', membersAdded: [{ id: '28:vcc-notify-bot' }] }))).status, 200);
+    t.is(
+      (
+        await post(
+          svc.url,
+          teamsActivity(connector.url, CONV, {
+            type: 'conversationUpdate',
+            membersAdded: [{ id: '28:vcc-notify-bot' }],
+          }),
+        )
+      ).status,
+      200,
+    );
     await until(() => connector.activities.length === 1, 60_000, 'welcome');
     t.regex(connector.activities[0]!.activity.text, /Hello!.*subscribe/s);
 
@@ -61,7 +78,9 @@ test('Teams: welcome on install, commands reply in the thread, subscription deli
 
     await post(svc.url, mention(connector, 'test'));
     await until(() => connector.activities.length === 8, 60_000, 'sample card and test reply');
-    const sample = connector.activities.find((a) => JSON.stringify(a.activity.attachments ?? []).includes('Sample Agent'));
+    const sample = connector.activities.find((a) =>
+      JSON.stringify(a.activity.attachments ?? []).includes('Sample Agent'),
+    );
     t.truthy(sample, 'the sample card reached the channel');
     t.true(connector.activities.some((a) => /Sent a sample notification here/.test(a.activity.text ?? '')));
 
@@ -69,9 +88,14 @@ test('Teams: welcome on install, commands reply in the thread, subscription deli
     await until(() => connector.activities.length === 9, 60_000, 'unsubscribe reply');
     t.regex(connector.activities[8]!.activity.text, /hears no VCC events/);
     t.deepEqual(await svc.store.listSubscriptions(), []);
-    const after = await svc.send(createdBody({ isAgent: true, username: 'afterunsub' }), { query: { 'secret-key': SECRET } });
+    const after = await svc.send(createdBody({ isAgent: true, username: 'afterunsub' }), {
+      query: { 'secret-key': SECRET },
+    });
     t.is(after.json.deliveries, 1, 'only the built-in console route is left');
-    t.deepEqual((await svc.store.listDeliveries({ eventId: after.json.event, limit: 5 })).map((d) => d.channel), ['console']);
+    t.deepEqual(
+      (await svc.store.listDeliveries({ eventId: after.json.event, limit: 5 })).map((d) => d.channel),
+      ['console'],
+    );
   } finally {
     await svc.stop();
     await connector.stop();

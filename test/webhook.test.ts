@@ -31,7 +31,9 @@ test('accepts both VCC samples with POST and PUT, and answers a repeat as duplic
     const again = await svc.send(vccFixture('user-changed'), { query: q });
     t.deepEqual(again, { status: 200, json: { status: 'duplicate', event: changed.json.event } });
     const ev = await svc.store.getEvent(changed.json.event);
-    t.deepEqual(ev?.changes, [{ kind: 'user.updated', field: 'redistribution', before: 0, after: 1, sensitive: false }]);
+    t.deepEqual(ev?.changes, [
+      { kind: 'user.updated', field: 'redistribution', before: 0, after: 1, sensitive: false },
+    ]);
     t.is((await svc.store.listEvents({ limit: 10 })).length, 2);
   }));
 
@@ -39,16 +41,23 @@ test('secret-key: a secret with reserved characters matches however VCC encodes 
   const secret = 'a+b c&d=e%f/ü';
   const svc = await startTestService({ VCC_WEBHOOK_SECRET: secret });
   try {
-    const post = (query: string) => fetch(`${svc.url}/webhooks/vcc/users?${query}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
-    }).then((r) => r.status);
+    const post = (query: string) =>
+      fetch(`${svc.url}/webhooks/vcc/users?${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(createdBody()),
+      }).then((r) => r.status);
     const cases: Array<[name: string, query: string, status: number]> = [
       ['form encoding (space as +)', new URLSearchParams({ 'secret-key': secret }).toString(), 200],
       ['percent encoding (space as %20)', `secret-key=${encodeURIComponent(secret)}`, 200],
       ['after another parameter', `iv=x&secret-key=${encodeURIComponent(secret)}`, 200],
       ['given twice', `secret-key=${encodeURIComponent(secret)}&secret-key=${encodeURIComponent(secret)}`, 401],
       ['+ left as a plus', `secret-key=${encodeURIComponent(secret).replace('%2B', '+')}`, 401],
-      ['= and % left as they are (a stray % stays itself)', `secret-key=${encodeURIComponent(secret).replace('%3D', '=').replace('%25', '%')}`, 200],
+      [
+        '= and % left as they are (a stray % stays itself)',
+        `secret-key=${encodeURIComponent(secret).replace('%3D', '=').replace('%25', '%')}`,
+        200,
+      ],
       ['& left as it is (ends the value)', `secret-key=${encodeURIComponent(secret).replace('%26', '&')}`, 401],
       ['a prefix', `secret-key=${encodeURIComponent(secret.slice(0, 5))}`, 401],
     ];
@@ -66,16 +75,32 @@ test('401 for a missing or wrong secret-key: a flood costs no store write and no
     const missing = await svc.send(createdBody());
     t.is(missing.status, 401);
     t.is(missing.json.error.code, 'unauthorized');
-    const flood = await Promise.all(Array.from({ length: 299 }, (_, i) => svc.send(createdBody(), { query: { 'secret-key': `nope-${i}-wrong` } })));
+    const flood = await Promise.all(
+      Array.from({ length: 299 }, (_, i) => svc.send(createdBody(), { query: { 'secret-key': `nope-${i}-wrong` } })),
+    );
     t.true(flood.every((r) => r.status === 401));
-    t.deepEqual(await svc.store.listRefusals({ limit: 10 }), [], 'unauthenticated refusals are not written to the store');
+    t.deepEqual(
+      await svc.store.listRefusals({ limit: 10 }),
+      [],
+      'unauthenticated refusals are not written to the store',
+    );
     t.is((await svc.store.listEvents({ limit: 10 })).length, 0);
     // Summaries every 300 ms here: together they account for every request, from one address.
-    const summaries = () => svc.logs.map((l) => JSON.parse(l)).filter((l) => /refused without authentication .* since the last summary/.test(l.msg));
+    const summaries = () =>
+      svc.logs
+        .map((l) => JSON.parse(l))
+        .filter((l) => /refused without authentication .* since the last summary/.test(l.msg));
     await until(() => summaries().reduce((n, l) => n + l.requests, 0) === 300, 60_000, 'summaries of all 300');
-    for (const l of summaries()) t.deepEqual({ addresses: l.addresses, top: l.top }, { addresses: 1, top: [{ address: '127.0.0.1', requests: l.requests }] });
+    for (const l of summaries())
+      t.deepEqual(
+        { addresses: l.addresses, top: l.top },
+        { addresses: 1, top: [{ address: '127.0.0.1', requests: l.requests }] },
+      );
     t.true(summaries().length < 300, 'one line per interval, not per request');
-    t.false(svc.logs.some((l) => l.includes('VCC request refused') && l.includes('"status":401')), 'a log line per 401');
+    t.false(
+      svc.logs.some((l) => l.includes('VCC request refused') && l.includes('"status":401')),
+      'a log line per 401',
+    );
     assertNoSecrets(t, { log: svc.logs, ...storeFiles(svc.dir) }, [SECRET, 'nope-0-wrong', 'nope-298-wrong']);
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
     t.regex(metrics, /^vcc_notify_requests_refused_total\{reason="unauthorized"\} 300$/m);
@@ -94,7 +119,15 @@ test('accepts userid spelling, nulls, unknown fields and unknown enum values', (
     const { userId, ...rest } = base.new;
     const body = {
       ...base,
-      new: { ...rest, userid: 77, privGroup: null, extension: null, state: 'suspended', registerTransport: 'sip-quic', futureField: { a: 1 } },
+      new: {
+        ...rest,
+        userid: 77,
+        privGroup: null,
+        extension: null,
+        state: 'suspended',
+        registerTransport: 'sip-quic',
+        futureField: { a: 1 },
+      },
       extraTopLevel: true,
     };
     const res = await svc.send(body, { query: q });
@@ -199,7 +232,11 @@ test('healthz answers, unknown methods get 405 with Allow; a trailing slash reac
       t.is(res.status, 405, method);
       t.deepEqual(res.headers.get('allow')?.split(/,\s*/).sort(), ['POST', 'PUT'], method);
     }
-    const slash = await fetch(`${svc.url}/webhooks/vcc/users/?secret-key=${SECRET}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()) });
+    const slash = await fetch(`${svc.url}/webhooks/vcc/users/?secret-key=${SECRET}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(createdBody()),
+    });
     t.is(slash.status, 200);
     t.like(await slash.json(), { status: 'accepted', deliveries: 1 });
     t.is((await fetch(`${svc.url}/webhooks/vcc/users?secret-key=nope`, { method: 'POST', body: '{}' })).status, 401);
@@ -215,9 +252,24 @@ test('a bad setting stops start-up with the variable named', (t) => {
 const deep = (n: number) => `{"old":null,"new":{"userId":1,"messageLists":${'['.repeat(n)}${']'.repeat(n)}}}`;
 const boundsCases: Array<[string, string, RegExp, RegExp]> = [
   ['nested 40 levels', deep(40), /^new\.messageLists(\.0)+$/, /nested deeper than 32 levels/],
-  ['nested 3,500 levels (was accepted, then broke the admin page)', deep(3_500), /^new\.messageLists(\.0)+$/, /nested deeper than 32 levels/],
-  ['nested 30,000 levels (was a 500 while hashing)', deep(30_000), /^new\.messageLists(\.0)+$/, /nested deeper than 32 levels/],
-  ['6,000 array items', `{"old":null,"new":{"userId":1,"messageLists":[${Array(6_000).fill('0').join(',')}]}}`, /^new\.messageLists$/, /more than 5000 values/],
+  [
+    'nested 3,500 levels (was accepted, then broke the admin page)',
+    deep(3_500),
+    /^new\.messageLists(\.0)+$/,
+    /nested deeper than 32 levels/,
+  ],
+  [
+    'nested 30,000 levels (was a 500 while hashing)',
+    deep(30_000),
+    /^new\.messageLists(\.0)+$/,
+    /nested deeper than 32 levels/,
+  ],
+  [
+    '6,000 array items',
+    `{"old":null,"new":{"userId":1,"messageLists":[${Array(6_000).fill('0').join(',')}]}}`,
+    /^new\.messageLists$/,
+    /more than 5000 values/,
+  ],
 ];
 
 for (const [name, raw, path, message] of boundsCases) {
@@ -240,7 +292,10 @@ test('a body exactly at the bounds (32 levels, 5000 values) is accepted', (t) =>
   withService({}, async (svc) => {
     const res = await svc.send(null, { query: q, raw: deep(30) });
     t.is(res.status, 200, JSON.stringify(res.json));
-    const wide = await svc.send(null, { query: q, raw: `{"old":null,"new":{"userId":2,"messageLists":[${Array(4_990).fill('0').join(',')}]}}` });
+    const wide = await svc.send(null, {
+      query: q,
+      raw: `{"old":null,"new":{"userId":2,"messageLists":[${Array(4_990).fill('0').join(',')}]}}`,
+    });
     t.is(wide.status, 200, JSON.stringify(wide.json));
   }));
 
@@ -248,11 +303,31 @@ test('a body exactly at the bounds (32 levels, 5000 values) is accepted', (t) =>
 // `${value}`, which throws for an object whose own toString is not a function; and routing
 // compared array values with String(), which does the same inside messageLists.
 const poisonCases: Array<[string, string, number, RegExp | null]> = [
-  ['userId {"toString":0}', '{"old":null,"new":{"userId":{"toString":0},"username":"p"}}', 400, /^new\.userId: expected an integer or a string of digits, got object$/],
-  ['timestamp {"toString":0}', '{"old":null,"new":{"userId":1},"timestamp":{"toString":0}}', 400, /^timestamp: expected string/],
+  [
+    'userId {"toString":0}',
+    '{"old":null,"new":{"userId":{"toString":0},"username":"p"}}',
+    400,
+    /^new\.userId: expected an integer or a string of digits, got object$/,
+  ],
+  [
+    'timestamp {"toString":0}',
+    '{"old":null,"new":{"userId":1},"timestamp":{"toString":0}}',
+    400,
+    /^timestamp: expected string/,
+  ],
   ['new [{"toString":0}]', '{"old":null,"new":[{"toString":0}]}', 400, /^new: expected an object/],
-  ['old {"valueOf":0,"toString":0} (unknown fields: a valid user)', '{"old":{"valueOf":0,"toString":0},"new":{"userId":1}}', 200, null],
-  ['messageLists [{"toString":0}] against a where on it', '{"old":null,"new":{"userId":1,"messageLists":[{"toString":0}]}}', 200, null],
+  [
+    'old {"valueOf":0,"toString":0} (unknown fields: a valid user)',
+    '{"old":{"valueOf":0,"toString":0},"new":{"userId":1}}',
+    200,
+    null,
+  ],
+  [
+    'messageLists [{"toString":0}] against a where on it',
+    '{"old":null,"new":{"userId":1,"messageLists":[{"toString":0}]}}',
+    200,
+    null,
+  ],
   ['__proto__ inside new', '{"old":null,"new":{"__proto__":{"isAgent":true},"userId":1}}', 200, null],
 ];
 
@@ -260,7 +335,10 @@ for (const [name, raw, status, message] of poisonCases) {
   test(`a value that breaks String(): ${name} -> ${status}`, async (t) => {
     const dir = tempDir();
     const cfg = join(dir, 'vcc-notify.yaml');
-    writeFileSync(cfg, 'channels:\n  log: { type: console }\nroutes:\n  - channel: log\n    where: { messageLists: { matches: "x" } }\n');
+    writeFileSync(
+      cfg,
+      'channels:\n  log: { type: console }\nroutes:\n  - channel: log\n    where: { messageLists: { matches: "x" } }\n',
+    );
     await withService({ VCC_NOTIFY_CONFIG: cfg }, async (svc) => {
       const res = await svc.send(null, { query: q, raw });
       t.is(res.status, status, JSON.stringify(res.json));

@@ -45,10 +45,14 @@ export function adminKit(auth: AdminAuth): AdminKit {
     csrfOk(ctx, f) {
       if (f.get('csrf') === auth.csrf(ctx)) return true;
       ctx.status = 403;
-      send(ctx, 'Refused', html`<p>The form expired or did not come from this page (CSRF check failed). Go back and try again.</p>`);
+      send(
+        ctx,
+        'Refused',
+        html`<p>The form expired or did not come from this page (CSRF check failed). Go back and try again.</p>`,
+      );
       return false;
     },
-    csrfField: (ctx) => html`<input type="hidden" name="csrf" value="${auth.csrf(ctx)}">`,
+    csrfField: (ctx) => html`<input type="hidden" name="csrf" value="${auth.csrf(ctx)}" />`,
     loginForm,
     tooMany,
   };
@@ -56,7 +60,13 @@ export function adminKit(auth: AdminAuth): AdminKit {
 
 async function readForm(ctx: Context): Promise<URLSearchParams | null> {
   try {
-    return new URLSearchParams(await getRawBody(ctx.req, { limit: FORM_LIMIT, length: ctx.get('content-length') || undefined, encoding: 'utf8' }));
+    return new URLSearchParams(
+      await getRawBody(ctx.req, {
+        limit: FORM_LIMIT,
+        length: ctx.get('content-length') || undefined,
+        encoding: 'utf8',
+      }),
+    );
   } catch (e) {
     if ((e as { type?: string }).type !== 'entity.too.large') throw e;
     ctx.status = 413;
@@ -66,10 +76,28 @@ async function readForm(ctx: Context): Promise<URLSearchParams | null> {
   }
 }
 
-const loginView = (message?: string) => html`<div class="login"><h2>vcc-notify admin</h2>
-${message ? html`<p class="s-dead">${message}</p>` : ''}
-<form method="post" action="/admin/login"><label>Admin token<br><input type="password" name="token" autocomplete="current-password" required style="width:100%"></label>
-<p><button type="submit">Log in</button></p></form></div>`;
+const loginView = (message?: string) =>
+  html`<div class="login">
+    <h2>vcc-notify admin</h2>
+    ${message ? html`<p class="s-dead">${message}</p>` : ''}
+    <form method="post" action="/admin/login">
+      <label
+        >Admin token<br /><input
+          type="password"
+          name="token"
+          autocomplete="current-password"
+          required
+          style="width:100%"
+      /></label>
+      <p><button type="submit">Log in</button></p>
+    </form>
+  </div>`;
 
-const tooManyView = (ms: number) => html`<div class="login"><h2>Too many wrong tokens</h2>
-<p>This address gave ${LOGIN_FAILURES_PER_MINUTE} wrong tokens within a minute. Try again in ${Math.ceil(ms / 1000)} s.</p></div>`;
+const tooManyView = (ms: number) =>
+  html`<div class="login">
+    <h2>Too many wrong tokens</h2>
+    <p>
+      This address gave ${LOGIN_FAILURES_PER_MINUTE} wrong tokens within a minute. Try again in ${Math.ceil(ms / 1000)}
+      s.
+    </p>
+  </div>`;

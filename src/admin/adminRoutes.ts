@@ -37,12 +37,20 @@ export function mountAdmin(router: Router, deps: AdminDeps): void {
   });
   router.post('/admin/replay', kit.guard, (ctx) => replay(ctx, deps, kit));
   router.get('/admin/refused', kit.guard, async (ctx) => {
-    kit.send(ctx, 'Refused requests', refusedView(await deps.store.listRefusals({ limit: REFUSED_PAGE, beforeId: before(ctx) })));
+    kit.send(
+      ctx,
+      'Refused requests',
+      refusedView(await deps.store.listRefusals({ limit: REFUSED_PAGE, beforeId: before(ctx) })),
+    );
   });
   router.get('/admin/routes', kit.guard, async (ctx) => {
     // One read: each row shows its own where terms (a second read could misalign with another instance's change).
     const subs = await deps.store.listSubscriptions();
-    kit.send(ctx, 'Routes', routesView(deps.config(), subs, (name) => deps.channelConfig(name)?.type ?? ''));
+    kit.send(
+      ctx,
+      'Routes',
+      routesView(deps.config(), subs, (name) => deps.channelConfig(name)?.type ?? ''),
+    );
   });
 }
 
@@ -61,7 +69,14 @@ async function login(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void
   }
   deps.log.info({ ip: ctx.ip }, 'admin login');
   // Secure when the request came over HTTPS (directly, or per X-Forwarded-Proto with TRUST_PROXY).
-  ctx.cookies.set(SESSION_COOKIE, session, { httpOnly: true, sameSite: 'strict', secure: ctx.secure, path: '/admin', maxAge: SESSION_MS, overwrite: true });
+  ctx.cookies.set(SESSION_COOKIE, session, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: ctx.secure,
+    path: '/admin',
+    maxAge: SESSION_MS,
+    overwrite: true,
+  });
   ctx.redirect('/admin');
   ctx.status = 303;
 }
@@ -87,30 +102,110 @@ async function replay(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<voi
 
 function deadView(ds: Delivery[], csrf: SafeHtml, replayed: unknown): SafeHtml {
   return html`<h2>Dead deliveries</h2>
-${replayed !== undefined ? html`<p class="s-sent">Re-queued ${count(Number(replayed) || 0, 'delivery', 'deliveries')}.</p>` : ''}
-${ds.length ? html`<form method="post" action="/admin/replay">${csrf}<button>Replay all dead deliveries</button></form>` : html`<p class="muted">No dead deliveries.</p>`}
-<table><tr><th>Delivery</th><th>Event</th><th>Channel</th><th>Attempts</th><th>Died</th><th>Reason</th><th></th></tr>
-${ds.map((d) => html`<tr><td>#${d.id}</td><td><a href="/admin/events/${d.eventId}">#${d.eventId}</a></td><td>${d.channel}</td><td>${d.attempts}</td><td>${time(d.updatedAt)}</td><td>${d.lastError ?? ''}</td>
-<td><form class="inline" method="post" action="/admin/replay">${csrf}<input type="hidden" name="id" value="${d.id}"><button>Replay</button></form></td></tr>`)}</table>
-${older('/admin/dead', ds, DEAD_PAGE)}`;
+    ${replayed !== undefined ? html`<p class="s-sent">Re-queued ${count(Number(replayed) || 0, 'delivery', 'deliveries')}.</p>` : ''}
+    ${ds.length ? html`<form method="post" action="/admin/replay">${csrf}<button>Replay all dead deliveries</button></form>` : html`<p class="muted">No dead deliveries.</p>`}
+    <table>
+      <tr>
+        <th>Delivery</th>
+        <th>Event</th>
+        <th>Channel</th>
+        <th>Attempts</th>
+        <th>Died</th>
+        <th>Reason</th>
+        <th></th>
+      </tr>
+      ${ds.map(
+        (d) =>
+          html`<tr>
+            <td>#${d.id}</td>
+            <td><a href="/admin/events/${d.eventId}">#${d.eventId}</a></td>
+            <td>${d.channel}</td>
+            <td>${d.attempts}</td>
+            <td>${time(d.updatedAt)}</td>
+            <td>${d.lastError ?? ''}</td>
+            <td>
+              <form class="inline" method="post" action="/admin/replay">
+                ${csrf}<input type="hidden" name="id" value="${d.id}" /><button>Replay</button>
+              </form>
+            </td>
+          </tr>`,
+      )}
+    </table>
+    ${older('/admin/dead', ds, DEAD_PAGE)}`;
 }
 
 function refusedView(rs: StoredRefusal[]): SafeHtml {
-  return html`<h2>Refused requests</h2><table><tr><th>When</th><th>Status</th><th>Code</th><th>Reason</th><th>Path</th><th>Body (redacted)</th></tr>
-${rs.map((r) => html`<tr><td>${time(r.receivedAt)}</td><td>${r.status}</td><td>${r.code}</td><td>${r.message}</td><td>${r.path ?? ''}</td><td><pre>${r.body ?? ''}</pre></td></tr>`)}</table>
-${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}${older('/admin/refused', rs, REFUSED_PAGE)}`;
+  return html`<h2>Refused requests</h2>
+    <table>
+      <tr>
+        <th>When</th>
+        <th>Status</th>
+        <th>Code</th>
+        <th>Reason</th>
+        <th>Path</th>
+        <th>Body (redacted)</th>
+      </tr>
+      ${rs.map(
+        (r) =>
+          html`<tr>
+            <td>${time(r.receivedAt)}</td>
+            <td>${r.status}</td>
+            <td>${r.code}</td>
+            <td>${r.message}</td>
+            <td>${r.path ?? ''}</td>
+            <td><pre>${r.body ?? ''}</pre></td>
+          </tr>`,
+      )}
+    </table>
+    ${rs.length === 0 ? html`<p class="muted">Nothing refused.</p>` : ''}${older('/admin/refused', rs, REFUSED_PAGE)}`;
 }
 
 function routesView(config: NotifyConfig, subs: Subscription[], typeOf: (channel: string) => string): SafeHtml {
-  const where = (r: Route) => (r.where ? Object.entries(r.where).map(([k, c]) => `${k}: ${describeCondition(c)}`).join('; ') : '');
-  return html`<h2>Routes in force</h2><p class="muted">Config: ${config.origin}</p>
-<table><tr><th>Source</th><th>Channel</th><th>Type</th><th>Events</th><th>Where</th><th>Mentions</th></tr>
-${config.routes.map((r) => html`<tr><td>file</td><td>${r.channel}</td><td>${config.channels[r.channel]?.type ?? ''}</td><td>${r.events?.join(', ') ?? 'all'}</td><td>${where(r)}</td><td>${mentionsText(r.mention)}</td></tr>`)}
-${subs.map((s) => html`<tr><td>chat</td><td>${s.channel}</td><td>${typeOf(s.channel)}</td><td>${s.events?.join(', ') ?? 'all'}</td><td>${s.where.map(describeTerm).join(' ')}</td><td>${mentionsText(s.mention)}</td></tr>`)}</table>`;
+  const where = (r: Route) =>
+    r.where
+      ? Object.entries(r.where)
+          .map(([k, c]) => `${k}: ${describeCondition(c)}`)
+          .join('; ')
+      : '';
+  return html`<h2>Routes in force</h2>
+    <p class="muted">Config: ${config.origin}</p>
+    <table>
+      <tr>
+        <th>Source</th>
+        <th>Channel</th>
+        <th>Type</th>
+        <th>Events</th>
+        <th>Where</th>
+        <th>Mentions</th>
+      </tr>
+      ${config.routes.map(
+        (r) =>
+          html`<tr>
+            <td>file</td>
+            <td>${r.channel}</td>
+            <td>${config.channels[r.channel]?.type ?? ''}</td>
+            <td>${r.events?.join(', ') ?? 'all'}</td>
+            <td>${where(r)}</td>
+            <td>${mentionsText(r.mention)}</td>
+          </tr>`,
+      )}
+      ${subs.map(
+        (s) =>
+          html`<tr>
+            <td>chat</td>
+            <td>${s.channel}</td>
+            <td>${typeOf(s.channel)}</td>
+            <td>${s.events?.join(', ') ?? 'all'}</td>
+            <td>${s.where.map(describeTerm).join(' ')}</td>
+            <td>${mentionsText(s.mention)}</td>
+          </tr>`,
+      )}
+    </table>`;
 }
 
 /** A route's mentions for a page: ids as typed, people by name and id. */
-const mentionsText = (ms: Route['mention']) => (ms ?? []).map((m) => (typeof m === 'string' ? m : `${m.name} (${m.id})`)).join(', ');
+const mentionsText = (ms: Route['mention']) =>
+  (ms ?? []).map((m) => (typeof m === 'string' ? m : `${m.name} (${m.id})`)).join(', ');
 
 /**
  * Headers on every /admin response: no script may run (the pages have none), no site may
@@ -119,7 +214,8 @@ const mentionsText = (ms: Route['mention']) => (ms ?? []).map((m) => (typeof m =
 async function securityHeaders(ctx: Context, next: Next) {
   await next();
   ctx.set({
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'Content-Security-Policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',

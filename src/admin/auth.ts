@@ -41,7 +41,10 @@ export class AdminAuth {
   private readonly sessions = new Map<string, number>();
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly token: string, private readonly clock: () => number) {}
+  constructor(
+    private readonly token: string,
+    private readonly clock: () => number,
+  ) {}
 
   /** Milliseconds until `address` may present a token again (0: now). */
   blockedFor(address: string): number {
@@ -71,7 +74,9 @@ export class AdminAuth {
 
   /** The CSRF token for this request's session (or for bearer callers). */
   csrf(ctx: Context): string {
-    return createHmac('sha256', this.key).update(`csrf:${ctx.cookies.get(SESSION_COOKIE) ?? 'bearer'}`).digest('base64url');
+    return createHmac('sha256', this.key)
+      .update(`csrf:${ctx.cookies.get(SESSION_COOKIE) ?? 'bearer'}`)
+      .digest('base64url');
   }
 
   /**

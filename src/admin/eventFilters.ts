@@ -12,13 +12,16 @@ export const FILTER_KEYS = ['q', 'user', 'kind', 'since', 'until'] as const;
  * `user` (a user id), `kind` (full or short name), `since` and `until` (a date, `2026-11-30`,
  * whole days in UTC with `until` inclusive, or an ISO time). A bad value gives the reason.
  */
-export function parseEventFilters(query: Record<string, unknown>): { filters: Omit<EventSearch, 'limit'>; given: URLSearchParams } | { error: string } {
+export function parseEventFilters(
+  query: Record<string, unknown>,
+): { filters: Omit<EventSearch, 'limit'>; given: URLSearchParams } | { error: string } {
   const given = new URLSearchParams();
   const filters: Omit<EventSearch, 'limit'> = {};
   for (const key of FILTER_KEYS) {
     const raw = query[key];
     if (raw === undefined || raw === '') continue;
-    if (typeof raw !== 'string' || raw.length > MAX_TEXT) return { error: `${key}: one value of at most ${MAX_TEXT} characters` };
+    if (typeof raw !== 'string' || raw.length > MAX_TEXT)
+      return { error: `${key}: one value of at most ${MAX_TEXT} characters` };
     const v = raw.trim();
     if (v === '') continue;
     given.set(key, v);

@@ -37,7 +37,12 @@ async function table(deps: AdminDeps, events: readonly StoredEvent[]) {
 
 function badFilter(ctx: Context, kit: AdminKit, error: string): void {
   ctx.status = 400;
-  kit.send(ctx, 'Bad search', html`<p class="s-dead">${error}</p><p><a href="/admin">Back to the events</a></p>`);
+  kit.send(
+    ctx,
+    'Bad search',
+    html`<p class="s-dead">${error}</p>
+      <p><a href="/admin">Back to the events</a></p>`,
+  );
 }
 
 async function searchPage(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void> {
@@ -88,7 +93,11 @@ async function eventPage(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<
     const ch = deps.channelConfig(name);
     if (!ch) return [];
     const d = ds.find((x) => x.channel === name);
-    const m = messageFor(deps.renderer, ch, e, { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [], mention: d?.mention ?? [] });
+    const m = messageFor(deps.renderer, ch, e, {
+      kinds: d?.kinds ?? e.kinds,
+      show: d?.show ?? [],
+      mention: d?.mention ?? [],
+    });
     return [html`<div>${preview(name, ch, m)}${resendButton(e.id, name, csrf)}</div>`];
   });
   const resent = typeof ctx.query.resent === 'string' && deps.channelConfig(ctx.query.resent) ? ctx.query.resent : null;
@@ -102,7 +111,11 @@ async function resend(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<voi
   const channel = f.get('channel') ?? '';
   if (!e || !deps.channelConfig(channel)) {
     ctx.status = 404;
-    return kit.send(ctx, 'Not found', html`<p>${e ? `No channel "${channel}" in the config in force.` : `No event #${ctx.params.id}.`}</p>`);
+    return kit.send(
+      ctx,
+      'Not found',
+      html`<p>${e ? `No channel "${channel}" in the config in force.` : `No event #${ctx.params.id}.`}</p>`,
+    );
   }
   for (const d of resendPlan(e.new, e.changes, deps.routes(), channel)) await deps.store.resend(e.id, d, deps.clock());
   deps.log.info({ event: e.id, channel }, 'admin resend');

@@ -18,8 +18,15 @@ export function csvField(v: unknown): string {
 /** One event as one CSV line: passwords never, wage values hidden. */
 export function csvLine(e: StoredEvent, deliveries: readonly Delivery[], labels: Labels): string {
   return [
-    e.id, new Date(e.receivedAt).toISOString(), e.userId, e.new.name, e.new.username, e.kinds.join(' '),
+    e.id,
+    new Date(e.receivedAt).toISOString(),
+    e.userId,
+    e.new.name,
+    e.new.username,
+    e.kinds.join(' '),
     e.changes.map((c) => changeText(c, labels, { showWages: false })).join('; '),
     deliveries.map((d) => `${d.channel}: ${d.status}`).join('; '),
-  ].map(csvField).join(',');
+  ]
+    .map(csvField)
+    .join(',');
 }

@@ -22,14 +22,38 @@ form.inline{display:inline}button{cursor:pointer}pre{white-space:pre-wrap;word-b
 .login{max-width:360px;margin:60px auto;background:#fff;padding:24px;border-radius:8px;border:1px solid #d0d7de}`;
 
 export function page(title: string, body: SafeHtml, nav = true): string {
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · vcc-notify</title>
-<meta name="viewport" content="width=device-width,initial-scale=1"><style>${new SafeHtml(STYLE)}</style></head><body>
-${nav ? html`<header><b>vcc-notify</b><a href="/admin">Events</a><a href="/admin/dead">Dead deliveries</a><a href="/admin/refused">Refused requests</a><a href="/admin/routes">Routes</a>
-<form class="inline" method="post" action="/admin/logout" style="margin-left:auto"><button>Log out</button></form></header>` : ''}
-<main>${body}</main></body></html>`.value;
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>${title} · vcc-notify</title>
+        <meta name="viewport" content="width=device-width,initial-scale=1" />
+        <style>
+          ${new SafeHtml(STYLE)}
+        </style>
+      </head>
+      <body>
+        ${
+          nav
+            ? html`<header>
+                <b>vcc-notify</b><a href="/admin">Events</a><a href="/admin/dead">Dead deliveries</a
+                ><a href="/admin/refused">Refused requests</a><a href="/admin/routes">Routes</a>
+                <form class="inline" method="post" action="/admin/logout" style="margin-left:auto">
+                  <button>Log out</button>
+                </form>
+              </header>`
+            : ''
+        }
+        <main>${body}</main>
+      </body>
+    </html>`.value;
 }
 
-export const time = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+export const time = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 export const who = (e: StoredEvent) => `${e.new.name ?? '(no name)'}${e.new.username ? ` (${e.new.username})` : ''}`;
 export const status = (d: Delivery) => html`<span class="s-${d.status}">${d.status}</span>`;
 
@@ -39,13 +63,24 @@ export const status = (d: Delivery) => html`<span class="s-${d.status}">${d.stat
  */
 export function preview(name: string, ch: ChannelConfig, m: Message): SafeHtml {
   const t = platformOf(ch.type).target;
-  return html`<div class="preview t-${t}" data-channel="${name}"><div class="muted">${name} · ${ch.type} · ${m.severity}</div>
-<h4>${m.title}</h4><div>${m.summary}</div>
-${m.facts.length ? html`<div class="facts">${m.facts.map((f) => html`<div><b>${f.label}:</b> ${f.value}</div>`)}</div>` : ''}
-${m.lines.length ? html`<ul>${m.lines.map((l) => html`<li>${l}</li>`)}</ul>` : ''}
-<details><summary>What ${ch.type} receives</summary><pre>${JSON.stringify(payloadFor(ch, m), null, 2)}</pre></details></div>`;
+  return html`<div class="preview t-${t}" data-channel="${name}">
+    <div class="muted">${name} · ${ch.type} · ${m.severity}</div>
+    <h4>${m.title}</h4>
+    <div>${m.summary}</div>
+    ${m.facts.length ? html`<div class="facts">${m.facts.map((f) => html`<div><b>${f.label}:</b> ${f.value}</div>`)}</div>` : ''}
+    ${
+      m.lines.length
+        ? html`<ul>
+            ${m.lines.map((l) => html`<li>${l}</li>`)}
+          </ul>`
+        : ''
+    }
+    <details>
+      <summary>What ${ch.type} receives</summary>
+      <pre>${JSON.stringify(payloadFor(ch, m), null, 2)}</pre>
+    </details>
+  </div>`;
 }
-
 
 // Lists page back by id (keyset), so new rows never shift a page.
 
@@ -61,7 +96,11 @@ export function older(path: string, rows: ReadonlyArray<{ id: number }>, page: n
 }
 
 /** A link to the page of rows before `next` (keeping `query`), or nothing when there is none. */
-export function olderFrom(path: string, next: number | null, query: URLSearchParams = new URLSearchParams()): SafeHtml | string {
+export function olderFrom(
+  path: string,
+  next: number | null,
+  query: URLSearchParams = new URLSearchParams(),
+): SafeHtml | string {
   if (next === null) return '';
   const q = new URLSearchParams(query);
   q.set('before', String(next));

@@ -25,7 +25,12 @@ export function loadRenderer(dir: string | undefined, labels?: () => Labels): Re
 }
 
 /** The one way to render an event for a channel: the neutral Message in the channel's target's templates. */
-export function messageFor(renderer: Renderer, ch: ChannelConfig, event: StoredEvent, delivery: RenderedDelivery): Message {
+export function messageFor(
+  renderer: Renderer,
+  ch: ChannelConfig,
+  event: StoredEvent,
+  delivery: RenderedDelivery,
+): Message {
   return renderer.event(event, delivery, platformOf(ch.type).target);
 }
 
@@ -106,7 +111,11 @@ export type Channels = ReturnType<typeof createChannels>;
 function platformContext(deps: ChannelsDeps): PlatformContext {
   const made = new Map<string, Promise<unknown>>();
   return {
-    env: deps.env, fetch: deps.fetch ?? fetch, clock: deps.clock, log: deps.log, conversations: deps.conversations,
+    env: deps.env,
+    fetch: deps.fetch ?? fetch,
+    clock: deps.clock,
+    log: deps.log,
+    conversations: deps.conversations,
     once: <T>(key: string, make: () => Promise<T>) => {
       if (!made.has(key)) made.set(key, make());
       return made.get(key) as Promise<T>;
@@ -129,7 +138,8 @@ function messagesOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Ou
 /** File routes whose channel is the same place as the chat-made channel `chatName` (`PREFIX:ID`). */
 function fileRoutesOf(config: NotifyConfig, chatName: string): Array<{ name: string; route: Route }> {
   // Compared field by field in a fixed order: the file may list `channel:` before `type:`.
-  const key = (ch: object | null | undefined) => (ch ? JSON.stringify(Object.entries(ch).sort(([a], [b]) => a.localeCompare(b))) : null);
+  const key = (ch: object | null | undefined) =>
+    ch ? JSON.stringify(Object.entries(ch).sort(([a], [b]) => a.localeCompare(b))) : null;
   const same = key(chatChannel(chatName));
   return config.routes
     .filter((r) => same !== null && key(config.channels[r.channel]) === same)

@@ -3,8 +3,6 @@ import type { Subscription, SubscriptionStore } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type Condition, type WhereTerm } from '../routing/conditions.ts';
 
-
-
 /**
  * Subscriptions made from chat: kept in the store, mirrored in memory so routing stays a
  * pure, synchronous function at ingest. `refresh()` re-reads the store (other instances).
@@ -14,8 +12,11 @@ export class Subscriptions {
   private asRoutes: Route[] = [];
 
   /** `maxPerChannel`: subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
-  constructor(private readonly store: SubscriptionStore, private readonly clock: () => number,
-    readonly maxPerChannel: number) {}
+  constructor(
+    private readonly store: SubscriptionStore,
+    private readonly clock: () => number,
+    readonly maxPerChannel: number,
+  ) {}
 
   async refresh(): Promise<void> {
     this.subs = await this.store.listSubscriptions();
@@ -34,13 +35,18 @@ export class Subscriptions {
     return this.asRoutes;
   }
 
-
   /**
    * Adds kinds (none = all) for users matching `where`, paging `mention` (none = nobody new).
    * A subscription with the same where terms on the channel is widened instead of duplicated.
    * A new one past `maxPerChannel` is refused (the reason is returned) and nothing is saved.
    */
-  async subscribe(channel: string, kinds: EventKind[], where: WhereTerm[], by: string, mention: Mention[] = []): Promise<true | string> {
+  async subscribe(
+    channel: string,
+    kinds: EventKind[],
+    where: WhereTerm[],
+    by: string,
+    mention: Mention[] = [],
+  ): Promise<true | string> {
     await this.refresh();
     const mine = this.forChannel(channel);
     const same = mine.find((s) => JSON.stringify(s.where) === JSON.stringify(where));
@@ -51,7 +57,14 @@ export class Subscriptions {
       const events = kinds.length === 0 || same.events === null ? null : [...new Set([...same.events, ...kinds])];
       await this.store.setSubscriptionEvents(same.id, events, uniqueMentions([...same.mention, ...mention]));
     } else {
-      await this.store.addSubscription({ channel, events: kinds.length ? kinds : null, where, mention, createdBy: by, createdAt: this.clock() });
+      await this.store.addSubscription({
+        channel,
+        events: kinds.length ? kinds : null,
+        where,
+        mention,
+        createdBy: by,
+        createdAt: this.clock(),
+      });
     }
     await this.refresh();
     return true;
@@ -83,7 +96,9 @@ function toRoute(s: Subscription): Route {
   return {
     channel: s.channel,
     ...(s.events ? { events: s.events } : {}),
-    ...(s.where.length ? { where: Object.fromEntries(s.where.map((t) => [t.field, conditionOf(t)])) as Route['where'] } : {}),
+    ...(s.where.length
+      ? { where: Object.fromEntries(s.where.map((t) => [t.field, conditionOf(t)])) as Route['where'] }
+      : {}),
     ...(s.mention.length ? { mention: s.mention } : {}),
     source: 'chat',
   };

@@ -3,7 +3,6 @@ import { SHORT_KINDS, kindNamed, type EventKind } from '../vcc/changes.ts';
 import { USER_FIELDS, type UserField } from '../vcc/user.ts';
 import { termCondition, type WhereTerm } from '../routing/conditions.ts';
 
-
 export type Command =
   /** `mention`: the text after the word `mention` (each platform reads its own mentions there), or null. */
   | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[]; mention: string | null }
@@ -15,18 +14,19 @@ export type Command =
 export const EXAMPLE = 'subscribe created state where isAgent=true privGroup=4,5';
 
 /** The help text; `mentionHelp` is how this platform writes mentions (null: it cannot mention). */
-export const helpText = (mentionHelp: string | null): string => [
-  'Commands:',
-  '• subscribe [kinds...] [where FIELD=VALUE[,VALUE...] ...]: this channel hears those kinds (none = all) for users that match',
-  `   kinds: ${Object.keys(SHORT_KINDS).join(', ')} (or full names like user.created)`,
-  '   where terms: privGroup=4,5 (any of) · isAgent=true · username!=admin (none of) · email~@example\\.com$ (regex)',
-  ...(mentionHelp ? [`   mention ${mentionHelp}: page them for these events`] : []),
-  `   example: ${EXAMPLE}`,
-  '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
-  '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',
-  '• test: send a sample notification here',
-  '• help: this text',
-].join('\n');
+export const helpText = (mentionHelp: string | null): string =>
+  [
+    'Commands:',
+    '• subscribe [kinds...] [where FIELD=VALUE[,VALUE...] ...]: this channel hears those kinds (none = all) for users that match',
+    `   kinds: ${Object.keys(SHORT_KINDS).join(', ')} (or full names like user.created)`,
+    '   where terms: privGroup=4,5 (any of) · isAgent=true · username!=admin (none of) · email~@example\\.com$ (regex)',
+    ...(mentionHelp ? [`   mention ${mentionHelp}: page them for these events`] : []),
+    `   example: ${EXAMPLE}`,
+    '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
+    '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',
+    '• test: send a sample notification here',
+    '• help: this text',
+  ].join('\n');
 
 const fieldName = enums(USER_FIELDS as UserField[]);
 
@@ -42,14 +42,18 @@ export function parseCommand(text: string): Command {
   const words = text.trim().split(/\s+/).filter(Boolean);
   const [verb = 'help', ...rest] = words;
   switch (verb.toLowerCase()) {
-    case 'help': return { action: 'help' };
+    case 'help':
+      return { action: 'help' };
     case 'list': {
       const [n, ...more] = rest;
-      if (more.length || (n !== undefined && !/^[1-9]\d{0,5}$/.test(n))) return error('list takes a page number or nothing (list 2)');
+      if (more.length || (n !== undefined && !/^[1-9]\d{0,5}$/.test(n)))
+        return error('list takes a page number or nothing (list 2)');
       return { action: 'list', page: n === undefined ? 1 : Number(n) };
     }
-    case 'test': return { action: 'test' };
-    case 'subscribe': case 'unsubscribe': {
+    case 'test':
+      return { action: 'test' };
+    case 'subscribe':
+    case 'unsubscribe': {
       const m = rest.findIndex((w) => w.toLowerCase() === 'mention');
       const mention = m < 0 ? null : rest.slice(m + 1).join(' ');
       if (m >= 0) rest.splice(m);
@@ -63,7 +67,9 @@ export function parseCommand(text: string): Command {
         if (!kinds.includes(kind)) kinds.push(kind);
       }
       if (verb.toLowerCase() === 'unsubscribe') {
-        return at < 0 && mention === null ? { action: 'unsubscribe', kinds } : error('unsubscribe takes kinds only, no where terms or mentions');
+        return at < 0 && mention === null
+          ? { action: 'unsubscribe', kinds }
+          : error('unsubscribe takes kinds only, no where terms or mentions');
       }
       const where: WhereTerm[] = [];
       for (const term of at < 0 ? [] : rest.slice(at + 1)) {
@@ -71,7 +77,8 @@ export function parseCommand(text: string): Command {
         if (!m) return error(`cannot read where term "${term}" (write FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX)`);
         const [, field, op, value] = m as unknown as [string, string, WhereTerm['op'], string];
         if (!is(field, fieldName)) return error(`unknown field "${field}" (fields: ${USER_FIELDS.join(', ')})`);
-        if (where.some((w) => w.field === field)) return error(`field "${field}" appears twice; list values with commas instead`);
+        if (where.some((w) => w.field === field))
+          return error(`field "${field}" appears twice; list values with commas instead`);
         const values = op === '~' ? [value] : value.split(',').filter((v) => v !== '');
         if (values.length === 0) return error(`no value for "${field}"`);
         const t: WhereTerm = { field, op, values };
@@ -90,4 +97,3 @@ export function parseCommand(text: string): Command {
 function error(what: string): Command {
   return { action: 'error', message: `${what}. Nothing was changed. Example: /vcc ${EXAMPLE}` };
 }
-

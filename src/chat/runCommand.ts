@@ -44,7 +44,9 @@ const cut = (s: string) => (s.length > LINE_CHARS ? `${s.slice(0, LINE_CHARS - 1
 function describe(s: Subscription, escape: (text: string) => string): string {
   const where = s.where.length ? ` where ${s.where.map(describeTerm).join(' ')}` : '';
   // Ids and names only: a reply must not page the people it lists.
-  const mention = s.mention.length ? ` mention ${s.mention.map((m) => (typeof m === 'string' ? m : m.name)).join(' ')}` : '';
+  const mention = s.mention.length
+    ? ` mention ${s.mention.map((m) => (typeof m === 'string' ? m : m.name)).join(' ')}`
+    : '';
   return `• ${kindsText(s.events)}${escape(cut(sanitizeLine(where + mention)))}`;
 }
 
@@ -53,7 +55,9 @@ function page(lines: string[], n: number): string {
   const pages = Math.max(1, Math.ceil(lines.length / PAGE_LINES));
   const p = Math.min(Math.max(1, n), pages);
   const shown = lines.slice((p - 1) * PAGE_LINES, p * PAGE_LINES).join('\n');
-  return pages === 1 ? shown : `${shown}\n(page ${p} of ${pages}, ${lines.length} in all${p < pages ? `: \`list ${p + 1}\` shows more` : ''})`;
+  return pages === 1
+    ? shown
+    : `${shown}\n(page ${p} of ${pages}, ${lines.length} in all${p < pages ? `: \`list ${p + 1}\` shows more` : ''})`;
 }
 
 /**
@@ -64,21 +68,28 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
   const cmd = parseCommand(text);
   const current = (n = 1) => {
     const subs = ctx.subscriptions.forChannel(ctx.channel).map((s) => describe(s, ctx.escape));
-    const files = ctx.fileRoutes.map(({ name, route }) =>
-      `• ${kindsText(route.events)}${route.where ? ` where ${Object.keys(route.where).join(', ')}` : ''} (config file channel "${ctx.escape(cut(name))}", read-only)`);
+    const files = ctx.fileRoutes.map(
+      ({ name, route }) =>
+        `• ${kindsText(route.events)}${route.where ? ` where ${Object.keys(route.where).join(', ')}` : ''} (config file channel "${ctx.escape(cut(name))}", read-only)`,
+    );
     return subs.length || files.length ? page([...subs, ...files], n) : 'Nothing: this channel hears no VCC events.';
   };
   switch (cmd.action) {
-    case 'help': return helpText(ctx.mentionHelp ?? null);
-    case 'error': return ctx.escape(sanitizeLine(cmd.message));
+    case 'help':
+      return helpText(ctx.mentionHelp ?? null);
+    case 'error':
+      return ctx.escape(sanitizeLine(cmd.message));
     case 'list':
       await ctx.subscriptions.refresh();
       return `This channel hears:\n${current(cmd.page)}`;
     case 'test': {
       const outcome = await ctx.sendTest();
-      return outcome.status === 'sent' ? 'Sent a sample notification here.' : `The sample notification failed: ${outcome.reason}`;
+      return outcome.status === 'sent'
+        ? 'Sent a sample notification here.'
+        : `The sample notification failed: ${outcome.reason}`;
     }
-    case 'subscribe': case 'unsubscribe': {
+    case 'subscribe':
+    case 'unsubscribe': {
       const allowed = await ctx.mayChange();
       if (allowed !== true) return `Not changed: ${allowed}`;
       if (cmd.action === 'subscribe') {
@@ -94,7 +105,9 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
         return `Subscribed. This channel now hears:\n${current()}${advice ? `\n${advice}` : ''}`;
       }
       const n = await ctx.subscriptions.unsubscribe(ctx.channel, cmd.kinds);
-      return n === 0 ? `Nothing to remove. This channel hears:\n${current()}` : `Unsubscribed. This channel now hears:\n${current()}`;
+      return n === 0
+        ? `Nothing to remove. This channel hears:\n${current()}`
+        : `Unsubscribed. This channel now hears:\n${current()}`;
     }
   }
 }

@@ -11,8 +11,15 @@ export function sampleEvent(now: number): StoredEvent {
     kinds: ['user.created'],
     old: null,
     new: {
-      userId: '0', name: 'Sample Agent (test notification)', username: 'sample.agent', email: 'sample.agent@example.com',
-      extension: '100', isAgent: true, privGroup: 4, state: 'active', registerTransport: 'sip-tcp',
+      userId: '0',
+      name: 'Sample Agent (test notification)',
+      username: 'sample.agent',
+      email: 'sample.agent@example.com',
+      extension: '100',
+      isAgent: true,
+      privGroup: 4,
+      state: 'active',
+      registerTransport: 'sip-tcp',
     },
     changes: [{ kind: 'user.created', field: null, before: null, after: null, sensitive: false }],
   };

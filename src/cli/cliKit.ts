@@ -11,7 +11,10 @@ import type { Subscriptions } from '../chat/Subscriptions.ts';
 
 /** A failure to report as one line on stderr with this exit code (no stack trace). */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -25,17 +28,32 @@ export function settingsAndConfig(file?: string): { settings: Settings; config: 
 }
 
 /** Opens the service's store and the pieces that send, as the service would build them. */
-export async function withKit<T>(fn: (ctx: { settings: Settings; config: NotifyConfig; store: Store; kit: Channels; subs: Subscriptions }) => Promise<T>): Promise<T> {
+export async function withKit<T>(
+  fn: (ctx: {
+    settings: Settings;
+    config: NotifyConfig;
+    store: Store;
+    kit: Channels;
+    subs: Subscriptions;
+  }) => Promise<T>,
+): Promise<T> {
   const { settings, config } = settingsAndConfig();
   const [{ openStore }, { Subscriptions }, { createChannels, loadRenderer }, { createLogger }] = await Promise.all([
-    import('../store/openStore.ts'), import('../chat/Subscriptions.ts'), import('../channels/Channels.ts'), import('../logger.ts'),
+    import('../store/openStore.ts'),
+    import('../chat/Subscriptions.ts'),
+    import('../channels/Channels.ts'),
+    import('../logger.ts'),
   ]);
   const store = await openStore(settings.databaseUrl);
   try {
     const subs = new Subscriptions(store, Date.now, settings.env.CHAT_MAX_SUBSCRIPTIONS);
     await subs.refresh();
     const kit = createChannels({
-      env: settings.env, conversations: store, config: () => config, clock: Date.now, log: createLogger('silent'),
+      env: settings.env,
+      conversations: store,
+      config: () => config,
+      clock: Date.now,
+      log: createLogger('silent'),
       renderer: loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels),
     });
     return await fn({ settings, config, store, kit, subs });
@@ -51,7 +69,9 @@ export async function eventFromFile(path: string): Promise<StoredEvent> {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}`);
+    throw new CliError(
+      `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : 'not valid JSON'}`,
+    );
   }
   const accepted = acceptVccBody(json, Date.now());
   if (!accepted.ok) throw new CliError(`${path}: ${accepted.message}`);

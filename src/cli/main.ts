@@ -14,7 +14,8 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 /** The package's version, from its package.json (the same file from src/ and from dist/). */
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }
 
 const program = new Command()
@@ -24,7 +25,8 @@ const program = new Command()
   .showHelpAfterError()
   .configureOutput({ outputError: (str, write) => write(str) });
 
-program.command('serve')
+program
+  .command('serve')
   .description('run the service: webhook endpoint and delivery worker')
   .action(async () => {
     const { startService } = await import('../service.ts');
@@ -38,51 +40,81 @@ program.command('serve')
     const shutdown = (signal: string) => {
       svc.log.info({ signal }, 'shutting down');
       // stop() keeps to SHUTDOWN_TIMEOUT_SECONDS; this is the backstop should closing the store hang.
-      setTimeout(() => { svc.log.error('shutdown overran its limit; exiting'); svc.log.flush(); process.exit(1); },
-        (settings.env.SHUTDOWN_TIMEOUT_SECONDS + 5) * 1000).unref();
-      svc.stop().then(() => process.exit(0), (e) => fail(e));
+      setTimeout(
+        () => {
+          svc.log.error('shutdown overran its limit; exiting');
+          svc.log.flush();
+          process.exit(1);
+        },
+        (settings.env.SHUTDOWN_TIMEOUT_SECONDS + 5) * 1000,
+      ).unref();
+      svc.stop().then(
+        () => process.exit(0),
+        (e) => fail(e),
+      );
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGHUP', () => svc.reload());
   });
 
-program.command('check-config [file]')
+program
+  .command('check-config [file]')
   .description('validate the config file (default VCC_NOTIFY_CONFIG) and every template; exit 1 on problems')
   .action(async (file?: string) => {
     const [{ DEFAULT_TEMPLATES }, { channelWarnings, loadRenderer }] = await Promise.all([
-      import('../render/Renderer.ts'), import('../channels/Channels.ts'),
+      import('../render/Renderer.ts'),
+      import('../channels/Channels.ts'),
     ]);
     const { settings, config } = settingsAndConfig(file);
     const templates = settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES;
     loadRenderer(templates);
-    const channels = Object.entries(config.channels).map(([n, c]) => `${n} (${c.type})`).join(', ');
-    out(`OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`);
+    const channels = Object.entries(config.channels)
+      .map(([n, c]) => `${n} (${c.type})`)
+      .join(', ');
+    out(
+      `OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`,
+    );
     for (const w of channelWarnings(config, settings.env)) out(`warning: ${w}`);
   });
 
-program.command('render')
-  .description('print the exact body a channel would receive for a VCC body (what its adapter posts, or the record it logs)')
+program
+  .command('render')
+  .description(
+    'print the exact body a channel would receive for a VCC body (what its adapter posts, or the record it logs)',
+  )
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .option('--channel <name>', 'a channel of the config (default: every channel whose routes match)')
   .option('--kind <kind>', 'show only this event kind')
   .action(async (o: { event: string; channel?: string; kind?: string }) => {
-    const [{ loadRenderer, messageFor }, { kindNamed, KIND_NAMES_HELP }, { planDeliveries }, { chatChannel, payloadFor }] = await Promise.all([
-      import('../channels/Channels.ts'), import('../vcc/changes.ts'), import('../routing/route.ts'), import('../platforms/registry.ts'),
+    const [
+      { loadRenderer, messageFor },
+      { kindNamed, KIND_NAMES_HELP },
+      { planDeliveries },
+      { chatChannel, payloadFor },
+    ] = await Promise.all([
+      import('../channels/Channels.ts'),
+      import('../vcc/changes.ts'),
+      import('../routing/route.ts'),
+      import('../platforms/registry.ts'),
     ]);
     const { settings, config } = settingsAndConfig();
     const ev = await eventFromFile(o.event);
     const kind = o.kind === undefined ? null : kindNamed(o.kind);
-    if (o.kind !== undefined && !kind) throw new CliError(`--kind: unknown kind "${o.kind}" (kinds: ${KIND_NAMES_HELP})`);
+    if (o.kind !== undefined && !kind)
+      throw new CliError(`--kind: unknown kind "${o.kind}" (kinds: ${KIND_NAMES_HELP})`);
     const renderer = loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels);
     const planned = planDeliveries(ev.new, ev.changes, config.routes);
     const targets = o.channel ? [o.channel] : planned.map((p) => p.channel);
     if (targets.length === 0) throw new CliError('no route matches this event; name a channel with --channel');
     for (const name of targets) {
       const ch = config.channels[name] ?? chatChannel(name);
-      if (!ch) throw new CliError(`--channel: unknown channel "${name}" (channels: ${Object.keys(config.channels).join(', ')})`);
+      if (!ch)
+        throw new CliError(
+          `--channel: unknown channel "${name}" (channels: ${Object.keys(config.channels).join(', ')})`,
+        );
       const p = planned.find((x) => x.channel === name);
-      const kinds: EventKind[] = kind ? [kind] : p?.kinds ?? ev.kinds;
+      const kinds: EventKind[] = kind ? [kind] : (p?.kinds ?? ev.kinds);
       const message = messageFor(renderer, ch, ev, { kinds, show: p?.show ?? [], mention: p?.mention ?? [] });
       const payload = payloadFor(ch, message);
       if (targets.length > 1) out(`# ${name} (${ch.type})`);
@@ -90,12 +122,16 @@ program.command('render')
     }
   });
 
-program.command('explain')
+program
+  .command('explain')
   .description('for every route (file and chat), whether it matches a VCC body and which condition decided')
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .action(async (o: { event: string }) => {
     const [{ explainRoutes }, { changeText }, { labelOf }, { USER_FIELDS }] = await Promise.all([
-      import('../routing/route.ts'), import('../render/changeText.ts'), import('../render/labels.ts'), import('../vcc/user.ts'),
+      import('../routing/route.ts'),
+      import('../render/changeText.ts'),
+      import('../render/labels.ts'),
+      import('../vcc/user.ts'),
     ]);
     const ev = await eventFromFile(o.event);
     await withKit(async ({ config, subs }) => {
@@ -110,14 +146,20 @@ program.command('explain')
       if (labelled.length) out(`labels: ${labelled.join(', ')}`);
       for (const x of explainRoutes(ev.new, ev.changes, routes)) {
         const r = routes[x.index]!;
-        out(`${x.matched ? 'MATCH  ' : 'no     '} ${r.source === 'chat' ? 'chat' : `routes[${x.index}]`} -> ${x.channel}: ${x.reason}`);
+        out(
+          `${x.matched ? 'MATCH  ' : 'no     '} ${r.source === 'chat' ? 'chat' : `routes[${x.index}]`} -> ${x.channel}: ${x.reason}`,
+        );
       }
     });
   });
 
-program.command('send-test')
+program
+  .command('send-test')
   .description('send a sample notification to a channel now')
-  .requiredOption('--channel <name>', 'a channel of the config, or a chat-made one (PREFIX:ID, as `deliveries` lists it)')
+  .requiredOption(
+    '--channel <name>',
+    'a channel of the config, or a chat-made one (PREFIX:ID, as `deliveries` lists it)',
+  )
   .action(async (o: { channel: string }) => {
     await withKit(async ({ kit }) => {
       const r = await kit.sendTest(o.channel);
@@ -128,7 +170,8 @@ program.command('send-test')
 
 addStoreCommands(program);
 
-program.command('backup <file>')
+program
+  .command('backup <file>')
   .description('copy the SQLite store to FILE, consistently, while the service runs (online backup)')
   .action(async (file: string) => {
     const { settings } = settingsAndConfig();

@@ -13,7 +13,8 @@ export function addStoreCommands(program: Command): void {
 }
 
 function addDeliveries(program: Command): void {
-  program.command('deliveries')
+  program
+    .command('deliveries')
     .description('list deliveries, newest first')
     .option('--status <status>', 'dead, pending or sent', (s) => {
       if (!['dead', 'pending', 'sent'].includes(s)) throw new InvalidArgumentError('use dead, pending or sent');
@@ -24,10 +25,27 @@ function addDeliveries(program: Command): void {
     .option('--before <id>', 'only deliveries older than this one (the next page)', positive('a delivery id'))
     .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number; before?: number }) => {
       await withKit(async ({ store }) => {
-        const ds = await store.listDeliveries({ status: o.status, channel: o.channel, limit: o.limit, beforeId: o.before });
+        const ds = await store.listDeliveries({
+          status: o.status,
+          channel: o.channel,
+          limit: o.limit,
+          beforeId: o.before,
+        });
         if (ds.length === 0) return out('no deliveries');
         for (const d of ds) {
-          out([`#${d.id}`, `event ${d.eventId}`, d.channel, d.status, `attempts ${d.attempts}`, new Date(d.updatedAt).toISOString(), d.lastError ?? ''].join('  ').trimEnd());
+          out(
+            [
+              `#${d.id}`,
+              `event ${d.eventId}`,
+              d.channel,
+              d.status,
+              `attempts ${d.attempts}`,
+              new Date(d.updatedAt).toISOString(),
+              d.lastError ?? '',
+            ]
+              .join('  ')
+              .trimEnd(),
+          );
         }
         if (ds.length === o.limit) out(`(more: add --before ${ds[ds.length - 1]!.id})`);
       });
@@ -35,24 +53,35 @@ function addDeliveries(program: Command): void {
 }
 
 function addReplay(program: Command): void {
-  program.command('replay')
-    .description('re-queue dead deliveries; they are sent with the channel\'s current settings')
+  program
+    .command('replay')
+    .description("re-queue dead deliveries; they are sent with the channel's current settings")
     .requiredOption('--dead', 'replay dead deliveries')
     .option('--channel <name>', 'only this channel')
     .option('--since <when>', 'only those that died since (30m, 24h, 7d, or an ISO date)', parseSince)
     .action(async (o: { channel?: string; since?: number }) => {
       await withKit(async ({ store }) => {
         const n = await store.replayDead({ channel: o.channel, since: o.since }, Date.now());
-        out(`re-queued ${count(n, 'dead delivery', 'dead deliveries')}${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`);
+        out(
+          `re-queued ${count(n, 'dead delivery', 'dead deliveries')}${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`,
+        );
       });
     });
 }
 
 function addResend(program: Command): void {
-  program.command('resend')
+  program
+    .command('resend')
     .description('queue a stored event for a channel now, whether or not the channel wanted it when it arrived')
-    .requiredOption('--event <id>', 'the event id (vcc-notify history, the admin pages)', positive('a positive whole number'))
-    .option('--channel <name>', 'a channel of the config, or a chat-made one (default: every channel the routes in force want it for)')
+    .requiredOption(
+      '--event <id>',
+      'the event id (vcc-notify history, the admin pages)',
+      positive('a positive whole number'),
+    )
+    .option(
+      '--channel <name>',
+      'a channel of the config, or a chat-made one (default: every channel the routes in force want it for)',
+    )
     .action(async (o: { event: number; channel?: string }) => {
       const { resendPlan } = await import('../routing/route.ts');
       await withKit(async ({ store, kit, config, subs }) => {
@@ -65,7 +94,9 @@ function addResend(program: Command): void {
         if (plan.length === 0) throw new CliError(`no route wants event ${o.event} now; name a channel with --channel`);
         for (const d of plan) {
           const r = (await store.resend(e.id, d, Date.now()))!;
-          out(`event ${e.id} queued for ${d.channel} (delivery #${r.deliveryId}${r.requeued ? ', sent before: queued again' : ''})`);
+          out(
+            `event ${e.id} queued for ${d.channel} (delivery #${r.deliveryId}${r.requeued ? ', sent before: queued again' : ''})`,
+          );
         }
         out('a running service sends within its poll interval');
       });
@@ -73,7 +104,8 @@ function addResend(program: Command): void {
 }
 
 function addHistory(program: Command): void {
-  program.command('history')
+  program
+    .command('history')
     .description("one VCC user's events, newest first, with their changes and deliveries")
     .requiredOption('--user <id>', 'the VCC user id')
     .option('--json', 'one JSON array instead of lines')
@@ -83,15 +115,21 @@ function addHistory(program: Command): void {
       const { changeText } = await import('../render/changeText.ts');
       await withKit(async ({ store, config }) => {
         const page = await store.searchEvents({ user: o.user, limit: o.limit, beforeId: o.before });
-        const rows = await Promise.all(page.events.map(async (e) => ({
-          id: e.id,
-          receivedAt: new Date(e.receivedAt).toISOString(),
-          name: oneLine(e.new.name),
-          username: oneLine(e.new.username),
-          kinds: e.kinds,
-          changes: e.changes.map((c) => changeText(c, config.labels, { showWages: false })),
-          deliveries: (await store.listDeliveries({ eventId: e.id, limit: 50 })).map((d) => ({ channel: d.channel, status: d.status, attempts: d.attempts })),
-        })));
+        const rows = await Promise.all(
+          page.events.map(async (e) => ({
+            id: e.id,
+            receivedAt: new Date(e.receivedAt).toISOString(),
+            name: oneLine(e.new.name),
+            username: oneLine(e.new.username),
+            kinds: e.kinds,
+            changes: e.changes.map((c) => changeText(c, config.labels, { showWages: false })),
+            deliveries: (await store.listDeliveries({ eventId: e.id, limit: 50 })).map((d) => ({
+              channel: d.channel,
+              status: d.status,
+              attempts: d.attempts,
+            })),
+          })),
+        );
         if (o.json) return out(JSON.stringify({ user: o.user, events: rows, next: page.next }, null, 2));
         if (rows.length === 0) return out(`no events for user ${o.user}`);
         for (const r of rows) {

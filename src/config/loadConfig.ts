@@ -1,8 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import {
-  array, boolean, enums, literal, number, object, optional, record, size, string, type as looseObject,
-  union, unknown, validate, type Struct,
+  array,
+  boolean,
+  enums,
+  literal,
+  number,
+  object,
+  optional,
+  record,
+  size,
+  string,
+  type as looseObject,
+  union,
+  unknown,
+  validate,
+  type Struct,
 } from 'superstruct';
 import { EVENT_KINDS } from '../vcc/changes.ts';
 import { SHOW_OPTIONS, USER_FIELDS, type UserField } from '../vcc/user.ts';
@@ -67,18 +80,27 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new ConfigError(`${origin}: YAML syntax error (line ${lines.linePos(e.pos[0]).line}): ${e.message.split('\n')[0]}`);
+    throw new ConfigError(
+      `${origin}: YAML syntax error (line ${lines.linePos(e.pos[0]).line}): ${e.message.split('\n')[0]}`,
+    );
   }
   const problems: string[] = [];
-  const raw = interpolate(doc.toJS() ?? {}, env, [], (p, v) => problems.push(`${fmt(p)}${at(p)}: environment variable ${v} is not set`));
+  const raw = interpolate(doc.toJS() ?? {}, env, [], (p, v) =>
+    problems.push(`${fmt(p)}${at(p)}: environment variable ${v} is not set`),
+  );
   check(raw, fileShape, [], problems, at);
   if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
 
-  const file = raw as { channels: Record<string, { type: string }>; routes?: Array<Record<string, unknown>>; labels?: Labels };
+  const file = raw as {
+    channels: Record<string, { type: string }>;
+    routes?: Array<Record<string, unknown>>;
+    labels?: Labels;
+  };
   const channels: Record<string, ChannelConfig> = {};
   for (const [id, ch] of Object.entries(file.channels)) {
     // Each channel against its own type's schema: errors name that type's fields, not a union.
-    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`)) channels[id] = ch as ChannelConfig;
+    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`))
+      channels[id] = ch as ChannelConfig;
   }
   for (const field of Object.keys(file.labels ?? {})) {
     const fp = ['labels', field];
@@ -97,9 +119,16 @@ type At = (path: Array<string | number>) => string;
 
 const isUserField = (f: string): f is UserField => (USER_FIELDS as readonly string[]).includes(f);
 /** Why a `where` or `labels` key is refused, with the likely field or the list of them. */
-const unknownField = (f: string) => `unknown field "${f}"${didYouMean(f, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`;
+const unknownField = (f: string) =>
+  `unknown field "${f}"${didYouMean(f, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`;
 
-function compileRoute(r: Record<string, unknown>, i: number, channels: Record<string, { type: string }>, problems: string[], at: At): Route | null {
+function compileRoute(
+  r: Record<string, unknown>,
+  i: number,
+  channels: Record<string, { type: string }>,
+  problems: string[],
+  at: At,
+): Route | null {
   const p = ['routes', i];
   const channel = r.channel as string;
   const channelIds = Object.keys(channels);
@@ -107,11 +136,16 @@ function compileRoute(r: Record<string, unknown>, i: number, channels: Record<st
   if (r.mention !== undefined && channelIds.includes(channel)) {
     const { type } = channels[channel]!;
     const shape = mentionSchema(type);
-    if (!shape) problems.push(`${fmt([...p, 'mention'])}${at([...p, 'mention'])}: type ${type} cannot mention anyone (types that can: ${MENTION_TYPES.join(', ')})`);
+    if (!shape)
+      problems.push(
+        `${fmt([...p, 'mention'])}${at([...p, 'mention'])}: type ${type} cannot mention anyone (types that can: ${MENTION_TYPES.join(', ')})`,
+      );
     else (r.mention as unknown[]).forEach((m, j) => check(m, shape, [...p, 'mention', j], problems, at));
   }
   if (!channelIds.includes(channel)) {
-    problems.push(`${fmt([...p, 'channel'])}${at([...p, 'channel'])}: unknown channel "${channel}"${didYouMean(channel, channelIds) || ` (channels: ${channelIds.join(', ')})`}`);
+    problems.push(
+      `${fmt([...p, 'channel'])}${at([...p, 'channel'])}: unknown channel "${channel}"${didYouMean(channel, channelIds) || ` (channels: ${channelIds.join(', ')})`}`,
+    );
   }
   const where: Partial<Record<UserField, Condition>> = {};
   for (const [field, cond] of Object.entries((r.where ?? {}) as Record<string, unknown>)) {
@@ -136,7 +170,14 @@ function compileRoute(r: Record<string, unknown>, i: number, channels: Record<st
 }
 
 /** Checks `value` against `shape`, adding one line per problem; `what` names the shape in "required for ...". */
-function check(value: unknown, shape: Struct<any, any>, base: Array<string | number>, problems: string[], at: At, what?: string): boolean {
+function check(
+  value: unknown,
+  shape: Struct<any, any>,
+  base: Array<string | number>,
+  problems: string[],
+  at: At,
+  what?: string,
+): boolean {
   const [err] = validate(value, shape);
   if (!err) return true;
   const seen = new Set<string>();
@@ -146,15 +187,24 @@ function check(value: unknown, shape: Struct<any, any>, base: Array<string | num
     // One line per place: a union also reports each of its branches, at and under its path.
     if ([...seen].some((s) => place === s || place.startsWith(`${s}.`) || place.startsWith(`${s}[`))) continue;
     seen.add(place);
-    const reason = f.type === 'union' && f.path.includes('where') ? `invalid condition ${JSON.stringify(f.value)} (expected ${CONDITION_HINT})` : reasonFor(f, shape, what);
+    const reason =
+      f.type === 'union' && f.path.includes('where')
+        ? `invalid condition ${JSON.stringify(f.value)} (expected ${CONDITION_HINT})`
+        : reasonFor(f, shape, what);
     problems.push(`${place}${at(p)}: ${reason}`);
   }
   return false;
 }
 
-const fmt = (p: Array<string | number>) => p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
+const fmt = (p: Array<string | number>) =>
+  p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
 
-function interpolate(v: unknown, env: NodeJS.ProcessEnv, path: Array<string | number>, missing: (p: Array<string | number>, name: string) => void): unknown {
+function interpolate(
+  v: unknown,
+  env: NodeJS.ProcessEnv,
+  path: Array<string | number>,
+  missing: (p: Array<string | number>, name: string) => void,
+): unknown {
   if (typeof v === 'string') {
     return v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, n: string) => {
       const val = env[n];

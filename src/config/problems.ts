@@ -4,14 +4,21 @@ import type { Failure, Struct } from 'superstruct';
 /** ` (did you mean "events"?)` when one of `known` is a plausible misspelling of `word`, else ''. */
 export function didYouMean(word: unknown, known: readonly string[]): string {
   if (typeof word !== 'string' || word === '' || known.length === 0) return '';
-  const best = closest(word.toLowerCase(), known.map((k) => k.toLowerCase()));
+  const best = closest(
+    word.toLowerCase(),
+    known.map((k) => k.toLowerCase()),
+  );
   const i = known.findIndex((k) => k.toLowerCase() === best);
-  return distance(word.toLowerCase(), best) <= Math.max(1, Math.floor(word.length / 3)) ? ` (did you mean "${known[i]}"?)` : '';
+  return distance(word.toLowerCase(), best) <= Math.max(1, Math.floor(word.length / 3))
+    ? ` (did you mean "${known[i]}"?)`
+    : '';
 }
 
 /** The keys an object struct (possibly optional) allows, or none for other structs. */
 function keysOf(s: Struct<any, any> | undefined): string[] {
-  return s && (s.type === 'object' || s.type === 'type') && s.schema && typeof s.schema === 'object' ? Object.keys(s.schema as object) : [];
+  return s && (s.type === 'object' || s.type === 'type') && s.schema && typeof s.schema === 'object'
+    ? Object.keys(s.schema as object)
+    : [];
 }
 
 /** The struct at `path` inside `root`, following object fields and array items. */
@@ -56,7 +63,9 @@ export function reasonFor(f: Failure, root: Struct<any, any>, what?: string): st
     const shown = JSON.stringify(f.value);
     return `${shown} is not allowed${didYouMean(f.value, allowed)}${allowed.length ? `; one of: ${allowed.join(', ')}` : ''}`;
   }
-  if (f.refinement !== undefined && f.refinement !== 'nonempty' && f.refinement !== 'size') return `${JSON.stringify(f.value)}: ${f.message}`;
-  if (f.refinement === 'nonempty' || f.refinement === 'size') return `${JSON.stringify(f.value)}: ${f.message.replace(/^Expected a? ?/, 'expected ')}`;
+  if (f.refinement !== undefined && f.refinement !== 'nonempty' && f.refinement !== 'size')
+    return `${JSON.stringify(f.value)}: ${f.message}`;
+  if (f.refinement === 'nonempty' || f.refinement === 'size')
+    return `${JSON.stringify(f.value)}: ${f.message.replace(/^Expected a? ?/, 'expected ')}`;
   return `invalid value ${JSON.stringify(f.value)} (expected ${f.type})`;
 }

@@ -1,7 +1,19 @@
 import { parseSourceList, type SourceList } from './sourceList.ts';
 import { PLATFORMS } from '../platforms/registry.ts';
 import type { EnvVars } from '../platforms/Platform.ts';
-import { coerce, defaulted, enums, integer, min, number, object, optional, string, validate, type Infer } from 'superstruct';
+import {
+  coerce,
+  defaulted,
+  enums,
+  integer,
+  min,
+  number,
+  object,
+  optional,
+  string,
+  validate,
+  type Infer,
+} from 'superstruct';
 
 /**
  * Process settings from the environment (names are public: README "Environment", .env.example).
@@ -11,7 +23,11 @@ export class SettingsError extends Error {
   readonly code = 'bad_setting';
 }
 
-const int = (def: number, lo: number) => defaulted(coerce(min(integer(), lo), string(), (s) => (/^\d+$/.test(s) ? Number(s) : NaN)), def);
+const int = (def: number, lo: number) =>
+  defaulted(
+    coerce(min(integer(), lo), string(), (s) => (/^\d+$/.test(s) ? Number(s) : NaN)),
+    def,
+  );
 
 const envShape = object({
   PORT: int(3000, 0),
@@ -42,8 +58,12 @@ const envShape = object({
 });
 
 /** Every platform's variables (declared in its folder), validated beside the service's own. */
-const platformShape = Object.fromEntries(PLATFORMS.flatMap((p) => Object.entries(p.env as EnvVars))
-  .map(([name, v]) => [name, optional(v.values ? enums(v.values as string[]) : string())]));
+const platformShape = Object.fromEntries(
+  PLATFORMS.flatMap((p) => Object.entries(p.env as EnvVars)).map(([name, v]) => [
+    name,
+    optional(v.values ? enums(v.values as string[]) : string()),
+  ]),
+);
 const fullShape = object({ ...envShape.schema, ...platformShape });
 
 type AllVars<P> = P extends { env: infer E } ? keyof E : never;
@@ -88,29 +108,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(`${f.path.join('.')}: invalid value (${f.message.replace(/`[^`]*`/g, '').trim()})`);
   }
   const secret = e.VCC_WEBHOOK_SECRET ?? null;
-  if (e.VCC_ENCRYPTION_CIPHER && !(e.VCC_ENCRYPTION_KEY ?? secret)) {
-    throw new SettingsError('VCC_ENCRYPTION_CIPHER is set but neither VCC_ENCRYPTION_KEY nor VCC_WEBHOOK_SECRET is');
-  }
-  if (e.RETENTION_DAYS !== 0 && e.RETENTION_DAYS < MIN_RETENTION_DAYS) {
-    throw new SettingsError(`RETENTION_DAYS must be 0 (keep everything) or at least ${MIN_RETENTION_DAYS}: VCC retries an event for about 23 days, and dedup needs it stored that long`);
-  }
-  if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
-    throw new SettingsError(`HTTP_HEADERS_TIMEOUT_SECONDS (${e.HTTP_HEADERS_TIMEOUT_SECONDS}) must not be over HTTP_REQUEST_TIMEOUT_SECONDS (${e.HTTP_REQUEST_TIMEOUT_SECONDS}): the headers are part of the request`);
-  }
-  if (e.VCC_WEBHOOK_SECRET_PREVIOUS && !secret) {
-    throw new SettingsError('VCC_WEBHOOK_SECRET_PREVIOUS is set but VCC_WEBHOOK_SECRET is not: set the new secret there and the old one here');
-  }
-  let allowedSources: SourceList | null = null;
-  if (e.VCC_ALLOWED_SOURCES) {
-    try {
-      allowedSources = parseSourceList(e.VCC_ALLOWED_SOURCES);
-    } catch (err) {
-      throw new SettingsError(`VCC_ALLOWED_SOURCES: ${(err as Error).message}`);
-    }
-  }
-  if (e.VCC_ENCRYPTION_KEY && !e.VCC_ENCRYPTION_CIPHER) {
-    throw new SettingsError('VCC_ENCRYPTION_KEY is set but VCC_ENCRYPTION_CIPHER is not (e.g. aes-256-ctr)');
-  }
+  checkCombinations(e);
+  const allowedSources = sourcesOf(e);
   return {
     port: e.PORT,
     host: secret ? (e.HOST ?? '0.0.0.0') : '127.0.0.1',
@@ -119,10 +118,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     previousSecret: e.VCC_WEBHOOK_SECRET_PREVIOUS ?? null,
     encryption: e.VCC_ENCRYPTION_CIPHER
       ? {
-        cipher: e.VCC_ENCRYPTION_CIPHER,
-        key: (e.VCC_ENCRYPTION_KEY ?? secret)!,
-        previousKey: e.VCC_ENCRYPTION_KEY ? null : (e.VCC_WEBHOOK_SECRET_PREVIOUS ?? null),
-      }
+          cipher: e.VCC_ENCRYPTION_CIPHER,
+          key: (e.VCC_ENCRYPTION_KEY ?? secret)!,
+          previousKey: e.VCC_ENCRYPTION_KEY ? null : (e.VCC_WEBHOOK_SECRET_PREVIOUS ?? null),
+        }
       : null,
     allowedSources,
     maxBodyBytes: e.VCC_MAX_BODY_BYTES,
@@ -133,6 +132,41 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     env: e,
     source: env,
   };
+}
+
+/** Settings that are valid alone but not together; throws SettingsError naming them. */
+function checkCombinations(e: Env): void {
+  const secret = e.VCC_WEBHOOK_SECRET ?? null;
+  if (e.VCC_ENCRYPTION_CIPHER && !(e.VCC_ENCRYPTION_KEY ?? secret)) {
+    throw new SettingsError('VCC_ENCRYPTION_CIPHER is set but neither VCC_ENCRYPTION_KEY nor VCC_WEBHOOK_SECRET is');
+  }
+  if (e.VCC_ENCRYPTION_KEY && !e.VCC_ENCRYPTION_CIPHER) {
+    throw new SettingsError('VCC_ENCRYPTION_KEY is set but VCC_ENCRYPTION_CIPHER is not (e.g. aes-256-ctr)');
+  }
+  if (e.RETENTION_DAYS !== 0 && e.RETENTION_DAYS < MIN_RETENTION_DAYS) {
+    throw new SettingsError(
+      `RETENTION_DAYS must be 0 (keep everything) or at least ${MIN_RETENTION_DAYS}: VCC retries an event for about 23 days, and dedup needs it stored that long`,
+    );
+  }
+  if (e.HTTP_HEADERS_TIMEOUT_SECONDS > e.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    throw new SettingsError(
+      `HTTP_HEADERS_TIMEOUT_SECONDS (${e.HTTP_HEADERS_TIMEOUT_SECONDS}) must not be over HTTP_REQUEST_TIMEOUT_SECONDS (${e.HTTP_REQUEST_TIMEOUT_SECONDS}): the headers are part of the request`,
+    );
+  }
+  if (e.VCC_WEBHOOK_SECRET_PREVIOUS && !secret) {
+    throw new SettingsError(
+      'VCC_WEBHOOK_SECRET_PREVIOUS is set but VCC_WEBHOOK_SECRET is not: set the new secret there and the old one here',
+    );
+  }
+}
+
+function sourcesOf(e: Env): SourceList | null {
+  if (!e.VCC_ALLOWED_SOURCES) return null;
+  try {
+    return parseSourceList(e.VCC_ALLOWED_SOURCES);
+  } catch (err) {
+    throw new SettingsError(`VCC_ALLOWED_SOURCES: ${(err as Error).message}`);
+  }
 }
 
 /** Every variable the service reads: its own and the platforms'. */

@@ -20,7 +20,12 @@ export function parseSourceList(text: string): SourceList {
     const [addr = '', bits, extra] = entry.split('/');
     const family = isIP(addr);
     const max = family === 4 ? 32 : 128;
-    if (family === 0 || extra !== undefined || (bits !== undefined && !/^\d{1,3}$/.test(bits)) || Number(bits ?? 0) > max) {
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (bits !== undefined && !/^\d{1,3}$/.test(bits)) ||
+      Number(bits ?? 0) > max
+    ) {
       throw new Error(`"${entry.slice(0, 60)}" is not an IP address or CIDR block (e.g. 203.0.113.0/24)`);
     }
     const type = family === 4 ? 'ipv4' : 'ipv6';

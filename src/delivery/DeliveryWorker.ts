@@ -1,12 +1,12 @@
-import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
-import type { EventStore, LeaseStore } from '../store/Store.ts';
-import type { ChannelPlan, DueItem } from './ChannelPlan.ts';
+import type { DueItem } from './ChannelPlan.ts';
+import type { WorkerDeps } from './WorkerDeps.ts';
 import { RateLimiter, type RateWindow } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
 import { OutcomeRecorder } from './recordOutcome.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
+export type { WorkerDeps } from './WorkerDeps.ts';
 export type { ChannelPlan, DueItem, Outgoing } from './ChannelPlan.ts';
 
 /** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
@@ -23,27 +23,6 @@ const SEND_BUDGET_MS = 20_000;
  * one read, send and update for whatever arrived during the previous send.
  */
 const GATHER_MS = 100;
-
-export interface WorkerDeps {
-  store: EventStore & LeaseStore;
-  /** This instance's name in channel leases (unique per process). */
-  owner: string;
-  /** How long a channel lease lasts without renewal; a killed instance's channels are taken over after it. */
-  leaseMs?: number;
-  plan: (channel: string) => ChannelPlan | Promise<ChannelPlan>;
-  clock: () => number;
-  random: () => number;
-  log: Logger;
-  retry?: RetryPolicy;
-  /** How often the store is polled for due work when nothing wakes the worker. */
-  pollMs?: number;
-  /** Most deliveries taken from one channel at a time (one digest's worth at most). */
-  batchLimit?: number;
-  /** Observes every attempt (metrics, tests). */
-  onAttempt?: (channel: string, outcome: SendOutcome, deliveries: number) => void;
-  /** Observes deliveries reaching a final outcome, with their events. */
-  onSettled?: (channel: string, outcome: 'sent' | 'dead', items: DueItem[]) => void;
-}
 
 /**
  * Delivers pending deliveries: per channel in event order, one channel's work at a time,
@@ -110,7 +89,10 @@ export class DeliveryWorker {
     if (!this.running) return;
     const delay = Math.max(0, Math.min(at - this.deps.clock(), this.deps.pollMs ?? 1000));
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => { this.timer = null; this.wake(); }, delay);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.wake();
+    }, delay);
     this.timer.unref?.();
   }
 
@@ -125,7 +107,10 @@ export class DeliveryWorker {
       if (this.busy.has(channel)) continue;
       const work = this.leased(channel)
         .catch((e) => this.deps.log.error({ channel, err: { message: (e as Error).message } }, 'delivery work failed'))
-        .finally(() => { this.busy.delete(channel); this.wake(); });
+        .finally(() => {
+          this.busy.delete(channel);
+          this.wake();
+        });
       this.busy.set(channel, work);
     }
     this.schedule(this.deps.clock() + (this.deps.pollMs ?? 1000));
@@ -202,7 +187,11 @@ export class DeliveryWorker {
       if (items.length === 0) return;
       lastRead = items.length < limit ? readAt : null;
       if (!plan.ok) {
-        await store.markDead(items.map((i) => i.delivery.id), clock(), plan.reason);
+        await store.markDead(
+          items.map((i) => i.delivery.id),
+          clock(),
+          plan.reason,
+        );
         this.deps.onSettled?.(channel, 'dead', items);
         log.warn({ channel, deliveries: items.length, reason: plan.reason }, 'deliveries dead: channel cannot be used');
         continue;
@@ -245,7 +234,8 @@ export class DeliveryWorker {
 
   private async settle(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, limiter: RateLimiter) {
     const now = this.deps.clock();
-    if (outcome.status === 'retry' && outcome.retryAfterMs !== undefined) limiter.blockUntil(now + outcome.retryAfterMs);
+    if (outcome.status === 'retry' && outcome.retryAfterMs !== undefined)
+      limiter.blockUntil(now + outcome.retryAfterMs);
     const next = await this.outcomes.record(channel, ids, items, outcome, now);
     if (next !== null) this.schedule(next);
   }

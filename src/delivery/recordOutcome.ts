@@ -17,7 +17,14 @@ export interface OutcomeDeps {
  * failure, or retries exhausted by the policy); or pending again with its next attempt time,
  * which it returns (null otherwise) so the worker can schedule it. Logs each outcome.
  */
-export async function recordOutcome(d: OutcomeDeps, channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, now: number): Promise<number | null> {
+export async function recordOutcome(
+  d: OutcomeDeps,
+  channel: string,
+  ids: number[],
+  items: DueItem[],
+  outcome: SendOutcome,
+  now: number,
+): Promise<number | null> {
   const idSet = new Set(ids);
   const carried = items.filter((i) => idSet.has(i.delivery.id));
   const events = carried.map((i) => i.event.id);
@@ -44,7 +51,10 @@ export async function recordOutcome(d: OutcomeDeps, channel: string, ids: number
     return null;
   }
   await d.store.markRetry(ids, now, decision.nextAttemptAt, outcome.reason);
-  d.log.warn({ channel, events, attempts, retryInMs: decision.nextAttemptAt - now, reason: outcome.reason }, 'delivery will be retried');
+  d.log.warn(
+    { channel, events, attempts, retryInMs: decision.nextAttemptAt - now, reason: outcome.reason },
+    'delivery will be retried',
+  );
   return decision.nextAttemptAt;
 }
 
@@ -68,7 +78,13 @@ export class OutcomeRecorder {
   constructor(private readonly deps: OutcomeDeps) {}
 
   /** recordOutcome; when the store throws, the outcome is held for `flush` and the error rethrown. */
-  async record(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, at: number): Promise<number | null> {
+  async record(
+    channel: string,
+    ids: number[],
+    items: DueItem[],
+    outcome: SendOutcome,
+    at: number,
+  ): Promise<number | null> {
     try {
       return await recordOutcome(this.deps, channel, ids, items, outcome, at);
     } catch (e) {
@@ -83,15 +99,22 @@ export class OutcomeRecorder {
     if (!h) return null;
     const next = await recordOutcome(this.deps, channel, h.ids, h.items, h.outcome, h.at);
     this.held.delete(channel);
-    this.deps.log.info({ channel, deliveries: h.ids.length, outcome: h.outcome.status }, 'recorded an outcome held while the store was unavailable');
+    this.deps.log.info(
+      { channel, deliveries: h.ids.length, outcome: h.outcome.status },
+      'recorded an outcome held while the store was unavailable',
+    );
     return next;
   }
 
   /** At shutdown: writes what it can; logs what it cannot (those deliveries may be sent again). */
   async flushAll(): Promise<void> {
     for (const channel of [...this.held.keys()]) {
-      await this.flush(channel).catch((e) => this.deps.log.error({ channel, err: { message: (e as Error).message } },
-        'stopping with an outcome the store could not record: those deliveries may be sent again'));
+      await this.flush(channel).catch((e) =>
+        this.deps.log.error(
+          { channel, err: { message: (e as Error).message } },
+          'stopping with an outcome the store could not record: those deliveries may be sent again',
+        ),
+      );
     }
   }
 }

@@ -21,7 +21,12 @@ export const DEFAULT_RETRY: RetryPolicy = {
  * Retry-After. Pure: `random` is injected.
  */
 export function afterRetryableFailure(
-  policy: RetryPolicy, attempts: number, oldestCreatedAt: number, now: number, retryAfterMs: number | undefined, random: () => number,
+  policy: RetryPolicy,
+  attempts: number,
+  oldestCreatedAt: number,
+  now: number,
+  retryAfterMs: number | undefined,
+  random: () => number,
 ): { dead: true } | { dead: false; nextAttemptAt: number } {
   if (attempts >= policy.maxAttempts || now - oldestCreatedAt >= policy.maxAgeMs) return { dead: true };
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));

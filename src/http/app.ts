@@ -28,31 +28,14 @@ export function createApp(deps: AppDeps): Koa {
   // added), never an earlier one a client could have written itself.
   const app = new Koa({ proxy: deps.trustProxy ?? false, maxIpsCount: 1 });
   app.silent = true;
-  const router = new Router();
-  let proxyWarned = deps.trustProxy === true;
-
-  app.use(async (ctx, next) => {
-    if (!proxyWarned && ctx.get('x-forwarded-for')) {
-      proxyWarned = true;
-      deps.log.warn('requests arrive with X-Forwarded-For but TRUST_PROXY is not set: every client seems to come from the proxy\'s address, so five wrong admin logins lock everyone out for a minute and VCC_ALLOWED_SOURCES sees only the proxy. Set TRUST_PROXY=true if you run that proxy');
-    }
-    try {
-      await next();
-    } catch (e) {
-      deps.log.error({ err: { message: (e as Error).message, stack: (e as Error).stack }, method: ctx.method, path: ctx.path },
-        'unexpected error');
-      ctx.status = 500;
-      ctx.body = { error: { code: 'internal_error', message: 'internal error; see the service log' } };
-    }
-    // Set after the handler, so a request already in flight at SIGTERM gets it too.
-    if (deps.draining?.()) ctx.set('Connection', 'close');
-  });
-
+  app.use(outermost(deps));
   const webhook = webhookHandler(deps);
   // VCC's requests skip the router's matching and per-request middleware chain (a few % of
   // ingest throughput); the router keeps the same route for its variants (a trailing slash)
   // and for the 405 answer, with Allow, to other methods.
-  app.use((ctx, next) => (ctx.path === WEBHOOK_PATH && (ctx.method === 'POST' || ctx.method === 'PUT') ? webhook(ctx) : next()));
+  app.use((ctx, next) =>
+    ctx.path === WEBHOOK_PATH && (ctx.method === 'POST' || ctx.method === 'PUT') ? webhook(ctx) : next(),
+  );
   // OPTIONS is a method like any other here: 405 (the router's allowedMethods would answer 200).
   app.use((ctx, next) => {
     if (ctx.method !== 'OPTIONS' || (ctx.path !== WEBHOOK_PATH && ctx.path !== `${WEBHOOK_PATH}/`)) return next();
@@ -60,10 +43,12 @@ export function createApp(deps: AppDeps): Koa {
     ctx.set('Allow', 'POST, PUT');
     ctx.body = { error: { code: 'method_not_allowed', message: 'send POST or PUT' } };
   });
+  const router = new Router();
   router.post(WEBHOOK_PATH, webhook);
   router.put(WEBHOOK_PATH, webhook);
-
-  router.get('/healthz', (ctx) => { ctx.body = { status: 'ok' }; });
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
   router.get('/readyz', async (ctx) => {
     try {
       await deps.store.ping();
@@ -74,8 +59,35 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
   deps.mount?.(router);
-
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+const PROXY_WARNING =
+  "requests arrive with X-Forwarded-For but TRUST_PROXY is not set: every client seems to come from the proxy's address, so five wrong admin logins lock everyone out for a minute and VCC_ALLOWED_SOURCES sees only the proxy. Set TRUST_PROXY=true if you run that proxy";
+
+/**
+ * Around every request: one warning the first time X-Forwarded-For arrives without
+ * TRUST_PROXY; an unexpected error as a 500 with a stable code (logged without body or query);
+ * `Connection: close` once shutting down (set after the handler, so a request already in
+ * flight at SIGTERM gets it too).
+ */
+function outermost(deps: AppDeps): Koa.Middleware {
+  let proxyWarned = deps.trustProxy === true;
+  return async (ctx, next) => {
+    if (!proxyWarned && ctx.get('x-forwarded-for')) {
+      proxyWarned = true;
+      deps.log.warn(PROXY_WARNING);
+    }
+    try {
+      await next();
+    } catch (e) {
+      const err = { message: (e as Error).message, stack: (e as Error).stack };
+      deps.log.error({ err, method: ctx.method, path: ctx.path }, 'unexpected error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'internal_error', message: 'internal error; see the service log' } };
+    }
+    if (deps.draining?.()) ctx.set('Connection', 'close');
+  };
 }

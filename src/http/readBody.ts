@@ -8,7 +8,14 @@ const DECODERS: Record<string, (b: Buffer, o: ZlibOptions) => Buffer> = {
   gzip: gunzipSync,
   'x-gzip': gunzipSync,
   // "deflate" is meant to be zlib-wrapped; some clients send it raw.
-  deflate: (b, o) => { try { return inflateSync(b, o); } catch (e) { if (isTooLarge(e)) throw e; return inflateRawSync(b, o); } },
+  deflate: (b, o) => {
+    try {
+      return inflateSync(b, o);
+    } catch (e) {
+      if (isTooLarge(e)) throw e;
+      return inflateRawSync(b, o);
+    }
+  },
   br: (b, o) => brotliDecompressSync(b, o),
 };
 
@@ -23,8 +30,11 @@ export async function readBody(ctx: Context, limit: number): Promise<string> {
   const coding = (ctx.get('content-encoding') || 'identity').trim().toLowerCase();
   const decode = coding === 'identity' ? null : DECODERS[coding];
   if (decode === undefined) {
-    throw new HttpError(415, 'unsupported_encoding',
-      `content encoding "${coding.slice(0, 40)}" is not accepted; send the body plain, gzip, deflate or br`);
+    throw new HttpError(
+      415,
+      'unsupported_encoding',
+      `content encoding "${coding.slice(0, 40)}" is not accepted; send the body plain, gzip, deflate or br`,
+    );
   }
   let raw: Buffer;
   try {

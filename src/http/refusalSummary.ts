@@ -31,9 +31,19 @@ export class UnauthenticatedSummary {
 
   flush(): void {
     if (this.count === 0) return;
-    const top = [...this.byAddress].sort((a, b) => b[1] - a[1]).slice(0, TOP).map(([address, requests]) => ({ address, requests }));
-    this.log.warn({ requests: this.count, reasons: Object.fromEntries(this.byReason), addresses: this.byAddress.size + (this.others > 0 ? 1 : 0), top },
-      'webhook requests refused without authentication (wrong secret-key, or a source outside VCC_ALLOWED_SOURCES) since the last summary');
+    const top = [...this.byAddress]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([address, requests]) => ({ address, requests }));
+    this.log.warn(
+      {
+        requests: this.count,
+        reasons: Object.fromEntries(this.byReason),
+        addresses: this.byAddress.size + (this.others > 0 ? 1 : 0),
+        top,
+      },
+      'webhook requests refused without authentication (wrong secret-key, or a source outside VCC_ALLOWED_SOURCES) since the last summary',
+    );
     this.count = 0;
     this.byReason.clear();
     this.others = 0;

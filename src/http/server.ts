@@ -25,22 +25,39 @@ export interface ConnectionLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_LIMITS: ConnectionLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveMs: 65_000, maxConnections: 1024 };
+export const DEFAULT_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveMs: 65_000,
+  maxConnections: 1024,
+};
 
 /** Listens on `host:port` (0: any free port). */
-export async function listen(handler: RequestListener, port: number, host: string, limits: ConnectionLimits = DEFAULT_LIMITS): Promise<HttpServer> {
+export async function listen(
+  handler: RequestListener,
+  port: number,
+  host: string,
+  limits: ConnectionLimits = DEFAULT_LIMITS,
+): Promise<HttpServer> {
   // Node checks the header and request deadlines every connectionsCheckingInterval (30 s by
   // default): 1 s makes a slow client's deadline hold to within a second.
-  const server: Server = createServer({
-    headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1_000,
-    keepAliveTimeout: limits.keepAliveMs,
-  }, handler);
+  const server: Server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: 1_000,
+      keepAliveTimeout: limits.keepAliveMs,
+    },
+    handler,
+  );
   server.maxConnections = limits.maxConnections;
   // A connection that never sends a byte has no request for those deadlines to measure: one
   // timer per connection closes it (not socket.setTimeout, which is re-armed on every read
   // and write of every request and cost ingest throughput).
   server.on('connection', (socket: Socket) => {
-    const silent = setTimeout(() => { if (socket.bytesRead === 0) socket.destroy(); }, limits.headersTimeoutMs);
+    const silent = setTimeout(() => {
+      if (socket.bytesRead === 0) socket.destroy();
+    }, limits.headersTimeoutMs);
     silent.unref();
     socket.once('close', () => clearTimeout(silent));
   });
@@ -68,9 +85,17 @@ export async function listen(handler: RequestListener, port: number, host: strin
 /** Whether `p` settled within `ms` (it keeps running either way). */
 export async function within(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
   try {
-    return await Promise.race([Promise.resolve(p).then(() => true, () => true), timeout]);
+    return await Promise.race([
+      Promise.resolve(p).then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

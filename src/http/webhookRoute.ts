@@ -70,7 +70,6 @@ function once(query: URLSearchParams, name: string): string | undefined {
   return all.length === 1 ? all[0] : undefined;
 }
 
-
 /**
  * `POST|PUT /webhooks/vcc/users`: auth, content type, size, decryption, validation, then
  * one store transaction (event + deliveries). Answers 200 only once that is durable; every
@@ -109,11 +108,20 @@ export function webhookHandler(deps: WebhookDeps) {
  * answers null without Content-Length or Transfer-Encoding: the same body gets the same
  * answer however framed), its size and coding, decryption. `seen.text` holds what was read.
  */
-async function readJson(ctx: Context, maxBytes: number, cipher: BodyCipher | null, iv: string | undefined, seen: { text: string | null }): Promise<unknown> {
+async function readJson(
+  ctx: Context,
+  maxBytes: number,
+  cipher: BodyCipher | null,
+  iv: string | undefined,
+  seen: { text: string | null },
+): Promise<unknown> {
   const type = ctx.get('content-type');
   if (type && !typeIs(type, cipher ? JSON_OR_TEXT : JSON_TYPES)) {
-    throw new HttpError(415, 'unsupported_media_type',
-      `content type ${ctx.request.type} is not accepted; send application/json${cipher ? ' or text/plain' : ''}`);
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `content type ${ctx.request.type} is not accepted; send application/json${cipher ? ' or text/plain' : ''}`,
+    );
   }
   seen.text = await readBody(ctx, maxBytes);
   const plain = cipher ? decrypt(cipher, seen.text, iv) : seen.text;
@@ -121,9 +129,13 @@ async function readJson(ctx: Context, maxBytes: number, cipher: BodyCipher | nul
   try {
     json = JSON.parse(plain);
   } catch {
-    throw new HttpError(400, cipher ? 'decrypt_failed' : 'invalid_json', cipher
-      ? 'body did not decrypt to JSON (check VCC_ENCRYPTION_CIPHER, the key, and the iv parameter)'
-      : 'body is not valid JSON');
+    throw new HttpError(
+      400,
+      cipher ? 'decrypt_failed' : 'invalid_json',
+      cipher
+        ? 'body did not decrypt to JSON (check VCC_ENCRYPTION_CIPHER, the key, and the iv parameter)'
+        : 'body is not valid JSON',
+    );
   }
   seen.text = plain;
   return json;
@@ -139,22 +151,47 @@ async function ingest(deps: WebhookDeps, ctx: Context, ev: VccEvent, used: Secre
     ctx.body = { status: 'duplicate', event: result.eventId };
     return;
   }
-  deps.log.info({ event: result.eventId, user: ev.userId, kinds: ev.kinds, deliveries: result.deliveries, ...(used === 'previous' ? { matched: 'previous secret' } : {}) },
-    'event accepted');
+  deps.log.info(
+    {
+      event: result.eventId,
+      user: ev.userId,
+      kinds: ev.kinds,
+      deliveries: result.deliveries,
+      ...(used === 'previous' ? { matched: 'previous secret' } : {}),
+    },
+    'event accepted',
+  );
   ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
-  deps.onAccepted?.(result.eventId, planned.map((p) => p.channel), ev.kinds);
+  deps.onAccepted?.(
+    result.eventId,
+    planned.map((p) => p.channel),
+    ev.kinds,
+  );
 }
 
 /** Answers a refusal with its status and code; records it unless unauthenticated. Rethrows anything else. */
-async function refuse(deps: WebhookDeps, ctx: Context, e: unknown, receivedAt: number, text: string | null): Promise<void> {
-  const err = e instanceof HttpError ? e
-    : e instanceof StoreUnavailableError ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')
-      : null;
+async function refuse(
+  deps: WebhookDeps,
+  ctx: Context,
+  e: unknown,
+  receivedAt: number,
+  text: string | null,
+): Promise<void> {
+  const err =
+    e instanceof HttpError
+      ? e
+      : e instanceof StoreUnavailableError
+        ? new HttpError(503, 'store_unavailable', 'the event store is unavailable; retry later')
+        : null;
   if (!err) throw e;
   ctx.status = err.status;
   ctx.body = err.toJSON();
   deps.onRefused?.(err.code);
-  if (err.status === 503) deps.log.error({ err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } }, 'store unavailable, answered 503');
+  if (err.status === 503)
+    deps.log.error(
+      { err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } },
+      'store unavailable, answered 503',
+    );
   if (err.status === 401 || err.status === 403) deps.onUnauthenticated?.(ctx.ip, err.code);
   else await record(deps, ctx, err, receivedAt, text);
 }

@@ -34,7 +34,8 @@ export const envOf = <V extends EnvVars>(_vars: V, env: AnyEnv): EnvValues<V> =>
 
 /** A chat-made channel's routing name (`PREFIX:ID`), and back: the one place both are written. */
 export const chatName = (prefix: string, id: string): string => `${prefix}:${id}`;
-export const chatIdOf = (prefix: string, name: string): string | null => (name.startsWith(`${prefix}:`) ? name.slice(prefix.length + 1) : null);
+export const chatIdOf = (prefix: string, name: string): string | null =>
+  name.startsWith(`${prefix}:`) ? name.slice(prefix.length + 1) : null;
 
 /** What platforms get from the service to send with: settings and I/O, injected. */
 export interface PlatformContext {

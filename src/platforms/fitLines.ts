@@ -3,7 +3,11 @@
  * its JSON is at most `maxBytes`; `build` gets the lines kept and how many were dropped, so
  * it can say so. Platforms use it for their message size limits.
  */
-export function fitLines<T>(lines: readonly string[], maxBytes: number, build: (kept: readonly string[], dropped: number) => T): T {
+export function fitLines<T>(
+  lines: readonly string[],
+  maxBytes: number,
+  build: (kept: readonly string[], dropped: number) => T,
+): T {
   let kept = lines;
   let body = build(kept, 0);
   while (Buffer.byteLength(JSON.stringify(body)) > maxBytes && kept.length > 0) {

@@ -16,11 +16,15 @@ type ChannelTypes = UnionToIntersection<AnyPlatform['channelTypes']>;
 /** Channel type names (`slack`, `slack-webhook`, ...), from the platforms. */
 export type ChannelTypeName = keyof ChannelTypes & string;
 /** One place messages can go: the union of every platform's channel config. */
-export type ChannelConfig = { [K in ChannelTypeName]: ChannelTypes[K] extends ChannelType<infer C> ? C : never }[ChannelTypeName];
+export type ChannelConfig = {
+  [K in ChannelTypeName]: ChannelTypes[K] extends ChannelType<infer C> ? C : never;
+}[ChannelTypeName];
 
 const CHANNEL_TYPES = Object.assign({}, ...PLATFORMS.map((p) => p.channelTypes)) as ChannelTypes;
 export const CHANNEL_TYPE_NAMES = Object.keys(CHANNEL_TYPES) as ChannelTypeName[];
-const PLATFORM_OF = new Map<string, AnyPlatform>(PLATFORMS.flatMap((p) => Object.keys(p.channelTypes).map((t) => [t, p] as const)));
+const PLATFORM_OF = new Map<string, AnyPlatform>(
+  PLATFORMS.flatMap((p) => Object.keys(p.channelTypes).map((t) => [t, p] as const)),
+);
 
 /** The record for a channel's type: its schema, limits, payload builder and adapter. */
 export function channelType(ch: ChannelConfig): ChannelType<ChannelConfig> {
@@ -46,7 +50,12 @@ export function mentionSchema(type: string): Struct<any, any> | null {
 export const MENTION_TYPES = CHANNEL_TYPE_NAMES.filter((n) => mentionSchema(n) !== null);
 
 /** Any channel config (for tests and tools); the loader validates by type for clearer errors. */
-export const anyChannelSchema = union(CHANNEL_TYPE_NAMES.map((n) => channelSchema(n)!) as [Struct<ChannelConfig, unknown>, ...Array<Struct<ChannelConfig, unknown>>]);
+export const anyChannelSchema = union(
+  CHANNEL_TYPE_NAMES.map((n) => channelSchema(n)!) as [
+    Struct<ChannelConfig, unknown>,
+    ...Array<Struct<ChannelConfig, unknown>>,
+  ],
+);
 
 /** The exact body a channel receives for a message: what `render` and the admin preview show. */
 export function payloadFor(ch: ChannelConfig, m: Message): unknown {
@@ -63,14 +72,22 @@ export function chatChannel(name: string): ChannelConfig | null {
 }
 
 /** The platforms' names for people: "Slack, Microsoft Teams, Google Chat". */
-export const PLATFORM_TITLES = PLATFORMS.filter((p) => !('builtIn' in p)).map((p) => p.title).join(', ');
+export const PLATFORM_TITLES = PLATFORMS.filter((p) => !('builtIn' in p))
+  .map((p) => p.title)
+  .join(', ');
 
 /** The admin previews' frame per target (`.t-slack{...}`), from each platform's `preview`. */
-export const PREVIEW_CSS = PLATFORMS.map((p) => `.t-${p.target}{border-left:4px solid ${p.preview.accent}${'monospace' in p.preview && p.preview.monospace ? ';font-family:monospace' : ''}}`).join('');
+export const PREVIEW_CSS = PLATFORMS.map(
+  (p) =>
+    `.t-${p.target}{border-left:4px solid ${p.preview.accent}${'monospace' in p.preview && p.preview.monospace ? ';font-family:monospace' : ''}}`,
+).join('');
 
 /** The built-in config's one channel (every event to it when there is no config file). */
 const BUILT_IN = PLATFORMS.flatMap((p) => ('builtIn' in p ? [p.builtIn] : []))[0]!;
 export const BUILT_IN_CHANNEL = { name: BUILT_IN.name, channel: BUILT_IN.channel as ChannelConfig };
 
 /** The template targets, in registry order, with their options. */
-export const TARGETS = PLATFORMS.map((p) => ({ target: p.target, hidesContacts: 'hidesContacts' in p && p.hidesContacts }));
+export const TARGETS = PLATFORMS.map((p) => ({
+  target: p.target,
+  hidesContacts: 'hidesContacts' in p && p.hidesContacts,
+}));

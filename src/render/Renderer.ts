@@ -1,9 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Liquid, Template } from 'liquidjs';
 import { parse as parseYaml } from 'yaml';
-import { array, enums, object, optional, record, string, tuple, validate, type Infer, type Struct } from 'superstruct';
+import { validate, type Struct } from 'superstruct';
 import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
+import type { Liquid, Template } from 'liquidjs';
+import {
+  compileStrings,
+  primaryKind,
+  PRIMARY,
+  digestFile,
+  kindFile,
+  TemplateError,
+  type DigestTemplates,
+  type KindTemplates,
+} from './templateFiles.ts';
 import { CONTACT_FIELDS, WAGE_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
 import { uniqueMentions } from '../routing/route.ts';
@@ -13,49 +23,23 @@ import type { Labels } from './labels.ts';
 import type { Message, Severity } from './Message.ts';
 
 /** The templates/ folder shipped with the package (the same path from src/ and from dist/). */
+export { TemplateError };
+
 export const DEFAULT_TEMPLATES = new URL('../../templates/', import.meta.url).pathname;
 
 /** A target's name (its `templates/TARGET/` folder) and whether it leaves contact details out. */
-export interface TargetOptions { target: string; hidesContacts?: boolean }
-type Target = string;
-
-/** A template file that cannot be used; the message names the file and the problem. */
-export class TemplateError extends Error {
-  readonly code = 'bad_template';
+export interface TargetOptions {
+  target: string;
+  hidesContacts?: boolean;
 }
-
-const kindFile = object({
-  severity: string(),
-  title: string(),
-  summary: string(),
-  facts: optional(array(object({ label: string(), value: string() }))),
-  line: optional(string()),
-});
-const digestFile = object({
-  severity: string(),
-  title: string(),
-  summary: string(),
-  group: string(),
-  item: string(),
-  labels: record(enums(EVENT_KINDS), tuple([string(), string()])),
-});
-
-type Compiled<T> = { [K in keyof T]: T[K] extends string ? Template[] : T[K] extends string | undefined ? Template[] | undefined : T[K] };
-interface KindTemplates { severity: Template[]; title: Template[]; summary: Template[]; facts: Array<{ label: string; value: Template[] }>; line: Template[] | undefined }
-type DigestTemplates = Compiled<Omit<Infer<typeof digestFile>, 'labels'>> & { labels: Record<EventKind, [one: string, many: string]> };
-
-/** Which kind's template speaks for an event that carries several kinds: the lowest rank. */
-const RANK = {
-  'user.created': 0, 'user.state_changed': 1, 'user.role_changed': 2, 'user.transport_changed': 3, 'user.password_changed': 4, 'user.updated': 5,
-} as const satisfies Record<EventKind, number>;
-const PRIMARY = (Object.keys(RANK) as EventKind[]).sort((a, b) => RANK[a] - RANK[b]);
-
+type Target = string;
 
 /**
  * Renders events into neutral Messages from the files in `templates/`: one `KIND.yaml` per
  * event kind and `digest.yaml`; `templates/TARGET/FILE.yaml` overrides one file for one
- * target (slack, teams, console). Templates are LiquidJS with strict variables; every value
- * they print is escaped for the target. Loading throws TemplateError naming the file.
+ * target. Templates are LiquidJS with strict variables and render neutral text (sanitized, not
+ * escaped: each platform's payload builder escapes for its target). Loading throws
+ * TemplateError naming the file.
  */
 export class Renderer {
   private constructor(
@@ -99,10 +83,18 @@ export class Renderer {
         const path = existsSync(override) ? override : join(dir, file);
         return compileStrings(engine, parsed(path, shape), path) as T;
       };
-      kinds[target] = Object.fromEntries(EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)])) as Record<EventKind, KindTemplates>;
+      kinds[target] = Object.fromEntries(
+        EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)]),
+      ) as Record<EventKind, KindTemplates>;
       digests[target] = read<DigestTemplates>('digest.yaml', digestFile);
     }
-    return new Renderer(engines, kinds, digests, new Set(targets.filter((t) => t.hidesContacts).map((t) => t.target)), labels);
+    return new Renderer(
+      engines,
+      kinds,
+      digests,
+      new Set(targets.filter((t) => t.hidesContacts).map((t) => t.target)),
+      labels,
+    );
   }
 
   /** `table[target]`, or a clear error for a target no platform registered. */
@@ -147,10 +139,16 @@ export class Renderer {
    * Several events as one digest message, grouped by kind in event order, listing each event
    * with its change lines. How many events a message takes is the caller's (digestChunks).
    */
-  digest(chunk: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'> }>, target: Target): Message {
+  digest(
+    chunk: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'> }>,
+    target: Target,
+  ): Message {
     const engine = this.of(this.engines, target);
     const d = this.of(this.digests, target);
-    const groups = new Map<EventKind, { kind: EventKind; label: string; count: number; agents: number; lines: string[] }>();
+    const groups = new Map<
+      EventKind,
+      { kind: EventKind; label: string; count: number; agents: number; lines: string[] }
+    >();
     for (const { event, delivery } of chunk) {
       const primary = primaryKind(delivery.kinds);
       const g = groups.get(primary) ?? { kind: primary, label: '', count: 0, agents: 0, lines: [] };
@@ -168,10 +166,13 @@ export class Renderer {
     const scope = { count: chunk.length, groups: ordered.map(({ lines: _l, ...g }) => g) };
     const title = engine.renderSync(d.title, scope).trim();
     // One kind: the title names it, so no group line repeats it.
-    const lines = ordered.length === 1 ? ordered[0]!.lines.map((l) => `• ${l}`) : ordered.flatMap((g) => [
-      `${engine.renderSync(d.group, { ...scope, group: g }).trim()}:`,
-      ...g.lines.map((l) => `• ${l}`),
-    ]);
+    const lines =
+      ordered.length === 1
+        ? ordered[0]!.lines.map((l) => `• ${l}`)
+        : ordered.flatMap((g) => [
+            `${engine.renderSync(d.group, { ...scope, group: g }).trim()}:`,
+            ...g.lines.map((l) => `• ${l}`),
+          ]);
     return {
       title,
       summary: engine.renderSync(d.summary, scope).trim(),
@@ -203,7 +204,12 @@ export class Renderer {
    * carries. `user`, `old` and `change` are built when a template first reads them (a digest
    * item usually prints only a name).
    */
-  private scope(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'>, primary: EventKind, target: Target): { scope: Scope; changes: Change[] } {
+  private scope(
+    event: StoredEvent,
+    delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'>,
+    primary: EventKind,
+    target: Target,
+  ): { scope: Scope; changes: Change[] } {
     const hide = this.hiddenFields(target, delivery.show);
     const changes = event.changes.filter((c) => delivery.kinds.includes(c.kind));
     const first = event.changes.find((c) => c.kind === primary);
@@ -211,45 +217,32 @@ export class Renderer {
     let old: Record<UserField, unknown> | null | undefined, change: Scope['change'] | undefined;
     const labels = this.labels;
     const scope: Scope = {
-      get user() { return (user ??= fullUser(event.new, hide)); },
-      get old() { return old === undefined ? (old = event.old ? fullUser(event.old, hide) : null) : old; },
+      get user() {
+        return (user ??= fullUser(event.new, hide));
+      },
+      get old() {
+        return old === undefined ? (old = event.old ? fullUser(event.old, hide) : null) : old;
+      },
       event: {
-        id: event.id, userId: event.userId,
+        id: event.id,
+        userId: event.userId,
         // Formatted only when a template prints it.
-        get receivedAt() { return new Date(event.receivedAt).toISOString(); },
+        get receivedAt() {
+          return new Date(event.receivedAt).toISOString();
+        },
         vccTimestamp: event.vccTimestamp,
       },
       kinds: [...new Set(changes.map((c) => c.kind))],
       get change() {
-        return (change ??= first ? changeView(first, hide, labels()) : { field: null, label: '', before: null, after: null, beforeCode: null, afterCode: null, hidden: false });
+        return (change ??= first
+          ? changeView(first, hide, labels())
+          : { field: null, label: '', before: null, after: null, beforeCode: null, afterCode: null, hidden: false });
       },
     };
     return { scope, changes };
   }
 }
 
-function primaryKind(kinds: readonly EventKind[]): EventKind {
-  return PRIMARY.find((k) => kinds.includes(k)) ?? 'user.updated';
-}
-
 function severityOf(s: string): Severity {
   return s === 'warning' || s === 'notice' ? s : 'info';
-}
-
-function compileStrings(engine: Liquid, value: Record<string, unknown>, path: string): unknown {
-  const compile = (s: string, where: string) => {
-    try {
-      return engine.parse(s);
-    } catch (e) {
-      throw new TemplateError(`${path}: ${where}: ${(e as Error).message}`);
-    }
-  };
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'labels') out[k] = v;
-    else if (typeof v === 'string') out[k] = compile(v, k);
-    else if (Array.isArray(v)) out[k] = v.map((f: { label: string; value: string }, i) => ({ label: f.label, value: compile(f.value, `${k}[${i}].value`) }));
-  }
-  if (!('facts' in out)) out.facts = [];
-  return out;
 }

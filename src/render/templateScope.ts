@@ -6,10 +6,16 @@ import { labelOf, type Labels } from './labels.ts';
 // What templates see of an event (the scope and its lazy user views) and the wording of fields.
 
 /** Each field's name for people, from the field table (src/vcc/fields.ts). */
-export const FIELD_LABELS = Object.fromEntries(USER_FIELDS.map((f) => [f, FIELDS[f].label])) as Record<UserField, string>;
+export const FIELD_LABELS = Object.fromEntries(USER_FIELDS.map((f) => [f, FIELDS[f].label])) as Record<
+  UserField,
+  string
+>;
 
 export const TRANSPORTS: Record<string, string> = {
-  global: 'global default', 'sip-tcp': 'SIP/TCP', 'sip-udp': 'SIP/UDP', 'encrypted-dip': 'encrypted (TLS/SRTP)',
+  global: 'global default',
+  'sip-tcp': 'SIP/TCP',
+  'sip-udp': 'SIP/UDP',
+  'encrypted-dip': 'encrypted (TLS/SRTP)',
 };
 
 /** Longest webhook value placed in a message; longer ones are cut with an ellipsis. */
@@ -27,14 +33,20 @@ export interface Scope {
   readonly old: Record<UserField, unknown> | null;
   event: { id: number; userId: string | null; readonly receivedAt: string; vccTimestamp: string | null };
   kinds: EventKind[];
-  change: ReturnType<typeof changeView> | { field: null; label: string; before: null; after: null; beforeCode: null; afterCode: null; hidden: boolean };
+  change:
+    | ReturnType<typeof changeView>
+    | { field: null; label: string; before: null; after: null; beforeCode: null; afterCode: null; hidden: boolean };
 }
 
 /** `scope` with another `change`; `user` and `old` stay lazy (a spread would build them). */
 export function withChange(scope: Scope, change: Scope['change']): Scope {
   return {
-    get user() { return scope.user; },
-    get old() { return scope.old; },
+    get user() {
+      return scope.user;
+    },
+    get old() {
+      return scope.old;
+    },
     event: scope.event,
     kinds: scope.kinds,
     change,
@@ -44,7 +56,7 @@ export function withChange(scope: Scope, change: Scope['change']): Scope {
 /** Every field present (null when VCC did not send it or when hidden). */
 export function fullUser(u: Partial<User>, hide: ReadonlySet<UserField>): Record<UserField, unknown> {
   const out = {} as Record<UserField, unknown>;
-  for (const f of USER_FIELDS) out[f] = hide.has(f) ? null : u[f] ?? null;
+  for (const f of USER_FIELDS) out[f] = hide.has(f) ? null : (u[f] ?? null);
   return out;
 }
 
@@ -60,8 +72,8 @@ export function changeView(c: Change, hide: ReadonlySet<UserField>, labels: Labe
     kind: c.kind,
     field: c.field,
     label: c.field ? FIELD_LABELS[c.field] : '',
-    before: hidden ? null : label(c.before) ?? c.before,
-    after: hidden ? null : label(c.after) ?? c.after,
+    before: hidden ? null : (label(c.before) ?? c.before),
+    after: hidden ? null : (label(c.after) ?? c.after),
     beforeCode: hidden ? null : c.before,
     afterCode: hidden ? null : c.after,
     hidden,

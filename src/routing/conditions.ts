@@ -28,7 +28,9 @@ export function compileCondition(c: unknown): Compiled {
   if (c !== null && typeof c === 'object' && !Array.isArray(c)) {
     if ('matches' in c) {
       const pattern = compilePattern(String((c as { matches: unknown }).matches));
-      return typeof pattern === 'string' ? { ok: false, error: pattern } : { ok: true, condition: { matches: pattern } };
+      return typeof pattern === 'string'
+        ? { ok: false, error: pattern }
+        : { ok: true, condition: { matches: pattern } };
     }
     const not = (c as { not: Scalar | Scalar[] }).not;
     return { ok: true, condition: { not: Array.isArray(not) ? not : [not] } };
@@ -54,8 +56,9 @@ export function describeCondition(c: Condition): string {
 }
 
 // Objects (inside messageLists) as JSON: String() would call a toString the body itself may define.
-const text = (v: unknown) => (v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-const same = (a: unknown, b: Scalar) => (a ?? null) === null ? b === null : b !== null && text(a) === text(b);
+const text = (v: unknown) =>
+  v === null || v === undefined ? 'null' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+const same = (a: unknown, b: Scalar) => ((a ?? null) === null ? b === null : b !== null && text(a) === text(b));
 const show = (v: unknown) => JSON.stringify(v ?? null);
 
 /** Why one condition fails for `value`, or null when it holds. */
@@ -64,7 +67,9 @@ export function conditionFailure(field: string, c: Condition, value: unknown): s
     return c.some((x) => same(value, x)) ? null : `where.${field}: ${show(value)} is not any of ${show(c)}`;
   }
   if (c !== null && typeof c === 'object' && 'not' in c) {
-    return c.not.some((x) => same(value, x)) ? `where.${field}: ${show(value)} is excluded by not ${show(c.not)}` : null;
+    return c.not.some((x) => same(value, x))
+      ? `where.${field}: ${show(value)} is excluded by not ${show(c.not)}`
+      : null;
   }
   if (c !== null && typeof c === 'object' && 'matches' in c) {
     if (value === null || value === undefined) return `where.${field}: no value to match ${c.matches}`;
@@ -72,4 +77,3 @@ export function conditionFailure(field: string, c: Condition, value: unknown): s
   }
   return same(value, c) ? null : `where.${field}: ${show(value)} is not ${show(c)}`;
 }
-

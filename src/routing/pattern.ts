@@ -37,7 +37,8 @@ export function compilePattern(source: string): Pattern | string {
   } catch (e) {
     if (!(e instanceof RE2JSException)) throw e;
     const named = UNSUPPORTED.find(([probe]) => probe.test(source));
-    if (named) return `bad regex /${source}/: ${named[1]} are not supported (filters use RE2, which runs in linear time and cannot backtrack)`;
+    if (named)
+      return `bad regex /${source}/: ${named[1]} are not supported (filters use RE2, which runs in linear time and cannot backtrack)`;
     return `bad regex /${source}/: ${e.message.replace(/^error parsing regexp: /, '')}`;
   }
 }

@@ -57,21 +57,35 @@ export interface RouteExplanation {
  * one of its kinds (all, when `events` is omitted) and every `where` condition holds on
  * the user after the change. Pure.
  */
-export function explainRoutes(user: Partial<User>, changes: readonly Change[], routes: readonly Route[]): RouteExplanation[] {
+export function explainRoutes(
+  user: Partial<User>,
+  changes: readonly Change[],
+  routes: readonly Route[],
+): RouteExplanation[] {
   const present = new Set(changes.map((c) => c.kind));
   return routes.map((r, index) => {
     const base = { index, channel: r.channel };
     const kinds = [...present].filter((k) => !r.events || r.events.includes(k));
     if (present.size === 0) return { ...base, matched: false, reason: 'nothing changed', kinds };
     if (kinds.length === 0) {
-      return { ...base, matched: false, kinds, reason: `events: ${[...present].join(', ')} not in [${r.events!.join(', ')}]` };
+      return {
+        ...base,
+        matched: false,
+        kinds,
+        reason: `events: ${[...present].join(', ')} not in [${r.events!.join(', ')}]`,
+      };
     }
     for (const [field, cond] of Object.entries(r.where ?? {}) as Array<[UserField, Condition]>) {
       const why = conditionFailure(field, cond, user[field]);
       if (why) return { ...base, matched: false, reason: why, kinds: [] };
     }
     const conds = Object.keys(r.where ?? {});
-    return { ...base, matched: true, kinds, reason: `kinds ${kinds.join(', ')}${conds.length ? `; where ${conds.join(', ')} hold` : ''}` };
+    return {
+      ...base,
+      matched: true,
+      kinds,
+      reason: `kinds ${kinds.join(', ')}${conds.length ? `; where ${conds.join(', ')} hold` : ''}`,
+    };
   });
 }
 
@@ -88,7 +102,11 @@ function whereHolds(user: Partial<User>, where: Route['where']): boolean {
  * explainRoutes), with the union of the matched kinds in change order and the `show`
  * options of that channel's routes, in first-match order. Pure; builds no explanations.
  */
-export function planDeliveries(user: Partial<User>, changes: readonly Change[], routes: readonly Route[]): PlannedDelivery[] {
+export function planDeliveries(
+  user: Partial<User>,
+  changes: readonly Change[],
+  routes: readonly Route[],
+): PlannedDelivery[] {
   if (changes.length === 0) return [];
   const byChannel = new Map<string, { kinds: EventKind[]; show: string[]; mention: Mention[] }>();
   for (const r of routes) {
@@ -120,8 +138,19 @@ export function planDeliveries(user: Partial<User>, changes: readonly Change[], 
  * would give it now, or every kind of the event (nothing shown beyond the defaults) when no
  * route wants it; without a channel, to every channel the routes in force want it for now.
  */
-export function resendPlan(user: Partial<User>, changes: readonly Change[], routes: readonly Route[], channel?: string): PlannedDelivery[] {
+export function resendPlan(
+  user: Partial<User>,
+  changes: readonly Change[],
+  routes: readonly Route[],
+  channel?: string,
+): PlannedDelivery[] {
   const planned = planDeliveries(user, changes, routes);
   if (channel === undefined) return planned;
-  return [planned.find((p) => p.channel === channel) ?? { channel, kinds: [...new Set(changes.map((c) => c.kind))], show: [] }];
+  return [
+    planned.find((p) => p.channel === channel) ?? {
+      channel,
+      kinds: [...new Set(changes.map((c) => c.kind))],
+      show: [],
+    },
+  ];
 }

@@ -23,7 +23,6 @@ export interface StoredEvent extends NewEvent {
   kinds: EventKind[];
 }
 
-
 export type DeliveryStatus = 'pending' | 'sent' | 'dead';
 
 export interface Delivery extends PlannedDelivery {
@@ -42,8 +41,7 @@ export interface Delivery extends PlannedDelivery {
 }
 
 export type IngestResult =
-  | { status: 'accepted'; eventId: number; deliveries: number }
-  | { status: 'duplicate'; eventId: number };
+  { status: 'accepted'; eventId: number; deliveries: number } | { status: 'duplicate'; eventId: number };
 
 /** A request we refused, kept so an operator can see what VCC sent and why it was refused. */
 export interface Refusal {
@@ -118,7 +116,13 @@ export interface EventStore {
    * transaction) and drops the keys of events retention removed; returns how many it indexed.
    */
   indexSearch(before: number): Promise<number>;
-  listDeliveries(opts: { eventId?: number; status?: DeliveryStatus; channel?: string; beforeId?: number; limit: number }): Promise<Delivery[]>;
+  listDeliveries(opts: {
+    eventId?: number;
+    status?: DeliveryStatus;
+    channel?: string;
+    beforeId?: number;
+    limit: number;
+  }): Promise<Delivery[]>;
   /** The deliveries of these events (a page's worth), in one read: event id to its deliveries, oldest first. */
   deliveriesOf(eventIds: readonly number[]): Promise<Map<number, Delivery[]>>;
   listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]>;
@@ -158,7 +162,12 @@ export interface LeaseStore {
    * no one holds it, it expired, or `owner` holds it already. Returns null when another
    * instance holds it, else when the channel last sent (to keep its rate across instances).
    */
-  claimChannel(channel: string, owner: string, now: number, leaseMs: number): Promise<{ lastSendAt: number | null } | null>;
+  claimChannel(
+    channel: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<{ lastSendAt: number | null } | null>;
   /** Gives the lease up (if `owner` holds it) and records the channel's last send time. */
   releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void>;
 }

@@ -1,7 +1,8 @@
 import type { EventKind } from '../vcc/changes.ts';
 
 /** How a username, email or name is kept for search: lower case, at most 200 characters. */
-export const searchKey = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.toLowerCase().slice(0, 200) : null);
+export const searchKey = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v.toLowerCase().slice(0, 200) : null;
 
 /** What `Store.searchEvents` filters on; every given filter must hold. */
 export interface EventSearch {
@@ -58,7 +59,8 @@ export function searchQuery(f: EventSearch, param: (v: unknown) => string): stri
       UNION ALL SELECT id FROM events WHERE id > (SELECT last_event_id FROM search_progress)
         AND (username_lc = ${param(key)} OR email_lc = ${param(key)} OR (name_lc >= ${param(key)} AND name_lc < ${param(end)})))`);
   }
-  const firstAtOrAfter = (t: number) => `COALESCE((SELECT id FROM events WHERE received_at >= ${param(t)} ORDER BY received_at LIMIT 1), ${FAR})`;
+  const firstAtOrAfter = (t: number) =>
+    `COALESCE((SELECT id FROM events WHERE received_at >= ${param(t)} ORDER BY received_at LIMIT 1), ${FAR})`;
   if (f.since !== undefined) where.push(`received_at >= ${param(f.since)}`, `id >= ${firstAtOrAfter(f.since)}`);
   if (f.until !== undefined) where.push(`received_at < ${param(f.until)}`, `id < ${firstAtOrAfter(f.until)}`);
   // Without a kind every candidate is a match: one more than the page says whether there is a next.
@@ -66,8 +68,12 @@ export function searchQuery(f: EventSearch, param: (v: unknown) => string): stri
 }
 
 /** Which candidates make the page (the kind filter), and where the next page starts. */
-export function pageOf(f: EventSearch, rows: ReadonlyArray<{ id: number | string; kinds: string }>): { ids: number[]; next: number | null } {
-  const matching = f.kind === undefined ? rows : rows.filter((r) => (JSON.parse(r.kinds) as string[]).includes(f.kind!));
+export function pageOf(
+  f: EventSearch,
+  rows: ReadonlyArray<{ id: number | string; kinds: string }>,
+): { ids: number[]; next: number | null } {
+  const matching =
+    f.kind === undefined ? rows : rows.filter((r) => (JSON.parse(r.kinds) as string[]).includes(f.kind!));
   const ids = matching.slice(0, f.limit).map((r) => Number(r.id));
   if (matching.length > f.limit) return { ids, next: ids[ids.length - 1]! };
   return { ids, next: rows.length === SEARCH_SCAN ? Number(rows[rows.length - 1]!.id) : null };
@@ -102,7 +108,8 @@ export const INDEX_SQL = {
  * stored event. Keys of an event kept past retention (a pending delivery) stay until it goes;
  * a dangling key finds nothing, as search reads events.
  */
-export const PRUNE_KEYS_SQL = 'DELETE FROM event_keys WHERE event_id IN (SELECT event_id FROM event_keys WHERE event_id < (SELECT COALESCE(MIN(id), 0) FROM events) ORDER BY event_id LIMIT $limit)';
+export const PRUNE_KEYS_SQL =
+  'DELETE FROM event_keys WHERE event_id IN (SELECT event_id FROM event_keys WHERE event_id < (SELECT COALESCE(MIN(id), 0) FROM events) ORDER BY event_id LIMIT $limit)';
 
 /** `$name` parameters as SQLite names them (`@name`); the values go as the same object. */
 export const atNamed = (sql: string): string => sql.replace(/\$([a-z]+)/g, '@$1');

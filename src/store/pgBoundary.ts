@@ -15,7 +15,9 @@ export function pgText(s: string): string {
 
 /** Each string parameter through pgText; other values as they are. */
 export function pgParams(values: readonly unknown[]): unknown[] {
-  return values.map((v) => (typeof v === 'string' ? pgText(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? pgText(x) : x)) : v));
+  return values.map((v) =>
+    typeof v === 'string' ? pgText(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? pgText(x) : x)) : v,
+  );
 }
 
 /**
@@ -26,7 +28,13 @@ export function pgParams(values: readonly unknown[]): unknown[] {
  */
 export function pgServerTrouble(e: unknown): boolean {
   const code = (e as { code?: unknown }).code;
-  return typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code === '55P03' || code === '57014' || /^(57P|08|53)/.test(code);
+  return (
+    typeof code !== 'string' ||
+    !/^[0-9A-Z]{5}$/.test(code) ||
+    code === '55P03' ||
+    code === '57014' ||
+    /^(57P|08|53)/.test(code)
+  );
 }
 
 /** A Postgres or connection error as the store reports it: its SQLSTATE code, never the URL. */

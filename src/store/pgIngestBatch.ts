@@ -80,43 +80,46 @@ export class PgIngestBatch {
    */
   private async commit(batch: Pending[]): Promise<IngestResult[]> {
     const cols = batch.map((p) => eventColumns(p.ev));
-    // Deliveries only for the first occurrence of a key: later ones are its duplicates.
-    const rows = { key: [] as string[], channel: [] as string[], kinds: [] as string[], show: [] as string[], mention: [] as string[], at: [] as number[] };
-    const firstOf = new Map<string, number>();
-    batch.forEach((p, i) => {
-      const key = cols[i]!.dedup_key;
-      if (firstOf.has(key)) return;
-      firstOf.set(key, i);
-      for (const d of p.planned) {
-        rows.key.push(key);
-        rows.channel.push(d.channel);
-        rows.kinds.push(JSON.stringify(d.kinds));
-        rows.show.push(JSON.stringify(d.show));
-        rows.mention.push(JSON.stringify(d.mention ?? []));
-        rows.at.push(p.ev.receivedAt);
-      }
-    });
+    const { rows, firstOf } = deliveryColumns(batch, cols);
     const client = await this.connect();
     try {
-      const found = await client.query<{ id: string; dedup_key: string }>({ name: 'vcc_notify_ingest', text: INGEST_SQL }, [
-        JSON.stringify(cols.map((c) => c.dedup_key)), JSON.stringify(cols.map((c) => c.received_at)), texts(cols.map((c) => c.vcc_timestamp)),
-        texts(cols.map((c) => c.user_id)), jsonArray(cols.map((c) => c.kinds)), jsonArray(cols.map((c) => c.payload)),
-        JSON.stringify(rows.key), texts(rows.channel), jsonArray(rows.kinds), jsonArray(rows.show), JSON.stringify(rows.at),
-        texts(cols.map((c) => c.username_lc)), texts(cols.map((c) => c.email_lc)), texts(cols.map((c) => c.name_lc)), jsonArray(rows.mention),
-      ]);
+      const found = await client.query<{ id: string; dedup_key: string }>(
+        { name: 'vcc_notify_ingest', text: INGEST_SQL },
+        [
+          JSON.stringify(cols.map((c) => c.dedup_key)),
+          JSON.stringify(cols.map((c) => c.received_at)),
+          texts(cols.map((c) => c.vcc_timestamp)),
+          texts(cols.map((c) => c.user_id)),
+          jsonArray(cols.map((c) => c.kinds)),
+          jsonArray(cols.map((c) => c.payload)),
+          JSON.stringify(rows.key),
+          texts(rows.channel),
+          jsonArray(rows.kinds),
+          jsonArray(rows.show),
+          JSON.stringify(rows.at),
+          texts(cols.map((c) => c.username_lc)),
+          texts(cols.map((c) => c.email_lc)),
+          texts(cols.map((c) => c.name_lc)),
+          jsonArray(rows.mention),
+        ],
+      );
       const fresh = new Map(found.rows.map((r) => [r.dedup_key, Number(r.id)]));
       // A key not inserted was there before, or was committed by a concurrent batch: either
       // way it is found now, after this statement committed (rare: duplicates only).
       const existing = new Map<string, number>();
       const known = [...firstOf.keys()].filter((k) => !fresh.has(k));
       if (known.length > 0) {
-        const more = await client.query<{ id: string; dedup_key: string }>('SELECT id, dedup_key FROM events WHERE dedup_key = ANY($1::text[])', [known]);
+        const more = await client.query<{ id: string; dedup_key: string }>(
+          'SELECT id, dedup_key FROM events WHERE dedup_key = ANY($1::text[])',
+          [known],
+        );
         for (const r of more.rows) existing.set(r.dedup_key, Number(r.id));
       }
       return batch.map((p, i): IngestResult => {
         const key = cols[i]!.dedup_key;
         const id = fresh.get(key);
-        if (id !== undefined && firstOf.get(key) === i) return { status: 'accepted', eventId: id, deliveries: p.planned.length };
+        if (id !== undefined && firstOf.get(key) === i)
+          return { status: 'accepted', eventId: id, deliveries: p.planned.length };
         return { status: 'duplicate', eventId: id ?? existing.get(key)! };
       });
     } finally {
@@ -126,13 +129,44 @@ export class PgIngestBatch {
 }
 
 /**
+ * The batch's deliveries as columns, only for the first occurrence of each dedup key (later
+ * ones are its duplicates), and where each key first occurs.
+ */
+function deliveryColumns(batch: Pending[], cols: Array<ReturnType<typeof eventColumns>>) {
+  const rows = {
+    key: [] as string[],
+    channel: [] as string[],
+    kinds: [] as string[],
+    show: [] as string[],
+    mention: [] as string[],
+    at: [] as number[],
+  };
+  const firstOf = new Map<string, number>();
+  batch.forEach((p, i) => {
+    const key = cols[i]!.dedup_key;
+    if (firstOf.has(key)) return;
+    firstOf.set(key, i);
+    for (const d of p.planned) {
+      rows.key.push(key);
+      rows.channel.push(d.channel);
+      rows.kinds.push(JSON.stringify(d.kinds));
+      rows.show.push(JSON.stringify(d.show));
+      rows.mention.push(JSON.stringify(d.mention ?? []));
+      rows.at.push(p.ev.receivedAt);
+    }
+  });
+  return { rows, firstOf };
+}
+
+/**
  * JSON texts (each already valid JSON, from JSON.stringify) as one JSON array: joined, not
  * encoded again, so a payload's quotes are not escaped a second time.
  */
 const jsonArray = (jsons: readonly string[]): string => `[${jsons.join(',')}]`;
 
 /** Strings (or nulls) as one JSON array, each through pgText. */
-const texts = (xs: ReadonlyArray<string | null>): string => JSON.stringify(xs.map((x) => (x === null ? null : pgText(x))));
+const texts = (xs: ReadonlyArray<string | null>): string =>
+  JSON.stringify(xs.map((x) => (x === null ? null : pgText(x))));
 
 /**
  * Inserts the batch's new events (a known dedup key does nothing) and the deliveries of those

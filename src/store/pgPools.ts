@@ -11,10 +11,16 @@ import { MIGRATIONS } from './migrations.ts';
 export function pgPools(url: string, max: number, writeTimeoutMs: number): { pool: pg.Pool; ingestPool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
   const ingestPool = new pg.Pool({
-    connectionString: url, max: 2, connectionTimeoutMillis: writeTimeoutMs,
-    lock_timeout: writeTimeoutMs, statement_timeout: writeTimeoutMs,
+    connectionString: url,
+    max: 2,
+    connectionTimeoutMillis: writeTimeoutMs,
+    lock_timeout: writeTimeoutMs,
+    statement_timeout: writeTimeoutMs,
   });
-  for (const p of [pool, ingestPool]) p.on('error', () => { /* an idle client died; the next query reconnects */ });
+  for (const p of [pool, ingestPool])
+    p.on('error', () => {
+      /* an idle client died; the next query reconnects */
+    });
   return { pool, ingestPool };
 }
 
@@ -50,11 +56,19 @@ const MIGRATION_LOCK = 7_340_021;
 /** Applies the migrations not yet recorded, inside the caller's transaction, one instance at a time. */
 export async function pgMigrate(c: pg.PoolClient): Promise<void> {
   await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-  await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-  const done = new Set((await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+  await c.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+  );
+  const done = new Set(
+    (await c.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+  );
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
     await c.query(m.postgres);
-    await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+    await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+      m.version,
+      m.name,
+      Date.now(),
+    ]);
   }
 }

@@ -1,4 +1,12 @@
-import type { Delivery, DeliveryStatus, NewEvent, PlannedDelivery, StoredEvent, StoredRefusal, Subscription } from './Store.ts';
+import type {
+  Delivery,
+  DeliveryStatus,
+  NewEvent,
+  PlannedDelivery,
+  StoredEvent,
+  StoredRefusal,
+  Subscription,
+} from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention } from '../routing/route.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
@@ -135,10 +143,18 @@ export function toSubscription(r: SubscriptionRow): Subscription {
  * so the planner can use the index for each; `(? IS NULL OR col = ?)` forms cannot.
  * `param(i)` spells the i-th placeholder for the dialect (`?` or `$1`).
  */
-export function deliveriesFilter(opts: { eventId?: number; status?: string; channel?: string; beforeId?: number }, param: (i: number) => string): { where: string; values: unknown[] } {
+export function deliveriesFilter(
+  opts: { eventId?: number; status?: string; channel?: string; beforeId?: number },
+  param: (i: number) => string,
+): { where: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
-  for (const [col, op, v] of [['event_id', '=', opts.eventId], ['status', '=', opts.status], ['channel', '=', opts.channel], ['id', '<', opts.beforeId]] as const) {
+  for (const [col, op, v] of [
+    ['event_id', '=', opts.eventId],
+    ['status', '=', opts.status],
+    ['channel', '=', opts.channel],
+    ['id', '<', opts.beforeId],
+  ] as const) {
     if (v === undefined) continue;
     values.push(v);
     parts.push(`${col} ${op} ${param(values.length)}`);
@@ -168,5 +184,10 @@ export const RESEND_SQL = `
   RETURNING id, retry_since IS NOT NULL AS requeued`;
 
 export const resendParams = (eventId: number, d: PlannedDelivery, now: number) => ({
-  event: eventId, channel: d.channel, kinds: JSON.stringify(d.kinds), show: JSON.stringify(d.show), mention: JSON.stringify(d.mention ?? []), now,
+  event: eventId,
+  channel: d.channel,
+  kinds: JSON.stringify(d.kinds),
+  show: JSON.stringify(d.show),
+  mention: JSON.stringify(d.mention ?? []),
+  now,
 });

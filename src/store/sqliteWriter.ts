@@ -32,19 +32,24 @@ export class SqliteWriter {
   runBatch(ops: readonly WriteOp[]): WriteResult[] {
     const results: WriteResult[] = [];
     try {
-      this.db.transaction(() => {
-        for (const op of ops) {
-          this.prep('SAVEPOINT op').run();
-          try {
-            results.push({ ok: true, value: op.kind === 'ingest' ? this.ingest(op.cols, op.planned) : op.steps.map((s) => this.step(s)) });
-            this.prep('RELEASE op').run();
-          } catch (e) {
-            this.prep('ROLLBACK TO op').run();
-            this.prep('RELEASE op').run();
-            results.push(failure(e));
+      this.db
+        .transaction(() => {
+          for (const op of ops) {
+            this.prep('SAVEPOINT op').run();
+            try {
+              results.push({
+                ok: true,
+                value: op.kind === 'ingest' ? this.ingest(op.cols, op.planned) : op.steps.map((s) => this.step(s)),
+              });
+              this.prep('RELEASE op').run();
+            } catch (e) {
+              this.prep('ROLLBACK TO op').run();
+              this.prep('RELEASE op').run();
+              results.push(failure(e));
+            }
           }
-        }
-      }).immediate();
+        })
+        .immediate();
       return results;
     } catch (e) {
       const f = failure(e);
@@ -76,7 +81,16 @@ export class SqliteWriter {
        VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)`,
     );
     for (const p of planned) {
-      add.run(inserted.id, p.channel, JSON.stringify(p.kinds), JSON.stringify(p.show), JSON.stringify(p.mention ?? []), cols.received_at, cols.received_at, cols.received_at);
+      add.run(
+        inserted.id,
+        p.channel,
+        JSON.stringify(p.kinds),
+        JSON.stringify(p.show),
+        JSON.stringify(p.mention ?? []),
+        cols.received_at,
+        cols.received_at,
+        cols.received_at,
+      );
     }
     return { status: 'accepted', eventId: inserted.id, deliveries: planned.length };
   }

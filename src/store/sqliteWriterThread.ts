@@ -13,7 +13,8 @@ const writer = new SqliteWriter(openConnection(path, { busyTimeoutMs }));
 const port = parentPort!;
 port.on('message', (first: WriteOp[]) => {
   const batches = [first];
-  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port)) batches.push(next.message as WriteOp[]);
+  for (let next = receiveMessageOnPort(port); next; next = receiveMessageOnPort(port))
+    batches.push(next.message as WriteOp[]);
   const results = writer.runBatch(batches.flat());
   let at = 0;
   for (const b of batches) {

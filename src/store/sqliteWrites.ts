@@ -46,7 +46,10 @@ export class SqliteWrites {
   private drained: (() => void) | null = null;
   private readonly local: SqliteWriter | null;
 
-  private constructor(private readonly db: Db, private readonly thread: Worker | null) {
+  private constructor(
+    private readonly db: Db,
+    private readonly thread: Worker | null,
+  ) {
     this.local = thread ? null : new SqliteWriter(db);
     thread?.on('message', (results: WriteResult[]) => this.settle(results));
     const fail = (why: string) => {
@@ -58,7 +61,9 @@ export class SqliteWrites {
       this.drained?.();
     };
     thread?.on('error', (e) => fail(e.message));
-    thread?.on('exit', (code) => { if (!this.closed) fail(`exit ${code}`); });
+    thread?.on('exit', (code) => {
+      if (!this.closed) fail(`exit ${code}`);
+    });
   }
 
   /**
@@ -153,13 +158,21 @@ export class SqliteWrites {
 }
 
 function migrate(db: Db): void {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  );
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
+  );
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) continue;
     db.transaction(() => {
       db.exec(m.sqlite);
-      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        Date.now(),
+      );
     }).immediate();
   }
 }

@@ -4,7 +4,12 @@ export const MAX_DEPTH = 32;
 export const MAX_VALUES = 5_000;
 
 /** A container still to visit: its parent's frame and its key there, to name the path on failure. */
-interface Frame { v: object; key: string; parent: Frame | null; depth: number }
+interface Frame {
+  v: object;
+  key: string;
+  parent: Frame | null;
+  depth: number;
+}
 
 const pathOf = (f: Frame | null): string => {
   const keys: string[] = [];
@@ -19,7 +24,11 @@ const pathOf = (f: Frame | null): string => {
  * it fits, else the path where it stopped fitting (`new.messageLists.0.0`) and why.
  * Only containers are pushed, so a fitting body costs one small frame per object or array.
  */
-export function outOfBounds(value: unknown, maxDepth = MAX_DEPTH, maxValues = MAX_VALUES): { path: string; message: string } | null {
+export function outOfBounds(
+  value: unknown,
+  maxDepth = MAX_DEPTH,
+  maxValues = MAX_VALUES,
+): { path: string; message: string } | null {
   if (value === null || typeof value !== 'object') return null;
   const stack: Frame[] = [{ v: value, key: '', parent: null, depth: 0 }];
   let values = 0;

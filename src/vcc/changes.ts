@@ -7,9 +7,9 @@ export { EVENT_KINDS, SHORT_KINDS, type EventKind };
 
 export const isEventKind = (s: string): s is EventKind => (EVENT_KINDS as readonly string[]).includes(s);
 
-
 /** The kind a typed name means (full or short), or null. */
-export const kindNamed = (s: string): EventKind | null => (isEventKind(s) ? s : Object.hasOwn(SHORT_KINDS, s) ? SHORT_KINDS[s]! : null);
+export const kindNamed = (s: string): EventKind | null =>
+  isEventKind(s) ? s : Object.hasOwn(SHORT_KINDS, s) ? SHORT_KINDS[s]! : null;
 
 /** For messages: the names `kindNamed` accepts. */
 export const KIND_NAMES_HELP = `${Object.keys(SHORT_KINDS).join(', ')} or ${EVENT_KINDS.join(', ')}`;

@@ -10,21 +10,37 @@ export interface ValueKind<W, O> {
   norm: (w: W) => O;
 }
 
-const kind = <W, O>(expects: string, test: (v: unknown) => v is W, norm: (w: W) => O): ValueKind<W, O> => ({ expects, test, norm });
+const kind = <W, O>(expects: string, test: (v: unknown) => v is W, norm: (w: W) => O): ValueKind<W, O> => ({
+  expects,
+  test,
+  norm,
+});
 const isInt = (v: unknown): v is number => Number.isInteger(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const strOrInt = (v: unknown): v is string | number => isStr(v) || isInt(v);
 const same = <T>(v: T): T => v;
 
 /** Ids: VCC sends numbers or digit strings; kept as strings. */
-export const ID = kind('an integer or a string of digits', (v): v is string | number => isInt(v) || (isStr(v) && /^\d+$/.test(v)), String);
+export const ID = kind(
+  'an integer or a string of digits',
+  (v): v is string | number => isInt(v) || (isStr(v) && /^\d+$/.test(v)),
+  String,
+);
 export const TEXT = kind('a string', isStr, same<string>);
 /** Codes and phone numbers: strings or numbers, kept as strings. */
 const CODE = kind('a string or an integer', strOrInt, String);
 const INT = kind('an integer', isInt, same<number>);
 const NUM = kind('a number', (v): v is number => typeof v === 'number' && Number.isFinite(v), same<number>);
-const BOOL = kind('true or false (or 0/1)', (v): v is boolean | 0 | 1 => typeof v === 'boolean' || v === 0 || v === 1, (v) => Boolean(v));
-const FLAG = kind('0 or 1 (or true/false)', (v): v is number | boolean => isInt(v) || typeof v === 'boolean', (v) => Number(v));
+const BOOL = kind(
+  'true or false (or 0/1)',
+  (v): v is boolean | 0 | 1 => typeof v === 'boolean' || v === 0 || v === 1,
+  (v) => Boolean(v),
+);
+const FLAG = kind(
+  '0 or 1 (or true/false)',
+  (v): v is number | boolean => isInt(v) || typeof v === 'boolean',
+  (v) => Number(v),
+);
 const LIST = kind('an array', (v): v is unknown[] => Array.isArray(v), same<unknown[]>);
 
 /** What a field's spec says; `changes`: the kind its change is (default `user.updated`). */

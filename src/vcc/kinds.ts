@@ -20,4 +20,6 @@ const SHORT_NAME = {
 } as const satisfies Record<EventKind, string>;
 
 /** Short name to kind, derived from SHORT_NAME. */
-export const SHORT_KINDS: Readonly<Record<string, EventKind>> = Object.fromEntries(EVENT_KINDS.map((k) => [SHORT_NAME[k], k]));
+export const SHORT_KINDS: Readonly<Record<string, EventKind>> = Object.fromEntries(
+  EVENT_KINDS.map((k) => [SHORT_NAME[k], k]),
+);

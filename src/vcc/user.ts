@@ -29,8 +29,14 @@ const RULE_ENTRIES = Object.entries(WIRE_RULES) as Array<[keyof WireFields, Valu
 
 /** One superstruct struct per field: absent, null, or passing the rule (named by what it expects). */
 const wireUser = refine(
-  type(Object.fromEntries(RULE_ENTRIES.map(([k, { expects, test }]) =>
-    [k, define(expects, (v) => v === undefined || v === null || test(v))])) as { [K in keyof WireFields]: Struct<WireFields[K] | null | undefined, null> }),
+  type(
+    Object.fromEntries(
+      RULE_ENTRIES.map(([k, { expects, test }]) => [
+        k,
+        define(expects, (v) => v === undefined || v === null || test(v)),
+      ]),
+    ) as { [K in keyof WireFields]: Struct<WireFields[K] | null | undefined, null> },
+  ),
   'an object',
   (v) => !Array.isArray(v),
 );
@@ -51,8 +57,11 @@ export const vccBodyStruct = wireBody;
  */
 function quickAccepts(body: Record<string, unknown>): boolean {
   const t = body.timestamp;
-  return (body.old === undefined || body.old === null || userPasses(body.old)) && userPasses(body.new)
-    && (t === undefined || t === null || typeof t === 'string');
+  return (
+    (body.old === undefined || body.old === null || userPasses(body.old)) &&
+    userPasses(body.new) &&
+    (t === undefined || t === null || typeof t === 'string')
+  );
 }
 
 function userPasses(u: unknown): boolean {
@@ -88,9 +97,7 @@ export interface VccUserEvent {
   passwordSet: boolean;
 }
 
-export type ParseResult =
-  | { ok: true; event: VccUserEvent }
-  | { ok: false; path: string; message: string };
+export type ParseResult = { ok: true; event: VccUserEvent } | { ok: false; path: string; message: string };
 
 /**
  * A wire user as the service keeps it: each field VCC sent, normalized by its kind (a field
@@ -101,7 +108,8 @@ function normalizeUser(u: WireUser): Partial<User> {
   const out: Record<string, unknown> = {};
   const wire = u as Record<string, unknown>;
   for (const f of USER_FIELDS) {
-    const v = f === 'userId' ? (u.userId ?? u.userid ?? (u.userId === null || u.userid === null ? null : undefined)) : wire[f];
+    const v =
+      f === 'userId' ? (u.userId ?? u.userid ?? (u.userId === null || u.userid === null ? null : undefined)) : wire[f];
     if (v !== undefined) out[f] = v === null ? null : FIELDS[f].value.norm(v as never);
   }
   return out as Partial<User>;
@@ -121,7 +129,7 @@ export function parseVccBody(body: unknown): ParseResult {
   let failure: { path: Array<string | number>; value: unknown; type: string } | undefined;
   try {
     const [err] = validate(body, wireBody);
-    failure = err ? err.failures()[0] ?? err : undefined;
+    failure = err ? (err.failures()[0] ?? err) : undefined;
   } catch {
     // superstruct builds its messages with `${value}`, which throws for a value whose
     // toString is not a function ({"toString":0}): name the field from our own rules instead.
@@ -131,9 +139,10 @@ export function parseVccBody(body: unknown): ParseResult {
     const f = failure;
     const path = f.path.join('.');
     const what = f.value === undefined ? 'missing' : `got ${describe(f.value)}`;
-    const message = f.path.length === 1 && f.path[0] === 'new' && (f.value ?? null) === null
-      ? '"new" is required and must be an object'
-      : `${path || 'body'}: expected ${expected(f.type)}, ${what}`;
+    const message =
+      f.path.length === 1 && f.path[0] === 'new' && (f.value ?? null) === null
+        ? '"new" is required and must be an object'
+        : `${path || 'body'}: expected ${expected(f.type)}, ${what}`;
     return { ok: false, path, message };
   }
   return accepted(body as Infer<typeof wireBody>);

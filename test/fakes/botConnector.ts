@@ -15,7 +15,9 @@ export class FakeBotConnector {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       let raw = '';
-      req.on('data', (c) => { raw += c; });
+      req.on('data', (c) => {
+        raw += c;
+      });
       req.on('end', () => {
         const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
         if (req.method !== 'POST' || !m) {
@@ -24,12 +26,23 @@ export class FakeBotConnector {
         }
         const s = this.script.shift();
         if (s) {
-          res.writeHead(s.status, { 'content-type': 'application/json', ...(s.retryAfter !== undefined ? { 'retry-after': String(s.retryAfter) } : {}) })
+          res
+            .writeHead(s.status, {
+              'content-type': 'application/json',
+              ...(s.retryAfter !== undefined ? { 'retry-after': String(s.retryAfter) } : {}),
+            })
             .end(JSON.stringify({ error: { code: 'Throttled', message: 'scripted' } }));
           return;
         }
-        this.activities.push({ at: Date.now(), conversation: decodeURIComponent(m[1]!), replyTo: m[2] ? decodeURIComponent(m[2]) : null, activity: JSON.parse(raw) });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `activity-${this.activities.length}` }));
+        this.activities.push({
+          at: Date.now(),
+          conversation: decodeURIComponent(m[1]!),
+          replyTo: m[2] ? decodeURIComponent(m[2]) : null,
+          activity: JSON.parse(raw),
+        });
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ id: `activity-${this.activities.length}` }));
       });
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));

@@ -20,7 +20,11 @@ export class FakeGoogleChat {
   private server!: Server;
   private base = '';
 
-  constructor(private readonly spaces: readonly string[] = ['AAAAhr', 'AAAAops'], private readonly key = 'fake-key-0001', private readonly token = 'fake-token-0001') {}
+  constructor(
+    private readonly spaces: readonly string[] = ['AAAAhr', 'AAAAops'],
+    private readonly key = 'fake-key-0001',
+    private readonly token = 'fake-token-0001',
+  ) {}
 
   /** The incoming webhook URL of a space, as Chat shows it in "Apps & integrations". */
   urlFor(space: string): string {
@@ -28,7 +32,9 @@ export class FakeGoogleChat {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => { void this.handle(req, res); });
+    this.server = createServer((req, res) => {
+      void this.handle(req, res);
+    });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -38,7 +44,9 @@ export class FakeGoogleChat {
     let raw = '';
     for await (const c of req) raw += c;
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers }).end(JSON.stringify(body));
+      res
+        .writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers })
+        .end(JSON.stringify(body));
     const url = new URL(req.url ?? '/', this.base);
     const m = /^\/v1\/spaces\/([^/]+)\/messages$/.exec(url.pathname);
     if (req.method !== 'POST' || !m) return send(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
@@ -46,19 +54,36 @@ export class FakeGoogleChat {
     if (url.searchParams.get('key') !== this.key || url.searchParams.get('token') !== this.token) {
       return send(403, googleError(403, 'PERMISSION_DENIED', 'The caller does not have permission'));
     }
-    if (!this.spaces.includes(space)) return send(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
+    if (!this.spaces.includes(space))
+      return send(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.'));
     const scripted = this.script.shift();
     if (scripted) {
       if (scripted.status === 429) this.rateLimited += 1;
-      return send(scripted.status, googleError(scripted.status, scripted.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL', 'scripted'),
-        scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {});
+      return send(
+        scripted.status,
+        googleError(scripted.status, scripted.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL', 'scripted'),
+        scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {},
+      );
     }
     let body: any;
-    try { body = JSON.parse(raw); } catch { return send(400, googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.')); }
-    const cardsOk = Array.isArray(body.cardsV2) && body.cardsV2.every((c: any) => typeof c?.card?.header?.title === 'string'
-      && Array.isArray(c.card.sections) && c.card.sections.length > 0 && c.card.sections.every((s: any) => Array.isArray(s.widgets) && s.widgets.length > 0));
-    if (typeof body.text !== 'string' && !cardsOk) return send(400, googleError(400, 'INVALID_ARGUMENT', 'Message cannot be empty.'));
-    if (body.cardsV2 !== undefined && !cardsOk) return send(400, googleError(400, 'INVALID_ARGUMENT', 'Invalid cardsV2.'));
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return send(400, googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'));
+    }
+    const cardsOk =
+      Array.isArray(body.cardsV2) &&
+      body.cardsV2.every(
+        (c: any) =>
+          typeof c?.card?.header?.title === 'string' &&
+          Array.isArray(c.card.sections) &&
+          c.card.sections.length > 0 &&
+          c.card.sections.every((s: any) => Array.isArray(s.widgets) && s.widgets.length > 0),
+      );
+    if (typeof body.text !== 'string' && !cardsOk)
+      return send(400, googleError(400, 'INVALID_ARGUMENT', 'Message cannot be empty.'));
+    if (body.cardsV2 !== undefined && !cardsOk)
+      return send(400, googleError(400, 'INVALID_ARGUMENT', 'Invalid cardsV2.'));
     const now = Date.now();
     if (now - (this.last.get(space) ?? 0) < 1000) {
       this.rateLimited += 1;
@@ -66,7 +91,11 @@ export class FakeGoogleChat {
     }
     this.last.set(space, now);
     this.posts.push({ at: now, space, body, raw });
-    return send(200, { name: `spaces/${space}/messages/${this.posts.length}`, text: body.text ?? '', createTime: new Date(now).toISOString() });
+    return send(200, {
+      name: `spaces/${space}/messages/${this.posts.length}`,
+      text: body.text ?? '',
+      createTime: new Date(now).toISOString(),
+    });
   }
 
   async stop() {

@@ -14,7 +14,11 @@ export interface SlackPost {
 }
 
 /** A scripted answer for the next call: an HTTP status with Retry-After, or a Slack error. */
-export type SlackScript = { status: number; retryAfter?: number } | { error: string } | { hang: true } | { delayMs: number }
+export type SlackScript =
+  | { status: number; retryAfter?: number }
+  | { error: string }
+  | { hang: true }
+  | { delayMs: number }
   /** Answered normally (and recorded) once `until` settles: the test decides when a send lands. */
   | { until: Promise<unknown> };
 
@@ -51,7 +55,10 @@ export class FakeSlack {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       void this.handle(req).then(({ status, body, headers }) => {
-        res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json', ...headers });
+        res.writeHead(status, {
+          'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+          ...headers,
+        });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
       });
     });
@@ -63,7 +70,14 @@ export class FakeSlack {
         const msg = JSON.parse(String(data)) as { envelope_id: string; payload: any };
         this.acks.get(msg.envelope_id)?.(msg.payload);
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A0APP' } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          debug_info: { host: 'fake' },
+          connection_info: { app_id: 'A0APP' },
+        }),
+      );
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
@@ -74,16 +88,31 @@ export class FakeSlack {
   envelope(type: string, payload: object): Promise<any> {
     const id = `env-${Math.random().toString(36).slice(2)}`;
     const acked = new Promise((resolve) => this.acks.set(id, resolve));
-    for (const ws of this.sockets) ws.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true }));
+    for (const ws of this.sockets)
+      ws.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: true }));
     return acked;
   }
 
-  get apiUrl() { return `${this.url}/api/`; }
-  hookUrl(id: string) { return `${this.url}/hooks/${id}`; }
-  responseUrl(id: string) { return `${this.url}/response/${id}`; }
+  get apiUrl() {
+    return `${this.url}/api/`;
+  }
+  hookUrl(id: string) {
+    return `${this.url}/hooks/${id}`;
+  }
+  responseUrl(id: string) {
+    return `${this.url}/response/${id}`;
+  }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
-    const raw = await new Promise<string>((r) => { let b = ''; req.on('data', (c) => { b += c; }); req.on('end', () => r(b)); });
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const raw = await new Promise<string>((r) => {
+      let b = '';
+      req.on('data', (c) => {
+        b += c;
+      });
+      req.on('end', () => r(b));
+    });
     const isJson = (req.headers['content-type'] ?? '').includes('json');
     const fields: Record<string, any> = isJson ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
     if (req.url?.startsWith('/response/')) {
@@ -94,16 +123,34 @@ export class FakeSlack {
       return { status: 200, body: { ok: true, url: `${this.url.replace('http', 'ws')}/socket` } };
     }
     if (req.url === '/api/auth.test') {
-      return { status: 200, body: { ok: true, url: 'https://callcenter.slack.com/', team: 'Call center', user: 'vcc-notify', team_id: 'T0TEAM', user_id: 'U0BOT', bot_id: 'B0BOT' } };
+      return {
+        status: 200,
+        body: {
+          ok: true,
+          url: 'https://callcenter.slack.com/',
+          team: 'Call center',
+          user: 'vcc-notify',
+          team_id: 'T0TEAM',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        },
+      };
     }
     if (req.url === '/api/users.info') {
-      return { status: 200, body: { ok: true, user: { id: fields.user, is_admin: this.admins.has(String(fields.user)), is_owner: false } } };
+      return {
+        status: 200,
+        body: { ok: true, user: { id: fields.user, is_admin: this.admins.has(String(fields.user)), is_owner: false } },
+      };
     }
     if (req.url === '/api/conversations.info') {
-      return { status: 200, body: { ok: true, channel: { id: fields.channel, is_member: this.members.has(String(fields.channel)) } } };
+      return {
+        status: 200,
+        body: { ok: true, channel: { id: fields.channel, is_member: this.members.has(String(fields.channel)) } },
+      };
     }
     const via = req.url?.startsWith('/hooks/') ? 'webhook' : 'api';
-    if (via === 'api' && req.url !== '/api/chat.postMessage') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+    if (via === 'api' && req.url !== '/api/chat.postMessage')
+      return { status: 404, body: { ok: false, error: 'unknown_method' } };
     const channel = via === 'webhook' ? req.url!.slice('/hooks/'.length) : String(fields.channel);
     this.received += 1;
     const scripted = this.script.shift();
@@ -112,10 +159,16 @@ export class FakeSlack {
     if (scripted && 'until' in scripted) await scripted.until.catch(() => {});
     if (scripted && 'status' in scripted) {
       if (scripted.status === 429) this.rateLimited += 1;
-      return { status: scripted.status, body: via === 'webhook' ? 'rate_limited' : { ok: false, error: 'ratelimited' }, headers: scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {} };
+      return {
+        status: scripted.status,
+        body: via === 'webhook' ? 'rate_limited' : { ok: false, error: 'ratelimited' },
+        headers: scripted.retryAfter !== undefined ? { 'retry-after': String(scripted.retryAfter) } : {},
+      };
     }
     if (scripted && 'error' in scripted) {
-      return via === 'webhook' ? { status: 404, body: scripted.error } : { status: 200, body: { ok: false, error: scripted.error } };
+      return via === 'webhook'
+        ? { status: 404, body: scripted.error }
+        : { status: 200, body: { ok: false, error: scripted.error } };
     }
     const now = Date.now();
     if (this.opts.perChannelPerSecond && now - (this.last.get(channel) ?? 0) < 1000) {
@@ -123,14 +176,27 @@ export class FakeSlack {
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
     }
     this.last.set(channel, now);
-    const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : fields.blocks ?? [];
+    const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : (fields.blocks ?? []);
     const invalid = blockProblem(blocks);
-    if (invalid) return via === 'webhook' ? { status: 400, body: 'invalid_blocks' } : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [invalid] } };
+    if (invalid)
+      return via === 'webhook'
+        ? { status: 400, body: 'invalid_blocks' }
+        : { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [invalid] } };
     const auth = req.headers.authorization ?? null;
-    const post: SlackPost = { at: now, channel, text: String(fields.text ?? ''), blocks, token: auth?.replace(/^Bearer /, '') ?? null, via, fields };
+    const post: SlackPost = {
+      at: now,
+      channel,
+      text: String(fields.text ?? ''),
+      blocks,
+      token: auth?.replace(/^Bearer /, '') ?? null,
+      via,
+      fields,
+    };
     this.posts.push(post);
     this.onPost?.(post);
-    return via === 'webhook' ? { status: 200, body: 'ok' } : { status: 200, body: { ok: true, channel, ts: `${now / 1000}` } };
+    return via === 'webhook'
+      ? { status: 200, body: 'ok' }
+      : { status: 200, body: { ok: true, channel, ts: `${now / 1000}` } };
   }
 
   async stop() {
@@ -149,10 +215,17 @@ export class FakeSlack {
 function blockProblem(blocks: any[]): string | null {
   if (!Array.isArray(blocks) || blocks.length > 50) return 'blocks: at most 50';
   for (const [i, b] of blocks.entries()) {
-    if (b.type === 'header' && (b.text?.type !== 'plain_text' || typeof b.text.text !== 'string' || b.text.text.length === 0 || b.text.text.length > 150)) {
+    if (
+      b.type === 'header' &&
+      (b.text?.type !== 'plain_text' ||
+        typeof b.text.text !== 'string' ||
+        b.text.text.length === 0 ||
+        b.text.text.length > 150)
+    ) {
       return `blocks[${i}]: header text must be plain_text of 1-150 characters`;
     }
-    if (b.type === 'section' && b.text && (typeof b.text.text !== 'string' || b.text.text.length > 3000)) return `blocks[${i}]: section text over 3000`;
+    if (b.type === 'section' && b.text && (typeof b.text.text !== 'string' || b.text.text.length > 3000))
+      return `blocks[${i}]: section text over 3000`;
   }
   return null;
 }

@@ -15,7 +15,9 @@ export class FakeTeamsWorkflow {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       let raw = '';
-      req.on('data', (c) => { raw += c; });
+      req.on('data', (c) => {
+        raw += c;
+      });
       req.on('end', () => {
         const s = this.script.shift();
         if (s) {

@@ -28,23 +28,39 @@ export async function startAllPlatforms(secret: string, routes: string, extra = 
   const chat = await new FakeGoogleChat().start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, `channels:
+  writeFileSync(
+    cfg,
+    `channels:
   api: { type: slack, channel: C0API }
   hook: { type: slack-webhook, url: "\${HOOK_URL}" }
   flow: { type: teams-workflow, url: "\${FLOW_URL}" }
   gchat: { type: google-chat, url: "\${GCHAT_URL}" }
   log: { type: console }
 routes: ${routes}
-${extra}`);
+${extra}`,
+  );
   const env = {
-    VCC_WEBHOOK_SECRET: secret, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-all-platforms', SLACK_API_URL: slack.apiUrl,
-    HOOK_URL: slack.hookUrl('H0HOOK'), FLOW_URL: teams.url, GCHAT_URL: chat.urlFor('AAAAhr'),
+    VCC_WEBHOOK_SECRET: secret,
+    VCC_NOTIFY_CONFIG: cfg,
+    SLACK_BOT_TOKEN: 'xoxb-all-platforms',
+    SLACK_API_URL: slack.apiUrl,
+    HOOK_URL: slack.hookUrl('H0HOOK'),
+    FLOW_URL: teams.url,
+    GCHAT_URL: chat.urlFor('AAAAhr'),
   };
   const svc = await startTestService(env, { dir, pollMs: 50 });
   return {
-    slack, teams, chat, svc, env,
+    slack,
+    teams,
+    chat,
+    svc,
+    env,
     async stop() {
-      await svc.stop(); await slack.stop(); await teams.stop(); await chat.stop(); cleanup(dir);
+      await svc.stop();
+      await slack.stop();
+      await teams.stop();
+      await chat.stop();
+      cleanup(dir);
     },
   };
 }

@@ -13,7 +13,9 @@ export const START_DEADLINE_MS = 120_000;
 
 const running = new Set<ChildProcess>();
 // Whatever happens to the test worker, no service it started outlives it.
-process.once('exit', () => { for (const c of running) c.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
 
 const alive = (c: ChildProcess) => c.exitCode === null && c.signalCode === null;
 
@@ -42,8 +44,12 @@ export function spawnService(t: ExecutionContext, env: Record<string, string>): 
   });
   running.add(child);
   let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    out += d;
+  });
   const exited = once(child, 'exit').then(([code]) => {
     running.delete(child);
     return code as number | null;
@@ -55,7 +61,10 @@ export function spawnService(t: ExecutionContext, env: Record<string, string>): 
     }
   });
   const port = new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vcc-notify serve did not start within ${START_DEADLINE_MS} ms:\n${out}`)), START_DEADLINE_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`vcc-notify serve did not start within ${START_DEADLINE_MS} ms:\n${out}`)),
+      START_DEADLINE_MS,
+    );
     child.on('message', (m: { ready?: boolean; port?: number }) => {
       if (m.ready && typeof m.port === 'number') {
         clearTimeout(timer);
@@ -78,11 +87,28 @@ export async function stopService(p: ServiceProcess, signal: NodeJS.Signals = 'S
 }
 
 /** Runs one CLI command to its end (killed after START_DEADLINE_MS), hermetic like spawnService; never rejects. */
-export function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: childEnv({ LOG_LEVEL: 'silent', ...env }), cwd: SCRATCH, timeout: START_DEADLINE_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      {
+        env: childEnv({ LOG_LEVEL: 'silent', ...env }),
+        cwd: SCRATCH,
+        timeout: START_DEADLINE_MS,
+        killSignal: 'SIGKILL',
+      },
+      (err, stdout, stderr) => {
+        resolve({
+          code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0,
+          stdout,
+          stderr,
+        });
+      },
+    );
   });
 }
 
@@ -98,7 +124,9 @@ export function ackingSenders(port: number, secret: string, n: number): { acked:
     while (!stopped) {
       try {
         const res = await fetch(`http://127.0.0.1:${port}/webhooks/vcc/users?secret-key=${secret}`, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createdBody()),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(createdBody()),
         });
         if (res.status === 200) acked.push(((await res.json()) as { event: number }).event);
       } catch {
@@ -107,5 +135,11 @@ export function ackingSenders(port: number, secret: string, n: number): { acked:
     }
   };
   const loops = Array.from({ length: n }, loop);
-  return { acked, stop: async () => { stopped = true; await Promise.all(loops); } };
+  return {
+    acked,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
 }

@@ -6,7 +6,9 @@ import net from 'node:net';
 /** True for 127.0.0.0/8, ::1, their IPv4-mapped forms and the name `localhost`. */
 export function isLoopbackHost(host) {
   if (host === undefined || host === null || host === '') return true; // Node's default is localhost
-  const h = String(host).replace(/^\[|\]$/g, '').toLowerCase();
+  const h = String(host)
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase();
   if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
   const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
   return net.isIPv4(v4) && v4.split('.')[0] === '127';
@@ -20,7 +22,9 @@ export function assertLoopbackUrl(url) {
 
 export class LoopbackOnlyError extends Error {
   constructor(host, where) {
-    super(`hermetic tests: refused to connect to ${host} (${where}); only 127.0.0.0/8 and ::1 are reachable from tests`);
+    super(
+      `hermetic tests: refused to connect to ${host} (${where}); only 127.0.0.0/8 and ::1 are reachable from tests`,
+    );
     this.code = 'ELOOPBACKONLY';
   }
 }

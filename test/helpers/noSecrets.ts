@@ -5,7 +5,14 @@ import type { ExecutionContext } from 'ava';
 
 /** The forms a secret may take in text: as is, URL-encoded, JSON-escaped, base64. */
 function forms(secret: string): string[] {
-  return [...new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('base64')])];
+  return [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      JSON.stringify(secret).slice(1, -1),
+      Buffer.from(secret).toString('base64'),
+    ]),
+  ];
 }
 
 /**
@@ -13,18 +20,31 @@ function forms(secret: string): string[] {
  * forms, in any of the named texts (log lines, pages, payloads, store files). Secrets must be
  * distinctive (8+ characters) so that a match means a leak.
  */
-export function assertNoSecrets(t: ExecutionContext, texts: Record<string, string | readonly string[]>, secrets: readonly string[]): void {
+export function assertNoSecrets(
+  t: ExecutionContext,
+  texts: Record<string, string | readonly string[]>,
+  secrets: readonly string[],
+): void {
   for (const secret of secrets) {
-    if (secret.length < 8) throw new Error(`assertNoSecrets: "${secret}" is too short to search for; use a distinctive secret`);
+    if (secret.length < 8)
+      throw new Error(`assertNoSecrets: "${secret}" is too short to search for; use a distinctive secret`);
     for (const [where, text] of Object.entries(texts)) {
       const joined = typeof text === 'string' ? text : text.join('\n');
       const found = forms(secret).find((f) => joined.includes(f));
-      t.is(found, undefined, `${where} contains the secret ${JSON.stringify(secret)}${found !== secret ? ` (as ${JSON.stringify(found)})` : ''}`);
+      t.is(
+        found,
+        undefined,
+        `${where} contains the secret ${JSON.stringify(secret)}${found !== secret ? ` (as ${JSON.stringify(found)})` : ''}`,
+      );
     }
   }
 }
 
 /** Every file of a SQLite store (the database, its WAL and shared memory) as one text to search. */
 export function storeFiles(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).filter((f) => f.includes('.db')).map((f) => [`store file ${f}`, readFileSync(join(dir, f)).toString('latin1')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => f.includes('.db'))
+      .map((f) => [`store file ${f}`, readFileSync(join(dir, f)).toString('latin1')]),
+  );
 }

@@ -42,10 +42,18 @@ export function tempDir(): string {
  * Starts the real service on an ephemeral port with its own SQLite file in `dir`
  * (a new temp dir unless given, so a restart can reuse it).
  */
-export async function startTestService(env: Record<string, string> = {}, opts: Partial<ServiceOptions> & { dir?: string } = {}): Promise<TestService> {
+export async function startTestService(
+  env: Record<string, string> = {},
+  opts: Partial<ServiceOptions> & { dir?: string } = {},
+): Promise<TestService> {
   const dir = opts.dir ?? tempDir();
   const logs: string[] = [];
-  const settings = loadSettings({ PORT: '0', DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, LOG_LEVEL: 'debug', ...env });
+  const settings = loadSettings({
+    PORT: '0',
+    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
   const svc = await startService({
     settings,
     logDestination: memoryLog(logs),
@@ -65,11 +73,18 @@ export async function startTestService(env: Record<string, string> = {}, opts: P
     } as RequestInit);
     const text = await res.text();
     let json: any = null;
-    try { json = JSON.parse(text); } catch { json = text; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
     return { status: res.status, json };
   };
-  const notifications = () => logs.filter((l) => l.includes('"msg":"notification"')).map((l) => JSON.stringify(JSON.parse(l).notification));
-  return Object.defineProperty(Object.assign(svc, { dir, logs, send }), 'printed', { get: notifications }) as TestService;
+  const notifications = () =>
+    logs.filter((l) => l.includes('"msg":"notification"')).map((l) => JSON.stringify(JSON.parse(l).notification));
+  return Object.defineProperty(Object.assign(svc, { dir, logs, send }), 'printed', {
+    get: notifications,
+  }) as TestService;
 }
 
 export function cleanup(dir: string) {
@@ -96,12 +111,18 @@ export async function bodilessRequest(port: number, head: string): Promise<{ sta
   const raw = await new Promise<string>((resolve, reject) => {
     const s = connect(port, '127.0.0.1', () => s.write(`${head}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`));
     let data = '';
-    s.on('data', (d) => { data += d; });
+    s.on('data', (d) => {
+      data += d;
+    });
     s.on('close', () => resolve(data));
     s.on('error', reject);
   });
   const [top = '', body = ''] = raw.split('\r\n\r\n');
   let json: any = body;
-  try { json = JSON.parse(body); } catch { /* not JSON */ }
+  try {
+    json = JSON.parse(body);
+  } catch {
+    /* not JSON */
+  }
   return { status: Number(top.split(' ')[1]), json };
 }

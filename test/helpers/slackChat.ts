@@ -10,23 +10,50 @@ export const SIGNING = 'slack-signing-secret';
 /** The real service with one Slack file channel and `/vcc` commands, against `slack`. */
 export async function start(dir: string, slack: FakeSlack, env: Record<string, string> = {}) {
   const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0FILE }\nroutes:\n  - channel: ops\n    events: [user.created]\n');
-  return startTestService({
-    VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-cmd-token', SLACK_API_URL: slack.apiUrl, SLACK_SIGNING_SECRET: SIGNING, ...env,
-  }, { dir, pollMs: 50 });
+  writeFileSync(
+    cfg,
+    'channels:\n  ops: { type: slack, channel: C0FILE }\nroutes:\n  - channel: ops\n    events: [user.created]\n',
+  );
+  return startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-cmd-token',
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SIGNING_SECRET: SIGNING,
+      ...env,
+    },
+    { dir, pollMs: 50 },
+  );
 }
 
 /** Posts `/vcc TEXT` as Slack would (signed); returns the status and the reply. */
-export async function command(svc: TestService, slack: FakeSlack, text: string, opts: { channel?: string; user?: string; secret?: string; ts?: number } = {}) {
-  const body = slashCommand({ text, channel_id: opts.channel ?? 'C0CHAT', user_id: opts.user ?? 'U0SUE', response_url: slack.responseUrl('r1') });
+export async function command(
+  svc: TestService,
+  slack: FakeSlack,
+  text: string,
+  opts: { channel?: string; user?: string; secret?: string; ts?: number } = {},
+) {
+  const body = slashCommand({
+    text,
+    channel_id: opts.channel ?? 'C0CHAT',
+    user_id: opts.user ?? 'U0SUE',
+    response_url: slack.responseUrl('r1'),
+  });
   const res = await fetch(`${svc.url}/slack/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(opts.secret ?? SIGNING, body, opts.ts) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...slackSignature(opts.secret ?? SIGNING, body, opts.ts),
+    },
     body,
   });
   const raw = await res.text();
   let json: any = raw;
-  try { json = JSON.parse(raw); } catch { /* plain */ }
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    /* plain */
+  }
   return { status: res.status, json };
 }
-

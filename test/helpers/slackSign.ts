@@ -9,7 +9,14 @@ export function slackSignature(secret: string, body: string, timestamp = Math.fl
 /** The form body of a slash command as Slack posts it. */
 export function slashCommand(fields: { text: string; channel_id: string; user_id: string; response_url: string }) {
   return new URLSearchParams({
-    token: 'deprecated-verification-token', team_id: 'T0TEAM', team_domain: 'callcenter', channel_name: 'ops',
-    user_name: 'sue', command: '/vcc', api_app_id: 'A0APP', trigger_id: '1.2.3', ...fields,
+    token: 'deprecated-verification-token',
+    team_id: 'T0TEAM',
+    team_domain: 'callcenter',
+    channel_name: 'ops',
+    user_name: 'sue',
+    command: '/vcc',
+    api_app_id: 'A0APP',
+    trigger_id: '1.2.3',
+    ...fields,
   }).toString();
 }

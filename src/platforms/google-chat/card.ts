@@ -23,20 +23,34 @@ export function googleChatPayload(m: Message): { text: string; cardsV2: object[]
   const build = (lines: readonly string[], dropped: number) => {
     const sections: object[] = [];
     if (m.facts.length > 0) {
-      sections.push({ widgets: m.facts.map((f) => ({ decoratedText: { topLabel: escapeCardText(f.label), text: escapeCardText(f.value), wrapText: true } })) });
+      sections.push({
+        widgets: m.facts.map((f) => ({
+          decoratedText: { topLabel: escapeCardText(f.label), text: escapeCardText(f.value), wrapText: true },
+        })),
+      });
     }
-    const paragraphs = [...lines.map(escapeCardText), ...(dropped ? [`<i>…and ${count(dropped, 'more line', 'more lines')} not shown</i>`] : [])];
+    const paragraphs = [
+      ...lines.map(escapeCardText),
+      ...(dropped ? [`<i>…and ${count(dropped, 'more line', 'more lines')} not shown</i>`] : []),
+    ];
     if (paragraphs.length > 0) sections.push({ widgets: paragraphs.map((text) => ({ textParagraph: { text } })) });
     if (sections.length === 0) sections.push({ widgets: [{ textParagraph: { text: escapeCardText(m.summary) } }] });
     return {
       text: escapeChatText(m.fallback),
-      cardsV2: [{
-        cardId: 'vcc-notify',
-        // Header fields are plain text (no HTML), so they are not entity-escaped.
-        card: { header: { title: cut(m.title, MAX_HEADER), ...(m.summary ? { subtitle: cut(m.summary, MAX_HEADER) } : {}) }, sections },
-      }],
+      cardsV2: [
+        {
+          cardId: 'vcc-notify',
+          // Header fields are plain text (no HTML), so they are not entity-escaped.
+          card: {
+            header: { title: cut(m.title, MAX_HEADER), ...(m.summary ? { subtitle: cut(m.summary, MAX_HEADER) } : {}) },
+            sections,
+          },
+        },
+      ],
     };
   };
   const capped = m.lines.slice(0, MAX_LINES);
-  return fitLines(capped, GOOGLE_CHAT_MAX_BYTES, (kept, dropped) => build(kept, dropped + m.lines.length - capped.length));
+  return fitLines(capped, GOOGLE_CHAT_MAX_BYTES, (kept, dropped) =>
+    build(kept, dropped + m.lines.length - capped.length),
+  );
 }

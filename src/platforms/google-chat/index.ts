@@ -16,7 +16,9 @@ const webhook: ChannelType<GoogleChatChannel> = {
   payload: (_ch, m) => googleChatPayload(m),
   // 200 sent; 429 RESOURCE_EXHAUSTED, 408 and 5xx retry (Retry-After honoured); 400, 403, 404
   // permanent. The URL carries the space's key and token: it never enters a reason.
-  adapter: async (ch, ctx) => ({ send: (m) => postJson(ctx.fetch, ch.url, googleChatPayload(m), 'Google Chat', ctx.clock) }),
+  adapter: async (ch, ctx) => ({
+    send: (m) => postJson(ctx.fetch, ch.url, googleChatPayload(m), 'Google Chat', ctx.clock),
+  }),
 };
 
 /** Google Chat: a space's incoming webhook. */

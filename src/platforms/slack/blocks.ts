@@ -35,26 +35,41 @@ export function slackPayload(m: Message): { text: string; blocks: object[] } {
     { type: 'header', text: { type: 'plain_text', text: cut(m.title, SLACK_MAX_HEADER) || ' ', emoji: false } },
   ];
   // Mentions come from the config only (validated ids), so they are the one unescaped markup.
-  const mentions = m.mentions.filter((x): x is string => typeof x === 'string').map(slackMention).join(' ');
+  const mentions = m.mentions
+    .filter((x): x is string => typeof x === 'string')
+    .map(slackMention)
+    .join(' ');
   if (mentions) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: mentions } });
   // A digest of one kind has no summary: its title says it all.
-  if (m.summary !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} ${esc(m.summary)}`, SLACK_MAX_SECTION) } });
+  if (m.summary !== '')
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: cut(`${ICON[m.severity]} ${esc(m.summary)}`, SLACK_MAX_SECTION) },
+    });
   if (m.facts.length > 0) {
     blocks.push({
       type: 'section',
-      fields: m.facts.slice(0, SLACK_MAX_FIELDS).map((f) => ({ type: 'mrkdwn', text: cut(`*${esc(f.label)}*\n${esc(f.value)}`, SLACK_MAX_FIELD) })),
+      fields: m.facts
+        .slice(0, SLACK_MAX_FIELDS)
+        .map((f) => ({ type: 'mrkdwn', text: cut(`*${esc(f.label)}*\n${esc(f.value)}`, SLACK_MAX_FIELD) })),
     });
   }
   const sections: string[] = [];
   for (const line of m.lines.map((l) => cut(esc(l), SLACK_MAX_SECTION))) {
     const last = sections[sections.length - 1];
-    if (last !== undefined && last.length + 1 + line.length <= SLACK_MAX_SECTION) sections[sections.length - 1] = `${last}\n${line}`;
+    if (last !== undefined && last.length + 1 + line.length <= SLACK_MAX_SECTION)
+      sections[sections.length - 1] = `${last}\n${line}`;
     else sections.push(line);
   }
   const room = SLACK_MAX_BLOCKS - blocks.length - 1;
   sections.slice(0, room).forEach((text) => blocks.push({ type: 'section', text: { type: 'mrkdwn', text } }));
   if (sections.length > room) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${count(sections.length - room, 'more section', 'more sections')} not shown` }] });
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `…and ${count(sections.length - room, 'more section', 'more sections')} not shown` },
+      ],
+    });
   }
   return { text: cut(`${mentions ? `${mentions} ` : ''}${esc(m.fallback)}`, SLACK_MAX_TEXT), blocks };
 }

@@ -32,8 +32,11 @@ const DIGEST = 100;
  * A route's Slack mention: a user id (`U…`, `W…`), a user group id (`S…`), `here` or `channel`
  * (https://api.slack.com/reference/surfaces/formatting#mentioning-users).
  */
-const mention = refine(string(), 'slack mention', (v) => SLACK_MENTION.test(v)
-  || 'expected a Slack user id (U0123ABCD), user group id (S0123ABCD), here or channel');
+const mention = refine(
+  string(),
+  'slack mention',
+  (v) => SLACK_MENTION.test(v) || 'expected a Slack user id (U0123ABCD), user group id (S0123ABCD), here or channel',
+);
 
 const bot: ChannelType<SlackChannel> = {
   mention,
@@ -72,22 +75,45 @@ const inbound: Inbound = {
     if (!env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
       router.post('/slack/events', (ctx) => {
         ctx.status = 501;
-        ctx.body = { error: { code: 'slack_not_configured', message: 'set SLACK_SIGNING_SECRET to take Slack commands' } };
+        ctx.body = {
+          error: { code: 'slack_not_configured', message: 'set SLACK_SIGNING_SECRET to take Slack commands' },
+        };
       });
       return { start: async () => {}, stop: async () => {} };
     }
     const { createSlackCommands } = await import('./slackCommands.ts');
     const commands = createSlackCommands({
-      signingSecret: env.SLACK_SIGNING_SECRET ?? '', appToken: env.SLACK_APP_TOKEN, botToken: env.SLACK_BOT_TOKEN, apiUrl: env.SLACK_API_URL,
-      commandUsers: env.SLACK_COMMAND_USERS, subscriptions: deps.subscriptions, fileRoutesFor: (id) => deps.fileRoutesFor(chatName(SLACK_PREFIX, id)),
-      sendTest: deps.sendTest, log: deps.log, clock: deps.clock,
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+      appToken: env.SLACK_APP_TOKEN,
+      botToken: env.SLACK_BOT_TOKEN,
+      apiUrl: env.SLACK_API_URL,
+      commandUsers: env.SLACK_COMMAND_USERS,
+      subscriptions: deps.subscriptions,
+      fileRoutesFor: (id) => deps.fileRoutesFor(chatName(SLACK_PREFIX, id)),
+      sendTest: deps.sendTest,
+      log: deps.log,
+      clock: deps.clock,
     });
-    router.post('/slack/events', commands.handler ?? ((ctx) => {
-      ctx.status = 501;
-      ctx.body = { error: { code: 'slack_socket_mode', message: 'Slack commands come over Socket Mode (SLACK_APP_TOKEN), not HTTP' } };
-    }));
+    router.post(
+      '/slack/events',
+      commands.handler ??
+        ((ctx) => {
+          ctx.status = 501;
+          ctx.body = {
+            error: {
+              code: 'slack_socket_mode',
+              message: 'Slack commands come over Socket Mode (SLACK_APP_TOKEN), not HTTP',
+            },
+          };
+        }),
+    );
     return {
-      start: () => commands.start().catch((e) => deps.log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect')),
+      start: () =>
+        commands
+          .start()
+          .catch((e) =>
+            deps.log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode did not connect'),
+          ),
       stop: () => commands.stop().catch(() => {}),
     };
   },

@@ -19,7 +19,11 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 export class KoaReceiver implements Receiver {
   private app: App | null = null;
 
-  constructor(private readonly signingSecret: string, private readonly log: Logger, private readonly clock: () => number = Date.now) {}
+  constructor(
+    private readonly signingSecret: string,
+    private readonly log: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   init(app: App): void {
     this.app = app;
@@ -41,7 +45,8 @@ export class KoaReceiver implements Receiver {
         // Bolt refuses timestamps over 5 minutes old; the replay window must hold the other
         // way too, or a signature captured with a forged future timestamp stays valid.
         const sentAt = Number(ctx.get('x-slack-request-timestamp'));
-        if (!(sentAt * 1000 <= this.clock() + MAX_CLOCK_SKEW_MS)) throw new Error(`timestamp ${ctx.get('x-slack-request-timestamp')} is more than 5 minutes in the future`);
+        if (!(sentAt * 1000 <= this.clock() + MAX_CLOCK_SKEW_MS))
+          throw new Error(`timestamp ${ctx.get('x-slack-request-timestamp')} is more than 5 minutes in the future`);
         verifySlackRequest({
           signingSecret: this.signingSecret,
           body: raw,
@@ -63,10 +68,14 @@ export class KoaReceiver implements Receiver {
         return;
       }
       let answer: (v: unknown) => void = () => {};
-      const acked = new Promise<unknown>((resolve) => { answer = resolve; });
+      const acked = new Promise<unknown>((resolve) => {
+        answer = resolve;
+      });
       const event: ReceiverEvent = {
         body,
-        ack: async (response?: unknown) => { answer(response ?? ''); },
+        ack: async (response?: unknown) => {
+          answer(response ?? '');
+        },
         retryNum: Number(ctx.get('x-slack-retry-num')) || undefined,
         retryReason: ctx.get('x-slack-retry-reason') || undefined,
       };

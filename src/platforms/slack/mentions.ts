@@ -28,7 +28,10 @@ export function readSlackMentions(text: string): Mention[] | string {
 
 /** One typed token as a mention in the config's terms, or null: the escaped forms unwrapped, ids and here/channel as typed. */
 function bareMention(token: string): string | null {
-  const escaped = /^<!subteam\^(S[A-Z0-9]{2,20})(?:\|[^>]*)?>$/.exec(token) ?? /^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$/.exec(token)
-    ?? /^<!(here|channel)(?:\|[^>]*)?>$/.exec(token) ?? /^@(here|channel)$/.exec(token);
+  const escaped =
+    /^<!subteam\^(S[A-Z0-9]{2,20})(?:\|[^>]*)?>$/.exec(token) ??
+    /^<@([UW][A-Z0-9]{2,20})(?:\|[^>]*)?>$/.exec(token) ??
+    /^<!(here|channel)(?:\|[^>]*)?>$/.exec(token) ??
+    /^@(here|channel)$/.exec(token);
   return escaped ? escaped[1]! : SLACK_MENTION.test(token) ? token : null;
 }

@@ -18,22 +18,30 @@ async function mayChangeChannel(client: SlackClient, policy: string, user: strin
   if (policy === 'admins') {
     try {
       const info = await client.users.info({ user });
-      return info.user?.is_admin || info.user?.is_owner ? true : 'only workspace admins may change what this channel hears (SLACK_COMMAND_USERS=admins)';
+      return info.user?.is_admin || info.user?.is_owner
+        ? true
+        : 'only workspace admins may change what this channel hears (SLACK_COMMAND_USERS=admins)';
     } catch (e) {
       return `could not check whether you are a workspace admin (${(e as Error).message})`;
     }
   }
-  return policy.split(',').map((s) => s.trim()).includes(user)
-    ? true : 'only the users listed in SLACK_COMMAND_USERS may change what this channel hears';
+  return policy
+    .split(',')
+    .map((s) => s.trim())
+    .includes(user)
+    ? true
+    : 'only the users listed in SLACK_COMMAND_USERS may change what this channel hears';
 }
 
 /** After a subscribe: how to invite the bot, when it is not in the channel. */
 async function inviteAdvice(client: SlackClient, channel: string): Promise<string | null> {
   try {
     const info = await client.conversations.info({ channel });
-    return info.channel?.is_member ? null : 'The vcc-notify bot is not in this channel yet: invite it with /invite @vcc-notify (your app\'s name), or notifications cannot be posted.';
+    return info.channel?.is_member
+      ? null
+      : "The vcc-notify bot is not in this channel yet: invite it with /invite @vcc-notify (your app's name), or notifications cannot be posted.";
   } catch {
-    return 'The vcc-notify bot cannot see this channel: invite it with /invite @vcc-notify (your app\'s name).';
+    return "The vcc-notify bot cannot see this channel: invite it with /invite @vcc-notify (your app's name).";
   }
 }
 
@@ -66,7 +74,10 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     token: deps.botToken ?? 'xoxb-not-configured',
     tokenVerificationEnabled: false,
     logLevel: LogLevel.ERROR,
-    clientOptions: { ...(deps.apiUrl ? { slackApiUrl: deps.apiUrl.endsWith('/') ? deps.apiUrl : `${deps.apiUrl}/` } : {}), retryConfig: { retries: 0 } },
+    clientOptions: {
+      ...(deps.apiUrl ? { slackApiUrl: deps.apiUrl.endsWith('/') ? deps.apiUrl : `${deps.apiUrl}/` } : {}),
+      retryConfig: { retries: 0 },
+    },
   });
 
   app.command('/vcc', async ({ command, ack, respond, client }) => {
@@ -87,7 +98,10 @@ export function createSlackCommands(deps: SlackCommandDeps) {
       mentions: readSlackMentions,
       mentionHelp: SLACK_MENTION_HELP,
     });
-    deps.log.info({ slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' }, 'Slack /vcc command');
+    deps.log.info(
+      { slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' },
+      'Slack /vcc command',
+    );
     if (isTest) await respond({ response_type: 'ephemeral', text });
     else await ack({ response_type: 'ephemeral', text });
   });
@@ -96,7 +110,11 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     app,
     /** The Koa handler for `POST /slack/events` (HTTP mode), or null in Socket Mode. */
     handler: receiver ? receiver.handler() : null,
-    start: async () => { await socket?.start(); },
-    stop: async () => { await socket?.stop(); },
+    start: async () => {
+      await socket?.start();
+    },
+    stop: async () => {
+      await socket?.stop();
+    },
   };
 }

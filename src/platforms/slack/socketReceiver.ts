@@ -12,7 +12,11 @@ export class SocketReceiver implements Receiver {
   private app: App | null = null;
   private readonly client: SocketModeClient;
 
-  constructor(appToken: string, apiUrl: string | undefined, private readonly log: Logger) {
+  constructor(
+    appToken: string,
+    apiUrl: string | undefined,
+    private readonly log: Logger,
+  ) {
     this.client = new SocketModeClient({
       appToken,
       logLevel: LogLevel.ERROR,
@@ -20,7 +24,14 @@ export class SocketReceiver implements Receiver {
     });
     this.client.on('slack_event', async ({ ack, body, retry_num, retry_reason }) => {
       try {
-        await this.app!.processEvent({ body, ack: async (response?: unknown) => { await ack(response ?? {}); }, retryNum: retry_num, retryReason: retry_reason });
+        await this.app!.processEvent({
+          body,
+          ack: async (response?: unknown) => {
+            await ack(response ?? {});
+          },
+          retryNum: retry_num,
+          retryReason: retry_reason,
+        });
       } catch (e) {
         this.log.error({ err: { message: (e as Error).message } }, 'Slack Socket Mode event failed');
       }

@@ -4,9 +4,22 @@ import { slackChatPayload } from './blocks.ts';
 
 /** Slack Web API errors retrying cannot fix (https://api.slack.com/methods/chat.postMessage#errors). */
 const PERMANENT = new Set([
-  'channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'account_inactive', 'token_revoked',
-  'token_expired', 'no_permission', 'missing_scope', 'not_authed', 'invalid_blocks', 'invalid_arguments',
-  'msg_too_long', 'restricted_action', 'team_access_not_granted', 'ekm_access_denied',
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'no_permission',
+  'missing_scope',
+  'not_authed',
+  'invalid_blocks',
+  'invalid_arguments',
+  'msg_too_long',
+  'restricted_action',
+  'team_access_not_granted',
+  'ekm_access_denied',
 ]);
 
 /**
@@ -39,7 +52,12 @@ export function slackAdapter(client: WebClient, channel: string): Adapter {
 export function classifySlackError(e: WebAPICallError): SendOutcome {
   switch (e.code) {
     case ErrorCode.RateLimitedError:
-      return { status: 'retry', reason: 'Slack rate limited (429)', retryAfterMs: e.retryAfter * 1000, rateLimited: true };
+      return {
+        status: 'retry',
+        reason: 'Slack rate limited (429)',
+        retryAfterMs: e.retryAfter * 1000,
+        rateLimited: true,
+      };
     case ErrorCode.PlatformError: {
       const error = String(e.data.error);
       const hint = error === 'not_in_channel' ? ' (invite the bot: /invite @vcc-notify)' : '';

@@ -36,15 +36,21 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
     const a: Activity = ctx.activity;
     if (!a.conversation?.id) return;
     const id = channelConversationId(a.conversation.id);
-    const added = (a.type === 'installationUpdate' && a.action !== 'remove')
-      || (a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
+    const added =
+      (a.type === 'installationUpdate' && a.action !== 'remove') ||
+      (a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
     const reference = TurnContext.getConversationReference(a) as unknown as Record<string, unknown>;
     reference.conversation = { ...(reference.conversation as object), id };
     delete reference.activityId;
     await deps.store.saveConversation({ id, reference, name: a.conversation.name ?? null, updatedAt: deps.clock() });
     if (added) {
-      deps.log.info({ conversation: id, name: a.conversation.name ?? null }, 'Teams bot added to a conversation; reference stored');
-      await ctx.sendActivity(`Hello! I post VCC Live user changes here once this channel subscribes.\n\n${helpText(TEAMS_MENTION_HELP).replace(/\n/g, '\n\n')}`);
+      deps.log.info(
+        { conversation: id, name: a.conversation.name ?? null },
+        'Teams bot added to a conversation; reference stored',
+      );
+      await ctx.sendActivity(
+        `Hello! I post VCC Live user changes here once this channel subscribes.\n\n${helpText(TEAMS_MENTION_HELP).replace(/\n/g, '\n\n')}`,
+      );
       return;
     }
     if (a.type !== 'message') return;
@@ -56,9 +62,14 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
       escape: escapeTeams,
       subscriptions: deps.subscriptions,
       fileRoutes: deps.fileRoutesFor(id),
-      mayChange: async () => policy === '' || policy === 'anyone'
-        || policy.split(',').map((s) => s.trim()).includes(a.from?.aadObjectId ?? '')
-        || 'only the users listed in TEAMS_COMMAND_USERS may change what this channel hears',
+      mayChange: async () =>
+        policy === '' ||
+        policy === 'anyone' ||
+        policy
+          .split(',')
+          .map((s) => s.trim())
+          .includes(a.from?.aadObjectId ?? '') ||
+        'only the users listed in TEAMS_COMMAND_USERS may change what this channel hears',
       sendTest: () => deps.sendTest(chatName(TEAMS_PREFIX, id)),
       mentions: (after) => readTeamsMentions(a, after),
       mentionHelp: TEAMS_MENTION_HELP,
@@ -80,7 +91,8 @@ export function readTeamsMentions(a: Activity, after: string): Mention[] | strin
     if (e.type !== 'mention' || !who || who.id === a.recipient?.id) continue;
     if (typeof who.id !== 'string' || typeof who.name !== 'string' || who.id.length > 200) continue;
     const name = who.name.replace(/[<>\r\n]/g, '').slice(0, 80);
-    if (name && after.includes(`<at>${who.name}</at>`) && !people.some((p) => typeof p !== 'string' && p.id === who.id)) people.push({ id: who.id, name });
+    if (name && after.includes(`<at>${who.name}</at>`) && !people.some((p) => typeof p !== 'string' && p.id === who.id))
+      people.push({ id: who.id, name });
   }
   return people.length ? people : 'no one was @mentioned after "mention": type @ and pick the people in Teams';
 }

@@ -14,7 +14,11 @@ const RETRY = new Set([412, 429, 500, 502, 503, 504]);
  * Proactive message to a stored Teams conversation through botbuilder's CloudAdapter.
  * Without an app id (local runs and tests) the send is made with an anonymous identity.
  */
-export function teamsAdapter(cloud: CloudAdapter, appId: string | undefined, reference: Record<string, unknown>): Adapter {
+export function teamsAdapter(
+  cloud: CloudAdapter,
+  appId: string | undefined,
+  reference: Record<string, unknown>,
+): Adapter {
   return {
     async send(m): Promise<SendOutcome> {
       try {
@@ -27,13 +31,24 @@ export function teamsAdapter(cloud: CloudAdapter, appId: string | undefined, ref
         });
         return { status: 'sent' };
       } catch (e) {
-        const err = e as { statusCode?: number; response?: { headers?: { get?: (n: string) => string | undefined } }; code?: string; message: string };
+        const err = e as {
+          statusCode?: number;
+          response?: { headers?: { get?: (n: string) => string | undefined } };
+          code?: string;
+          message: string;
+        };
         const status = err.statusCode;
-        if (status === undefined) return { status: 'retry', reason: `Teams unreachable: ${err.code ?? 'request error'}` };
+        if (status === undefined)
+          return { status: 'retry', reason: `Teams unreachable: ${err.code ?? 'request error'}` };
         const reason = `Teams connector answered HTTP ${status}`;
         if (!RETRY.has(status)) return { status: 'permanent', reason };
         const after = retryAfterMs(err.response?.headers?.get?.('retry-after'), Date.now());
-        return { status: 'retry', reason, ...(after !== undefined ? { retryAfterMs: after } : {}), rateLimited: status === 429 };
+        return {
+          status: 'retry',
+          reason,
+          ...(after !== undefined ? { retryAfterMs: after } : {}),
+          rateLimited: status === 429,
+        };
       }
     },
   };

@@ -17,7 +17,11 @@ const COLOR = { info: 'Default', notice: 'Accent', warning: 'Warning' } as const
 export function adaptiveCard(m: Message): object {
   // Mentions come from the config only: `<at>name</at>` with its entity is the one unescaped markup.
   const people = m.mentions.filter((x): x is { id: string; name: string } => typeof x === 'object');
-  const entities = people.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.id, name: p.name } }));
+  const entities = people.map((p) => ({
+    type: 'mention',
+    text: `<at>${p.name}</at>`,
+    mentioned: { id: p.id, name: p.name },
+  }));
   const build = (lines: readonly string[], dropped: number) => ({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -25,11 +29,24 @@ export function adaptiveCard(m: Message): object {
     msteams: { width: 'Full', ...(entities.length ? { entities } : {}) },
     body: [
       { type: 'TextBlock', text: esc(m.title), weight: 'Bolder', size: 'Medium', wrap: true, color: COLOR[m.severity] },
-      ...(entities.length ? [{ type: 'TextBlock', text: entities.map((e) => e.text).join(' '), wrap: true, spacing: 'Small' }] : []),
+      ...(entities.length
+        ? [{ type: 'TextBlock', text: entities.map((e) => e.text).join(' '), wrap: true, spacing: 'Small' }]
+        : []),
       ...(m.summary ? [{ type: 'TextBlock', text: esc(m.summary), wrap: true, spacing: 'Small' }] : []),
-      ...(m.facts.length ? [{ type: 'FactSet', facts: m.facts.map((f) => ({ title: esc(f.label), value: esc(f.value) })) }] : []),
+      ...(m.facts.length
+        ? [{ type: 'FactSet', facts: m.facts.map((f) => ({ title: esc(f.label), value: esc(f.value) })) }]
+        : []),
       ...lines.map((l) => ({ type: 'TextBlock', text: esc(l), wrap: true, spacing: 'None' })),
-      ...(dropped ? [{ type: 'TextBlock', text: `…and ${count(dropped, 'more line', 'more lines')} not shown`, isSubtle: true, wrap: true }] : []),
+      ...(dropped
+        ? [
+            {
+              type: 'TextBlock',
+              text: `…and ${count(dropped, 'more line', 'more lines')} not shown`,
+              isSubtle: true,
+              wrap: true,
+            },
+          ]
+        : []),
     ],
   });
   return fitLines(m.lines, TEAMS_MAX_CARD_BYTES, build);
@@ -37,10 +54,21 @@ export function adaptiveCard(m: Message): object {
 
 /** The Teams Workflows ("When a Teams webhook request is received") message envelope. */
 export function workflowEnvelope(card: object): object {
-  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }] };
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+  };
 }
 
 /** The Bot Framework activity a proactive Teams bot send posts: the card and a plain summary. */
-export function botActivity(m: Message): { type: 'message'; attachments: Array<{ contentType: string; content: object }>; summary: string } {
-  return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }], summary: inertTeamsText(m.fallback) };
+export function botActivity(m: Message): {
+  type: 'message';
+  attachments: Array<{ contentType: string; content: object }>;
+  summary: string;
+} {
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }],
+    summary: inertTeamsText(m.fallback),
+  };
 }

@@ -2,11 +2,15 @@ import { envOf, type AnyEnv, type EnvVars } from '../Platform.ts';
 
 /** What Teams reads from the environment: botbuilder's own names for the bot's identity. */
 export const TEAMS_ENV = {
-  MicrosoftAppId: { secret: false, what: 'the bot\'s app id: runs the Teams bot with Bot Framework auth' },
-  MicrosoftAppPassword: { secret: true, what: 'the bot\'s client secret' },
+  MicrosoftAppId: { secret: false, what: "the bot's app id: runs the Teams bot with Bot Framework auth" },
+  MicrosoftAppPassword: { secret: true, what: "the bot's client secret" },
   MicrosoftAppType: { secret: false, what: 'MultiTenant, SingleTenant or UserAssignedMSI' },
   MicrosoftAppTenantId: { secret: false, what: 'the tenant, for a single-tenant bot' },
-  TEAMS_BOT_NO_AUTH: { secret: false, what: 'true: the bot without auth (a local machine, a fake connector only)', values: ['true', 'false'] },
+  TEAMS_BOT_NO_AUTH: {
+    secret: false,
+    what: 'true: the bot without auth (a local machine, a fake connector only)',
+    values: ['true', 'false'],
+  },
   TEAMS_COMMAND_USERS: { secret: false, what: 'who may change a channel from the bot: anyone or AAD object ids' },
 } as const satisfies EnvVars;
 

@@ -11,6 +11,9 @@ export const inertTeamsText = (s: string): string => s.replace(/</g, '<\u200B');
  * inertTeamsText, so `<at>` tags and `**bold**` from a name render as text
  * (https://learn.microsoft.com/en-us/adaptive-cards/authoring-cards/text-features).
  */
-export const escapeTeams = (s: string): string => inertTeamsText(s
-  .replace(/([\\`*_[\]~#])/g, '\\$1')
-  .replace(/^(\s*)([-+]\s|\d+\.\s)/, (_m, ws: string, mark: string) => `${ws}\\${mark}`));
+export const escapeTeams = (s: string): string =>
+  inertTeamsText(
+    s
+      .replace(/([\\`*_[\]~#])/g, '\\$1')
+      .replace(/^(\s*)([-+]\s|\d+\.\s)/, (_m, ws: string, mark: string) => `${ws}\\${mark}`),
+  );

@@ -13,9 +13,12 @@ const DIGEST = 60;
 const NOT_ENABLED = 'the Teams bot is not enabled: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)';
 
 /** botbuilder, loaded once and only when the bot is enabled; shared by sends and /api/messages. */
-const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null => (teamsBotEnabled(ctx.env)
-  ? ctx.once('teams.runtime', async () => (await import('./runtime.ts')).createTeamsRuntime(envOf(TEAMS_ENV, ctx.env), ctx.log))
-  : null);
+const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null =>
+  teamsBotEnabled(ctx.env)
+    ? ctx.once('teams.runtime', async () =>
+        (await import('./runtime.ts')).createTeamsRuntime(envOf(TEAMS_ENV, ctx.env), ctx.log),
+      )
+    : null;
 
 /**
  * A route's Teams mention: the person's Entra object id or user principal name, and the name
@@ -23,7 +26,11 @@ const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null => (teamsBo
  */
 const mention = object({
   id: size(string(), 1, 200),
-  name: refine(size(string(), 1, 80), 'teams mention name', (v) => !/[<>\r\n]/.test(v) || 'expected a name without < > or line breaks'),
+  name: refine(
+    size(string(), 1, 80),
+    'teams mention name',
+    (v) => !/[<>\r\n]/.test(v) || 'expected a name without < > or line breaks',
+  ),
 });
 
 const bot: ChannelType<TeamsChannel> = {
@@ -31,17 +38,26 @@ const bot: ChannelType<TeamsChannel> = {
   schema: object({ type: literal('teams'), conversation: nonempty(string()) }),
   // Per conversation: 7/1 s, 8/2 s, 60/30 s, 1800/h
   // (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit).
-  limits: [{ count: 7, windowMs: 1000 }, { count: 8, windowMs: 2000 }, { count: 60, windowMs: 30_000 }, { count: 1800, windowMs: 3_600_000 }],
+  limits: [
+    { count: 7, windowMs: 1000 },
+    { count: 8, windowMs: 2000 },
+    { count: 60, windowMs: 30_000 },
+    { count: 1800, windowMs: 3_600_000 },
+  ],
   digestPerMessage: DIGEST,
   payload: (_ch, m) => botActivity(m),
   async adapter(ch, ctx) {
     const rt = runtime(ctx);
     if (!rt) return NOT_ENABLED;
     const conv = await ctx.conversations.getConversation(ch.conversation);
-    return conv ? (await rt).adapter(conv.reference)
+    return conv
+      ? (await rt).adapter(conv.reference)
       : `no Teams conversation reference for ${ch.conversation}: add the bot to that channel, then replay`;
   },
-  warning: (env) => (teamsBotEnabled(env) ? null : `type teams needs the Teams bot: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)`),
+  warning: (env) =>
+    teamsBotEnabled(env)
+      ? null
+      : `type teams needs the Teams bot: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)`,
 };
 
 const workflow: ChannelType<TeamsWorkflowChannel> = {
@@ -66,12 +82,22 @@ const inbound: Inbound = {
     } else {
       const env = envOf(TEAMS_ENV, deps.env);
       if (!env.MicrosoftAppId) {
-        deps.log.warn('TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine');
+        deps.log.warn(
+          'TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine',
+        );
       }
-      router.post('/api/messages', (await rt).handler({
-        store: deps.conversations, log: deps.log, clock: deps.clock, subscriptions: deps.subscriptions,
-        commandUsers: env.TEAMS_COMMAND_USERS, fileRoutesFor: (id) => deps.fileRoutesFor(chatName(TEAMS_PREFIX, id)), sendTest: deps.sendTest,
-      }));
+      router.post(
+        '/api/messages',
+        (await rt).handler({
+          store: deps.conversations,
+          log: deps.log,
+          clock: deps.clock,
+          subscriptions: deps.subscriptions,
+          commandUsers: env.TEAMS_COMMAND_USERS,
+          fileRoutesFor: (id) => deps.fileRoutesFor(chatName(TEAMS_PREFIX, id)),
+          sendTest: deps.sendTest,
+        }),
+      );
     }
     return { start: async () => {}, stop: async () => {} };
   },

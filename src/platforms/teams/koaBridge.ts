@@ -14,7 +14,10 @@ export function botFrameworkHandler(adapter: CloudAdapter, logic: (ctx: TurnCont
   return async (ctx: Context): Promise<void> => {
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(await getRawBody(ctx.req, { limit: MAX_ACTIVITY_BYTES, encoding: 'utf8' })) as Record<string, unknown>;
+      body = JSON.parse(await getRawBody(ctx.req, { limit: MAX_ACTIVITY_BYTES, encoding: 'utf8' })) as Record<
+        string,
+        unknown
+      >;
     } catch {
       ctx.status = 400;
       ctx.body = { error: { code: 'invalid_activity', message: 'body must be a JSON Bot Framework activity' } };
@@ -25,10 +28,22 @@ export function botFrameworkHandler(adapter: CloudAdapter, logic: (ctx: TurnCont
     const headers: Record<string, string> = {};
     const res = {
       socket: ctx.req.socket,
-      status(code: number) { status = code; return res; },
-      header(name: string, value: unknown) { headers[name] = String(value); return res; },
-      send(b?: unknown) { if (b !== undefined) sent = b; return res; },
-      end(b?: unknown) { if (b !== undefined && sent === undefined) sent = b; return res; },
+      status(code: number) {
+        status = code;
+        return res;
+      },
+      header(name: string, value: unknown) {
+        headers[name] = String(value);
+        return res;
+      },
+      send(b?: unknown) {
+        if (b !== undefined) sent = b;
+        return res;
+      },
+      end(b?: unknown) {
+        if (b !== undefined && sent === undefined) sent = b;
+        return res;
+      },
     };
     await adapter.process({ body, headers: ctx.req.headers as Record<string, string>, method: ctx.method }, res, logic);
     ctx.status = status;

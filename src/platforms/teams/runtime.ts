@@ -13,12 +13,14 @@ import { teamsBotLogic, type TeamsBotDeps } from './bot.ts';
  * service without Teams never pays for the SDK.
  */
 export function createTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: Logger) {
-  const cloud = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({
-    MicrosoftAppId: env.MicrosoftAppId ?? '',
-    MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
-    MicrosoftAppType: env.MicrosoftAppType ?? (env.MicrosoftAppId ? 'MultiTenant' : ''),
-    MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
-  }));
+  const cloud = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: env.MicrosoftAppId ?? '',
+      MicrosoftAppPassword: env.MicrosoftAppPassword ?? '',
+      MicrosoftAppType: env.MicrosoftAppType ?? (env.MicrosoftAppId ? 'MultiTenant' : ''),
+      MicrosoftAppTenantId: env.MicrosoftAppTenantId ?? '',
+    }),
+  );
   cloud.onTurnError = async (_ctx, e) => {
     log.error({ err: { message: (e as Error).message } }, 'Teams bot turn failed');
   };

@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { SendOutcome } from './Adapter.ts';
+import type { EventStore, LeaseStore } from '../store/Store.ts';
+import type { ChannelPlan, DueItem } from './ChannelPlan.ts';
+import type { RetryPolicy } from './retryPolicy.ts';
+
+/** What the delivery worker is given: the store, the channel plans, time, randomness, observers. */
+export interface WorkerDeps {
+  store: EventStore & LeaseStore;
+  /** This instance's name in channel leases (unique per process). */
+  owner: string;
+  /** How long a channel lease lasts without renewal; a killed instance's channels are taken over after it. */
+  leaseMs?: number;
+  plan: (channel: string) => ChannelPlan | Promise<ChannelPlan>;
+  clock: () => number;
+  random: () => number;
+  log: Logger;
+  retry?: RetryPolicy;
+  /** How often the store is polled for due work when nothing wakes the worker. */
+  pollMs?: number;
+  /** Most deliveries taken from one channel at a time (one digest's worth at most). */
+  batchLimit?: number;
+  /** Observes every attempt (metrics, tests). */
+  onAttempt?: (channel: string, outcome: SendOutcome, deliveries: number) => void;
+  /** Observes deliveries reaching a final outcome, with their events. */
+  onSettled?: (channel: string, outcome: 'sent' | 'dead', items: DueItem[]) => void;
+}

@@ -1,0 +1,216 @@
+import pg from 'pg';
+import {
+  type Delivery,
+  type DeliveryStatus,
+  type IngestResult,
+  type NewEvent,
+  type PlannedDelivery,
+  type Refusal,
+  type StoredEvent,
+  type StoredRefusal,
+} from './Store.ts';
+import { REFUSALS_KEPT } from './migrations.ts';
+import {
+  deliveriesFilter,
+  toDelivery,
+  toEvent,
+  toRefusal,
+  type DeliveryRow,
+  type EventRow,
+  type RefusalRow,
+  RESEND_SQL,
+  byEvent,
+  resendParams,
+} from './rows.ts';
+import { PgIngestBatch } from './pgIngestBatch.ts';
+import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
+import { numbered, type EventPage, type EventSearch } from './eventSearch.ts';
+import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
+
+// BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/**
+ * Events, deliveries and refusals in Postgres (the EventStore part of PostgresStore,
+ * postgres.ts): ingest through the group-committing batch on the webhook's own pool
+ * (pgIngestBatch.ts, pgPools.ts), everything else on the main pool.
+ */
+export class PgEventStore {
+  protected readonly batch: PgIngestBatch;
+
+  /** The two pools: see pgPools. */
+  protected constructor(
+    protected readonly pool: pg.Pool,
+    protected readonly ingestPool: pg.Pool,
+    protected readonly writeTimeoutMs: number,
+  ) {
+    this.batch = new PgIngestBatch(async () => {
+      try {
+        return await this.ingestPool.connect();
+      } catch (e) {
+        throw unavailable(e, 'cannot connect to Postgres');
+      }
+    });
+  }
+
+  protected async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw unavailable(e, 'cannot connect to Postgres');
+    }
+    try {
+      await client.query('BEGIN');
+      const v = await fn(client);
+      await client.query('COMMIT');
+      return v;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw unavailable(e, 'Postgres transaction failed');
+    } finally {
+      client.release();
+    }
+  }
+
+  protected async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, pgParams(params))).rows;
+    } catch (e) {
+      throw unavailable(e, 'Postgres query failed');
+    }
+  }
+
+  /** Group commit: see pgIngestBatch.ts. */
+  ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
+    return this.batch.ingest(ev, planned);
+  }
+
+  async recordRefusal(r: Refusal): Promise<void> {
+    const rows = await this.q<{ id: number }>(
+      `INSERT INTO refusals (received_at, method, status, code, message, path, body, content_type, remote_addr)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [r.receivedAt, r.method, r.status, r.code, r.message, r.path, r.body, r.contentType, r.remoteAddr],
+    );
+    await this.q('DELETE FROM refusals WHERE id <= $1', [rows[0]!.id - REFUSALS_KEPT]);
+  }
+
+  async getEvent(id: number): Promise<StoredEvent | null> {
+    const [r] = await this.q<EventRow>('SELECT * FROM events WHERE id = $1', [id]);
+    return r ? toEvent(r) : null;
+  }
+
+  async listEvents(opts: { limit: number; beforeId?: number }): Promise<StoredEvent[]> {
+    return (
+      await this.q<EventRow>('SELECT * FROM events WHERE id < $1 ORDER BY id DESC LIMIT $2', [
+        opts.beforeId ?? Number.MAX_SAFE_INTEGER,
+        opts.limit,
+      ])
+    ).map(toEvent);
+  }
+
+  async listDeliveries(opts: {
+    eventId?: number;
+    status?: DeliveryStatus;
+    channel?: string;
+    limit: number;
+  }): Promise<Delivery[]> {
+    const { where, values } = deliveriesFilter(opts, (i) => `$${i}`);
+    return (
+      await this.q<DeliveryRow>(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT $${values.length + 1}`, [
+        ...values,
+        opts.limit,
+      ])
+    ).map(toDelivery);
+  }
+
+  async deliveriesOf(eventIds: readonly number[]): Promise<Map<number, Delivery[]>> {
+    return byEvent(
+      await this.q<DeliveryRow>('SELECT * FROM deliveries WHERE event_id = ANY($1::bigint[]) ORDER BY id', [eventIds]),
+    );
+  }
+
+  searchEvents(f: EventSearch): Promise<EventPage<StoredEvent>> {
+    return pgSearchEvents((sql, params) => this.q(sql, params), f);
+  }
+
+  indexSearch(before: number): Promise<number> {
+    return this.tx((c) => pgIndexSearch(c, before));
+  }
+
+  async listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]> {
+    return (
+      await this.q<RefusalRow>('SELECT * FROM refusals WHERE id < $1 ORDER BY id DESC LIMIT $2', [
+        opts.beforeId ?? Number.MAX_SAFE_INTEGER,
+        opts.limit,
+      ])
+    ).map(toRefusal);
+  }
+
+  async dueChannels(now: number, limit: number): Promise<string[]> {
+    return (
+      await this.q<{ channel: string }>(
+        `SELECT d.channel FROM (SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel) h
+       JOIN deliveries d ON d.id = h.head WHERE d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2`,
+        [now, limit],
+      )
+    ).map((r) => r.channel);
+  }
+
+  async duePending(
+    channel: string,
+    now: number,
+    limit: number,
+  ): Promise<Array<{ delivery: Delivery; event: StoredEvent }>> {
+    const rows = await this.q<DeliveryRow & Omit<EventRow, 'id' | 'kinds'> & { e_id: number; e_kinds: string }>(
+      `SELECT d.*, e.id AS e_id, e.dedup_key, e.received_at, e.vcc_timestamp, e.user_id, e.kinds AS e_kinds, e.payload
+       FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.channel = $1 AND d.status = 'pending' ORDER BY d.id LIMIT $2`,
+      [channel, limit],
+    );
+    if (rows.length === 0 || Number(rows[0]!.next_attempt_at) > now) return [];
+    return rows.map((r) => ({ delivery: toDelivery(r), event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }) }));
+  }
+
+  async markSent(ids: readonly number[], now: number): Promise<void> {
+    await this.q(
+      `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`,
+      [ids, now],
+    );
+  }
+
+  async markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void> {
+    await this.q(
+      `UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = $3, last_error = $4, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`,
+      [ids, now, nextAttemptAt, error],
+    );
+  }
+
+  async markDead(ids: readonly number[], now: number, error: string): Promise<void> {
+    await this.q(
+      `UPDATE deliveries SET status = 'dead', attempts = attempts + 1, last_error = $3, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`,
+      [ids, now, error],
+    );
+  }
+
+  async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
+    const rows = await this.q<{ id: number }>(
+      `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = $1, next_attempt_at = $1, updated_at = $1
+       WHERE status = 'dead' AND ($2::text IS NULL OR channel = $2) AND ($3::bigint IS NULL OR updated_at >= $3)
+         AND ($4::bigint[] IS NULL OR id = ANY($4)) RETURNING id`,
+      [now, opts.channel ?? null, opts.since ?? null, opts.ids ?? null],
+    );
+    return rows.length;
+  }
+
+  async resend(
+    eventId: number,
+    d: PlannedDelivery,
+    now: number,
+  ): Promise<{ deliveryId: number; requeued: boolean } | null> {
+    const [row] = await this.q<{ id: string; requeued: boolean }>(
+      ...numbered(RESEND_SQL, resendParams(eventId, d, now)),
+    );
+    return row ? { deliveryId: Number(row.id), requeued: row.requeued } : null;
+  }
+}
