@@ -40,7 +40,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     fetch: opts.fetch,
   });
   const metrics = createMetrics(store, clock);
-  const worker = createWorker(opts, { store, plan: channels.plan, clock, log, metrics });
+  const worker = createWorker(opts, { store, senderFor: channels.senderFor, clock, log, metrics });
   const routesInForce = joinRoutes(config.get, subscriptions);
   const core = { settings, store, log, clock, metrics, worker, routesInForce };
   const extras = await mountExtras({ ...core, config: config.get, subscriptions, renderer, channels });

@@ -64,12 +64,12 @@ export async function openParts(opts: ServiceOptions) {
 
 export function createWorker(
   opts: ServiceOptions,
-  d: { store: Store; plan: WorkerDeps['plan']; clock: () => number; log: Logger; metrics: Metrics },
+  d: { store: Store; senderFor: WorkerDeps['senderFor']; clock: () => number; log: Logger; metrics: Metrics },
 ) {
   const { env } = opts.settings;
   return new DeliveryWorker({
     store: d.store,
-    plan: d.plan,
+    senderFor: d.senderFor,
     clock: d.clock,
     random: opts.random ?? Math.random,
     log: d.log,

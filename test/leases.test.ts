@@ -34,7 +34,7 @@ for (const c of cases) {
       log: pino({ level: 'silent' }),
       retry: DEFAULT_RETRY,
       pollMs: 10_000,
-      plan: () => ({
+      senderFor: () => ({
         ok: true,
         limits: [],
         messages: (items: DueItem[]) =>

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
-import { resendPlan } from '../routing/route.ts';
+import { resendDeliveries } from '../routing/route.ts';
 import type { StoredEvent } from '../store/Store.ts';
 import { messageFor } from '../channels/Channels.ts';
 import type { AdminKit } from './adminKit.ts';
@@ -117,7 +117,8 @@ async function resend(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<voi
       html`<p>${e ? `No channel "${channel}" in the config in force.` : `No event #${ctx.params.id}.`}</p>`,
     );
   }
-  for (const d of resendPlan(e.new, e.changes, deps.routes(), channel)) await deps.store.resend(e.id, d, deps.clock());
+  for (const d of resendDeliveries(e.new, e.changes, deps.routes(), channel))
+    await deps.store.resend(e.id, d, deps.clock());
   deps.log.info({ event: e.id, channel }, 'admin resend');
   deps.onReplay();
   ctx.redirect(`/admin/events/${e.id}?resent=${encodeURIComponent(channel)}`);

@@ -7,7 +7,7 @@ import type { Route } from '../routing/route.ts';
 import { DEFAULT_TEMPLATES, Renderer } from '../render/Renderer.ts';
 import type { Labels } from '../render/labels.ts';
 import type { Message } from '../render/Message.ts';
-import type { ChannelPlan, DueItem, Outgoing } from '../delivery/ChannelPlan.ts';
+import type { ChannelSender, DueItem, Outgoing } from '../delivery/ChannelSender.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
 import type { PlatformContext } from '../platforms/Platform.ts';
@@ -59,7 +59,7 @@ export function createChannels(deps: ChannelsDeps) {
 
   const messagesFor = (ch: ChannelConfig, items: DueItem[]) => messagesOf(renderer, ch, items);
 
-  const plan = async (channel: string): Promise<ChannelPlan> => {
+  const senderFor = async (channel: string): Promise<ChannelSender> => {
     const ch = channelConfig(channel);
     if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
     const adapter = await adapterFor(ch);
@@ -102,7 +102,7 @@ export function createChannels(deps: ChannelsDeps) {
 
   const fileRoutesFor = (chatName: string) => fileRoutesOf(deps.config(), chatName);
 
-  return { context: ctx, channelConfig, adapterFor, messagesFor, plan, sendTest, fileRoutesFor, warm };
+  return { context: ctx, channelConfig, adapterFor, messagesFor, senderFor, sendTest, fileRoutesFor, warm };
 }
 
 export type Channels = ReturnType<typeof createChannels>;

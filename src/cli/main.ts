@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
 import type { EventKind } from '../vcc/changes.ts';
-import { CliError, eventFromFile, out, settingsAndConfig, withKit } from './cliKit.ts';
+import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './cliContext.ts';
 import { addStoreCommands } from './storeCommands.ts';
 import { PLATFORM_TITLES } from '../platforms/registry.ts';
 
@@ -134,7 +134,7 @@ program
       import('../vcc/user.ts'),
     ]);
     const ev = await eventFromFile(o.event);
-    await withKit(async ({ config, subs }) => {
+    await withContext(async ({ config, subs }) => {
       const routes = [...config.routes, ...subs.routes()];
       out(`event kinds: ${ev.kinds.join(', ') || 'none (nothing changed)'}`);
       for (const c of ev.changes) out(`change: ${changeText(c, config.labels, { showWages: false })}`);
@@ -161,8 +161,8 @@ program
     'a channel of the config, or a chat-made one (PREFIX:ID, as `deliveries` lists it)',
   )
   .action(async (o: { channel: string }) => {
-    await withKit(async ({ kit }) => {
-      const r = await kit.sendTest(o.channel);
+    await withContext(async ({ channels }) => {
+      const r = await channels.sendTest(o.channel);
       if (r.status !== 'sent') throw new CliError(`send-test ${o.channel}: ${r.reason}`);
       out(`sent a sample notification to ${o.channel}`);
     });

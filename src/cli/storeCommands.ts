@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import type { DeliveryStatus } from '../store/Store.ts';
 import { count } from '../render/plural.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { CliError, out, parseSince, withKit } from './cliKit.ts';
+import { CliError, out, parseSince, withContext } from './cliContext.ts';
 
 /** The commands that read or change the store's events and deliveries. */
 export function addStoreCommands(program: Command): void {
@@ -24,7 +24,7 @@ function addDeliveries(program: Command): void {
     .option('--limit <n>', 'how many (default 50)', (s) => Number(s), 50)
     .option('--before <id>', 'only deliveries older than this one (the next page)', positive('a delivery id'))
     .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number; before?: number }) => {
-      await withKit(async ({ store }) => {
+      await withContext(async ({ store }) => {
         const ds = await store.listDeliveries({
           status: o.status,
           channel: o.channel,
@@ -60,7 +60,7 @@ function addReplay(program: Command): void {
     .option('--channel <name>', 'only this channel')
     .option('--since <when>', 'only those that died since (30m, 24h, 7d, or an ISO date)', parseSince)
     .action(async (o: { channel?: string; since?: number }) => {
-      await withKit(async ({ store }) => {
+      await withContext(async ({ store }) => {
         const n = await store.replayDead({ channel: o.channel, since: o.since }, Date.now());
         out(
           `re-queued ${count(n, 'dead delivery', 'dead deliveries')}${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`,
@@ -83,14 +83,14 @@ function addResend(program: Command): void {
       'a channel of the config, or a chat-made one (default: every channel the routes in force want it for)',
     )
     .action(async (o: { event: number; channel?: string }) => {
-      const { resendPlan } = await import('../routing/route.ts');
-      await withKit(async ({ store, kit, config, subs }) => {
+      const { resendDeliveries } = await import('../routing/route.ts');
+      await withContext(async ({ store, channels, config, subs }) => {
         const e = await store.getEvent(o.event);
         if (!e) throw new CliError(`no event ${o.event}`);
-        if (o.channel !== undefined && !kit.channelConfig(o.channel)) {
+        if (o.channel !== undefined && !channels.channelConfig(o.channel)) {
           throw new CliError(`unknown channel "${o.channel}" (channels: ${Object.keys(config.channels).join(', ')})`);
         }
-        const plan = resendPlan(e.new, e.changes, [...config.routes, ...subs.routes()], o.channel);
+        const plan = resendDeliveries(e.new, e.changes, [...config.routes, ...subs.routes()], o.channel);
         if (plan.length === 0) throw new CliError(`no route wants event ${o.event} now; name a channel with --channel`);
         for (const d of plan) {
           const r = (await store.resend(e.id, d, Date.now()))!;
@@ -113,7 +113,7 @@ function addHistory(program: Command): void {
     .option('--before <id>', 'only events older than this one (the next page)', positive('a positive whole number'))
     .action(async (o: { user: string; json?: boolean; limit: number; before?: number }) => {
       const { changeText } = await import('../render/changeText.ts');
-      await withKit(async ({ store, config }) => {
+      await withContext(async ({ store, config }) => {
         const page = await store.searchEvents({ user: o.user, limit: o.limit, beforeId: o.before });
         const rows = await Promise.all(
           page.events.map(async (e) => ({

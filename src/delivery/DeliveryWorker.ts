@@ -1,5 +1,5 @@
 import type { SendOutcome } from './Adapter.ts';
-import type { DueItem } from './ChannelPlan.ts';
+import type { DueItem } from './ChannelSender.ts';
 import type { WorkerDeps } from './WorkerDeps.ts';
 import { RateLimiter, type RateWindow } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
@@ -7,7 +7,7 @@ import { OutcomeRecorder } from './recordOutcome.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { WorkerDeps } from './WorkerDeps.ts';
-export type { ChannelPlan, DueItem, Outgoing } from './ChannelPlan.ts';
+export type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 
 /** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
 const INLINE_WAIT_MS = 2_000;
@@ -181,28 +181,31 @@ export class DeliveryWorker {
     while (this.running) {
       if (lastRead !== null) await this.sleepUntil(lastRead + GATHER_MS);
       if (!this.running) return;
-      const plan = await this.deps.plan(channel);
+      const sender = await this.deps.senderFor(channel);
       const readAt = clock();
       const items = await store.duePending(channel, readAt, limit);
       if (items.length === 0) return;
       lastRead = items.length < limit ? readAt : null;
-      if (!plan.ok) {
+      if (!sender.ok) {
         await store.markDead(
           items.map((i) => i.delivery.id),
           clock(),
-          plan.reason,
+          sender.reason,
         );
         this.deps.onSettled?.(channel, 'dead', items);
-        log.warn({ channel, deliveries: items.length, reason: plan.reason }, 'deliveries dead: channel cannot be used');
+        log.warn(
+          { channel, deliveries: items.length, reason: sender.reason },
+          'deliveries dead: channel cannot be used',
+        );
         continue;
       }
-      const limiter = this.limiter(channel, plan.limits);
-      for (const out of plan.messages(items)) {
+      const limiter = this.limiter(channel, sender.limits);
+      for (const out of sender.messages(items)) {
         if (!(await this.waitForTurn(limiter))) return;
         if (!(await renew())) return;
         let outcome: SendOutcome;
         try {
-          outcome = await plan.adapter.send(out.message);
+          outcome = await sender.adapter.send(out.message);
         } catch (e) {
           outcome = { status: 'retry', reason: `send failed: ${(e as Error).message}` };
         }

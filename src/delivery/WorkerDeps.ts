@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
 import type { EventStore, LeaseStore } from '../store/Store.ts';
-import type { ChannelPlan, DueItem } from './ChannelPlan.ts';
+import type { ChannelSender, DueItem } from './ChannelSender.ts';
 import type { RetryPolicy } from './retryPolicy.ts';
 
 /** What the delivery worker is given: the store, the channel plans, time, randomness, observers. */
@@ -11,7 +11,7 @@ export interface WorkerDeps {
   owner: string;
   /** How long a channel lease lasts without renewal; a killed instance's channels are taken over after it. */
   leaseMs?: number;
-  plan: (channel: string) => ChannelPlan | Promise<ChannelPlan>;
+  senderFor: (channel: string) => ChannelSender | Promise<ChannelSender>;
   clock: () => number;
   random: () => number;
   log: Logger;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
 import type { EventStore } from '../store/Store.ts';
-import type { DueItem } from './ChannelPlan.ts';
+import type { DueItem } from './ChannelSender.ts';
 import { afterRetryableFailure, type RetryPolicy } from './retryPolicy.ts';
 
 export interface OutcomeDeps {

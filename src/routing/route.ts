@@ -138,7 +138,7 @@ export function planDeliveries(
  * would give it now, or every kind of the event (nothing shown beyond the defaults) when no
  * route wants it; without a channel, to every channel the routes in force want it for now.
  */
-export function resendPlan(
+export function resendDeliveries(
   user: Partial<User>,
   changes: readonly Change[],
   routes: readonly Route[],

@@ -90,12 +90,10 @@ export class StoreUnavailableError extends Error {
   readonly code = 'store_unavailable';
 }
 
-/**
- * The persistence contract, split by concern so that each consumer depends on the part it
- * uses; SQLite and Postgres implement all of it (`Store`). Every method rejects with
- * StoreUnavailableError when the store cannot do its work; a resolved write is durable
- * (synced to disk) when the promise settles.
- */
+// The persistence contract, split by concern so that each consumer depends on the part it
+// uses; SQLite and Postgres implement all of it (`Store`). Every method rejects with
+// StoreUnavailableError when the store cannot do its work; a resolved write is durable
+// (synced to disk) when the promise settles.
 
 /** Events, their deliveries, and refused requests: ingest, the worker's queue, listings. */
 export interface EventStore {

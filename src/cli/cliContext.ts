@@ -28,12 +28,12 @@ export function settingsAndConfig(file?: string): { settings: Settings; config: 
 }
 
 /** Opens the service's store and the pieces that send, as the service would build them. */
-export async function withKit<T>(
+export async function withContext<T>(
   fn: (ctx: {
     settings: Settings;
     config: NotifyConfig;
     store: Store;
-    kit: Channels;
+    channels: Channels;
     subs: Subscriptions;
   }) => Promise<T>,
 ): Promise<T> {
@@ -48,7 +48,7 @@ export async function withKit<T>(
   try {
     const subs = new Subscriptions(store, Date.now, settings.env.CHAT_MAX_SUBSCRIPTIONS);
     await subs.refresh();
-    const kit = createChannels({
+    const channels = createChannels({
       env: settings.env,
       conversations: store,
       config: () => config,
@@ -56,7 +56,7 @@ export async function withKit<T>(
       log: createLogger('silent'),
       renderer: loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels),
     });
-    return await fn({ settings, config, store, kit, subs });
+    return await fn({ settings, config, store, channels, subs });
   } finally {
     await store.close();
   }

@@ -16,6 +16,6 @@ export interface Outgoing {
 }
 
 /** What the worker needs to send on a channel, read at send time from the config in force. */
-export type ChannelPlan =
+export type ChannelSender =
   | { ok: true; adapter: Adapter; limits: readonly RateWindow[]; messages: (items: DueItem[]) => Outgoing[] }
   | { ok: false; reason: string };
