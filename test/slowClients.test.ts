@@ -64,7 +64,15 @@ test('idle and header-dribbling connections are closed by the service; VCC is an
     t.is(res.status, 200, 'VCC is answered while 300 slow clients hold connections');
     const acked = ((await res.json()) as { event: number }).event;
     const all = [...idle, ...dribbling, ...slowBody];
-    await until(() => all.every((c) => c.closed()), 60_000, 'every slow connection closed by the service');
+    const stillOpen = () => {
+      const [a, b, c] = [idle, dribbling, slowBody].map((g) => g.filter((x) => !x.closed()).length);
+      return `still open: ${a} idle, ${b} dribbling, ${c} slow body`;
+    };
+    await until(() => all.every((c) => c.closed()), 60_000, 'every slow connection closed by the service').catch(
+      (e) => {
+        throw new Error(`${(e as Error).message} (${stillOpen()})`);
+      },
+    );
     t.true(all.every((c) => c.closed()));
     await stopService(svc, 'SIGTERM');
     const store = await SqliteStore.open(db);

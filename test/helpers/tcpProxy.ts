@@ -2,7 +2,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A loopback TCP proxy a test can cut: `cut()` resets every connection through it and every
+ * A loopback TCP proxy a test can cut: `cut()` closes every connection through it and every
  * new one at once (what a service sees when its database is killed with -9 or the network
  * drops), `restore()` lets connections through again. For faults of a shared server (the
  * machine's Postgres) that the test must not really kill.
@@ -20,7 +20,7 @@ export class TcpProxy {
 
   async start(): Promise<this> {
     this.server = createServer((client) => {
-      if (this.down) return void client.resetAndDestroy();
+      if (this.down) return void client.destroy();
       const upstream = connect(this.targetPort, this.targetHost);
       for (const s of [client, upstream]) {
         this.open.add(s);
@@ -40,7 +40,7 @@ export class TcpProxy {
 
   cut(): void {
     this.down = true;
-    for (const s of this.open) s.resetAndDestroy();
+    for (const s of this.open) s.destroy();
   }
 
   restore(): void {
