@@ -1,22 +1,13 @@
-import type { Change, EventKind } from '../vcc/changes.ts';
-import type { User } from '../vcc/user.ts';
+import type { EventKind } from '../vcc/changes.ts';
+import type { VccEvent } from '../vcc/acceptVccBody.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention, PlannedDelivery } from '../routing/route.ts';
 import type { EventPage, EventSearch } from './eventSearch.ts';
 
 export type { PlannedDelivery };
 
-/** An event ready to be stored: normalized and redacted (it never holds a password). */
-export interface NewEvent {
-  /** Same VCC event, same key: repeats are answered `duplicate` and create nothing. */
-  dedupKey: string;
-  receivedAt: number;
-  vccTimestamp: string | null;
-  userId: string | null;
-  old: Partial<User> | null;
-  new: Partial<User>;
-  changes: Change[];
-}
+/** An event ready to be stored (src/vcc/acceptVccBody.ts); repeats of its dedup key are `duplicate`. */
+export type NewEvent = Omit<VccEvent, 'kinds'>;
 
 export interface StoredEvent extends NewEvent {
   id: number;

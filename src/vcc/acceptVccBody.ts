@@ -3,7 +3,11 @@ import { outOfBounds } from './bounds.ts';
 import { classifyChanges, kindsOf, type Change, type EventKind } from './changes.ts';
 import { parseVccBody, type User } from './user.ts';
 
-/** An event ready to store: what the webhook, the CLI and the tests make of one VCC body. */
+/**
+ * An event ready to store, normalized and redacted (it never holds a password): what the
+ * webhook, the CLI and the tests make of one VCC body. The store keeps all but `kinds`
+ * (derived from `changes`).
+ */
 export interface VccEvent {
   /** Same VCC event, same key: a hash of VCC's timestamp, old, new and the password fact. */
   dedupKey: string;
