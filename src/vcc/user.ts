@@ -26,6 +26,12 @@ const WIRE_RULES: Record<UserField | 'userid' | 'password', ValueKind<any, any>>
 type WireFields = { [K in UserField]: WireOf<K> } & { userid: WireOf<'userId'>; password: string };
 
 const RULE_ENTRIES = Object.entries(WIRE_RULES) as Array<[keyof WireFields, ValueKind<any, any>]>;
+/** The fast pre-check's view of the rules: plain [field, test] pairs (no lookups per body). */
+const TESTS = RULE_ENTRIES.map(([k, { test }]) => [k, test] as const);
+/** Each field but the id (read from either spelling) with its normalizer, in USER_FIELDS order. */
+const NORMALIZERS = USER_FIELDS.filter((f) => f !== 'userId').map(
+  (f) => [f, FIELDS[f].value.norm as (v: unknown) => unknown] as const,
+);
 
 /** One superstruct struct per field: absent, null, or passing the rule (named by what it expects). */
 const wireUser = refine(
@@ -66,7 +72,7 @@ function quickAccepts(body: Record<string, unknown>): boolean {
 
 function userPasses(u: unknown): boolean {
   if (typeof u !== 'object' || u === null || Array.isArray(u)) return false;
-  for (const [k, { test }] of RULE_ENTRIES) {
+  for (const [k, test] of TESTS) {
     const v = (u as Record<string, unknown>)[k];
     if (v !== undefined && v !== null && !test(v)) return false;
   }
@@ -106,11 +112,12 @@ export type ParseResult = { ok: true; event: VccUserEvent } | { ok: false; path:
  */
 function normalizeUser(u: WireUser): Partial<User> {
   const out: Record<string, unknown> = {};
+  const id = u.userId ?? u.userid ?? (u.userId === null || u.userid === null ? null : undefined);
+  if (id !== undefined) out.userId = id === null ? null : String(id);
   const wire = u as Record<string, unknown>;
-  for (const f of USER_FIELDS) {
-    const v =
-      f === 'userId' ? (u.userId ?? u.userid ?? (u.userId === null || u.userid === null ? null : undefined)) : wire[f];
-    if (v !== undefined) out[f] = v === null ? null : FIELDS[f].value.norm(v as never);
+  for (const [f, norm] of NORMALIZERS) {
+    const v = wire[f];
+    if (v !== undefined) out[f] = v === null ? null : norm(v);
   }
   return out as Partial<User>;
 }
