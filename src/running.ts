@@ -3,13 +3,12 @@ import type { Settings } from './config/settings.ts';
 import type { NotifyConfig } from './config/NotifyConfig.ts';
 import { within, type HttpServer } from './http/server.ts';
 import type { Store } from './store/Store.ts';
-import { DeliveryWorker } from './delivery/DeliveryWorker.ts';
+import type { DeliveryWorker } from './delivery/DeliveryWorker.ts';
 import { channelWarnings } from './channels/Channels.ts';
-
 import type { RunningService } from './ServiceOptions.ts';
 import type { ConfigHolder, Inbound } from './wiring.ts';
 
-/** The running service's handle: reload the config, stop within SHUTDOWN_TIMEOUT_SECONDS. */
+/** What the running service holds: the parts it reloads and stops. */
 type Parts = {
   settings: Settings;
   http: HttpServer;
@@ -22,6 +21,7 @@ type Parts = {
   inbound: Inbound[];
 };
 
+/** The running service's handle: reload the config, stop within SHUTDOWN_TIMEOUT_SECONDS. */
 export function running(d: Parts): RunningService {
   const { settings, http, store, worker, log, config } = d;
   let stopping: Promise<void> | null = null;

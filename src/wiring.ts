@@ -9,13 +9,13 @@ import type { ConnectionLimits } from './http/server.ts';
 import type { UnauthenticatedSummary } from './http/refusalSummary.ts';
 import type { NotifyConfig } from './config/NotifyConfig.ts';
 import { loadConfig } from './config/loadConfig.ts';
-import { type Metrics } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 import { createBodyCipher } from './vcc/decrypt.ts';
 import type { Route } from './routing/route.ts';
 import { openStore } from './store/openStore.ts';
 import type { Store } from './store/Store.ts';
 import { DEFAULT_RETRY, DeliveryWorker, type WorkerDeps } from './delivery/DeliveryWorker.ts';
-import { Subscriptions } from './chat/Subscriptions.ts';
+import type { Subscriptions } from './chat/Subscriptions.ts';
 import type { Renderer } from './render/Renderer.ts';
 import { PLATFORMS } from './platforms/registry.ts';
 import { channelWarnings, loadRenderer, type Channels } from './channels/Channels.ts';
@@ -62,6 +62,7 @@ export async function openParts(opts: ServiceOptions) {
   return { store: await opening, config, readConfig, renderer };
 }
 
+/** The delivery worker, with the settings' retry, lease and instance name, counting into the metrics. */
 export function createWorker(
   opts: ServiceOptions,
   d: { store: Store; senderFor: WorkerDeps['senderFor']; clock: () => number; log: Logger; metrics: Metrics },
