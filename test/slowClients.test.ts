@@ -8,10 +8,14 @@ import { SqliteStore } from '../src/store/sqlite.ts';
 
 const SECRET = 'slow-secret';
 
-/** Opens a socket that counts as closed once the server ends it. */
+/**
+ * Opens a socket that counts as closed once the server ends it. It reads (and drops) what the
+ * server sends: a paused socket may never see the server's end, and would look open forever.
+ */
 function open(port: number, behave: (s: Socket) => void): { closed: () => boolean } {
   let closed = false;
   const s = connect(port, '127.0.0.1', () => behave(s));
+  s.resume();
   s.on('error', () => {});
   s.on('close', () => {
     closed = true;
