@@ -11,6 +11,15 @@ import type { EventKind } from './vcc/changes.ts';
 export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () => number) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vcc_notify_process_' });
+  const recorded = counters(registry);
+  addGauges(registry, store, clock);
+  return { registry, ...recorders(recorded, clock) };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The counters and the latency histogram, registered in `registry`. */
+function counters(registry: Registry) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
     new Counter<L>({ name: `vcc_notify_${name}`, help, labelNames, registers: [registry] });
   const events = counter(
@@ -48,24 +57,10 @@ export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () =
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 86400],
     registers: [registry],
   });
-  addGauges(registry, store, clock);
-  const recorded = { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, pruned, latency };
-  return { registry, ...recorders(recorded, clock) };
+  return { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, pruned, latency };
 }
 
-export type Metrics = ReturnType<typeof createMetrics>;
-
-type Recorded = {
-  events: Counter<'kind'>;
-  duplicates: Counter;
-  bySecret: Record<'current' | 'previous', { inc(): void }>;
-  refused: Counter<'reason'>;
-  deliveries: Counter<'channel' | 'outcome'>;
-  attempts: Counter<'channel' | 'outcome'>;
-  rateLimited: Counter<'channel'>;
-  pruned: Counter<'table'>;
-  latency: Histogram<'channel'>;
-};
+type Recorded = ReturnType<typeof counters>;
 
 /** What the service records: one method per kind of fact. */
 function recorders(m: Recorded, clock: () => number) {

@@ -47,7 +47,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const unauthenticated = new UnauthenticatedSummary(log);
   const app = webhookApp({ ...core, unauthenticated, extras, config });
   const http = await listen(app.koa.callback(), settings.port, settings.host, connectionLimits(env));
-  app.draining = http.draining; // from now on, responses say Connection: close once stopping
+  app.setDraining(http.draining); // from now on, responses say Connection: close once stopping
   announce({ settings, port: http.port, store, log, config: config.get() });
   if (opts.worker !== false) worker.start();
   // After readiness, not holding it: the first notification then waits for no SDK to load.

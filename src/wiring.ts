@@ -182,10 +182,11 @@ export function webhookApp(d: {
   unauthenticated: UnauthenticatedSummary;
   extras: { router: Router };
   config: ConfigHolder;
-}): { koa: Koa; draining: () => boolean } {
+}): { koa: Koa; setDraining(f: () => boolean): void } {
   const { settings, metrics } = d;
-  const handle = { koa: null as unknown as Koa, draining: () => false };
-  handle.koa = createApp({
+  // Replaced by the server's once it listens (Connection: close while stopping).
+  let draining = () => false;
+  const koa = createApp({
     store: d.store,
     log: d.log,
     clock: d.clock,
@@ -204,13 +205,18 @@ export function webhookApp(d: {
     onRefused: (code) => metrics.refused(code),
     onUnauthenticated: (address, code) => d.unauthenticated.note(address, code),
     ready: () => ({ config: d.config.get().origin }),
-    draining: () => handle.draining(),
+    draining: () => draining(),
     trustProxy: settings.env.TRUST_PROXY === 'true',
     mount: (router) => {
       router.use(d.extras.router.routes());
     },
   });
-  return handle;
+  return {
+    koa,
+    setDraining: (f) => {
+      draining = f;
+    },
+  };
 }
 
 /** The HTTP_* settings as the server's connection limits. */

@@ -25,19 +25,12 @@ export interface ConnectionLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_LIMITS: ConnectionLimits = {
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-  keepAliveMs: 65_000,
-  maxConnections: 1024,
-};
-
 /** Listens on `host:port` (0: any free port). */
 export async function listen(
   handler: RequestListener,
   port: number,
   host: string,
-  limits: ConnectionLimits = DEFAULT_LIMITS,
+  limits: ConnectionLimits,
 ): Promise<HttpServer> {
   // Node checks the header and request deadlines every connectionsCheckingInterval (30 s by
   // default): 1 s makes a slow client's deadline hold to within a second.

@@ -42,7 +42,6 @@ export class PgEventStore {
   protected constructor(
     protected readonly pool: pg.Pool,
     protected readonly ingestPool: pg.Pool,
-    protected readonly writeTimeoutMs: number,
   ) {
     this.batch = new PgIngestBatch(async () => {
       try {

@@ -25,11 +25,12 @@ export function pgPools(url: string, max: number, writeTimeoutMs: number): { poo
 }
 
 /**
- * Resolves when an ingest could commit now: on an ingest connection, takes (and gives back)
- * the lock an INSERT takes on events and deliveries within `timeoutMs`. A table locked by
- * VACUUM FULL or a migration fails this as it would fail webhooks (StoreUnavailableError).
+ * Resolves when an ingest could commit now: on an ingest connection (whose lock and statement
+ * timeouts are the write timeout), takes and gives back the lock an INSERT takes on events and
+ * deliveries. A table locked by VACUUM FULL or a migration fails this as it would fail
+ * webhooks (StoreUnavailableError).
  */
-export async function pgWritable(ingestPool: pg.Pool, timeoutMs: number): Promise<void> {
+export async function pgWritable(ingestPool: pg.Pool): Promise<void> {
   let client: pg.PoolClient;
   try {
     client = await ingestPool.connect();
@@ -39,7 +40,6 @@ export async function pgWritable(ingestPool: pg.Pool, timeoutMs: number): Promis
   let failed = false;
   try {
     await client.query('BEGIN');
-    await client.query(`SET LOCAL lock_timeout = ${Math.round(timeoutMs)}`);
     await client.query('LOCK TABLE events, deliveries IN ROW EXCLUSIVE MODE');
   } catch (e) {
     failed = true;

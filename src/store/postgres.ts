@@ -21,7 +21,7 @@ export class PostgresStore extends PgEventStore implements Store {
   static async open(url: string, opts: { max?: number; writeTimeoutMs?: number } = {}): Promise<PostgresStore> {
     const writeTimeoutMs = opts.writeTimeoutMs ?? 5_000;
     const { pool, ingestPool } = pgPools(url, opts.max ?? 10, writeTimeoutMs);
-    const store = new PostgresStore(pool, ingestPool, writeTimeoutMs);
+    const store = new PostgresStore(pool, ingestPool);
     try {
       await store.tx(pgMigrate);
     } catch (e) {
@@ -137,7 +137,7 @@ export class PostgresStore extends PgEventStore implements Store {
 
   /** Whether an ingest could commit now (see pgWritable). */
   async ping(): Promise<void> {
-    await pgWritable(this.ingestPool, this.writeTimeoutMs);
+    await pgWritable(this.ingestPool);
   }
 
   async close(): Promise<void> {

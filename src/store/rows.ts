@@ -165,7 +165,11 @@ export function deliveriesFilter(
 /** Delivery rows grouped by event id (in row order), for `deliveriesOf`. */
 export function byEvent(rows: DeliveryRow[]): Map<number, Delivery[]> {
   const out = new Map<number, Delivery[]>();
-  for (const r of rows.map(toDelivery)) out.set(r.eventId, [...(out.get(r.eventId) ?? []), r]);
+  for (const d of rows.map(toDelivery)) {
+    const list = out.get(d.eventId);
+    if (list) list.push(d);
+    else out.set(d.eventId, [d]);
+  }
   return out;
 }
 
