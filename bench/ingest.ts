@@ -95,10 +95,13 @@ const portFrom = (re: RegExp) => (line: string) => {
   return m ? Number(m[1]) : undefined;
 };
 
-let seq = 0;
-/** Loads `url` with 50 connections for `seconds`, each request a distinct "User Created" event. */
-async function load(name: string, url: string, seconds: number): Promise<LoadResult> {
-  const r = await autocannon({
+/**
+ * autocannon at 50 connections for `seconds`, every request a distinct "User Created" event:
+ * `next()` numbers it (user id), `stamp(n)` gives its VCC timestamp. Callers keep their counter
+ * for the whole run, so a later round never repeats an earlier one's events (duplicates).
+ */
+export function distinctEventLoad(url: string, seconds: number, next: () => number, stamp: (n: number) => string) {
+  return autocannon({
     url,
     connections: 50,
     duration: seconds,
@@ -107,19 +110,26 @@ async function load(name: string, url: string, seconds: number): Promise<LoadRes
     requests: [
       {
         setupRequest: (req) => {
-          seq += 1;
+          const n = next();
           return {
             ...req,
-            body: JSON.stringify({
-              ...sample,
-              timestamp: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
-              new: { ...sample.new, userId: seq },
-            }),
+            body: JSON.stringify({ ...sample, timestamp: stamp(n), new: { ...sample.new, userId: n } }),
           };
         },
       },
     ],
   });
+}
+
+let seq = 0;
+/** Loads `url` with 50 connections for `seconds`, each request a distinct "User Created" event. */
+async function load(name: string, url: string, seconds: number): Promise<LoadResult> {
+  const r = await distinctEventLoad(
+    url,
+    seconds,
+    () => ++seq,
+    (n) => new Date(1_700_000_000_000 + n * 1000).toISOString(),
+  );
   return {
     name,
     rps: r.requests.average,

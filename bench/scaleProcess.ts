@@ -1,11 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import autocannon from 'autocannon';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { INDEX_SQL, atNamed, searchKey } from '../src/store/eventSearch.ts';
 import { vccFixture } from '../test/helpers/fixtures.ts';
-import { benchEnv, commandFor, SERVICE_BIN } from './ingest.ts';
+import { benchEnv, commandFor, distinctEventLoad, SERVICE_BIN } from './ingest.ts';
 import { SCRATCH } from '../test/helpers/hermetic.ts';
 
 const DAY = 86_400_000;
@@ -106,28 +105,12 @@ let seq = 10_000_000;
 
 /** Ingest req/s against a running service (50 connections, a distinct event per request). */
 export async function ingestRate(base: string, secret: string, seconds = 5): Promise<number> {
-  const sample = vccFixture('user-created');
-  const r = await autocannon({
-    url: `${base}/webhooks/vcc/users?secret-key=${secret}`,
-    connections: 50,
-    duration: seconds,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        setupRequest: (req) => {
-          seq += 1;
-          return {
-            ...req,
-            body: JSON.stringify({
-              ...sample,
-              timestamp: new Date(seq).toISOString(),
-              new: { ...sample.new, userId: seq },
-            }),
-          };
-        },
-      },
-    ],
-  });
+  const url = `${base}/webhooks/vcc/users?secret-key=${secret}`;
+  const r = await distinctEventLoad(
+    url,
+    seconds,
+    () => ++seq,
+    (n) => new Date(n).toISOString(),
+  );
   return r.requests.average;
 }
