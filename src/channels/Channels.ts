@@ -7,7 +7,7 @@ import type { Route } from '../routing/route.ts';
 import { DEFAULT_TEMPLATES, Renderer } from '../render/Renderer.ts';
 import type { Labels } from '../render/labels.ts';
 import type { Message } from '../render/Message.ts';
-import type { ChannelSender, DueItem, Outgoing } from '../delivery/ChannelSender.ts';
+import type { ChannelSender, DueItem, Outgoing, ThreadedChannel, ThreadSettings } from '../delivery/ChannelSender.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
 import type { PlatformContext } from '../platforms/Platform.ts';
@@ -64,7 +64,9 @@ export function createChannels(deps: ChannelsDeps) {
     if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
     const adapter = await adapterFor(ch);
     if (typeof adapter === 'string') return { ok: false, reason: adapter };
-    return { ok: true, adapter, limits: channelType(ch).limits, messages: (items) => messagesFor(ch, items) };
+    const thread = threadedChannel(renderer, ch, deps.config().threads[channel]);
+    const messages = (items: DueItem[]) => messagesFor(ch, items);
+    return { ok: true, adapter, limits: channelType(ch).limits, messages, ...(thread && { thread }) };
   };
 
   /** The sample notification (`/vcc test`, `send-test`) as a channel would get it. */
@@ -133,6 +135,23 @@ function messagesOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Ou
     message: renderer.digest(chunk, platformOf(ch.type).target),
     deliveryIds: chunk.map((x) => x.delivery.id),
   }));
+}
+
+/** A channel's threads, when it has `thread:` and its type can thread. */
+function threadedChannel(
+  renderer: Renderer,
+  ch: ChannelConfig,
+  settings: ThreadSettings | undefined,
+): ThreadedChannel | undefined {
+  const can = channelType(ch).threads;
+  if (!settings || !can) return undefined;
+  const target = platformOf(ch.type).target;
+  return {
+    settings,
+    ...can,
+    root: (items, changes) => renderer.root(items, changes, target),
+    pointer: (reply) => ({ ...reply, summary: 'Details in the thread.', facts: [], lines: [], mentions: [] }),
+  };
 }
 
 /** File routes whose channel is the same place as the chat-made channel `chatName` (`PREFIX:ID`). */

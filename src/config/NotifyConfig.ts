@@ -1,12 +1,15 @@
 import type { Route } from '../routing/route.ts';
 import { BUILT_IN_CHANNEL, type ChannelConfig } from '../platforms/registry.ts';
 import type { Labels } from '../render/labels.ts';
+import type { ThreadSettings } from '../delivery/ChannelSender.ts';
 
 export type { ChannelConfig };
 
 /** The routing configuration in force: the file's channels and routes (the shape the README documents). */
 export interface NotifyConfig {
   channels: Record<string, ChannelConfig>;
+  /** Channels with `thread: agent`, by name, with their thread settings. */
+  threads: Record<string, ThreadSettings>;
   routes: Route[];
   /** Words for coded values (`labels:`), per field. */
   labels: Labels;
@@ -17,6 +20,7 @@ export interface NotifyConfig {
 /** Used when no config file exists: every event to the built-in channel (the log), so a fresh checkout runs. */
 export const BUILTIN_CONFIG: NotifyConfig = {
   channels: { [BUILT_IN_CHANNEL.name]: BUILT_IN_CHANNEL.channel },
+  threads: {},
   routes: [{ channel: BUILT_IN_CHANNEL.name, source: 'file' }],
   labels: {},
   origin: 'built-in',

@@ -23,8 +23,10 @@ import type { Route } from '../routing/route.ts';
 import { compileCondition, type Condition } from '../routing/conditions.ts';
 import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
 import { CHANNEL_TYPE_NAMES, MENTION_TYPES, channelSchema, mentionSchema } from '../platforms/registry.ts';
+import type { ThreadSettings } from '../delivery/ChannelSender.ts';
 import type { Labels } from '../render/labels.ts';
-import { didYouMean, reasonFor } from './problems.ts';
+import { didYouMean, pathText as fmt, reasonFor } from './problems.ts';
+import { threadSettings, type ThreadKeys } from './threadSettings.ts';
 
 /** A config file that cannot be used. `message` lists each problem as `path (line N): reason`. */
 export class ConfigError extends Error {
@@ -97,10 +99,15 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
     labels?: Labels;
   };
   const channels: Record<string, ChannelConfig> = {};
-  for (const [id, ch] of Object.entries(file.channels)) {
+  const threads: Record<string, ThreadSettings> = {};
+  for (const [id, entry] of Object.entries(file.channels)) {
+    const { thread, broadcast, thread_days, ...ch } = entry as typeof entry & Record<keyof ThreadKeys, unknown>;
     // Each channel against its own type's schema: errors name that type's fields, not a union.
     if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`))
       channels[id] = ch as ChannelConfig;
+    const keys = { thread, broadcast, thread_days };
+    const settings = threadSettings(keys, ch.type, ['channels', id], problems, at);
+    if (settings) threads[id] = settings;
   }
   for (const field of Object.keys(file.labels ?? {})) {
     const fp = ['labels', field];
@@ -112,10 +119,10 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
     if (route) routes.push(route);
   });
   if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
-  return { channels, routes, labels: (file.labels ?? {}) as Labels, origin };
+  return { channels, threads, routes, labels: (file.labels ?? {}) as Labels, origin };
 }
 
-type At = (path: Array<string | number>) => string;
+export type At = (path: Array<string | number>) => string;
 
 const isUserField = (f: string): f is UserField => (USER_FIELDS as readonly string[]).includes(f);
 /** Why a `where` or `labels` key is refused, with the likely field or the list of them. */
@@ -195,9 +202,6 @@ function check(
   }
   return false;
 }
-
-const fmt = (p: Array<string | number>) =>
-  p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
 
 function interpolate(
   v: unknown,

@@ -69,3 +69,7 @@ export function reasonFor(f: Failure, root: Struct<any, any>, what?: string): st
     return `${JSON.stringify(f.value)}: ${f.message.replace(/^Expected a? ?/, 'expected ')}`;
   return `invalid value ${JSON.stringify(f.value)} (expected ${f.type})`;
 }
+
+/** A path as the config's problems name it: `channels.ops.thread`, `routes[2].where`. */
+export const pathText = (p: ReadonlyArray<string | number>) =>
+  p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');

@@ -2,17 +2,31 @@ import type { Message } from '../render/Message.ts';
 
 /**
  * What one send attempt came to. Adapters classify; the worker decides what happens next.
- * - sent: the platform took it (for Teams Workflows, 202 Accepted).
+ * - sent: the platform took it (for Teams Workflows, 202 Accepted); `ref` is the platform's
+ *   id of the message when a thread's root was posted (Slack ts, Teams activity id).
  * - retry: a passing failure (429, 5xx, network); `retryAfterMs` when the platform said.
- * - permanent: retrying cannot help (bad channel, revoked token, 4xx); `reason` says why.
+ * - permanent: retrying cannot help (bad channel, revoked token, 4xx); `reason` says why;
+ *   `rootGone` when a reply or an edit failed because the thread's root no longer exists
+ *   (deleted in the chat): the worker starts a new root.
  * Reasons never hold a token or a webhook URL.
  */
 export type SendOutcome =
-  | { status: 'sent' }
+  | { status: 'sent'; ref?: string }
   | { status: 'retry'; reason: string; retryAfterMs?: number; rateLimited?: boolean }
-  | { status: 'permanent'; reason: string };
+  | { status: 'permanent'; reason: string; rootGone?: boolean };
+
+/**
+ * Where a message goes on a channel with `thread: agent` (none: the channel itself).
+ * - root: it starts an agent's thread; `key` is the thread's stable name (Google Chat's
+ *   threadKey, the console's `thread`), which platforms that name threads themselves ignore.
+ * - reply: into the thread whose root is `root` (the `ref` its send returned, or its key);
+ *   `broadcast`: shown in the channel too.
+ */
+export type Placement = { thread: 'root'; key: string } | { thread: 'reply'; root: string; broadcast: boolean };
 
 /** Sends one rendered message to one target. Never retries or sleeps itself. */
 export interface Adapter {
-  send(message: Message): Promise<SendOutcome>;
+  send(message: Message, placement?: Placement): Promise<SendOutcome>;
+  /** Replaces a thread's root (`ref`) with `message`, where the platform lets a sent message change. */
+  edit?(ref: string, message: Message): Promise<SendOutcome>;
 }

@@ -1,6 +1,7 @@
-import type { Adapter } from './Adapter.ts';
+import type { Adapter, Placement } from './Adapter.ts';
 import type { Message } from '../render/Message.ts';
-import type { Delivery, StoredEvent } from '../store/Store.ts';
+import type { Delivery, SentInThread, StoredEvent } from '../store/Store.ts';
+import type { EventKind } from '../vcc/changes.ts';
 import type { RateWindow } from './RateLimiter.ts';
 
 /** A pending delivery the worker took, with its event. */
@@ -13,9 +14,46 @@ export interface DueItem {
 export interface Outgoing {
   message: Message;
   deliveryIds: number[];
+  /**
+   * On a threaded channel: where it goes, what its send changes in the agents' threads, and
+   * the thread it replies to (so a deleted root can be forgotten).
+   */
+  thread?: { placement?: Placement; sent: SentInThread; replyTo?: { userId: string; ref: string } };
+  /** A courtesy message (a broadcast's pointer): its failure is logged, it carries no delivery. */
+  courtesy?: true;
+}
+
+/** Days without a change after which an agent's next event starts a new thread, unless `thread_days` says. */
+export const DEFAULT_THREAD_DAYS = 30;
+
+/** A channel's `thread: agent` settings (config file, or chat for chat-made channels). */
+export interface ThreadSettings {
+  /** Kinds whose replies are also shown in the channel. */
+  broadcast: readonly EventKind[];
+  /** Days without a change after which an agent's next event starts a new root. */
+  days: number;
+}
+
+/** What a threaded channel can do, and how its roots and pointers read. */
+export interface ThreadedChannel {
+  settings: ThreadSettings;
+  /** Whether a root can be edited to show the newest state (Slack, the Teams bot). */
+  edit: boolean;
+  /** How a broadcast reply shows in the channel: the platform's own way, or a pointer message. */
+  broadcast: 'native' | 'pointer';
+  /** The root: the agent as the newest of `items` shows them, with the thread's count of changes. */
+  root(items: readonly DueItem[], changes: number): Message;
+  /** The channel's pointer to a broadcast reply. */
+  pointer(reply: Message, item: DueItem): Message;
 }
 
 /** What the worker needs to send on a channel, read at send time from the config in force. */
 export type ChannelSender =
-  | { ok: true; adapter: Adapter; limits: readonly RateWindow[]; messages: (items: DueItem[]) => Outgoing[] }
+  | {
+      ok: true;
+      adapter: Adapter;
+      limits: readonly RateWindow[];
+      messages: (items: DueItem[]) => Outgoing[];
+      thread?: ThreadedChannel;
+    }
   | { ok: false; reason: string };

@@ -1,13 +1,16 @@
 import type { SendOutcome } from './Adapter.ts';
-import type { DueItem } from './ChannelSender.ts';
+import type { ChannelSender, DueItem } from './ChannelSender.ts';
 import type { WorkerDeps } from './WorkerDeps.ts';
-import { RateLimiter, type RateWindow } from './RateLimiter.ts';
+import { ChannelLimiters, type RateLimiter } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
 import { OutcomeRecorder } from './recordOutcome.ts';
+import { channelMessages, editRoots, threadOutcome, type EditDeps } from './threadWork.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { WorkerDeps } from './WorkerDeps.ts';
 export type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
+
+type Ready = Extract<ChannelSender, { ok: true }>;
 
 /** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
 const INLINE_WAIT_MS = 2_000;
@@ -33,18 +36,17 @@ const GATHER_MS = 100;
  */
 export class DeliveryWorker {
   private readonly busy = new Map<string, Promise<void>>();
-  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly limiters = new ChannelLimiters();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private ticking: Promise<void> | null = null;
   private again = false;
-  private readonly retry: RetryPolicy;
   private readonly outcomes: OutcomeRecorder;
   private readonly lease: number;
 
   constructor(private readonly deps: WorkerDeps) {
-    [this.retry, this.lease] = [deps.retry ?? DEFAULT_RETRY, deps.leaseMs ?? 30_000];
-    this.outcomes = new OutcomeRecorder({ ...deps, retry: this.retry });
+    this.lease = deps.leaseMs ?? 30_000;
+    this.outcomes = new OutcomeRecorder({ ...deps, retry: deps.retry ?? DEFAULT_RETRY });
   }
 
   start(): void {
@@ -116,20 +118,6 @@ export class DeliveryWorker {
     this.schedule(this.deps.clock() + (this.deps.pollMs ?? 1000));
   }
 
-  private limiter(channel: string, limits: readonly RateWindow[]): RateLimiter {
-    let l = this.limiters.get(channel);
-    if (!l) {
-      l = new RateLimiter(limits);
-      this.limiters.set(channel, l);
-    }
-    const seed = this.pendingSeed.get(channel);
-    if (seed !== undefined) {
-      if (seed !== null) l.noteSentAt(seed);
-      this.pendingSeed.delete(channel);
-    }
-    return l;
-  }
-
   /**
    * Works a channel under its lease, so one instance at a time sends to it (order and rate
    * hold across instances); the last send time travels with the lease.
@@ -142,7 +130,7 @@ export class DeliveryWorker {
     try {
       await this.work(channel, claimedAt);
     } finally {
-      const last = this.limiters.get(channel)?.lastSentAt() || null;
+      const last = this.limiters.lastSentAt(channel);
       await this.deps.store.releaseChannel(channel, this.deps.owner, last).catch(() => {});
     }
   }
@@ -156,12 +144,9 @@ export class DeliveryWorker {
     const at = this.deps.clock();
     const claim = await this.deps.store.claimChannel(channel, this.deps.owner, at, this.lease);
     if (!claim) return null;
-    if (!renewal) this.pendingSeed.set(channel, claim.lastSendAt);
+    if (!renewal) this.limiters.seed(channel, claim.lastSendAt);
     return at;
   }
-
-  /** Last send times learnt from a lease, applied to the channel's limiter when next used. */
-  private readonly pendingSeed = new Map<string, number | null>();
 
   /** Works one channel until it has nothing due, must wait (rate limit, backoff), or stops. */
   private async work(channel: string, claimedAt: number): Promise<void> {
@@ -182,41 +167,59 @@ export class DeliveryWorker {
       if (lastRead !== null) await this.sleepUntil(lastRead + GATHER_MS);
       if (!this.running) return;
       const sender = await this.deps.senderFor(channel);
+      // Read when the channel may send: what arrives meanwhile joins this read's messages.
+      if (sender.ok && !(await this.waitForTurn(this.limiters.of(channel, sender.limits)))) return;
       const readAt = clock();
       const items = await store.duePending(channel, readAt, limit);
-      if (items.length === 0) return;
+      if (items.length === 0) {
+        // Roots are edited once the channel's messages are out, so an edit never delays one.
+        if (sender.ok && sender.thread) await editRoots(this.editing(channel, sender, renew), channel, sender);
+        return;
+      }
       lastRead = items.length < limit ? readAt : null;
       if (!sender.ok) {
-        await store.markDead(
-          items.map((i) => i.delivery.id),
-          clock(),
-          sender.reason,
-        );
+        const ids = items.map((i) => i.delivery.id);
+        await store.markDead(ids, clock(), sender.reason);
         this.deps.onSettled?.(channel, 'dead', items);
-        log.warn(
-          { channel, deliveries: items.length, reason: sender.reason },
-          'deliveries dead: channel cannot be used',
-        );
+        log.warn({ channel, deliveries: ids.length, reason: sender.reason }, 'deliveries dead: channel cannot be used');
         continue;
       }
-      const limiter = this.limiter(channel, sender.limits);
-      for (const out of sender.messages(items)) {
-        if (!(await this.waitForTurn(limiter))) return;
-        if (!(await renew())) return;
-        let outcome: SendOutcome;
-        try {
-          outcome = await sender.adapter.send(out.message);
-        } catch (e) {
-          outcome = { status: 'retry', reason: `send failed: ${(e as Error).message}` };
-        }
-        // Counted when the platform answered: the next send then starts a full window after
-        // this one was surely received, whatever the network delay was.
-        limiter.record(clock());
-        this.deps.onAttempt?.(channel, outcome, out.deliveryIds.length);
-        await this.settle(channel, out.deliveryIds, items, outcome, limiter);
-        if (outcome.status === 'retry') return;
-      }
+      if (!(await this.sendAll(channel, sender, items, readAt, renew))) return;
     }
+  }
+
+  /** Sends the messages for a read's items in order; false when the channel must wait (a retry, its turn, its lease). */
+  private async sendAll(
+    channel: string,
+    sender: Ready,
+    items: DueItem[],
+    readAt: number,
+    renew: () => Promise<boolean>,
+  ): Promise<boolean> {
+    const { store, clock, log } = this.deps;
+    const limiter = this.limiters.of(channel, sender.limits);
+    for (const out of await channelMessages(store, channel, sender, items, readAt)) {
+      if (!(await this.waitForTurn(limiter)) || !(await renew())) return false;
+      const outcome = await sender.adapter
+        .send(out.message, out.thread?.placement)
+        .catch((e: Error): SendOutcome => ({ status: 'retry', reason: `send failed: ${e.message}` }));
+      // Counted when the platform answered: the next send then starts a full window after
+      // this one was surely received, whatever the network delay was.
+      limiter.record(clock());
+      if (out.courtesy) {
+        if (outcome.status !== 'sent') log.warn({ channel, reason: outcome.reason }, 'broadcast pointer not sent');
+        continue;
+      }
+      this.deps.onAttempt?.(channel, outcome, out.deliveryIds.length);
+      const settled = await threadOutcome(store, log, channel, out, outcome);
+      const now = clock();
+      if (settled.outcome.status === 'retry' && settled.outcome.retryAfterMs !== undefined)
+        limiter.blockUntil(now + settled.outcome.retryAfterMs);
+      const next = await this.outcomes.record(channel, out.deliveryIds, items, settled.outcome, now, settled.thread);
+      if (next !== null) this.schedule(next);
+      if (settled.outcome.status === 'retry') return false;
+    }
+    return true;
   }
 
   /**
@@ -235,12 +238,16 @@ export class DeliveryWorker {
     }
   }
 
-  private async settle(channel: string, ids: number[], items: DueItem[], outcome: SendOutcome, limiter: RateLimiter) {
-    const now = this.deps.clock();
-    if (outcome.status === 'retry' && outcome.retryAfterMs !== undefined)
-      limiter.blockUntil(now + outcome.retryAfterMs);
-    const next = await this.outcomes.record(channel, ids, items, outcome, now);
-    if (next !== null) this.schedule(next);
+  /** What editing a channel's roots (threadWork.ts) needs: its rate limit and lease, observed. */
+  private editing(channel: string, sender: Ready, renew: () => Promise<boolean>): EditDeps {
+    const limiter = this.limiters.of(channel, sender.limits);
+    const { store, log, clock } = this.deps;
+    const turn = async () => (await this.waitForTurn(limiter)) && (await renew());
+    const answered = (outcome: SendOutcome) => {
+      limiter.record(clock());
+      this.deps.onEdit?.(channel, outcome);
+    };
+    return { store, log, clock, turn, answered };
   }
 
   private sleepUntil(at: number): Promise<void> {

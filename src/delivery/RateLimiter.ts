@@ -46,3 +46,36 @@ export class RateLimiter {
     this.blockedUntil = Math.max(this.blockedUntil, t);
   }
 }
+
+/**
+ * Each channel's limiter, made on first use with the channel's limits. A channel's last send
+ * time learnt from its lease (another instance may have sent) is applied when next used.
+ */
+export class ChannelLimiters {
+  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly seeds = new Map<string, number | null>();
+
+  of(channel: string, limits: readonly RateWindow[]): RateLimiter {
+    let l = this.limiters.get(channel);
+    if (!l) {
+      l = new RateLimiter(limits);
+      this.limiters.set(channel, l);
+    }
+    const seed = this.seeds.get(channel);
+    if (seed !== undefined) {
+      if (seed !== null) l.noteSentAt(seed);
+      this.seeds.delete(channel);
+    }
+    return l;
+  }
+
+  /** Notes when the channel last sent, as its lease says, for the next `of`. */
+  seed(channel: string, lastSendAt: number | null): void {
+    this.seeds.set(channel, lastSendAt);
+  }
+
+  /** The channel's last send this process knows of, or null. */
+  lastSentAt(channel: string): number | null {
+    return this.limiters.get(channel)?.lastSentAt() || null;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
-import type { EventStore } from '../store/Store.ts';
+import type { EventStore, SentInThread } from '../store/Store.ts';
 import type { DueItem } from './ChannelSender.ts';
 import { afterRetryableFailure, type RetryPolicy } from './retryPolicy.ts';
 
@@ -24,12 +24,13 @@ export async function recordOutcome(
   items: DueItem[],
   outcome: SendOutcome,
   now: number,
+  thread?: SentInThread & { channel: string },
 ): Promise<number | null> {
   const idSet = new Set(ids);
   const carried = items.filter((i) => idSet.has(i.delivery.id));
   const events = carried.map((i) => i.event.id);
   if (outcome.status === 'sent') {
-    await d.store.markSent(ids, now);
+    await d.store.markSent(ids, now, thread);
     d.onSettled?.(channel, 'sent', carried);
     d.log.info({ channel, deliveries: ids.length, events }, 'delivered');
     return null;
@@ -64,6 +65,7 @@ interface Held {
   items: DueItem[];
   outcome: SendOutcome;
   at: number;
+  thread?: SentInThread & { channel: string };
 }
 
 /**
@@ -84,11 +86,12 @@ export class OutcomeRecorder {
     items: DueItem[],
     outcome: SendOutcome,
     at: number,
+    thread?: SentInThread & { channel: string },
   ): Promise<number | null> {
     try {
-      return await recordOutcome(this.deps, channel, ids, items, outcome, at);
+      return await recordOutcome(this.deps, channel, ids, items, outcome, at, thread);
     } catch (e) {
-      this.held.set(channel, { ids, items, outcome, at });
+      this.held.set(channel, { ids, items, outcome, at, ...(thread ? { thread } : {}) });
       throw e;
     }
   }
@@ -97,7 +100,7 @@ export class OutcomeRecorder {
   async flush(channel: string): Promise<number | null> {
     const h = this.held.get(channel);
     if (!h) return null;
-    const next = await recordOutcome(this.deps, channel, h.ids, h.items, h.outcome, h.at);
+    const next = await recordOutcome(this.deps, channel, h.ids, h.items, h.outcome, h.at, h.thread);
     this.held.delete(channel);
     this.deps.log.info(
       { channel, deliveries: h.ids.length, outcome: h.outcome.status },

@@ -77,6 +77,12 @@ export interface ChannelType<C extends { type: string }> {
    * this type cannot have `mention:`.
    */
   mention?: Struct<Extract<Mention, string>, any> | Struct<Exclude<Mention, string>, any>;
+  /**
+   * What `thread: agent` does on this type: whether a root can be edited in place, and how a
+   * broadcast reply shows in the channel (the platform's own way, or a pointer message); the
+   * adapter honours `Placement`. Absent: the type cannot thread, and the config refuses it.
+   */
+  threads?: { edit: boolean; broadcast: 'native' | 'pointer' };
 }
 
 /** What an inbound bridge (chat commands, bot activities) gets from the service. */

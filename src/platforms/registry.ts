@@ -46,6 +46,14 @@ export function mentionSchema(type: string): Struct<any, any> | null {
   return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.mention ?? null;
 }
 
+/** What `thread: agent` does on a channel type, or null when it cannot thread. */
+export function threadsOf(type: string): ChannelType<ChannelConfig>['threads'] | null {
+  return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.threads ?? null;
+}
+
+/** The channel types that can have `thread: agent` (for messages). */
+export const THREAD_TYPES = CHANNEL_TYPE_NAMES.filter((n) => threadsOf(n) !== null);
+
 /** The channel types whose routes can have `mention:` (for messages). */
 export const MENTION_TYPES = CHANNEL_TYPE_NAMES.filter((n) => mentionSchema(n) !== null);
 

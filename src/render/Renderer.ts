@@ -1,37 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { validate, type Struct } from 'superstruct';
-import { EVENT_KINDS, type Change, type EventKind } from '../vcc/changes.ts';
+import type { Change, EventKind } from '../vcc/changes.ts';
 import type { Liquid, Template } from 'liquidjs';
-import {
-  compileStrings,
-  primaryKind,
-  PRIMARY,
-  digestFile,
-  kindFile,
-  TemplateError,
-  type DigestTemplates,
-  type KindTemplates,
-} from './templateFiles.ts';
+import { primaryKind, PRIMARY, TemplateError, type DigestTemplates, type KindTemplates } from './templateFiles.ts';
+import { loadTemplates, type TargetOptions } from './loadTemplates.ts';
 import { CONTACT_FIELDS, WAGE_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Delivery, StoredEvent } from '../store/Store.ts';
 import { uniqueMentions } from '../routing/route.ts';
 import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
-import { liquidEngine } from './liquidEngine.ts';
 import type { Labels } from './labels.ts';
 import type { Message, Severity } from './Message.ts';
+
+type RenderedDelivery = Pick<Delivery, 'kinds' | 'show' | 'mention'>;
 
 /** The templates/ folder shipped with the package (the same path from src/ and from dist/). */
 export { TemplateError };
 
 export const DEFAULT_TEMPLATES = new URL('../../templates/', import.meta.url).pathname;
 
-/** A target's name (its `templates/TARGET/` folder) and whether it leaves contact details out. */
-export interface TargetOptions {
-  target: string;
-  hidesContacts?: boolean;
-}
+export type { TargetOptions };
 type Target = string;
 
 /**
@@ -46,6 +31,7 @@ export class Renderer {
     private readonly engines: Record<Target, Liquid>,
     private readonly kinds: Record<Target, Record<EventKind, KindTemplates>>,
     private readonly digests: Record<Target, DigestTemplates>,
+    private readonly roots: Record<Target, KindTemplates>,
     private readonly hidesContacts: ReadonlySet<Target>,
     private readonly labels: () => Labels,
   ) {}
@@ -55,44 +41,13 @@ export class Renderer {
 
   /** `labels`: the config's labels in force, read at each render. */
   static load(dir: string, targets: readonly TargetOptions[], labels: () => Labels = () => ({})): Renderer {
-    const engines = {} as Record<Target, Liquid>;
-    const kinds = {} as Record<Target, Record<EventKind, KindTemplates>>;
-    const digests = {} as Record<Target, DigestTemplates>;
-    // A file shared by the targets is read, parsed and checked once (start-up time).
-    const files = new Map<string, Record<string, unknown>>();
-    const parsed = (path: string, shape: Struct<any, any>): Record<string, unknown> => {
-      let value = files.get(path);
-      if (value) return value;
-      let raw: unknown;
-      try {
-        raw = parseYaml(readFileSync(path, 'utf8'));
-      } catch (e) {
-        throw new TemplateError(`${path}: ${(e as Error).message.split('\n')[0]}`);
-      }
-      const [err, checked] = validate(raw, shape);
-      if (err) throw new TemplateError(`${path}: ${err.path.join('.') || 'file'}: ${err.message}`);
-      value = checked as Record<string, unknown>;
-      files.set(path, value);
-      return value;
-    };
-    for (const { target } of targets) {
-      const engine = liquidEngine(labels);
-      engines[target] = engine;
-      const read = <T>(file: string, shape: Struct<any, any>): T => {
-        const override = join(dir, target, file);
-        const path = existsSync(override) ? override : join(dir, file);
-        return compileStrings(engine, parsed(path, shape), path) as T;
-      };
-      kinds[target] = Object.fromEntries(
-        EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)]),
-      ) as Record<EventKind, KindTemplates>;
-      digests[target] = read<DigestTemplates>('digest.yaml', digestFile);
-    }
+    const t = loadTemplates(dir, targets, labels);
     return new Renderer(
-      engines,
-      kinds,
-      digests,
-      new Set(targets.filter((t) => t.hidesContacts).map((t) => t.target)),
+      t.engines,
+      t.kinds,
+      t.digests,
+      t.roots,
+      new Set(targets.filter((x) => x.hidesContacts).map((x) => x.target)),
       labels,
     );
   }
@@ -105,11 +60,42 @@ export class Renderer {
   }
 
   /** One event as one message, showing only the changes of `delivery.kinds`. */
-  event(event: StoredEvent, delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'>, target: Target): Message {
-    const engine = this.of(this.engines, target);
+  event(event: StoredEvent, delivery: RenderedDelivery, target: Target): Message {
     const primary = primaryKind(delivery.kinds);
-    const t = this.of(this.kinds, target)[primary];
     const { scope, changes } = this.scope(event, delivery, primary, target);
+    const lines = this.changeLines(changes, scope, delivery.show, target);
+    return this.message(this.of(this.kinds, target)[primary], scope, target, lines, delivery.mention ?? []);
+  }
+
+  /**
+   * An agent's thread root (`agent.yaml`): the agent as the newest of `items` shows them, the
+   * thread's count of changes, and the change lines of every item.
+   */
+  root(
+    items: ReadonlyArray<{ event: StoredEvent; delivery: RenderedDelivery }>,
+    changes: number,
+    target: Target,
+  ): Message {
+    const newest = items.at(-1)!;
+    const last = this.event(newest.event, newest.delivery, target);
+    const { scope } = this.scope(newest.event, newest.delivery, primaryKind(newest.delivery.kinds), target);
+    const at = new Date(newest.event.receivedAt).toISOString().slice(0, 16).replace('T', ' ');
+    const { user, old, event, kinds, change } = scope;
+    const rootScope = { user, old, event, kinds, change, thread: { changes, last: last.title, lastAt: `${at} UTC` } };
+    const lines = items.length === 1 ? last.lines : items.flatMap((i) => this.event(i.event, i.delivery, target).lines);
+    const mentions = uniqueMentions(items.flatMap((i) => i.delivery.mention ?? []));
+    return this.message(this.of(this.roots, target), rootScope, target, lines, mentions);
+  }
+
+  /** A kind-shaped template file rendered with `scope`: title, summary, severity and facts, with the lines given. */
+  private message(
+    t: KindTemplates,
+    scope: object,
+    target: Target,
+    lines: string[],
+    mentions: Message['mentions'],
+  ): Message {
+    const engine = this.of(this.engines, target);
     const out = (tpl: Template[]) => engine.renderSync(tpl, scope).trim();
     const title = out(t.title);
     return {
@@ -117,9 +103,9 @@ export class Renderer {
       summary: out(t.summary),
       severity: severityOf(out(t.severity)),
       facts: t.facts.map((f) => ({ label: f.label, value: out(f.value) })).filter((f) => f.value !== ''),
-      lines: this.changeLines(changes, scope, delivery.show, target),
+      lines,
       fallback: title,
-      mentions: delivery.mention ?? [],
+      mentions,
     };
   }
 

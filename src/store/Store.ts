@@ -16,6 +16,13 @@ export interface StoredEvent extends NewEvent {
 
 export type DeliveryStatus = 'pending' | 'sent' | 'dead';
 
+/**
+ * Where a sent delivery went on a channel with `thread: agent`: it started the agent's
+ * thread (its root), was a reply in it, or went to the channel itself (a digest of a burst).
+ */
+export const THREAD_ROLES = ['root', 'reply', 'channel'] as const;
+export type ThreadRole = (typeof THREAD_ROLES)[number];
+
 export interface Delivery extends PlannedDelivery {
   id: number;
   eventId: number;
@@ -29,6 +36,40 @@ export interface Delivery extends PlannedDelivery {
   retryBase: number;
   /** When it was last replayed or resent (the retry policy's age counts from then), or null. */
   retrySince: number | null;
+  /** Sent on a threaded channel: as the agent's root, a reply, or to the channel; else null. */
+  thread: ThreadRole | null;
+}
+
+/** An agent's thread in one channel: its root message, and what the root should show. */
+export interface ThreadRoot {
+  channel: string;
+  userId: string;
+  /** The platform's id of the root (Slack ts, Teams activity id, Google Chat thread key); '' when it was deleted in the chat. */
+  ref: string;
+  startedAt: number;
+  /** When the thread last had a change (a new root starts after the channel's thread_days). */
+  lastAt: number;
+  /** Events in the thread, the root's included. */
+  changes: number;
+  /** The newest of them: what the root shows. */
+  lastEventId: number;
+  /** When the root is next to be edited to show the newest state; null when it shows it. */
+  editDueAt: number | null;
+  /** Failed edits since the last one that went through. */
+  editAttempts: number;
+  editError: string | null;
+  editedAt: number | null;
+  /** How many times its root was deleted in the chat and a new one started. */
+  replaced: number;
+}
+
+/** What a send on a threaded channel changes in its threads, recorded with `markSent`. */
+export interface SentInThread {
+  role: ThreadRole;
+  /** Threads it started (`ref` set: a root) or added changes to (no `ref`: the root's edit falls due when `edit`). */
+  roots: ReadonlyArray<{ userId: string; ref?: string; changes: number; lastEventId: number }>;
+  /** Whether the channel's roots can be edited (so an edit falls due). */
+  edit: boolean;
 }
 
 export type IngestResult =
@@ -115,14 +156,15 @@ export interface EventStore {
   /** The deliveries of these events (a page's worth), in one read: event id to its deliveries, oldest first. */
   deliveriesOf(eventIds: readonly number[]): Promise<Map<number, Delivery[]>>;
   listRefusals(opts: { limit: number; beforeId?: number }): Promise<StoredRefusal[]>;
-  /** Channels that have a pending delivery due at `now`, oldest due first. */
+  /** Channels that have a pending delivery or a root edit due at `now`, oldest due first. */
   dueChannels(now: number, limit: number): Promise<string[]>;
   /**
    * The channel's pending deliveries in event order, with their events, up to `limit`;
    * empty when the channel's oldest pending delivery is not yet due (order is kept).
    */
   duePending(channel: string, now: number, limit: number): Promise<Array<{ delivery: Delivery; event: StoredEvent }>>;
-  markSent(ids: readonly number[], now: number): Promise<void>;
+  /** Marks deliveries sent; on a threaded channel, with what the send changed in its threads (one transaction). */
+  markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void>;
   markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void>;
   markDead(ids: readonly number[], now: number, error: string): Promise<void>;
   /** Re-queues dead deliveries (attempts keep counting; retries count from now); returns how many. */
@@ -161,6 +203,24 @@ export interface LeaseStore {
   releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void>;
 }
 
+/** Agents' threads per channel (`thread: agent`). */
+export interface ThreadStore {
+  /** The threads of these users in a channel, by user id. */
+  threadRoots(channel: string, userIds: readonly string[]): Promise<Map<string, ThreadRoot>>;
+  /** A user's threads in every channel (admin, history). */
+  threadsOf(userId: string): Promise<ThreadRoot[]>;
+  /** Roots of a channel whose edit is due at `now`, oldest due first. */
+  editsDue(channel: string, now: number, limit: number): Promise<ThreadRoot[]>;
+  /** Records an edit: made at `editedAt`, or failed with `error` (due again at `nextAt`, or given up when null). */
+  markEdit(
+    channel: string,
+    userId: string,
+    result: { editedAt: number } | { error: string; nextAt: number | null },
+  ): Promise<void>;
+  /** Marks a root the platform no longer has (deleted in the chat), if it is still `ref`: the next event starts a new one. */
+  dropRoot(channel: string, userId: string, ref: string): Promise<void>;
+}
+
 /** Channel subscriptions made from chat. */
 export interface SubscriptionStore {
   listSubscriptions(): Promise<Subscription[]>;
@@ -177,7 +237,7 @@ export interface ConversationStore {
 }
 
 /** All of it, with the connection's life: what the composition root opens and closes. */
-export interface Store extends EventStore, LeaseStore, SubscriptionStore, ConversationStore {
+export interface Store extends EventStore, LeaseStore, ThreadStore, SubscriptionStore, ConversationStore {
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,5 @@
+import { THREAD_TABLES } from './threadSql.ts';
+
 /**
  * Schema migrations, one list per dialect, kept in step: version N means the same tables
  * and columns in both. Append only; never edit a released step.
@@ -229,6 +231,15 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX deliveries_status;
       CREATE INDEX deliveries_pending ON deliveries (channel, id) WHERE status = 'pending';
       CREATE INDEX deliveries_unsent ON deliveries (status, id) WHERE status <> 'sent';`,
+  },
+  {
+    version: 8,
+    name: 'threads: one root message per agent and channel',
+    // A root per (channel, user): what the platform calls it, and what it should show; its
+    // edit is due while edit_due_at is set (a partial index: almost always empty). Rows are
+    // one per agent and threaded channel, so retention leaves them.
+    sqlite: `ALTER TABLE deliveries ADD COLUMN thread TEXT; ${THREAD_TABLES}`,
+    postgres: `ALTER TABLE deliveries ADD COLUMN thread TEXT; ${THREAD_TABLES}`,
   },
 ];
 

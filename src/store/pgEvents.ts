@@ -6,6 +6,7 @@ import {
   type NewEvent,
   type PlannedDelivery,
   type Refusal,
+  type SentInThread,
   type StoredEvent,
   type StoredRefusal,
 } from './Store.ts';
@@ -26,6 +27,7 @@ import { PgIngestBatch } from './pgIngestBatch.ts';
 import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
 import { numbered, type EventPage, type EventSearch } from './eventSearch.ts';
 import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
+import { sentInThreadSteps } from './threadSql.ts';
 
 // BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -149,8 +151,12 @@ export class PgEventStore {
   async dueChannels(now: number, limit: number): Promise<string[]> {
     return (
       await this.q<{ channel: string }>(
-        `SELECT d.channel FROM (SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel) h
-       JOIN deliveries d ON d.id = h.head WHERE d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2`,
+        `SELECT channel FROM (
+           SELECT d.channel, d.next_attempt_at AS due, d.id FROM (
+             SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel
+           ) h JOIN deliveries d ON d.id = h.head WHERE d.next_attempt_at <= $1
+           UNION ALL SELECT channel, MIN(edit_due_at), 0 FROM thread_roots WHERE edit_due_at <= $1 GROUP BY channel
+         ) x ORDER BY due, id LIMIT $2`,
         [now, limit],
       )
     ).map((r) => r.channel);
@@ -171,11 +177,20 @@ export class PgEventStore {
     return rows.map((r) => ({ delivery: toDelivery(r), event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }) }));
   }
 
-  async markSent(ids: readonly number[], now: number): Promise<void> {
-    await this.q(
-      `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`,
-      [ids, now],
-    );
+  async markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void> {
+    const sent = `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = $2, thread = $3
+                  WHERE id = ANY($1) AND status = 'pending'`;
+    if (!thread) {
+      await this.q(sent, [ids, now, null]);
+      return;
+    }
+    await this.tx(async (c) => {
+      await c.query(sent, [ids, now, thread.role]);
+      for (const step of sentInThreadSteps(thread, now)) {
+        const [sql, values] = numbered(step.sql, step.params);
+        await c.query(sql, pgParams(values));
+      }
+    });
   }
 
   async markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void> {

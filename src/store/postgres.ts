@@ -1,4 +1,12 @@
-import { StoreUnavailableError, type Store, type StoredConversation, type Subscription } from './Store.ts';
+import {
+  StoreUnavailableError,
+  type Store,
+  type StoredConversation,
+  type Subscription,
+  type ThreadRoot,
+} from './Store.ts';
+import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
+import { numbered } from './eventSearch.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
@@ -104,6 +112,34 @@ export class PostgresStore extends PgEventStore implements Store {
       'UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE($3, last_send_at) WHERE channel = $1 AND owner = $2',
       [channel, owner, lastSendAt],
     );
+  }
+
+  async threadRoots(channel: string, userIds: readonly string[]): Promise<Map<string, ThreadRoot>> {
+    const rows = await this.q<ThreadRootRow>(
+      ...numbered(THREAD_SQL.roots + IN_USERS.postgres, { channel, users: JSON.stringify(userIds) }),
+    );
+    return new Map(rows.map((r) => [r.user_id, toThreadRoot(r)]));
+  }
+
+  async threadsOf(userId: string): Promise<ThreadRoot[]> {
+    return (await this.q<ThreadRootRow>(...numbered(THREAD_SQL.of, { user: userId }))).map(toThreadRoot);
+  }
+
+  async editsDue(channel: string, now: number, limit: number): Promise<ThreadRoot[]> {
+    return (await this.q<ThreadRootRow>(...numbered(THREAD_SQL.editsDue, { channel, now, limit }))).map(toThreadRoot);
+  }
+
+  async markEdit(
+    channel: string,
+    userId: string,
+    result: { editedAt: number } | { error: string; nextAt: number | null },
+  ): Promise<void> {
+    const step = editStep(channel, userId, result);
+    await this.q(...numbered(step.sql, step.params));
+  }
+
+  async dropRoot(channel: string, userId: string, ref: string): Promise<void> {
+    await this.q(...numbered(THREAD_SQL.drop, { channel, user: userId, ref }));
   }
 
   prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {

@@ -6,6 +6,7 @@ import type {
   StoredEvent,
   StoredRefusal,
   Subscription,
+  ThreadRole,
 } from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention } from '../routing/route.ts';
@@ -38,6 +39,7 @@ export interface DeliveryRow {
   updated_at: number | string;
   retry_base: number;
   retry_since: number | string | null;
+  thread: string | null;
 }
 
 export interface RefusalRow {
@@ -98,6 +100,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     updatedAt: Number(r.updated_at),
     retryBase: r.retry_base,
     retrySince: r.retry_since === null ? null : Number(r.retry_since),
+    thread: (r.thread ?? null) as ThreadRole | null,
   };
 }
 
@@ -184,7 +187,7 @@ export const RESEND_SQL = `
   FROM events WHERE id = $event
   ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show, mention = excluded.mention,
     retry_base = deliveries.attempts, retry_since = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
-    updated_at = excluded.updated_at, last_error = NULL
+    updated_at = excluded.updated_at, last_error = NULL, thread = NULL
   RETURNING id, retry_since IS NOT NULL AS requeued`;
 
 export const resendParams = (eventId: number, d: PlannedDelivery, now: number) => ({

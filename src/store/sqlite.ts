@@ -1,4 +1,6 @@
-import { type Store, type StoredConversation, type Subscription } from './Store.ts';
+import { type Store, type StoredConversation, type Subscription, type ThreadRoot } from './Store.ts';
+import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
+import { atNamed } from './eventSearch.ts';
 import { SqliteWrites, type SqliteOptions } from './sqliteWrites.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
@@ -109,6 +111,41 @@ export class SqliteStore extends SqliteEventStore implements Store {
       params: [lastSendAt, channel, owner],
       mode: 'run',
     });
+  }
+
+  threadRoots(channel: string, userIds: readonly string[]): Promise<Map<string, ThreadRoot>> {
+    return this.read(() => {
+      const rows = this.prep(atNamed(THREAD_SQL.roots + IN_USERS.sqlite)).all({
+        channel,
+        users: JSON.stringify(userIds),
+      }) as ThreadRootRow[];
+      return new Map(rows.map((r) => [r.user_id, toThreadRoot(r)]));
+    });
+  }
+
+  threadsOf(userId: string): Promise<ThreadRoot[]> {
+    return this.read(() =>
+      (this.prep(atNamed(THREAD_SQL.of)).all({ user: userId }) as ThreadRootRow[]).map(toThreadRoot),
+    );
+  }
+
+  editsDue(channel: string, now: number, limit: number): Promise<ThreadRoot[]> {
+    return this.read(() =>
+      (this.prep(atNamed(THREAD_SQL.editsDue)).all({ channel, now, limit }) as ThreadRootRow[]).map(toThreadRoot),
+    );
+  }
+
+  async markEdit(
+    channel: string,
+    userId: string,
+    result: { editedAt: number } | { error: string; nextAt: number | null },
+  ): Promise<void> {
+    const step = editStep(channel, userId, result);
+    await this.writes.steps({ sql: atNamed(step.sql), params: step.params, mode: 'run' });
+  }
+
+  async dropRoot(channel: string, userId: string, ref: string): Promise<void> {
+    await this.writes.steps({ sql: atNamed(THREAD_SQL.drop), params: { channel, user: userId, ref }, mode: 'run' });
   }
 
   async prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {

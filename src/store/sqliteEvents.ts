@@ -7,6 +7,7 @@ import {
   type NewEvent,
   type PlannedDelivery,
   type Refusal,
+  type SentInThread,
   type StoredEvent,
   type StoredRefusal,
 } from './Store.ts';
@@ -28,6 +29,7 @@ import {
 } from './rows.ts';
 import { atNamed, type EventPage, type EventSearch } from './eventSearch.ts';
 import { sqliteIndexSearch, sqliteSearchEvents } from './sqliteSearch.ts';
+import { sentInThreadSteps } from './threadSql.ts';
 
 interface RunResult {
   changes: number;
@@ -147,11 +149,13 @@ export class SqliteEventStore {
     return this.read(() =>
       (
         this.prep(
-          `SELECT d.channel FROM (
-           SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel
-         ) h JOIN deliveries d ON d.id = h.head
-         WHERE d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`,
-        ).all(now, limit) as Array<{ channel: string }>
+          `SELECT channel FROM (
+             SELECT d.channel, d.next_attempt_at AS due, d.id FROM (
+               SELECT MIN(id) AS head FROM deliveries WHERE status = 'pending' GROUP BY channel
+             ) h JOIN deliveries d ON d.id = h.head WHERE d.next_attempt_at <= @now
+             UNION ALL SELECT channel, MIN(edit_due_at), 0 FROM thread_roots WHERE edit_due_at <= @now GROUP BY channel
+           ) ORDER BY due, id LIMIT @limit`,
+        ).all({ now, limit }) as Array<{ channel: string }>
       ).map((r) => r.channel),
     );
   }
@@ -172,8 +176,19 @@ export class SqliteEventStore {
     });
   }
 
-  markSent(ids: readonly number[], now: number): Promise<void> {
-    return this.update(ids, `status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = @now`, { now });
+  async markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void> {
+    const sent = pendingUpdate(
+      ids,
+      `status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = @now, thread = @thread`,
+      {
+        now,
+        thread: thread?.role ?? null,
+      },
+    );
+    const steps = thread
+      ? sentInThreadSteps(thread, now).map((s) => ({ ...s, sql: atNamed(s.sql), mode: 'run' as const }))
+      : [];
+    await this.writes.steps(sent, ...steps);
   }
 
   markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void> {
@@ -193,11 +208,7 @@ export class SqliteEventStore {
 
   /** One UPDATE for the whole batch of ids; a delivery that is no longer pending is left alone. */
   private async update(ids: readonly number[], set: string, params: Record<string, unknown>): Promise<void> {
-    await this.writes.steps({
-      sql: `UPDATE deliveries SET ${set} WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending'`,
-      params: { ...params, ids: JSON.stringify(ids) },
-      mode: 'run',
-    });
+    await this.writes.steps(pendingUpdate(ids, set, params));
   }
 
   async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
@@ -229,4 +240,13 @@ export class SqliteEventStore {
     const row = r as { id: number; requeued: number } | undefined;
     return row ? { deliveryId: row.id, requeued: row.requeued === 1 } : null;
   }
+}
+
+/** The UPDATE of a batch of pending deliveries by id, as a writer step. */
+function pendingUpdate(ids: readonly number[], set: string, params: Record<string, unknown>) {
+  return {
+    sql: `UPDATE deliveries SET ${set} WHERE id IN (SELECT value FROM json_each(@ids)) AND status = 'pending'`,
+    params: { ...params, ids: JSON.stringify(ids) },
+    mode: 'run' as const,
+  };
 }

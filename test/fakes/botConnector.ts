@@ -3,12 +3,20 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A local Bot Framework connector (the `serviceUrl` of a Teams conversation): takes
- * `POST /v3/conversations/{id}/activities[/{replyTo}]` and answers `{ id }` as the real
- * one does; `script` queues other statuses (429 with Retry-After, 502 ...).
+ * `POST /v3/conversations/{id}/activities[/{replyTo}]` (a post, or a reply in a thread) and
+ * `PUT .../activities/{id}` (an update), answering `{ id }` as the real one does, and 404 for
+ * a reply to or an update of an activity that was deleted (`deleted.add(id)`); `script`
+ * queues other statuses (429 with Retry-After, 502 ...).
  */
 export class FakeBotConnector {
   readonly activities: Array<{ at: number; conversation: string; replyTo: string | null; activity: any }> = [];
   readonly script: Array<{ status: number; retryAfter?: number }> = [];
+  /** `PUT /v3/conversations/{id}/activities/{activityId}`: updates of a posted activity. */
+  readonly updates: Array<{ at: number; conversation: string; id: string; activity: any }> = [];
+  /** Posted activities as they are now, by id. */
+  readonly live = new Map<string, any>();
+  /** Activities deleted (as a person would in Teams): a reply to one or an update of one is 404. */
+  readonly deleted = new Set<string>();
   private server!: Server;
   url = '';
 
@@ -20,8 +28,13 @@ export class FakeBotConnector {
       });
       req.on('end', () => {
         const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
-        if (req.method !== 'POST' || !m) {
-          res.writeHead(404).end();
+        const id = m?.[2] ? decodeURIComponent(m[2]) : null;
+        const gone = id !== null && (this.deleted.has(id) || (req.method === 'PUT' && !this.live.has(id)));
+        if (!m || (req.method !== 'POST' && !(req.method === 'PUT' && id)) || gone) {
+          // A reply to or an update of a deleted (or unknown) activity: 404, as the connector answers.
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: { code: 'NotFound' } }));
           return;
         }
         const s = this.script.shift();
@@ -34,15 +47,17 @@ export class FakeBotConnector {
             .end(JSON.stringify({ error: { code: 'Throttled', message: 'scripted' } }));
           return;
         }
-        this.activities.push({
-          at: Date.now(),
-          conversation: decodeURIComponent(m[1]!),
-          replyTo: m[2] ? decodeURIComponent(m[2]) : null,
-          activity: JSON.parse(raw),
-        });
-        res
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ id: `activity-${this.activities.length}` }));
+        const record = { at: Date.now(), conversation: decodeURIComponent(m[1]!), activity: JSON.parse(raw) };
+        if (req.method === 'PUT') {
+          this.updates.push({ ...record, id: id! });
+          this.live.set(id!, record.activity);
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id }));
+          return;
+        }
+        this.activities.push({ ...record, replyTo: id });
+        const created = `activity-${this.activities.length}`;
+        this.live.set(created, record.activity);
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: created }));
       });
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));

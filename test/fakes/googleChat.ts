@@ -13,7 +13,9 @@ const googleError = (code: number, status: string, message: string) => ({ error:
  * 200 with the created message. `script` queues other answers (e.g. 500, 404).
  */
 export class FakeGoogleChat {
-  readonly posts: Array<{ at: number; space: string; body: any; raw: string }> = [];
+  readonly posts: Array<{ at: number; space: string; body: any; raw: string; replyOption: string | null }> = [];
+  /** Threads by `SPACE/threadKey`: the thread a key's first message started. */
+  readonly threads = new Map<string, string>();
   readonly script: Array<{ status: number; retryAfter?: number }> = [];
   rateLimited = 0;
   private readonly last = new Map<string, number>();
@@ -90,11 +92,17 @@ export class FakeGoogleChat {
       return send(429, googleError(429, 'RESOURCE_EXHAUSTED', 'Resource has been exhausted (e.g. check quota).'));
     }
     this.last.set(space, now);
-    this.posts.push({ at: now, space, body, raw });
+    this.posts.push({ at: now, space, body, raw, replyOption: url.searchParams.get('messageReplyOption') });
+    // A threadKey names a thread in the space: the first message with it starts the thread.
+    const key = typeof body.thread?.threadKey === 'string' ? body.thread.threadKey : null;
+    const thread =
+      key === null ? `t${this.posts.length}` : (this.threads.get(`${space}/${key}`) ?? `t${this.posts.length}`);
+    if (key !== null) this.threads.set(`${space}/${key}`, thread);
     return send(200, {
       name: `spaces/${space}/messages/${this.posts.length}`,
       text: body.text ?? '',
       createTime: new Date(now).toISOString(),
+      thread: { name: `spaces/${space}/threads/${thread}`, ...(key !== null ? { threadKey: key } : {}) },
     });
   }
 

@@ -11,6 +11,10 @@ export interface SlackPost {
   via: 'api' | 'webhook';
   /** Every field as received (form fields arrive as strings; blocks as a JSON string). */
   fields: Record<string, unknown>;
+  /** Its ts (Web API posts). */
+  ts?: string;
+  /** How many times chat.update changed it. */
+  edits?: number;
 }
 
 /** A scripted answer for the next call: an HTTP status with Retry-After, or a Slack error. */
@@ -24,7 +28,8 @@ export type SlackScript =
 
 /**
  * A local Slack that speaks the Web API's chat.postMessage (form or JSON body, bearer token,
- * `{ok, error}` answers, 429 with Retry-After) and incoming webhooks (`POST /hooks/ID`,
+ * `{ok, error}` answers, 429 with Retry-After; replies with `thread_ts`, `thread_not_found`
+ * when the parent is gone), chat.update (`message_not_found`), and incoming webhooks (`POST /hooks/ID`,
  * "ok"). With `perChannelPerSecond`, a second message to a channel within a second draws a
  * 429 as Slack does.
  */
@@ -34,6 +39,11 @@ export class FakeSlack {
   onPost: ((p: SlackPost) => void) | null = null;
   readonly script: SlackScript[] = [];
   rateLimited = 0;
+  /** chat.update calls that changed a message. */
+  readonly updates: Array<{ at: number; channel: string; ts: string; text: string; blocks: any[] }> = [];
+  /** Messages by ts, as they are now; a deleted one is gone. */
+  private readonly messages = new Map<string, SlackPost>();
+  private seq = 0;
   /** Requests that reached the fake, answered or not. */
   received = 0;
   private readonly last = new Map<string, number>();
@@ -149,6 +159,7 @@ export class FakeSlack {
       };
     }
     const via = req.url?.startsWith('/hooks/') ? 'webhook' : 'api';
+    if (req.url === '/api/chat.update') return this.update(fields);
     if (via === 'api' && req.url !== '/api/chat.postMessage')
       return { status: 404, body: { ok: false, error: 'unknown_method' } };
     const channel = via === 'webhook' ? req.url!.slice('/hooks/'.length) : String(fields.channel);
@@ -176,6 +187,8 @@ export class FakeSlack {
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
     }
     this.last.set(channel, now);
+    if (fields.thread_ts !== undefined && !this.messages.has(String(fields.thread_ts)))
+      return { status: 200, body: { ok: false, error: 'thread_not_found' } };
     const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : (fields.blocks ?? []);
     const invalid = blockProblem(blocks);
     if (invalid)
@@ -192,11 +205,47 @@ export class FakeSlack {
       via,
       fields,
     };
+    this.seq += 1;
+    const ts = `${Math.floor(now / 1000)}.${String(this.seq).padStart(6, '0')}`;
+    post.ts = ts;
     this.posts.push(post);
+    this.messages.set(ts, post);
     this.onPost?.(post);
-    return via === 'webhook'
-      ? { status: 200, body: 'ok' }
-      : { status: 200, body: { ok: true, channel, ts: `${now / 1000}` } };
+    return via === 'webhook' ? { status: 200, body: 'ok' } : { status: 200, body: { ok: true, channel, ts } };
+  }
+
+  /** chat.update: replaces a message's text and blocks by channel and ts; counts against the channel's second. */
+  private update(fields: Record<string, any>): { status: number; body: unknown; headers?: Record<string, string> } {
+    const channel = String(fields.channel);
+    const now = Date.now();
+    if (this.opts.perChannelPerSecond && now - (this.last.get(channel) ?? 0) < 1000) {
+      this.rateLimited += 1;
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
+    }
+    this.last.set(channel, now);
+    const target = this.messages.get(String(fields.ts));
+    if (!target || target.channel !== channel) return { status: 200, body: { ok: false, error: 'message_not_found' } };
+    const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : (fields.blocks ?? []);
+    const invalid = blockProblem(blocks);
+    if (invalid) return { status: 200, body: { ok: false, error: 'invalid_blocks', errors: [invalid] } };
+    Object.assign(target, { text: String(fields.text ?? ''), blocks, edits: (target.edits ?? 0) + 1 });
+    this.updates.push({ at: now, channel, ts: String(fields.ts), text: target.text, blocks });
+    return { status: 200, body: { ok: true, channel, ts: fields.ts } };
+  }
+
+  /** Deletes a message as a person would in Slack: replies to it and edits of it then fail. */
+  deleteMessage(ts: string): void {
+    this.messages.delete(ts);
+  }
+
+  /** Top-level messages (not replies in a thread), in order, as they are now (edits applied). */
+  get topLevel(): SlackPost[] {
+    return this.posts.filter((p) => p.via === 'api' && p.fields.thread_ts === undefined);
+  }
+
+  /** Replies in the thread of `ts`, in order. */
+  repliesTo(ts: string): SlackPost[] {
+    return this.posts.filter((p) => p.fields.thread_ts === ts);
   }
 
   async stop() {

@@ -24,9 +24,11 @@ export function consoleRecord(m: Message): ConsoleRecord {
 export function consoleAdapter(log: Logger): Adapter {
   const out = log.child({}, { level: 'info' });
   return {
-    async send(m: Message) {
-      out.info({ notification: consoleRecord(m) }, 'notification');
-      return { status: 'sent' };
+    async send(m, placement) {
+      // On a threaded channel each line names its thread (the root's key), so logs can be grouped.
+      const thread = placement ? { thread: placement.thread === 'root' ? placement.key : placement.root } : {};
+      out.info({ notification: consoleRecord(m), ...thread }, 'notification');
+      return placement?.thread === 'root' ? { status: 'sent', ref: placement.key } : { status: 'sent' };
     },
   };
 }

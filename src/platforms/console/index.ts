@@ -6,6 +6,8 @@ export type ConsoleChannel = { type: 'console' };
 
 const consoleChannel: ChannelType<ConsoleChannel> = {
   schema: object({ type: literal('console') }),
+  // Each line carries its thread's key; a log has nothing to edit and no channel to broadcast to.
+  threads: { edit: false, broadcast: 'native' },
   // A log line costs nothing to send: no limit.
   limits: [],
   digestPerMessage: 100,

@@ -2,6 +2,8 @@ import { literal, nonempty, object, string } from 'superstruct';
 import type { ChannelType, Platform } from '../Platform.ts';
 import { postJson } from '../httpOutcome.ts';
 import { googleChatPayload } from './card.ts';
+import type { Message } from '../../render/Message.ts';
+import type { Placement } from '../../delivery/Adapter.ts';
 
 /** An incoming webhook of one space: `https://chat.googleapis.com/v1/spaces/SPACE/messages?key=...&token=...`. */
 export type GoogleChatChannel = { type: 'google-chat'; url: string };
@@ -17,8 +19,29 @@ const webhook: ChannelType<GoogleChatChannel> = {
   // 200 sent; 429 RESOURCE_EXHAUSTED, 408 and 5xx retry (Retry-After honoured); 400, 403, 404
   // permanent. The URL carries the space's key and token: it never enters a reason.
   adapter: async (ch, ctx) => ({
-    send: (m) => postJson(ctx.fetch, ch.url, googleChatPayload(m), 'Google Chat', ctx.clock),
+    send: (m, placement) =>
+      placement
+        ? postJson(ctx.fetch, threadUrl(ch.url), threaded(m, placement), 'Google Chat', ctx.clock)
+        : postJson(ctx.fetch, ch.url, googleChatPayload(m), 'Google Chat', ctx.clock),
   }),
+  // A webhook cannot edit what it posted; a broadcast reply gets a pointer in the space.
+  threads: { edit: false, broadcast: 'pointer' },
+};
+
+/**
+ * A message in an agent's thread: the thread named by its key, root or reply alike; should
+ * the thread be gone, Chat starts a new one with that key
+ * (https://developers.google.com/workspace/chat/create-messages#name-thread).
+ */
+function threaded(m: Message, placement: Placement) {
+  const threadKey = placement.thread === 'root' ? placement.key : placement.root;
+  return { ...googleChatPayload(m), thread: { threadKey } };
+}
+
+const threadUrl = (url: string): string => {
+  const u = new URL(url);
+  u.searchParams.set('messageReplyOption', 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD');
+  return u.toString();
 };
 
 /** Google Chat: a space's incoming webhook. */

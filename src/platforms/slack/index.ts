@@ -40,6 +40,8 @@ const mention = refine(
 
 const bot: ChannelType<SlackChannel> = {
   mention,
+  // Replies with thread_ts (reply_broadcast shows one in the channel too), roots edited with chat.update.
+  threads: { edit: true, broadcast: 'native' },
   schema: object({ type: literal('slack'), channel: nonempty(string()) }),
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,

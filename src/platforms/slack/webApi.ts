@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
+import { ErrorCode, WebClient, type KnownBlock, type WebAPICallError } from '@slack/web-api';
 import type { Adapter, SendOutcome } from '../../delivery/Adapter.ts';
 import { slackChatPayload } from './blocks.ts';
 
@@ -35,12 +35,38 @@ export function slackClient(token: string | undefined, apiUrl?: string): WebClie
   });
 }
 
-/** chat.postMessage to one channel with the bot token; never sets link_names or parse. */
+/**
+ * A thread's root deleted in Slack: a reply to it answers `thread_not_found`, an edit
+ * `message_not_found` (https://api.slack.com/methods/chat.postMessage#errors,
+ * https://api.slack.com/methods/chat.update#errors).
+ */
+const ROOT_GONE = new Set(['thread_not_found', 'message_not_found']);
+
+/**
+ * chat.postMessage to one channel with the bot token; never sets link_names or parse. A reply
+ * goes into its thread with `thread_ts` (and `reply_broadcast` to show it in the channel too:
+ * https://api.slack.com/messaging/managing#threading); a root's `ts` comes back as its ref,
+ * and `edit` replaces it with chat.update (https://api.slack.com/methods/chat.update).
+ */
 export function slackAdapter(client: WebClient, channel: string): Adapter {
   return {
-    async send(m): Promise<SendOutcome> {
+    async send(m, placement): Promise<SendOutcome> {
+      const thread =
+        placement?.thread === 'reply'
+          ? { thread_ts: placement.root, ...(placement.broadcast ? { reply_broadcast: true } : {}) }
+          : {};
       try {
-        await client.chat.postMessage(slackChatPayload(channel, m));
+        const res = await client.chat.postMessage({ ...slackChatPayload(channel, m), ...thread });
+        return placement?.thread === 'root' && res.ts ? { status: 'sent', ref: res.ts } : { status: 'sent' };
+      } catch (e) {
+        return classifySlackError(e as WebAPICallError);
+      }
+    },
+    async edit(ref, m): Promise<SendOutcome> {
+      const { text, blocks } = slackChatPayload(channel, m);
+      try {
+        // Our builder's blocks are Block Kit's (checked against the fake's rules); typed loosely there.
+        await client.chat.update({ channel, ts: ref, text, blocks: blocks as KnownBlock[] });
         return { status: 'sent' };
       } catch (e) {
         return classifySlackError(e as WebAPICallError);
@@ -50,6 +76,8 @@ export function slackAdapter(client: WebClient, channel: string): Adapter {
 }
 
 export function classifySlackError(e: WebAPICallError): SendOutcome {
+  if (e.code === ErrorCode.PlatformError && ROOT_GONE.has(String(e.data.error)))
+    return { status: 'permanent', reason: `Slack: ${String(e.data.error)}`, rootGone: true };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
       return {

@@ -35,6 +35,9 @@ const mention = object({
 
 const bot: ChannelType<TeamsChannel> = {
   mention,
+  // Replies in the root's reply chain, roots edited with updateActivity (botAdapter.ts); a
+  // broadcast reply gets a pointer post in the channel (Teams has no "also send to channel" for bots).
+  threads: { edit: true, broadcast: 'pointer' },
   schema: object({ type: literal('teams'), conversation: nonempty(string()) }),
   // Per conversation: 7/1 s, 8/2 s, 60/30 s, 1800/h
   // (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit).

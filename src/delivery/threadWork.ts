@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+import type { SendOutcome } from './Adapter.ts';
+import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
+import type { EventStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
+import { planThreads } from './threadPlan.ts';
+
+type Ready = Extract<ChannelSender, { ok: true }>;
+
+/** Failed edits of one root before it is left as it is (the error shows on the admin page). */
+export const EDIT_TRIES = 5;
+/** Roots edited per visit of a channel; the rest wait for the next one. */
+const EDITS_PER_VISIT = 20;
+
+/** The messages for a channel's due items: planned into the agents' threads when it has `thread:`. */
+export async function channelMessages(
+  store: ThreadStore,
+  channel: string,
+  sender: Ready,
+  items: DueItem[],
+  now: number,
+): Promise<Outgoing[]> {
+  if (!sender.thread) return sender.messages(items);
+  const users = [...new Set(items.flatMap((i) => (i.event.userId === null ? [] : [i.event.userId])))];
+  const roots = users.length > 0 ? await store.threadRoots(channel, users) : new Map<string, ThreadRoot>();
+  return planThreads(items, roots, sender.thread, now, sender.messages);
+}
+
+/**
+ * What a send means for the agents' threads: a root's ref filled in from the platform's
+ * answer; a reply whose root was deleted in the chat turns the root into a forgotten one
+ * and the outcome into a retry now, so the same deliveries start a new root.
+ */
+export async function threadOutcome(
+  store: ThreadStore,
+  log: Logger,
+  channel: string,
+  out: Outgoing,
+  outcome: SendOutcome,
+): Promise<{ outcome: SendOutcome; thread?: SentInThread & { channel: string } }> {
+  const t = out.thread;
+  if (!t) return { outcome };
+  if (outcome.status === 'permanent' && outcome.rootGone && t.replyTo) {
+    await store.dropRoot(channel, t.replyTo.userId, t.replyTo.ref);
+    log.warn(
+      { channel, user: t.replyTo.userId },
+      "an agent's thread root is gone (deleted in the chat): starting a new one",
+    );
+    return {
+      outcome: {
+        status: 'retry',
+        reason: `${outcome.reason} (the thread's root is gone: a new one is started)`,
+        retryAfterMs: 0,
+      },
+    };
+  }
+  if (outcome.status !== 'sent') return { outcome };
+  const root = t.placement?.thread === 'root' && outcome.ref !== undefined ? outcome.ref : undefined;
+  const roots = root === undefined ? t.sent.roots : t.sent.roots.map((r) => ({ ...r, ref: root }));
+  return { outcome, thread: { ...t.sent, roots, channel } };
+}
+
+export interface EditDeps {
+  store: EventStore & ThreadStore;
+  log: Logger;
+  clock: () => number;
+  /** Waits for the channel's turn (rate limit, lease); false: stop for now. */
+  turn: () => Promise<boolean>;
+  /** Counts a call the platform answered against the channel's rate limit, and observes it. */
+  answered: (outcome: SendOutcome) => void;
+}
+
+/**
+ * Edits the channel's roots whose edit is due so they show the agent's newest state. Best
+ * effort: an edit that fails is tried again later on its own (at most EDIT_TRIES times); a
+ * root deleted in the chat is forgotten, so the agent's next event starts a new one.
+ */
+export async function editRoots(d: EditDeps, channel: string, sender: Ready): Promise<void> {
+  const { adapter, thread } = sender;
+  if (!thread || !adapter.edit) return;
+  for (const root of await d.store.editsDue(channel, d.clock(), EDITS_PER_VISIT)) {
+    const item = await newestItem(d.store, channel, root);
+    if (!item) {
+      await d.store.markEdit(channel, root.userId, { error: 'its newest event is no longer stored', nextAt: null });
+      continue;
+    }
+    if (!(await d.turn())) return;
+    const message = { ...thread.root([item], root.changes), mentions: [] };
+    const outcome = await adapter
+      .edit(root.ref, message)
+      .catch((e: Error): SendOutcome => ({ status: 'retry', reason: `edit failed: ${e.message}` }));
+    d.answered(outcome);
+    await recordEdit(d, channel, root, outcome);
+  }
+}
+
+async function newestItem(store: EventStore, channel: string, root: ThreadRoot): Promise<DueItem | null> {
+  const event = await store.getEvent(root.lastEventId);
+  const delivery = (await store.deliveriesOf([root.lastEventId]))
+    .get(root.lastEventId)
+    ?.find((x) => x.channel === channel);
+  return event && delivery ? { event, delivery } : null;
+}
+
+async function recordEdit(d: EditDeps, channel: string, root: ThreadRoot, outcome: SendOutcome): Promise<void> {
+  const now = d.clock();
+  if (outcome.status === 'sent') return d.store.markEdit(channel, root.userId, { editedAt: now });
+  if (outcome.status === 'permanent' && outcome.rootGone) {
+    d.log.warn(
+      { channel, user: root.userId },
+      "an agent's thread root is gone (deleted in the chat): the next event starts a new one",
+    );
+    return d.store.dropRoot(channel, root.userId, root.ref);
+  }
+  const again = outcome.status === 'retry' && root.editAttempts + 1 < EDIT_TRIES;
+  const nextAt = again ? now + (outcome.retryAfterMs ?? 30_000 * 2 ** root.editAttempts) : null;
+  if (!again)
+    d.log.warn({ channel, user: root.userId, reason: outcome.reason }, 'thread root edit failed; left as it is');
+  await d.store.markEdit(channel, root.userId, { error: outcome.reason, nextAt });
+}

@@ -1,0 +1,117 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { agentStory } from './helpers/agentStory.ts';
+import { FakeSlack } from './fakes/slack.ts';
+
+const SECRET = 'thread-secret';
+const q = { query: { 'secret-key': SECRET } };
+
+/** A service whose config is `yaml` (in `dir`, so a restart reuses its store). */
+async function serviceWith(dir: string, yaml: string, env: Record<string, string> = {}): Promise<TestService> {
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, yaml);
+  return startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, ...env }, { dir, pollMs: 50 });
+}
+
+const drained = async (svc: TestService) =>
+  (await svc.store.listDeliveries({ status: 'pending', limit: 1 })).length === 0;
+
+const text = (p: { text: string; blocks: unknown[] }) => `${p.text}\n${JSON.stringify(p.blocks)}`;
+
+test('slack: the first event is the root, later ones reply in its thread, the root shows the newest state; a restart changes nothing; a deleted root is replaced', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const yaml = `channels:
+  ops: { type: slack, channel: C0OPS, thread: agent, broadcast: [user.state_changed] }
+routes:
+  - channel: ops
+`;
+  const env = { SLACK_BOT_TOKEN: 'xoxb-thread', SLACK_API_URL: slack.apiUrl };
+  let svc = await serviceWith(dir, yaml, env);
+  try {
+    const rachel = agentStory(501, 'rachel_smith', 'Rachel Smith');
+    t.is((await svc.send(rachel.created(), q)).status, 200);
+    await until(() => slack.topLevel.length === 1, 60_000, 'the root');
+    const root = slack.topLevel[0]!;
+    t.regex(text(root), /Rachel Smith/);
+    t.regex(text(root), /1 change in this thread/);
+
+    await svc.send(rachel.change({ privGroup: 4 }), q);
+    await until(() => slack.repliesTo(root.ts!).length === 1 && root.edits === 1, 60_000, 'a reply and an edit');
+    t.regex(text(slack.repliesTo(root.ts!)[0]!), /Role changed: Rachel Smith/);
+    t.regex(text(root), /2 changes in this thread/, 'the root is edited in place');
+    t.regex(text(root), /Team lead|4/);
+    t.is(slack.topLevel.length, 1);
+
+    await svc.stop();
+    svc = await serviceWith(dir, yaml, env);
+    await svc.send(rachel.change({ registerTransport: 'sip-udp' }), q);
+    await until(() => slack.repliesTo(root.ts!).length === 2 && root.edits === 2, 60_000, 'reply after restart');
+    t.regex(text(root), /3 changes in this thread/);
+    t.regex(text(root), /SIP\/UDP/);
+
+    await svc.send(rachel.change({ state: 'inactive' }), q);
+    await until(() => slack.repliesTo(root.ts!).length === 3, 60_000, 'the deactivation');
+    const deactivated = slack.repliesTo(root.ts!)[2]!;
+    t.is(String(deactivated.fields.reply_broadcast), 'true', 'a broadcast kind is shown in the channel too');
+    t.is(slack.repliesTo(root.ts!)[0]!.fields.reply_broadcast, undefined);
+    t.is(slack.topLevel.length, 1, 'one top-level message for the agent');
+
+    slack.deleteMessage(root.ts!);
+    await svc.send(rachel.change({ privGroup: 1 }), q);
+    await until(() => slack.topLevel.length === 2, 60_000, 'a new root');
+    await until(() => drained(svc), 60_000, 'drained');
+    const second = slack.topLevel[1]!;
+    t.regex(text(second), /Rachel Smith/);
+    t.regex(text(second), /Privilege group/, 'the new root carries the change its reply could not');
+    t.true(svc.logs.some((l) => l.includes('thread root is gone')));
+    const [thread] = await svc.store.threadsOf('501');
+    t.like(thread, { channel: 'ops', ref: second.ts, replaced: 1, changes: 1 });
+
+    const roles = (await svc.store.listDeliveries({ channel: 'ops', limit: 10 })).map((d) => d.thread).reverse();
+    t.deepEqual(roles, ['root', 'reply', 'reply', 'reply', 'root']);
+    t.is(slack.posts.filter((p) => p.text.includes('Role changed')).length, 1, 'the first role change: one reply');
+    t.is(
+      slack.posts.filter((p) => /Privilege group: 4/.test(text(p))).length,
+      1,
+      `the second: in the new root ${text(second)}`,
+    );
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});
+
+test('slack: a burst of new agents is a few digests, not a root each; a later change of one of them starts its root', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const svc = await serviceWith(
+    dir,
+    'channels:\n  ops: { type: slack, channel: C0OPS, thread: agent }\nroutes:\n  - channel: ops\n',
+    { SLACK_BOT_TOKEN: 'xoxb-thread', SLACK_API_URL: slack.apiUrl },
+  );
+  try {
+    // The first post takes the channel's second; what arrives meanwhile is one read.
+    const story = Array.from({ length: 40 }, (_, i) => agentStory(700 + i, `burst_${i}`));
+    await svc.send(story[0]!.created(), q);
+    await until(() => slack.posts.length === 1, 60_000, 'first');
+    await Promise.all(story.slice(1).map((s) => svc.send(s.created(), q)));
+    await until(() => drained(svc), 60_000, 'drained');
+    t.true(slack.posts.length <= 3, `${slack.posts.length} messages for 40 new agents`);
+    const all = slack.posts.map(text).join('\n');
+    for (let i = 0; i < 40; i += 1) t.true(all.includes(`burst_${i}`), `burst_${i} shown`);
+    const before = slack.topLevel.length;
+    await svc.send(story[5]!.change({ privGroup: 4 }), q);
+    await until(() => slack.topLevel.length === before + 1, 60_000, 'a root for burst_5');
+    t.regex(text(slack.topLevel.at(-1)!), /Agent burst_5/);
+    const root = await until(() => svc.store.threadsOf('705').then((r) => r[0]), 60_000, 'root');
+    t.is(root!.changes, 1);
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});
