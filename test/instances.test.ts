@@ -5,6 +5,7 @@ import { cleanup, startTestService, tempDir, until } from './helpers/service.ts'
 import { createdBody } from './helpers/fixtures.ts';
 import { freshDatabase } from './helpers/postgres.ts';
 import { FakeSlack } from './fakes/slack.ts';
+import { agentStory } from './helpers/agentStory.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
 import { spawnService, stopService, type ServiceProcess } from './helpers/child.ts';
 
@@ -147,5 +148,60 @@ test('kill -9 one instance mid-burst: the other finishes its work, nothing ackno
     await slack.stop();
     await db.drop();
     cleanup(dir);
+  }
+});
+
+test('two instances on one database: first events of one agent sent to both at once make one root, the rest reply in it', async (t) => {
+  const db = await freshDatabase();
+  const slack = await new FakeSlack({ perChannelPerSecond: true }).start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0HA, thread: agent }\nroutes:\n  - channel: ops\n');
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: cfg,
+    SLACK_BOT_TOKEN: 'xoxb-ha',
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: db.url,
+  };
+  const a = await startTestService(env, { dir, pollMs: 20 });
+  const b = await startTestService(env, { dir, pollMs: 20 });
+  try {
+    // Five agents; each one's creation and first change reach the two instances at once.
+    for (let round = 0; round < 3; round += 1) {
+      const agents = Array.from({ length: 5 }, (_, i) => agentStory(3000 + round * 10 + i, `pair_${round}_${i}`));
+      await Promise.all(
+        agents.flatMap((s) => [a.send(s.created(), { query: q }), b.send(s.change({ privGroup: 4 }), { query: q })]),
+      );
+      // Rounds apart: more than ten new agents in one read would be a burst (digests, no roots).
+      await until(async () => (await a.store.queueStats()).pending === 0, 60_000, `round ${round}`);
+    }
+    await until(async () => (await a.store.queueStats()).pending === 0, 60_000, 'all delivered');
+    const roots = slack.topLevel;
+    const rootsPerAgent = new Map<string, number>();
+    for (const p of roots) {
+      const m = /pair_\d_\d/.exec(JSON.stringify(p.blocks));
+      if (m) rootsPerAgent.set(m[0], (rootsPerAgent.get(m[0]) ?? 0) + 1);
+    }
+    t.is(rootsPerAgent.size, 15, 'every agent has a root');
+    t.deepEqual(
+      [...rootsPerAgent.values()].filter((n) => n !== 1),
+      [],
+      'one root per agent',
+    );
+    const stored = await Promise.all(
+      Array.from({ length: 15 }, (_, i) => a.store.threadsOf(String(3000 + Math.floor(i / 5) * 10 + (i % 5)))),
+    );
+    t.true(
+      stored.every((r) => r.length === 1 && r[0]!.changes === 2),
+      'each thread holds both events',
+    );
+    t.is(slack.rateLimited, 0);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await slack.stop();
+    cleanup(dir);
+    await db.drop();
   }
 });

@@ -434,6 +434,61 @@ for (const [kind, open] of stores) {
     t.deepEqual(await s.listRefusals({ limit: 5 }), []);
   });
 
+  contract(
+    'threads: a root is started with its send, replies count and make its edit due, edits and a deleted root are recorded',
+    async (t, s) => {
+      await s.ingest(ev('t1', 100), to('ops'));
+      await s.ingest(createdEvent('t2', { receivedAt: 200, userId: '9', new: { userId: '9', name: 'N' } }), to('ops'));
+      const [first, second] = await s.duePending('ops', 1000, 5);
+      await s.markSent([first!.delivery.id], 1000, {
+        channel: 'ops',
+        role: 'root',
+        roots: [{ userId: '9', ref: '1700000000.000100', changes: 1, lastEventId: first!.event.id }],
+        edit: true,
+      });
+      t.deepEqual([...(await s.threadRoots('ops', ['9', '10'])).keys()], ['9']);
+      t.like((await s.threadRoots('ops', ['9'])).get('9'), { ref: '1700000000.000100', changes: 1, editDueAt: null });
+      t.is(await s.dueChannels(5000, 10).then((c) => c.includes('ops')), true, 'its second delivery is due');
+      await s.markSent([second!.delivery.id], 2000, {
+        channel: 'ops',
+        role: 'reply',
+        roots: [{ userId: '9', changes: 1, lastEventId: second!.event.id }],
+        edit: true,
+      });
+      t.like((await s.listDeliveries({ channel: 'ops', limit: 2 }))[0], { thread: 'reply', status: 'sent' });
+      t.like((await s.threadRoots('ops', ['9'])).get('9'), {
+        changes: 2,
+        lastAt: 2000,
+        editDueAt: 2000,
+        lastEventId: second!.event.id,
+      });
+      t.deepEqual(await s.dueChannels(2000, 10), ['ops'], 'a due edit makes its channel due');
+      t.deepEqual(
+        (await s.editsDue('ops', 2000, 5)).map((r) => r.userId),
+        ['9'],
+      );
+      await s.markEdit('ops', '9', { error: 'Slack HTTP 503', nextAt: 3000 });
+      t.like((await s.threadsOf('9'))[0], { editDueAt: 3000, editAttempts: 1, editError: 'Slack HTTP 503' });
+      t.deepEqual(await s.editsDue('ops', 2500, 5), []);
+      await s.markEdit('ops', '9', { editedAt: 3100 });
+      t.like((await s.threadsOf('9'))[0], { editDueAt: null, editAttempts: 0, editError: null, editedAt: 3100 });
+      t.deepEqual(await s.dueChannels(9000, 10), []);
+      await s.dropRoot('ops', '9', 'another-ref');
+      t.is((await s.threadsOf('9'))[0]!.ref, '1700000000.000100', 'only the root it names is dropped');
+      await s.dropRoot('ops', '9', '1700000000.000100');
+      t.like((await s.threadsOf('9'))[0], { ref: '', replaced: 1 });
+      await s.ingest(createdEvent('t3', { receivedAt: 300, userId: '9', new: { userId: '9', name: 'N' } }), to('ops'));
+      const [third] = await s.duePending('ops', 9000, 5);
+      await s.markSent([third!.delivery.id], 9000, {
+        channel: 'ops',
+        role: 'root',
+        roots: [{ userId: '9', ref: 'new-root', changes: 1, lastEventId: third!.event.id }],
+        edit: true,
+      });
+      t.like((await s.threadsOf('9'))[0], { ref: 'new-root', replaced: 1, changes: 1, startedAt: 9000 });
+    },
+  );
+
   contract('migrations are recorded up to the latest version', async (t, s) => {
     await s.ping();
     t.is(MIGRATIONS[MIGRATIONS.length - 1]!.version, MIGRATIONS.length);

@@ -94,13 +94,17 @@ test('slack: a burst of new agents is a few digests, not a root each; a later ch
     { SLACK_BOT_TOKEN: 'xoxb-thread', SLACK_API_URL: slack.apiUrl },
   );
   try {
-    // The first post takes the channel's second; what arrives meanwhile is one read.
+    // The first post is held at Slack while the rest arrive: they are the next read.
+    let land!: () => void;
+    slack.script.push({ until: new Promise<void>((r) => (land = r)) });
     const story = Array.from({ length: 40 }, (_, i) => agentStory(700 + i, `burst_${i}`));
     await svc.send(story[0]!.created(), q);
-    await until(() => slack.posts.length === 1, 60_000, 'first');
+    await until(() => slack.received === 1, 60_000, 'first at Slack');
     await Promise.all(story.slice(1).map((s) => svc.send(s.created(), q)));
+    land();
     await until(() => drained(svc), 60_000, 'drained');
-    t.true(slack.posts.length <= 3, `${slack.posts.length} messages for 40 new agents`);
+    t.is(slack.posts.length, 2, 'a root for the first, one digest for the 39 after it');
+    t.regex(text(slack.posts[1]!), /39 new agents/);
     const all = slack.posts.map(text).join('\n');
     for (let i = 0; i < 40; i += 1) t.true(all.includes(`burst_${i}`), `burst_${i} shown`);
     const before = slack.topLevel.length;

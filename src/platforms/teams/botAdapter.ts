@@ -29,16 +29,23 @@ export function teamsAdapter(
     call: (client: ConnectorClient, conversation: string) => Promise<{ id?: string } | void>,
     threaded: boolean,
   ): Promise<SendOutcome> => {
+    // The call's failure is caught inside the turn: CloudAdapter hands a turn's error to
+    // onTurnError (which logs it) instead of rejecting, so a failed send would pass for sent.
+    let failure: { e: unknown } | null = null;
+    let id: string | undefined;
     try {
-      let id: string | undefined;
       await cloud.continueConversationAsync(appId || new ClaimsIdentity([], true), ref, async (ctx) => {
         const client = ctx.turnState.get<ConnectorClient>(cloud.ConnectorClientKey);
-        id = (await call(client, ref.conversation!.id))?.id;
+        id = await call(client, ref.conversation!.id).then(
+          (r) => r?.id,
+          (e: unknown) => void (failure = { e }),
+        );
       });
-      return id ? { status: 'sent', ref: id } : { status: 'sent' };
     } catch (e) {
-      return classifyTeamsError(e, threaded);
+      failure = { e };
     }
+    if (failure) return classifyTeamsError((failure as { e: unknown }).e, threaded);
+    return id ? { status: 'sent', ref: id } : { status: 'sent' };
   };
   return {
     send: (m, placement) =>
