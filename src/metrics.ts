@@ -49,6 +49,11 @@ function counters(registry: Registry) {
     ['channel', 'outcome'],
   );
   const rateLimited = counter('rate_limited_total', '429 answers drawn from a platform, by channel', ['channel']);
+  const rootEdits = counter(
+    'thread_root_edits_total',
+    "Edits of agents' thread roots (thread: agent), by channel and outcome (sent, retry, permanent)",
+    ['channel', 'outcome'],
+  );
   const pruned = counter('pruned_rows_total', 'Rows deleted by retention (RETENTION_DAYS), by table', ['table']);
   const latency = new Histogram({
     name: 'vcc_notify_delivery_latency_seconds',
@@ -57,14 +62,14 @@ function counters(registry: Registry) {
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 86400],
     registers: [registry],
   });
-  return { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, pruned, latency };
+  return { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, rootEdits, pruned, latency };
 }
 
 type Recorded = ReturnType<typeof counters>;
 
 /** What the service records: one method per kind of fact. */
 function recorders(m: Recorded, clock: () => number) {
-  const { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, pruned, latency } = m;
+  const { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, rootEdits, pruned, latency } = m;
   return {
     accepted(kinds: readonly EventKind[]) {
       for (const kind of kinds) events.inc({ kind });
@@ -80,6 +85,10 @@ function recorders(m: Recorded, clock: () => number) {
     },
     attempt(channel: string, outcome: string, wasRateLimited: boolean) {
       attempts.inc({ channel, outcome });
+      if (wasRateLimited) rateLimited.inc({ channel });
+    },
+    rootEdit(channel: string, outcome: string, wasRateLimited: boolean) {
+      rootEdits.inc({ channel, outcome });
       if (wasRateLimited) rateLimited.inc({ channel });
     },
     pruned(n: { events: number; refusals: number }) {

@@ -80,6 +80,8 @@ export function createWorker(
     leaseMs: env.DELIVERY_LEASE_SECONDS * 1000,
     onAttempt: (channel, outcome) =>
       d.metrics.attempt(channel, outcome.status, outcome.status === 'retry' && outcome.rateLimited === true),
+    onEdit: (channel, outcome) =>
+      d.metrics.rootEdit(channel, outcome.status, outcome.status === 'retry' && outcome.rateLimited === true),
     onSettled: (channel, outcome, items) =>
       d.metrics.settled(
         channel,

@@ -171,7 +171,7 @@ test("history: one user's events newest first with labelled changes and deliveri
     );
     t.deepEqual(h.events[3].changes, ['Privilege group: Agent (3) → Team lead (4)']);
     t.deepEqual(h.events[2].changes, ['Monthly wage: changed (value hidden)']);
-    t.deepEqual(h.events[0].deliveries, [{ channel: 'log', status: 'sent', attempts: 1 }]);
+    t.deepEqual(h.events[0].deliveries, [{ channel: 'log', status: 'sent', attempts: 1, thread: null }]);
     const text = await runCli(['history', '--user', '7001', '--limit', '2'], env);
     t.regex(
       text.stdout,

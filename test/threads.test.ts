@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { FakeSlack } from './fakes/slack.ts';
+import { runCli } from './helpers/child.ts';
 
 const SECRET = 'thread-secret';
 const q = { query: { 'secret-key': SECRET } };
@@ -28,7 +29,7 @@ test('slack: the first event is the root, later ones reply in its thread, the ro
 routes:
   - channel: ops
 `;
-  const env = { SLACK_BOT_TOKEN: 'xoxb-thread', SLACK_API_URL: slack.apiUrl };
+  const env = { SLACK_BOT_TOKEN: 'xoxb-thread', SLACK_API_URL: slack.apiUrl, ADMIN_TOKEN: 'admin-token' };
   let svc = await serviceWith(dir, yaml, env);
   try {
     const rachel = agentStory(501, 'rachel_smith', 'Rachel Smith');
@@ -72,6 +73,22 @@ routes:
 
     const roles = (await svc.store.listDeliveries({ channel: 'ops', limit: 10 })).map((d) => d.thread).reverse();
     t.deepEqual(roles, ['root', 'reply', 'reply', 'reply', 'root']);
+    const page = await fetch(`${svc.url}/admin/events/${(await svc.store.listEvents({ limit: 1 }))[0]!.id}`, {
+      headers: { authorization: 'Bearer admin-token' },
+    }).then((r) => r.text());
+    t.regex(page, /the agent&#39;s thread root|the agent's thread root/);
+    t.regex(page, /ops: 1 change since .*root replaced 1 time after a deletion in the chat/);
+    const metrics = await fetch(`${svc.url}/metrics`).then((r) => r.text());
+    t.regex(metrics, /vcc_notify_thread_root_edits_total\{channel="ops",outcome="sent"\} [1-9]/);
+    const cli = { DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`, VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml') };
+    const history = await runCli(['history', '--user', '501'], cli);
+    t.regex(history.stdout, /^thread in ops: 1 change since .*root replaced 1 time/m);
+    t.regex(history.stdout, /deliveries: ops sent \(root\)/);
+    t.regex(history.stdout, /deliveries: ops sent \(reply\)/);
+    const body = join(dir, 'next.json');
+    writeFileSync(body, JSON.stringify(rachel.change({ privGroup: 4 })));
+    const explain = await runCli(['explain', '--event', body], cli);
+    t.regex(explain.stdout, /^thread  ops: a reply in the agent's thread \(1 change since/m);
     t.is(slack.posts.filter((p) => p.text.includes('Role changed')).length, 1, 'the first role change: one reply');
     t.is(
       slack.posts.filter((p) => /Privilege group: 4/.test(text(p))).length,

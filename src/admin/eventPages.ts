@@ -101,7 +101,8 @@ async function eventPage(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<
     return [html`<div>${preview(name, ch, m)}${resendButton(e.id, name, csrf)}</div>`];
   });
   const resent = typeof ctx.query.resent === 'string' && deps.channelConfig(ctx.query.resent) ? ctx.query.resent : null;
-  kit.send(ctx, `Event #${e.id}`, eventView(e, ds, previews, resent, csrf, deps.config().labels));
+  const threads = e.userId === null ? [] : await deps.store.threadsOf(e.userId);
+  kit.send(ctx, `Event #${e.id}`, eventView(e, ds, previews, resent, csrf, deps.config().labels, threads));
 }
 
 async function resend(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void> {

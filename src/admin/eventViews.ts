@@ -1,7 +1,8 @@
 import { changeText } from '../render/changeText.ts';
 import type { Labels } from '../render/labels.ts';
 import { EVENT_KINDS } from '../vcc/changes.ts';
-import type { Delivery, StoredEvent } from '../store/Store.ts';
+import type { Delivery, StoredEvent, ThreadRoot } from '../store/Store.ts';
+import { threadRoleText, threadText } from '../render/threadText.ts';
 import { html, SafeHtml } from './html.ts';
 import { olderFrom, status, time, who } from './layout.ts';
 
@@ -83,6 +84,7 @@ export function eventView(
   resent: string | null,
   csrf: SafeHtml,
   labels: Labels,
+  threads: readonly ThreadRoot[],
 ): SafeHtml {
   const replay = (d: Delivery) =>
     d.status === 'dead'
@@ -105,28 +107,42 @@ export function eventView(
       ${e.changes.map((c) => html`<li>${c.field ? `${c.kind}: ` : ''}${changeText(c, labels, { showWages: false })}</li>`)}
     </ul>
     <h3>Deliveries</h3>
-    <table>
-      <tr>
-        <th>Channel</th>
-        <th>Status</th>
-        <th>Attempts</th>
-        <th>Last error</th>
-        <th></th>
-      </tr>
-      ${ds.map(
-        (d) =>
-          html`<tr>
-            <td>${d.channel}</td>
-            <td>${status(d)}</td>
-            <td>${d.attempts}</td>
-            <td>${d.lastError ?? ''}</td>
-            <td>${replay(d)}</td>
-          </tr>`,
-      )}
-    </table>
+    ${deliveriesTable(ds, replay)}
+    ${
+      threads.length
+        ? html`<h3>This agent's threads</h3>
+            <ul>
+              ${threads.map((r) => html`<li>${r.channel}: ${threadText(r)}</li>`)}
+            </ul>`
+        : ''
+    }
     <h3>Preview in each channel</h3>
     <div class="previews">${previews}</div>`;
 }
+
+/** An event's deliveries: channel, status, attempts, last error, where it went (threads), and an action. */
+const deliveriesTable = (ds: Delivery[], action: (d: Delivery) => SafeHtml | string) =>
+  html`<table>
+    <tr>
+      <th>Channel</th>
+      <th>Status</th>
+      <th>Attempts</th>
+      <th>Last error</th>
+      <th>Went to</th>
+      <th></th>
+    </tr>
+    ${ds.map(
+      (d) =>
+        html`<tr>
+          <td>${d.channel}</td>
+          <td>${status(d)}</td>
+          <td>${d.attempts}</td>
+          <td>${d.lastError ?? ''}</td>
+          <td>${threadRoleText(d)}</td>
+          <td>${action(d)}</td>
+        </tr>`,
+    )}
+  </table>`;
 
 /** The resend button under a channel's preview (POST, CSRF-checked). */
 export const resendButton = (eventId: number, channel: string, csrf: SafeHtml) =>

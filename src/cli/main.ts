@@ -4,6 +4,7 @@ import { loadSettings } from '../config/settings.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './cliContext.ts';
 import { addStoreCommands } from './storeCommands.ts';
+import { threadPlacement } from './threadPlacement.ts';
 import { PLATFORM_TITLES } from '../platforms/registry.ts';
 
 // A .env file in the working directory is read first; variables already set win over it.
@@ -134,7 +135,7 @@ program
       import('../vcc/user.ts'),
     ]);
     const ev = await eventFromFile(o.event);
-    await withContext(async ({ config, subs }) => {
+    await withContext(async ({ config, subs, store }) => {
       const routes = [...config.routes, ...subs.routes()];
       out(`event kinds: ${ev.kinds.join(', ') || 'none (nothing changed)'}`);
       for (const c of ev.changes) out(`change: ${changeText(c, config.labels, { showWages: false })}`);
@@ -144,12 +145,15 @@ program
         return label === null ? [] : [`${f} ${String(ev.new[f])} = ${label}`];
       });
       if (labelled.length) out(`labels: ${labelled.join(', ')}`);
+      const matched = new Set<string>();
       for (const x of explainRoutes(ev.new, ev.changes, routes)) {
         const r = routes[x.index]!;
+        if (x.matched) matched.add(x.channel);
         out(
           `${x.matched ? 'MATCH  ' : 'no     '} ${r.source === 'chat' ? 'chat' : `routes[${x.index}]`} -> ${x.channel}: ${x.reason}`,
         );
       }
+      for (const line of await threadPlacement([...matched], ev.userId, config.threads, store, Date.now())) out(line);
     });
   });
 

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { DeliveryStatus } from '../store/Store.ts';
+import type { DeliveryStatus, ThreadRole } from '../store/Store.ts';
 import { count } from '../render/plural.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { CliError, out, parseSince, withContext } from './cliContext.ts';
@@ -112,7 +112,10 @@ function addHistory(program: Command): void {
     .option('--limit <n>', 'how many events (default 50)', positive('a positive whole number'), 50)
     .option('--before <id>', 'only events older than this one (the next page)', positive('a positive whole number'))
     .action(async (o: { user: string; json?: boolean; limit: number; before?: number }) => {
-      const { changeText } = await import('../render/changeText.ts');
+      const [{ changeText }, { threadText }] = await Promise.all([
+        import('../render/changeText.ts'),
+        import('../render/threadText.ts'),
+      ]);
       await withContext(async ({ store, config }) => {
         const page = await store.searchEvents({ user: o.user, limit: o.limit, beforeId: o.before });
         const rows = await Promise.all(
@@ -127,15 +130,19 @@ function addHistory(program: Command): void {
               channel: d.channel,
               status: d.status,
               attempts: d.attempts,
+              thread: d.thread,
             })),
           })),
         );
-        if (o.json) return out(JSON.stringify({ user: o.user, events: rows, next: page.next }, null, 2));
+        const threads = (await store.threadsOf(o.user)).map((r) => ({ channel: r.channel, summary: threadText(r) }));
+        if (o.json) return out(JSON.stringify({ user: o.user, threads, events: rows, next: page.next }, null, 2));
         if (rows.length === 0) return out(`no events for user ${o.user}`);
+        for (const th of threads) out(`thread in ${th.channel}: ${th.summary}`);
+        const place = (d: { thread: ThreadRole | null }) => (d.thread ? ` (${d.thread})` : '');
         for (const r of rows) {
           out(`#${r.id}  ${r.receivedAt}  ${r.kinds.join(', ')}  ${r.name ?? ''}`.trimEnd());
           for (const c of r.changes) out(`    ${c}`);
-          out(`    deliveries: ${r.deliveries.map((d) => `${d.channel} ${d.status}`).join(', ') || 'none'}`);
+          out(`    deliveries: ${r.deliveries.map((d) => `${d.channel} ${d.status}${place(d)}`).join(', ') || 'none'}`);
         }
         if (page.next !== null) out(`(more: add --before ${page.next})`);
       });

@@ -1,5 +1,5 @@
 import type { ThreadRoot } from '../store/Store.ts';
-import type { DueItem, Outgoing, ThreadedChannel } from './ChannelSender.ts';
+import type { DueItem, Outgoing, ThreadedChannel, ThreadSettings } from './ChannelSender.ts';
 
 /**
  * More agents than this in one read is a burst (an import, a backlog): it goes to the channel
@@ -10,6 +10,11 @@ import type { DueItem, Outgoing, ThreadedChannel } from './ChannelSender.ts';
 export const THREAD_BURST = 10;
 
 const DAY_MS = 86_400_000;
+
+/** The root a new event replies to: one not deleted in the chat and not quiet for `thread_days`. */
+export function liveRoot(r: ThreadRoot | undefined, settings: ThreadSettings, now: number): ThreadRoot | undefined {
+  return r && r.ref !== '' && now - r.lastAt < settings.days * DAY_MS ? r : undefined;
+}
 
 /** A thread's stable name (Google Chat's threadKey, the console's `thread`): the agent and when it started. */
 export const threadKey = (userId: string, startedAt: number): string => `agent-${userId}-${startedAt.toString(36)}`;
@@ -26,10 +31,7 @@ export function planThreads(
   now: number,
   messages: (items: DueItem[]) => Outgoing[],
 ): Outgoing[] {
-  const live = (userId: string) => {
-    const r = roots.get(userId);
-    return r && r.ref !== '' && now - r.lastAt < t.settings.days * DAY_MS ? r : undefined;
-  };
+  const live = (userId: string) => liveRoot(roots.get(userId), t.settings, now);
   const byUser = new Map<string, DueItem[]>();
   const loose: DueItem[] = [];
   for (const item of items) {
