@@ -66,6 +66,31 @@ console.log(
   `messages ${d.messages}, 429s drawn ${d.rateLimited}, drained in ${(d.drainMs / 1000).toFixed(1)} s, lost ${d.lost}, repeated ${d.repeated}`,
 );
 
+const { benchCalm } = await import('./calm.ts');
+const calmAgents = Number(process.env.BENCH_CALM_AGENTS ?? 50);
+console.log(
+  `\nCalm channel: ${calmAgents} agents created one at a time, then 4 changes each, interleaved, each event sent once the previous is posted; one Slack channel with thread: agent beside one without (target: top-level ${calmAgents} with threads; 0 lost, 0 repeated, 0 429s)`,
+);
+console.log(
+  'channel'.padEnd(22),
+  'top-level'.padStart(9),
+  'replies'.padStart(8),
+  'edits'.padStart(6),
+  '429s'.padStart(5),
+  'lost'.padStart(5),
+  'repeated'.padStart(9),
+);
+for (const c of await benchCalm(calmAgents))
+  console.log(
+    (c.channel === 'calm' ? 'thread: agent' : 'without threads').padEnd(22),
+    String(c.topLevel).padStart(9),
+    String(c.replies).padStart(8),
+    String(c.edits).padStart(6),
+    String(c.rateLimited).padStart(5),
+    String(c.lost).padStart(5),
+    String(c.repeated).padStart(9),
+  );
+
 const { benchLatency } = await import('./latency.ts');
 const lat = await benchLatency(Number(process.env.BENCH_LATENCY_ROUNDS ?? 6));
 console.log(

@@ -41,6 +41,8 @@ export interface ThreadedChannel {
   edit: boolean;
   /** How a broadcast reply shows in the channel: the platform's own way, or a pointer message. */
   broadcast: 'native' | 'pointer';
+  /** The root edits' own limits, when the platform counts them apart from posts; else they share the channel's. */
+  editLimits?: readonly RateWindow[];
   /** The root: the agent as the newest of `items` shows them, with the thread's count of changes. */
   root(items: readonly DueItem[], changes: number): Message;
   /** The channel's pointer to a broadcast reply. */

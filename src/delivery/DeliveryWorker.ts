@@ -4,7 +4,7 @@ import type { WorkerDeps } from './WorkerDeps.ts';
 import { ChannelLimiters, type RateLimiter } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
 import { OutcomeRecorder } from './recordOutcome.ts';
-import { channelMessages, editRoots, threadOutcome, type EditDeps } from './threadWork.ts';
+import { channelMessages, editDeps, editRoots, threadOutcome, type EditDeps } from './threadWork.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { WorkerDeps } from './WorkerDeps.ts';
@@ -185,6 +185,8 @@ export class DeliveryWorker {
         continue;
       }
       if (!(await this.sendAll(channel, sender, items, readAt, renew))) return;
+      // Between reads, the edits the rate limit allows now: a busy channel's roots keep up.
+      if (sender.thread) await editRoots(this.editing(channel, sender, renew, false), channel, sender);
     }
   }
 
@@ -238,16 +240,13 @@ export class DeliveryWorker {
     }
   }
 
-  /** What editing a channel's roots (threadWork.ts) needs: its rate limit and lease, observed. */
-  private editing(channel: string, sender: Ready, renew: () => Promise<boolean>): EditDeps {
-    const limiter = this.limiters.of(channel, sender.limits);
-    const { store, log, clock } = this.deps;
-    const turn = async () => (await this.waitForTurn(limiter)) && (await renew());
-    const answered = (outcome: SendOutcome) => {
-      limiter.record(clock());
-      this.deps.onEdit?.(channel, outcome);
-    };
-    return { store, log, clock, turn, answered };
+  /** Editing a channel's roots (threadWork.ts) under its edit limit (waited for, or only a free slot now) and lease. */
+  private editing(channel: string, sender: Ready, renew: () => Promise<boolean>, wait = true): EditDeps {
+    const own = sender.thread?.editLimits;
+    const limiter = this.limiters.of(own ? `${channel}\u0000edits` : channel, own ?? sender.limits);
+    const now = this.deps.clock;
+    const ready = () => (wait ? this.waitForTurn(limiter) : Promise.resolve(limiter.nextAllowedAt(now()) <= now()));
+    return editDeps(this.deps, channel, limiter, async () => (await ready()) && (await renew()));
   }
 
   private sleepUntil(at: number): Promise<void> {

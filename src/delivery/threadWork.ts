@@ -3,6 +3,7 @@ import type { SendOutcome } from './Adapter.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 import type { EventStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
 import { planThreads } from './threadPlan.ts';
+import type { RateLimiter } from './RateLimiter.ts';
 
 type Ready = Extract<ChannelSender, { ok: true }>;
 
@@ -67,6 +68,20 @@ export interface EditDeps {
   turn: () => Promise<boolean>;
   /** Counts a call the platform answered against the channel's rate limit, and observes it. */
   answered: (outcome: SendOutcome) => void;
+}
+
+/** EditDeps for a channel: `turn` as the worker gives it; each answer counted on `limiter` and observed. */
+export function editDeps(
+  d: Pick<EditDeps, 'store' | 'log' | 'clock'> & { onEdit?: (channel: string, outcome: SendOutcome) => void },
+  channel: string,
+  limiter: RateLimiter,
+  turn: () => Promise<boolean>,
+): EditDeps {
+  const answered = (outcome: SendOutcome) => {
+    limiter.record(d.clock());
+    d.onEdit?.(channel, outcome);
+  };
+  return { store: d.store, log: d.log, clock: d.clock, turn, answered };
 }
 
 /**

@@ -82,7 +82,12 @@ export interface ChannelType<C extends { type: string }> {
    * broadcast reply shows in the channel (the platform's own way, or a pointer message); the
    * adapter honours `Placement`. Absent: the type cannot thread, and the config refuses it.
    */
-  threads?: { edit: boolean; broadcast: 'native' | 'pointer' };
+  threads?: {
+    edit: boolean;
+    broadcast: 'native' | 'pointer';
+    /** The edits' own limits where the platform counts them apart from posts (absent: they share `limits`). */
+    editLimits?: readonly RateWindow[];
+  };
 }
 
 /** What an inbound bridge (chat commands, bot activities) gets from the service. */

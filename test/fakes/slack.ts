@@ -39,6 +39,8 @@ export class FakeSlack {
   onPost: ((p: SlackPost) => void) | null = null;
   readonly script: SlackScript[] = [];
   rateLimited = 0;
+  /** 429s drawn, by channel. */
+  readonly rateLimitedBy = new Map<string, number>();
   /** chat.update calls that changed a message. */
   readonly updates: Array<{ at: number; channel: string; ts: string; text: string; blocks: any[] }> = [];
   /** Messages by ts, as they are now; a deleted one is gone. */
@@ -47,6 +49,8 @@ export class FakeSlack {
   /** Requests that reached the fake, answered or not. */
   received = 0;
   private readonly last = new Map<string, number>();
+  /** chat.update is limited apart from posting (Tier 3); the fake holds it to 1 a second per channel. */
+  private readonly lastEdit = new Map<string, number>();
   /** Users users.info reports as workspace admins. */
   readonly admins = new Set<string>();
   /** Channels conversations.info reports the bot as a member of. */
@@ -182,10 +186,7 @@ export class FakeSlack {
         : { status: 200, body: { ok: false, error: scripted.error } };
     }
     const now = Date.now();
-    if (this.opts.perChannelPerSecond && now - (this.last.get(channel) ?? 0) < 1000) {
-      this.rateLimited += 1;
-      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
-    }
+    if (this.opts.perChannelPerSecond && now - (this.last.get(channel) ?? 0) < 1000) return this.limited(channel);
     this.last.set(channel, now);
     if (fields.thread_ts !== undefined && !this.messages.has(String(fields.thread_ts)))
       return { status: 200, body: { ok: false, error: 'thread_not_found' } };
@@ -214,15 +215,12 @@ export class FakeSlack {
     return via === 'webhook' ? { status: 200, body: 'ok' } : { status: 200, body: { ok: true, channel, ts } };
   }
 
-  /** chat.update: replaces a message's text and blocks by channel and ts; counts against the channel's second. */
+  /** chat.update: replaces a message's text and blocks by channel and ts; at most one a second per channel. */
   private update(fields: Record<string, any>): { status: number; body: unknown; headers?: Record<string, string> } {
     const channel = String(fields.channel);
     const now = Date.now();
-    if (this.opts.perChannelPerSecond && now - (this.last.get(channel) ?? 0) < 1000) {
-      this.rateLimited += 1;
-      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
-    }
-    this.last.set(channel, now);
+    if (this.opts.perChannelPerSecond && now - (this.lastEdit.get(channel) ?? 0) < 1000) return this.limited(channel);
+    this.lastEdit.set(channel, now);
     const target = this.messages.get(String(fields.ts));
     if (!target || target.channel !== channel) return { status: 200, body: { ok: false, error: 'message_not_found' } };
     const blocks = typeof fields.blocks === 'string' ? JSON.parse(fields.blocks) : (fields.blocks ?? []);
@@ -231,6 +229,13 @@ export class FakeSlack {
     Object.assign(target, { text: String(fields.text ?? ''), blocks, edits: (target.edits ?? 0) + 1 });
     this.updates.push({ at: now, channel, ts: String(fields.ts), text: target.text, blocks });
     return { status: 200, body: { ok: true, channel, ts: fields.ts } };
+  }
+
+  /** A 429 as Slack answers one, counted. */
+  private limited(channel: string) {
+    this.rateLimited += 1;
+    this.rateLimitedBy.set(channel, (this.rateLimitedBy.get(channel) ?? 0) + 1);
+    return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } };
   }
 
   /** Deletes a message as a person would in Slack: replies to it and edits of it then fail. */

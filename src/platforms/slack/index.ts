@@ -40,8 +40,10 @@ const mention = refine(
 
 const bot: ChannelType<SlackChannel> = {
   mention,
-  // Replies with thread_ts (reply_broadcast shows one in the channel too), roots edited with chat.update.
-  threads: { edit: true, broadcast: 'native' },
+  // Replies with thread_ts (reply_broadcast shows one in the channel too), roots edited with
+  // chat.update, which Slack limits apart from posting: Tier 3, 50+ a minute
+  // (https://api.slack.com/methods/chat.update#rate_limiting, https://api.slack.com/apis/rate-limits#tiers).
+  threads: { edit: true, broadcast: 'native', editLimits: [...ONE_PER_SECOND, { count: 50, windowMs: 61_000 }] },
   schema: object({ type: literal('slack'), channel: nonempty(string()) }),
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,
