@@ -38,6 +38,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     log,
     renderer,
     fetch: opts.fetch,
+    chatThreads: (channel) => subscriptions.threadOf(channel),
   });
   const metrics = createMetrics(store, clock);
   const worker = createWorker(opts, { store, senderFor: channels.senderFor, clock, log, metrics });

@@ -42,6 +42,8 @@ export interface ChannelsDeps {
   clock: () => number;
   log: Logger;
   fetch?: typeof fetch;
+  /** A chat-made channel's thread settings (`/vcc thread agent`), if it has them. */
+  chatThreads?: (channel: string) => ThreadSettings | undefined;
 }
 
 /**
@@ -64,7 +66,7 @@ export function createChannels(deps: ChannelsDeps) {
     if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
     const adapter = await adapterFor(ch);
     if (typeof adapter === 'string') return { ok: false, reason: adapter };
-    const thread = threadedChannel(renderer, ch, deps.config().threads[channel]);
+    const thread = threadedChannel(renderer, ch, deps.config().threads[channel] ?? deps.chatThreads?.(channel));
     const messages = (items: DueItem[]) => messagesFor(ch, items);
     return { ok: true, adapter, limits: channelType(ch).limits, messages, ...(thread && { thread }) };
   };

@@ -1,15 +1,16 @@
 import { uniqueMentions, type Mention, type Route } from '../routing/route.ts';
-import type { Subscription, SubscriptionStore } from '../store/Store.ts';
+import type { Subscription, SubscriptionStore, ThreadSettings } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type Condition, type WhereTerm } from '../routing/conditions.ts';
 
 /**
- * Subscriptions made from chat: kept in the store, mirrored in memory so routing stays a
- * pure, synchronous function at ingest. `refresh()` re-reads the store (other instances).
+ * Subscriptions (and thread settings) made from chat: kept in the store, mirrored in memory
+ * so routing stays a pure, synchronous function at ingest. `refresh()` re-reads the store (other instances).
  */
 export class Subscriptions {
   private subs: Subscription[] = [];
   private asRoutes: Route[] = [];
+  private threads = new Map<string, ThreadSettings>();
 
   /** `maxPerChannel`: subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
   constructor(
@@ -19,8 +20,19 @@ export class Subscriptions {
   ) {}
 
   async refresh(): Promise<void> {
-    this.subs = await this.store.listSubscriptions();
+    [this.subs, this.threads] = await Promise.all([this.store.listSubscriptions(), this.store.chatThreads()]);
     this.asRoutes = this.subs.map(toRoute);
+  }
+
+  /** The chat-made channel's thread settings (`/vcc thread agent`), if it has them. */
+  threadOf(channel: string): ThreadSettings | undefined {
+    return this.threads.get(channel);
+  }
+
+  /** Sets (or, with null, removes) the channel's thread settings. */
+  async setThread(channel: string, settings: ThreadSettings | null, by: string): Promise<void> {
+    await this.store.setChatThread(channel, settings, by, this.clock());
+    await this.refresh();
   }
 
   forChannel(channel: string): Subscription[] {

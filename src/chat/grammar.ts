@@ -2,12 +2,15 @@ import { enums, is } from 'superstruct';
 import { SHORT_KINDS, kindNamed, type EventKind } from '../vcc/changes.ts';
 import { USER_FIELDS, type UserField } from '../vcc/user.ts';
 import { termCondition, type WhereTerm } from '../routing/conditions.ts';
+import { DEFAULT_THREAD_DAYS, type ThreadSettings } from '../delivery/ChannelSender.ts';
 
 export type Command =
   /** `mention`: the text after the word `mention` (each platform reads its own mentions there), or null. */
   | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[]; mention: string | null }
   | { action: 'unsubscribe'; kinds: EventKind[] }
   | { action: 'list'; page: number }
+  /** `set`: new settings, null to turn threads off, 'show' to say what they are. */
+  | { action: 'thread'; set: ThreadSettings | null | 'show' }
   | { action: 'test' | 'help' }
   | { action: 'error'; message: string };
 
@@ -24,6 +27,8 @@ export const helpText = (mentionHelp: string | null): string =>
     `   example: ${EXAMPLE}`,
     '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
     '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',
+    '• thread agent [broadcast KINDS] [days N]: one conversation per agent here (a root per agent, changes as replies); broadcast kinds show in the channel too; a new root after N days quiet (30)',
+    '• thread off: every event its own message again · thread: show the setting',
     '• test: send a sample notification here',
     '• help: this text',
   ].join('\n');
@@ -52,6 +57,8 @@ export function parseCommand(text: string): Command {
     }
     case 'test':
       return { action: 'test' };
+    case 'thread':
+      return threadCommand(rest);
     case 'subscribe':
     case 'unsubscribe': {
       const m = rest.findIndex((w) => w.toLowerCase() === 'mention');
@@ -92,6 +99,34 @@ export function parseCommand(text: string): Command {
     default:
       return error(`unknown command "${verb}"`);
   }
+}
+
+const THREAD_USAGE =
+  'thread takes agent [broadcast KINDS] [days N], off, or nothing (thread agent broadcast state days 30)';
+
+/** `thread`, `thread off`, `thread agent [broadcast KIND[,KIND...]] [days N]`. */
+function threadCommand(rest: string[]): Command {
+  const [mode, ...opts] = rest.map((w) => w.toLowerCase());
+  if (mode === undefined) return { action: 'thread', set: 'show' };
+  if (mode === 'off' && opts.length === 0) return { action: 'thread', set: null };
+  if (mode !== 'agent') return error(THREAD_USAGE);
+  const broadcast: EventKind[] = [];
+  let days = DEFAULT_THREAD_DAYS;
+  for (let i = 0; i < opts.length; i += 1) {
+    if (opts[i] === 'days' && /^[1-9]\d{0,3}$/.test(opts[i + 1] ?? '') && Number(opts[i + 1]) <= 3650) {
+      days = Number(opts[(i += 1)]);
+      continue;
+    }
+    if (opts[i] !== 'broadcast') return error(THREAD_USAGE);
+    for (; i + 1 < opts.length && opts[i + 1] !== 'days'; i += 1) {
+      for (const k of opts[i + 1]!.split(',').filter(Boolean)) {
+        const kind = kindNamed(k);
+        if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
+        if (!broadcast.includes(kind)) broadcast.push(kind);
+      }
+    }
+  }
+  return { action: 'thread', set: { broadcast, days } };
 }
 
 function error(what: string): Command {

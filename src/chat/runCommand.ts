@@ -1,6 +1,6 @@
 import type { SendOutcome } from '../delivery/Adapter.ts';
 import type { Mention, Route } from '../routing/route.ts';
-import type { Subscription } from '../store/Store.ts';
+import type { Subscription, ThreadSettings } from '../store/Store.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { helpText, parseCommand } from './grammar.ts';
 import { describeTerm } from '../routing/conditions.ts';
@@ -50,6 +50,12 @@ function describe(s: Subscription, escape: (text: string) => string): string {
   return `• ${kindsText(s.events)}${escape(cut(sanitizeLine(where + mention)))}`;
 }
 
+/** A channel's thread settings, for people. */
+function threadText(t: ThreadSettings): string {
+  const broadcast = t.broadcast.length ? ` ${t.broadcast.join(', ')} also shown in the channel;` : '';
+  return `one conversation per agent (the first message about an agent is its root, later changes reply in its thread);${broadcast} a new root after ${t.days} days without a change.`;
+}
+
 /** One page of lines, with how to see the rest when there is more. */
 function page(lines: string[], n: number): string {
   const pages = Math.max(1, Math.ceil(lines.length / PAGE_LINES));
@@ -79,9 +85,22 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
       return helpText(ctx.mentionHelp ?? null);
     case 'error':
       return ctx.escape(sanitizeLine(cmd.message));
-    case 'list':
+    case 'list': {
       await ctx.subscriptions.refresh();
-      return `This channel hears:\n${current(cmd.page)}`;
+      const thread = ctx.subscriptions.threadOf(ctx.channel);
+      return `This channel hears:\n${current(cmd.page)}${thread ? `\nThreads: ${threadText(thread)}` : ''}`;
+    }
+    case 'thread': {
+      if (cmd.set === 'show') {
+        await ctx.subscriptions.refresh();
+        const thread = ctx.subscriptions.threadOf(ctx.channel);
+        return thread ? `Threads: ${threadText(thread)}` : 'Threads are off: every event is its own message here.';
+      }
+      const allowed = await ctx.mayChange();
+      if (allowed !== true) return `Not changed: ${allowed}`;
+      await ctx.subscriptions.setThread(ctx.channel, cmd.set, ctx.user);
+      return cmd.set ? `Threads on: ${threadText(cmd.set)}` : 'Threads off: every event is its own message here again.';
+    }
     case 'test': {
       const outcome = await ctx.sendTest();
       return outcome.status === 'sent'

@@ -55,6 +55,7 @@ export async function withContext<T>(
       clock: Date.now,
       log: createLogger('silent'),
       renderer: loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels),
+      chatThreads: (channel) => subs.threadOf(channel),
     });
     return await fn({ settings, config, store, channels, subs });
   } finally {

@@ -153,7 +153,8 @@ program
           `${x.matched ? 'MATCH  ' : 'no     '} ${r.source === 'chat' ? 'chat' : `routes[${x.index}]`} -> ${x.channel}: ${x.reason}`,
         );
       }
-      for (const line of await threadPlacement([...matched], ev.userId, config.threads, store, Date.now())) out(line);
+      const threadsOf = (c: string) => config.threads[c] ?? subs.threadOf(c);
+      for (const line of await threadPlacement([...matched], ev.userId, threadsOf, store, Date.now())) out(line);
     });
   });
 

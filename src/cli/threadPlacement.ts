@@ -1,5 +1,4 @@
-import type { NotifyConfig } from '../config/NotifyConfig.ts';
-import type { ThreadStore } from '../store/Store.ts';
+import type { ThreadSettings, ThreadStore } from '../store/Store.ts';
 import { liveRoot, THREAD_BURST } from '../delivery/threadPlan.ts';
 import { threadText } from '../render/threadText.ts';
 
@@ -10,13 +9,13 @@ import { threadText } from '../render/threadText.ts';
 export async function threadPlacement(
   channels: readonly string[],
   userId: string | null,
-  threads: NotifyConfig['threads'],
+  threadsOf: (channel: string) => ThreadSettings | undefined,
   store: Pick<ThreadStore, 'threadRoots'>,
   now: number,
 ): Promise<string[]> {
   const lines: string[] = [];
   for (const channel of channels) {
-    const settings = threads[channel];
+    const settings = threadsOf(channel);
     if (!settings) continue;
     const root = userId === null ? undefined : (await store.threadRoots(channel, [userId])).get(userId);
     const live = liveRoot(root, settings, now);

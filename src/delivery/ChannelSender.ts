@@ -1,7 +1,8 @@
 import type { Adapter, Placement } from './Adapter.ts';
 import type { Message } from '../render/Message.ts';
-import type { Delivery, SentInThread, StoredEvent } from '../store/Store.ts';
-import type { EventKind } from '../vcc/changes.ts';
+import type { Delivery, SentInThread, StoredEvent, ThreadSettings } from '../store/Store.ts';
+
+export type { ThreadSettings };
 import type { RateWindow } from './RateLimiter.ts';
 
 /** A pending delivery the worker took, with its event. */
@@ -25,14 +26,6 @@ export interface Outgoing {
 
 /** Days without a change after which an agent's next event starts a new thread, unless `thread_days` says. */
 export const DEFAULT_THREAD_DAYS = 30;
-
-/** A channel's `thread: agent` settings (config file, or chat for chat-made channels). */
-export interface ThreadSettings {
-  /** Kinds whose replies are also shown in the channel. */
-  broadcast: readonly EventKind[];
-  /** Days without a change after which an agent's next event starts a new root. */
-  days: number;
-}
 
 /** What a threaded channel can do, and how its roots and pointers read. */
 export interface ThreadedChannel {

@@ -63,6 +63,14 @@ export interface ThreadRoot {
   replaced: number;
 }
 
+/** A channel's `thread: agent` settings (the config file, or chat for chat-made channels). */
+export interface ThreadSettings {
+  /** Kinds whose replies are also shown in the channel. */
+  broadcast: readonly EventKind[];
+  /** Days without a change after which an agent's next event starts a new root. */
+  days: number;
+}
+
 /** What a send on a threaded channel changes in its threads, recorded with `markSent`. */
 export interface SentInThread {
   role: ThreadRole;
@@ -221,12 +229,16 @@ export interface ThreadStore {
   dropRoot(channel: string, userId: string, ref: string): Promise<void>;
 }
 
-/** Channel subscriptions made from chat. */
+/** Channel subscriptions and thread settings made from chat. */
 export interface SubscriptionStore {
   listSubscriptions(): Promise<Subscription[]>;
   addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
   /** Sets a subscription's kinds (an empty list deletes it) and, when given, its mentions. */
   setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void>;
+  /** Chat-made channels' thread settings (`/vcc thread agent`), by channel. */
+  chatThreads(): Promise<Map<string, ThreadSettings>>;
+  /** Sets a chat-made channel's thread settings, or removes them (null: no threads). */
+  setChatThread(channel: string, settings: ThreadSettings | null, by: string, at: number): Promise<void>;
 }
 
 /** Teams conversation references, captured when the bot is added to a team or chat. */

@@ -4,8 +4,17 @@ import {
   type StoredConversation,
   type Subscription,
   type ThreadRoot,
+  type ThreadSettings,
 } from './Store.ts';
-import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
+import {
+  chatThreadStep,
+  editStep,
+  IN_USERS,
+  THREAD_SQL,
+  toChatThreads,
+  toThreadRoot,
+  type ThreadRootRow,
+} from './threadSql.ts';
 import { numbered } from './eventSearch.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
@@ -135,6 +144,15 @@ export class PostgresStore extends PgEventStore implements Store {
     result: { editedAt: number } | { error: string; nextAt: number | null },
   ): Promise<void> {
     const step = editStep(channel, userId, result);
+    await this.q(...numbered(step.sql, step.params));
+  }
+
+  async chatThreads(): Promise<Map<string, ThreadSettings>> {
+    return toChatThreads(await this.q<{ channel: string; settings: string }>(THREAD_SQL.chatList));
+  }
+
+  async setChatThread(channel: string, settings: ThreadSettings | null, by: string, at: number): Promise<void> {
+    const step = chatThreadStep(channel, settings, by, at);
     await this.q(...numbered(step.sql, step.params));
   }
 

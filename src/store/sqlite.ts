@@ -1,5 +1,19 @@
-import { type Store, type StoredConversation, type Subscription, type ThreadRoot } from './Store.ts';
-import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
+import {
+  type Store,
+  type StoredConversation,
+  type Subscription,
+  type ThreadRoot,
+  type ThreadSettings,
+} from './Store.ts';
+import {
+  chatThreadStep,
+  editStep,
+  IN_USERS,
+  THREAD_SQL,
+  toChatThreads,
+  toThreadRoot,
+  type ThreadRootRow,
+} from './threadSql.ts';
 import { atNamed } from './eventSearch.ts';
 import { SqliteWrites, type SqliteOptions } from './sqliteWrites.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
@@ -141,6 +155,17 @@ export class SqliteStore extends SqliteEventStore implements Store {
     result: { editedAt: number } | { error: string; nextAt: number | null },
   ): Promise<void> {
     const step = editStep(channel, userId, result);
+    await this.writes.steps({ sql: atNamed(step.sql), params: step.params, mode: 'run' });
+  }
+
+  chatThreads(): Promise<Map<string, ThreadSettings>> {
+    return this.read(() =>
+      toChatThreads(this.prep(THREAD_SQL.chatList).all() as Array<{ channel: string; settings: string }>),
+    );
+  }
+
+  async setChatThread(channel: string, settings: ThreadSettings | null, by: string, at: number): Promise<void> {
+    const step = chatThreadStep(channel, settings, by, at);
     await this.writes.steps({ sql: atNamed(step.sql), params: step.params, mode: 'run' });
   }
 

@@ -1,4 +1,4 @@
-import type { SentInThread, ThreadRoot } from './Store.ts';
+import type { SentInThread, ThreadRoot, ThreadSettings } from './Store.ts';
 
 /** The roots table, the same in both dialects: part of migration 8, never to be edited. */
 export const THREAD_TABLES = `
@@ -18,7 +18,13 @@ export const THREAD_TABLES = `
         PRIMARY KEY (channel, user_id)
       );
       CREATE INDEX thread_roots_edits ON thread_roots (edit_due_at) WHERE edit_due_at IS NOT NULL;
-      CREATE INDEX thread_roots_user ON thread_roots (user_id);`;
+      CREATE INDEX thread_roots_user ON thread_roots (user_id);
+      CREATE TABLE chat_threads (
+        channel TEXT PRIMARY KEY,
+        settings TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      );`;
 
 /**
  * The thread roots' statements in both dialects: `$name` parameters, which each store turns
@@ -41,6 +47,11 @@ export const THREAD_SQL = {
            WHERE channel = $channel AND user_id = $user`,
   editFailed: `UPDATE thread_roots SET edit_due_at = $next, edit_attempts = edit_attempts + 1, edit_error = $error
                WHERE channel = $channel AND user_id = $user`,
+  chatList: 'SELECT channel, settings FROM chat_threads ORDER BY channel',
+  chatSet: `INSERT INTO chat_threads (channel, settings, updated_by, updated_at) VALUES ($channel, $settings, $by, $at)
+            ON CONFLICT (channel) DO UPDATE SET settings = excluded.settings, updated_by = excluded.updated_by,
+              updated_at = excluded.updated_at`,
+  chatOff: 'DELETE FROM chat_threads WHERE channel = $channel',
   drop: `UPDATE thread_roots SET ref = '', replaced = replaced + 1, edit_due_at = NULL
          WHERE channel = $channel AND user_id = $user AND ref = $ref`,
 } as const;
@@ -72,6 +83,16 @@ export function sentInThreadSteps(t: SentInThread & { channel: string }, now: nu
         },
   );
 }
+
+/** The statement that sets (or, with null, removes) a chat-made channel's thread settings. */
+export function chatThreadStep(channel: string, settings: ThreadSettings | null, by: string, at: number) {
+  return settings
+    ? { sql: THREAD_SQL.chatSet, params: { channel, settings: JSON.stringify(settings), by, at } }
+    : { sql: THREAD_SQL.chatOff, params: { channel } };
+}
+
+export const toChatThreads = (rows: Array<{ channel: string; settings: string }>): Map<string, ThreadSettings> =>
+  new Map(rows.map((r) => [r.channel, JSON.parse(r.settings) as ThreadSettings]));
 
 /** The params of markEdit's statement. */
 export function editStep(
