@@ -109,9 +109,18 @@ test('google chat: root and replies share the agent thread key with REPLY_MESSAG
     t.regex(JSON.stringify(chat.posts[2]!.body), /SIP\/UDP/);
     const [thread] = await svc.store.threadsOf('801');
     t.like(thread, { changes: 3, editDueAt: null, editedAt: null });
+    // Deleted in Chat: the next reply names the same key, and Chat's fallback starts a new thread with it.
+    const first = chat.threads.get(`AAAAhr/${keys[0]}`);
+    chat.threads.delete(`AAAAhr/${keys[0]}`);
+    await svc.send(ann.change({ privGroup: 2 }), q);
+    await until(() => chat.posts.length === 6, 60_000, 'the reply after the deletion');
+    await until(() => drained(svc), 60_000, 'drained');
+    t.is(chat.posts[5]!.body.thread.threadKey, keys[0]);
+    t.not(chat.threads.get(`AAAAhr/${keys[0]}`), first, 'a new thread under the same key');
     t.deepEqual((await svc.store.listDeliveries({ channel: 'hr', limit: 10 })).map((d) => d.thread).reverse(), [
       'root',
       'root',
+      'reply',
       'reply',
       'reply',
     ]);
