@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
 import { freshDatabase } from './helpers/postgres.ts';
 import { FakeSlack } from './fakes/slack.ts';
@@ -151,12 +151,17 @@ test('kill -9 one instance mid-burst: the other finishes its work, nothing ackno
   }
 });
 
-test('two instances on one database: first events of one agent sent to both at once make one root, the rest reply in it', async (t) => {
+/** Two in-process instances on a fresh Postgres with `yaml` as config and one fake Slack; all stopped after `fn`. */
+async function twoInstances(
+  yaml: string,
+  clock: (() => number) | undefined,
+  fn: (a: TestService, b: TestService, slack: FakeSlack) => Promise<void>,
+): Promise<void> {
   const db = await freshDatabase();
   const slack = await new FakeSlack({ perChannelPerSecond: true }).start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0HA, thread: agent }\nroutes:\n  - channel: ops\n');
+  writeFileSync(cfg, yaml);
   const env = {
     VCC_WEBHOOK_SECRET: SECRET,
     VCC_NOTIFY_CONFIG: cfg,
@@ -164,39 +169,10 @@ test('two instances on one database: first events of one agent sent to both at o
     SLACK_API_URL: slack.apiUrl,
     DATABASE_URL: db.url,
   };
-  const a = await startTestService(env, { dir, pollMs: 20 });
-  const b = await startTestService(env, { dir, pollMs: 20 });
+  const a = await startTestService(env, { dir, pollMs: 20, ...(clock && { clock }) });
+  const b = await startTestService(env, { dir, pollMs: 20, ...(clock && { clock }) });
   try {
-    // Five agents; each one's creation and first change reach the two instances at once.
-    for (let round = 0; round < 3; round += 1) {
-      const agents = Array.from({ length: 5 }, (_, i) => agentStory(3000 + round * 10 + i, `pair_${round}_${i}`));
-      await Promise.all(
-        agents.flatMap((s) => [a.send(s.created(), { query: q }), b.send(s.change({ privGroup: 4 }), { query: q })]),
-      );
-      // Rounds apart: more than ten new agents in one read would be a burst (digests, no roots).
-      await until(async () => (await a.store.queueStats()).pending === 0, 60_000, `round ${round}`);
-    }
-    await until(async () => (await a.store.queueStats()).pending === 0, 60_000, 'all delivered');
-    const roots = slack.topLevel;
-    const rootsPerAgent = new Map<string, number>();
-    for (const p of roots) {
-      const m = /pair_\d_\d/.exec(JSON.stringify(p.blocks));
-      if (m) rootsPerAgent.set(m[0], (rootsPerAgent.get(m[0]) ?? 0) + 1);
-    }
-    t.is(rootsPerAgent.size, 15, 'every agent has a root');
-    t.deepEqual(
-      [...rootsPerAgent.values()].filter((n) => n !== 1),
-      [],
-      'one root per agent',
-    );
-    const stored = await Promise.all(
-      Array.from({ length: 15 }, (_, i) => a.store.threadsOf(String(3000 + Math.floor(i / 5) * 10 + (i % 5)))),
-    );
-    t.true(
-      stored.every((r) => r.length === 1 && r[0]!.changes === 2),
-      'each thread holds both events',
-    );
-    t.is(slack.rateLimited, 0);
+    await fn(a, b, slack);
   } finally {
     await a.stop();
     await b.stop();
@@ -204,4 +180,69 @@ test('two instances on one database: first events of one agent sent to both at o
     cleanup(dir);
     await db.drop();
   }
+}
+
+test('two instances on one database: first events of one agent sent to both at once make one root, the rest reply in it', (t) =>
+  twoInstances(
+    'channels:\n  ops: { type: slack, channel: C0HA, thread: agent }\nroutes:\n  - channel: ops\n',
+    undefined,
+    async (a, b, slack) => {
+      // Five agents; each one's creation and first change reach the two instances at once.
+      for (let round = 0; round < 3; round += 1) {
+        const agents = Array.from({ length: 5 }, (_, i) => agentStory(3000 + round * 10 + i, `pair_${round}_${i}`));
+        await Promise.all(
+          agents.flatMap((s) => [a.send(s.created(), { query: q }), b.send(s.change({ privGroup: 4 }), { query: q })]),
+        );
+        // Rounds apart: more than ten new agents in one read would be a burst (digests, no roots).
+        await until(async () => (await a.store.queueStats()).pending === 0, 60_000, `round ${round}`);
+      }
+      await until(async () => (await a.store.queueStats()).pending === 0, 60_000, 'all delivered');
+      const roots = slack.topLevel;
+      const rootsPerAgent = new Map<string, number>();
+      for (const p of roots) {
+        const m = /pair_\d_\d/.exec(JSON.stringify(p.blocks));
+        if (m) rootsPerAgent.set(m[0], (rootsPerAgent.get(m[0]) ?? 0) + 1);
+      }
+      t.is(rootsPerAgent.size, 15, 'every agent has a root');
+      t.deepEqual(
+        [...rootsPerAgent.values()].filter((n) => n !== 1),
+        [],
+        'one root per agent',
+      );
+      const stored = await Promise.all(
+        Array.from({ length: 15 }, (_, i) => a.store.threadsOf(String(3000 + Math.floor(i / 5) * 10 + (i % 5)))),
+      );
+      t.true(
+        stored.every((r) => r.length === 1 && r[0]!.changes === 2),
+        'each thread holds both events',
+      );
+      t.is(slack.rateLimited, 0);
+    },
+  ));
+
+test('two instances on one database: a backlog held through quiet hours is sent once, as one summary', (t) => {
+  let offset = Date.parse('2026-12-08T03:00:00Z') - Date.now();
+  const yaml =
+    'time_intervals:\n  nights:\n    - times: [{ start_time: "00:00", end_time: "06:00" }]\nchannels:\n  ops: { type: slack, channel: C0HA, quiet: nights }\nroutes:\n  - channel: ops\n';
+  return twoInstances(
+    yaml,
+    () => Date.now() + offset,
+    async (a, b, slack) => {
+      const stories = Array.from({ length: 6 }, (_, i) => agentStory(6000 + i, `held_${i}`));
+      for (const [i, s] of stories.entries()) t.is((await (i % 2 ? b : a).send(s.created(), { query: q })).status, 200);
+      t.is((await a.store.queueStats()).pending, 6);
+      offset = Date.parse('2026-12-08T06:01:00Z') - Date.now();
+      a.worker.wake();
+      b.worker.wake();
+      await until(async () => (await a.store.queueStats()).pending === 0, 60_000, 'the backlog sent');
+      t.is(slack.posts.length, 1, 'one summary');
+      t.regex(slack.posts[0]!.text, /^While you were away: 6 changes$/);
+      const text = JSON.stringify(slack.posts[0]!.blocks);
+      t.deepEqual(
+        stories.map((_, i) => text.includes(`held_${i}`)),
+        Array(6).fill(true),
+      );
+      t.true((await a.store.listDeliveries({ limit: 10 })).every((d) => d.status === 'sent' && d.attempts === 1));
+    },
+  );
 });

@@ -66,9 +66,7 @@ export function createChannels(deps: ChannelsDeps) {
     if (!ch) return { ok: false, reason: `channel "${channel}" is not in the config in force` };
     const adapter = await adapterFor(ch);
     if (typeof adapter === 'string') return { ok: false, reason: adapter };
-    const thread = threadedChannel(renderer, ch, deps.config().threads[channel] ?? deps.chatThreads?.(channel));
-    const messages = (items: DueItem[]) => messagesFor(ch, items);
-    return { ok: true, adapter, limits: channelType(ch).limits, messages, ...(thread && { thread }) };
+    return readySender(deps, ch, channel, adapter);
   };
 
   /** The sample notification (`/vcc test`, `send-test`) as a channel would get it. */
@@ -139,6 +137,21 @@ function messagesOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Ou
   }));
 }
 
+/** A channel that can send: its adapter, limits, messages, threads and hours as the config in force says. */
+function readySender(deps: ChannelsDeps, ch: ChannelConfig, channel: string, adapter: Adapter): ChannelSender {
+  const { renderer } = deps;
+  const thread = threadedChannel(renderer, ch, deps.config().threads[channel] ?? deps.chatThreads?.(channel));
+  const hours = deps.config().hours[channel];
+  return {
+    ok: true,
+    adapter,
+    limits: channelType(ch).limits,
+    messages: (items) => messagesOf(renderer, ch, items),
+    ...(thread && { thread }),
+    ...(hours && { hours, away: (items: DueItem[]) => awayOf(renderer, ch, items) }),
+  };
+}
+
 /** A channel's threads, when it has `thread:` and its type can thread. */
 function threadedChannel(
   renderer: Renderer,
@@ -154,6 +167,14 @@ function threadedChannel(
     root: (items, changes) => renderer.root(items, changes, target),
     pointer: (reply) => ({ ...reply, summary: 'Details in the thread.', facts: [], lines: [], mentions: [] }),
   };
+}
+
+/** What waited out a channel's quiet hours: digests of the platform's size, titled "While you were away". */
+function awayOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Outgoing[] {
+  return digestChunks(items, channelType(ch).digestPerMessage).map((chunk) => ({
+    message: renderer.digest(chunk, platformOf(ch.type).target, true),
+    deliveryIds: chunk.map((x) => x.delivery.id),
+  }));
 }
 
 /** File routes whose channel is the same place as the chat-made channel `chatName` (`PREFIX:ID`). */

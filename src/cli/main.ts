@@ -5,6 +5,7 @@ import type { EventKind } from '../vcc/changes.ts';
 import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './cliContext.ts';
 import { addStoreCommands } from './storeCommands.ts';
 import { threadPlacement } from './threadPlacement.ts';
+import { hoursPlacement } from './hoursPlacement.ts';
 import { PLATFORM_TITLES } from '../platforms/registry.ts';
 
 // A .env file in the working directory is read first; variables already set win over it.
@@ -155,6 +156,7 @@ program
       }
       const threadsOf = (c: string) => config.threads[c] ?? subs.threadOf(c);
       for (const line of await threadPlacement([...matched], ev.userId, threadsOf, store, Date.now())) out(line);
+      for (const line of hoursPlacement([...matched], ev.kinds, config.hours, Date.now())) out(line);
     });
   });
 

@@ -2,6 +2,8 @@ import type { Route } from '../routing/route.ts';
 import { BUILT_IN_CHANNEL, type ChannelConfig } from '../platforms/registry.ts';
 import type { Labels } from '../render/labels.ts';
 import type { ThreadSettings } from '../delivery/ChannelSender.ts';
+import type { HoursSettings } from './hoursSettings.ts';
+import type { TimeInterval } from '../routing/timeIntervals.ts';
 
 export type { ChannelConfig };
 
@@ -10,6 +12,10 @@ export interface NotifyConfig {
   channels: Record<string, ChannelConfig>;
   /** Channels with `thread: agent`, by name, with their thread settings. */
   threads: Record<string, ThreadSettings>;
+  /** Channels with `active:` or `quiet:` hours, by name. */
+  hours: Record<string, HoursSettings>;
+  /** `time_intervals:`, compiled, by name. */
+  timeIntervals: Record<string, TimeInterval>;
   routes: Route[];
   /** Words for coded values (`labels:`), per field. */
   labels: Labels;
@@ -21,6 +27,8 @@ export interface NotifyConfig {
 export const BUILTIN_CONFIG: NotifyConfig = {
   channels: { [BUILT_IN_CHANNEL.name]: BUILT_IN_CHANNEL.channel },
   threads: {},
+  hours: {},
+  timeIntervals: {},
   routes: [{ channel: BUILT_IN_CHANNEL.name, source: 'file' }],
   labels: {},
   origin: 'built-in',

@@ -27,6 +27,8 @@ import type { ThreadSettings } from '../delivery/ChannelSender.ts';
 import type { Labels } from '../render/labels.ts';
 import { didYouMean, pathText as fmt, reasonFor } from './problems.ts';
 import { threadSettings, type ThreadKeys } from './threadSettings.ts';
+import { hoursSettings, type HoursKeys, type HoursSettings } from './hoursSettings.ts';
+import { compileTimeIntervals } from './timeIntervalConfig.ts';
 
 /** A config file that cannot be used. `message` lists each problem as `path (line N): reason`. */
 export class ConfigError extends Error {
@@ -53,6 +55,7 @@ const fileShape = object({
   channels: record(name, looseObject({ type: enums(CHANNEL_TYPE_NAMES) })),
   routes: optional(array(routeShape)),
   labels: optional(labelsShape),
+  time_intervals: optional(unknown()),
 });
 const CONDITION_HINT = 'a value, a list of values, { not: VALUE or LIST } or { matches: REGEX }';
 
@@ -97,11 +100,17 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
     channels: Record<string, { type: string }>;
     routes?: Array<Record<string, unknown>>;
     labels?: Labels;
+    time_intervals?: unknown;
   };
   const channels: Record<string, ChannelConfig> = {};
   const threads: Record<string, ThreadSettings> = {};
+  const hours: Record<string, HoursSettings> = {};
+  const timeIntervals = compileTimeIntervals(file.time_intervals, problems, at);
   for (const [id, entry] of Object.entries(file.channels)) {
-    const { thread, broadcast, thread_days, ...ch } = entry as typeof entry & Record<keyof ThreadKeys, unknown>;
+    const { thread, broadcast, thread_days, active, quiet, urgent, ...ch } = entry as typeof entry &
+      Record<keyof ThreadKeys | keyof HoursKeys, unknown>;
+    const hoursOf = hoursSettings({ active, quiet, urgent }, timeIntervals, ['channels', id], problems, at);
+    if (hoursOf) hours[id] = hoursOf;
     // Each channel against its own type's schema: errors name that type's fields, not a union.
     if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`))
       channels[id] = ch as ChannelConfig;
@@ -119,7 +128,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
     if (route) routes.push(route);
   });
   if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
-  return { channels, threads, routes, labels: (file.labels ?? {}) as Labels, origin };
+  return { channels, threads, hours, timeIntervals, routes, labels: (file.labels ?? {}) as Labels, origin };
 }
 
 export type At = (path: Array<string | number>) => string;

@@ -1,10 +1,11 @@
 import type { SendOutcome } from './Adapter.ts';
-import type { ChannelSender, DueItem } from './ChannelSender.ts';
+import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 import type { WorkerDeps } from './WorkerDeps.ts';
 import { ChannelLimiters, type RateLimiter } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
 import { OutcomeRecorder } from './recordOutcome.ts';
-import { channelMessages, editDeps, editRoots, threadOutcome, type EditDeps } from './threadWork.ts';
+import { ChannelLease } from './channelLease.ts';
+import { editDeps, editRoots, readMessages, threadOutcome, type EditDeps } from './threadWork.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { WorkerDeps } from './WorkerDeps.ts';
@@ -14,12 +15,6 @@ type Ready = Extract<ChannelSender, { ok: true }>;
 
 /** Rate-limit waits up to this long are slept inline; longer ones go back to the scheduler. */
 const INLINE_WAIT_MS = 2_000;
-/**
- * The longest a send and its recording can take: adapters time out after 15 s
- * (platforms/slack/webApi.ts, platforms/httpOutcome.ts), plus margin. A lease with less than
- * this left is renewed before the next send.
- */
-const SEND_BUDGET_MS = 20_000;
 /**
  * While a channel keeps receiving, its reads are at least this far apart (after one that did
  * not fill a batch): a burst goes out as a few digests read by a few statements, instead of
@@ -37,6 +32,9 @@ const GATHER_MS = 100;
 export class DeliveryWorker {
   private readonly busy = new Map<string, Promise<void>>();
   private readonly limiters = new ChannelLimiters();
+  /** Channels in quiet hours, until their hours begin; and channels an event arrived for since the last look. */
+  private readonly quietUntil = new Map<string, number>();
+  private woken = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private ticking: Promise<void> | null = null;
@@ -61,6 +59,7 @@ export class DeliveryWorker {
    */
   wake(channels?: readonly string[]): void {
     if (!this.running) return;
+    for (const c of channels ?? []) this.woken.add(c);
     if (channels && channels.every((c) => this.busy.has(c))) return;
     if (this.ticking) {
       this.again = true;
@@ -105,8 +104,13 @@ export class DeliveryWorker {
     } catch (e) {
       this.deps.log.error({ err: { message: (e as Error).message } }, 'worker cannot read the store');
     }
+    const woken = this.woken;
+    this.woken = new Set();
     for (const channel of channels) {
-      if (this.busy.has(channel)) continue;
+      // A channel in quiet hours is read again when an event for it arrives (an urgent one
+      // goes at once) or when its hours begin, not at every poll.
+      if (this.busy.has(channel) || ((this.quietUntil.get(channel) ?? 0) > this.deps.clock() && !woken.has(channel)))
+        continue;
       const work = this.leased(channel)
         .catch((e) => this.deps.log.error({ channel, err: { message: (e as Error).message } }, 'delivery work failed'))
         .finally(() => {
@@ -118,49 +122,23 @@ export class DeliveryWorker {
     this.schedule(this.deps.clock() + (this.deps.pollMs ?? 1000));
   }
 
-  /**
-   * Works a channel under its lease, so one instance at a time sends to it (order and rate
-   * hold across instances); the last send time travels with the lease.
-   */
+  /** Works a channel under its lease (channelLease.ts), after writing an outcome held for it. */
   private async leased(channel: string): Promise<void> {
     const next = await this.outcomes.flush(channel);
     if (next !== null) this.schedule(next);
-    const claimedAt = await this.claim(channel);
-    if (claimedAt === null) return;
+    const { store, owner, clock } = this.deps;
+    const lease = new ChannelLease(store, channel, owner, this.lease, clock, this.limiters);
+    if (!(await lease.take())) return;
     try {
-      await this.work(channel, claimedAt);
+      await this.work(channel, lease.renew);
     } finally {
-      const last = this.limiters.lastSentAt(channel);
-      await this.deps.store.releaseChannel(channel, this.deps.owner, last).catch(() => {});
+      await lease.release();
     }
   }
 
-  /**
-   * Takes or renews the channel's lease: the time it was asked at (it runs leaseMs from then),
-   * or null. Taking it learns the channel's last send time (another instance may have sent);
-   * a renewal does not, since this instance has been the one sending since it took it.
-   */
-  private async claim(channel: string, renewal = false): Promise<number | null> {
-    const at = this.deps.clock();
-    const claim = await this.deps.store.claimChannel(channel, this.deps.owner, at, this.lease);
-    if (!claim) return null;
-    if (!renewal) this.limiters.seed(channel, claim.lastSendAt);
-    return at;
-  }
-
   /** Works one channel until it has nothing due, must wait (rate limit, backoff), or stops. */
-  private async work(channel: string, claimedAt: number): Promise<void> {
+  private async work(channel: string, renew: () => Promise<boolean>): Promise<void> {
     const { store, clock, log } = this.deps;
-    // Before a send, a lease that might run out before the send is recorded is renewed, so
-    // another instance cannot take the channel and send the same deliveries again.
-    let leasedAt = claimedAt;
-    const renew = async (): Promise<boolean> => {
-      if (clock() - leasedAt + SEND_BUDGET_MS < this.lease) return true;
-      const at = await this.claim(channel, true);
-      if (at === null) return false;
-      leasedAt = at;
-      return true;
-    };
     const limit = this.deps.batchLimit ?? 500;
     let lastRead: number | null = null;
     while (this.running) {
@@ -184,7 +162,11 @@ export class DeliveryWorker {
         log.warn({ channel, deliveries: ids.length, reason: sender.reason }, 'deliveries dead: channel cannot be used');
         continue;
       }
-      if (!(await this.sendAll(channel, sender, items, readAt, renew))) return;
+      const { messages, holdUntil } = await readMessages(store, channel, sender, items, readAt);
+      if (holdUntil !== null) this.quietUntil.set(channel, holdUntil);
+      if (holdUntil !== null) this.schedule(holdUntil);
+      if (messages.length === 0) return;
+      if (!(await this.sendAll(channel, sender, items, messages, renew))) return;
       // Between reads, the edits the rate limit allows now: a busy channel's roots keep up.
       if (sender.thread) await editRoots(this.editing(channel, sender, renew, false), channel, sender);
     }
@@ -195,12 +177,12 @@ export class DeliveryWorker {
     channel: string,
     sender: Ready,
     items: DueItem[],
-    readAt: number,
+    messages: Outgoing[],
     renew: () => Promise<boolean>,
   ): Promise<boolean> {
     const { store, clock, log } = this.deps;
     const limiter = this.limiters.of(channel, sender.limits);
-    for (const out of await channelMessages(store, channel, sender, items, readAt)) {
+    for (const out of messages) {
       if (!(await this.waitForTurn(limiter)) || !(await renew())) return false;
       const outcome = await sender.adapter
         .send(out.message, out.thread?.placement)

@@ -3,6 +3,7 @@ import type { SendOutcome } from './Adapter.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 import type { EventStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
 import { planThreads } from './threadPlan.ts';
+import { hoursPlan } from './quietHours.ts';
 import type { RateLimiter } from './RateLimiter.ts';
 
 type Ready = Extract<ChannelSender, { ok: true }>;
@@ -11,6 +12,24 @@ type Ready = Extract<ChannelSender, { ok: true }>;
 export const EDIT_TRIES = 5;
 /** Roots edited per visit of a channel; the rest wait for the next one. */
 const EDITS_PER_VISIT = 20;
+
+/**
+ * The messages for a read of a channel's due items: what waited out its quiet hours as one
+ * summary, then the rest, planned into the agents' threads when it has `thread:`; while the
+ * channel is quiet, only its urgent items, and when its hours begin (`holdUntil`).
+ */
+export async function readMessages(
+  store: ThreadStore,
+  channel: string,
+  sender: Ready,
+  items: DueItem[],
+  now: number,
+): Promise<{ messages: Outgoing[]; holdUntil: number | null }> {
+  const plan = sender.hours ? hoursPlan(sender.hours, items, now) : { send: items, away: [], holdUntil: null };
+  const away = plan.away.length > 0 && sender.away ? sender.away(plan.away) : [];
+  const rest = plan.send.length > 0 ? await channelMessages(store, channel, sender, plan.send, now) : [];
+  return { messages: [...away, ...rest], holdUntil: plan.holdUntil };
+}
 
 /** The messages for a channel's due items: planned into the agents' threads when it has `thread:`. */
 export async function channelMessages(

@@ -124,10 +124,12 @@ export class Renderer {
   /**
    * Several events as one digest message, grouped by kind in event order, listing each event
    * with its change lines. How many events a message takes is the caller's (digestChunks).
+   * `away`: the events waited out the channel's quiet hours (the title says so).
    */
   digest(
     chunk: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'> }>,
     target: Target,
+    away = false,
   ): Message {
     const engine = this.of(this.engines, target);
     const d = this.of(this.digests, target);
@@ -149,7 +151,7 @@ export class Renderer {
     }
     const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
     for (const g of ordered) g.label = d.labels[g.kind][g.count === 1 ? 0 : 1];
-    const scope = { count: chunk.length, groups: ordered.map(({ lines: _l, ...g }) => g) };
+    const scope = { count: chunk.length, away, groups: ordered.map(({ lines: _l, ...g }) => g) };
     const title = engine.renderSync(d.title, scope).trim();
     // One kind: the title names it, so no group line repeats it.
     const lines =

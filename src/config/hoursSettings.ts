@@ -1,0 +1,70 @@
+import { array, enums, optional, size, string, union, validate, object, type Infer } from 'superstruct';
+import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
+import { inInterval, type TimeInterval } from '../routing/timeIntervals.ts';
+import { didYouMean, pathText as fmt, reasonFor } from './problems.ts';
+
+const names = union([size(string(), 1, 80), size(array(size(string(), 1, 80)), 1, 20)]);
+const hoursKeys = object({
+  active: optional(names),
+  quiet: optional(names),
+  urgent: optional(size(array(enums(EVENT_KINDS)), 1, EVENT_KINDS.length)),
+});
+export type HoursKeys = Infer<typeof hoursKeys>;
+
+/** A channel's hours from the config: the interval names it uses, the compiled test, its urgent kinds. */
+export interface HoursSettings {
+  mode: 'active' | 'quiet';
+  intervals: string[];
+  urgent: EventKind[];
+  quietAt(at: number): boolean;
+}
+
+/**
+ * A channel's `active:` / `quiet:` / `urgent:` as settings, or null (none given, or a problem,
+ * noted one line per place): each names intervals of `time_intervals:` (did-you-mean for a
+ * misspelt one); a channel has one of active and quiet; urgent needs one of them.
+ */
+export function hoursSettings(
+  keys: Record<keyof HoursKeys, unknown>,
+  intervals: Readonly<Record<string, TimeInterval>>,
+  base: string[],
+  problems: string[],
+  at: (path: Array<string | number>) => string,
+): HoursSettings | null {
+  const given = Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined));
+  if (Object.keys(given).length === 0) return null;
+  const [err] = validate(given, hoursKeys);
+  const problem = (key: string, reason: string) =>
+    problems.push(`${fmt([...base, key])}${at([...base, key])}: ${reason}`);
+  if (err) {
+    for (const f of err.failures()) problem(String(f.path[0]), reasonFor(f, hoursKeys));
+    return null;
+  }
+  const h = given as HoursKeys;
+  if (h.active !== undefined && h.quiet !== undefined) {
+    problem('quiet', 'a channel has active or quiet hours, not both');
+    return null;
+  }
+  const mode = h.active !== undefined ? 'active' : h.quiet !== undefined ? 'quiet' : null;
+  if (mode === null) {
+    problem('urgent', 'urgent needs active or quiet hours on the channel');
+    return null;
+  }
+  const named = [h[mode]!].flat();
+  const known = Object.keys(intervals);
+  const unknown = named.filter((n) => !known.includes(n));
+  for (const n of unknown)
+    problem(
+      mode,
+      `unknown time interval "${n}"${didYouMean(n, known) || (known.length ? ` (time_intervals: ${known.join(', ')})` : ' (define it under time_intervals:)')}`,
+    );
+  if (unknown.length) return null;
+  const chosen = named.map((n) => intervals[n]!);
+  const inside = (t: number) => chosen.some((iv) => inInterval(iv, t));
+  return {
+    mode,
+    intervals: named,
+    urgent: h.urgent ?? [],
+    quietAt: mode === 'quiet' ? inside : (t) => !inside(t),
+  };
+}

@@ -1,0 +1,132 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { agentStory } from './helpers/agentStory.ts';
+import { FakeSlack } from './fakes/slack.ts';
+
+const SECRET = 'quiet-secret';
+const q = { query: { 'secret-key': SECRET } };
+
+const CONFIG = `time_intervals:
+  nights:
+    - times: [{ start_time: "22:00", end_time: "24:00" }]
+      location: Europe/Budapest
+    - times: [{ start_time: "00:00", end_time: "06:00" }]
+      location: Europe/Budapest
+channels:
+  ops: { type: slack, channel: C0OPS, quiet: nights, urgent: [user.role_changed] }
+routes:
+  - channel: ops
+`;
+
+/** A clock that runs with real time from `start`, and can be moved on. */
+function movableClock(start: string) {
+  let offset = Date.parse(start) - Date.now();
+  return { now: () => Date.now() + offset, moveTo: (iso: string) => void (offset = Date.parse(iso) - Date.now()) };
+}
+
+test('quiet hours: what arrives at night waits, an urgent kind goes at once, a restart loses nothing, and the morning brings one summary', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, CONFIG);
+  // 23:30 in Budapest (CET, +1) on a Monday in December.
+  const clock = movableClock('2026-12-07T22:30:00Z');
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: cfg,
+    SLACK_BOT_TOKEN: 'xoxb-q',
+    SLACK_API_URL: slack.apiUrl,
+  };
+  const start = () => startTestService(env, { dir, pollMs: 50, clock: clock.now });
+  let svc: TestService = await start();
+  try {
+    const ann = agentStory(5101, 'ann_night', 'Ann Night');
+    const ben = agentStory(5102, 'ben_night', 'Ben Night');
+    await svc.send(ann.created(), q);
+    await svc.send(ben.created(), q);
+    await svc.send(ann.change({ privGroup: 4 }), q);
+    await until(() => slack.posts.length === 1, 60_000, 'the urgent role change');
+    t.regex(slack.posts[0]!.text, /^Role changed: Ann Night$/);
+
+    await svc.stop();
+    svc = await start();
+    await svc.send(ben.change({ privGroup: 4 }), q);
+    // The read that sent this urgent one saw the held ones, and left them.
+    await until(() => slack.posts.length === 2, 60_000, 'the second urgent one');
+    t.regex(slack.posts[1]!.text, /^Role changed: Ben Night$/);
+    const pending = await svc.store.listDeliveries({ status: 'pending', limit: 10 });
+    t.is(pending.length, 2, 'two held');
+
+    clock.moveTo('2026-12-08T05:01:00Z'); // 06:01 in Budapest
+    svc.worker.wake();
+    await until(() => slack.posts.length === 3, 60_000, 'the summary');
+    await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'drained');
+    const summary = slack.posts[2]!;
+    t.regex(summary.text, /^While you were away: 2 changes$/);
+    const body = JSON.stringify(summary.blocks);
+    t.true(body.includes('Ann Night') && body.includes('Ben Night'));
+    t.is(slack.posts.length, 3, 'nothing sent twice');
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});
+
+test('check-config-level problems: unknown interval names, both active and quiet, urgent alone', async (t) => {
+  const { parseConfig, ConfigError } = await import('../src/config/loadConfig.ts');
+  const bad = `time_intervals:
+  office:
+    - weekdays: [monday:friday]
+channels:
+  a: { type: console, quiet: ofice }
+  b: { type: console, active: office, quiet: office }
+  c: { type: console, urgent: [user.role_changed] }
+routes:
+  - channel: a
+`;
+  const e = t.throws(() => parseConfig(bad, {}, 'x.yaml'), { instanceOf: ConfigError });
+  const lines = e!.message.split('\n').map((l) => l.trim());
+  t.true(
+    lines.includes('channels.a.quiet (line 5): unknown time interval "ofice" (did you mean "office"?)'),
+    e!.message,
+  );
+  t.true(lines.includes('channels.b.quiet (line 6): a channel has active or quiet hours, not both'), e!.message);
+  t.true(lines.includes('channels.c.urgent (line 7): urgent needs active or quiet hours on the channel'), e!.message);
+});
+
+test('explain says whether quiet hours would hold an event, and until when', async (t) => {
+  const { runCli } = await import('./helpers/child.ts');
+  const dir = tempDir();
+  try {
+    // Not in an hour's last two minutes: the hour must not turn between the file and the CLI.
+    await until(() => new Date().getUTCMinutes() < 58, 180_000, 'an hour with time left');
+    const hour = new Date().getUTCHours();
+    const pad = (h: number) => `${String(h).padStart(2, '0')}:00`;
+    const cfg = join(dir, 'vcc-notify.yaml');
+    writeFileSync(
+      cfg,
+      `time_intervals:\n  q:\n    - times: [{ start_time: "${pad(hour)}", end_time: "${pad(hour + 1)}" }]\nchannels:\n  ops: { type: console, quiet: q, urgent: [user.role_changed] }\nroutes:\n  - channel: ops\n`,
+    );
+    const story = agentStory(5301, 'explained');
+    const created = join(dir, 'created.json');
+    writeFileSync(created, JSON.stringify(story.created()));
+    const role = join(dir, 'role.json');
+    writeFileSync(role, JSON.stringify(story.change({ privGroup: 4 })));
+    const env = { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` };
+    const held = await runCli(['explain', '--event', created], env);
+    const ends = `${new Date().toISOString().slice(0, 10)} ${pad(hour + 1)}`;
+    t.regex(
+      held.stdout,
+      /^hours {3}ops: quiet now \(quiet: q\): held until .* UTC, then sent in one summary$/m,
+      held.stderr,
+    );
+    if (hour < 23) t.true(held.stdout.includes(`held until ${ends} UTC`), held.stdout);
+    const urgent = await runCli(['explain', '--event', role], env);
+    t.regex(urgent.stdout, /^hours {3}ops: quiet now \(quiet: q\), but urgent kinds go at once: sent at once$/m);
+  } finally {
+    cleanup(dir);
+  }
+});
