@@ -39,10 +39,11 @@ function counters(registry: Registry) {
   // Children bound once: a label lookup per request costs the webhook's hot path.
   const bySecret = { current: secrets.labels({ secret: 'current' }), previous: secrets.labels({ secret: 'previous' }) };
   const refused = counter('requests_refused_total', 'Webhook requests refused, by reason code', ['reason']);
-  const deliveries = counter('deliveries_total', 'Deliveries that reached a final outcome (sent or dead), by channel', [
-    'channel',
-    'outcome',
-  ]);
+  const deliveries = counter(
+    'deliveries_total',
+    'Deliveries that reached a final outcome (sent, dead, or muted), by channel',
+    ['channel', 'outcome'],
+  );
   const attempts = counter(
     'delivery_attempts_total',
     'Send attempts, by channel and outcome (sent, retry, permanent)',
@@ -95,7 +96,7 @@ function recorders(m: Recorded, clock: () => number) {
       pruned.inc({ table: 'events' }, n.events);
       pruned.inc({ table: 'refusals' }, n.refusals);
     },
-    settled(channel: string, outcome: 'sent' | 'dead', receivedAts: readonly number[]) {
+    settled(channel: string, outcome: 'sent' | 'dead' | 'muted', receivedAts: readonly number[]) {
       deliveries.inc({ channel, outcome }, receivedAts.length);
       if (outcome === 'sent')
         for (const at of receivedAts) latency.observe({ channel }, Math.max(0, clock() - at) / 1000);

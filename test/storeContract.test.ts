@@ -489,6 +489,60 @@ for (const [kind, open] of stores) {
     },
   );
 
+  contract(
+    'mutes: added, listed in force or all, ended once; a muted delivery is final and resendable',
+    async (t, s) => {
+      const base = {
+        channel: 'ops',
+        kinds: null,
+        where: [{ field: 'username' as const, op: '~' as const, values: ['^imp'] }],
+        comment: 'import',
+        createdBy: 'cli:x',
+        createdAt: 100,
+      };
+      const a = await s.addMute({ ...base, startsAt: 100, endsAt: 1000 });
+      const b = await s.addMute({ ...base, channel: null, kinds: ['user.created'], startsAt: 500, endsAt: 2000 });
+      t.deepEqual(
+        (await s.listMutes({ activeAt: 200 })).map((m) => m.id),
+        [a],
+      );
+      t.deepEqual(
+        (await s.listMutes({ activeAt: 600 })).map((m) => m.id),
+        [a, b],
+      );
+      t.like((await s.listMutes({ activeAt: 600 }))[1], {
+        channel: null,
+        kinds: ['user.created'],
+        where: base.where,
+        endsAt: 2000,
+      });
+      t.deepEqual(
+        (await s.listMutes({})).map((m) => m.id),
+        [b, a],
+        'all, newest first',
+      );
+      t.true(await s.expireMute(b, 700));
+      t.false(await s.expireMute(b, 800), 'ended already');
+      t.false(await s.expireMute(a, 1500), 'over');
+      t.deepEqual(
+        (await s.listMutes({ activeAt: 750 })).map((m) => m.id),
+        [a],
+      );
+      await s.ingest(ev('m1', 100), to('ops'));
+      const [d] = await s.duePending('ops', 1000, 1);
+      await s.markMuted([d!.delivery.id], a, 900, `muted by mute #${a}: import`);
+      t.like((await s.listDeliveries({ status: 'muted', limit: 5 }))[0], {
+        mutedBy: a,
+        attempts: 0,
+        lastError: `muted by mute #${a}: import`,
+      });
+      t.deepEqual(await s.queueStats(), { pending: 0, oldestPendingCreatedAt: null });
+      const again = await s.resend(d!.event.id, { channel: 'ops', kinds: ['user.created'], show: [] }, 1200);
+      t.true(again!.requeued);
+      t.like((await s.duePending('ops', 1300, 1))[0]!.delivery, { status: 'pending', mutedBy: null, retrySince: 1200 });
+    },
+  );
+
   contract('migrations are recorded up to the latest version', async (t, s) => {
     await s.ping();
     t.is(MIGRATIONS[MIGRATIONS.length - 1]!.version, MIGRATIONS.length);

@@ -78,27 +78,36 @@ export function parseCommand(text: string): Command {
           ? { action: 'unsubscribe', kinds }
           : error('unsubscribe takes kinds only, no where terms or mentions');
       }
-      const where: WhereTerm[] = [];
-      for (const term of at < 0 ? [] : rest.slice(at + 1)) {
-        const m = /^([A-Za-z]+)(!=|=|~)(.+)$/.exec(term);
-        if (!m) return error(`cannot read where term "${term}" (write FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX)`);
-        const [, field, op, value] = m as unknown as [string, string, WhereTerm['op'], string];
-        if (!is(field, fieldName)) return error(`unknown field "${field}" (fields: ${USER_FIELDS.join(', ')})`);
-        if (where.some((w) => w.field === field))
-          return error(`field "${field}" appears twice; list values with commas instead`);
-        const values = op === '~' ? [value] : value.split(',').filter((v) => v !== '');
-        if (values.length === 0) return error(`no value for "${field}"`);
-        const t: WhereTerm = { field, op, values };
-        const compiled = termCondition(t);
-        if (!compiled.ok) return error(`${field}: ${compiled.error}`);
-        where.push(t);
-      }
+      const where = whereTerms(at < 0 ? [] : rest.slice(at + 1));
+      if (typeof where === 'string') return error(where);
       if (at >= 0 && where.length === 0) return error('"where" needs at least one term');
       return { action: 'subscribe', kinds, where, mention };
     }
     default:
       return error(`unknown command "${verb}"`);
   }
+}
+
+/**
+ * Where terms as chat and the CLI write them (`privGroup=4,5`, `username!=admin`,
+ * `email~REGEX`), or what is wrong with one.
+ */
+export function whereTerms(words: readonly string[]): WhereTerm[] | string {
+  const where: WhereTerm[] = [];
+  for (const term of words) {
+    const m = /^([A-Za-z]+)(!=|=|~)(.+)$/.exec(term);
+    if (!m) return `cannot read where term "${term}" (write FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX)`;
+    const [, field, op, value] = m as unknown as [string, string, WhereTerm['op'], string];
+    if (!is(field, fieldName)) return `unknown field "${field}" (fields: ${USER_FIELDS.join(', ')})`;
+    if (where.some((w) => w.field === field)) return `field "${field}" appears twice; list values with commas instead`;
+    const values = op === '~' ? [value] : value.split(',').filter((v) => v !== '');
+    if (values.length === 0) return `no value for "${field}"`;
+    const t: WhereTerm = { field, op, values };
+    const compiled = termCondition(t);
+    if (!compiled.ok) return `${field}: ${compiled.error}`;
+    where.push(t);
+  }
+  return where;
 }
 
 const THREAD_USAGE =

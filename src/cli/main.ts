@@ -4,6 +4,7 @@ import { loadSettings } from '../config/settings.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './cliContext.ts';
 import { addStoreCommands } from './storeCommands.ts';
+import { addMuteCommands } from './muteCommands.ts';
 import { threadPlacement } from './threadPlacement.ts';
 import { hoursPlacement } from './hoursPlacement.ts';
 import { PLATFORM_TITLES } from '../platforms/registry.ts';
@@ -176,6 +177,7 @@ program
   });
 
 addStoreCommands(program);
+addMuteCommands(program);
 
 program
   .command('backup <file>')

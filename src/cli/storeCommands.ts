@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { DeliveryStatus, ThreadRole } from '../store/Store.ts';
+import { DELIVERY_STATUSES, type DeliveryStatus, type ThreadRole } from '../store/Store.ts';
 import { count } from '../render/plural.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { CliError, out, parseSince, withContext } from './cliContext.ts';
@@ -16,8 +16,9 @@ function addDeliveries(program: Command): void {
   program
     .command('deliveries')
     .description('list deliveries, newest first')
-    .option('--status <status>', 'dead, pending or sent', (s) => {
-      if (!['dead', 'pending', 'sent'].includes(s)) throw new InvalidArgumentError('use dead, pending or sent');
+    .option('--status <status>', DELIVERY_STATUSES.join(', '), (s) => {
+      if (!(DELIVERY_STATUSES as readonly string[]).includes(s))
+        throw new InvalidArgumentError(`use ${DELIVERY_STATUSES.join(', ')}`);
       return s;
     })
     .option('--channel <name>', 'only this channel')

@@ -5,7 +5,8 @@ import { ChannelLimiters, type RateLimiter } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
 import { OutcomeRecorder } from './recordOutcome.ts';
 import { ChannelLease } from './channelLease.ts';
-import { editDeps, editRoots, readMessages, threadOutcome, type EditDeps } from './threadWork.ts';
+import { editDeps, editRoots, readMessages, threadOutcome, type EditDeps, type ReadDeps } from './threadWork.ts';
+import { ActiveMutes } from './mutes.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { WorkerDeps } from './WorkerDeps.ts';
@@ -42,8 +43,17 @@ export class DeliveryWorker {
   private readonly outcomes: OutcomeRecorder;
   private readonly lease: number;
 
+  private readonly reading: ReadDeps;
+
   constructor(private readonly deps: WorkerDeps) {
     this.lease = deps.leaseMs ?? 30_000;
+    const { store, log } = deps;
+    this.reading = {
+      store,
+      log,
+      mutes: new ActiveMutes(store),
+      onMuted: (channel, items) => deps.onSettled?.(channel, 'muted', items),
+    };
     this.outcomes = new OutcomeRecorder({ ...deps, retry: deps.retry ?? DEFAULT_RETRY });
   }
 
@@ -144,9 +154,11 @@ export class DeliveryWorker {
     while (this.running) {
       if (lastRead !== null) await this.sleepUntil(lastRead + GATHER_MS);
       if (!this.running) return;
-      const sender = await this.deps.senderFor(channel);
-      // Read when the channel may send: what arrives meanwhile joins this read's messages.
-      if (sender.ok && !(await this.waitForTurn(this.limiters.of(channel, sender.limits)))) return;
+      // Read when the channel may send: what arrives meanwhile joins this read's messages, and
+      // the channel's settings are read after that wait (a change made during it applies).
+      const first = await this.deps.senderFor(channel);
+      if (first.ok && !(await this.waitForTurn(this.limiters.of(channel, first.limits)))) return;
+      const sender = first.ok ? await this.deps.senderFor(channel) : first;
       const readAt = clock();
       const items = await store.duePending(channel, readAt, limit);
       if (items.length === 0) {
@@ -162,7 +174,7 @@ export class DeliveryWorker {
         log.warn({ channel, deliveries: ids.length, reason: sender.reason }, 'deliveries dead: channel cannot be used');
         continue;
       }
-      const { messages, holdUntil } = await readMessages(store, channel, sender, items, readAt);
+      const { messages, holdUntil } = await readMessages(this.reading, channel, sender, items, readAt);
       if (holdUntil !== null) this.quietUntil.set(channel, holdUntil);
       if (holdUntil !== null) this.schedule(holdUntil);
       if (messages.length === 0) return;

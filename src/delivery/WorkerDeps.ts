@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
-import type { EventStore, LeaseStore, ThreadStore } from '../store/Store.ts';
+import type { EventStore, LeaseStore, MuteStore, ThreadStore } from '../store/Store.ts';
 import type { ChannelSender, DueItem } from './ChannelSender.ts';
 import type { RetryPolicy } from './retryPolicy.ts';
 
 /** What the delivery worker is given: the store, the channel plans, time, randomness, observers. */
 export interface WorkerDeps {
-  store: EventStore & LeaseStore & ThreadStore;
+  store: EventStore & LeaseStore & ThreadStore & Pick<MuteStore, 'listMutes' | 'markMuted'>;
   /** This instance's name in channel leases (unique per process). */
   owner: string;
   /** How long a channel lease lasts without renewal; a killed instance's channels are taken over after it. */
@@ -25,5 +25,5 @@ export interface WorkerDeps {
   /** Observes every edit of a thread's root (metrics, tests). */
   onEdit?: (channel: string, outcome: SendOutcome) => void;
   /** Observes deliveries reaching a final outcome, with their events. */
-  onSettled?: (channel: string, outcome: 'sent' | 'dead', items: DueItem[]) => void;
+  onSettled?: (channel: string, outcome: 'sent' | 'dead' | 'muted', items: DueItem[]) => void;
 }

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
-import type { EventStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
+import type { EventStore, MuteStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
+import type { ActiveMutes } from './mutes.ts';
 import { planThreads } from './threadPlan.ts';
 import { hoursPlan } from './quietHours.ts';
 import type { RateLimiter } from './RateLimiter.ts';
@@ -19,16 +20,44 @@ const EDITS_PER_VISIT = 20;
  * channel is quiet, only its urgent items, and when its hours begin (`holdUntil`).
  */
 export async function readMessages(
-  store: ThreadStore,
+  d: ReadDeps,
   channel: string,
   sender: Ready,
-  items: DueItem[],
+  read: DueItem[],
   now: number,
 ): Promise<{ messages: Outgoing[]; holdUntil: number | null }> {
+  const items = await unmuted(d, channel, read, now);
+  const store = d.store;
   const plan = sender.hours ? hoursPlan(sender.hours, items, now) : { send: items, away: [], holdUntil: null };
   const away = plan.away.length > 0 && sender.away ? sender.away(plan.away) : [];
   const rest = plan.send.length > 0 ? await channelMessages(store, channel, sender, plan.send, now) : [];
   return { messages: [...away, ...rest], holdUntil: plan.holdUntil };
+}
+
+export interface ReadDeps {
+  store: ThreadStore & Pick<MuteStore, 'markMuted'>;
+  mutes: ActiveMutes;
+  log: Logger;
+  onMuted?: (channel: string, items: DueItem[]) => void;
+}
+
+/** The items no mute holds back; those a mute holds are recorded `muted` with its id. */
+async function unmuted(d: ReadDeps, channel: string, items: DueItem[], now: number): Promise<DueItem[]> {
+  const held = await d.mutes.held(channel, items, now);
+  if (held.length === 0) return items;
+  const gone = new Set<DueItem>();
+  for (const { mute, items: muted } of held) {
+    await d.store.markMuted(
+      muted.map((i) => i.delivery.id),
+      mute.id,
+      now,
+      `muted by mute #${mute.id}: ${mute.comment}`,
+    );
+    for (const i of muted) gone.add(i);
+    d.onMuted?.(channel, muted);
+    d.log.info({ channel, mute: mute.id, deliveries: muted.length }, 'deliveries muted');
+  }
+  return items.filter((i) => !gone.has(i));
 }
 
 /** The messages for a channel's due items: planned into the agents' threads when it has `thread:`. */

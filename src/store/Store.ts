@@ -3,8 +3,13 @@ import type { VccEvent } from '../vcc/acceptVccBody.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention, PlannedDelivery } from '../routing/route.ts';
 import type { EventPage, EventSearch } from './eventSearch.ts';
+import type { SentInThread, ThreadRole, ThreadSettings, ThreadStore } from './ThreadStore.ts';
+import type { MuteStore } from './MuteStore.ts';
 
 export type { PlannedDelivery };
+export { THREAD_ROLES } from './ThreadStore.ts';
+export type { SentInThread, ThreadRole, ThreadRoot, ThreadSettings, ThreadStore } from './ThreadStore.ts';
+export type { Mute, MuteStore, NewMute } from './MuteStore.ts';
 
 /** An event ready to be stored (src/vcc/acceptVccBody.ts); repeats of its dedup key are `duplicate`. */
 export type NewEvent = Omit<VccEvent, 'kinds'>;
@@ -14,14 +19,9 @@ export interface StoredEvent extends NewEvent {
   kinds: EventKind[];
 }
 
-export type DeliveryStatus = 'pending' | 'sent' | 'dead';
-
-/**
- * Where a sent delivery went on a channel with `thread: agent`: it started the agent's
- * thread (its root), was a reply in it, or went to the channel itself (a digest of a burst).
- */
-export const THREAD_ROLES = ['root', 'reply', 'channel'] as const;
-export type ThreadRole = (typeof THREAD_ROLES)[number];
+/** A delivery's status: waiting, sent, given up (replayable), or held back by a mute (resendable). */
+export const DELIVERY_STATUSES = ['pending', 'sent', 'dead', 'muted'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery extends PlannedDelivery {
   id: number;
@@ -38,46 +38,8 @@ export interface Delivery extends PlannedDelivery {
   retrySince: number | null;
   /** Sent on a threaded channel: as the agent's root, a reply, or to the channel; else null. */
   thread: ThreadRole | null;
-}
-
-/** An agent's thread in one channel: its root message, and what the root should show. */
-export interface ThreadRoot {
-  channel: string;
-  userId: string;
-  /** The platform's id of the root (Slack ts, Teams activity id, Google Chat thread key); '' when it was deleted in the chat. */
-  ref: string;
-  startedAt: number;
-  /** When the thread last had a change (a new root starts after the channel's thread_days). */
-  lastAt: number;
-  /** Events in the thread, the root's included. */
-  changes: number;
-  /** The newest of them: what the root shows. */
-  lastEventId: number;
-  /** When the root is next to be edited to show the newest state; null when it shows it. */
-  editDueAt: number | null;
-  /** Failed edits since the last one that went through. */
-  editAttempts: number;
-  editError: string | null;
-  editedAt: number | null;
-  /** How many times its root was deleted in the chat and a new one started. */
-  replaced: number;
-}
-
-/** A channel's `thread: agent` settings (the config file, or chat for chat-made channels). */
-export interface ThreadSettings {
-  /** Kinds whose replies are also shown in the channel. */
-  broadcast: readonly EventKind[];
-  /** Days without a change after which an agent's next event starts a new root. */
-  days: number;
-}
-
-/** What a send on a threaded channel changes in its threads, recorded with `markSent`. */
-export interface SentInThread {
-  role: ThreadRole;
-  /** Threads it started (`ref` set: a root) or added changes to (no `ref`: the root's edit falls due when `edit`). */
-  roots: ReadonlyArray<{ userId: string; ref?: string; changes: number; lastEventId: number }>;
-  /** Whether the channel's roots can be edited (so an edit falls due). */
-  edit: boolean;
+  /** The mute that held it back (status `muted`), else null. */
+  mutedBy: number | null;
 }
 
 export type IngestResult =
@@ -211,24 +173,6 @@ export interface LeaseStore {
   releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void>;
 }
 
-/** Agents' threads per channel (`thread: agent`). */
-export interface ThreadStore {
-  /** The threads of these users in a channel, by user id. */
-  threadRoots(channel: string, userIds: readonly string[]): Promise<Map<string, ThreadRoot>>;
-  /** A user's threads in every channel (admin, history). */
-  threadsOf(userId: string): Promise<ThreadRoot[]>;
-  /** Roots of a channel whose edit is due at `now`, oldest due first. */
-  editsDue(channel: string, now: number, limit: number): Promise<ThreadRoot[]>;
-  /** Records an edit: made at `editedAt`, or failed with `error` (due again at `nextAt`, or given up when null). */
-  markEdit(
-    channel: string,
-    userId: string,
-    result: { editedAt: number } | { error: string; nextAt: number | null },
-  ): Promise<void>;
-  /** Marks a root the platform no longer has (deleted in the chat), if it is still `ref`: the next event starts a new one. */
-  dropRoot(channel: string, userId: string, ref: string): Promise<void>;
-}
-
 /** Channel subscriptions and thread settings made from chat. */
 export interface SubscriptionStore {
   listSubscriptions(): Promise<Subscription[]>;
@@ -249,7 +193,7 @@ export interface ConversationStore {
 }
 
 /** All of it, with the connection's life: what the composition root opens and closes. */
-export interface Store extends EventStore, LeaseStore, ThreadStore, SubscriptionStore, ConversationStore {
+export interface Store extends EventStore, LeaseStore, ThreadStore, MuteStore, SubscriptionStore, ConversationStore {
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,4 +1,5 @@
 import { THREAD_TABLES } from './threadSql.ts';
+import { muteTable } from './muteSql.ts';
 
 /**
  * Schema migrations, one list per dialect, kept in step: version N means the same tables
@@ -240,6 +241,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // one per agent and threaded channel, so retention leaves them.
     sqlite: `ALTER TABLE deliveries ADD COLUMN thread TEXT; ${THREAD_TABLES}`,
     postgres: `ALTER TABLE deliveries ADD COLUMN thread TEXT; ${THREAD_TABLES}`,
+  },
+  {
+    version: 9,
+    name: 'mutes (silences), and the deliveries they held back',
+    sqlite: muteTable('INTEGER PRIMARY KEY'),
+    postgres: muteTable('BIGSERIAL PRIMARY KEY'),
   },
 ];
 

@@ -207,6 +207,13 @@ export class PgEventStore {
     );
   }
 
+  async markMuted(ids: readonly number[], muteId: number, now: number, reason: string): Promise<void> {
+    await this.q(
+      `UPDATE deliveries SET status = 'muted', muted_by = $3, last_error = $4, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`,
+      [ids, now, muteId, reason],
+    );
+  }
+
   async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
     const rows = await this.q<{ id: number }>(
       `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = $1, next_attempt_at = $1, updated_at = $1

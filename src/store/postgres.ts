@@ -5,6 +5,8 @@ import {
   type Subscription,
   type ThreadRoot,
   type ThreadSettings,
+  type Mute,
+  type NewMute,
 } from './Store.ts';
 import {
   chatThreadStep,
@@ -16,6 +18,7 @@ import {
   type ThreadRootRow,
 } from './threadSql.ts';
 import { numbered } from './eventSearch.ts';
+import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
@@ -158,6 +161,23 @@ export class PostgresStore extends PgEventStore implements Store {
 
   async dropRoot(channel: string, userId: string, ref: string): Promise<void> {
     await this.q(...numbered(THREAD_SQL.drop, { channel, user: userId, ref }));
+  }
+
+  async addMute(m: NewMute): Promise<number> {
+    const [r] = await this.q<{ id: string }>(...numbered(MUTE_SQL.add, addMuteParams(m)));
+    return Number(r!.id);
+  }
+
+  async listMutes(opts: { activeAt?: number; limit?: number }): Promise<Mute[]> {
+    const rows =
+      opts.activeAt !== undefined
+        ? await this.q<MuteRow>(...numbered(MUTE_SQL.active, { now: opts.activeAt }))
+        : await this.q<MuteRow>(...numbered(MUTE_SQL.all, { limit: opts.limit ?? 100 }));
+    return rows.map(toMute);
+  }
+
+  async expireMute(id: number, now: number): Promise<boolean> {
+    return (await this.q(...numbered(MUTE_SQL.expire, { now, id }))).length > 0;
   }
 
   prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {

@@ -4,6 +4,8 @@ import {
   type Subscription,
   type ThreadRoot,
   type ThreadSettings,
+  type Mute,
+  type NewMute,
 } from './Store.ts';
 import {
   chatThreadStep,
@@ -15,6 +17,7 @@ import {
   type ThreadRootRow,
 } from './threadSql.ts';
 import { atNamed } from './eventSearch.ts';
+import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { SqliteWrites, type SqliteOptions } from './sqliteWrites.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
@@ -171,6 +174,25 @@ export class SqliteStore extends SqliteEventStore implements Store {
 
   async dropRoot(channel: string, userId: string, ref: string): Promise<void> {
     await this.writes.steps({ sql: atNamed(THREAD_SQL.drop), params: { channel, user: userId, ref }, mode: 'run' });
+  }
+
+  async addMute(m: NewMute): Promise<number> {
+    const [r] = await this.writes.steps({ sql: atNamed(MUTE_SQL.add), params: addMuteParams(m), mode: 'get' });
+    return Number((r as { id: number }).id);
+  }
+
+  listMutes(opts: { activeAt?: number; limit?: number }): Promise<Mute[]> {
+    return this.read(() =>
+      (opts.activeAt !== undefined
+        ? (this.prep(atNamed(MUTE_SQL.active)).all({ now: opts.activeAt }) as MuteRow[])
+        : (this.prep(atNamed(MUTE_SQL.all)).all({ limit: opts.limit ?? 100 }) as MuteRow[])
+      ).map(toMute),
+    );
+  }
+
+  async expireMute(id: number, now: number): Promise<boolean> {
+    const [r] = await this.writes.steps({ sql: atNamed(MUTE_SQL.expire), params: { now, id }, mode: 'get' });
+    return r !== undefined && r !== null;
   }
 
   async prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {

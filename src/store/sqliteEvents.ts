@@ -206,6 +206,11 @@ export class SqliteEventStore {
     });
   }
 
+  markMuted(ids: readonly number[], mute: number, now: number, reason: string): Promise<void> {
+    const set = `status = 'muted', muted_by = @mute, last_error = @reason, updated_at = @now`;
+    return this.update(ids, set, { mute, reason, now });
+  }
+
   /** One UPDATE for the whole batch of ids; a delivery that is no longer pending is left alone. */
   private async update(ids: readonly number[], set: string, params: Record<string, unknown>): Promise<void> {
     await this.writes.steps(pendingUpdate(ids, set, params));

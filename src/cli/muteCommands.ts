@@ -1,0 +1,135 @@
+import { userInfo } from 'node:os';
+import { InvalidArgumentError, type Command } from 'commander';
+import { kindNamed, SHORT_KINDS, type EventKind } from '../vcc/changes.ts';
+import type { Mute } from '../store/Store.ts';
+import { describeTerm, type WhereTerm } from '../routing/conditions.ts';
+import { sanitizeLine } from '../render/sanitize.ts';
+import { whereTerms } from '../chat/grammar.ts';
+import { CliError, out, withContext } from './cliContext.ts';
+
+const UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const satisfies Record<string, number>;
+/** The longest a mute may last: past it, an operator would rather change a route. */
+const MAX_MUTE_MS = 90 * UNITS.d;
+const MAX_COMMENT = 500;
+
+/** `90m`, `2h`, `1d` in milliseconds (1 minute to 90 days). */
+export function parseDuration(s: string): number {
+  const m = /^([1-9]\d{0,4})([mhd])$/.exec(s.trim());
+  const ms = m ? Number(m[1]) * UNITS[m[2] as keyof typeof UNITS] : NaN;
+  if (!(ms <= MAX_MUTE_MS)) throw new InvalidArgumentError('write a duration such as 90m, 2h or 1d (at most 90d)');
+  return ms;
+}
+
+const at = (ms: number) => new Date(ms).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z');
+
+/** One line per mute, for `mute list` (and the tests' reading of it). */
+export function muteLine(m: Mute, now: number): string {
+  const state =
+    m.endsAt <= now ? `ended ${at(m.endsAt)}` : m.startsAt > now ? `from ${at(m.startsAt)}` : `until ${at(m.endsAt)}`;
+  const what = [
+    m.channel === null ? 'every channel' : `channel ${m.channel}`,
+    m.kinds === null ? 'every kind' : m.kinds.join(','),
+    ...(m.where.length ? [`where ${m.where.map(describeTerm).join(' ')}`] : []),
+  ].join(' · ');
+  return sanitizeLine(`#${m.id}  ${state}  ${what}  by ${m.createdBy}: ${m.comment}`);
+}
+
+interface AddOptions {
+  channel?: string;
+  kind: EventKind[];
+  where: string[];
+  for?: number;
+  until?: string;
+  comment: string;
+}
+
+/** `vcc-notify mute add|list|expire`: mutes (silences) in the store the service reads. */
+export function addMuteCommands(program: Command): void {
+  const mute = program
+    .command('mute')
+    .description('hold back matching deliveries for a while (recorded as muted, resendable)');
+  mute
+    .command('add')
+    .description('make a mute; prints its id')
+    .option('--channel <name>', 'only this channel (default: every channel)')
+    .option('--kind <kind>', 'only this kind (repeat for more; default: every kind)', collectKind, [])
+    .option(
+      '--where <term>',
+      'FIELD=V1,V2 | FIELD!=V | FIELD~REGEX (repeat: all must hold)',
+      (v, acc: string[]) => [...acc, v],
+      [],
+    )
+    .option('--for <duration>', 'how long: 90m, 2h, 1d', parseDuration)
+    .option('--until <time>', 'until this ISO time')
+    .requiredOption('--comment <text>', 'why (shown wherever the mute is)')
+    .action(async (o: AddOptions) => {
+      const now = Date.now();
+      const endsAt = endOf(o, now);
+      const where = whereTerms(o.where);
+      if (typeof where === 'string') throw new CliError(`--where: ${where}`);
+      const comment = sanitizeLine(o.comment).trim();
+      if (comment === '' || comment.length > MAX_COMMENT)
+        throw new CliError(`--comment: 1 to ${MAX_COMMENT} characters`);
+      await withContext(async ({ store, channels, config }) => {
+        if (o.channel !== undefined && !channels.channelConfig(o.channel))
+          throw new CliError(`unknown channel "${o.channel}" (channels: ${Object.keys(config.channels).join(', ')})`);
+        const id = await store.addMute(newMute(o, where, comment, now, endsAt));
+        out(String(id));
+      });
+    });
+  mute
+    .command('list')
+    .description('the mutes in force (--all: ended ones too, newest first)')
+    .option('--all', 'ended mutes too')
+    .option('--json', 'one JSON array')
+    .action(async (o: { all?: boolean; json?: boolean }) => {
+      await withContext(async ({ store }) => {
+        const now = Date.now();
+        const mutes = o.all ? await store.listMutes({ limit: 200 }) : await store.listMutes({ activeAt: now });
+        if (o.json) return out(JSON.stringify(mutes, null, 2));
+        if (mutes.length === 0) return out(o.all ? 'no mutes' : 'no mutes in force');
+        for (const m of mutes) out(muteLine(m, now));
+      });
+    });
+  mute
+    .command('expire <id>')
+    .description('end a mute now')
+    .action(async (id: string) => {
+      if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`"${id}" is not a mute id`);
+      await withContext(async ({ store }) => {
+        if (!(await store.expireMute(Number(id), Date.now()))) throw new CliError(`no mute #${id} in force`);
+        out(`mute #${id} ended`);
+      });
+    });
+}
+
+function collectKind(v: string, acc: EventKind[]): EventKind[] {
+  const k = kindNamed(v.toLowerCase());
+  if (!k) throw new InvalidArgumentError(`unknown kind (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
+  return acc.includes(k) ? acc : [...acc, k];
+}
+
+function endOf(o: AddOptions, now: number): number {
+  if ((o.for === undefined) === (o.until === undefined))
+    throw new CliError('give one of --for DURATION or --until ISO-TIME');
+  if (o.for !== undefined) return now + o.for;
+  const t = Date.parse(o.until!);
+  if (!/^\d{4}-\d\d-\d\dT/.test(o.until!) || Number.isNaN(t))
+    throw new CliError(`--until: "${o.until}" is not an ISO time (2026-12-05T18:00:00Z)`);
+  if (t <= now) throw new CliError('--until: that time has passed');
+  if (t - now > MAX_MUTE_MS) throw new CliError('--until: at most 90 days ahead');
+  return t;
+}
+
+function newMute(o: AddOptions, where: WhereTerm[], comment: string, now: number, endsAt: number) {
+  return {
+    channel: o.channel ?? null,
+    kinds: o.kind.length ? o.kind : null,
+    where,
+    startsAt: now,
+    endsAt,
+    comment,
+    createdBy: `cli:${sanitizeLine(userInfo().username).slice(0, 40)}`,
+    createdAt: now,
+  };
+}

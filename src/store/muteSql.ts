@@ -1,0 +1,63 @@
+import type { Mute, NewMute } from './Store.ts';
+import type { WhereTerm } from '../routing/conditions.ts';
+import type { EventKind } from '../vcc/changes.ts';
+
+/** The mutes table (migration 9); `mutes.id` is the dialect's own key column. */
+export const muteTable = (idColumn: string) => `
+  CREATE TABLE mutes (
+    id ${idColumn},
+    channel TEXT,
+    kinds TEXT,
+    where_terms TEXT NOT NULL,
+    starts_at BIGINT NOT NULL,
+    ends_at BIGINT NOT NULL,
+    comment TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX mutes_ends ON mutes (ends_at);
+  ALTER TABLE deliveries ADD COLUMN muted_by BIGINT;`;
+
+/** The mutes' statements in both dialects (`$name` parameters, as threadSql.ts). */
+export const MUTE_SQL = {
+  add: `INSERT INTO mutes (channel, kinds, where_terms, starts_at, ends_at, comment, created_by, created_at)
+        VALUES ($channel, $kinds, $terms, $starts, $ends, $comment, $by, $at) RETURNING id`,
+  active: 'SELECT * FROM mutes WHERE starts_at <= $now AND ends_at > $now ORDER BY id',
+  all: 'SELECT * FROM mutes ORDER BY id DESC LIMIT $limit',
+  expire: 'UPDATE mutes SET ends_at = $now WHERE id = $id AND ends_at > $now RETURNING id',
+} as const;
+
+export const addMuteParams = (m: NewMute) => ({
+  channel: m.channel,
+  kinds: m.kinds ? JSON.stringify(m.kinds) : null,
+  terms: JSON.stringify(m.where),
+  starts: m.startsAt,
+  ends: m.endsAt,
+  comment: m.comment,
+  by: m.createdBy,
+  at: m.createdAt,
+});
+
+export interface MuteRow {
+  id: number | string;
+  channel: string | null;
+  kinds: string | null;
+  where_terms: string;
+  starts_at: number | string;
+  ends_at: number | string;
+  comment: string;
+  created_by: string;
+  created_at: number | string;
+}
+
+export const toMute = (r: MuteRow): Mute => ({
+  id: Number(r.id),
+  channel: r.channel,
+  kinds: r.kinds === null ? null : (JSON.parse(r.kinds) as EventKind[]),
+  where: JSON.parse(r.where_terms) as WhereTerm[],
+  startsAt: Number(r.starts_at),
+  endsAt: Number(r.ends_at),
+  comment: r.comment,
+  createdBy: r.created_by,
+  createdAt: Number(r.created_at),
+});

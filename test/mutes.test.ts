@@ -1,0 +1,109 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { agentStory } from './helpers/agentStory.ts';
+import { runCli } from './helpers/child.ts';
+import { FakeSlack } from './fakes/slack.ts';
+
+const SECRET = 'mute-secret';
+const q = { query: { 'secret-key': SECRET } };
+/** A mute holds in every instance within this long of being made or ended (the contract). */
+const HOLDS_WITHIN_MS = 2_000;
+
+test('mute from the CLI: matching deliveries are held as muted (listed, resendable), others pass; an ended mute holds nothing', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(
+    cfg,
+    'channels:\n  ops: { type: slack, channel: C0OPS }\n  hr: { type: slack, channel: C0HR }\nroutes:\n  - channel: ops\n  - channel: hr\n',
+  );
+  const svc = await startTestService(
+    { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-m', SLACK_API_URL: slack.apiUrl },
+    { dir, pollMs: 50 },
+  );
+  const cli = (args: string[]) =>
+    runCli(args, { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` });
+  // A name in a post's text or blocks (two events arriving together are one digest).
+  const to = (channel: string, name: string) =>
+    slack.posts.filter((p) => p.channel === channel && `${p.text}${JSON.stringify(p.blocks)}`.includes(name)).length;
+  try {
+    const bad = await cli(['mute', 'add', '--channel', 'nope', '--for', '2h', '--comment', 'x']);
+    t.is(bad.code, 1);
+    t.regex(bad.stderr, /unknown channel "nope"/);
+    t.regex(
+      (await cli(['mute', 'add', '--for', '2h', '--where', 'usernme=x', '--comment', 'x'])).stderr,
+      /unknown field "usernme"/,
+    );
+    t.regex(
+      (await cli(['mute', 'add', '--where', 'username=x', '--comment', 'x'])).stderr,
+      /one of --for DURATION or --until/,
+    );
+
+    const made = Date.now();
+    const add = await cli([
+      'mute',
+      'add',
+      '--channel',
+      'ops',
+      '--where',
+      'username~^import_',
+      '--for',
+      '2h',
+      '--comment',
+      'bulk import',
+    ]);
+    t.is(add.code, 0, add.stderr);
+    const id = add.stdout.trim();
+    t.regex(id, /^\d+$/);
+    t.regex(
+      (await cli(['mute', 'list'])).stdout,
+      new RegExp(
+        `^#${id}  until \\S+  channel ops · every kind · where username~\\^import_  by cli:\\S+: bulk import$`,
+        'm',
+      ),
+    );
+    await until(() => Date.now() - made >= HOLDS_WITHIN_MS, 10_000, 'the mute in force everywhere');
+
+    const imported = agentStory(7001, 'import_0001', 'Imported One');
+    const regular = agentStory(7002, 'regular_01', 'Regular One');
+    await svc.send(imported.created(), q);
+    await svc.send(regular.created(), q);
+    await until(() => to('C0OPS', 'Regular One') === 1 && to('C0HR', 'Imported One') === 1, 60_000, 'the others').catch(
+      (e: Error) => {
+        throw new Error(
+          `${e.message}; posts: ${JSON.stringify(slack.posts.map((p) => [p.channel, p.text]))}; log: ${svc.logs.slice(-15).join('\n')}`,
+        );
+      },
+    );
+    await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'settled');
+    t.is(to('C0OPS', 'Imported One'), 0, 'muted in ops');
+    const muted = await svc.store.listDeliveries({ status: 'muted', limit: 10 });
+    t.is(muted.length, 1);
+    t.like(muted[0], { channel: 'ops', mutedBy: Number(id), lastError: `muted by mute #${id}: bulk import` });
+
+    const listed = await cli(['deliveries', '--status', 'muted']);
+    t.regex(listed.stdout, /ops/);
+    const history = await cli(['history', '--user', '7001']);
+    t.regex(history.stdout, /deliveries: .*ops muted/);
+    const resend = await cli(['resend', '--event', String(muted[0]!.eventId), '--channel', 'ops']);
+    t.is(resend.code, 0, resend.stderr);
+    svc.worker.wake();
+    await until(() => to('C0OPS', 'Imported One') === 1, 60_000, 'the resent one, past the mute');
+
+    const ended = Date.now();
+    t.regex((await cli(['mute', 'expire', id])).stdout, new RegExp(`^mute #${id} ended`));
+    t.is((await cli(['mute', 'expire', id])).code, 1, 'ended already');
+    t.regex((await cli(['mute', 'list'])).stdout, /^no mutes in force$/m);
+    t.regex((await cli(['mute', 'list', '--all'])).stdout, new RegExp(`^#${id}  ended `, 'm'));
+    await until(() => Date.now() - ended >= HOLDS_WITHIN_MS, 10_000, 'the end in force everywhere');
+    const later = agentStory(7003, 'import_0002', 'Imported Two');
+    await svc.send(later.created(), q);
+    await until(() => to('C0OPS', 'Imported Two') === 1, 60_000, 'an ended mute holds nothing');
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});
