@@ -65,6 +65,14 @@ test('mute from the CLI: matching deliveries are held as muted (listed, resendab
       ),
     );
     await until(() => Date.now() - made >= HOLDS_WITHIN_MS, 10_000, 'the mute in force everywhere');
+    const probe = join(dir, 'probe.json');
+    writeFileSync(probe, JSON.stringify(agentStory(7009, 'import_probe').created()));
+    const explained = await cli(['explain', '--event', probe]);
+    t.regex(
+      explained.stdout,
+      new RegExp(`^mute    ops: held by mute #${id} until .+ UTC \\(bulk import\\); resend sends it$`, 'm'),
+    );
+    t.notRegex(explained.stdout, /^mute    hr:/m);
 
     const imported = agentStory(7001, 'import_0001', 'Imported One');
     const regular = agentStory(7002, 'regular_01', 'Regular One');

@@ -6,7 +6,7 @@ import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './
 import { addStoreCommands } from './storeCommands.ts';
 import { addMuteCommands } from './muteCommands.ts';
 import { threadPlacement } from './threadPlacement.ts';
-import { hoursPlacement } from './hoursPlacement.ts';
+import { hoursPlacement, mutePlacement } from './explainHolds.ts';
 import { PLATFORM_TITLES } from '../platforms/registry.ts';
 
 // A .env file in the working directory is read first; variables already set win over it.
@@ -158,6 +158,8 @@ program
       const threadsOf = (c: string) => config.threads[c] ?? subs.threadOf(c);
       for (const line of await threadPlacement([...matched], ev.userId, threadsOf, store, Date.now())) out(line);
       for (const line of hoursPlacement([...matched], ev.kinds, config.hours, Date.now())) out(line);
+      const mutes = await store.listMutes({ activeAt: Date.now() });
+      for (const line of mutePlacement([...matched], ev.kinds, ev.new, mutes, Date.now())) out(line);
     });
   });
 

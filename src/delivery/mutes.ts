@@ -1,6 +1,7 @@
 import type { Mute, MuteStore } from '../store/Store.ts';
 import { conditionFailure, termCondition, type Condition } from '../routing/conditions.ts';
 import type { UserField } from '../vcc/user.ts';
+import type { EventKind } from '../vcc/changes.ts';
 import type { DueItem } from './ChannelSender.ts';
 
 /** How long the mutes read from the store are used before they are read again (another instance, the CLI may add one). */
@@ -64,9 +65,24 @@ function compile(mute: Mute): Compiled {
   };
 }
 
-function matches(c: Compiled, item: DueItem): boolean {
-  const kinds = c.mute.kinds;
-  if (kinds !== null && !item.delivery.kinds.some((k) => kinds.includes(k))) return false;
-  const user = item.event.new as Partial<Record<UserField, unknown>>;
-  return c.where.every((w) => conditionFailure(w.field, w.condition, user[w.field]) === null);
+const matches = (c: Compiled, item: DueItem): boolean => holds(c, item.delivery.kinds, item.event.new);
+
+function holds(c: Compiled, kinds: readonly EventKind[], user: object): boolean {
+  const only = c.mute.kinds;
+  if (only !== null && !kinds.some((k) => only.includes(k))) return false;
+  const fields = user as Partial<Record<UserField, unknown>>;
+  return c.where.every((w) => conditionFailure(w.field, w.condition, fields[w.field]) === null);
+}
+
+/** The first of `mutes` that would hold an event of `kinds` about `user` in `channel` at `now` (for `explain`). */
+export function muteFor(
+  mutes: readonly Mute[],
+  channel: string,
+  kinds: readonly EventKind[],
+  user: object,
+  now: number,
+): Mute | undefined {
+  return mutes
+    .filter((m) => (m.channel === null || m.channel === channel) && m.startsAt <= now && m.endsAt > now)
+    .find((m) => holds(compile(m), kinds, user));
 }
