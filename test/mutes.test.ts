@@ -115,3 +115,46 @@ test('mute from the CLI: matching deliveries are held as muted (listed, resendab
     cleanup(dir);
   }
 });
+
+test('mute from Slack: /vcc mute holds matching events in that channel, mutes lists it, unmute ends it; mistakes change nothing', async (t) => {
+  const { SECRET: CMD_SECRET, command, start } = await import('./helpers/slackChat.ts');
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const svc = await start(dir, slack);
+  try {
+    const text = async (cmd: string) => String((await command(svc, slack, cmd)).json.text);
+    t.regex(await text('subscribe created'), /^Subscribed/);
+    t.regex(await text('mute 2h where username~^import_'), /say why after "because"/);
+    t.regex(await text('mute soon because x'), /"soon" is not a duration/);
+    t.regex(await text('mute 2h where usernme=x because x'), /unknown field "usernme"/);
+    t.regex(await text('mutes'), /^No mutes in force here\.$/, 'nothing was saved');
+    const made = Date.now();
+    const reply = await text('mute 2h where username~^import_ because bulk import');
+    const id = /^Muted here as #(\d+) until \S+ \S+ UTC/.exec(reply)?.[1];
+    t.truthy(id, reply);
+    t.regex(await text('mutes'), new RegExp(`^• #${id} until .+ UTC: bulk import$`, 'm'));
+    await until(() => Date.now() - made >= HOLDS_WITHIN_MS, 10_000, 'the mute in force');
+
+    const chat = () =>
+      slack.posts.filter((p) => p.channel === 'C0CHAT').map((p) => `${p.text}${JSON.stringify(p.blocks)}`);
+    await svc.send(agentStory(7101, 'import_0101', 'Imported Chat').created(), { query: { 'secret-key': CMD_SECRET } });
+    await svc.send(agentStory(7102, 'regular_0102', 'Regular Chat').created(), { query: { 'secret-key': CMD_SECRET } });
+    await until(() => chat().some((p) => p.includes('Regular Chat')), 60_000, 'the regular one');
+    await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'settled');
+    t.false(
+      chat().some((p) => p.includes('Imported Chat')),
+      'muted here',
+    );
+    const [muted] = await svc.store.listDeliveries({ status: 'muted', limit: 5 });
+    t.like(muted, { channel: 'slack:C0CHAT', mutedBy: Number(id) });
+    t.regex(muted!.lastError!, /bulk import/);
+
+    t.regex(await text(`unmute ${id}`), new RegExp(`^Mute #${id} ended\\.$`));
+    t.regex(await text(`unmute ${id}`), /^Not changed: no mute/);
+    t.regex(await text('mutes'), /^No mutes in force here\.$/);
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});

@@ -1,5 +1,5 @@
 import { uniqueMentions, type Mention, type Route } from '../routing/route.ts';
-import type { Subscription, SubscriptionStore, ThreadSettings } from '../store/Store.ts';
+import type { Mute, MuteStore, Subscription, SubscriptionStore, ThreadSettings } from '../store/Store.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type Condition, type WhereTerm } from '../routing/conditions.ts';
 
@@ -14,7 +14,7 @@ export class Subscriptions {
 
   /** `maxPerChannel`: subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
   constructor(
-    private readonly store: SubscriptionStore,
+    private readonly store: SubscriptionStore & Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute'>,
     private readonly clock: () => number,
     readonly maxPerChannel: number,
   ) {}
@@ -80,6 +80,42 @@ export class Subscriptions {
     }
     await this.refresh();
     return true;
+  }
+
+  /** Mutes this channel for `ms` from now (kinds none = all, users matching `where`); its id and end. */
+  async mute(
+    channel: string,
+    ms: number,
+    kinds: EventKind[],
+    where: WhereTerm[],
+    comment: string,
+    by: string,
+  ): Promise<{ id: number; endsAt: number }> {
+    const now = this.clock();
+    const id = await this.store.addMute({
+      channel,
+      kinds: kinds.length ? kinds : null,
+      where,
+      startsAt: now,
+      endsAt: now + ms,
+      comment,
+      createdBy: by,
+      createdAt: now,
+    });
+    return { id, endsAt: now + ms };
+  }
+
+  /** The mutes in force on this channel (its own and those on every channel). */
+  async mutesOf(channel: string): Promise<Mute[]> {
+    return (await this.store.listMutes({ activeAt: this.clock() })).filter(
+      (m) => m.channel === null || m.channel === channel,
+    );
+  }
+
+  /** Ends one of this channel's own mutes now; false when it has no such mute in force. */
+  async unmute(channel: string, id: number): Promise<boolean> {
+    const mine = (await this.mutesOf(channel)).some((m) => m.id === id && m.channel === channel);
+    return mine && this.store.expireMute(id, this.clock());
   }
 
   /** Removes kinds (none = everything) from the channel's subscriptions; returns how many changed. */

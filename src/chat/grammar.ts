@@ -9,6 +9,9 @@ export type Command =
   | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[]; mention: string | null }
   | { action: 'unsubscribe'; kinds: EventKind[] }
   | { action: 'list'; page: number }
+  | { action: 'mute'; ms: number; kinds: EventKind[]; where: WhereTerm[]; comment: string }
+  | { action: 'mutes' }
+  | { action: 'unmute'; id: number }
   /** `set`: new settings, null to turn threads off, 'show' to say what they are. */
   | { action: 'thread'; set: ThreadSettings | null | 'show' }
   | { action: 'test' | 'help' }
@@ -29,6 +32,9 @@ export const helpText = (mentionHelp: string | null): string =>
     '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',
     '• thread agent [broadcast KINDS] [days N]: one conversation per agent here (a root per agent, changes as replies); broadcast kinds show in the channel too; a new root after N days quiet (30)',
     '• thread off: every event its own message again · thread: show the setting',
+    '• mute DURATION [kinds...] [where TERMS...] because WHY: hold matching events back here for 90m, 2h, 1d (recorded as muted, resendable)',
+    '   example: mute 2h where username~^import_ because bulk import',
+    '• mutes: the mutes in force here · unmute ID: end one of them now',
     '• test: send a sample notification here',
     '• help: this text',
   ].join('\n');
@@ -59,6 +65,14 @@ export function parseCommand(text: string): Command {
       return { action: 'test' };
     case 'thread':
       return threadCommand(rest);
+    case 'mute':
+      return muteCommand(rest);
+    case 'mutes':
+      return rest.length ? error('mutes takes nothing') : { action: 'mutes' };
+    case 'unmute':
+      return rest.length === 1 && /^[1-9]\d{0,15}$/.test(rest[0]!)
+        ? { action: 'unmute', id: Number(rest[0]) }
+        : error('unmute takes the id that mutes lists (unmute 12)');
     case 'subscribe':
     case 'unsubscribe': {
       const m = rest.findIndex((w) => w.toLowerCase() === 'mention');
@@ -108,6 +122,46 @@ export function whereTerms(words: readonly string[]): WhereTerm[] | string {
     where.push(t);
   }
   return where;
+}
+
+const MUTE_UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const satisfies Record<string, number>;
+const MUTE_USAGE =
+  'mute takes DURATION [kinds] [where TERMS] because WHY (mute 2h where username~^import_ because bulk import)';
+
+/** A mute's duration as chat and the CLI write it (`90m`, `2h`, `1d`, at most 90 days) in ms, or null. */
+export function muteDuration(s: string): number | null {
+  const d = /^([1-9]\d{0,4})([mhd])$/.exec(s.trim().toLowerCase());
+  const ms = d ? Number(d[1]) * MUTE_UNITS[d[2] as keyof typeof MUTE_UNITS] : NaN;
+  return ms <= 90 * MUTE_UNITS.d ? ms : null;
+}
+
+/** `mute 2h [kinds...] [where TERMS...] because WHY` (at most 90 days, a reason of at most 500 characters). */
+function muteCommand(rest: string[]): Command {
+  const because = rest.findIndex((w) => w.toLowerCase() === 'because');
+  const comment =
+    because < 0
+      ? ''
+      : rest
+          .slice(because + 1)
+          .join(' ')
+          .trim();
+  if (because < 0 || comment === '') return error(`${MUTE_USAGE}: say why after "because"`);
+  if (comment.length > 500) return error('the reason after "because" is longer than 500 characters');
+  const [duration = '', ...words] = rest.slice(0, because);
+  const d = /^([1-9]\d{0,4})([mhd])$/.exec(duration.toLowerCase());
+  const ms = d ? Number(d[1]) * MUTE_UNITS[d[2] as keyof typeof MUTE_UNITS] : NaN;
+  if (!(ms <= 90 * MUTE_UNITS.d))
+    return error(`${MUTE_USAGE}: "${duration}" is not a duration such as 90m, 2h or 1d (at most 90d)`);
+  const at = words.findIndex((w) => w.toLowerCase() === 'where');
+  const kinds: EventKind[] = [];
+  for (const k of at < 0 ? words : words.slice(0, at)) {
+    const kind = kindNamed(k.toLowerCase());
+    if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  const where = whereTerms(at < 0 ? [] : words.slice(at + 1));
+  if (typeof where === 'string') return error(where);
+  return { action: 'mute', ms, kinds, where, comment };
 }
 
 const THREAD_USAGE =

@@ -2,7 +2,7 @@ import type { SendOutcome } from '../delivery/Adapter.ts';
 import type { Mention, Route } from '../routing/route.ts';
 import type { Subscription, ThreadSettings } from '../store/Store.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { helpText, parseCommand } from './grammar.ts';
+import { helpText, parseCommand, type Command } from './grammar.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import type { Subscriptions } from './Subscriptions.ts';
 
@@ -50,6 +50,49 @@ function describe(s: Subscription, escape: (text: string) => string): string {
   return `• ${kindsText(s.events)}${escape(cut(sanitizeLine(where + mention)))}`;
 }
 
+/** `thread`, `thread off`, `thread agent ...` for this channel; changing needs the right to change the channel. */
+async function threadReply(cmd: Extract<Command, { action: 'thread' }>, ctx: CommandContext): Promise<string> {
+  if (cmd.set === 'show') {
+    await ctx.subscriptions.refresh();
+    const thread = ctx.subscriptions.threadOf(ctx.channel);
+    return thread ? `Threads: ${threadText(thread)}` : 'Threads are off: every event is its own message here.';
+  }
+  const allowed = await ctx.mayChange();
+  if (allowed !== true) return `Not changed: ${allowed}`;
+  await ctx.subscriptions.setThread(ctx.channel, cmd.set, ctx.user);
+  return cmd.set ? `Threads on: ${threadText(cmd.set)}` : 'Threads off: every event is its own message here again.';
+}
+
+/** `mute`, `mutes`, `unmute` for this channel; changing needs the right to change the channel. */
+async function muteReply(
+  cmd: Extract<Command, { action: 'mute' | 'mutes' | 'unmute' }>,
+  ctx: CommandContext,
+): Promise<string> {
+  if (cmd.action === 'mutes') {
+    const mutes = await ctx.subscriptions.mutesOf(ctx.channel);
+    if (mutes.length === 0) return 'No mutes in force here.';
+    return `Mutes in force here:\n${mutes.map((m) => ctx.escape(cut(sanitizeLine(`• #${m.id} until ${new Date(m.endsAt).toISOString().slice(0, 16).replace('T', ' ')} UTC${m.channel === null ? ' (every channel)' : ''}: ${m.comment}`)))).join('\n')}`;
+  }
+  const allowed = await ctx.mayChange();
+  if (allowed !== true) return `Not changed: ${allowed}`;
+  if (cmd.action === 'unmute') {
+    return (await ctx.subscriptions.unmute(ctx.channel, cmd.id))
+      ? `Mute #${cmd.id} ended.`
+      : `Not changed: no mute #${cmd.id} of this channel is in force (mutes lists them).`;
+  }
+  const comment = sanitizeLine(cmd.comment);
+  const { id, endsAt } = await ctx.subscriptions.mute(
+    ctx.channel,
+    cmd.ms,
+    cmd.kinds,
+    cmd.where,
+    comment,
+    `chat:${ctx.user}`,
+  );
+  const until = new Date(endsAt).toISOString().slice(0, 16).replace('T', ' ');
+  return `Muted here as #${id} until ${until} UTC: matching events are recorded as muted (resendable). unmute ${id} ends it.`;
+}
+
 /** A channel's thread settings, for people. */
 function threadText(t: ThreadSettings): string {
   const broadcast = t.broadcast.length ? ` ${t.broadcast.join(', ')} also shown in the channel;` : '';
@@ -90,17 +133,12 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
       const thread = ctx.subscriptions.threadOf(ctx.channel);
       return `This channel hears:\n${current(cmd.page)}${thread ? `\nThreads: ${threadText(thread)}` : ''}`;
     }
-    case 'thread': {
-      if (cmd.set === 'show') {
-        await ctx.subscriptions.refresh();
-        const thread = ctx.subscriptions.threadOf(ctx.channel);
-        return thread ? `Threads: ${threadText(thread)}` : 'Threads are off: every event is its own message here.';
-      }
-      const allowed = await ctx.mayChange();
-      if (allowed !== true) return `Not changed: ${allowed}`;
-      await ctx.subscriptions.setThread(ctx.channel, cmd.set, ctx.user);
-      return cmd.set ? `Threads on: ${threadText(cmd.set)}` : 'Threads off: every event is its own message here again.';
-    }
+    case 'mute':
+    case 'mutes':
+    case 'unmute':
+      return muteReply(cmd, ctx);
+    case 'thread':
+      return threadReply(cmd, ctx);
     case 'test': {
       const outcome = await ctx.sendTest();
       return outcome.status === 'sent'

@@ -4,19 +4,17 @@ import { kindNamed, SHORT_KINDS, type EventKind } from '../vcc/changes.ts';
 import type { Mute } from '../store/Store.ts';
 import { describeTerm, type WhereTerm } from '../routing/conditions.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { whereTerms } from '../chat/grammar.ts';
+import { muteDuration, whereTerms } from '../chat/grammar.ts';
 import { CliError, out, withContext } from './cliContext.ts';
 
-const UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const satisfies Record<string, number>;
-/** The longest a mute may last: past it, an operator would rather change a route. */
-const MAX_MUTE_MS = 90 * UNITS.d;
+/** The longest a mute may last (as chat allows): past it, an operator would rather change a route. */
+const MAX_MUTE_MS = 90 * 86_400_000;
 const MAX_COMMENT = 500;
 
-/** `90m`, `2h`, `1d` in milliseconds (1 minute to 90 days). */
-export function parseDuration(s: string): number {
-  const m = /^([1-9]\d{0,4})([mhd])$/.exec(s.trim());
-  const ms = m ? Number(m[1]) * UNITS[m[2] as keyof typeof UNITS] : NaN;
-  if (!(ms <= MAX_MUTE_MS)) throw new InvalidArgumentError('write a duration such as 90m, 2h or 1d (at most 90d)');
+/** `90m`, `2h`, `1d` in milliseconds (1 minute to 90 days), as chat reads them. */
+function parseDuration(s: string): number {
+  const ms = muteDuration(s);
+  if (ms === null) throw new InvalidArgumentError('write a duration such as 90m, 2h or 1d (at most 90d)');
   return ms;
 }
 
