@@ -2,7 +2,9 @@
 // Not a test: this machine is noisy; read the ratio, not the absolute numbers.
 import { BASE_BIN, benchIngest, median, type LoadResult } from './ingest.ts';
 import { benchFootprint, printPairs } from './footprint.ts';
+import { rm } from 'node:fs/promises';
 import { freshDatabase } from '../test/helpers/postgres.ts';
+import { hoursAndMutes } from './mutedSetup.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -12,10 +14,12 @@ const pairs = await benchFootprint(rounds);
 
 const pgdb = await freshDatabase();
 const base = BASE_BIN ? [{ name: 'BENCH_BASE_BIN, SQLite', env: {}, bin: BASE_BIN }] : [];
+const muted = await hoursAndMutes();
 const { bare, targets } = await benchIngest(seconds, rounds, [
   { name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } },
+  { name: 'SQLite, 10 time intervals, 100 mutes', env: muted.env },
   ...base,
-]).finally(() => pgdb.drop());
+]).finally(() => Promise.all([pgdb.drop(), rm(muted.dir, { recursive: true, force: true })]));
 const sqlite = targets[0]!;
 pairs.push({
   name: 'peak RSS under the ingest load',

@@ -158,3 +158,63 @@ test('mute from Slack: /vcc mute holds matching events in that channel, mutes li
     cleanup(dir);
   }
 });
+
+test('mute from the admin page: added (CSRF-checked), holds matching events, listed, ended early', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0OPS }\nroutes:\n  - channel: ops\n');
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-m',
+      SLACK_API_URL: slack.apiUrl,
+      ADMIN_TOKEN: 'adm-token',
+    },
+    { dir, pollMs: 50 },
+  );
+  const auth = { authorization: 'Bearer adm-token' };
+  const page = () => fetch(`${svc.url}/admin/mutes`, { headers: auth }).then((r) => r.text());
+  const post = (path: string, form: Record<string, string>) =>
+    fetch(`${svc.url}${path}`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+      redirect: 'manual',
+    });
+  try {
+    const first = await page();
+    t.regex(first, /No mutes in force/);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(first)![1]!;
+    const form = { csrf, channel: 'ops', kinds: '', where: 'username~^import_', for: '2h', comment: 'bulk import' };
+    t.is((await post('/admin/mutes', { ...form, csrf: 'forged' })).status, 403);
+    const bad = await post('/admin/mutes', { ...form, for: 'soon' });
+    t.is(bad.status, 400);
+    t.regex(await bad.text(), /Not added: duration: write 90m, 2h or 1d/);
+    const made = Date.now();
+    const added = await post('/admin/mutes', form);
+    t.is(added.status, 303);
+    const id = /added=(\d+)/.exec(added.headers.get('location') ?? '')![1]!;
+    t.regex(await page(), new RegExp(`#${id}</td>\\s*<td>ops · every kind · where username~\\^import_</td>`));
+    await until(() => Date.now() - made >= HOLDS_WITHIN_MS, 10_000, 'the mute in force');
+    await svc.send(agentStory(7201, 'import_0201', 'Imported Admin').created(), q);
+    const muted = await until(
+      () => svc.store.listDeliveries({ status: 'muted', limit: 1 }).then((d) => d[0]),
+      60_000,
+      'muted',
+    );
+    t.is(muted!.mutedBy, Number(id));
+    const ended = await post('/admin/mutes/expire', { csrf, id });
+    t.is(ended.status, 303);
+    t.is(ended.headers.get('location'), `/admin/mutes?ended=${id}`);
+    const after = await fetch(`${svc.url}${ended.headers.get('location')}`, { headers: auth }).then((r) => r.text());
+    t.regex(after, new RegExp(`Mute #${id} ended`));
+    t.regex(after, /No mutes in force/);
+    t.is(slack.posts.length, 0);
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});

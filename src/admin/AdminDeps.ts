@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EventStore, SubscriptionStore, ThreadStore } from '../store/Store.ts';
+import type { EventStore, MuteStore, SubscriptionStore, ThreadStore } from '../store/Store.ts';
 import type { NotifyConfig, ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Renderer } from '../render/Renderer.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
@@ -8,7 +8,10 @@ import type { Route } from '../routing/route.ts';
 /** What the admin pages get from the service. */
 export interface AdminDeps {
   token: string;
-  store: EventStore & Pick<SubscriptionStore, 'listSubscriptions'> & Pick<ThreadStore, 'threadsOf'>;
+  store: EventStore &
+    Pick<SubscriptionStore, 'listSubscriptions'> &
+    Pick<ThreadStore, 'threadsOf'> &
+    Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute'>;
   config: () => NotifyConfig;
   subscriptions: Subscriptions;
   renderer: Renderer;

@@ -6,6 +6,7 @@ import { adminKit, type AdminKit } from './adminKit.ts';
 import { html, type SafeHtml } from './html.ts';
 import { before, older, time } from './layout.ts';
 import { mountEventPages } from './eventPages.ts';
+import { mountMutePages } from './mutePages.ts';
 import { count } from '../render/plural.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import type { Route } from '../routing/route.ts';
@@ -31,6 +32,7 @@ export function mountAdmin(router: Router, deps: AdminDeps): void {
   router.post('/admin/login', (ctx) => login(ctx, deps, kit));
   router.post('/admin/logout', (ctx) => logout(ctx, deps, kit));
   mountEventPages(router, deps, kit);
+  mountMutePages(router, deps, kit);
   router.get('/admin/dead', kit.guard, async (ctx) => {
     const ds = await deps.store.listDeliveries({ status: 'dead', limit: DEAD_PAGE, beforeId: before(ctx) });
     kit.send(ctx, 'Dead deliveries', deadView(ds, kit.csrfField(ctx), ctx.query.replayed));

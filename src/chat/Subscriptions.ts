@@ -1,5 +1,6 @@
 import { uniqueMentions, type Mention, type Route } from '../routing/route.ts';
 import type { Mute, MuteStore, Subscription, SubscriptionStore, ThreadSettings } from '../store/Store.ts';
+import { newMute } from '../store/MuteStore.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type Condition, type WhereTerm } from '../routing/conditions.ts';
 
@@ -92,16 +93,7 @@ export class Subscriptions {
     by: string,
   ): Promise<{ id: number; endsAt: number }> {
     const now = this.clock();
-    const id = await this.store.addMute({
-      channel,
-      kinds: kinds.length ? kinds : null,
-      where,
-      startsAt: now,
-      endsAt: now + ms,
-      comment,
-      createdBy: by,
-      createdAt: now,
-    });
+    const id = await this.store.addMute(newMute({ channel, kinds, where, comment, by }, ms, now));
     return { id, endsAt: now + ms };
   }
 

@@ -2,7 +2,8 @@ import { userInfo } from 'node:os';
 import { InvalidArgumentError, type Command } from 'commander';
 import { kindNamed, SHORT_KINDS, type EventKind } from '../vcc/changes.ts';
 import type { Mute } from '../store/Store.ts';
-import { describeTerm, type WhereTerm } from '../routing/conditions.ts';
+import { newMute } from '../store/MuteStore.ts';
+import { describeTerm } from '../routing/conditions.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { muteDuration, whereTerms } from '../chat/grammar.ts';
 import { CliError, out, withContext } from './cliContext.ts';
@@ -71,7 +72,9 @@ export function addMuteCommands(program: Command): void {
       await withContext(async ({ store, channels, config }) => {
         if (o.channel !== undefined && !channels.channelConfig(o.channel))
           throw new CliError(`unknown channel "${o.channel}" (channels: ${Object.keys(config.channels).join(', ')})`);
-        const id = await store.addMute(newMute(o, where, comment, now, endsAt));
+        const by = `cli:${sanitizeLine(userInfo().username).slice(0, 40)}`;
+        const made = newMute({ channel: o.channel ?? null, kinds: o.kind, where, comment, by }, endsAt - now, now);
+        const id = await store.addMute(made);
         out(String(id));
       });
     });
@@ -117,17 +120,4 @@ function endOf(o: AddOptions, now: number): number {
   if (t <= now) throw new CliError('--until: that time has passed');
   if (t - now > MAX_MUTE_MS) throw new CliError('--until: at most 90 days ahead');
   return t;
-}
-
-function newMute(o: AddOptions, where: WhereTerm[], comment: string, now: number, endsAt: number) {
-  return {
-    channel: o.channel ?? null,
-    kinds: o.kind.length ? o.kind : null,
-    where,
-    startsAt: now,
-    endsAt,
-    comment,
-    createdBy: `cli:${sanitizeLine(userInfo().username).slice(0, 40)}`,
-    createdAt: now,
-  };
 }

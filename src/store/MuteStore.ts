@@ -31,3 +31,14 @@ export interface MuteStore {
   /** Marks pending deliveries held back by mute `muteId` (status `muted`; `reason` as their last error). */
   markMuted(ids: readonly number[], muteId: number, now: number, reason: string): Promise<void>;
 }
+
+/** A new mute from now for `ms`: no channel is every channel, no kinds every kind. */
+export function newMute(
+  m: { channel: string | null; kinds: readonly EventKind[]; where: WhereTerm[]; comment: string; by: string },
+  ms: number,
+  now: number,
+): NewMute {
+  const { channel, where, comment } = m;
+  const kinds = m.kinds.length ? [...m.kinds] : null;
+  return { channel, kinds, where, startsAt: now, endsAt: now + ms, comment, createdBy: m.by, createdAt: now };
+}

@@ -1,0 +1,163 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { kindNamed, SHORT_KINDS, type EventKind } from '../vcc/changes.ts';
+import { describeTerm } from '../routing/conditions.ts';
+import { sanitizeLine } from '../render/sanitize.ts';
+import { muteDuration, whereTerms } from '../chat/grammar.ts';
+import type { Mute, NewMute } from '../store/Store.ts';
+import { newMute } from '../store/MuteStore.ts';
+import type { AdminDeps } from './AdminDeps.ts';
+import type { AdminKit } from './adminKit.ts';
+import { html, type SafeHtml } from './html.ts';
+import { time } from './layout.ts';
+
+const RECENT = 50;
+
+/** `/admin/mutes`: the mutes in force and recent ones, a form to add one, expire buttons (POST, CSRF-checked). */
+export function mountMutePages(router: Router, deps: AdminDeps, kit: AdminKit): void {
+  router.get('/admin/mutes', kit.guard, (ctx) => mutesPage(ctx, deps, kit, null));
+  router.post('/admin/mutes', kit.guard, async (ctx) => {
+    const f = await kit.form(ctx);
+    if (!f || !kit.csrfOk(ctx, f)) return;
+    const made = muteFromForm(f, deps);
+    if (typeof made === 'string') {
+      ctx.status = 400;
+      return mutesPage(ctx, deps, kit, made);
+    }
+    const id = await deps.store.addMute(made);
+    deps.log.info({ mute: id, channel: made.channel }, 'mute added from the admin page');
+    ctx.redirect(`/admin/mutes?added=${id}`);
+    ctx.status = 303;
+  });
+  router.post('/admin/mutes/expire', kit.guard, async (ctx) => {
+    const f = await kit.form(ctx);
+    if (!f || !kit.csrfOk(ctx, f)) return;
+    const id = Number(f.get('id'));
+    const ended = Number.isSafeInteger(id) && id > 0 && (await deps.store.expireMute(id, deps.clock()));
+    ctx.redirect(ended ? `/admin/mutes?ended=${id}` : '/admin/mutes');
+    ctx.status = 303;
+  });
+}
+
+async function mutesPage(ctx: Context, deps: AdminDeps, kit: AdminKit, problem: string | null): Promise<void> {
+  const now = deps.clock();
+  const [active, recent] = await Promise.all([
+    deps.store.listMutes({ activeAt: now }),
+    deps.store.listMutes({ limit: RECENT }),
+  ]);
+  const note = ctx.query.added
+    ? `Mute #${Number(ctx.query.added)} added.`
+    : ctx.query.ended
+      ? `Mute #${Number(ctx.query.ended)} ended.`
+      : null;
+  const channels = Object.keys(deps.config().channels);
+  kit.send(
+    ctx,
+    'Mutes',
+    mutesView(
+      active,
+      recent.filter((m) => m.endsAt <= now),
+      channels,
+      kit.csrfField(ctx),
+      note,
+      problem,
+    ),
+  );
+}
+
+/** A mute from the add form, or what is wrong with it (one line). */
+function muteFromForm(f: URLSearchParams, deps: AdminDeps): NewMute | string {
+  const channel = f.get('channel') || null;
+  if (channel !== null && !deps.channelConfig(channel)) return `unknown channel "${channel}"`;
+  const ms = muteDuration(f.get('for') ?? '');
+  if (ms === null) return 'duration: write 90m, 2h or 1d (at most 90d)';
+  const kinds: EventKind[] = [];
+  for (const k of (f.get('kinds') ?? '').split(/[\s,]+/).filter(Boolean)) {
+    const kind = kindNamed(k.toLowerCase());
+    if (!kind) return `unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`;
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  const where = whereTerms((f.get('where') ?? '').split(/\s+/).filter(Boolean));
+  if (typeof where === 'string') return where;
+  const comment = sanitizeLine(f.get('comment') ?? '').trim();
+  if (comment === '' || comment.length > 500) return 'comment: say why (1 to 500 characters)';
+  return newMute({ channel, kinds, where, comment, by: 'admin page' }, ms, deps.clock());
+}
+
+const what = (m: Mute) =>
+  [
+    m.channel ?? 'every channel',
+    m.kinds?.join(', ') ?? 'every kind',
+    ...(m.where.length ? [`where ${m.where.map(describeTerm).join(' ')}`] : []),
+  ].join(' · ');
+
+function mutesView(
+  active: Mute[],
+  ended: Mute[],
+  channels: string[],
+  csrf: SafeHtml,
+  note: string | null,
+  problem: string | null,
+): SafeHtml {
+  const row = (m: Mute, action: SafeHtml | string) =>
+    html`<tr>
+      <td>#${m.id}</td>
+      <td>${what(m)}</td>
+      <td>${time(m.startsAt)}</td>
+      <td>${time(m.endsAt)}</td>
+      <td>${m.createdBy}</td>
+      <td>${m.comment}</td>
+      <td>${action}</td>
+    </tr>`;
+  const expire = (m: Mute) =>
+    html`<form class="inline" method="post" action="/admin/mutes/expire">
+      ${csrf}<input type="hidden" name="id" value="${m.id}" /><button>End now</button>
+    </form>`;
+  const head = html`<tr>
+    <th>Mute</th>
+    <th>Holds</th>
+    <th>From</th>
+    <th>Until</th>
+    <th>By</th>
+    <th>Why</th>
+    <th></th>
+  </tr>`;
+  return html`<h2>Mutes</h2>
+    ${note ? html`<p class="s-sent">${note}</p>` : ''}
+    ${problem ? html`<p class="s-dead">Not added: ${problem}.</p>` : ''}
+    <h3>In force</h3>
+    ${
+      active.length
+        ? html`<table>
+            ${head}${active.map((m) => row(m, expire(m)))}
+          </table>`
+        : html`<p class="muted">No mutes in force.</p>`
+    }
+    ${addForm(channels, csrf)}
+    <h3>Ended</h3>
+    ${
+      ended.length
+        ? html`<table>
+            ${head}${ended.map((m) => row(m, ''))}
+          </table>`
+        : html`<p class="muted">None.</p>`
+    }`;
+}
+
+const addForm = (channels: string[], csrf: SafeHtml) =>
+  html`<h3>Add a mute</h3>
+    <form method="post" action="/admin/mutes">
+      ${csrf}
+      <label
+        >Channel
+        <select name="channel">
+          <option value="">every channel</option>
+          ${channels.map((c) => html`<option>${c}</option>`)}
+        </select></label
+      >
+      <label>Kinds <input name="kinds" placeholder="created role (none: every kind)" /></label>
+      <label>Where <input name="where" placeholder="username~^import_ privGroup=4,5" /></label>
+      <label>For <input name="for" placeholder="2h" required /></label>
+      <label>Why <input name="comment" placeholder="bulk import" required /></label>
+      <button>Add</button>
+    </form>`;
