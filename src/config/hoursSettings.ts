@@ -60,11 +60,29 @@ export function hoursSettings(
     );
   if (unknown.length) return null;
   const chosen = named.map((n) => intervals[n]!);
-  const inside = (t: number) => chosen.some((iv) => inInterval(iv, t));
+  const inside = byMinute((t) => chosen.some((iv) => inInterval(iv, t)));
   return {
     mode,
     intervals: named,
     urgent: h.urgent ?? [],
     quietAt: mode === 'quiet' ? inside : (t) => !inside(t),
+  };
+}
+
+/**
+ * `test` remembered per whole minute (intervals are in minutes): the worker asks for every
+ * item of a read, and items of one read share a few minutes. Keeps the last 64 minutes.
+ */
+function byMinute(test: (t: number) => boolean): (t: number) => boolean {
+  const seen = new Map<number, boolean>();
+  return (t) => {
+    const minute = Math.floor(t / 60_000);
+    let v = seen.get(minute);
+    if (v === undefined) {
+      v = test(minute * 60_000);
+      if (seen.size >= 64) seen.delete(seen.keys().next().value!);
+      seen.set(minute, v);
+    }
+    return v;
   };
 }
