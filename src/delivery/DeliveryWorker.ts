@@ -118,7 +118,8 @@ export class DeliveryWorker {
     this.woken = new Set();
     for (const channel of channels) {
       // A channel in quiet hours is read again when an event for it arrives (an urgent one
-      // goes at once) or when its hours begin, not at every poll.
+      // goes at once), when its hours begin, or a minute on (a reloaded config may have
+      // changed its hours), not at every poll.
       if (this.busy.has(channel) || ((this.quietUntil.get(channel) ?? 0) > this.deps.clock() && !woken.has(channel)))
         continue;
       const work = this.leased(channel)
@@ -175,7 +176,7 @@ export class DeliveryWorker {
         continue;
       }
       const { messages, holdUntil } = await readMessages(this.reading, channel, sender, items, readAt);
-      if (holdUntil !== null) this.quietUntil.set(channel, holdUntil);
+      if (holdUntil !== null) this.quietUntil.set(channel, Math.min(holdUntil, readAt + 60_000));
       if (holdUntil !== null) this.schedule(holdUntil);
       if (messages.length === 0) return;
       if (!(await this.sendAll(channel, sender, items, messages, renew))) return;
