@@ -156,10 +156,14 @@ export class DeliveryWorker {
       if (lastRead !== null) await this.sleepUntil(lastRead + GATHER_MS);
       if (!this.running) return;
       // Read when the channel may send: what arrives meanwhile joins this read's messages, and
-      // the channel's settings are read after that wait (a change made during it applies).
-      const first = await this.deps.senderFor(channel);
-      if (first.ok && !(await this.waitForTurn(this.limiters.of(channel, first.limits)))) return;
-      const sender = first.ok ? await this.deps.senderFor(channel) : first;
+      // after a wait the channel's settings are read again (a change made during it applies).
+      let sender = await this.deps.senderFor(channel);
+      if (sender.ok) {
+        const limiter = this.limiters.of(channel, sender.limits);
+        const waits = limiter.nextAllowedAt(clock()) > clock();
+        if (!(await this.waitForTurn(limiter))) return;
+        if (waits) sender = await this.deps.senderFor(channel);
+      }
       const readAt = clock();
       const items = await store.duePending(channel, readAt, limit);
       if (items.length === 0) {
