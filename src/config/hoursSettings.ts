@@ -1,7 +1,7 @@
-import { array, enums, optional, size, string, union, validate, object, type Infer } from 'superstruct';
+import { array, enums, optional, size, string, union, object, type Infer } from 'superstruct';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { inInterval, type TimeInterval } from '../routing/timeIntervals.ts';
-import { didYouMean, pathText as fmt, reasonFor } from './problems.ts';
+import { didYouMean, givenKeys, pathText as fmt } from './problems.ts';
 
 const names = union([size(string(), 1, 80), size(array(size(string(), 1, 80)), 1, 20)]);
 const hoursKeys = object({
@@ -31,16 +31,10 @@ export function hoursSettings(
   problems: string[],
   at: (path: Array<string | number>) => string,
 ): HoursSettings | null {
-  const given = Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined));
-  if (Object.keys(given).length === 0) return null;
-  const [err] = validate(given, hoursKeys);
   const problem = (key: string, reason: string) =>
     problems.push(`${fmt([...base, key])}${at([...base, key])}: ${reason}`);
-  if (err) {
-    for (const f of err.failures()) problem(String(f.path[0]), reasonFor(f, hoursKeys));
-    return null;
-  }
-  const h = given as HoursKeys;
+  const h = givenKeys(keys, hoursKeys, base, problems, at);
+  if (h === null) return null;
   if (h.active !== undefined && h.quiet !== undefined) {
     problem('quiet', 'a channel has active or quiet hours, not both');
     return null;

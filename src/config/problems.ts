@@ -1,5 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
-import type { Failure, Struct } from 'superstruct';
+import { validate, type Failure, type Struct } from 'superstruct';
 
 /** ` (did you mean "events"?)` when one of `known` is a plausible misspelling of `word`, else ''. */
 export function didYouMean(word: unknown, known: readonly string[]): string {
@@ -73,3 +73,25 @@ export function reasonFor(f: Failure, root: Struct<any, any>, what?: string): st
 /** A path as the config's problems name it: `channels.ops.thread`, `routes[2].where`. */
 export const pathText = (p: ReadonlyArray<string | number>) =>
   p.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '');
+
+/**
+ * The keys of `keys` that were given (not undefined), checked against `shape`: the value, or
+ * null when none was given or a problem was noted (one line per failing place under `base`).
+ */
+export function givenKeys<T>(
+  keys: Record<string, unknown>,
+  shape: Struct<T, any>,
+  base: ReadonlyArray<string | number>,
+  problems: string[],
+  at: (path: Array<string | number>) => string,
+): T | null {
+  const given = Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined));
+  if (Object.keys(given).length === 0) return null;
+  const [err, value] = validate(given, shape);
+  if (!err) return value;
+  for (const f of err.failures()) {
+    const p = [...base, ...f.path];
+    problems.push(`${pathText(p)}${at(p)}: ${reasonFor(f, shape)}`);
+  }
+  return null;
+}

@@ -1,8 +1,8 @@
-import { array, enums, integer, object, optional, size, validate, type Infer } from 'superstruct';
+import { array, enums, integer, object, optional, size, type Infer } from 'superstruct';
 import { EVENT_KINDS } from '../vcc/changes.ts';
 import { THREAD_TYPES, threadsOf } from '../platforms/registry.ts';
 import { DEFAULT_THREAD_DAYS, type ThreadSettings } from '../delivery/ChannelSender.ts';
-import { pathText as fmt, reasonFor } from './problems.ts';
+import { givenKeys, pathText as fmt } from './problems.ts';
 
 const threadKeys = object({
   thread: optional(enums(['agent'])),
@@ -22,17 +22,8 @@ export function threadSettings(
   problems: string[],
   at: (path: Array<string | number>) => string,
 ): ThreadSettings | null {
-  const given = Object.fromEntries(Object.entries(keys).filter(([, v]) => v !== undefined));
-  if (Object.keys(given).length === 0) return null;
-  const [err] = validate(given, threadKeys);
-  if (err) {
-    for (const f of err.failures()) {
-      const p = [...base, ...f.path];
-      problems.push(`${fmt(p)}${at(p)}: ${reasonFor(f, threadKeys)}`);
-    }
-    return null;
-  }
-  const t = given as ThreadKeys;
+  const t = givenKeys(keys, threadKeys, base, problems, at);
+  if (t === null) return null;
   const p = [...base, 'thread'];
   if (t.thread === undefined) {
     const key = t.broadcast !== undefined ? 'broadcast' : 'thread_days';
