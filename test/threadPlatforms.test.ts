@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { cleanup, drained, serviceWithConfig, tempDir, until } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { runCli } from './helpers/child.ts';
 import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
@@ -11,14 +11,8 @@ const SECRET = 'thread-secret';
 const q = { query: { 'secret-key': SECRET } };
 const CONV = '19:threads@thread.tacv2';
 
-async function serviceWith(dir: string, yaml: string, env: Record<string, string> = {}): Promise<TestService> {
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, yaml);
-  return startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, ...env }, { dir, pollMs: 50 });
-}
-
-const drained = async (svc: TestService) =>
-  (await svc.store.listDeliveries({ status: 'pending', limit: 1 })).length === 0;
+const serviceWith = (dir: string, yaml: string, env: Record<string, string> = {}) =>
+  serviceWithConfig(dir, yaml, SECRET, env);
 
 test('teams: the root is a post, changes reply in its chain, the root is updated; a broadcast kind gets a pointer; a restart changes nothing; a deleted root is replaced', async (t) => {
   const connector = await new FakeBotConnector().start();

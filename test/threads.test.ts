@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { cleanup, drained, serviceWithConfig, tempDir, until } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { runCli } from './helpers/child.ts';
@@ -9,15 +9,8 @@ import { runCli } from './helpers/child.ts';
 const SECRET = 'thread-secret';
 const q = { query: { 'secret-key': SECRET } };
 
-/** A service whose config is `yaml` (in `dir`, so a restart reuses its store). */
-async function serviceWith(dir: string, yaml: string, env: Record<string, string> = {}): Promise<TestService> {
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, yaml);
-  return startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, ...env }, { dir, pollMs: 50 });
-}
-
-const drained = async (svc: TestService) =>
-  (await svc.store.listDeliveries({ status: 'pending', limit: 1 })).length === 0;
+const serviceWith = (dir: string, yaml: string, env: Record<string, string> = {}) =>
+  serviceWithConfig(dir, yaml, SECRET, env);
 
 const text = (p: { text: string; blocks: unknown[] }) => `${p.text}\n${JSON.stringify(p.blocks)}`;
 

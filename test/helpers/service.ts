@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -86,6 +86,25 @@ export async function startTestService(
     get: notifications,
   }) as TestService;
 }
+
+/**
+ * The real service with `yaml` as its config file in `dir` (so a restart reuses its store),
+ * `secret` as its webhook secret, polling every 50 ms.
+ */
+export function serviceWithConfig(
+  dir: string,
+  yaml: string,
+  secret: string,
+  env: Record<string, string> = {},
+): Promise<TestService> {
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, yaml);
+  return startTestService({ VCC_WEBHOOK_SECRET: secret, VCC_NOTIFY_CONFIG: cfg, ...env }, { dir, pollMs: 50 });
+}
+
+/** Whether the service has no pending delivery left. */
+export const drained = async (svc: TestService): Promise<boolean> =>
+  (await svc.store.listDeliveries({ status: 'pending', limit: 1 })).length === 0;
 
 export function cleanup(dir: string) {
   rmSync(dir, { recursive: true, force: true });
