@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Delivery, StoredEvent } from '../store/Store.ts';
+import type { Delivery, DeliveryStatus, StoredEvent } from '../store/Store.ts';
 import type { ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Message } from '../render/Message.ts';
 import { PREVIEW_CSS, payloadFor, platformOf } from '../platforms/registry.ts';
@@ -7,13 +7,24 @@ import { html, SafeHtml } from './html.ts';
 
 // The admin pages' frame and the pieces several pages show.
 
+/** Each delivery status's colour (`.s-STATUS`): a new status fails to compile until it has one. */
+const STATUS_COLOURS = {
+  pending: '#9a6700',
+  sent: '#1a7f37',
+  dead: '#cf222e',
+  muted: '#8250df',
+} as const satisfies Record<DeliveryStatus, string>;
+const STATUS_CSS = Object.entries(STATUS_COLOURS)
+  .map(([s, c]) => `.s-${s}{color:${c}}`)
+  .join('');
+
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f6f7f9}
 header{background:#1f3a5f;color:#fff;padding:10px 20px;display:flex;gap:18px;align-items:center}
 header a{color:#fff;text-decoration:none}header b{margin-right:12px}
 main{padding:16px 20px;max-width:1200px}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #e3e6ea;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f4;font-weight:600}.muted{color:#6a737d}.s-sent{color:#1a7f37}.s-dead{color:#cf222e}.s-pending{color:#9a6700}
+th{background:#eef1f4;font-weight:600}.muted{color:#6a737d}${STATUS_CSS}
 .badge{display:inline-block;border-radius:10px;padding:0 7px;margin:1px;font-size:12px;background:#eef1f4}
 .previews{display:flex;flex-wrap:wrap;gap:16px}.preview{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:12px;width:360px}
 ${PREVIEW_CSS}
