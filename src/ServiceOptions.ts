@@ -13,6 +13,8 @@ export interface ServiceOptions {
   sqlite?: SqliteOptions;
   retry?: RetryPolicy;
   pollMs?: number;
+  /** Deliveries the worker reads per channel at a time (default 500). */
+  batchLimit?: number;
   /** How often refused unauthenticated webhooks are summarized in the log (default 60 s). */
   refusalSummaryMs?: number;
   /** Start the delivery worker (default true). */

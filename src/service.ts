@@ -28,7 +28,9 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const clock = opts.clock ?? Date.now;
   const log = createLogger(settings.logLevel, opts.logDestination);
   const { store, config, readConfig, renderer } = await openParts(opts);
-  const subscriptions = new Subscriptions(store, clock, env.CHAT_MAX_SUBSCRIPTIONS);
+  const subscriptions = new Subscriptions(store, clock, env.CHAT_MAX_SUBSCRIPTIONS, () =>
+    Object.keys(config.get().timeIntervals),
+  );
   await subscriptions.refresh();
   const channels = createChannels({
     env,
@@ -38,7 +40,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     log,
     renderer,
     fetch: opts.fetch,
-    chatThreads: (channel) => subscriptions.threadOf(channel),
+    chatSetting: (what, channel) => subscriptions.settingOf(what, channel),
   });
   const metrics = createMetrics(store, clock);
   const worker = createWorker(opts, { store, senderFor: channels.senderFor, clock, log, metrics });

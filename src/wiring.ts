@@ -75,6 +75,7 @@ export function createWorker(
     random: opts.random ?? Math.random,
     log: d.log,
     pollMs: opts.pollMs,
+    ...(opts.batchLimit !== undefined && { batchLimit: opts.batchLimit }),
     retry: opts.retry ?? { ...DEFAULT_RETRY, maxAgeMs: env.DELIVERY_MAX_AGE_HOURS * 3_600_000 },
     owner: env.VCC_INSTANCE_ID ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     leaseMs: env.DELIVERY_LEASE_SECONDS * 1000,

@@ -41,7 +41,10 @@ test('the README shows the commands this test runs', (t) => {
 test('every /vcc example in the README and in help runs in Slack and is not refused', async (t) => {
   const slack = await new FakeSlack().start();
   const dir = tempDir();
-  const svc = await start(dir, slack);
+  // The intervals the README's `/vcc hours` examples name.
+  const interval = '\n    - weekdays: [saturday, sunday]';
+  const config = `time_intervals:\n  nights:${interval}\n  weekend:${interval}\n  office:${interval}\nchannels:\n  ops: { type: slack, channel: C0FILE }\n`;
+  const svc = await start(dir, slack, {}, { config });
   try {
     for (const ex of [...readmeSlackExamples(), ...helpExamples()]) {
       const res = await command(svc, slack, asSlackSends(ex));

@@ -37,6 +37,8 @@ for (const c of cases) {
       senderFor: () => ({
         ok: true,
         limits: [],
+        hours: { routes: () => () => false },
+        away: () => [],
         messages: (items: DueItem[]) =>
           items.map((i) => ({
             message: { title: i.event.userId } as unknown as Message,

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { cleanup, movableClock, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { FakeSlack } from './fakes/slack.ts';
 
@@ -19,12 +19,6 @@ channels:
 routes:
   - channel: ops
 `;
-
-/** A clock that runs with real time from `start`, and can be moved on. */
-function movableClock(start: string) {
-  let offset = Date.parse(start) - Date.now();
-  return { now: () => Date.now() + offset, moveTo: (iso: string) => void (offset = Date.parse(iso) - Date.now()) };
-}
 
 test('quiet hours: what arrives at night waits, an urgent kind goes at once, a restart loses nothing, and the morning brings one summary', async (t) => {
   const slack = await new FakeSlack().start();
@@ -101,7 +95,7 @@ routes:
   t.true(lines.includes('channels.c.urgent (line 7): urgent needs active or quiet hours on the channel'), e!.message);
 });
 
-test('explain says whether quiet hours would hold an event, and until when', async (t) => {
+test("explain says whether quiet hours (a channel's, a route's) would hold an event, and until when", async (t) => {
   const { runCli } = await import('./helpers/child.ts');
   const dir = tempDir();
   try {
@@ -112,7 +106,7 @@ test('explain says whether quiet hours would hold an event, and until when', asy
     const cfg = join(dir, 'vcc-notify.yaml');
     writeFileSync(
       cfg,
-      `time_intervals:\n  q:\n    - times: [{ start_time: "${pad(hour)}", end_time: "${pad(hour + 1)}" }]\nchannels:\n  ops: { type: console, quiet: q, urgent: [user.role_changed] }\nroutes:\n  - channel: ops\n`,
+      `time_intervals:\n  q:\n    - times: [{ start_time: "${pad(hour)}", end_time: "${pad(hour + 1)}" }]\nchannels:\n  ops: { type: console, quiet: q, urgent: [user.role_changed] }\n  hr: { type: console }\nroutes:\n  - channel: ops\n  - channel: hr\n    quiet: q\n    urgent: [user.role_changed]\n`,
     );
     const story = agentStory(5301, 'explained');
     const created = join(dir, 'created.json');
@@ -128,8 +122,13 @@ test('explain says whether quiet hours would hold an event, and until when', asy
       held.stderr,
     );
     if (hour < 23) t.true(held.stdout.includes(`held until ${ends} UTC`), held.stdout);
+    t.regex(
+      held.stdout,
+      /^hours {3}hr: its routes are quiet now \(quiet: q\): held until .* UTC, then sent in one summary$/m,
+    );
     const urgent = await runCli(['explain', '--event', role], env);
     t.regex(urgent.stdout, /^hours {3}ops: quiet now \(quiet: q\), but urgent kinds go at once: sent at once$/m);
+    t.false(urgent.stdout.includes('hours   hr:'), 'urgent on its route: nothing holds it');
   } finally {
     cleanup(dir);
   }

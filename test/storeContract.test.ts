@@ -152,6 +152,31 @@ for (const [kind, open] of stores) {
     t.is(later[0]!.delivery.lastError, 'HTTP 503');
   });
 
+  contract(
+    "a delivery keeps its routes' hours; the next page past held items holds only due ones; resend clears the hours",
+    async (t, s) => {
+      const nights = { mode: 'quiet' as const, intervals: ['nights'] };
+      await s.ingest(ev('h1'), [{ ...to('a')[0]!, hours: [nights] }]);
+      await s.ingest(ev('h2'), to('a'));
+      await s.ingest(ev('h3'), to('a'));
+      const first = await s.duePending('a', 2000, 1);
+      t.deepEqual(first[0]!.delivery.hours, [nights]);
+      const next = await s.duePending('a', 2000, 1, first[0]!.delivery.id);
+      t.deepEqual(
+        next.map((x) => [x.event.dedupKey, x.delivery.hours]),
+        [['h2', undefined]],
+      );
+      await s.markRetry([next[0]!.delivery.id], 2000, 60_000, 'HTTP 503');
+      t.deepEqual(
+        (await s.duePending('a', 2000, 5, first[0]!.delivery.id)).map((x) => x.event.dedupKey),
+        ['h3'],
+        'one in backoff is skipped on a next page',
+      );
+      await s.resend(first[0]!.event.id, to('a')[0]!, 3000);
+      t.is((await s.duePending('a', 3000, 1))[0]!.delivery.hours, undefined);
+    },
+  );
+
   contract("deliveriesOf: a page of events' deliveries in one read, grouped by event, oldest first", async (t, s) => {
     const e1 = await s.ingest(ev('p1', 100), to('a', 'b'));
     const e2 = await s.ingest(ev('p2', 200), to('c'));

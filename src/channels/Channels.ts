@@ -2,7 +2,8 @@ import { digestChunks } from '../render/digestChunks.ts';
 import type { Logger } from 'pino';
 import type { Env } from '../config/settings.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
-import type { ConversationStore, Delivery, StoredEvent } from '../store/Store.ts';
+import { hoursOf, routeHoursTest } from '../config/hoursSettings.ts';
+import type { ChatSetting, ChatSettings, ConversationStore, Delivery, StoredEvent } from '../store/Store.ts';
 import type { Route } from '../routing/route.ts';
 import { DEFAULT_TEMPLATES, Renderer } from '../render/Renderer.ts';
 import type { Labels } from '../render/labels.ts';
@@ -42,8 +43,8 @@ export interface ChannelsDeps {
   clock: () => number;
   log: Logger;
   fetch?: typeof fetch;
-  /** A chat-made channel's thread settings (`/vcc thread agent`), if it has them. */
-  chatThreads?: (channel: string) => ThreadSettings | undefined;
+  /** A chat-made channel's settings (`/vcc thread agent`, `/vcc hours ...`), if it has them. */
+  chatSetting?: <K extends ChatSetting>(what: K, channel: string) => ChatSettings[K] | undefined;
 }
 
 /**
@@ -140,15 +141,19 @@ function messagesOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Ou
 /** A channel that can send: its adapter, limits, messages, threads and hours as the config in force says. */
 function readySender(deps: ChannelsDeps, ch: ChannelConfig, channel: string, adapter: Adapter): ChannelSender {
   const { renderer } = deps;
-  const thread = threadedChannel(renderer, ch, deps.config().threads[channel] ?? deps.chatThreads?.(channel));
-  const hours = deps.config().hours[channel];
+  const thread = threadedChannel(renderer, ch, deps.config().threads[channel] ?? deps.chatSetting?.('thread', channel));
+  const { timeIntervals } = deps.config();
   return {
     ok: true,
     adapter,
     limits: channelType(ch).limits,
     messages: (items) => messagesOf(renderer, ch, items),
     ...(thread && { thread }),
-    ...(hours && { hours, away: (items: DueItem[]) => awayOf(renderer, ch, items) }),
+    hours: {
+      channel: hoursOf(deps.config(), channel, deps.chatSetting),
+      routes: (h) => routeHoursTest(h, timeIntervals),
+    },
+    away: (items: DueItem[]) => awayOf(renderer, ch, items),
   };
 }
 

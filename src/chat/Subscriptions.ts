@@ -1,39 +1,67 @@
 import { uniqueMentions, type Mention, type Route } from '../routing/route.ts';
-import type { Mute, MuteStore, Subscription, SubscriptionStore, ThreadSettings } from '../store/Store.ts';
+import type {
+  ChatHours,
+  ChatSetting,
+  ChatSettings,
+  Mute,
+  MuteStore,
+  Subscription,
+  SubscriptionStore,
+} from '../store/Store.ts';
 import { newMute } from '../store/MuteStore.ts';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { termCondition, type Condition, type WhereTerm } from '../routing/conditions.ts';
 
 /**
- * Subscriptions (and thread settings) made from chat: kept in the store, mirrored in memory
+ * Subscriptions (and thread and hours settings) made from chat: kept in the store, mirrored in memory
  * so routing stays a pure, synchronous function at ingest. `refresh()` re-reads the store (other instances).
  */
 export class Subscriptions {
   private subs: Subscription[] = [];
   private asRoutes: Route[] = [];
-  private threads = new Map<string, ThreadSettings>();
+  private settings: { [K in ChatSetting]: Map<string, ChatSettings[K]> } = { thread: new Map(), hours: new Map() };
 
-  /** `maxPerChannel`: subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
+  /**
+   * `maxPerChannel`: subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS);
+   * `intervals`: the names of the config file's time intervals, which hours from chat use.
+   */
   constructor(
     private readonly store: SubscriptionStore & Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute'>,
     private readonly clock: () => number,
     readonly maxPerChannel: number,
+    readonly intervals: () => readonly string[] = () => [],
   ) {}
 
   async refresh(): Promise<void> {
-    [this.subs, this.threads] = await Promise.all([this.store.listSubscriptions(), this.store.chatThreads()]);
+    const [subs, thread, hours] = await Promise.all([
+      this.store.listSubscriptions(),
+      this.store.chatSettings('thread'),
+      this.store.chatSettings('hours'),
+    ]);
+    this.subs = subs;
+    this.settings = { thread, hours };
     this.asRoutes = this.subs.map(toRoute);
   }
 
-  /** The chat-made channel's thread settings (`/vcc thread agent`), if it has them. */
-  threadOf(channel: string): ThreadSettings | undefined {
-    return this.threads.get(channel);
+  /** The chat-made channel's setting (`/vcc thread agent`, `/vcc hours quiet nights`), if it has it. */
+  settingOf<K extends ChatSetting>(what: K, channel: string): ChatSettings[K] | undefined {
+    return this.settings[what].get(channel) as ChatSettings[K] | undefined;
   }
 
-  /** Sets (or, with null, removes) the channel's thread settings. */
-  async setThread(channel: string, settings: ThreadSettings | null, by: string): Promise<void> {
-    await this.store.setChatThread(channel, settings, by, this.clock());
+  /** Sets (or, with null, removes) one of the channel's settings. */
+  async setSetting<K extends ChatSetting>(what: K, channel: string, value: ChatSettings[K] | null, by: string) {
+    await this.store.setChatSetting(what, channel, value, by, this.clock());
     await this.refresh();
+  }
+
+  /** Sets (or, with null, removes) the channel's hours; refused (the reason) when they name an unknown interval. */
+  async setHours(channel: string, hours: ChatHours | null, by: string): Promise<true | string> {
+    const known = this.intervals();
+    const unknown = hours?.intervals.filter((n) => !known.includes(n)) ?? [];
+    if (unknown.length > 0)
+      return `unknown time interval "${unknown[0]}" (${known.length ? `the config file's time intervals: ${known.join(', ')}` : 'the config file defines none under time_intervals:'})`;
+    await this.setSetting('hours', channel, hours, by);
+    return true;
   }
 
   forChannel(channel: string): Subscription[] {

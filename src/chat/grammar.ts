@@ -3,6 +3,7 @@ import { SHORT_KINDS, kindNamed, type EventKind } from '../vcc/changes.ts';
 import { USER_FIELDS, type UserField } from '../vcc/user.ts';
 import { termCondition, type WhereTerm } from '../routing/conditions.ts';
 import { DEFAULT_THREAD_DAYS, type ThreadSettings } from '../delivery/ChannelSender.ts';
+import type { ChatHours } from '../store/Store.ts';
 
 export type Command =
   /** `mention`: the text after the word `mention` (each platform reads its own mentions there), or null. */
@@ -14,6 +15,8 @@ export type Command =
   | { action: 'unmute'; id: number }
   /** `set`: new settings, null to turn threads off, 'show' to say what they are. */
   | { action: 'thread'; set: ThreadSettings | null | 'show' }
+  /** `set`: new hours (interval names are checked against the config when run), null to remove them, 'show'. */
+  | { action: 'hours'; set: ChatHours | null | 'show' }
   | { action: 'test' | 'help' }
   | { action: 'error'; message: string };
 
@@ -32,6 +35,8 @@ export const helpText = (mentionHelp: string | null): string =>
     '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',
     '• thread agent [broadcast KINDS] [days N]: one conversation per agent here (a root per agent, changes as replies); broadcast kinds show in the channel too; a new root after N days quiet (30)',
     '• thread off: every event its own message again · thread: show the setting',
+    "• hours quiet INTERVALS [urgent KINDS] | hours active INTERVALS [urgent KINDS]: hold events here inside (quiet) or outside (active) the config file's time intervals, then send them as one summary; urgent kinds go at once",
+    '• hours off: no hours · hours: show them (example: hours quiet nights,weekend urgent role)',
     '• mute DURATION [kinds...] [where TERMS...] because WHY: hold matching events back here for 90m, 2h, 1d (recorded as muted, resendable)',
     '   example: mute 2h where username~^import_ because bulk import',
     '• mutes: the mutes in force here · unmute ID: end one of them now',
@@ -65,6 +70,8 @@ export function parseCommand(text: string): Command {
       return { action: 'test' };
     case 'thread':
       return threadCommand(rest);
+    case 'hours':
+      return hoursCommand(rest);
     case 'mute':
       return muteCommand(rest);
     case 'mutes':
@@ -190,6 +197,32 @@ function threadCommand(rest: string[]): Command {
     }
   }
   return { action: 'thread', set: { broadcast, days } };
+}
+
+const HOURS_USAGE =
+  'hours takes quiet or active with interval names and optional urgent kinds, off, or nothing (hours quiet nights,weekend urgent role)';
+
+/** `hours`, `hours off`, `hours quiet|active NAME[,NAME...] [urgent KIND[,KIND...] ...]`. */
+function hoursCommand(rest: string[]): Command {
+  const [mode, names, ...opts] = rest;
+  const m = mode?.toLowerCase();
+  if (m === undefined) return { action: 'hours', set: 'show' };
+  if (m === 'off' && names === undefined) return { action: 'hours', set: null };
+  if ((m !== 'quiet' && m !== 'active') || names === undefined) return error(HOURS_USAGE);
+  const intervals = [...new Set(names.split(',').filter(Boolean))];
+  if (intervals.length === 0 || intervals.length > 20 || intervals.some((n) => n.length > 80))
+    return error(HOURS_USAGE);
+  if (opts.length > 0 && opts[0]!.toLowerCase() !== 'urgent') return error(HOURS_USAGE);
+  const urgent: EventKind[] = [];
+  for (const k of opts
+    .slice(1)
+    .flatMap((w) => w.split(','))
+    .filter(Boolean)) {
+    const kind = kindNamed(k.toLowerCase());
+    if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
+    if (!urgent.includes(kind)) urgent.push(kind);
+  }
+  return { action: 'hours', set: { mode: m, intervals, urgent } };
 }
 
 function error(what: string): Command {

@@ -1,6 +1,6 @@
 import type { SendOutcome } from '../delivery/Adapter.ts';
 import type { Mention, Route } from '../routing/route.ts';
-import type { Subscription, ThreadSettings } from '../store/Store.ts';
+import type { ChatHours, Subscription, ThreadSettings } from '../store/Store.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { helpText, parseCommand, type Command } from './grammar.ts';
 import { describeTerm } from '../routing/conditions.ts';
@@ -54,13 +54,32 @@ function describe(s: Subscription, escape: (text: string) => string): string {
 async function threadReply(cmd: Extract<Command, { action: 'thread' }>, ctx: CommandContext): Promise<string> {
   if (cmd.set === 'show') {
     await ctx.subscriptions.refresh();
-    const thread = ctx.subscriptions.threadOf(ctx.channel);
+    const thread = ctx.subscriptions.settingOf('thread', ctx.channel);
     return thread ? `Threads: ${threadText(thread)}` : 'Threads are off: every event is its own message here.';
   }
   const allowed = await ctx.mayChange();
   if (allowed !== true) return `Not changed: ${allowed}`;
-  await ctx.subscriptions.setThread(ctx.channel, cmd.set, ctx.user);
+  await ctx.subscriptions.setSetting('thread', ctx.channel, cmd.set, ctx.user);
   return cmd.set ? `Threads on: ${threadText(cmd.set)}` : 'Threads off: every event is its own message here again.';
+}
+
+const hoursText = (h: ChatHours) =>
+  `${h.mode} ${h.intervals.join(', ')}${h.urgent.length ? `; urgent: ${h.urgent.join(', ')}` : ''}`;
+
+/** `hours`, `hours off`, `hours quiet|active ...` for this channel; changing needs the right to change the channel. */
+async function hoursReply(cmd: Extract<Command, { action: 'hours' }>, ctx: CommandContext): Promise<string> {
+  if (cmd.set === 'show') {
+    await ctx.subscriptions.refresh();
+    const h = ctx.subscriptions.settingOf('hours', ctx.channel);
+    return h ? `Hours: ${ctx.escape(hoursText(h))}` : 'No hours: events are sent here at any time.';
+  }
+  const allowed = await ctx.mayChange();
+  if (allowed !== true) return `Not changed: ${allowed}`;
+  const saved = await ctx.subscriptions.setHours(ctx.channel, cmd.set, ctx.user);
+  if (saved !== true) return ctx.escape(sanitizeLine(`Not changed: ${saved}.`));
+  return cmd.set
+    ? `Hours set: ${ctx.escape(hoursText(cmd.set))}. What arrives while quiet waits and comes as one summary.`
+    : 'Hours off: events are sent here at any time again.';
 }
 
 /** `mute`, `mutes`, `unmute` for this channel; changing needs the right to change the channel. */
@@ -130,8 +149,9 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
       return ctx.escape(sanitizeLine(cmd.message));
     case 'list': {
       await ctx.subscriptions.refresh();
-      const thread = ctx.subscriptions.threadOf(ctx.channel);
-      return `This channel hears:\n${current(cmd.page)}${thread ? `\nThreads: ${threadText(thread)}` : ''}`;
+      const thread = ctx.subscriptions.settingOf('thread', ctx.channel);
+      const hours = ctx.subscriptions.settingOf('hours', ctx.channel);
+      return `This channel hears:\n${current(cmd.page)}${thread ? `\nThreads: ${threadText(thread)}` : ''}${hours ? `\nHours: ${ctx.escape(hoursText(hours))}` : ''}`;
     }
     case 'mute':
     case 'mutes':
@@ -139,6 +159,8 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
       return muteReply(cmd, ctx);
     case 'thread':
       return threadReply(cmd, ctx);
+    case 'hours':
+      return hoursReply(cmd, ctx);
     case 'test': {
       const outcome = await ctx.sendTest();
       return outcome.status === 'sent'

@@ -46,7 +46,9 @@ export async function withContext<T>(
   ]);
   const store = await openStore(settings.databaseUrl);
   try {
-    const subs = new Subscriptions(store, Date.now, settings.env.CHAT_MAX_SUBSCRIPTIONS);
+    const subs = new Subscriptions(store, Date.now, settings.env.CHAT_MAX_SUBSCRIPTIONS, () =>
+      Object.keys(config.timeIntervals),
+    );
     await subs.refresh();
     const channels = createChannels({
       env: settings.env,
@@ -55,7 +57,7 @@ export async function withContext<T>(
       clock: Date.now,
       log: createLogger('silent'),
       renderer: loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels),
-      chatThreads: (channel) => subs.threadOf(channel),
+      chatSetting: (what, channel) => subs.settingOf(what, channel),
     });
     return await fn({ settings, config, store, channels, subs });
   } finally {

@@ -1,4 +1,5 @@
-import type { NotifyConfig } from '../config/NotifyConfig.ts';
+import type { HoursSettings } from '../config/hoursSettings.ts';
+import type { PlannedDelivery, RouteHours } from '../routing/route.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import { nextOpen } from '../delivery/quietHours.ts';
 import { muteFor } from '../delivery/mutes.ts';
@@ -7,24 +8,40 @@ import type { Mute } from '../store/Store.ts';
 const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /**
- * For `explain`: whether each channel among `channels` (those its routes matched) would hold
- * an event of `kinds` arriving at `now` for its quiet hours, and until when.
+ * For `explain`: whether each planned delivery (a channel its routes matched) would be held
+ * at `now` for its channel's quiet hours or its routes' hours, and until when.
  */
 export function hoursPlacement(
-  channels: readonly string[],
+  planned: readonly PlannedDelivery[],
   kinds: readonly EventKind[],
-  hours: NotifyConfig['hours'],
+  hoursOf: (channel: string) => HoursSettings | undefined,
+  routeTest: (hours: readonly RouteHours[]) => (at: number) => boolean,
   now: number,
 ): string[] {
-  return channels.flatMap((channel) => {
-    const h = hours[channel];
-    if (!h) return [];
-    const names = `${h.mode}: ${h.intervals.join(', ')}`;
-    if (!h.quietAt(now)) return [`hours   ${channel}: open now (${names}): sent at once`];
-    if (kinds.some((k) => h.urgent.includes(k)))
-      return [`hours   ${channel}: quiet now (${names}), but urgent kinds go at once: sent at once`];
-    return [`hours   ${channel}: quiet now (${names}): held until ${at(nextOpen(h, now))}, then sent in one summary`];
-  });
+  return planned.flatMap(({ channel, hours }) => [
+    ...channelHours(channel, kinds, hoursOf(channel), now),
+    ...(hours ? routeHoursLine(channel, hours, routeTest(hours), now) : []),
+  ]);
+}
+
+function routeHoursLine(channel: string, hours: readonly RouteHours[], quietAt: (at: number) => boolean, now: number) {
+  const names = hours.map((h) => `${h.mode}: ${h.intervals.join(', ')}`).join('; ');
+  return quietAt(now)
+    ? [
+        `hours   ${channel}: its routes are quiet now (${names}): held until ${at(nextOpen(quietAt, now))}, then sent in one summary`,
+      ]
+    : [`hours   ${channel}: its routes are open now (${names}): sent at once`];
+}
+
+function channelHours(channel: string, kinds: readonly EventKind[], h: HoursSettings | undefined, now: number) {
+  if (!h) return [];
+  const names = `${h.mode}: ${h.intervals.join(', ')}`;
+  if (!h.quietAt(now)) return [`hours   ${channel}: open now (${names}): sent at once`];
+  if (kinds.some((k) => h.urgent.includes(k)))
+    return [`hours   ${channel}: quiet now (${names}), but urgent kinds go at once: sent at once`];
+  return [
+    `hours   ${channel}: quiet now (${names}): held until ${at(nextOpen(h.quietAt, now))}, then sent in one summary`,
+  ];
 }
 
 /** For `explain`: the mute that would hold the event in each of `channels`, and until when. */

@@ -2,11 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
 import type { EventKind } from '../vcc/changes.ts';
+import type { RouteHours } from '../routing/route.ts';
 import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './cliContext.ts';
 import { addStoreCommands } from './storeCommands.ts';
 import { addMuteCommands } from './muteCommands.ts';
 import { threadPlacement } from './threadPlacement.ts';
 import { hoursPlacement, mutePlacement } from './explainHolds.ts';
+import { hoursOf, routeHoursTest } from '../config/hoursSettings.ts';
 import { PLATFORM_TITLES } from '../platforms/registry.ts';
 
 // A .env file in the working directory is read first; variables already set win over it.
@@ -130,7 +132,7 @@ program
   .description('for every route (file and chat), whether it matches a VCC body and which condition decided')
   .requiredOption('--event <file>', 'a VCC webhook body (JSON)')
   .action(async (o: { event: string }) => {
-    const [{ explainRoutes }, { changeText }, { labelOf }, { USER_FIELDS }] = await Promise.all([
+    const [{ explainRoutes, planDeliveries }, { changeText }, { labelOf }, { USER_FIELDS }] = await Promise.all([
       import('../routing/route.ts'),
       import('../render/changeText.ts'),
       import('../render/labels.ts'),
@@ -155,9 +157,12 @@ program
           `${x.matched ? 'MATCH  ' : 'no     '} ${r.source === 'chat' ? 'chat' : `routes[${x.index}]`} -> ${x.channel}: ${x.reason}`,
         );
       }
-      const threadsOf = (c: string) => config.threads[c] ?? subs.threadOf(c);
+      const threadsOf = (c: string) => config.threads[c] ?? subs.settingOf('thread', c);
       for (const line of await threadPlacement([...matched], ev.userId, threadsOf, store, Date.now())) out(line);
-      for (const line of hoursPlacement([...matched], ev.kinds, config.hours, Date.now())) out(line);
+      const hoursFor = (c: string) => hoursOf(config, c, (w, ch) => subs.settingOf(w, ch));
+      const planned = planDeliveries(ev.new, ev.changes, routes);
+      const routeTest = (h: readonly RouteHours[]) => routeHoursTest(h, config.timeIntervals);
+      for (const line of hoursPlacement(planned, ev.kinds, hoursFor, routeTest, Date.now())) out(line);
       const mutes = await store.listMutes({ activeAt: Date.now() });
       for (const line of mutePlacement([...matched], ev.kinds, ev.new, mutes, Date.now())) out(line);
     });

@@ -1,6 +1,8 @@
 import { array, enums, optional, size, string, union, object, type Infer } from 'superstruct';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { inInterval, type TimeInterval } from '../routing/timeIntervals.ts';
+import type { RouteHours } from '../routing/route.ts';
+import type { ChatHours } from '../store/Store.ts';
 import { didYouMean, givenKeys, pathText as fmt } from './problems.ts';
 
 const names = union([size(string(), 1, 80), size(array(size(string(), 1, 80)), 1, 20)]);
@@ -11,7 +13,7 @@ const hoursKeys = object({
 });
 export type HoursKeys = Infer<typeof hoursKeys>;
 
-/** A channel's hours from the config: the interval names it uses, the compiled test, its urgent kinds. */
+/** Hours from the config (a channel's or a route's): the interval names used, the compiled test, the urgent kinds. */
 export interface HoursSettings {
   mode: 'active' | 'quiet';
   intervals: string[];
@@ -20,14 +22,14 @@ export interface HoursSettings {
 }
 
 /**
- * A channel's `active:` / `quiet:` / `urgent:` as settings, or null (none given, or a problem,
+ * A channel's or route's `active:` / `quiet:` / `urgent:` as settings, or null (none given, or a problem,
  * noted one line per place): each names intervals of `time_intervals:` (did-you-mean for a
  * misspelt one); a channel has one of active and quiet; urgent needs one of them.
  */
 export function hoursSettings(
   keys: Record<keyof HoursKeys, unknown>,
   intervals: Readonly<Record<string, TimeInterval>>,
-  base: string[],
+  base: Array<string | number>,
   problems: string[],
   at: (path: Array<string | number>) => string,
 ): HoursSettings | null {
@@ -36,12 +38,12 @@ export function hoursSettings(
   const h = givenKeys(keys, hoursKeys, base, problems, at);
   if (h === null) return null;
   if (h.active !== undefined && h.quiet !== undefined) {
-    problem('quiet', 'a channel has active or quiet hours, not both');
+    problem('quiet', `a ${base[0] === 'routes' ? 'route' : 'channel'} has active or quiet hours, not both`);
     return null;
   }
   const mode = h.active !== undefined ? 'active' : h.quiet !== undefined ? 'quiet' : null;
   if (mode === null) {
-    problem('urgent', 'urgent needs active or quiet hours on the channel');
+    problem('urgent', `urgent needs active or quiet hours on the ${base[0] === 'routes' ? 'route' : 'channel'}`);
     return null;
   }
   const named = [h[mode]!].flat();
@@ -53,14 +55,65 @@ export function hoursSettings(
       `unknown time interval "${n}"${didYouMean(n, known) || (known.length ? ` (time_intervals: ${known.join(', ')})` : ' (define it under time_intervals:)')}`,
     );
   if (unknown.length) return null;
-  const chosen = named.map((n) => intervals[n]!);
-  const inside = byMinute((t) => chosen.some((iv) => inInterval(iv, t)));
   return {
     mode,
     intervals: named,
     urgent: h.urgent ?? [],
-    quietAt: mode === 'quiet' ? inside : (t) => !inside(t),
+    quietAt: quietTest(
+      mode,
+      named.map((n) => intervals[n]!),
+    ),
   };
+}
+
+/** Quiet inside a quiet interval, or outside every active one; remembered per minute. */
+function quietTest(mode: RouteHours['mode'], chosen: readonly TimeInterval[]): (t: number) => boolean {
+  const inside = byMinute((t) => chosen.some((iv) => inInterval(iv, t)));
+  return mode === 'quiet' ? inside : (t) => !inside(t);
+}
+
+/**
+ * A channel's hours: the config file's, or those set from chat for a chat-made channel (under
+ * the config's intervals; one the config no longer has never holds).
+ */
+export function hoursOf(
+  config: { hours: Readonly<Record<string, HoursSettings>>; timeIntervals: Readonly<Record<string, TimeInterval>> },
+  channel: string,
+  chatSetting?: (what: 'hours', channel: string) => ChatHours | undefined,
+): HoursSettings | undefined {
+  if (config.hours[channel]) return config.hours[channel];
+  const h = chatSetting?.('hours', channel);
+  return h && { ...h, quietAt: routeHoursTest([{ mode: h.mode, intervals: h.intervals }], config.timeIntervals) };
+}
+
+const routeTests = new WeakMap<object, Map<string, (t: number) => boolean>>();
+
+/**
+ * Whether a delivery with these route hours waits at a time, under `intervals` (the config in
+ * force): while each of them is quiet. Hours naming an interval the config no longer has
+ * never hold (nothing waits for ever). Made once per config and set of hours.
+ */
+export function routeHoursTest(
+  hours: readonly RouteHours[],
+  intervals: Readonly<Record<string, TimeInterval>>,
+): (t: number) => boolean {
+  const known = routeTests.get(intervals) ?? new Map<string, (t: number) => boolean>();
+  routeTests.set(intervals, known);
+  const key = JSON.stringify(hours);
+  let test = known.get(key);
+  if (!test) {
+    const each = hours.map((h) =>
+      h.intervals.every((n) => Object.hasOwn(intervals, n))
+        ? quietTest(
+            h.mode,
+            h.intervals.map((n) => intervals[n]!),
+          )
+        : () => false,
+    );
+    test = (t) => each.every((q) => q(t));
+    known.set(key, test);
+  }
+  return test;
 }
 
 /**

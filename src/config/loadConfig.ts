@@ -49,6 +49,10 @@ const routeShape = object({
   where: optional(record(string(), conditionShape)),
   show: optional(array(enums(SHOW_OPTIONS))),
   mention: optional(size(array(unknown()), 1, 20)),
+  // Checked by hoursSettings, as on a channel.
+  active: optional(unknown()),
+  quiet: optional(unknown()),
+  urgent: optional(unknown()),
 });
 const labelsShape = record(string(), record(string(), size(string(), 1, 80)));
 const fileShape = object({
@@ -124,7 +128,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   }
   const routes: Route[] = [];
   (file.routes ?? []).forEach((r, i) => {
-    const route = compileRoute(r, i, file.channels, problems, at);
+    const route = compileRoute(r, i, file.channels, timeIntervals, problems, at);
     if (route) routes.push(route);
   });
   if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
@@ -142,10 +146,13 @@ function compileRoute(
   r: Record<string, unknown>,
   i: number,
   channels: Record<string, { type: string }>,
+  intervals: NotifyConfig['timeIntervals'],
   problems: string[],
   at: At,
 ): Route | null {
   const p = ['routes', i];
+  const { active, quiet, urgent } = r;
+  const hours = hoursSettings({ active, quiet, urgent }, intervals, p, problems, at);
   const channel = r.channel as string;
   const channelIds = Object.keys(channels);
   const before = problems.length;
@@ -181,6 +188,7 @@ function compileRoute(
     ...(Object.keys(where).length ? { where } : {}),
     ...(r.show ? { show: r.show as string[] } : {}),
     ...(r.mention ? { mention: r.mention as Route['mention'] } : {}),
+    ...(hours && { hours: { mode: hours.mode, intervals: hours.intervals }, urgent: hours.urgent }),
     source: 'file',
   };
 }

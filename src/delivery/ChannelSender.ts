@@ -4,7 +4,7 @@ import type { Delivery, SentInThread, StoredEvent, ThreadSettings } from '../sto
 
 export type { ThreadSettings };
 import type { RateWindow } from './RateLimiter.ts';
-import type { ChannelHours } from './quietHours.ts';
+import type { Hours } from './quietHours.ts';
 
 /** A pending delivery the worker took, with its event. */
 export interface DueItem {
@@ -51,8 +51,8 @@ export type ChannelSender =
       limits: readonly RateWindow[];
       messages: (items: DueItem[]) => Outgoing[];
       thread?: ThreadedChannel;
-      /** The channel's hours (`active:` / `quiet:`), and the summary of what waited them out. */
-      hours?: ChannelHours;
-      away?: (items: DueItem[]) => Outgoing[];
+      /** The hours to honour (the channel's `active:` / `quiet:`, its routes'), and the summary of what waited them out. */
+      hours: Hours;
+      away: (items: DueItem[]) => Outgoing[];
     }
   | { ok: false; reason: string };

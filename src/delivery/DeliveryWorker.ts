@@ -179,11 +179,11 @@ export class DeliveryWorker {
         log.warn({ channel, deliveries: ids.length, reason: sender.reason }, 'deliveries dead: channel cannot be used');
         continue;
       }
-      const { messages, holdUntil } = await readMessages(this.reading, channel, sender, items, readAt);
-      if (holdUntil !== null) this.quietUntil.set(channel, Math.min(holdUntil, readAt + 60_000));
-      if (holdUntil !== null) this.schedule(holdUntil);
-      if (messages.length === 0) return;
-      if (!(await this.sendAll(channel, sender, items, messages, renew))) return;
+      const read = await readMessages(this.reading, channel, sender, items, readAt, limit);
+      if (read.holdUntil !== null) this.quietUntil.set(channel, Math.min(read.holdUntil, readAt + 60_000));
+      if (read.holdUntil !== null) this.schedule(read.holdUntil);
+      if (read.messages.length === 0) return;
+      if (!(await this.sendAll(channel, sender, read.items, read.messages, renew))) return;
       // Between reads, the edits the rate limit allows now: a busy channel's roots keep up.
       if (sender.thread) await editRoots(this.editing(channel, sender, renew, false), channel, sender);
     }

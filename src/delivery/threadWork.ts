@@ -4,7 +4,7 @@ import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 import type { EventStore, MuteStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
 import type { ActiveMutes } from './mutes.ts';
 import { planThreads } from './threadPlan.ts';
-import { hoursPlan } from './quietHours.ts';
+import { anyHours, hoursPlan } from './quietHours.ts';
 import type { RateLimiter } from './RateLimiter.ts';
 
 type Ready = Extract<ChannelSender, { ok: true }>;
@@ -16,8 +16,10 @@ const EDITS_PER_VISIT = 20;
 
 /**
  * The messages for a read of a channel's due items: what waited out its quiet hours as one
- * summary, then the rest, planned into the agents' threads when it has `thread:`; while the
- * channel is quiet, only its urgent items, and when its hours begin (`holdUntil`).
+ * summary, then the rest, planned into the agents' threads when it has `thread:`; while
+ * items wait for their hours, the others, and when the first waiting one may go (`holdUntil`).
+ * A full read (`limit` items) that only waits goes on to the next page of due items: those
+ * behind it are not held up. `items`: the page the messages carry.
  */
 export async function readMessages(
   d: ReadDeps,
@@ -25,17 +27,28 @@ export async function readMessages(
   sender: Ready,
   read: DueItem[],
   now: number,
-): Promise<{ messages: Outgoing[]; holdUntil: number | null }> {
-  const items = await unmuted(d, channel, read, now);
-  const store = d.store;
-  const plan = sender.hours ? hoursPlan(sender.hours, items, now) : { send: items, away: [], holdUntil: null };
-  const away = plan.away.length > 0 && sender.away ? sender.away(plan.away) : [];
-  const rest = plan.send.length > 0 ? await channelMessages(store, channel, sender, plan.send, now) : [];
-  return { messages: [...away, ...rest], holdUntil: plan.holdUntil };
+  limit: number,
+): Promise<{ messages: Outgoing[]; holdUntil: number | null; items: DueItem[] }> {
+  let page = read;
+  let holdUntil: number | null = null;
+  for (;;) {
+    const items = await unmuted(d, channel, page, now);
+    const plan = anyHours(sender.hours, items)
+      ? hoursPlan(sender.hours, items, now)
+      : { send: items, away: [], holdUntil: null };
+    if (plan.holdUntil !== null) holdUntil = Math.min(holdUntil ?? plan.holdUntil, plan.holdUntil);
+    const away = plan.away.length > 0 ? sender.away(plan.away) : [];
+    const rest = plan.send.length > 0 ? await channelMessages(d.store, channel, sender, plan.send, now) : [];
+    const messages = [...away, ...rest];
+    if (messages.length > 0 || plan.holdUntil === null || page.length < limit)
+      return { messages, holdUntil, items: page };
+    page = await d.store.duePending(channel, now, limit, page.at(-1)!.delivery.id);
+    if (page.length === 0) return { messages, holdUntil, items: page };
+  }
 }
 
 export interface ReadDeps {
-  store: ThreadStore & Pick<MuteStore, 'markMuted'>;
+  store: ThreadStore & Pick<MuteStore, 'markMuted'> & Pick<EventStore, 'duePending'>;
   mutes: ActiveMutes;
   log: Logger;
   onMuted?: (channel: string, items: DueItem[]) => void;

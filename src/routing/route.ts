@@ -19,6 +19,15 @@ export function uniqueMentions(ms: Iterable<Mention>): Mention[] {
   return [...seen.values()];
 }
 
+/**
+ * Hours a route puts on what it sends (`active:` / `quiet:` on a route): names of the config's
+ * `time_intervals:`, looked up when the delivery is read, so a reloaded interval applies.
+ */
+export interface RouteHours {
+  mode: 'active' | 'quiet';
+  intervals: string[];
+}
+
 /** What routing decided for one channel at ingest; the channel's settings are read at send time. */
 export interface PlannedDelivery {
   channel: string;
@@ -28,6 +37,11 @@ export interface PlannedDelivery {
   show: string[];
   /** Whom the matched routes page, in first-match order (none when absent). */
   mention?: Mention[];
+  /**
+   * The matched routes' hours, when every matched route has hours and none counts the event
+   * urgent: the delivery waits while each of them is quiet. Absent: sent at once.
+   */
+  hours?: RouteHours[];
 }
 
 export interface Route {
@@ -39,6 +53,9 @@ export interface Route {
   show?: string[];
   /** Whom to page when this route matches (validated for the channel's type). */
   mention?: Mention[];
+  /** When what it sends may go out (`active:` / `quiet:`), and the kinds that go at once regardless (`urgent:`). */
+  hours?: RouteHours;
+  urgent?: EventKind[];
   /** Where the route comes from: the config file, or a chat subscription. */
   source?: 'file' | 'chat';
 }
@@ -108,21 +125,19 @@ export function planDeliveries(
   routes: readonly Route[],
 ): PlannedDelivery[] {
   if (changes.length === 0) return [];
-  const byChannel = new Map<string, { kinds: EventKind[]; show: string[]; mention: Mention[] }>();
+  const byChannel = new Map<string, Gathered>();
   for (const r of routes) {
     const kinds: EventKind[] = [];
     for (const c of changes) {
       if ((!r.events || r.events.includes(c.kind)) && !kinds.includes(c.kind)) kinds.push(c.kind);
     }
     if (kinds.length === 0 || (r.where && !whereHolds(user, r.where))) continue;
-    const acc = byChannel.get(r.channel);
-    if (!acc) {
-      byChannel.set(r.channel, { kinds, show: [...(r.show ?? [])], mention: [...(r.mention ?? [])] });
-      continue;
-    }
+    const acc = byChannel.get(r.channel) ?? { kinds: [], show: [], mention: [], hours: [] };
+    byChannel.set(r.channel, acc);
     for (const k of kinds) if (!acc.kinds.includes(k)) acc.kinds.push(k);
     for (const o of r.show ?? []) if (!acc.show.includes(o)) acc.show.push(o);
     acc.mention.push(...(r.mention ?? []));
+    acc.hours = gatherHours(acc.hours, r, kinds);
   }
   const order = changes.map((c) => c.kind);
   return [...byChannel].map(([channel, acc]) => ({
@@ -130,11 +145,22 @@ export function planDeliveries(
     kinds: acc.kinds.sort((a, b) => order.indexOf(a) - order.indexOf(b)),
     show: acc.show.sort(),
     ...(acc.mention.length ? { mention: uniqueMentions(acc.mention) } : {}),
+    ...(acc.hours?.length ? { hours: acc.hours } : {}),
   }));
 }
 
+/** One channel's share of the matched routes; `hours` null once a matched route sends at once. */
+type Gathered = { kinds: EventKind[]; show: string[]; mention: Mention[]; hours: RouteHours[] | null };
+
+/** The hours so far with matched route `r`'s: null (at once) when it has none or `kinds` has one of its urgent kinds. */
+function gatherHours(sofar: RouteHours[] | null, r: Route, kinds: readonly EventKind[]): RouteHours[] | null {
+  if (sofar === null || !r.hours || kinds.some((k) => r.urgent?.includes(k))) return null;
+  const key = JSON.stringify(r.hours);
+  return sofar.some((h) => JSON.stringify(h) === key) ? sofar : [...sofar, r.hours];
+}
+
 /**
- * What `resend` queues for a stored event: to `channel`, with the kinds and `show` its routes
+ * What `resend` queues for a stored event, to send now: to `channel`, with the kinds and `show` its routes
  * would give it now, or every kind of the event (nothing shown beyond the defaults) when no
  * route wants it; without a channel, to every channel the routes in force want it for now.
  */
@@ -144,7 +170,8 @@ export function resendDeliveries(
   routes: readonly Route[],
   channel?: string,
 ): PlannedDelivery[] {
-  const planned = planDeliveries(user, changes, routes);
+  // An operator's resend goes now: the routes' hours are not put on it.
+  const planned = planDeliveries(user, changes, routes).map(({ hours: _hours, ...p }) => p);
   if (channel === undefined) return planned;
   return [
     planned.find((p) => p.channel === channel) ?? {

@@ -3,8 +3,10 @@ import type { VccEvent } from '../vcc/acceptVccBody.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention, PlannedDelivery } from '../routing/route.ts';
 import type { EventPage, EventSearch } from './eventSearch.ts';
-import type { SentInThread, ThreadRole, ThreadSettings, ThreadStore } from './ThreadStore.ts';
+import type { SentInThread, ThreadRole, ThreadStore } from './ThreadStore.ts';
 import type { MuteStore } from './MuteStore.ts';
+import type { ChatSetting, ChatSettings } from './chatSettingsSql.ts';
+export type { ChatHours, ChatSetting, ChatSettings } from './chatSettingsSql.ts';
 
 export type { PlannedDelivery };
 export { THREAD_ROLES } from './ThreadStore.ts';
@@ -41,6 +43,9 @@ export interface Delivery extends PlannedDelivery {
   /** The mute that held it back (status `muted`), else null. */
   mutedBy: number | null;
 }
+
+/** Pending deliveries with their events, as the worker reads them. */
+export type DueItems = Array<{ delivery: Delivery; event: StoredEvent }>;
 
 export type IngestResult =
   { status: 'accepted'; eventId: number; deliveries: number } | { status: 'duplicate'; eventId: number };
@@ -131,8 +136,10 @@ export interface EventStore {
   /**
    * The channel's pending deliveries in event order, with their events, up to `limit`;
    * empty when the channel's oldest pending delivery is not yet due (order is kept).
+   * With `afterId` (the next page, past deliveries the worker holds for their hours): those
+   * after it that are due.
    */
-  duePending(channel: string, now: number, limit: number): Promise<Array<{ delivery: Delivery; event: StoredEvent }>>;
+  duePending(channel: string, now: number, limit: number, afterId?: number): Promise<DueItems>;
   /** Marks deliveries sent; on a threaded channel, with what the send changed in its threads (one transaction). */
   markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void>;
   markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void>;
@@ -173,16 +180,22 @@ export interface LeaseStore {
   releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void>;
 }
 
-/** Channel subscriptions and thread settings made from chat. */
+/** Channel subscriptions and settings made from chat. */
 export interface SubscriptionStore {
   listSubscriptions(): Promise<Subscription[]>;
   addSubscription(s: Omit<Subscription, 'id'>): Promise<number>;
   /** Sets a subscription's kinds (an empty list deletes it) and, when given, its mentions. */
   setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void>;
-  /** Chat-made channels' thread settings (`/vcc thread agent`), by channel. */
-  chatThreads(): Promise<Map<string, ThreadSettings>>;
-  /** Sets a chat-made channel's thread settings, or removes them (null: no threads). */
-  setChatThread(channel: string, settings: ThreadSettings | null, by: string, at: number): Promise<void>;
+  /** One setting of chat-made channels (`/vcc thread agent`, `/vcc hours ...`), by channel. */
+  chatSettings<K extends ChatSetting>(what: K): Promise<Map<string, ChatSettings[K]>>;
+  /** Sets a chat-made channel's setting, or removes it (null: none). */
+  setChatSetting<K extends ChatSetting>(
+    what: K,
+    channel: string,
+    settings: ChatSettings[K] | null,
+    by: string,
+    at: number,
+  ): Promise<void>;
 }
 
 /** Teams conversation references, captured when the bot is added to a team or chat. */

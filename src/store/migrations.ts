@@ -1,5 +1,6 @@
 import { THREAD_TABLES } from './threadSql.ts';
 import { muteTable } from './muteSql.ts';
+import { HOURS_MIGRATION } from './chatSettingsSql.ts';
 
 /**
  * Schema migrations, one list per dialect, kept in step: version N means the same tables
@@ -236,9 +237,6 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 8,
     name: 'threads: one root message per agent and channel',
-    // A root per (channel, user): what the platform calls it, and what it should show; its
-    // edit is due while edit_due_at is set (a partial index: almost always empty). Rows are
-    // one per agent and threaded channel, so retention leaves them.
     sqlite: `ALTER TABLE deliveries ADD COLUMN thread TEXT; ${THREAD_TABLES}`,
     postgres: `ALTER TABLE deliveries ADD COLUMN thread TEXT; ${THREAD_TABLES}`,
   },
@@ -247,6 +245,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'mutes (silences), and the deliveries they held back',
     sqlite: muteTable('INTEGER PRIMARY KEY'),
     postgres: muteTable('BIGSERIAL PRIMARY KEY'),
+  },
+  {
+    version: 10,
+    name: "hours on routes (kept on each delivery), and chat-made channels' hours",
+    sqlite: HOURS_MIGRATION,
+    postgres: HOURS_MIGRATION,
   },
 ];
 

@@ -2,6 +2,7 @@ import pg from 'pg';
 import {
   type Delivery,
   type DeliveryStatus,
+  type DueItems,
   type IngestResult,
   type NewEvent,
   type PlannedDelivery,
@@ -22,6 +23,9 @@ import {
   RESEND_SQL,
   byEvent,
   resendParams,
+  DUE_PENDING_SQL,
+  toDueItems,
+  type DueRow,
 } from './rows.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
 import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
@@ -162,19 +166,9 @@ export class PgEventStore {
     ).map((r) => r.channel);
   }
 
-  async duePending(
-    channel: string,
-    now: number,
-    limit: number,
-  ): Promise<Array<{ delivery: Delivery; event: StoredEvent }>> {
-    const rows = await this.q<DeliveryRow & Omit<EventRow, 'id' | 'kinds'> & { e_id: number; e_kinds: string }>(
-      `SELECT d.*, e.id AS e_id, e.dedup_key, e.received_at, e.vcc_timestamp, e.user_id, e.kinds AS e_kinds, e.payload
-       FROM deliveries d JOIN events e ON e.id = d.event_id
-       WHERE d.channel = $1 AND d.status = 'pending' ORDER BY d.id LIMIT $2`,
-      [channel, limit],
-    );
-    if (rows.length === 0 || Number(rows[0]!.next_attempt_at) > now) return [];
-    return rows.map((r) => ({ delivery: toDelivery(r), event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }) }));
+  async duePending(channel: string, now: number, limit: number, afterId?: number): Promise<DueItems> {
+    const params = { channel, limit, now, after: afterId ?? -1 };
+    return toDueItems(await this.q<DueRow>(...numbered(DUE_PENDING_SQL, params)), now, afterId === undefined);
   }
 
   async markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void> {

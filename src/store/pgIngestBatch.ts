@@ -101,6 +101,7 @@ export class PgIngestBatch {
           texts(cols.map((c) => c.email_lc)),
           texts(cols.map((c) => c.name_lc)),
           jsonArray(rows.mention),
+          jsonArray(rows.hours),
         ],
       );
       const fresh = new Map(found.rows.map((r) => [r.dedup_key, Number(r.id)]));
@@ -139,6 +140,7 @@ function deliveryColumns(batch: Pending[], cols: Array<ReturnType<typeof eventCo
     kinds: [] as string[],
     show: [] as string[],
     mention: [] as string[],
+    hours: [] as string[],
     at: [] as number[],
   };
   const firstOf = new Map<string, number>();
@@ -152,6 +154,7 @@ function deliveryColumns(batch: Pending[], cols: Array<ReturnType<typeof eventCo
       rows.kinds.push(JSON.stringify(d.kinds));
       rows.show.push(JSON.stringify(d.show));
       rows.mention.push(JSON.stringify(d.mention ?? []));
+      rows.hours.push(d.hours ? JSON.stringify(d.hours) : 'null');
       rows.at.push(p.ev.receivedAt);
     }
   });
@@ -173,7 +176,7 @@ const texts = (xs: ReadonlyArray<string | null>): string =>
  * inserted, and returns the inserted events' ids and keys. Columns arrive as JSON arrays,
  * one per column, zipped by ROWS FROM: JSON.stringify is native and allocates one string per
  * column, where a text[] parameter escaped every element in JavaScript. JSON columns (payload,
- * kinds, show, mention) are kept as their element's text, exactly as JSON.stringify wrote it.
+ * kinds, show, mention, hours) are kept as their element's text, exactly as JSON.stringify wrote it.
  * Dedup keys are the webhook's base64url digests: nothing in them for pgText to change.
  */
 const INGEST_SQL = `
@@ -187,11 +190,13 @@ const INGEST_SQL = `
     ORDER BY n
     ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key
   ), dl AS (
-    INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at)
-    SELECT ins.id, d.c, d.k::text, d.s::text, d.m::text, 'pending', 0, d.a::bigint, d.a::bigint, d.a::bigint
+    INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at, hours)
+    SELECT ins.id, d.c, d.k::text, d.s::text, d.m::text, 'pending', 0, d.a::bigint, d.a::bigint, d.a::bigint,
+      NULLIF(d.h::text, 'null')
     FROM ROWS FROM (json_array_elements_text($7::json), json_array_elements_text($8::json), json_array_elements($9::json),
-      json_array_elements($10::json), json_array_elements_text($11::json), json_array_elements($15::json))
-      WITH ORDINALITY AS d(key, c, k, s, a, m, n)
+      json_array_elements($10::json), json_array_elements_text($11::json), json_array_elements($15::json),
+      json_array_elements($16::json))
+      WITH ORDINALITY AS d(key, c, k, s, a, m, h, n)
     JOIN ins ON ins.dedup_key = d.key
     ORDER BY d.n
   )

@@ -4,20 +4,18 @@ import {
   type StoredConversation,
   type Subscription,
   type ThreadRoot,
-  type ThreadSettings,
   type Mute,
   type NewMute,
 } from './Store.ts';
-import {
-  chatThreadStep,
-  editStep,
-  IN_USERS,
-  THREAD_SQL,
-  toChatThreads,
-  toThreadRoot,
-  type ThreadRootRow,
-} from './threadSql.ts';
+import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
 import { numbered } from './eventSearch.ts';
+import {
+  chatListSql,
+  chatSettingStep,
+  toChatSettings,
+  type ChatSetting,
+  type ChatSettings,
+} from './chatSettingsSql.ts';
 import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
 import type { EventKind } from '../vcc/changes.ts';
@@ -150,12 +148,18 @@ export class PostgresStore extends PgEventStore implements Store {
     await this.q(...numbered(step.sql, step.params));
   }
 
-  async chatThreads(): Promise<Map<string, ThreadSettings>> {
-    return toChatThreads(await this.q<{ channel: string; settings: string }>(THREAD_SQL.chatList));
+  async chatSettings<K extends ChatSetting>(what: K): Promise<Map<string, ChatSettings[K]>> {
+    return toChatSettings<K>(await this.q<{ channel: string; settings: string }>(chatListSql(what)));
   }
 
-  async setChatThread(channel: string, settings: ThreadSettings | null, by: string, at: number): Promise<void> {
-    const step = chatThreadStep(channel, settings, by, at);
+  async setChatSetting<K extends ChatSetting>(
+    what: K,
+    channel: string,
+    settings: ChatSettings[K] | null,
+    by: string,
+    at: number,
+  ): Promise<void> {
+    const step = chatSettingStep(what, channel, settings, by, at);
     await this.q(...numbered(step.sql, step.params));
   }
 

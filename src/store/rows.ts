@@ -9,7 +9,7 @@ import type {
   ThreadRole,
 } from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
-import type { Mention } from '../routing/route.ts';
+import type { Mention, RouteHours } from '../routing/route.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
 import { searchKey } from './eventSearch.ts';
 
@@ -41,6 +41,7 @@ export interface DeliveryRow {
   retry_since: number | string | null;
   thread: string | null;
   muted_by: number | string | null;
+  hours: string | null;
 }
 
 export interface RefusalRow {
@@ -103,6 +104,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     retrySince: r.retry_since === null ? null : Number(r.retry_since),
     thread: (r.thread ?? null) as ThreadRole | null,
     mutedBy: r.muted_by === null || r.muted_by === undefined ? null : Number(r.muted_by),
+    ...(r.hours ? { hours: JSON.parse(r.hours) as RouteHours[] } : {}),
   };
 }
 
@@ -189,7 +191,7 @@ export const RESEND_SQL = `
   FROM events WHERE id = $event
   ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show, mention = excluded.mention,
     retry_base = deliveries.attempts, retry_since = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
-    updated_at = excluded.updated_at, last_error = NULL, thread = NULL, muted_by = NULL
+    updated_at = excluded.updated_at, last_error = NULL, thread = NULL, muted_by = NULL, hours = NULL
   RETURNING id, retry_since IS NOT NULL AS requeued`;
 
 export const resendParams = (eventId: number, d: PlannedDelivery, now: number) => ({
@@ -200,3 +202,21 @@ export const resendParams = (eventId: number, d: PlannedDelivery, now: number) =
   mention: JSON.stringify(d.mention ?? []),
   now,
 });
+
+/**
+ * A channel's pending deliveries with their events, in event order (`duePending`), in both
+ * dialects: `$name` parameters; `$after` -1 for the first page, else only due ones after it.
+ */
+export const DUE_PENDING_SQL = `
+  SELECT d.*, e.id AS e_id, e.dedup_key, e.received_at, e.vcc_timestamp, e.user_id, e.kinds AS e_kinds, e.payload
+  FROM deliveries d JOIN events e ON e.id = d.event_id
+  WHERE d.channel = $channel AND d.status = 'pending' AND d.id > $after AND ($after < 0 OR d.next_attempt_at <= $now)
+  ORDER BY d.id LIMIT $limit`;
+
+export type DueRow = DeliveryRow & Omit<EventRow, 'id' | 'kinds'> & { e_id: number | string; e_kinds: string };
+
+/** The due items of DUE_PENDING_SQL's rows: none when the first page's head is not yet due (order is kept). */
+export function toDueItems(rows: DueRow[], now: number, firstPage: boolean) {
+  if (rows.length === 0 || (firstPage && Number(rows[0]!.next_attempt_at) > now)) return [];
+  return rows.map((r) => ({ delivery: toDelivery(r), event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }) }));
+}

@@ -3,20 +3,18 @@ import {
   type StoredConversation,
   type Subscription,
   type ThreadRoot,
-  type ThreadSettings,
   type Mute,
   type NewMute,
 } from './Store.ts';
-import {
-  chatThreadStep,
-  editStep,
-  IN_USERS,
-  THREAD_SQL,
-  toChatThreads,
-  toThreadRoot,
-  type ThreadRootRow,
-} from './threadSql.ts';
+import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
 import { atNamed } from './eventSearch.ts';
+import {
+  chatListSql,
+  chatSettingStep,
+  toChatSettings,
+  type ChatSetting,
+  type ChatSettings,
+} from './chatSettingsSql.ts';
 import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { SqliteWrites, type SqliteOptions } from './sqliteWrites.ts';
 import { toSubscription, type SubscriptionRow } from './rows.ts';
@@ -161,14 +159,20 @@ export class SqliteStore extends SqliteEventStore implements Store {
     await this.writes.steps({ sql: atNamed(step.sql), params: step.params, mode: 'run' });
   }
 
-  chatThreads(): Promise<Map<string, ThreadSettings>> {
+  chatSettings<K extends ChatSetting>(what: K): Promise<Map<string, ChatSettings[K]>> {
     return this.read(() =>
-      toChatThreads(this.prep(THREAD_SQL.chatList).all() as Array<{ channel: string; settings: string }>),
+      toChatSettings<K>(this.prep(chatListSql(what)).all() as Array<{ channel: string; settings: string }>),
     );
   }
 
-  async setChatThread(channel: string, settings: ThreadSettings | null, by: string, at: number): Promise<void> {
-    const step = chatThreadStep(channel, settings, by, at);
+  async setChatSetting<K extends ChatSetting>(
+    what: K,
+    channel: string,
+    settings: ChatSettings[K] | null,
+    by: string,
+    at: number,
+  ): Promise<void> {
+    const step = chatSettingStep(what, channel, settings, by, at);
     await this.writes.steps({ sql: atNamed(step.sql), params: step.params, mode: 'run' });
   }
 

@@ -3,6 +3,7 @@ import {
   StoreUnavailableError,
   type Delivery,
   type DeliveryStatus,
+  type DueItems,
   type IngestResult,
   type NewEvent,
   type PlannedDelivery,
@@ -26,6 +27,9 @@ import {
   RESEND_SQL,
   byEvent,
   resendParams,
+  DUE_PENDING_SQL,
+  toDueItems,
+  type DueRow,
 } from './rows.ts';
 import { atNamed, type EventPage, type EventSearch } from './eventSearch.ts';
 import { sqliteIndexSearch, sqliteSearchEvents } from './sqliteSearch.ts';
@@ -160,20 +164,11 @@ export class SqliteEventStore {
     );
   }
 
-  duePending(channel: string, now: number, limit: number): Promise<Array<{ delivery: Delivery; event: StoredEvent }>> {
-    return this.read(() => {
-      const rows = this.prep(
-        `SELECT d.*, e.id AS e_id, e.dedup_key, e.received_at, e.vcc_timestamp, e.user_id,
-                e.kinds AS e_kinds, e.payload
-         FROM deliveries d JOIN events e ON e.id = d.event_id
-         WHERE d.channel = ? AND d.status = 'pending' ORDER BY d.id LIMIT ?`,
-      ).all(channel, limit) as Array<DeliveryRow & Omit<EventRow, 'id' | 'kinds'> & { e_id: number; e_kinds: string }>;
-      if (rows.length === 0 || Number(rows[0]!.next_attempt_at) > now) return [];
-      return rows.map((r) => ({
-        delivery: toDelivery(r),
-        event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }),
-      }));
-    });
+  duePending(channel: string, now: number, limit: number, afterId?: number): Promise<DueItems> {
+    const params = { channel, limit, now, after: afterId ?? -1 };
+    return this.read(() =>
+      toDueItems(this.prep(atNamed(DUE_PENDING_SQL)).all(params) as DueRow[], now, afterId === undefined),
+    );
   }
 
   async markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void> {

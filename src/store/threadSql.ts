@@ -1,6 +1,11 @@
-import type { SentInThread, ThreadRoot, ThreadSettings } from './Store.ts';
+import type { SentInThread, ThreadRoot } from './Store.ts';
 
-/** The roots table, the same in both dialects: part of migration 8, never to be edited. */
+/**
+ * The roots table, the same in both dialects: part of migration 8, never to be edited. A root
+ * per (channel, user): what the platform calls it, and what it should show; its edit is due
+ * while edit_due_at is set (a partial index: almost always empty). Rows are one per agent and
+ * threaded channel, so retention leaves them.
+ */
 export const THREAD_TABLES = `
       CREATE TABLE thread_roots (
         channel TEXT NOT NULL,
@@ -47,11 +52,6 @@ export const THREAD_SQL = {
            WHERE channel = $channel AND user_id = $user`,
   editFailed: `UPDATE thread_roots SET edit_due_at = $next, edit_attempts = edit_attempts + 1, edit_error = $error
                WHERE channel = $channel AND user_id = $user`,
-  chatList: 'SELECT channel, settings FROM chat_threads ORDER BY channel',
-  chatSet: `INSERT INTO chat_threads (channel, settings, updated_by, updated_at) VALUES ($channel, $settings, $by, $at)
-            ON CONFLICT (channel) DO UPDATE SET settings = excluded.settings, updated_by = excluded.updated_by,
-              updated_at = excluded.updated_at`,
-  chatOff: 'DELETE FROM chat_threads WHERE channel = $channel',
   drop: `UPDATE thread_roots SET ref = '', replaced = replaced + 1, edit_due_at = NULL
          WHERE channel = $channel AND user_id = $user AND ref = $ref`,
 } as const;
@@ -83,16 +83,6 @@ export function sentInThreadSteps(t: SentInThread & { channel: string }, now: nu
         },
   );
 }
-
-/** The statement that sets (or, with null, removes) a chat-made channel's thread settings. */
-export function chatThreadStep(channel: string, settings: ThreadSettings | null, by: string, at: number) {
-  return settings
-    ? { sql: THREAD_SQL.chatSet, params: { channel, settings: JSON.stringify(settings), by, at } }
-    : { sql: THREAD_SQL.chatOff, params: { channel } };
-}
-
-export const toChatThreads = (rows: Array<{ channel: string; settings: string }>): Map<string, ThreadSettings> =>
-  new Map(rows.map((r) => [r.channel, JSON.parse(r.settings) as ThreadSettings]));
 
 /** The params of markEdit's statement. */
 export function editStep(

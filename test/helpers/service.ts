@@ -34,6 +34,12 @@ export function memoryLog(lines: string[]) {
   });
 }
 
+/** A clock that runs with real time from `start`, and can be moved on. */
+export function movableClock(start: string) {
+  let offset = Date.parse(start) - Date.now();
+  return { now: () => Date.now() + offset, moveTo: (iso: string) => void (offset = Date.parse(iso) - Date.now()) };
+}
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'vcc-notify-test-'));
 }

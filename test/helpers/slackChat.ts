@@ -7,13 +7,18 @@ import { slackSignature, slashCommand } from './slackSign.ts';
 export const SECRET = 'cmd-webhook-secret';
 export const SIGNING = 'slack-signing-secret';
 
-/** The real service with one Slack file channel and `/vcc` commands, against `slack`. */
-export async function start(dir: string, slack: FakeSlack, env: Record<string, string> = {}) {
+const CONFIG =
+  'channels:\n  ops: { type: slack, channel: C0FILE }\nroutes:\n  - channel: ops\n    events: [user.created]\n';
+
+/** The real service with one Slack file channel (or `opts.config`) and `/vcc` commands, against `slack`. */
+export async function start(
+  dir: string,
+  slack: FakeSlack,
+  env: Record<string, string> = {},
+  opts: { config?: string; clock?: () => number } = {},
+) {
   const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(
-    cfg,
-    'channels:\n  ops: { type: slack, channel: C0FILE }\nroutes:\n  - channel: ops\n    events: [user.created]\n',
-  );
+  writeFileSync(cfg, opts.config ?? CONFIG);
   return startTestService(
     {
       VCC_WEBHOOK_SECRET: SECRET,
@@ -23,7 +28,7 @@ export async function start(dir: string, slack: FakeSlack, env: Record<string, s
       SLACK_SIGNING_SECRET: SIGNING,
       ...env,
     },
-    { dir, pollMs: 50 },
+    { dir, pollMs: 50, ...(opts.clock && { clock: opts.clock }) },
   );
 }
 
