@@ -5,8 +5,9 @@ import { SqliteStore } from '../src/store/sqlite.ts';
 
 /**
  * A store and config for the ingest bench's "hours and mutes" target: ten time intervals, the
- * console channel active in all of them (so it sends as the built-in config does), and 100
- * mutes in force that match nobody (the worker checks each event against every one).
+ * console channel and its route active in all of them (so it sends as the built-in config
+ * does, and each delivery carries its route's hours), and 100 mutes in force that match
+ * nobody (the worker checks each event against every one).
  */
 export async function hoursAndMutes(): Promise<{ env: Record<string, string>; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-mutes-'));
@@ -15,10 +16,11 @@ export async function hoursAndMutes(): Promise<{ env: Record<string, string>; di
     (_, i) =>
       `  i${i}:\n    - times: [{ start_time: "00:00", end_time: "24:00" }]\n      location: ${['Europe/Budapest', 'America/New_York', 'UTC'][i % 3]}\n`,
   ).join('');
+  const all = `[${Array.from({ length: 10 }, (_, i) => `i${i}`).join(', ')}]`;
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(
     cfg,
-    `time_intervals:\n${intervals}channels:\n  log: { type: console, active: [${Array.from({ length: 10 }, (_, i) => `i${i}`).join(', ')}] }\nroutes:\n  - channel: log\n`,
+    `time_intervals:\n${intervals}channels:\n  log: { type: console, active: ${all} }\nroutes:\n  - channel: log\n    active: ${all}\n`,
   );
   const db = join(dir, 'bench.db');
   const store = await SqliteStore.open(db);

@@ -1,5 +1,5 @@
 import type { Mute, MuteStore } from '../store/Store.ts';
-import { conditionFailure, termCondition, type Condition } from '../routing/conditions.ts';
+import { conditionHolds, termCondition, type Condition } from '../routing/conditions.ts';
 import type { UserField } from '../vcc/user.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { DueItem } from './ChannelSender.ts';
@@ -71,7 +71,7 @@ function holds(c: Compiled, kinds: readonly EventKind[], user: object): boolean 
   const only = c.mute.kinds;
   if (only !== null && !kinds.some((k) => only.includes(k))) return false;
   const fields = user as Partial<Record<UserField, unknown>>;
-  return c.where.every((w) => conditionFailure(w.field, w.condition, fields[w.field]) === null);
+  return c.where.every((w) => conditionHolds(w.condition, fields[w.field]));
 }
 
 /** The first of `mutes` that would hold an event of `kinds` about `user` in `channel` at `now` (for `explain`). */

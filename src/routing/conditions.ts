@@ -61,19 +61,24 @@ const text = (v: unknown) =>
 const same = (a: unknown, b: Scalar) => ((a ?? null) === null ? b === null : b !== null && text(a) === text(b));
 const show = (v: unknown) => JSON.stringify(v ?? null);
 
+/** Whether one condition holds for `value`: conditionFailure's rule, without building its explanation (the hot paths). */
+export function conditionHolds(c: Condition, value: unknown): boolean {
+  if (Array.isArray(c)) return c.some((x) => same(value, x));
+  if (c !== null && typeof c === 'object' && 'not' in c) return !c.not.some((x) => same(value, x));
+  if (c !== null && typeof c === 'object' && 'matches' in c)
+    return value !== null && value !== undefined && c.matches.test(text(value));
+  return same(value, c);
+}
+
 /** Why one condition fails for `value`, or null when it holds. */
 export function conditionFailure(field: string, c: Condition, value: unknown): string | null {
-  if (Array.isArray(c)) {
-    return c.some((x) => same(value, x)) ? null : `where.${field}: ${show(value)} is not any of ${show(c)}`;
-  }
-  if (c !== null && typeof c === 'object' && 'not' in c) {
-    return c.not.some((x) => same(value, x))
-      ? `where.${field}: ${show(value)} is excluded by not ${show(c.not)}`
-      : null;
-  }
+  if (conditionHolds(c, value)) return null;
+  if (Array.isArray(c)) return `where.${field}: ${show(value)} is not any of ${show(c)}`;
+  if (c !== null && typeof c === 'object' && 'not' in c)
+    return `where.${field}: ${show(value)} is excluded by not ${show(c.not)}`;
   if (c !== null && typeof c === 'object' && 'matches' in c) {
     if (value === null || value === undefined) return `where.${field}: no value to match ${c.matches}`;
-    return c.matches.test(text(value)) ? null : `where.${field}: ${show(value)} does not match ${c.matches}`;
+    return `where.${field}: ${show(value)} does not match ${c.matches}`;
   }
-  return same(value, c) ? null : `where.${field}: ${show(value)} is not ${show(c)}`;
+  return `where.${field}: ${show(value)} is not ${show(c)}`;
 }

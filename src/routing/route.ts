@@ -1,6 +1,6 @@
 import type { Change, EventKind } from '../vcc/changes.ts';
 import type { User, UserField } from '../vcc/user.ts';
-import { conditionFailure, type Condition } from './conditions.ts';
+import { conditionFailure, conditionHolds, type Condition } from './conditions.ts';
 
 /**
  * Someone a route pages on purpose (`mention:`), as its channel's platform spells it: a Slack
@@ -109,7 +109,7 @@ export function explainRoutes(
 /** True when every `where` condition holds on `user` (no explanation is built). */
 function whereHolds(user: Partial<User>, where: Route['where']): boolean {
   for (const field in where) {
-    if (conditionFailure(field, where[field as UserField]!, user[field as UserField]) !== null) return false;
+    if (!conditionHolds(where[field as UserField]!, user[field as UserField])) return false;
   }
   return true;
 }
