@@ -21,9 +21,14 @@ export const TRANSPORTS: Record<string, string> = {
 /** Longest webhook value placed in a message; longer ones are cut with an ellipsis. */
 const MAX_VALUE = 200;
 
+/**
+ * A webhook value as people read it: `(none)` for nothing (an empty list too), a list as its
+ * items separated by commas (`technical, sales`), an object as JSON; cut at MAX_VALUE.
+ */
 export const plain = (v: unknown): string => {
-  if (v === null || v === undefined || v === '') return '(none)';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) return '(none)';
+  const item = (x: unknown) => (typeof x === 'object' && x !== null ? JSON.stringify(x) : String(x));
+  const s = Array.isArray(v) ? v.map(item).join(', ') : item(v);
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 1)}…` : s;
 };
 

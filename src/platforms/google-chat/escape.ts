@@ -1,4 +1,5 @@
 import { escapeEntities } from '../escapeEntities.ts';
+import { pairedMarkers, replaceChars } from '../pairedMarkup.ts';
 
 /**
  * Card text (decoratedText, textParagraph) is a subset of HTML (`<b>`, `<a href>`, `<font>`,
@@ -11,6 +12,8 @@ export const escapeCardText = escapeEntities;
  * A message's `text` uses Chat's own syntax (https://developers.google.com/workspace/chat/format-messages):
  * `<users/all>` and `<users/ID>` mention, `<https://x|label>` links, `*bold*`, `_italic_`,
  * `~strike~`, backquotes. It has no escape character, so a zero-width space follows every `<`
- * and every marker: the text reads the same and none of it is syntax.
+ * and every marker that could pair: the text reads the same and none of it is syntax, and a
+ * lone marker (`rachel_smith`, `a*b`) goes as typed.
  */
-export const escapeChatText = (s: string): string => s.replace(/([<*_~`])/g, '$1\u200B');
+export const escapeChatText = (s: string): string =>
+  replaceChars(s.replace(/</g, '<\u200B'), pairedMarkers(s, ['*', '_', '~', '`']), (c) => `${c}\u200B`);
