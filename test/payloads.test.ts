@@ -1,8 +1,7 @@
 import test from 'ava';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv from 'ajv';
 import { adaptiveCard, botActivity } from '../src/platforms/teams/card.ts';
 import {
   slackPayload,
@@ -20,16 +19,7 @@ import { TARGETS } from '../src/platforms/registry.ts';
 import { googleChatPayload } from '../src/platforms/google-chat/card.ts';
 import { DEFAULT_TEMPLATES } from '../src/render/Renderer.ts';
 import type { StoredEvent } from '../src/store/Store.ts';
-import { adaptiveCardSchemaPath } from './helpers/fixtures.ts';
-
-const schema = JSON.parse(readFileSync(adaptiveCardSchemaPath, 'utf8'));
-// Teams accepts `msteams` on the root card; the published schema's root forbids extra keys.
-schema.definitions.AdaptiveCard.properties.msteams = { type: 'object' };
-// Draft-06 names the schema id `id`; Ajv 8 reads `$id` and validates draft-06 keywords as draft-07.
-delete schema.id;
-delete schema.$schema;
-const ajv = new Ajv.default({ strict: false, allErrors: true, validateFormats: false });
-const validateCard = ajv.compile(schema);
+import { validateCard } from './helpers/cardSchema.ts';
 
 const renderer = Renderer.load(DEFAULT_TEMPLATES, TARGETS);
 const event = (i: number, name = `Agent ${i}`): StoredEvent => ({
