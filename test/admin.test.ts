@@ -1,7 +1,8 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium as launch } from './helpers/browser.ts';
 import { assertNoSecrets } from './helpers/noSecrets.ts';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
@@ -9,24 +10,6 @@ import { FakeSlack } from './fakes/slack.ts';
 
 const SECRET = 'admin-webhook-secret';
 const TOKEN = 'admin-token-3f9a';
-
-/** Debian's Chromium, started as this machine's probe does (no network, no sandbox as root). */
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    // Playwright gives each launch a new empty profile; these keep Chromium off the network.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 async function stack() {
   const slack = await new FakeSlack().start();
