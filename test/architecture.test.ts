@@ -239,3 +239,28 @@ test('the leak check sees a platform named outside its folder', async (t) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('dev-only packages reach src/ as types only: nothing of them is loaded at run time', (t) => {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const devOnly = Object.keys(pkg.devDependencies).filter((d) => !(d in pkg.dependencies));
+  const loaded = sources(SRC).flatMap((f) =>
+    [
+      ...readFileSync(f, 'utf8').matchAll(
+        /^(import(?! type)[^;]*?from\s+|export(?! type)[^;]*?from\s+|.*import\()\s*'([^'.][^']*)'/gm,
+      ),
+    ]
+      .map((m) => m[2]!)
+      .filter((spec) => devOnly.some((d) => spec === d || spec.startsWith(`${d}/`)))
+      .map((spec) => `${relative(SRC, f)}: ${spec}`),
+  );
+  t.deepEqual(loaded, []);
+  // And the types are used: Block Kit's and Google Chat's message types shape the payloads.
+  t.regex(
+    readFileSync(join(SRC, 'platforms/slack/blocks.ts'), 'utf8'),
+    /^import type \{ KnownBlock \} from '@slack\/types';$/m,
+  );
+  t.regex(
+    readFileSync(join(SRC, 'platforms/google-chat/card.ts'), 'utf8'),
+    /^import type \{ chat_v1 \} from '@googleapis\/chat';$/m,
+  );
+});

@@ -147,9 +147,9 @@ test('a Google Chat digest of 400 long lines stays within the message size and w
   );
   const body = googleChatPayload(m);
   t.true(Buffer.byteLength(JSON.stringify(body)) <= 32_000);
-  const widgets = (body.cardsV2[0] as any).card.sections.flatMap((s: any) => s.widgets);
+  const widgets = body.cardsV2![0]!.card!.sections!.flatMap((s) => s.widgets ?? []);
   t.true(widgets.length <= 91, `${widgets.length} widgets`);
-  t.regex(widgets[widgets.length - 1].textParagraph.text, /more lines not shown/);
+  t.regex(widgets[widgets.length - 1]!.textParagraph!.text!, /more lines not shown/);
 });
 
 const stateChange = (i: number): { event: StoredEvent; delivery: { kinds: ['user.state_changed']; show: [] } } => ({

@@ -1,3 +1,4 @@
+import type { chat_v1 } from '@googleapis/chat';
 import { count } from '../../render/plural.ts';
 import type { Message } from '../../render/Message.ts';
 import { escapeCardText, escapeChatText } from './escape.ts';
@@ -18,10 +19,12 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
  * (header naming the user, a section of facts as decoratedText, a section of change lines as
  * textParagraph) and a plain `text` fallback. Escaped here for card HTML and for text syntax.
  * Change lines are dropped from the end (and counted) if the body would pass the size limit.
+ * Typed by Google's own `chat_v1.Schema$Message` (@googleapis/chat, types only), so a field
+ * Chat does not know fails `npm run typecheck`.
  */
-export function googleChatPayload(m: Message): { text: string; cardsV2: object[] } {
-  const build = (lines: readonly string[], dropped: number) => {
-    const sections: object[] = [];
+export function googleChatPayload(m: Message): chat_v1.Schema$Message {
+  const build = (lines: readonly string[], dropped: number): chat_v1.Schema$Message => {
+    const sections: chat_v1.Schema$GoogleAppsCardV1Section[] = [];
     if (m.facts.length > 0) {
       sections.push({
         widgets: m.facts.map((f) => ({

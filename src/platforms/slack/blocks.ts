@@ -1,3 +1,5 @@
+import type { KnownBlock } from '@slack/types';
+import type { ChatPostMessageArguments } from '@slack/web-api';
 import { count } from '../../render/plural.ts';
 import type { Message } from '../../render/Message.ts';
 import { escapeSlack as esc } from './escape.ts';
@@ -28,10 +30,11 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
  * expanded), so no name can make it bold, strike it or ping anyone; every other string is
  * escaped for mrkdwn here. Change lines are
  * packed into sections of at most 3000 characters; when the blocks would pass 50, the
- * rest is summarized in a last context block, so Slack never rejects the payload.
+ * rest is summarized in a last context block, so Slack never rejects the payload. Typed by
+ * Slack's own Block Kit types (@slack/types), so a field Slack does not know fails typecheck.
  */
-export function slackPayload(m: Message): { text: string; blocks: object[] } {
-  const blocks: object[] = [
+export function slackPayload(m: Message): { text: string; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(m.title, SLACK_MAX_HEADER) || ' ', emoji: false } },
   ];
   // Mentions come from the config only (validated ids), so they are the one unescaped markup.
@@ -74,7 +77,12 @@ export function slackPayload(m: Message): { text: string; blocks: object[] } {
   return { text: cut(`${mentions ? `${mentions} ` : ''}${esc(m.fallback)}`, SLACK_MAX_TEXT), blocks };
 }
 
-/** The chat.postMessage arguments for one Message: what the adapter posts and `render` prints. */
+/** The chat.postMessage arguments for one Message (@slack/web-api's own type): what the adapter posts and `render` prints. */
 export function slackChatPayload(channel: string, m: Message) {
-  return { channel, ...slackPayload(m), unfurl_links: false, unfurl_media: false };
+  return {
+    channel,
+    ...slackPayload(m),
+    unfurl_links: false,
+    unfurl_media: false,
+  } satisfies ChatPostMessageArguments;
 }

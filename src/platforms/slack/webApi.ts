@@ -1,4 +1,4 @@
-import { ErrorCode, WebClient, type KnownBlock, type WebAPICallError } from '@slack/web-api';
+import { ErrorCode, WebClient, type WebAPICallError } from '@slack/web-api';
 import type { Adapter, SendOutcome } from '../../delivery/Adapter.ts';
 import { slackChatPayload } from './blocks.ts';
 
@@ -65,8 +65,7 @@ export function slackAdapter(client: WebClient, channel: string): Adapter {
     async edit(ref, m): Promise<SendOutcome> {
       const { text, blocks } = slackChatPayload(channel, m);
       try {
-        // Our builder's blocks are Block Kit's (checked against the fake's rules); typed loosely there.
-        await client.chat.update({ channel, ts: ref, text, blocks: blocks as KnownBlock[] });
+        await client.chat.update({ channel, ts: ref, text, blocks });
         return { status: 'sent' };
       } catch (e) {
         return classifySlackError(e as WebAPICallError);
