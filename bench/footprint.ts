@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BARE_SERVER, SERVICE_BIN, benchEnv, commandFor, rssMiB } from './ingest.ts';
 import { SCRATCH } from '../test/helpers/hermetic.ts';
+import { TEAMS_SDKS } from '../src/platforms/teams/env.ts';
 
 export interface Pair {
   name: string;
@@ -78,6 +79,13 @@ export async function benchFootprint(runs = 5, settleMs = 2_000): Promise<Pair[]
   try {
     const bare: Array<{ readyMs: number; idleRssMiB: number }> = [];
     const svc: Array<{ readyMs: number; idleRssMiB: number }> = [];
+    // The same with the Teams bot on each SDK (TEAMS_SDK), a teams channel routed: the SDK loads at start.
+    const teams = Object.fromEntries(TEAMS_SDKS.map((sdk) => [sdk, [] as typeof svc]));
+    const teamsConfig = join(dir, 'teams.yaml');
+    writeFileSync(
+      teamsConfig,
+      'channels: { room: { type: teams, conversation: "19:bench@thread.tacv2" } }\nroutes: [{ channel: room }]\n',
+    );
     const nodeE: number[] = [];
     const check: number[] = [];
     // The built-in config's equivalent (every event to the console), no Teams bot, a new SQLite file each run.
@@ -100,6 +108,11 @@ export async function benchFootprint(runs = 5, settleMs = 2_000): Promise<Pair[]
           settleMs,
         ),
       );
+      for (const sdk of TEAMS_SDKS) {
+        const teamsEnv = { ...env, VCC_NOTIFY_CONFIG: teamsConfig, TEAMS_BOT_NO_AUTH: 'true', TEAMS_SDK: sdk };
+        const db = `sqlite:${join(dir, `run${i}-${sdk}.db`)}`;
+        teams[sdk]!.push(await startOnce([SERVICE_BIN, 'serve'], { ...teamsEnv, DATABASE_URL: db }, settleMs));
+      }
       nodeE.push(timeCommand(['-e', '0'], {}));
       check.push(timeCommand([SERVICE_BIN, 'check-config'], cliEnv));
     }
@@ -128,6 +141,24 @@ export async function benchFootprint(runs = 5, settleMs = 2_000): Promise<Pair[]
         value: median(svc.map((x) => x.idleRssMiB)),
         target: 2.5,
       },
+      ...TEAMS_SDKS.flatMap((sdk): Pair[] => [
+        {
+          name: `ready, Teams bot on ${sdk}`,
+          base: 'bare node:http',
+          unit: 'ms',
+          baseline: median(bare.map((x) => x.readyMs)),
+          value: median(teams[sdk]!.map((x) => x.readyMs)),
+          target: 5,
+        },
+        {
+          name: `idle RSS, Teams bot on ${sdk}`,
+          base: 'bare node:http',
+          unit: 'MiB',
+          baseline: median(bare.map((x) => x.idleRssMiB)),
+          value: median(teams[sdk]!.map((x) => x.idleRssMiB)),
+          target: 2.5,
+        },
+      ]),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

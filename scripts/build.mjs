@@ -18,6 +18,8 @@ const EXTERNAL = [
   'pg',
   'botbuilder',
   'botframework-connector',
+  '@microsoft/agents-hosting',
+  '@microsoft/agents-activity',
   '@slack/bolt',
   '@slack/web-api',
   '@slack/socket-mode',

@@ -92,6 +92,31 @@ const teamsCases: Array<[string, unknown, boolean, SendOutcome]> = [
     false,
     { status: 'retry', reason: 'Teams unreachable: ECONNRESET' },
   ],
+  // The Agents SDK's HttpError: `status`, and fetch's Headers (null for a missing header).
+  [
+    'agents 429 with Retry-After: retry',
+    { status: 429, response: { headers: new Headers({ 'retry-after': '3' }) }, message: '' },
+    false,
+    { status: 'retry', reason: 'Teams connector answered HTTP 429', retryAfterMs: 3000, rateLimited: true },
+  ],
+  [
+    'agents 502 without Retry-After: retry',
+    { status: 502, response: { headers: new Headers() }, message: '' },
+    false,
+    { status: 'retry', reason: 'Teams connector answered HTTP 502', rateLimited: false },
+  ],
+  [
+    'agents 404 on a reply: root gone',
+    { status: 404, response: { headers: new Headers() }, message: '' },
+    true,
+    { status: 'permanent', reason: 'Teams connector answered HTTP 404', rootGone: true },
+  ],
+  [
+    "agents no answer (fetch failed): retry, with the cause's code",
+    Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }),
+    false,
+    { status: 'retry', reason: 'Teams unreachable: ECONNREFUSED' },
+  ],
 ];
 for (const [name, error, threaded, expected] of teamsCases)
   test(`teams: ${name}`, (t) => t.deepEqual(classifyTeamsError(error, threaded), expected));

@@ -1,5 +1,6 @@
 // Issue 15, item 3: a route pages people on purpose; text from VCC never does, in the same message.
 import test from 'ava';
+import { teamsBotTest } from './helpers/teamsSdks.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
@@ -61,7 +62,7 @@ test('a route mention reaches Slack and Teams Workflows as a working mention; me
   }
 });
 
-test('the Teams bot posts the configured mention with its entity; a name stays inert', async (t) => {
+teamsBotTest('the Teams bot posts the configured mention with its entity; a name stays inert', async (t, teamsEnv) => {
   const connector = await new FakeBotConnector().start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
@@ -71,7 +72,7 @@ test('the Teams bot posts the configured mention with its entity; a name stays i
     `channels:\n  room: { type: teams, conversation: "${conv}" }\nroutes:\n  - channel: room\n    mention: [{ id: "29:1a2b3c", name: "On-call IT" }]\n`,
   );
   const svc = await startTestService(
-    { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, TEAMS_BOT_NO_AUTH: 'true' },
+    { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, ...teamsEnv },
     { dir, pollMs: 50 },
   );
   try {
@@ -127,86 +128,105 @@ for (const [name, yaml, message] of bad) {
   });
 }
 
-test('from chat: /vcc subscribe … mention in Slack and in Teams pages those people; a bad mention changes nothing', async (t) => {
-  const slack = await new FakeSlack().start();
-  const connector = await new FakeBotConnector().start();
-  const dir = tempDir();
-  const conv = '19:chat-mentions@thread.tacv2';
-  const svc = await startTestService(
-    {
-      VCC_WEBHOOK_SECRET: SECRET,
-      SLACK_BOT_TOKEN: 'xoxb-chat-mentions',
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_SIGNING_SECRET: 'chat-mention-signing',
-      TEAMS_BOT_NO_AUTH: 'true',
-    },
-    { dir, pollMs: 50 },
-  );
-  const slash = async (text: string) => {
-    const body = slashCommand({ text, channel_id: 'C0CHATM', user_id: 'U0SUE', response_url: slack.responseUrl('r') });
-    const res = await fetch(`${svc.url}/slack/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature('chat-mention-signing', body) },
-      body,
-    });
-    return ((await res.json()) as { text: string }).text;
-  };
-  const teamsSays = async (text: string, entities: object[]) => {
-    const before = connector.activities.length;
-    await fetch(`${svc.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(
-        teamsActivity(connector.url, `${conv};messageid=1`, {
-          text: `<at>vcc-notify</at> ${text}`,
-          entities: [
-            {
-              type: 'mention',
-              text: '<at>vcc-notify</at>',
-              mentioned: { id: '28:vcc-notify-bot', name: 'vcc-notify' },
-            },
-            ...entities,
-          ],
-        }),
-      ),
-    });
-    return (await until(() => connector.activities[before], 60_000, 'Teams reply'))!.activity.text as string;
-  };
-  try {
-    t.regex(
-      await slash('subscribe role mention @supervisors'),
-      /Not changed: cannot read the mention "@supervisors": turn on "Escape channels, users, and links"/,
+teamsBotTest(
+  'from chat: /vcc subscribe … mention in Slack and in Teams pages those people; a bad mention changes nothing',
+  async (t, teamsEnv) => {
+    const slack = await new FakeSlack().start();
+    const connector = await new FakeBotConnector().start();
+    const dir = tempDir();
+    const conv = '19:chat-mentions@thread.tacv2';
+    const svc = await startTestService(
+      {
+        VCC_WEBHOOK_SECRET: SECRET,
+        SLACK_BOT_TOKEN: 'xoxb-chat-mentions',
+        SLACK_API_URL: slack.apiUrl,
+        SLACK_SIGNING_SECRET: 'chat-mention-signing',
+        ...teamsEnv,
+      },
+      { dir, pollMs: 50 },
     );
-    t.regex(await slash('subscribe role mention'), /"mention" needs someone to mention/);
-    t.deepEqual(await svc.store.listSubscriptions(), []);
-    const reply = await slash('subscribe role mention <!subteam^S0SUPERV|@supervisors> <@U0LEAD|lead>');
-    t.regex(reply, /Subscribed\. This channel now hears:\n• user\.role_changed mention S0SUPERV U0LEAD/);
-    t.false(reply.includes('<!subteam'), 'the reply lists the ids without paging them');
+    const slash = async (text: string) => {
+      const body = slashCommand({
+        text,
+        channel_id: 'C0CHATM',
+        user_id: 'U0SUE',
+        response_url: slack.responseUrl('r'),
+      });
+      const res = await fetch(`${svc.url}/slack/events`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          ...slackSignature('chat-mention-signing', body),
+        },
+        body,
+      });
+      return ((await res.json()) as { text: string }).text;
+    };
+    const teamsSays = async (text: string, entities: object[]) => {
+      const before = connector.activities.length;
+      await fetch(`${svc.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(
+          teamsActivity(connector.url, `${conv};messageid=1`, {
+            text: `<at>vcc-notify</at> ${text}`,
+            entities: [
+              {
+                type: 'mention',
+                text: '<at>vcc-notify</at>',
+                mentioned: { id: '28:vcc-notify-bot', name: 'vcc-notify' },
+              },
+              ...entities,
+            ],
+          }),
+        ),
+      });
+      return (await until(() => connector.activities[before], 60_000, 'Teams reply'))!.activity.text as string;
+    };
+    try {
+      t.regex(
+        await slash('subscribe role mention @supervisors'),
+        /Not changed: cannot read the mention "@supervisors": turn on "Escape channels, users, and links"/,
+      );
+      t.regex(await slash('subscribe role mention'), /"mention" needs someone to mention/);
+      t.deepEqual(await svc.store.listSubscriptions(), []);
+      const reply = await slash('subscribe role mention <!subteam^S0SUPERV|@supervisors> <@U0LEAD|lead>');
+      t.regex(reply, /Subscribed\. This channel now hears:\n• user\.role_changed mention S0SUPERV U0LEAD/);
+      t.false(reply.includes('<!subteam'), 'the reply lists the ids without paging them');
 
-    const lead = { type: 'mention', text: '<at>Team Lead</at>', mentioned: { id: '29:team-lead', name: 'Team Lead' } };
-    t.regex(await teamsSays('subscribe role mention nobody', []), /no one was @mentioned after "mention"/);
-    t.regex(
-      await teamsSays('subscribe role mention <at>Team Lead</at>', [lead]),
-      /Subscribed.*user\.role_changed mention Team Lead/s,
-    );
+      const lead = {
+        type: 'mention',
+        text: '<at>Team Lead</at>',
+        mentioned: { id: '29:team-lead', name: 'Team Lead' },
+      };
+      t.regex(await teamsSays('subscribe role mention nobody', []), /no one was @mentioned after "mention"/);
+      t.regex(
+        await teamsSays('subscribe role mention <at>Team Lead</at>', [lead]),
+        /Subscribed.*user\.role_changed mention Team Lead/s,
+      );
 
-    const body = createdBody({ username: 'promoted' });
-    const changed = { ...body, old: { ...body.new, privGroup: 3 }, new: { ...body.new, privGroup: 1, name: HOSTILE } };
-    t.is((await svc.send(changed, { query: q })).status, 200);
-    const post = await until(() => slack.posts.find((p) => p.channel === 'C0CHATM'), 60_000, 'Slack got it');
-    t.true(post!.blocks.some((b: any) => b.text?.text === '<!subteam^S0SUPERV> <@U0LEAD>'));
-    t.false(
-      JSON.stringify(post!.blocks.filter((b: any) => b.type !== 'header')).includes('<!channel>'),
-      'mrkdwn parts carry the name escaped',
-    );
-    const card = await until(() => connector.activities.find((a) => a.activity.attachments), 60_000, 'Teams got it');
-    t.deepEqual(card!.activity.attachments[0].content.msteams.entities, [
-      { type: 'mention', text: '<at>Team Lead</at>', mentioned: { id: '29:team-lead', name: 'Team Lead' } },
-    ]);
-  } finally {
-    await svc.stop();
-    await slack.stop();
-    await connector.stop();
-    cleanup(dir);
-  }
-});
+      const body = createdBody({ username: 'promoted' });
+      const changed = {
+        ...body,
+        old: { ...body.new, privGroup: 3 },
+        new: { ...body.new, privGroup: 1, name: HOSTILE },
+      };
+      t.is((await svc.send(changed, { query: q })).status, 200);
+      const post = await until(() => slack.posts.find((p) => p.channel === 'C0CHATM'), 60_000, 'Slack got it');
+      t.true(post!.blocks.some((b: any) => b.text?.text === '<!subteam^S0SUPERV> <@U0LEAD>'));
+      t.false(
+        JSON.stringify(post!.blocks.filter((b: any) => b.type !== 'header')).includes('<!channel>'),
+        'mrkdwn parts carry the name escaped',
+      );
+      const card = await until(() => connector.activities.find((a) => a.activity.attachments), 60_000, 'Teams got it');
+      t.deepEqual(card!.activity.attachments[0].content.msteams.entities, [
+        { type: 'mention', text: '<at>Team Lead</at>', mentioned: { id: '29:team-lead', name: 'Team Lead' } },
+      ]);
+    } finally {
+      await svc.stop();
+      await slack.stop();
+      await connector.stop();
+      cleanup(dir);
+    }
+  },
+);

@@ -1,4 +1,6 @@
 import test from 'ava';
+import { teamsBotTest } from './helpers/teamsSdks.ts';
+import { TEAMS_SDKS } from '../src/platforms/teams/env.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
@@ -8,68 +10,77 @@ import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
 const SECRET = 'teams-secret';
 const CONV = '19:ops-room@thread.tacv2';
 
-test('bot added to a channel stores its reference; events then reach it proactively, 429 retried', async (t) => {
-  const connector = await new FakeBotConnector().start();
-  const dir = tempDir();
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, `channels:\n  room: { type: teams, conversation: "${CONV}" }\nroutes:\n  - channel: room\n`);
-  const svc = await startTestService(
-    { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, TEAMS_BOT_NO_AUTH: 'true' },
-    { dir, pollMs: 50, retry: { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 } },
-  );
-  try {
-    const before = await svc.send(createdBody({ isAgent: true, username: 'earlybird' }), {
-      query: { 'secret-key': SECRET },
-    });
-    t.is(before.json.deliveries, 1);
-    const dead = await until(
-      async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 }))[0],
-      60_000,
-      'dead without reference',
+teamsBotTest(
+  'bot added to a channel stores its reference; events then reach it proactively, 429 retried',
+  async (t, teamsEnv) => {
+    const connector = await new FakeBotConnector().start();
+    const dir = tempDir();
+    const cfg = join(dir, 'vcc-notify.yaml');
+    writeFileSync(cfg, `channels:\n  room: { type: teams, conversation: "${CONV}" }\nroutes:\n  - channel: room\n`);
+    const svc = await startTestService(
+      { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, ...teamsEnv },
+      { dir, pollMs: 50, retry: { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 } },
     );
-    t.regex(dead!.lastError!, /no Teams conversation reference.*add the bot/);
+    try {
+      const before = await svc.send(createdBody({ isAgent: true, username: 'earlybird' }), {
+        query: { 'secret-key': SECRET },
+      });
+      t.is(before.json.deliveries, 1);
+      const dead = await until(
+        async () => (await svc.store.listDeliveries({ status: 'dead', limit: 1 }))[0],
+        60_000,
+        'dead without reference',
+      );
+      t.regex(dead!.lastError!, /no Teams conversation reference.*add the bot/);
 
-    const install = await fetch(`${svc.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' })),
-    });
-    t.is(install.status, 200);
-    const conv = await svc.store.getConversation(CONV);
-    t.is((conv?.reference as any).serviceUrl, connector.url);
+      const install = await fetch(`${svc.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' })),
+      });
+      t.is(install.status, 200);
+      const conv = await svc.store.getConversation(CONV);
+      t.is((conv?.reference as any).serviceUrl, connector.url);
 
-    connector.script.push({ status: 429, retryAfter: 0 });
-    t.is(await svc.store.replayDead({}, Date.now()), 1);
-    await svc.send(createdBody({ isAgent: true, username: 'secondone', name: '<at>Everyone</at>' }), {
-      query: { 'secret-key': SECRET },
-    });
-    svc.worker.wake();
-    await until(
-      async () =>
-        (await svc.store.listDeliveries({ status: 'pending', limit: 5 })).length === 0 &&
-        connector.activities.length > 1,
-      60_000,
-      'sent',
-    );
-    t.regex(connector.activities[0]!.activity.text, /^Hello!/, 'a welcome when the bot is added');
-    const cards = connector.activities.slice(1).map((a) => a.activity);
-    t.true(cards.length >= 1);
-    t.true(cards.every((a) => a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'));
-    const text = JSON.stringify(cards);
-    t.true(text.includes('earlybird') && text.includes('secondone'));
-    t.false(text.includes('<at>Everyone'), 'no mention from a user name');
-    t.true(connector.activities.every((a) => a.conversation === CONV));
-    const sent = await svc.store.listDeliveries({ status: 'sent', limit: 5 });
-    t.is(sent.length, 2);
-  } finally {
-    await svc.stop();
-    await connector.stop();
-    cleanup(dir);
-  }
-});
+      connector.script.push({ status: 429, retryAfter: 0 });
+      t.is(await svc.store.replayDead({}, Date.now()), 1);
+      await svc.send(createdBody({ isAgent: true, username: 'secondone', name: '<at>Everyone</at>' }), {
+        query: { 'secret-key': SECRET },
+      });
+      svc.worker.wake();
+      await until(
+        async () =>
+          (await svc.store.listDeliveries({ status: 'pending', limit: 5 })).length === 0 &&
+          connector.activities.length > 1,
+        60_000,
+        'sent',
+      );
+      t.regex(connector.activities[0]!.activity.text, /^Hello!/, 'a welcome when the bot is added');
+      const cards = connector.activities.slice(1).map((a) => a.activity);
+      t.true(cards.length >= 1);
+      t.true(cards.every((a) => a.attachments?.[0]?.contentType === 'application/vnd.microsoft.card.adaptive'));
+      const text = JSON.stringify(cards);
+      t.true(text.includes('earlybird') && text.includes('secondone'));
+      t.false(text.includes('<at>Everyone'), 'no mention from a user name');
+      t.true(connector.activities.every((a) => a.conversation === CONV));
+      const sent = await svc.store.listDeliveries({ status: 'sent', limit: 5 });
+      t.is(sent.length, 2);
+      t.true(
+        svc.logs.some(
+          (l) => l.includes(`"sdk":"${teamsEnv.TEAMS_SDK}"`) && l.includes(`Teams bot on ${teamsEnv.TEAMS_SDK}`),
+        ),
+        'the start-up log names the SDK',
+      );
+    } finally {
+      await svc.stop();
+      await connector.stop();
+      cleanup(dir);
+    }
+  },
+);
 
-test('a bad activity body is a 400, not a crash', async (t) => {
-  const svc = await startTestService({ TEAMS_BOT_NO_AUTH: 'true' });
+teamsBotTest('a bad activity body is a 400, not a crash', async (t, teamsEnv) => {
+  const svc = await startTestService({ ...teamsEnv });
   try {
     const res = await fetch(`${svc.url}/api/messages`, {
       method: 'POST',
@@ -82,6 +93,35 @@ test('a bad activity body is a 400, not a crash', async (t) => {
     cleanup(svc.dir);
   }
 });
+
+for (const sdk of TEAMS_SDKS) {
+  test(`with MicrosoftAppId, an activity without a Bot Framework token is refused and nothing is stored [TEAMS_SDK=${sdk}]`, async (t) => {
+    const connector = await new FakeBotConnector().start();
+    const svc = await startTestService({
+      TEAMS_SDK: sdk,
+      MicrosoftAppId: '00000000-0000-0000-0000-00000000b0b1',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000a1',
+    });
+    try {
+      for (const headers of [{}, { authorization: 'Bearer not.a.token' }] as Array<Record<string, string>>) {
+        const res = await fetch(`${svc.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' })),
+        });
+        t.is(res.status, 401, JSON.stringify(headers));
+      }
+      t.is(await svc.store.getConversation(CONV), null);
+      t.is(connector.activities.length, 0, 'no reply');
+    } finally {
+      await svc.stop();
+      await connector.stop();
+      cleanup(svc.dir);
+    }
+  });
+}
 
 test('without MicrosoftAppId or TEAMS_BOT_NO_AUTH the Teams bot is off: /api/messages answers 501 and a teams channel says why', async (t) => {
   const dir = tempDir();

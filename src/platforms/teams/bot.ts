@@ -1,4 +1,3 @@
-import { TurnContext, type Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { SendOutcome } from '../../delivery/Adapter.ts';
 import type { Route } from '../../routing/route.ts';
@@ -22,6 +21,63 @@ export interface TeamsBotDeps {
   sendTest: (channelName: string) => Promise<SendOutcome>;
 }
 
+/** Who an activity names: an id, a display name and, for people, their Entra object id. */
+interface Account {
+  id?: string;
+  name?: string;
+  aadObjectId?: string;
+}
+
+/**
+ * What the bot reads of an incoming Bot Framework activity: the same fields in botbuilder's
+ * and the Agents SDK's Activity, so one logic serves both (TEAMS_SDK).
+ */
+export interface InboundActivity {
+  type?: string;
+  action?: string;
+  text?: string;
+  channelId?: string;
+  serviceUrl?: string;
+  locale?: string;
+  conversation?: Account & { id: string };
+  from?: Account;
+  recipient?: Account;
+  membersAdded?: Account[];
+  entities?: Array<{ type?: string; text?: string; mentioned?: unknown }>;
+}
+
+/** A turn as either SDK's TurnContext offers it: the activity, and a reply in its conversation. */
+export interface TeamsTurn {
+  activity: InboundActivity;
+  sendActivity(text: string): Promise<unknown>;
+}
+
+/**
+ * The reference proactive sends need, in Bot Framework's shape (`bot` for the bot's account,
+ * as botbuilder stores it; the Agents runtime reads it as `agent`), for the channel `id`.
+ */
+export function conversationReference(a: InboundActivity, id: string): Record<string, unknown> {
+  return {
+    user: a.from,
+    bot: a.recipient,
+    conversation: { ...a.conversation, id },
+    channelId: a.channelId,
+    ...(a.locale ? { locale: a.locale } : {}),
+    serviceUrl: a.serviceUrl,
+  };
+}
+
+/** The text of a message less the bot's own @mention (the `<at>bot</at>` Teams puts in it). */
+export function textWithoutBotMention(a: InboundActivity): string {
+  let text = a.text ?? '';
+  for (const e of a.entities ?? []) {
+    const who = e.mentioned as Account | undefined;
+    if (e.type === 'mention' && who?.id !== undefined && who.id === a.recipient?.id && e.text)
+      text = text.split(e.text).join('');
+  }
+  return text.trim();
+}
+
 /** A channel thread's conversation id carries `;messageid=...`; the channel itself does not. */
 export const channelConversationId = (id: string) => id.split(';')[0]!;
 
@@ -32,16 +88,14 @@ export const channelConversationId = (id: string) => id.split(';')[0]!;
  * runs the same commands as Slack's `/vcc`, replying in the thread.
  */
 export function teamsBotLogic(deps: TeamsBotDeps) {
-  return async (ctx: TurnContext): Promise<void> => {
-    const a: Activity = ctx.activity;
+  return async (ctx: TeamsTurn): Promise<void> => {
+    const a = ctx.activity;
     if (!a.conversation?.id) return;
     const id = channelConversationId(a.conversation.id);
     const added =
       (a.type === 'installationUpdate' && a.action !== 'remove') ||
       (a.type === 'conversationUpdate' && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id));
-    const reference = TurnContext.getConversationReference(a) as unknown as Record<string, unknown>;
-    reference.conversation = { ...(reference.conversation as object), id };
-    delete reference.activityId;
+    const reference = conversationReference(a, id);
     await deps.store.saveConversation({ id, reference, name: a.conversation.name ?? null, updatedAt: deps.clock() });
     if (added) {
       deps.log.info(
@@ -54,7 +108,7 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
       return;
     }
     if (a.type !== 'message') return;
-    const text = TurnContext.removeRecipientMention(a)?.trim() ?? '';
+    const text = textWithoutBotMention(a);
     const policy = (deps.commandUsers ?? 'anyone').trim();
     const reply = await runCommand(text, {
       channel: chatName(TEAMS_PREFIX, id),
@@ -83,12 +137,12 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
  * The people @mentioned after `mention` in a bot command: Teams sends each as `<at>Name</at>`
  * in the text with an entity naming the person; the bot's own mention is not one of them.
  */
-export function readTeamsMentions(a: Activity, after: string): Mention[] | string {
+export function readTeamsMentions(a: InboundActivity, after: string): Mention[] | string {
   const people: Mention[] = [];
   for (const e of a.entities ?? []) {
     const who = (e as { type?: string; mentioned?: { id?: unknown; name?: unknown } }).mentioned;
     if (people.length === 20) break;
-    if (e.type !== 'mention' || !who || who.id === a.recipient?.id) continue;
+    if (e.type !== 'mention' || typeof who !== 'object' || who === null || who.id === a.recipient?.id) continue;
     if (typeof who.id !== 'string' || typeof who.name !== 'string' || who.id.length > 200) continue;
     const name = who.name.replace(/[<>\r\n]/g, '').slice(0, 80);
     if (name && after.includes(`<at>${who.name}</at>`) && !people.some((p) => typeof p !== 'string' && p.id === who.id))

@@ -1,5 +1,3 @@
-import type { CloudAdapter, ConversationReference } from 'botbuilder';
-import { ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 import type { Adapter, SendOutcome } from '../../delivery/Adapter.ts';
 import { botActivity } from './card.ts';
 import { retryAfterMs } from '../httpOutcome.ts';
@@ -10,77 +8,105 @@ import { retryAfterMs } from '../httpOutcome.ts';
  */
 const RETRY = new Set([412, 429, 500, 502, 503, 504]);
 
+/** One call to a conversation's Bot Framework connector. */
+export type ConnectorCall =
+  | { op: 'send'; activity: object }
+  | { op: 'reply'; replyTo: string; activity: object }
+  | { op: 'update'; id: string; activity: object };
+
 /**
- * Proactive messages to a stored Teams conversation through botbuilder's CloudAdapter.
- * Without an app id (local runs and tests) the send is made with an anonymous identity.
- * A thread's root is a new post (its activity id comes back as the ref), a reply goes into
- * the root's reply chain (replyToActivity), an edit replaces the root (updateActivity:
+ * What each SDK's runtime gives the adapter (runtime.ts: botbuilder, agentsRuntime.ts: the
+ * Agents SDK): `call` made in a proactive turn for the stored `reference`, resolving with the
+ * connector's answer or rejecting with the SDK's own error (caught inside the turn: both SDKs
+ * hand a turn's error to onTurnError, which would let a failed send pass for sent).
+ */
+export type Connector = (reference: Record<string, unknown>, call: ConnectorCall) => Promise<{ id?: string } | void>;
+
+/** A connector client's conversation operations: botbuilder's `client.conversations`, the Agents SDK's client. */
+export interface ConversationOps {
+  sendToConversation(conversation: string, activity: never): Promise<{ id?: string }>;
+  replyToActivity(conversation: string, replyTo: string, activity: never): Promise<{ id?: string }>;
+  updateActivity(conversation: string, id: string, activity: never): Promise<{ id?: string }>;
+}
+
+/** Makes `call` with `ops` on `conversation`. */
+export function callConnector(ops: ConversationOps, conversation: string, call: ConnectorCall) {
+  const a = call.activity as never;
+  if (call.op === 'send') return ops.sendToConversation(conversation, a);
+  if (call.op === 'reply') return ops.replyToActivity(conversation, call.replyTo, a);
+  return ops.updateActivity(conversation, call.id, a);
+}
+
+/**
+ * Runs `work` in a proactive turn that `turn` starts (an SDK's continueConversation), and
+ * rejects with its failure outside the turn: either SDK would hand it to onTurnError.
+ */
+export async function outsideTheTurn<C, T>(
+  turn: (logic: (ctx: C) => Promise<void>) => Promise<void>,
+  work: (ctx: C) => Promise<T>,
+): Promise<T> {
+  type Settled = { ok: true; value: T } | { ok: false; e: unknown };
+  const box: { result?: Settled } = {};
+  await turn(async (ctx) => {
+    box.result = await work(ctx).then(
+      (value): Settled => ({ ok: true, value }),
+      (e: unknown): Settled => ({ ok: false, e }),
+    );
+  });
+  if (!box.result) throw new Error('the SDK did not run the proactive turn');
+  if (!box.result.ok) throw box.result.e;
+  return box.result.value;
+}
+
+/**
+ * Proactive messages to a stored Teams conversation. A thread's root is a new post (its
+ * activity id comes back as the ref), a reply goes into the root's reply chain
+ * (replyToActivity), an edit replaces the root (updateActivity:
  * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/update-and-delete-bot-messages).
  * A reply or edit the connector answers 404 has lost its root (deleted in Teams).
  */
-export function teamsAdapter(
-  cloud: CloudAdapter,
-  appId: string | undefined,
-  reference: Record<string, unknown>,
-): Adapter {
-  const ref = reference as Partial<ConversationReference>;
-  /** Runs `call` with the conversation's connector client; its answer, or the failure classified. */
-  const withClient = async (
-    call: (client: ConnectorClient, conversation: string) => Promise<{ id?: string } | void>,
-    threaded: boolean,
-  ): Promise<SendOutcome> => {
-    // The call's failure is caught inside the turn: CloudAdapter hands a turn's error to
-    // onTurnError (which logs it) instead of rejecting, so a failed send would pass for sent.
-    let failure: { e: unknown } | null = null;
-    let id: string | undefined;
+export function teamsAdapter(connector: Connector, reference: Record<string, unknown>): Adapter {
+  const run = async (call: ConnectorCall): Promise<SendOutcome> => {
     try {
-      await cloud.continueConversationAsync(appId || new ClaimsIdentity([], true), ref, async (ctx) => {
-        const client = ctx.turnState.get<ConnectorClient>(cloud.ConnectorClientKey);
-        id = await call(client, ref.conversation!.id).then(
-          (r) => r?.id,
-          (e: unknown) => void (failure = { e }),
-        );
-      });
+      const r = await connector(reference, call);
+      return r?.id ? { status: 'sent', ref: r.id } : { status: 'sent' };
     } catch (e) {
-      failure = { e };
+      return classifyTeamsError(e, call.op !== 'send');
     }
-    if (failure) return classifyTeamsError((failure as { e: unknown }).e, threaded);
-    return id ? { status: 'sent', ref: id } : { status: 'sent' };
   };
   return {
+    // A post of its own (sendToConversation), not a reply to the synthetic continuation activity.
     send: (m, placement) =>
-      withClient(
-        // sendToConversation, not sendActivity: a proactive notice starts its own post in the
-        // channel instead of replying to the synthetic continuation activity.
-        (client, conversation) =>
-          placement?.thread === 'reply'
-            ? client.conversations.replyToActivity(conversation, placement.root, botActivity(m))
-            : client.conversations.sendToConversation(conversation, botActivity(m)),
-        placement?.thread === 'reply',
+      run(
+        placement?.thread === 'reply'
+          ? { op: 'reply', replyTo: placement.root, activity: botActivity(m) }
+          : { op: 'send', activity: botActivity(m) },
       ),
-    edit: (root, m) =>
-      withClient(
-        (client, conversation) =>
-          client.conversations.updateActivity(conversation, root, { ...botActivity(m), id: root }),
-        true,
-      ),
+    edit: (root, m) => run({ op: 'update', id: root, activity: { ...botActivity(m), id: root } }),
   };
 }
 
-/** The connector's failure: retry (with Retry-After) or permanent; a 404 in a thread means its root is gone. */
+/**
+ * The connector's failure, from either SDK (botbuilder's RestError: `statusCode`; the Agents
+ * SDK's HttpError: `status`; both with the response's headers): retry (with Retry-After) or
+ * permanent; a 404 in a thread means its root is gone.
+ */
 export function classifyTeamsError(e: unknown, threaded: boolean): SendOutcome {
   const err = e as {
     statusCode?: number;
-    response?: { headers?: { get?: (n: string) => string | undefined } };
+    status?: number;
+    response?: { headers?: { get?: (n: string) => string | null | undefined } };
     code?: string;
+    cause?: { code?: string };
     message: string;
   };
-  const status = err.statusCode;
-  if (status === undefined) return { status: 'retry', reason: `Teams unreachable: ${err.code ?? 'request error'}` };
+  const status = err.statusCode ?? err.status;
+  if (status === undefined)
+    return { status: 'retry', reason: `Teams unreachable: ${err.code ?? err.cause?.code ?? 'request error'}` };
   const reason = `Teams connector answered HTTP ${status}`;
   if (threaded && status === 404) return { status: 'permanent', reason, rootGone: true };
   if (!RETRY.has(status)) return { status: 'permanent', reason };
-  const after = retryAfterMs(err.response?.headers?.get?.('retry-after'), Date.now());
+  const after = retryAfterMs(err.response?.headers?.get?.('retry-after') ?? undefined, Date.now());
   return {
     status: 'retry',
     reason,

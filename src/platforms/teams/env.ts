@@ -1,7 +1,16 @@
 import { envOf, type AnyEnv, type EnvVars } from '../Platform.ts';
 
-/** What Teams reads from the environment: botbuilder's own names for the bot's identity. */
+/** The SDKs the Teams bot can run on (TEAMS_SDK): botbuilder (the default), or the Microsoft 365 Agents SDK. */
+export const TEAMS_SDKS = ['botbuilder', 'agents'] as const;
+export type TeamsSdk = (typeof TEAMS_SDKS)[number];
+
+/** What Teams reads from the environment: botbuilder's names for the bot's identity, used with either SDK. */
 export const TEAMS_ENV = {
+  TEAMS_SDK: {
+    secret: false,
+    what: 'the SDK the Teams bot runs on: botbuilder (default) or agents (the Microsoft 365 Agents SDK)',
+    values: TEAMS_SDKS,
+  },
   MicrosoftAppId: { secret: false, what: "the bot's app id: runs the Teams bot with Bot Framework auth" },
   MicrosoftAppPassword: { secret: true, what: "the bot's client secret" },
   MicrosoftAppType: { secret: false, what: 'MultiTenant, SingleTenant or UserAssignedMSI' },

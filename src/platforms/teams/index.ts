@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import { literal, nonempty, object, refine, size, string } from 'superstruct';
 import { chatName, envOf, type ChannelType, type Inbound, type Platform, type PlatformContext } from '../Platform.ts';
 import { TEAMS_ENV, TEAMS_MENTION_HELP, TEAMS_PREFIX, teamsBotEnabled } from './env.ts';
@@ -12,13 +13,19 @@ export type TeamsWorkflowChannel = { type: 'teams-workflow'; url: string };
 const DIGEST = 60;
 const NOT_ENABLED = 'the Teams bot is not enabled: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)';
 
-/** botbuilder, loaded once and only when the bot is enabled; shared by sends and /api/messages. */
-const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null =>
-  teamsBotEnabled(ctx.env)
-    ? ctx.once('teams.runtime', async () =>
-        (await import('./runtime.ts')).createTeamsRuntime(envOf(TEAMS_ENV, ctx.env), ctx.log),
-      )
-    : null;
+/**
+ * The bot's SDK (TEAMS_SDK: botbuilder, or the Agents SDK), loaded once and only when the bot
+ * is enabled; shared by sends and /api/messages.
+ */
+const runtime = (ctx: PlatformContext): Promise<TeamsRuntime> | null => {
+  if (!teamsBotEnabled(ctx.env)) return null;
+  const env = envOf(TEAMS_ENV, ctx.env);
+  return ctx.once('teams.runtime', async () =>
+    env.TEAMS_SDK === 'agents'
+      ? (await import('./agentsRuntime.ts')).createAgentsTeamsRuntime(env, ctx.log)
+      : (await import('./runtime.ts')).createTeamsRuntime(env, ctx.log),
+  );
+};
 
 /**
  * A route's Teams mention: the person's Entra object id or user principal name, and the name
@@ -73,25 +80,30 @@ const workflow: ChannelType<TeamsWorkflowChannel> = {
   adapter: async (ch, ctx) => teamsWorkflowAdapter(ch.url, ctx.fetch, ctx.clock),
 };
 
-/** `POST /api/messages`: Bot Framework activities (commands, being added to a team). */
+/**
+ * `POST /api/messages`: Bot Framework activities (commands, being added to a team). The SDK is
+ * loaded once the service answers (or by the first activity), so start-up never waits for it.
+ */
 const inbound: Inbound = {
   async mount(router, deps) {
-    const rt = runtime(deps);
-    if (!rt) {
+    if (!teamsBotEnabled(deps.env)) {
       router.post('/api/messages', (ctx) => {
         ctx.status = 501;
         ctx.body = { error: { code: 'teams_not_configured', message: 'set MicrosoftAppId to run the Teams bot' } };
       });
-    } else {
-      const env = envOf(TEAMS_ENV, deps.env);
-      if (!env.MicrosoftAppId) {
-        deps.log.warn(
-          'TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine',
-        );
-      }
-      router.post(
-        '/api/messages',
-        (await rt).handler({
+      return { start: async () => {}, stop: async () => {} };
+    }
+    const env = envOf(TEAMS_ENV, deps.env);
+    if (!env.MicrosoftAppId) {
+      deps.log.warn(
+        'TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine',
+      );
+    }
+    let handler: Promise<(ctx: Context) => Promise<void>> | null = null;
+    const load = () =>
+      (handler ??= runtime(deps)!.then((bot) => {
+        deps.log.info({ sdk: bot.sdk, auth: env.MicrosoftAppId ? 'bot framework' : 'none' }, `Teams bot on ${bot.sdk}`);
+        return bot.handler({
           store: deps.conversations,
           log: deps.log,
           clock: deps.clock,
@@ -99,10 +111,12 @@ const inbound: Inbound = {
           commandUsers: env.TEAMS_COMMAND_USERS,
           fileRoutesFor: (id) => deps.fileRoutesFor(chatName(TEAMS_PREFIX, id)),
           sendTest: deps.sendTest,
-        }),
-      );
-    }
-    return { start: async () => {}, stop: async () => {} };
+        });
+      }));
+    router.post('/api/messages', async (ctx) => (await load())(ctx));
+    const loaded = () =>
+      void load().catch((e: Error) => deps.log.error({ err: { message: e.message } }, 'Teams bot SDK failed to load'));
+    return { start: async () => void setImmediate(loaded), stop: async () => {} };
   },
 };
 

@@ -1,18 +1,25 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
+import { ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 import type { Logger } from 'pino';
 import type { EnvValues } from '../Platform.ts';
-import type { TEAMS_ENV } from './env.ts';
+import type { Context } from 'koa';
 import type { Adapter } from '../../delivery/Adapter.ts';
-import { teamsAdapter } from './botAdapter.ts';
-import { botFrameworkHandler } from './koaBridge.ts';
+import type { TEAMS_ENV, TeamsSdk } from './env.ts';
+import { callConnector, outsideTheTurn, teamsAdapter, type Connector } from './botAdapter.ts';
+import { activityHandler } from './koaBridge.ts';
 import { teamsBotLogic, type TeamsBotDeps } from './bot.ts';
 
 /**
- * Everything that needs botbuilder, in the one module that imports it: the service and the CLI
- * load it (with `import()`) only when the Teams bot is enabled (`teamsBotEnabled`), so a
- * service without Teams never pays for the SDK.
+ * The Teams bot on botbuilder (TEAMS_SDK=botbuilder, the default), in the one module that
+ * imports it: the service and the CLI load it (with `import()`) only when the Teams bot is
+ * enabled (`teamsBotEnabled`), so a service without Teams never pays for the SDK.
  */
-export function createTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: Logger) {
+export function createTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: Logger): TeamsRuntime {
   const cloud = new CloudAdapter(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: env.MicrosoftAppId ?? '',
@@ -24,12 +31,35 @@ export function createTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: Logger
   cloud.onTurnError = async (_ctx, e) => {
     log.error({ err: { message: (e as Error).message } }, 'Teams bot turn failed');
   };
+  // Without an app id (local runs and tests) proactive sends use an anonymous identity.
+  const connector: Connector = (reference, call) => {
+    const ref = reference as Partial<ConversationReference>;
+    return outsideTheTurn(
+      (logic) => cloud.continueConversationAsync(env.MicrosoftAppId || new ClaimsIdentity([], true), ref, logic),
+      (ctx: TurnContext) =>
+        callConnector(
+          ctx.turnState.get<ConnectorClient>(cloud.ConnectorClientKey).conversations,
+          ref.conversation!.id,
+          call,
+        ),
+    );
+  };
   return {
-    /** The adapter that sends proactively to a stored conversation reference. */
-    adapter: (reference: Record<string, unknown>): Adapter => teamsAdapter(cloud, env.MicrosoftAppId, reference),
-    /** The Koa handler for `POST /api/messages`. */
-    handler: (deps: TeamsBotDeps) => botFrameworkHandler(cloud, teamsBotLogic(deps)),
+    sdk: 'botbuilder',
+    adapter: (reference) => teamsAdapter(connector, reference),
+    // CloudAdapter checks Bot Framework auth itself.
+    handler: (deps) => {
+      const logic = teamsBotLogic(deps);
+      return activityHandler((req, res) => cloud.process(req, res, logic));
+    },
   };
 }
 
-export type TeamsRuntime = ReturnType<typeof createTeamsRuntime>;
+/** The Teams bot on one SDK (TEAMS_SDK): proactive sends, and the handler of `POST /api/messages`. */
+export interface TeamsRuntime {
+  sdk: TeamsSdk;
+  /** The adapter that sends proactively to a stored conversation reference. */
+  adapter(reference: Record<string, unknown>): Adapter;
+  /** The Koa handler for `POST /api/messages`. */
+  handler(deps: TeamsBotDeps): (ctx: Context) => Promise<void>;
+}
