@@ -1,5 +1,4 @@
 import {
-  authorizeJWT,
   CloudAdapter,
   OutboundHostValidator,
   type AuthConfiguration,
@@ -14,14 +13,13 @@ import type { EnvValues } from '../Platform.ts';
 import type { TEAMS_ENV } from './env.ts';
 import { callConnector, outsideTheTurn, teamsAdapter, type Connector } from './botAdapter.ts';
 import { activityHandler, type BridgedRequest, type BridgedResponse } from './koaBridge.ts';
-import { teamsBotLogic, type TeamsBotDeps } from './bot.ts';
-import type { TeamsRuntime } from './runtime.ts';
+import { teamsBotLogic, type TeamsBotDeps, type TeamsRuntime } from './bot.ts';
 
 /**
  * The Teams bot on the Microsoft 365 Agents SDK (TEAMS_SDK=agents: @microsoft/agents-hosting,
  * the maintained successor of botbuilder), loaded like runtime.ts only when the bot is
  * enabled. The same logic, cards, threads and auth rules: with MicrosoftAppId, activities
- * must carry a Bot Framework token (the SDK's authorizeJWT) and replies go only to Microsoft's
+ * must carry a Bot Framework token (the SDK's own JWT check) and replies go only to Microsoft's
  * hosts; with TEAMS_BOT_NO_AUTH=true (a local machine) neither, and proactive sends are
  * anonymous. Our variables are mapped to the SDK's settings (clientId, clientSecret,
  * tenantId), so switching SDKs changes no other setting.
@@ -54,7 +52,6 @@ export function createAgentsTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: 
         callConnector(ctx.turnState.get<ConnectorClient>(cloud.ConnectorClientKey), ref.conversation.id, call),
     );
   };
-  const authorize = appId ? authorizeJWT(auth) : null;
   return {
     sdk: 'agents',
     adapter: (reference) => teamsAdapter(connector, reference),
@@ -63,8 +60,9 @@ export function createAgentsTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: 
       return activityHandler(async (req: BridgedRequest, res: BridgedResponse) => {
         const request = req as Request;
         const response = res as unknown as WebResponse;
-        let authorized = !authorize;
-        if (authorize) await authorize(request, response, () => void (authorized = true));
+        // The adapter's own authorizeJWT (with its defaults applied) answers 401 itself.
+        let authorized = !appId;
+        if (appId) await cloud.authorizeRequest(request, response, () => void (authorized = true));
         if (authorized) await cloud.process(request, response, logic);
       });
     },

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../../delivery/Adapter.ts';
+import type { Context } from 'koa';
+import type { Adapter, SendOutcome } from '../../delivery/Adapter.ts';
 import type { Route } from '../../routing/route.ts';
 import type { ConversationStore } from '../../store/Store.ts';
 import { helpText } from '../../chat/grammar.ts';
@@ -7,8 +8,17 @@ import { runCommand } from '../../chat/runCommand.ts';
 import type { Mention } from '../../routing/route.ts';
 import type { Subscriptions } from '../../chat/Subscriptions.ts';
 import { chatName } from '../Platform.ts';
-import { TEAMS_MENTION_HELP, TEAMS_PREFIX } from './env.ts';
+import { TEAMS_MENTION_HELP, TEAMS_PREFIX, type TeamsSdk } from './env.ts';
 import { escapeTeams } from './escape.ts';
+
+/** The Teams bot on one SDK (TEAMS_SDK: runtime.ts, agentsRuntime.ts): proactive sends, and `POST /api/messages`. */
+export interface TeamsRuntime {
+  sdk: TeamsSdk;
+  /** The adapter that sends proactively to a stored conversation reference. */
+  adapter(reference: Record<string, unknown>): Adapter;
+  /** The Koa handler for `POST /api/messages`. */
+  handler(deps: TeamsBotDeps): (ctx: Context) => Promise<void>;
+}
 
 export interface TeamsBotDeps {
   store: ConversationStore;

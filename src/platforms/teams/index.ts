@@ -4,7 +4,7 @@ import { chatName, envOf, type ChannelType, type Inbound, type Platform, type Pl
 import { TEAMS_ENV, TEAMS_MENTION_HELP, TEAMS_PREFIX, teamsBotEnabled } from './env.ts';
 import { adaptiveCard, botActivity, workflowEnvelope } from './card.ts';
 import { teamsWorkflowAdapter } from './workflow.ts';
-import type { TeamsRuntime } from './runtime.ts';
+import type { TeamsRuntime } from './bot.ts';
 
 export type TeamsChannel = { type: 'teams'; conversation: string };
 export type TeamsWorkflowChannel = { type: 'teams-workflow'; url: string };

@@ -7,12 +7,10 @@ import {
 import { ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 import type { Logger } from 'pino';
 import type { EnvValues } from '../Platform.ts';
-import type { Context } from 'koa';
-import type { Adapter } from '../../delivery/Adapter.ts';
-import type { TEAMS_ENV, TeamsSdk } from './env.ts';
+import type { TEAMS_ENV } from './env.ts';
 import { callConnector, outsideTheTurn, teamsAdapter, type Connector } from './botAdapter.ts';
 import { activityHandler } from './koaBridge.ts';
-import { teamsBotLogic, type TeamsBotDeps } from './bot.ts';
+import { teamsBotLogic, type TeamsRuntime } from './bot.ts';
 
 /**
  * The Teams bot on botbuilder (TEAMS_SDK=botbuilder, the default), in the one module that
@@ -53,13 +51,4 @@ export function createTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: Logger
       return activityHandler((req, res) => cloud.process(req, res, logic));
     },
   };
-}
-
-/** The Teams bot on one SDK (TEAMS_SDK): proactive sends, and the handler of `POST /api/messages`. */
-export interface TeamsRuntime {
-  sdk: TeamsSdk;
-  /** The adapter that sends proactively to a stored conversation reference. */
-  adapter(reference: Record<string, unknown>): Adapter;
-  /** The Koa handler for `POST /api/messages`. */
-  handler(deps: TeamsBotDeps): (ctx: Context) => Promise<void>;
 }
