@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { kindNamed, SHORT_KINDS, type EventKind } from '../vcc/changes.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { muteDuration, whereTerms } from '../chat/grammar.ts';
+import { kindsNamed, muteDuration, whereTerms } from '../chat/grammar.ts';
 import type { Mute, NewMute } from '../store/Store.ts';
 import { newMute } from '../store/MuteStore.ts';
 import type { AdminDeps } from './AdminDeps.ts';
@@ -71,12 +70,8 @@ function muteFromForm(f: URLSearchParams, deps: AdminDeps): NewMute | string {
   if (channel !== null && !deps.channelConfig(channel)) return `unknown channel "${channel}"`;
   const ms = muteDuration(f.get('for') ?? '');
   if (ms === null) return 'duration: write 90m, 2h or 1d (at most 90d)';
-  const kinds: EventKind[] = [];
-  for (const k of (f.get('kinds') ?? '').split(/[\s,]+/).filter(Boolean)) {
-    const kind = kindNamed(k.toLowerCase());
-    if (!kind) return `unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`;
-    if (!kinds.includes(kind)) kinds.push(kind);
-  }
+  const kinds = kindsNamed((f.get('kinds') ?? '').split(/[\s,]+/).filter(Boolean));
+  if (typeof kinds === 'string') return kinds;
   const where = whereTerms((f.get('where') ?? '').split(/\s+/).filter(Boolean));
   if (typeof where === 'string') return where;
   const comment = sanitizeLine(f.get('comment') ?? '').trim();

@@ -88,12 +88,8 @@ export function parseCommand(text: string): Command {
       if (mention === '') return error('"mention" needs someone to mention (@group, @person, here)');
       const at = rest.findIndex((w) => w.toLowerCase() === 'where');
       const kindWords = at < 0 ? rest : rest.slice(0, at);
-      const kinds: EventKind[] = [];
-      for (const k of kindWords) {
-        const kind = kindNamed(k.toLowerCase());
-        if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
-        if (!kinds.includes(kind)) kinds.push(kind);
-      }
+      const kinds = kindsNamed(kindWords);
+      if (typeof kinds === 'string') return error(kinds);
       if (verb.toLowerCase() === 'unsubscribe') {
         return at < 0 && mention === null
           ? { action: 'unsubscribe', kinds }
@@ -107,6 +103,20 @@ export function parseCommand(text: string): Command {
     default:
       return error(`unknown command "${verb}"`);
   }
+}
+
+/**
+ * The kinds `words` name (short or full names, any case), each once in first-seen order, or
+ * what is wrong: the first unknown one, with the names there are.
+ */
+export function kindsNamed(words: readonly string[]): EventKind[] | string {
+  const kinds: EventKind[] = [];
+  for (const k of words) {
+    const kind = kindNamed(k.toLowerCase());
+    if (!kind) return `unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`;
+    if (!kinds.includes(kind)) kinds.push(kind);
+  }
+  return kinds;
 }
 
 /**
@@ -155,17 +165,11 @@ function muteCommand(rest: string[]): Command {
   if (because < 0 || comment === '') return error(`${MUTE_USAGE}: say why after "because"`);
   if (comment.length > 500) return error('the reason after "because" is longer than 500 characters');
   const [duration = '', ...words] = rest.slice(0, because);
-  const d = /^([1-9]\d{0,4})([mhd])$/.exec(duration.toLowerCase());
-  const ms = d ? Number(d[1]) * MUTE_UNITS[d[2] as keyof typeof MUTE_UNITS] : NaN;
-  if (!(ms <= 90 * MUTE_UNITS.d))
-    return error(`${MUTE_USAGE}: "${duration}" is not a duration such as 90m, 2h or 1d (at most 90d)`);
+  const ms = muteDuration(duration);
+  if (ms === null) return error(`${MUTE_USAGE}: "${duration}" is not a duration such as 90m, 2h or 1d (at most 90d)`);
   const at = words.findIndex((w) => w.toLowerCase() === 'where');
-  const kinds: EventKind[] = [];
-  for (const k of at < 0 ? words : words.slice(0, at)) {
-    const kind = kindNamed(k.toLowerCase());
-    if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
-    if (!kinds.includes(kind)) kinds.push(kind);
-  }
+  const kinds = kindsNamed(at < 0 ? words : words.slice(0, at));
+  if (typeof kinds === 'string') return error(kinds);
   const where = whereTerms(at < 0 ? [] : words.slice(at + 1));
   if (typeof where === 'string') return error(where);
   return { action: 'mute', ms, kinds, where, comment };
@@ -189,11 +193,9 @@ function threadCommand(rest: string[]): Command {
     }
     if (opts[i] !== 'broadcast') return error(THREAD_USAGE);
     for (; i + 1 < opts.length && opts[i + 1] !== 'days'; i += 1) {
-      for (const k of opts[i + 1]!.split(',').filter(Boolean)) {
-        const kind = kindNamed(k);
-        if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
-        if (!broadcast.includes(kind)) broadcast.push(kind);
-      }
+      const named = kindsNamed(opts[i + 1]!.split(',').filter(Boolean));
+      if (typeof named === 'string') return error(named);
+      for (const kind of named) if (!broadcast.includes(kind)) broadcast.push(kind);
     }
   }
   return { action: 'thread', set: { broadcast, days } };
@@ -213,15 +215,13 @@ function hoursCommand(rest: string[]): Command {
   if (intervals.length === 0 || intervals.length > 20 || intervals.some((n) => n.length > 80))
     return error(HOURS_USAGE);
   if (opts.length > 0 && opts[0]!.toLowerCase() !== 'urgent') return error(HOURS_USAGE);
-  const urgent: EventKind[] = [];
-  for (const k of opts
-    .slice(1)
-    .flatMap((w) => w.split(','))
-    .filter(Boolean)) {
-    const kind = kindNamed(k.toLowerCase());
-    if (!kind) return error(`unknown kind "${k}" (kinds: ${Object.keys(SHORT_KINDS).join(', ')})`);
-    if (!urgent.includes(kind)) urgent.push(kind);
-  }
+  const urgent = kindsNamed(
+    opts
+      .slice(1)
+      .flatMap((w) => w.split(','))
+      .filter(Boolean),
+  );
+  if (typeof urgent === 'string') return error(urgent);
   return { action: 'hours', set: { mode: m, intervals, urgent } };
 }
 
