@@ -2,6 +2,9 @@
 // or `*` (rachel_smith, a*b) is never markup, so it is sent as typed and only markers that
 // could pair are made inert, each platform in its own way.
 
+/** The markers that act only in pairs, on every platform: emphasis, strike, code. */
+export const PAIRED_MARKERS = ['*', '_', '~', '`'] as const;
+
 /** A letter or digit: an `_` between two of them cannot open or close emphasis (CommonMark's flanking rule). */
 const WORD = /[\p{L}\p{N}]/u;
 

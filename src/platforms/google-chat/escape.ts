@@ -1,5 +1,5 @@
 import { escapeEntities } from '../escapeEntities.ts';
-import { pairedMarkers, replaceChars } from '../pairedMarkup.ts';
+import { PAIRED_MARKERS, pairedMarkers, replaceChars } from '../pairedMarkup.ts';
 
 /**
  * Card text (decoratedText, textParagraph) is a subset of HTML (`<b>`, `<a href>`, `<font>`,
@@ -16,4 +16,4 @@ export const escapeCardText = escapeEntities;
  * lone marker (`rachel_smith`, `a*b`) goes as typed.
  */
 export const escapeChatText = (s: string): string =>
-  replaceChars(s.replace(/</g, '<\u200B'), pairedMarkers(s, ['*', '_', '~', '`']), (c) => `${c}\u200B`);
+  replaceChars(s.replace(/</g, '<\u200B'), pairedMarkers(s, PAIRED_MARKERS), (c) => `${c}\u200B`);

@@ -1,5 +1,5 @@
 import { escapeEntities } from '../escapeEntities.ts';
-import { pairedMarkers, replaceChars } from '../pairedMarkup.ts';
+import { PAIRED_MARKERS, pairedMarkers, replaceChars } from '../pairedMarkup.ts';
 
 /**
  * Escapes text for Slack mrkdwn: `&`, `<`, `>` become entities, so a name like `<!channel>`
@@ -9,4 +9,4 @@ import { pairedMarkers, replaceChars } from '../pairedMarkup.ts';
  * follows each of it; a lone one (`rachel_smith`, `a*b`) goes as typed.
  */
 export const escapeSlack = (s: string): string =>
-  replaceChars(escapeEntities(s), pairedMarkers(s, ['*', '_', '~', '`']), (c) => `${c}\u200B`);
+  replaceChars(escapeEntities(s), pairedMarkers(s, PAIRED_MARKERS), (c) => `${c}\u200B`);

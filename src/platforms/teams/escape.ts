@@ -1,4 +1,4 @@
-import { pairedMarkers, replaceChars } from '../pairedMarkup.ts';
+import { PAIRED_MARKERS, pairedMarkers, replaceChars } from '../pairedMarkup.ts';
 
 /**
  * Plain text for Teams (an activity's `summary`, shown in notifications): not markdown, so
@@ -6,9 +6,6 @@ import { pairedMarkers, replaceChars } from '../pairedMarkup.ts';
  * other markup from a name is sent as markup.
  */
 export const inertTeamsText = (s: string): string => s.replace(/</g, '<\u200B');
-
-/** Markers that act only in pairs: emphasis, strike, code. */
-const PAIRED = ['*', '_', '~', '`'] as const;
 
 /**
  * Escapes text for an Adaptive Card TextBlock (Teams markdown,
@@ -23,7 +20,7 @@ const PAIRED = ['*', '_', '~', '`'] as const;
 export function escapeTeams(s: string): string {
   const bs = (c: string) => `\\${c}`;
   let out = s.replace(/\\(?=[!-/:-@[-`{-~])/g, '\\\\').replace(/&(?=#?\w+;)/g, '\\&');
-  out = replaceChars(out, pairedMarkers(s, PAIRED), bs);
+  out = replaceChars(out, pairedMarkers(s, PAIRED_MARKERS), bs);
   if (out.includes('[') && out.includes(']')) out = replaceChars(out, ['[', ']'], bs);
   out = out.replace(
     /^(\s*)(?:([-+*>])(?=\s|$)|(#{1,6})(?=\s|$)|(\d{1,9})([.)])(?=\s|$))/gm,
