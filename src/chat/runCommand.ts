@@ -5,6 +5,7 @@ import { sanitizeLine } from '../render/sanitize.ts';
 import { helpText, parseCommand, type Command } from './grammar.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import type { Subscriptions } from './Subscriptions.ts';
+import { utcMinute } from '../render/utcMinute.ts';
 
 export interface CommandContext {
   /** Routing name of the channel the command was typed in (`slack:C0123`). */
@@ -90,7 +91,7 @@ async function muteReply(
   if (cmd.action === 'mutes') {
     const mutes = await ctx.subscriptions.mutesOf(ctx.channel);
     if (mutes.length === 0) return 'No mutes in force here.';
-    return `Mutes in force here:\n${mutes.map((m) => ctx.escape(cut(sanitizeLine(`• #${m.id} until ${new Date(m.endsAt).toISOString().slice(0, 16).replace('T', ' ')} UTC${m.channel === null ? ' (every channel)' : ''}: ${m.comment}`)))).join('\n')}`;
+    return `Mutes in force here:\n${mutes.map((m) => ctx.escape(cut(sanitizeLine(`• #${m.id} until ${utcMinute(m.endsAt)}${m.channel === null ? ' (every channel)' : ''}: ${m.comment}`)))).join('\n')}`;
   }
   const allowed = await ctx.mayChange();
   if (allowed !== true) return `Not changed: ${allowed}`;
@@ -108,8 +109,7 @@ async function muteReply(
     comment,
     `chat:${ctx.user}`,
   );
-  const until = new Date(endsAt).toISOString().slice(0, 16).replace('T', ' ');
-  return `Muted here as #${id} until ${until} UTC: matching events are recorded as muted (resendable). unmute ${id} ends it.`;
+  return `Muted here as #${id} until ${utcMinute(endsAt)}: matching events are recorded as muted (resendable). unmute ${id} ends it.`;
 }
 
 /** A channel's thread settings, for people. */

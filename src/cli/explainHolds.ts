@@ -4,8 +4,7 @@ import type { EventKind } from '../vcc/changes.ts';
 import { nextOpen } from '../delivery/quietHours.ts';
 import { muteFor } from '../delivery/mutes.ts';
 import type { Mute } from '../store/Store.ts';
-
-const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+import { utcMinute } from '../render/utcMinute.ts';
 
 /**
  * For `explain`: whether each planned delivery (a channel its routes matched) would be held
@@ -28,7 +27,7 @@ function routeHoursLine(channel: string, hours: readonly RouteHours[], quietAt: 
   const names = hours.map((h) => `${h.mode}: ${h.intervals.join(', ')}`).join('; ');
   return quietAt(now)
     ? [
-        `hours   ${channel}: its routes are quiet now (${names}): held until ${at(nextOpen(quietAt, now))}, then sent in one summary`,
+        `hours   ${channel}: its routes are quiet now (${names}): held until ${utcMinute(nextOpen(quietAt, now))}, then sent in one summary`,
       ]
     : [`hours   ${channel}: its routes are open now (${names}): sent at once`];
 }
@@ -40,7 +39,7 @@ function channelHours(channel: string, kinds: readonly EventKind[], h: HoursSett
   if (kinds.some((k) => h.urgent.includes(k)))
     return [`hours   ${channel}: quiet now (${names}), but urgent kinds go at once: sent at once`];
   return [
-    `hours   ${channel}: quiet now (${names}): held until ${at(nextOpen(h.quietAt, now))}, then sent in one summary`,
+    `hours   ${channel}: quiet now (${names}): held until ${utcMinute(nextOpen(h.quietAt, now))}, then sent in one summary`,
   ];
 }
 
@@ -54,6 +53,8 @@ export function mutePlacement(
 ): string[] {
   return channels.flatMap((channel) => {
     const m = muteFor(mutes, channel, kinds, user, now);
-    return m ? [`mute    ${channel}: held by mute #${m.id} until ${at(m.endsAt)} (${m.comment}); resend sends it`] : [];
+    return m
+      ? [`mute    ${channel}: held by mute #${m.id} until ${utcMinute(m.endsAt)} (${m.comment}); resend sends it`]
+      : [];
   });
 }

@@ -8,6 +8,7 @@ import { uniqueMentions } from '../routing/route.ts';
 import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
 import type { Labels } from './labels.ts';
 import type { Message, Severity } from './Message.ts';
+import { utcMinute } from './utcMinute.ts';
 
 type RenderedDelivery = Pick<Delivery, 'kinds' | 'show' | 'mention'>;
 
@@ -79,9 +80,15 @@ export class Renderer {
     const newest = items.at(-1)!;
     const last = this.event(newest.event, newest.delivery, target);
     const { scope } = this.scope(newest.event, newest.delivery, primaryKind(newest.delivery.kinds), target);
-    const at = new Date(newest.event.receivedAt).toISOString().slice(0, 16).replace('T', ' ');
     const { user, old, event, kinds, change } = scope;
-    const rootScope = { user, old, event, kinds, change, thread: { changes, last: last.title, lastAt: `${at} UTC` } };
+    const rootScope = {
+      user,
+      old,
+      event,
+      kinds,
+      change,
+      thread: { changes, last: last.title, lastAt: utcMinute(newest.event.receivedAt) },
+    };
     const lines = items.length === 1 ? last.lines : items.flatMap((i) => this.event(i.event, i.delivery, target).lines);
     const mentions = uniqueMentions(items.flatMap((i) => i.delivery.mention ?? []));
     return this.message(this.of(this.roots, target), rootScope, target, lines, mentions);

@@ -1,6 +1,5 @@
 import type { Delivery, ThreadRoot } from '../store/Store.ts';
-
-const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+import { utcMinute } from './utcMinute.ts';
 
 /** Where a sent delivery went on a threaded channel, for people (admin, `history`); '' elsewhere. */
 export function threadRoleText(d: Pick<Delivery, 'thread'>): string {
@@ -18,12 +17,12 @@ export function threadRoleText(d: Pick<Delivery, 'thread'>): string {
 
 /** An agent's thread in a channel, for people: its size, its root's edits, replacements. */
 export function threadText(r: ThreadRoot): string {
-  const parts = [`${r.changes} ${r.changes === 1 ? 'change' : 'changes'} since ${at(r.startedAt)}`];
+  const parts = [`${r.changes} ${r.changes === 1 ? 'change' : 'changes'} since ${utcMinute(r.startedAt)}`];
   if (r.ref === '') parts.push('root deleted in the chat: the next event starts a new one');
   else if (r.editError)
     parts.push(`root edit failed: ${r.editError}${r.editDueAt !== null ? ' (tried again later)' : ''}`);
   else if (r.editDueAt !== null) parts.push('root edit pending');
-  else if (r.editedAt !== null) parts.push(`root edited ${at(r.editedAt)}`);
+  else if (r.editedAt !== null) parts.push(`root edited ${utcMinute(r.editedAt)}`);
   if (r.replaced > 0)
     parts.push(`root replaced ${r.replaced} ${r.replaced === 1 ? 'time' : 'times'} after a deletion in the chat`);
   return parts.join('; ');
