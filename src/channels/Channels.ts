@@ -141,8 +141,9 @@ function messagesOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Ou
 /** A channel that can send: its adapter, limits, messages, threads and hours as the config in force says. */
 function readySender(deps: ChannelsDeps, ch: ChannelConfig, channel: string, adapter: Adapter): ChannelSender {
   const { renderer } = deps;
-  const thread = threadedChannel(renderer, ch, deps.config().threads[channel] ?? deps.chatSetting?.('thread', channel));
-  const { timeIntervals } = deps.config();
+  // One read of the config in force: a reload in between cannot mix two of them in one sender.
+  const config = deps.config();
+  const thread = threadedChannel(renderer, ch, config.threads[channel] ?? deps.chatSetting?.('thread', channel));
   return {
     ok: true,
     adapter,
@@ -150,8 +151,8 @@ function readySender(deps: ChannelsDeps, ch: ChannelConfig, channel: string, ada
     messages: (items) => messagesOf(renderer, ch, items),
     ...(thread && { thread }),
     hours: {
-      channel: hoursOf(deps.config(), channel, deps.chatSetting),
-      routes: (h) => routeHoursTest(h, timeIntervals),
+      channel: hoursOf(config, channel, deps.chatSetting),
+      routes: (h) => routeHoursTest(h, config.timeIntervals),
     },
     away: (items: DueItem[]) => awayOf(renderer, ch, items),
   };

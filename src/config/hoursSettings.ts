@@ -37,13 +37,14 @@ export function hoursSettings(
     problems.push(`${fmt([...base, key])}${at([...base, key])}: ${reason}`);
   const h = givenKeys(keys, hoursKeys, base, problems, at);
   if (h === null) return null;
+  const owner = base[0] === 'routes' ? 'route' : 'channel';
   if (h.active !== undefined && h.quiet !== undefined) {
-    problem('quiet', `a ${base[0] === 'routes' ? 'route' : 'channel'} has active or quiet hours, not both`);
+    problem('quiet', `a ${owner} has active or quiet hours, not both`);
     return null;
   }
   const mode = h.active !== undefined ? 'active' : h.quiet !== undefined ? 'quiet' : null;
   if (mode === null) {
-    problem('urgent', `urgent needs active or quiet hours on the ${base[0] === 'routes' ? 'route' : 'channel'}`);
+    problem('urgent', `urgent needs active or quiet hours on the ${owner}`);
     return null;
   }
   const named = [h[mode]!].flat();
