@@ -29,7 +29,7 @@ type Target = string;
  */
 export class Renderer {
   private constructor(
-    private readonly engines: Record<Target, Liquid>,
+    private readonly engine: Liquid,
     private readonly kinds: Record<Target, Record<EventKind, KindTemplates>>,
     private readonly digests: Record<Target, DigestTemplates>,
     private readonly roots: Record<Target, KindTemplates>,
@@ -44,7 +44,7 @@ export class Renderer {
   static load(dir: string, targets: readonly TargetOptions[], labels: () => Labels = () => ({})): Renderer {
     const t = loadTemplates(dir, targets, labels);
     return new Renderer(
-      t.engines,
+      t.engine,
       t.kinds,
       t.digests,
       t.roots,
@@ -65,7 +65,7 @@ export class Renderer {
     const primary = primaryKind(delivery.kinds);
     const { scope, changes } = this.scope(event, delivery, primary, target);
     const lines = this.changeLines(changes, scope, delivery.show, target);
-    return this.message(this.of(this.kinds, target)[primary], scope, target, lines, delivery.mention ?? []);
+    return this.message(this.of(this.kinds, target)[primary], scope, lines, delivery.mention ?? []);
   }
 
   /**
@@ -91,19 +91,12 @@ export class Renderer {
     };
     const lines = items.length === 1 ? last.lines : items.flatMap((i) => this.event(i.event, i.delivery, target).lines);
     const mentions = uniqueMentions(items.flatMap((i) => i.delivery.mention ?? []));
-    return this.message(this.of(this.roots, target), rootScope, target, lines, mentions);
+    return this.message(this.of(this.roots, target), rootScope, lines, mentions);
   }
 
   /** A kind-shaped template file rendered with `scope`: title, summary, severity and facts, with the lines given. */
-  private message(
-    t: KindTemplates,
-    scope: object,
-    target: Target,
-    lines: string[],
-    mentions: Message['mentions'],
-  ): Message {
-    const engine = this.of(this.engines, target);
-    const out = (tpl: Template[]) => engine.renderSync(tpl, scope).trim();
+  private message(t: KindTemplates, scope: object, lines: string[], mentions: Message['mentions']): Message {
+    const out = (tpl: Template[]) => this.engine.renderSync(tpl, scope).trim();
     const title = out(t.title);
     return {
       title,
@@ -119,7 +112,7 @@ export class Renderer {
   /** The `line` template of each of `changes` (the delivery's); empty lines dropped. */
   private changeLines(changes: readonly Change[], scope: Scope, show: readonly string[], target: Target): string[] {
     const kinds = this.of(this.kinds, target);
-    const engine = this.of(this.engines, target);
+    const engine = this.engine;
     const hide = this.hiddenFields(target, show);
     return changes.flatMap((c) => {
       const line = kinds[c.kind].line;
@@ -138,7 +131,7 @@ export class Renderer {
     target: Target,
     away = false,
   ): Message {
-    const engine = this.of(this.engines, target);
+    const engine = this.engine;
     const d = this.of(this.digests, target);
     const groups = new Map<
       EventKind,

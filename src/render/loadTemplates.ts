@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { validate, type Struct } from 'superstruct';
-import type { Liquid } from 'liquidjs';
 import { EVENT_KINDS, type EventKind } from '../vcc/changes.ts';
 import {
   compileStrings,
@@ -27,13 +26,14 @@ export interface TargetOptions {
  * Throws TemplateError naming the file.
  */
 export function loadTemplates(dir: string, targets: readonly TargetOptions[], labels: () => Labels) {
-  const engines = {} as Record<string, Liquid>;
   const kinds = {} as Record<string, Record<EventKind, KindTemplates>>;
   const digests = {} as Record<string, DigestTemplates>;
   const roots = {} as Record<string, KindTemplates>;
-  // A file shared by the targets is read, parsed and checked once (start-up time).
-  const files = new Map<string, Record<string, unknown>>();
-  const parsed = (path: string, shape: Struct<any, any>): Record<string, unknown> => {
+  // One engine for every target (its filters read nothing per target), so a file shared by the
+  // targets is read, parsed, checked and compiled once (start-up time).
+  const engine = liquidEngine(labels);
+  const files = new Map<string, unknown>();
+  const compiled = (path: string, shape: Struct<any, any>): unknown => {
     let value = files.get(path);
     if (value) return value;
     let raw: unknown;
@@ -44,17 +44,14 @@ export function loadTemplates(dir: string, targets: readonly TargetOptions[], la
     }
     const [err, checked] = validate(raw, shape);
     if (err) throw new TemplateError(`${path}: ${err.path.join('.') || 'file'}: ${err.message}`);
-    value = checked as Record<string, unknown>;
+    value = compileStrings(engine, checked as Record<string, unknown>, path);
     files.set(path, value);
     return value;
   };
   for (const { target } of targets) {
-    const engine = liquidEngine(labels);
-    engines[target] = engine;
     const read = <T>(file: string, shape: Struct<any, any>): T => {
       const override = join(dir, target, file);
-      const path = existsSync(override) ? override : join(dir, file);
-      return compileStrings(engine, parsed(path, shape), path) as T;
+      return compiled(existsSync(override) ? override : join(dir, file), shape) as T;
     };
     kinds[target] = Object.fromEntries(
       EVENT_KINDS.map((k) => [k, read<KindTemplates>(`${k}.yaml`, kindFile)]),
@@ -62,5 +59,5 @@ export function loadTemplates(dir: string, targets: readonly TargetOptions[], la
     digests[target] = read<DigestTemplates>('digest.yaml', digestFile);
     roots[target] = read<KindTemplates>('agent.yaml', kindFile);
   }
-  return { engines, kinds, digests, roots };
+  return { engine, kinds, digests, roots };
 }
