@@ -11,6 +11,8 @@ export interface ServiceOptions {
   random?: () => number;
   logDestination?: DestinationStream;
   sqlite?: SqliteOptions;
+  /** The store, already being opened by the caller (openServiceStore); the service owns it from here. */
+  storeOpening?: Promise<Store>;
   retry?: RetryPolicy;
   pollMs?: number;
   /** Deliveries the worker reads per channel at a time (default 500). */

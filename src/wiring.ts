@@ -12,7 +12,7 @@ import { loadConfig } from './config/loadConfig.ts';
 import type { Metrics } from './metrics.ts';
 import { createBodyCipher } from './vcc/decrypt.ts';
 import type { Route } from './routing/route.ts';
-import { openStore } from './store/openStore.ts';
+import { openServiceStore } from './storeOpening.ts';
 import type { Store } from './store/Store.ts';
 import { DEFAULT_RETRY, DeliveryWorker, type WorkerDeps } from './delivery/DeliveryWorker.ts';
 import type { Subscriptions } from './chat/Subscriptions.ts';
@@ -34,11 +34,7 @@ export interface ConfigHolder {
 export async function openParts(opts: ServiceOptions) {
   const { settings } = opts;
   const { env } = settings;
-  const opening = openStore(settings.databaseUrl, {
-    ownsLeases: true,
-    writeTimeoutMs: env.STORE_WRITE_TIMEOUT_SECONDS * 1000,
-    ...opts.sqlite,
-  });
+  const opening = opts.storeOpening ?? openServiceStore(opts);
   const readConfig = () =>
     loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
   let current: NotifyConfig;

@@ -34,9 +34,11 @@ program
   .command('serve')
   .description('run the service: webhook endpoint and delivery worker')
   .action(async () => {
-    const { startService } = await import('../service.ts');
     const settings = loadSettings();
-    const svc = await startService({ settings });
+    // The store opens while the service's modules load (its writer thread boots meanwhile).
+    const storeOpening = (await import('../storeOpening.ts')).openServiceStore({ settings });
+    const { startService } = await import('../service.ts');
+    const svc = await startService({ settings, storeOpening });
     // Started by a supervisor with an IPC channel (tests, the bench): say so once listening.
     if (process.send) {
       process.send({ ready: true, port: svc.port });
