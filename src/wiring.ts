@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Env, Settings } from './config/settings.ts';
 import type Koa from 'koa';
 import { createApp } from './http/app.ts';
+import { jsonBody } from './http/jsonBody.ts';
 import type { ConnectionLimits } from './http/server.ts';
 import type { UnauthenticatedSummary } from './http/refusalSummary.ts';
 import type { NotifyConfig } from './config/NotifyConfig.ts';
@@ -153,7 +154,7 @@ export async function mountExtras(d: {
   } else {
     router.all(/^\/admin/, (ctx) => {
       ctx.status = 404;
-      ctx.body = { error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN to enable the admin pages' } };
+      jsonBody(ctx, { error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN to enable the admin pages' } });
     });
   }
   return { router, inbound };

@@ -2,6 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
 import { webhookHandler, type WebhookDeps } from './webhookRoute.ts';
+import { jsonBody } from './jsonBody.ts';
 import type { EventStore, Store } from '../store/Store.ts';
 
 export const WEBHOOK_PATH = '/webhooks/vcc/users';
@@ -41,21 +42,21 @@ export function createApp(deps: AppDeps): Koa {
     if (ctx.method !== 'OPTIONS' || (ctx.path !== WEBHOOK_PATH && ctx.path !== `${WEBHOOK_PATH}/`)) return next();
     ctx.status = 405;
     ctx.set('Allow', 'POST, PUT');
-    ctx.body = { error: { code: 'method_not_allowed', message: 'send POST or PUT' } };
+    jsonBody(ctx, { error: { code: 'method_not_allowed', message: 'send POST or PUT' } });
   });
   const router = new Router();
   router.post(WEBHOOK_PATH, webhook);
   router.put(WEBHOOK_PATH, webhook);
   router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+    jsonBody(ctx, { status: 'ok' });
   });
   router.get('/readyz', async (ctx) => {
     try {
       await deps.store.ping();
-      ctx.body = { status: 'ready', store: deps.store.kind, ...deps.ready?.() };
+      jsonBody(ctx, { status: 'ready', store: deps.store.kind, ...deps.ready?.() });
     } catch (e) {
       ctx.status = 503;
-      ctx.body = { status: 'unavailable', store: deps.store.kind, error: (e as Error).message };
+      jsonBody(ctx, { status: 'unavailable', store: deps.store.kind, error: (e as Error).message });
     }
   });
   deps.mount?.(router);
@@ -86,7 +87,7 @@ function outermost(deps: AppDeps): Koa.Middleware {
       const err = { message: (e as Error).message, stack: (e as Error).stack };
       deps.log.error({ err, method: ctx.method, path: ctx.path }, 'unexpected error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'internal_error', message: 'internal error; see the service log' } };
+      jsonBody(ctx, { error: { code: 'internal_error', message: 'internal error; see the service log' } });
     }
     if (deps.draining?.()) ctx.set('Connection', 'close');
   };

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { is as typeIs } from 'type-is';
 import type { Logger } from 'pino';
 import { HttpError } from './HttpError.ts';
+import { jsonBody } from './jsonBody.ts';
 import { readBody } from './readBody.ts';
 import { acceptVccBody, type VccEvent } from '../vcc/acceptVccBody.ts';
 import type { EventKind } from '../vcc/changes.ts';
@@ -148,7 +149,7 @@ async function ingest(deps: WebhookDeps, ctx: Context, ev: VccEvent, used: Secre
   if (result.status === 'duplicate') {
     deps.log.info({ event: result.eventId }, 'duplicate VCC event, already stored');
     deps.onDuplicate?.();
-    ctx.body = { status: 'duplicate', event: result.eventId };
+    jsonBody(ctx, { status: 'duplicate', event: result.eventId });
     return;
   }
   deps.log.info(
@@ -161,7 +162,7 @@ async function ingest(deps: WebhookDeps, ctx: Context, ev: VccEvent, used: Secre
     },
     'event accepted',
   );
-  ctx.body = { status: 'accepted', event: result.eventId, deliveries: result.deliveries };
+  jsonBody(ctx, { status: 'accepted', event: result.eventId, deliveries: result.deliveries });
   deps.onAccepted?.(
     result.eventId,
     planned.map((p) => p.channel),
@@ -185,7 +186,7 @@ async function refuse(
         : null;
   if (!err) throw e;
   ctx.status = err.status;
-  ctx.body = err.toJSON();
+  jsonBody(ctx, err.toJSON());
   deps.onRefused?.(err.code);
   if (err.status === 503)
     deps.log.error(
