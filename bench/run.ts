@@ -9,7 +9,9 @@ import { hoursAndMutes } from './mutedSetup.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 
-console.log(`Footprint: medians of ${rounds} interleaved runs; the service with the built-in config, no Teams bot`);
+console.log(
+  `Footprint: medians of ${rounds} interleaved runs; the service with the built-in config, then with the Teams bot on each SDK`,
+);
 const pairs = await benchFootprint(rounds);
 
 const pgdb = await freshDatabase();
