@@ -11,7 +11,8 @@ import { rmSync } from 'node:fs';
 
 /**
  * Left as imports from node_modules: the native SQLite binding (it finds its .node file
- * relative to its package), and the SDKs loaded only when the configuration needs them.
+ * relative to its package), and the SDKs and RE2 loaded only when the configuration needs them
+ * (a bundled package is parsed with the file that holds it, at start-up, used or not).
  */
 const EXTERNAL = [
   'better-sqlite3',
@@ -23,6 +24,7 @@ const EXTERNAL = [
   '@slack/bolt',
   '@slack/web-api',
   '@slack/socket-mode',
+  're2js',
 ];
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });

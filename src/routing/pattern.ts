@@ -1,4 +1,9 @@
-import { RE2JS, RE2JSException } from 're2js';
+import { createRequire } from 'node:module';
+import type * as Re2 from 're2js';
+
+// Loaded at the first pattern compiled, not at start-up: most configs have none.
+let re2: typeof Re2 | undefined;
+const loadRe2 = (): typeof Re2 => (re2 ??= createRequire(import.meta.url)('re2js') as typeof Re2);
 
 /**
  * A compiled `matches` condition. It runs on RE2JS, a pure-JavaScript port of RE2: time linear
@@ -31,6 +36,7 @@ const UNSUPPORTED: ReadonlyArray<readonly [RegExp, string]> = [
  */
 export function compilePattern(source: string): Pattern | string {
   if (source.length > MAX_PATTERN_LENGTH) return `pattern is longer than ${MAX_PATTERN_LENGTH} characters`;
+  const { RE2JS, RE2JSException } = loadRe2();
   try {
     const re = RE2JS.compile(source);
     return { source, test: (text) => re.test(text), toString: () => `/${source}/` };
