@@ -5,9 +5,9 @@ import type { ServiceOptions } from './ServiceOptions.ts';
 /**
  * Begins opening the service's store (DATABASE_URL, with the service's options). Light to
  * import, so a caller can start it before loading the HTTP stack: SQLite's writer thread then
- * boots on another core meanwhile instead of after (the CLI's `serve` does; start-up ~75 ms
- * sooner on 2 cores). The returned promise is marked handled: a failure surfaces where it is
- * awaited (startService), never as an unhandled rejection while the caller loads.
+ * boots on another core meanwhile instead of after (the CLI's `serve` does). The returned
+ * promise is marked handled: a failure surfaces where it is awaited (startService), never as
+ * an unhandled rejection while the caller loads.
  */
 export function openServiceStore(opts: Pick<ServiceOptions, 'settings' | 'sqlite'>): Promise<Store> {
   const opening = openStore(opts.settings.databaseUrl, {

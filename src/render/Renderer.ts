@@ -112,11 +112,12 @@ export class Renderer {
   /** The `line` template of each of `changes` (the delivery's); empty lines dropped. */
   private changeLines(changes: readonly Change[], scope: Scope, show: readonly string[], target: Target): string[] {
     const kinds = this.of(this.kinds, target);
-    const engine = this.engine;
     const hide = this.hiddenFields(target, show);
     return changes.flatMap((c) => {
       const line = kinds[c.kind].line;
-      const text = line ? engine.renderSync(line, withChange(scope, changeView(c, hide, this.labels()))).trim() : '';
+      const text = line
+        ? this.engine.renderSync(line, withChange(scope, changeView(c, hide, this.labels()))).trim()
+        : '';
       return text ? [text] : [];
     });
   }

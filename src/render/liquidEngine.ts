@@ -6,8 +6,8 @@ import { labelOf, type Labels } from './labels.ts';
 
 /**
  * The LiquidJS engine every target renders with: strict variables and filters; every value
- * printed becomes one visible line (each platform escapes the text in its payload builder). Filters:
- * `value` (null → "(none)"), `transport` (sip-tcp → SIP/TCP), `yesno`, `role` (isAgent and
+ * printed becomes one visible line (each platform escapes the text in its payload builder).
+ * Filters: `value` (null → "(none)"), `transport` (sip-tcp → SIP/TCP), `yesno`, `role` (isAgent and
  * privGroup, with the privilege group's label), `label: 'FIELD'` (a value's label, else the value).
  * `labels` is read at each render, so a reloaded config's labels apply at once.
  */
