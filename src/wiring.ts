@@ -250,9 +250,6 @@ export function announce(d: {
 
 /** Warms the channel types the routes in force use (see Channels.warm); logs which. */
 export async function warm(channels: Channels, routes: readonly Route[], log: Logger): Promise<void> {
-  // Node loads its fetch implementation (undici) at the first use of fetch or its classes, and
-  // every platform but the console sends with fetch: load it now, not in the first send.
-  if (routes.some((r) => channels.channelConfig(r.channel)?.type !== 'console')) void globalThis.Response;
   const types = await channels.warm(routes.map((r) => r.channel)).catch(() => []);
   log.debug({ types }, 'channel types warmed');
 }

@@ -86,8 +86,8 @@ export function createChannels(deps: ChannelsDeps) {
   };
 
   /**
-   * Makes ready what the first send to each channel type in `names` needs: its SDK loaded and
-   * its client made (through the adapter), the templates of its target run once, its payload
+   * Makes ready what the first send to each channel type in `names` needs: Node's fetch and its
+   * SDK loaded, its client made (through the adapter), the templates of its target run once, its payload
    * built once. Nothing for types no name uses; a channel that cannot send is skipped.
    * Resolves with the types warmed.
    */
@@ -97,7 +97,10 @@ export function createChannels(deps: ChannelsDeps) {
       const ch = channelConfig(name);
       if (!ch || seen.has(ch.type)) continue;
       seen.add(ch.type);
-      channelType(ch).payload(ch, sample(ch));
+      const type = channelType(ch);
+      type.payload(ch, sample(ch));
+      // Reading a fetch class makes Node load its fetch implementation (undici).
+      if (type.sendsWithFetch) void globalThis.Response;
       await adapterFor(ch).catch(() => {});
     }
     return [...seen];

@@ -47,6 +47,8 @@ const bot: ChannelType<SlackChannel> = {
   schema: object({ type: literal('slack'), channel: nonempty(string()) }),
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,
+  // @slack/web-api posts with the global fetch.
+  sendsWithFetch: true,
   payload: (ch, m) => slackChatPayload(ch.channel, m),
   async adapter(ch, ctx) {
     const env = envOf(ENV, ctx.env);
@@ -68,6 +70,7 @@ const webhook: ChannelType<SlackWebhookChannel> = {
   schema: object({ type: literal('slack-webhook'), url: nonempty(string()) }),
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,
+  sendsWithFetch: true,
   payload: (_ch, m) => slackPayload(m),
   adapter: async (ch, ctx) => slackWebhookAdapter(ch.url, ctx.fetch, ctx.clock),
 };

@@ -55,6 +55,8 @@ const bot: ChannelType<TeamsChannel> = {
     { count: 1800, windowMs: 3_600_000 },
   ],
   digestPerMessage: DIGEST,
+  // Both SDKs' connector clients post with axios (node:http).
+  sendsWithFetch: false,
   payload: (_ch, m) => botActivity(m),
   async adapter(ch, ctx) {
     const rt = runtime(ctx);
@@ -76,6 +78,7 @@ const workflow: ChannelType<TeamsWorkflowChannel> = {
   // Power Automate throttles per flow; one a second keeps a channel readable.
   limits: [{ count: 1, windowMs: 1050 }],
   digestPerMessage: DIGEST,
+  sendsWithFetch: true,
   payload: (_ch, m) => workflowEnvelope(adaptiveCard(m)),
   adapter: async (ch, ctx) => teamsWorkflowAdapter(ch.url, ctx.fetch, ctx.clock),
 };
