@@ -87,8 +87,8 @@ export function createChannels(deps: ChannelsDeps) {
 
   /**
    * Makes ready what the first send to each channel type in `names` needs: Node's fetch and its
-   * SDK loaded, its client made (through the adapter), the templates of its target run once, its payload
-   * built once. Nothing for types no name uses; a channel that cannot send is skipped.
+   * SDK loaded, its client made (through the adapter), the templates of its target run once,
+   * its payload built once. Nothing for types no name uses; a channel that cannot send is skipped.
    * Resolves with the types warmed.
    */
   const warm = async (names: Iterable<string>): Promise<string[]> => {
