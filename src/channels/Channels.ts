@@ -100,7 +100,7 @@ export function createChannels(deps: ChannelsDeps) {
       const type = channelType(ch);
       type.payload(ch, sample(ch));
       // Reading a fetch class makes Node load its fetch implementation (undici).
-      if (type.sendsWithFetch) void globalThis.Response;
+      if (type.sendsWithFetch(ctx.env)) void globalThis.Response;
       await adapterFor(ch).catch(() => {});
     }
     return [...seen];

@@ -63,10 +63,10 @@ export interface ChannelType<C extends { type: string }> {
   /** Events per digest message, so a digest stays within the platform's message size. */
   digestPerMessage: number;
   /**
-   * Whether its sends go through fetch (Node's, loaded at its first use): the warm-up after
-   * readiness then loads it, so the first send does not.
+   * Whether its sends go through fetch (Node's, loaded at its first use) with these settings:
+   * the warm-up after readiness then loads it, so the first send does not.
    */
-  sendsWithFetch: boolean;
+  sendsWithFetch(env: AnyEnv): boolean;
   /**
    * The exact body a channel of this type receives for a neutral Message: the adapter posts
    * it, and `vcc-notify render` and the admin preview show it. Escapes for the platform.

@@ -11,7 +11,7 @@ const consoleChannel: ChannelType<ConsoleChannel> = {
   // A log line costs nothing to send: no limit.
   limits: [],
   digestPerMessage: 100,
-  sendsWithFetch: false,
+  sendsWithFetch: () => false,
   payload: (_ch, m) => consoleRecord(m),
   adapter: async (_ch, ctx) => ctx.once('console.adapter', async () => consoleAdapter(ctx.log)),
 };

@@ -15,7 +15,7 @@ const webhook: ChannelType<GoogleChatChannel> = {
   limits: [{ count: 1, windowMs: 1050 }],
   // 60 events' lines keep a digest card well under the 32,000-byte message limit.
   digestPerMessage: 60,
-  sendsWithFetch: true,
+  sendsWithFetch: () => true,
   payload: (_ch, m) => googleChatPayload(m),
   // 200 sent; 429 RESOURCE_EXHAUSTED, 408 and 5xx retry (Retry-After honoured); 400, 403, 404
   // permanent. The URL carries the space's key and token: it never enters a reason.

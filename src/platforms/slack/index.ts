@@ -48,7 +48,7 @@ const bot: ChannelType<SlackChannel> = {
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,
   // @slack/web-api posts with the global fetch.
-  sendsWithFetch: true,
+  sendsWithFetch: () => true,
   payload: (ch, m) => slackChatPayload(ch.channel, m),
   async adapter(ch, ctx) {
     const env = envOf(ENV, ctx.env);
@@ -70,7 +70,7 @@ const webhook: ChannelType<SlackWebhookChannel> = {
   schema: object({ type: literal('slack-webhook'), url: nonempty(string()) }),
   limits: ONE_PER_SECOND,
   digestPerMessage: DIGEST,
-  sendsWithFetch: true,
+  sendsWithFetch: () => true,
   payload: (_ch, m) => slackPayload(m),
   adapter: async (ch, ctx) => slackWebhookAdapter(ch.url, ctx.fetch, ctx.clock),
 };

@@ -55,8 +55,8 @@ const bot: ChannelType<TeamsChannel> = {
     { count: 1800, windowMs: 3_600_000 },
   ],
   digestPerMessage: DIGEST,
-  // Both SDKs' connector clients post with axios (node:http).
-  sendsWithFetch: false,
+  // The Agents SDK's connector client posts with fetch; botbuilder's with axios (node:http).
+  sendsWithFetch: (env) => envOf(TEAMS_ENV, env).TEAMS_SDK === 'agents',
   payload: (_ch, m) => botActivity(m),
   async adapter(ch, ctx) {
     const rt = runtime(ctx);
@@ -78,7 +78,7 @@ const workflow: ChannelType<TeamsWorkflowChannel> = {
   // Power Automate throttles per flow; one a second keeps a channel readable.
   limits: [{ count: 1, windowMs: 1050 }],
   digestPerMessage: DIGEST,
-  sendsWithFetch: true,
+  sendsWithFetch: () => true,
   payload: (_ch, m) => workflowEnvelope(adaptiveCard(m)),
   adapter: async (ch, ctx) => teamsWorkflowAdapter(ch.url, ctx.fetch, ctx.clock),
 };
