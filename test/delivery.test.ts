@@ -6,12 +6,14 @@ import { cleanup, startTestService, tempDir, until, type TestService } from './h
 import { createdBody, vccFixture } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { FakeTeamsWorkflow } from './fakes/teamsWorkflow.ts';
+import { eachStore, testStore, type StoreKind } from './helpers/stores.ts';
 
 const SECRET = 'deliver-secret';
 const q = { 'secret-key': SECRET };
 const fastRetry = { maxAgeMs: 60_000, maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 100 };
 
 async function withStack(
+  kind: StoreKind,
   yaml: string,
   fn: (s: TestService, slack: FakeSlack, teams: FakeTeamsWorkflow) => Promise<void>,
   slackOpts = {},
@@ -21,8 +23,10 @@ async function withStack(
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, yaml);
+  const store = await testStore(kind, dir);
   const svc = await startTestService(
     {
+      DATABASE_URL: store.url,
       VCC_WEBHOOK_SECRET: SECRET,
       VCC_NOTIFY_CONFIG: cfg,
       SLACK_BOT_TOKEN: 'xoxb-test-token',
@@ -38,6 +42,7 @@ async function withStack(
     await svc.stop();
     await slack.stop();
     await teams.stop();
+    await store.drop();
     cleanup(dir);
   }
 }
@@ -60,8 +65,8 @@ async function statuses(svc: TestService) {
   return (await svc.store.listDeliveries({ limit: 1000 })).map((d) => `${d.channel}:${d.status}`).sort();
 }
 
-test('an event reaches exactly the channels whose rules want it, escaped for each target', (t) =>
-  withStack(CONFIG, async (svc, slack, teams) => {
+eachStore('an event reaches exactly the channels whose rules want it, escaped for each target', (t, kind) =>
+  withStack(kind, CONFIG, async (svc, slack, teams) => {
     const res = await svc.send(createdBody({ name: '<!channel> <@U123> **Evil**', isAgent: true }), { query: q });
     t.is(res.json.deliveries, 2);
     await until(async () => (await statuses(svc)).every((s) => s.endsWith(':sent')), 60_000, 'deliveries sent');
@@ -92,10 +97,12 @@ test('an event reaches exactly the channels whose rules want it, escaped for eac
       },
       ['xoxb-test-token', slack.hookUrl('it'), teams.url, SECRET],
     );
-  }));
+  }),
+);
 
-test('routing: transport change goes to the webhook channel only; no-match creates no delivery', (t) =>
+eachStore('routing: transport change goes to the webhook channel only; no-match creates no delivery', (t, kind) =>
   withStack(
+    kind,
     CONFIG.replace('  - channel: hr\n', '  - channel: hr\n    events: [user.password_changed]\n'),
     async (svc, slack) => {
       const base = vccFixture('user-changed');
@@ -110,10 +117,11 @@ test('routing: transport change goes to the webhook channel only; no-match creat
       const none = await svc.send(vccFixture('user-changed'), { query: q });
       t.is(none.json.deliveries, 0);
     },
-  ));
+  ),
+);
 
-test('429 with Retry-After is honoured, then the message is sent once', (t) =>
-  withStack(CONFIG, async (svc, slack) => {
+eachStore('429 with Retry-After is honoured, then the message is sent once', (t, kind) =>
+  withStack(kind, CONFIG, async (svc, slack) => {
     slack.script.push({ status: 429, retryAfter: 1 });
     const started = Date.now();
     await svc.send(createdBody({ isAgent: true }), { query: q });
@@ -127,10 +135,11 @@ test('429 with Retry-After is honoured, then the message is sent once', (t) =>
     );
     t.is(d!.attempts, 2);
     t.is(slack.posts.length, 1);
-  }));
+  }),
+);
 
-test('5xx then success; a permanent failure is dead with its reason and replayable', (t) =>
-  withStack(CONFIG, async (svc, slack, teams) => {
+eachStore('5xx then success; a permanent failure is dead with its reason and replayable', (t, kind) =>
+  withStack(kind, CONFIG, async (svc, slack, teams) => {
     teams.script.push({ status: 502 }, { status: 500 });
     slack.script.push({ error: 'channel_not_found' });
     await svc.send(createdBody({ isAgent: true }), { query: q });
@@ -144,10 +153,12 @@ test('5xx then success; a permanent failure is dead with its reason and replayab
     svc.worker.wake();
     await until(async () => (await statuses(svc)).join() === 'hr:sent,ops:sent', 60_000, 'replayed delivery sent');
     t.is(slack.posts.length, 1);
-  }));
+  }),
+);
 
-test('a burst becomes a handful of digest messages, in order, nothing lost or repeated', (t) =>
+eachStore('a burst becomes a handful of digest messages, in order, nothing lost or repeated', (t, kind) =>
   withStack(
+    kind,
     `
 channels:
   ops: { type: slack, channel: C0OPS }
@@ -200,56 +211,69 @@ routes:
       );
     },
     { perChannelPerSecond: true },
-  ));
+  ),
+);
 
-test('a channel without a rate limit gathers a trickle: reads 100 ms apart while events keep coming, nothing lost or repeated', async (t) => {
-  const dir = tempDir();
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  log: { type: console }\nroutes:\n  - channel: log\n');
-  const svc = await startTestService({ VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg }, { dir, pollMs: 50 });
-  try {
-    const users = Array.from({ length: 40 }, (_, i) => `trickle_${String(i).padStart(2, '0')}`);
-    // A lone event goes out at once, on its own.
-    t.is((await svc.send(createdBody({ username: users[0] }), { query: q })).status, 200);
-    await until(() => svc.printed.length === 1, 60_000, 'the first event sent');
-    t.regex(svc.printed[0]!, /trickle_00/);
-    const started = Date.now();
-    for (const u of users.slice(1)) {
-      t.is((await svc.send(createdBody({ username: u }), { query: q })).status, 200);
+eachStore(
+  'a channel without a rate limit gathers a trickle: reads 100 ms apart while events keep coming, nothing lost or repeated',
+  async (t, kind) => {
+    const dir = tempDir();
+    const cfg = join(dir, 'vcc-notify.yaml');
+    writeFileSync(cfg, 'channels:\n  log: { type: console }\nroutes:\n  - channel: log\n');
+    const store = await testStore(kind, dir);
+    const svc = await startTestService(
+      { DATABASE_URL: store.url, VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg },
+      { dir, pollMs: 50 },
+    );
+    try {
+      const users = Array.from({ length: 40 }, (_, i) => `trickle_${String(i).padStart(2, '0')}`);
+      // A lone event goes out at once, on its own.
+      t.is((await svc.send(createdBody({ username: users[0] }), { query: q })).status, 200);
+      await until(() => svc.printed.length === 1, 60_000, 'the first event sent');
+      t.regex(svc.printed[0]!, /trickle_00/);
+      const started = Date.now();
+      for (const u of users.slice(1)) {
+        t.is((await svc.send(createdBody({ username: u }), { query: q })).status, 200);
+      }
+      await until(
+        async () => (await svc.store.listDeliveries({ limit: 100 })).every((d) => d.status === 'sent'),
+        60_000,
+        'all sent',
+      );
+      const tenths = Math.ceil((Date.now() - started) / 100);
+      const printed = svc.printed;
+      // Then at most one read (one digest) per 100 ms, however slow the machine.
+      t.true(
+        printed.length <= tenths + 2,
+        `${printed.length} messages for 40 events over ${tenths} tenths of a second`,
+      );
+      const positions = users.map((u) => {
+        const at = printed.flatMap((p, i) => (p.includes(u) ? [i] : []));
+        t.is(at.length, 1, `${u} is in exactly one message`);
+        return at[0]! * 1e6 + printed[at[0]!]!.indexOf(u);
+      });
+      t.deepEqual(
+        positions,
+        [...positions].sort((a, b) => a - b),
+        'in the order accepted',
+      );
+    } finally {
+      await svc.stop();
+      await store.drop();
+      cleanup(dir);
     }
-    await until(
-      async () => (await svc.store.listDeliveries({ limit: 100 })).every((d) => d.status === 'sent'),
-      60_000,
-      'all sent',
-    );
-    const tenths = Math.ceil((Date.now() - started) / 100);
-    const printed = svc.printed;
-    // Then at most one read (one digest) per 100 ms, however slow the machine.
-    t.true(printed.length <= tenths + 2, `${printed.length} messages for 40 events over ${tenths} tenths of a second`);
-    const positions = users.map((u) => {
-      const at = printed.flatMap((p, i) => (p.includes(u) ? [i] : []));
-      t.is(at.length, 1, `${u} is in exactly one message`);
-      return at[0]! * 1e6 + printed[at[0]!]!.indexOf(u);
-    });
-    t.deepEqual(
-      positions,
-      [...positions].sort((a, b) => a - b),
-      'in the order accepted',
-    );
-  } finally {
-    await svc.stop();
-    cleanup(dir);
-  }
-});
+  },
+);
 
-test('a dead channel does not delay other channels', (t) =>
-  withStack(CONFIG, async (svc, slack, teams) => {
+eachStore('a dead channel does not delay other channels', (t, kind) =>
+  withStack(kind, CONFIG, async (svc, slack, teams) => {
     for (let i = 0; i < 5; i += 1) slack.script.push({ status: 503 });
     await svc.send(createdBody({ isAgent: true }), { query: q });
     await until(() => teams.posts.length === 1, 60_000, 'teams delivered while slack retries');
     const [ops] = await svc.store.listDeliveries({ channel: 'ops', limit: 1 });
     t.not(ops!.status, 'sent');
-  }));
+  }),
+);
 
 test('after start, the channel types in use are warmed (SDK and client ready), and no other', async (t) => {
   const slack = await new FakeSlack().start();

@@ -14,11 +14,16 @@ const cases: Array<[string, number, number, number | undefined, number, number |
   ['Retry-After shorter than the backoff is not early', 3, 0, 100, 0, 2_000],
   ['attempts reach the maximum: dead', 5, 0, undefined, 0, 'dead'],
   ['older than maxAge: dead', 1, 3_600_000, undefined, 0, 'dead'],
+  // The store keeps whole milliseconds (a fraction failed every Postgres write of the outcome).
+  ['a jittered fraction rounds up to a whole millisecond', 1, 0, undefined, 0.3333, 667],
+  ['a fractional Retry-After rounds up', 1, 0, 1_000.25, 0, 1_001],
+  ['a Retry-After of centuries waits at most maxAge', 1, 0, 1e20, 0, 3_600_000],
 ];
 
 for (const [name, attempts, age, retryAfter, random, expected] of cases) {
   test(`retry policy: ${name}`, (t) => {
     const d = afterRetryableFailure(policy, attempts, NOW - age, NOW, retryAfter, () => random);
     t.deepEqual(d, expected === 'dead' ? { dead: true } : { dead: false, nextAttemptAt: NOW + expected });
+    if (!d.dead) t.true(Number.isSafeInteger(d.nextAttemptAt));
   });
 }

@@ -128,6 +128,54 @@ for (const [kind, open] of stores) {
     },
   );
 
+  // Every numeric column is an integer (BIGINT in Postgres, INTEGER in SQLite). A fraction once
+  // failed every Postgres write of a retry's next attempt time (22P02), forever.
+  const numbers: Array<[string, number, number]> = [
+    ['a fraction', 2_000.6, 2_001],
+    ['a fraction below one half', 2_000.4, 2_000],
+    ['negative zero', -0, 0],
+    ['a huge number', 1e20, Number.MAX_SAFE_INTEGER],
+    ['infinity', Infinity, Number.MAX_SAFE_INTEGER],
+    ['beyond the safe integers', 2 ** 53 + 2, Number.MAX_SAFE_INTEGER],
+  ];
+  for (const [name, given, kept] of numbers)
+    contract(`integer columns keep ${name} as a whole number, from every write that takes a number`, async (t, s) => {
+      const a = await s.ingest(ev('n1', given), to('a'));
+      t.is((await s.getEvent(a.eventId))?.receivedAt, kept, 'events.received_at');
+      const [d0] = await s.listDeliveries({ limit: 1 });
+      t.deepEqual([d0!.createdAt, d0!.nextAttemptAt], [kept, kept], 'deliveries.created_at, next_attempt_at');
+      await s.markRetry([d0!.id], given, given, 'retry');
+      const [d1] = await s.listDeliveries({ limit: 1 });
+      t.deepEqual([d1!.updatedAt, d1!.nextAttemptAt, d1!.attempts], [kept, kept, 1], 'markRetry');
+      await s.markSent([d0!.id], given);
+      t.is((await s.listDeliveries({ limit: 1 }))[0]!.updatedAt, kept, 'markSent');
+      const mute = await s.addMute({
+        channel: null,
+        kinds: null,
+        where: [],
+        startsAt: given,
+        endsAt: given,
+        comment: '',
+        createdBy: 'test',
+        createdAt: given,
+      });
+      const [m] = await s.listMutes({ limit: 1 });
+      t.deepEqual([m!.id, m!.startsAt, m!.endsAt, m!.createdAt], [mute, kept, kept, kept], 'mutes');
+      t.truthy(await s.claimChannel('a', 'me', given, 0.4), 'channel_leases');
+    });
+
+  contract('NaN is refused as a value for an integer column, and nothing is written', async (t, s) => {
+    const a = await s.ingest(ev('nan'), to('a'));
+    const [d] = await s.listDeliveries({ limit: 1 });
+    await t.throwsAsync(s.markRetry([d!.id], 5_000, Number.NaN, 'retry'));
+    t.like((await s.listDeliveries({ limit: 1 }))[0], {
+      id: d!.id,
+      eventId: a.eventId,
+      attempts: 0,
+      status: 'pending',
+    });
+  });
+
   contract('the same event ingested 10 times at once is stored once', async (t, s) => {
     const rs = await Promise.all(Array.from({ length: 10 }, () => s.ingest(ev('same'), to('a'))));
     t.is(rs.filter((r) => r.status === 'accepted').length, 1);

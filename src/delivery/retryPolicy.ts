@@ -18,7 +18,8 @@ export const DEFAULT_RETRY: RetryPolicy = {
  * What happens after a passing failure (`retry`): dead once `attempts` reaches the policy's
  * maximum or the oldest delivery is past its age limit; otherwise the next attempt after an
  * exponential backoff with jitter (half fixed, half random), or later if the platform said
- * Retry-After. Pure: `random` is injected.
+ * Retry-After (heeded up to the policy's age limit: a longer wait would only end in dead).
+ * The time is a whole millisecond, as the store keeps it. Pure: `random` is injected.
  */
 export function afterRetryableFailure(
   policy: RetryPolicy,
@@ -31,5 +32,6 @@ export function afterRetryableFailure(
   if (attempts >= policy.maxAttempts || now - oldestCreatedAt >= policy.maxAgeMs) return { dead: true };
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
   const jittered = backoff / 2 + random() * (backoff / 2);
-  return { dead: false, nextAttemptAt: now + Math.max(jittered, retryAfterMs ?? 0) };
+  const asked = Math.min(retryAfterMs ?? 0, policy.maxAgeMs);
+  return { dead: false, nextAttemptAt: Math.ceil(now + Math.max(jittered, asked)) };
 }

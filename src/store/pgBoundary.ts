@@ -1,4 +1,5 @@
 import { StoreUnavailableError } from './Store.ts';
+import { storeValue } from './columnValues.ts';
 
 // What crosses between the Postgres store and the server: values going in, errors coming out.
 
@@ -13,11 +14,10 @@ export function pgText(s: string): string {
   return (s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s).toWellFormed();
 }
 
-/** Each string parameter through pgText; other values as they are. */
+/** Each string parameter through pgText, each number through storeInt; other values as they are. */
 export function pgParams(values: readonly unknown[]): unknown[] {
-  return values.map((v) =>
-    typeof v === 'string' ? pgText(v) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? pgText(x) : x)) : v,
-  );
+  const one = (v: unknown): unknown => (typeof v === 'string' ? pgText(v) : storeValue(v));
+  return values.map((v) => (Array.isArray(v) ? v.map(one) : one(v)));
 }
 
 /**

@@ -179,7 +179,7 @@ export class PgEventStore {
       return;
     }
     await this.tx(async (c) => {
-      await c.query(sent, [ids, now, thread.role]);
+      await c.query(sent, pgParams([ids, now, thread.role]));
       for (const step of sentInThreadSteps(thread, now)) {
         const [sql, values] = numbered(step.sql, step.params);
         await c.query(sql, pgParams(values));

@@ -155,7 +155,7 @@ function deliveryColumns(batch: Pending[], cols: Array<ReturnType<typeof eventCo
       rows.show.push(JSON.stringify(d.show));
       rows.mention.push(JSON.stringify(d.mention ?? []));
       rows.hours.push(d.hours ? JSON.stringify(d.hours) : 'null');
-      rows.at.push(p.ev.receivedAt);
+      rows.at.push(cols[i]!.received_at);
     }
   });
   return { rows, firstOf };

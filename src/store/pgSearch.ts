@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { StoredEvent } from './Store.ts';
 import { toEvent, type EventRow } from './rows.ts';
+import { pgParams } from './pgBoundary.ts';
 import {
   INDEX_BATCH,
   INDEX_SQL,
@@ -35,7 +36,10 @@ export async function pgSearchEvents(q: Query, f: EventSearch): Promise<EventPag
 
 /** One indexer run in the transaction `c` (see INDEX_SQL); returns how many events it indexed. */
 export async function pgIndexSearch(c: pg.PoolClient, before: number): Promise<number> {
-  const run = (sql: string, params: Record<string, unknown>) => c.query(...numbered(sql, params));
+  const run = (sql: string, params: Record<string, unknown>) => {
+    const [text, values] = numbered(sql, params);
+    return c.query(text, pgParams(values));
+  };
   const params = { limit: INDEX_BATCH, before };
   // One indexer at a time across instances: the others wait, then find nothing left to do.
   await c.query('SELECT last_event_id FROM search_progress FOR UPDATE');

@@ -12,6 +12,7 @@ import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention, RouteHours } from '../routing/route.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
 import { searchKey } from './eventSearch.ts';
+import { storeInt } from './columnValues.ts';
 
 /** Row shapes and their mapping, shared by the SQLite and Postgres stores. */
 export interface EventRow {
@@ -60,7 +61,7 @@ export interface RefusalRow {
 export function eventColumns(ev: NewEvent) {
   return {
     dedup_key: ev.dedupKey,
-    received_at: ev.receivedAt,
+    received_at: storeInt(ev.receivedAt),
     vcc_timestamp: ev.vccTimestamp,
     user_id: ev.userId,
     kinds: JSON.stringify(kindsOf(ev.changes)),

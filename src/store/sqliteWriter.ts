@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { IngestResult, PlannedDelivery } from './Store.ts';
 import type { eventColumns } from './rows.ts';
 import { statementCache } from './sqliteConnection.ts';
+import { storeParams } from './columnValues.ts';
 
 /** One SQL statement of a write, as plain data (writes cross a thread boundary). */
 export interface Step {
@@ -59,7 +60,7 @@ export class SqliteWriter {
 
   private step(s: Step): unknown {
     const stmt = this.prep(s.sql);
-    const args = s.params === undefined ? [] : [s.params];
+    const args = s.params === undefined ? [] : [storeParams(s.params)];
     if (s.mode === 'get') return stmt.get(...args) ?? null;
     if (s.mode === 'all') return stmt.all(...args);
     const r = stmt.run(...args);
