@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { INDEX_BATCH } from './store/eventSearch.ts';
 import type { Store } from './store/Store.ts';
 import type { Subscriptions } from './chat/Subscriptions.ts';
+import { RepeatedLog } from './delivery/repeatedLog.ts';
 
 /** How often chat subscriptions are re-read from the store (changes made on other instances). */
 const SUBSCRIPTION_REFRESH_MS = 5_000;
@@ -25,8 +26,9 @@ type Tasks = {
   onPruned: (n: { events: number; refusals: number }) => void;
 };
 
-const warnOf = (log: Logger, what: string) => (e: unknown) =>
-  log.warn({ err: { message: (e as Error).message } }, what);
+/** A periodic task's failure, logged through `r`: repeats while the store is down are folded. */
+const warnOf = (r: RepeatedLog, what: string) => (e: unknown) =>
+  r.warn('', { err: { message: (e as Error).message } }, what);
 const pause = () => new Promise((r) => setTimeout(r, PRUNE_PAUSE_MS));
 
 /** Runs `task` unless the previous run is still going. */
@@ -44,7 +46,7 @@ function single(task: () => Promise<void>): () => Promise<void> {
 }
 
 /** Retention in batches, one short transaction each, so webhooks interleave with a large prune. */
-async function prune(d: Tasks): Promise<void> {
+async function prune(d: Tasks, r: RepeatedLog): Promise<void> {
   if (d.retentionDays === 0) return;
   const total = { events: 0, refusals: 0 };
   try {
@@ -58,29 +60,30 @@ async function prune(d: Tasks): Promise<void> {
     }
     if (total.events + total.refusals > 0) d.log.info({ ...total, days: d.retentionDays }, 'old events pruned');
   } catch (e) {
-    warnOf(d.log, 'pruning old events failed')(e);
+    warnOf(r, 'pruning old events failed')(e);
   }
 }
 
 /** Search keys in batches off the ingest path (newer events are searched on their own columns). */
-async function index(d: Tasks): Promise<void> {
+async function index(d: Tasks, r: RepeatedLog): Promise<void> {
   try {
     while ((await d.store.indexSearch(d.clock() - INDEX_LAG_MS)) === INDEX_BATCH) await pause();
   } catch (e) {
-    warnOf(d.log, 'indexing events for search failed')(e);
+    warnOf(r, 'indexing events for search failed')(e);
   }
 }
 
 /** Periodic work: re-read chat subscriptions, index events for search, prune past retention, summarize refused requests. */
 export function backgroundTasks(d: Tasks): { stop(): void } {
-  const pruning = single(() => prune(d));
-  const indexing = single(() => index(d));
+  const r = new RepeatedLog(d.log, d.clock);
+  const pruning = single(() => prune(d, r));
+  const indexing = single(() => index(d, r));
   void pruning();
   const every = (ms: number, fn: () => unknown) => setInterval(() => void fn(), ms);
   const timers = [
     every(INDEX_EVERY_MS, indexing),
     every(SUBSCRIPTION_REFRESH_MS, () =>
-      d.subscriptions.refresh().catch(warnOf(d.log, 'could not refresh chat subscriptions')),
+      d.subscriptions.refresh().catch(warnOf(r, 'could not refresh chat subscriptions')),
     ),
     every(PRUNE_EVERY_MS, pruning),
     every(d.summaryMs ?? 60_000, d.flushSummary),

@@ -56,6 +56,11 @@ function counters(registry: Registry) {
     ['channel', 'outcome'],
   );
   const pruned = counter('pruned_rows_total', 'Rows deleted by retention (RETENTION_DAYS), by table', ['table']);
+  const writesRefused = counter(
+    'store_writes_refused_total',
+    'Deliveries whose outcome the store refused for good (a constraint or type error), by channel: set aside until a restart',
+    ['channel'],
+  );
   const latency = new Histogram({
     name: 'vcc_notify_delivery_latency_seconds',
     help: 'From receiving the VCC event to the platform taking the message',
@@ -63,7 +68,19 @@ function counters(registry: Registry) {
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 86400],
     registers: [registry],
   });
-  return { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, rootEdits, pruned, latency };
+  return {
+    events,
+    duplicates,
+    bySecret,
+    refused,
+    deliveries,
+    attempts,
+    rateLimited,
+    rootEdits,
+    pruned,
+    writesRefused,
+    latency,
+  };
 }
 
 type Recorded = ReturnType<typeof counters>;
@@ -71,6 +88,7 @@ type Recorded = ReturnType<typeof counters>;
 /** What the service records: one method per kind of fact. */
 function recorders(m: Recorded, clock: () => number) {
   const { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, rootEdits, pruned, latency } = m;
+  const { writesRefused } = m;
   return {
     accepted(kinds: readonly EventKind[]) {
       for (const kind of kinds) events.inc({ kind });
@@ -91,6 +109,9 @@ function recorders(m: Recorded, clock: () => number) {
     rootEdit(channel: string, outcome: string, wasRateLimited: boolean) {
       rootEdits.inc({ channel, outcome });
       if (wasRateLimited) rateLimited.inc({ channel });
+    },
+    writeRefused(channel: string) {
+      writesRefused.inc({ channel });
     },
     pruned(n: { events: number; refusals: number }) {
       pruned.inc({ table: 'events' }, n.events);

@@ -80,6 +80,7 @@ export function createWorker(
       d.metrics.attempt(channel, outcome.status, outcome.status === 'retry' && outcome.rateLimited === true),
     onEdit: (channel, outcome) =>
       d.metrics.rootEdit(channel, outcome.status, outcome.status === 'retry' && outcome.rateLimited === true),
+    onRefusedWrite: (channel) => d.metrics.writeRefused(channel),
     onSettled: (channel, outcome, items) =>
       d.metrics.settled(
         channel,
@@ -205,6 +206,7 @@ export function webhookApp(d: {
     onRefused: (code) => metrics.refused(code),
     onUnauthenticated: (address, code) => d.unauthenticated.note(address, code),
     ready: () => ({ config: d.config.get().origin }),
+    refusedWrites: () => d.worker.refusedWrites(),
     draining: () => draining(),
     trustProxy: settings.env.TRUST_PROXY === 'true',
     mount: (router) => {

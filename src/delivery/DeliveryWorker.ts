@@ -7,6 +7,7 @@ import { OutcomeRecorder } from './recordOutcome.ts';
 import { ChannelLease } from './channelLease.ts';
 import { editDeps, editRoots, readMessages, threadOutcome, type EditDeps, type ReadDeps } from './threadWork.ts';
 import { ActiveMutes } from './mutes.ts';
+import { RepeatedLog } from './repeatedLog.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { WorkerDeps } from './WorkerDeps.ts';
@@ -22,6 +23,9 @@ const INLINE_WAIT_MS = 2_000;
  * one read, send and update for whatever arrived during the previous send.
  */
 const GATHER_MS = 100;
+/** After a channel's work failed (the store down), it is not tried again for this long, doubling to the most. */
+const FAILED_FIRST_WAIT_MS = 500;
+const FAILED_MOST_WAIT_MS = 30_000;
 
 /**
  * Delivers pending deliveries: per channel in event order, one channel's work at a time,
@@ -42,6 +46,9 @@ export class DeliveryWorker {
   private again = false;
   private readonly outcomes: OutcomeRecorder;
   private readonly lease: number;
+  /** Channels whose work failed: how often in a row, and not before when again. */
+  private readonly failed = new Map<string, { times: number; until: number }>();
+  private readonly repeated: RepeatedLog;
 
   private readonly reading: ReadDeps;
 
@@ -55,6 +62,12 @@ export class DeliveryWorker {
       onMuted: (channel, items) => deps.onSettled?.(channel, 'muted', items),
     };
     this.outcomes = new OutcomeRecorder({ ...deps, retry: deps.retry ?? DEFAULT_RETRY });
+    this.repeated = new RepeatedLog(log, deps.clock);
+  }
+
+  /** Deliveries whose outcome the store refused for good since start (see OutcomeRecorder), for /readyz. */
+  refusedWrites(): { count: number; lastAt: number | null } {
+    return this.outcomes.refused();
   }
 
   start(): void {
@@ -112,7 +125,7 @@ export class DeliveryWorker {
     try {
       channels = await this.deps.store.dueChannels(this.deps.clock(), 100);
     } catch (e) {
-      this.deps.log.error({ err: { message: (e as Error).message } }, 'worker cannot read the store');
+      this.repeated.error('', { err: { message: (e as Error).message } }, 'worker cannot read the store');
     }
     const woken = this.woken;
     this.woken = new Set();
@@ -120,10 +133,14 @@ export class DeliveryWorker {
       // A channel in quiet hours is read again when an event for it arrives (an urgent one
       // goes at once), when its hours begin, or a minute on (a reloaded config may have
       // changed its hours), not at every poll.
-      if (this.busy.has(channel) || ((this.quietUntil.get(channel) ?? 0) > this.deps.clock() && !woken.has(channel)))
-        continue;
+      const now = this.deps.clock();
+      if (this.busy.has(channel) || ((this.quietUntil.get(channel) ?? 0) > now && !woken.has(channel))) continue;
+      // A channel whose work failed, or whose last outcome waits to be written, waits its turn
+      // even when an event arrives for it: a store that is down is not asked at every wake.
+      if ((this.failed.get(channel)?.until ?? 0) > now || (this.outcomes.heldUntil(channel) ?? 0) > now) continue;
       const work = this.leased(channel)
-        .catch((e) => this.deps.log.error({ channel, err: { message: (e as Error).message } }, 'delivery work failed'))
+        .then(() => void this.failed.delete(channel))
+        .catch((e) => this.failedWork(channel, e as Error))
         .finally(() => {
           this.busy.delete(channel);
           this.wake();
@@ -133,10 +150,20 @@ export class DeliveryWorker {
     this.schedule(this.deps.clock() + (this.deps.pollMs ?? 1000));
   }
 
+  /** Logs a channel's failed work (a repeat once per interval) and holds the channel back, longer each time in a row. */
+  private failedWork(channel: string, e: Error): void {
+    const times = (this.failed.get(channel)?.times ?? 0) + 1;
+    const until = this.deps.clock() + Math.min(FAILED_MOST_WAIT_MS, FAILED_FIRST_WAIT_MS * 2 ** (times - 1));
+    this.failed.set(channel, { times, until });
+    this.schedule(until);
+    this.repeated.error(channel, { channel, err: { message: e.message } }, 'delivery work failed');
+  }
+
   /** Works a channel under its lease (channelLease.ts), after writing an outcome held for it. */
   private async leased(channel: string): Promise<void> {
-    const next = await this.outcomes.flush(channel);
-    if (next !== null) this.schedule(next);
+    const held = await this.outcomes.flush(channel);
+    if (!held.clear) return this.schedule(held.until);
+    if (held.next !== null) this.schedule(held.next);
     const { store, owner, clock } = this.deps;
     const lease = new ChannelLease(store, channel, owner, this.lease, clock, this.limiters);
     if (!(await lease.take())) return;
@@ -165,13 +192,14 @@ export class DeliveryWorker {
         if (waits) sender = await this.deps.senderFor(channel);
       }
       const readAt = clock();
-      const items = await store.duePending(channel, readAt, limit);
+      const page = await store.duePending(channel, readAt, limit);
+      const items = page.filter((i) => !this.outcomes.isSetAside(i.delivery.id));
       if (items.length === 0) {
         // Roots are edited once the channel's messages are out, so an edit never delays one.
         if (sender.ok && sender.thread) await editRoots(this.editing(channel, sender, renew), channel, sender);
         return;
       }
-      lastRead = items.length < limit ? readAt : null;
+      lastRead = page.length < limit ? readAt : null;
       if (!sender.ok) {
         const ids = items.map((i) => i.delivery.id);
         await store.markDead(ids, clock(), sender.reason);
@@ -218,7 +246,9 @@ export class DeliveryWorker {
         limiter.blockUntil(now + settled.outcome.retryAfterMs);
       const next = await this.outcomes.record(channel, out.deliveryIds, items, settled.outcome, now, settled.thread);
       if (next !== null) this.schedule(next);
-      if (settled.outcome.status === 'retry') return false;
+      const held = this.outcomes.heldUntil(channel);
+      if (held !== null) this.schedule(held);
+      if (settled.outcome.status === 'retry' || held !== null) return false;
     }
     return true;
   }

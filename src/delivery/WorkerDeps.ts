@@ -24,6 +24,8 @@ export interface WorkerDeps {
   onAttempt?: (channel: string, outcome: SendOutcome, deliveries: number) => void;
   /** Observes every edit of a thread's root (metrics, tests). */
   onEdit?: (channel: string, outcome: SendOutcome) => void;
+  /** Observes each delivery whose outcome the store refused for good (it is set aside). */
+  onRefusedWrite?: (channel: string) => void;
   /** Observes deliveries reaching a final outcome, with their events. */
   onSettled?: (channel: string, outcome: 'sent' | 'dead' | 'muted', items: DueItem[]) => void;
 }

@@ -12,6 +12,8 @@ export interface AppDeps extends WebhookDeps {
   log: Logger;
   /** What /readyz reports besides the store (the config in force). */
   ready?: () => Record<string, unknown>;
+  /** Deliveries whose outcome the store refused for good (see OutcomeRecorder): /readyz reports recent ones. */
+  refusedWrites?: () => { count: number; lastAt: number | null };
   /** Take the client address and scheme from X-Forwarded-For / -Proto (behind a proxy you run). */
   trustProxy?: boolean;
   /** True once the service is shutting down: every response then closes its connection. */
@@ -53,7 +55,7 @@ export function createApp(deps: AppDeps): Koa {
   router.get('/readyz', async (ctx) => {
     try {
       await deps.store.ping();
-      jsonBody(ctx, { status: 'ready', store: deps.store.kind, ...deps.ready?.() });
+      jsonBody(ctx, { status: 'ready', store: deps.store.kind, ...deps.ready?.(), ...refusedLately(deps) });
     } catch (e) {
       ctx.status = 503;
       jsonBody(ctx, { status: 'unavailable', store: deps.store.kind, error: (e as Error).message });
@@ -63,6 +65,26 @@ export function createApp(deps: AppDeps): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+/** How long /readyz reports a store that refused to record an outcome. */
+const REFUSED_REPORTED_MS = 15 * 60_000;
+
+/**
+ * While the store has refused an outcome in the last 15 minutes: status `degraded` (still 200:
+ * webhooks are taken and stored) and what was refused, so a probe or a person sees it.
+ */
+function refusedLately(deps: AppDeps): Record<string, unknown> {
+  const r = deps.refusedWrites?.();
+  if (!r || r.lastAt === null || deps.clock() - r.lastAt > REFUSED_REPORTED_MS) return {};
+  return {
+    status: 'degraded',
+    storeRefusedWrites: {
+      deliveries: r.count,
+      lastAt: new Date(r.lastAt).toISOString(),
+      meaning: 'the store refused to record these outcomes; they are set aside until a restart (see the log)',
+    },
+  };
 }
 
 const PROXY_WARNING =

@@ -13,6 +13,7 @@ import { sanitizeLine } from '../render/sanitize.ts';
 import { planDeliveries, type Route } from '../routing/route.ts';
 import { StoreUnavailableError, type EventStore } from '../store/Store.ts';
 import type { SourceList } from '../config/sourceList.ts';
+import { RepeatedLog } from '../delivery/repeatedLog.ts';
 
 /** Which configured secret a request carried: the one in force or, during a rotation, the previous. */
 export type SecretUsed = 'current' | 'previous';
@@ -79,6 +80,7 @@ function once(query: URLSearchParams, name: string): string | undefined {
  */
 export function webhookHandler(deps: WebhookDeps) {
   const secretMatches = deps.secret === null ? null : secretChecker(deps.secret, deps.previousSecret ?? null);
+  const logs = { ...deps, repeated: new RepeatedLog(deps.log, deps.clock) };
   return async (ctx: Context): Promise<void> => {
     const receivedAt = deps.clock();
     // The body as read (decrypted when it could be), for the refusal record.
@@ -99,7 +101,7 @@ export function webhookHandler(deps: WebhookDeps) {
       if (!accepted.ok) throw new HttpError(400, 'invalid_payload', accepted.message, accepted.path);
       await ingest(deps, ctx, accepted.event, used);
     } catch (e) {
-      await refuse(deps, ctx, e, receivedAt, seen.text);
+      await refuse(logs, ctx, e, receivedAt, seen.text);
     }
   };
 }
@@ -172,7 +174,7 @@ async function ingest(deps: WebhookDeps, ctx: Context, ev: VccEvent, used: Secre
 
 /** Answers a refusal with its status and code; records it unless unauthenticated. Rethrows anything else. */
 async function refuse(
-  deps: WebhookDeps,
+  deps: WebhookDeps & { repeated: RepeatedLog },
   ctx: Context,
   e: unknown,
   receivedAt: number,
@@ -189,7 +191,8 @@ async function refuse(
   jsonBody(ctx, err.toJSON());
   deps.onRefused?.(err.code);
   if (err.status === 503)
-    deps.log.error(
+    deps.repeated.error(
+      '',
       { err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } },
       'store unavailable, answered 503',
     );
@@ -206,7 +209,13 @@ function decrypt(cipher: BodyCipher, text: string, iv: unknown): string {
   }
 }
 
-async function record(deps: WebhookDeps, ctx: Context, err: HttpError, receivedAt: number, text: string | null) {
+async function record(
+  deps: WebhookDeps & { repeated: RepeatedLog },
+  ctx: Context,
+  err: HttpError,
+  receivedAt: number,
+  text: string | null,
+) {
   const undecryptable = deps.cipher !== null && err.code === 'decrypt_failed' && !text?.trimStart().startsWith('{');
   const body = text === null || undecryptable ? null : redactBody(text);
   // A path can name keys of the body (bounds errors): one visible line, like everything from VCC.
@@ -226,6 +235,6 @@ async function record(deps: WebhookDeps, ctx: Context, err: HttpError, receivedA
       remoteAddr: ctx.ip || null,
     });
   } catch (e) {
-    deps.log.error({ code: err.code, storeError: (e as Error).message }, 'could not record the refusal');
+    deps.repeated.error('', { code: err.code, storeError: (e as Error).message }, 'could not record the refusal');
   }
 }

@@ -94,7 +94,15 @@ export interface Subscription {
 
 /** A store operation failed because the store cannot be reached or written (answer 503). */
 export class StoreUnavailableError extends Error {
-  readonly code = 'store_unavailable';
+  readonly code: string = 'store_unavailable';
+}
+
+/**
+ * The store refused a write for what it holds (a constraint, a value of the wrong type), not
+ * for a lost connection: the same write fails again however often it is tried.
+ */
+export class StoreRefusedError extends StoreUnavailableError {
+  override readonly code: string = 'store_refused';
 }
 
 // The persistence contract, split by concern so that each consumer depends on the part it

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from './Store.ts';
+import { StoreRefusedError, StoreUnavailableError } from './Store.ts';
 import { storeValue } from './columnValues.ts';
 
 // What crosses between the Postgres store and the server: values going in, errors coming out.
@@ -37,9 +37,15 @@ export function pgServerTrouble(e: unknown): boolean {
   );
 }
 
-/** A Postgres or connection error as the store reports it: its SQLSTATE code, never the URL. */
+/**
+ * A Postgres or connection error as the store reports it: its SQLSTATE code, never the URL.
+ * A data exception or a constraint violation (SQLSTATE class 22, 23), or a value the store's
+ * boundary refused (a TypeError), is a StoreRefusedError: trying again cannot help.
+ */
 export function pgUnavailable(e: unknown, what: string): StoreUnavailableError {
   if (e instanceof StoreUnavailableError) return e;
   const code = (e as { code?: string }).code;
-  return new StoreUnavailableError(`${what}: ${code ?? (e as Error).message}`, { cause: e });
+  const refused = e instanceof TypeError || (typeof code === 'string' && /^(22|23)[0-9A-Z]{3}$/.test(code));
+  const Err = refused ? StoreRefusedError : StoreUnavailableError;
+  return new Err(`${what}: ${code ?? (e as Error).message}`, { cause: e });
 }

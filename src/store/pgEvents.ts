@@ -28,7 +28,8 @@ import {
   type DueRow,
 } from './rows.ts';
 import { PgIngestBatch } from './pgIngestBatch.ts';
-import { pgParams, pgUnavailable as unavailable } from './pgBoundary.ts';
+import { pgParams, pgServerTrouble, pgUnavailable as unavailable } from './pgBoundary.ts';
+import { checkOut } from './pgPools.ts';
 import { numbered, type EventPage, type EventSearch } from './eventSearch.ts';
 import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
 import { sentInThreadSteps } from './threadSql.ts';
@@ -49,32 +50,23 @@ export class PgEventStore {
     protected readonly pool: pg.Pool,
     protected readonly ingestPool: pg.Pool,
   ) {
-    this.batch = new PgIngestBatch(async () => {
-      try {
-        return await this.ingestPool.connect();
-      } catch (e) {
-        throw unavailable(e, 'cannot connect to Postgres');
-      }
-    });
+    this.batch = new PgIngestBatch(() => checkOut(this.ingestPool));
   }
 
   protected async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (e) {
-      throw unavailable(e, 'cannot connect to Postgres');
-    }
+    const { client, release } = await checkOut(this.pool);
+    let failed = false;
     try {
       await client.query('BEGIN');
       const v = await fn(client);
       await client.query('COMMIT');
       return v;
     } catch (e) {
+      failed = pgServerTrouble(e);
       await client.query('ROLLBACK').catch(() => {});
       throw unavailable(e, 'Postgres transaction failed');
     } finally {
-      client.release();
+      release(failed);
     }
   }
 

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { CheckedOut } from './pgPools.ts';
 import { StoreUnavailableError, type IngestResult, type NewEvent, type PlannedDelivery } from './Store.ts';
 import { eventColumns } from './rows.ts';
 import { pgServerTrouble, pgText, pgUnavailable } from './pgBoundary.ts';
@@ -33,7 +33,7 @@ export class PgIngestBatch {
   private queue: Pending[] = [];
   private inFlight = 0;
 
-  constructor(private readonly connect: () => Promise<pg.PoolClient>) {}
+  constructor(private readonly connect: () => Promise<CheckedOut>) {}
 
   ingest(ev: NewEvent, planned: readonly PlannedDelivery[]): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
@@ -81,7 +81,8 @@ export class PgIngestBatch {
   private async commit(batch: Pending[]): Promise<IngestResult[]> {
     const cols = batch.map((p) => eventColumns(p.ev));
     const { rows, firstOf } = deliveryColumns(batch, cols);
-    const client = await this.connect();
+    const { client, release } = await this.connect();
+    let failed = false;
     try {
       const found = await client.query<{ id: string; dedup_key: string }>(
         { name: 'vcc_notify_ingest', text: INGEST_SQL },
@@ -123,8 +124,11 @@ export class PgIngestBatch {
           return { status: 'accepted', eventId: id, deliveries: p.planned.length };
         return { status: 'duplicate', eventId: id ?? existing.get(key)! };
       });
+    } catch (e) {
+      failed = pgServerTrouble(e);
+      throw e;
     } finally {
-      client.release();
+      release(failed);
     }
   }
 }

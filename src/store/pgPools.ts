@@ -24,6 +24,44 @@ export function pgPools(url: string, max: number, writeTimeoutMs: number): { poo
   return { pool, ingestPool };
 }
 
+/** A client taken from a pool, and how to give it back. */
+export interface CheckedOut {
+  client: pg.PoolClient;
+  /** Gives the client back; one whose connection failed (`failed`, or broke while out) is discarded. */
+  release(failed?: boolean): void;
+}
+
+/**
+ * Takes a client from `pool` with an 'error' listener of its own for as long as it is out.
+ * pg-pool listens for errors on idle clients only: a connection that breaks between two
+ * queries of a checked-out client (a server killed, a backend terminated) would otherwise
+ * emit an 'error' nobody hears, which ends the process. Connecting fails as a
+ * StoreUnavailableError (no URL in it).
+ */
+export async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (e) {
+    throw pgUnavailable(e, 'cannot connect to Postgres');
+  }
+  let broken: Error | null = null;
+  const onError = (e: Error) => {
+    broken = e;
+  };
+  client.on('error', onError);
+  let released = false;
+  return {
+    client,
+    release(failed = false) {
+      if (released) return;
+      released = true;
+      client.off('error', onError);
+      client.release(broken ?? failed);
+    },
+  };
+}
+
 /**
  * Resolves when an ingest could commit now: on an ingest connection (whose lock and statement
  * timeouts are the write timeout), takes and gives back the lock an INSERT takes on events and
@@ -31,12 +69,7 @@ export function pgPools(url: string, max: number, writeTimeoutMs: number): { poo
  * webhooks (StoreUnavailableError).
  */
 export async function pgWritable(ingestPool: pg.Pool): Promise<void> {
-  let client: pg.PoolClient;
-  try {
-    client = await ingestPool.connect();
-  } catch (e) {
-    throw pgUnavailable(e, 'cannot connect to Postgres');
-  }
+  const { client, release } = await checkOut(ingestPool);
   let failed = false;
   try {
     await client.query('BEGIN');
@@ -46,7 +79,7 @@ export async function pgWritable(ingestPool: pg.Pool): Promise<void> {
     throw pgUnavailable(e, 'a write could not complete in time');
   } finally {
     await client.query('ROLLBACK').catch(() => {});
-    client.release(failed);
+    release(failed);
   }
 }
 

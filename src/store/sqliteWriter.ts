@@ -99,5 +99,6 @@ export class SqliteWriter {
 }
 
 function failure(e: unknown): WriteResult {
-  return { ok: false, code: String((e as { code?: string }).code ?? 'SQLITE_ERROR'), message: (e as Error).message };
+  const code = e instanceof TypeError ? 'TypeError' : String((e as { code?: string }).code ?? 'SQLITE_ERROR');
+  return { ok: false, code, message: (e as Error).message };
 }

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { StoreUnavailableError } from './Store.ts';
+import { StoreRefusedError, StoreUnavailableError } from './Store.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { openConnection } from './sqliteConnection.ts';
 import { SqliteWriter, type Step, type WriteOp, type WriteResult } from './sqliteWriter.ts';
@@ -133,7 +133,8 @@ export class SqliteWrites {
     batch.forEach((job, i) => {
       const r = results[i]!;
       if (r.ok) job.resolve(r.value);
-      else job.reject(new StoreUnavailableError(`write failed: ${r.code}`));
+      else
+        job.reject(new (sqliteRefused(r.code) ? StoreRefusedError : StoreUnavailableError)(`write failed: ${r.code}`));
     });
     if (this.queue.length > 0 && !this.thread && !this.scheduled) {
       this.scheduled = true;
@@ -181,4 +182,13 @@ export function unavailable(e: unknown, what: string): StoreUnavailableError {
   if (e instanceof StoreUnavailableError) return e;
   const code = (e as { code?: string }).code;
   return new StoreUnavailableError(`${what}: ${code ?? (e as Error).message}`, { cause: e });
+}
+
+/**
+ * Whether SQLite refused a write for what it holds (a constraint, including a trigger's
+ * RAISE(ABORT), a type mismatch, a value too big, or a value the store's boundary refused),
+ * not for a busy lock or a failing disk.
+ */
+function sqliteRefused(code: string): boolean {
+  return /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code) || code === 'TypeError';
 }
