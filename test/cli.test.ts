@@ -5,7 +5,8 @@ import { cleanup, tempDir } from './helpers/service.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { vccFixturePath } from './helpers/fixtures.ts';
 import { runCli } from './helpers/child.ts';
-import { SqliteStore } from '../src/store/sqlite.ts';
+import { openStore } from '../src/store/openStore.ts';
+import { eachStore, testStore } from './helpers/stores.ts';
 
 const fixture = vccFixturePath;
 
@@ -111,11 +112,13 @@ test('render prints the exact payload per channel; explain says which condition 
   }
 });
 
-test('deliveries lists, replay re-queues dead ones, send-test sends now', async (t) => {
-  const { dir, env } = await setup();
+eachStore('deliveries lists, replay re-queues dead ones, send-test sends now', async (t, kind) => {
+  const { dir, env: sqliteEnv } = await setup();
+  const db = await testStore(kind, dir);
+  const env = { ...sqliteEnv, DATABASE_URL: db.url };
   const slack = await new FakeSlack().start();
   try {
-    const store = await SqliteStore.open(join(dir, 'vcc.db'));
+    const store = await openStore(db.url);
     const r = await store.ingest(
       {
         dedupKey: 'k1',
@@ -156,6 +159,7 @@ test('deliveries lists, replay re-queues dead ones, send-test sends now', async 
     t.is(noToken.stderr, 'vcc-notify: send-test ops: SLACK_BOT_TOKEN is not set\n');
   } finally {
     await slack.stop();
+    await db.drop();
     cleanup(dir);
   }
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cleanup, movableClock, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { FakeSlack } from './fakes/slack.ts';
+import { eachStore, testStore } from './helpers/stores.ts';
 
 const SECRET = 'quiet-secret';
 const q = { query: { 'secret-key': SECRET } };
@@ -20,58 +21,63 @@ routes:
   - channel: ops
 `;
 
-test('quiet hours: what arrives at night waits, an urgent kind goes at once, a restart loses nothing, and the morning brings one summary', async (t) => {
-  const slack = await new FakeSlack().start();
-  const dir = tempDir();
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, CONFIG);
-  // 23:30 in Budapest (CET, +1) on a Monday in December.
-  const clock = movableClock('2026-12-07T22:30:00Z');
-  const env = {
-    VCC_WEBHOOK_SECRET: SECRET,
-    VCC_NOTIFY_CONFIG: cfg,
-    SLACK_BOT_TOKEN: 'xoxb-q',
-    SLACK_API_URL: slack.apiUrl,
-  };
-  const start = () => startTestService(env, { dir, pollMs: 50, clock: clock.now });
-  let svc: TestService = await start();
-  try {
-    const ann = agentStory(5101, 'ann_night', 'Ann Night');
-    const ben = agentStory(5102, 'ben_night', 'Ben Night');
-    await svc.send(ann.created(), q);
-    await svc.send(ben.created(), q);
-    await svc.send(ann.change({ privGroup: 4 }), q);
-    await until(() => slack.posts.length === 1, 60_000, 'the urgent role change');
-    t.regex(slack.posts[0]!.text, /^Role changed: Ann Night$/);
+eachStore(
+  'quiet hours: what arrives at night waits, an urgent kind goes at once, a restart loses nothing, and the morning brings one summary',
+  async (t, kind) => {
+    const slack = await new FakeSlack().start();
+    const dir = tempDir();
+    const store = await testStore(kind, dir);
+    const cfg = join(dir, 'vcc-notify.yaml');
+    writeFileSync(cfg, CONFIG);
+    // 23:30 in Budapest (CET, +1) on a Monday in December.
+    const clock = movableClock('2026-12-07T22:30:00Z');
+    const env = {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-q',
+      SLACK_API_URL: slack.apiUrl,
+    };
+    const start = () => startTestService(env, { dir, pollMs: 50, clock: clock.now });
+    let svc: TestService = await start();
+    try {
+      const ann = agentStory(5101, 'ann_night', 'Ann Night');
+      const ben = agentStory(5102, 'ben_night', 'Ben Night');
+      await svc.send(ann.created(), q);
+      await svc.send(ben.created(), q);
+      await svc.send(ann.change({ privGroup: 4 }), q);
+      await until(() => slack.posts.length === 1, 60_000, 'the urgent role change');
+      t.regex(slack.posts[0]!.text, /^Role changed: Ann Night$/);
 
-    await svc.stop();
-    svc = await start();
-    await svc.send(ben.change({ privGroup: 4 }), q);
-    // The read that sent this urgent one saw the held ones, and left them.
-    await until(() => slack.posts.length === 2, 60_000, 'the second urgent one');
-    t.regex(slack.posts[1]!.text, /^Role changed: Ben Night$/);
-    // The urgent one is recorded sent just after Slack has it; the two held stay pending.
-    await until(async () => (await svc.store.queueStats()).pending === 2, 60_000, 'two held');
-    t.deepEqual(
-      (await svc.store.listDeliveries({ status: 'pending', limit: 10 })).map((d) => d.kinds),
-      [['user.created'], ['user.created']],
-    );
+      await svc.stop();
+      svc = await start();
+      await svc.send(ben.change({ privGroup: 4 }), q);
+      // The read that sent this urgent one saw the held ones, and left them.
+      await until(() => slack.posts.length === 2, 60_000, 'the second urgent one');
+      t.regex(slack.posts[1]!.text, /^Role changed: Ben Night$/);
+      // The urgent one is recorded sent just after Slack has it; the two held stay pending.
+      await until(async () => (await svc.store.queueStats()).pending === 2, 60_000, 'two held');
+      t.deepEqual(
+        (await svc.store.listDeliveries({ status: 'pending', limit: 10 })).map((d) => d.kinds),
+        [['user.created'], ['user.created']],
+      );
 
-    clock.moveTo('2026-12-08T05:01:00Z'); // 06:01 in Budapest
-    svc.worker.wake();
-    await until(() => slack.posts.length === 3, 60_000, 'the summary');
-    await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'drained');
-    const summary = slack.posts[2]!;
-    t.regex(summary.text, /^While you were away: 2 changes$/);
-    const body = JSON.stringify(summary.blocks);
-    t.true(body.includes('Ann Night') && body.includes('Ben Night'));
-    t.is(slack.posts.length, 3, 'nothing sent twice');
-  } finally {
-    await svc.stop();
-    await slack.stop();
-    cleanup(dir);
-  }
-});
+      clock.moveTo('2026-12-08T05:01:00Z'); // 06:01 in Budapest
+      svc.worker.wake();
+      await until(() => slack.posts.length === 3, 60_000, 'the summary');
+      await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'drained');
+      const summary = slack.posts[2]!;
+      t.regex(summary.text, /^While you were away: 2 changes$/);
+      const body = JSON.stringify(summary.blocks);
+      t.true(body.includes('Ann Night') && body.includes('Ben Night'));
+      t.is(slack.posts.length, 3, 'nothing sent twice');
+    } finally {
+      await svc.stop();
+      await slack.stop();
+      await store.drop();
+      cleanup(dir);
+    }
+  },
+);
 
 test('check-config-level problems: unknown interval names, both active and quiet, urgent alone', async (t) => {
   const { parseConfig, ConfigError } = await import('../src/config/loadConfig.ts');

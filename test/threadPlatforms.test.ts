@@ -7,6 +7,7 @@ import { agentStory } from './helpers/agentStory.ts';
 import { runCli } from './helpers/child.ts';
 import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
 import { FakeGoogleChat } from './fakes/googleChat.ts';
+import { eachStore, testStore } from './helpers/stores.ts';
 
 const SECRET = 'thread-secret';
 const q = { query: { 'secret-key': SECRET } };
@@ -78,59 +79,65 @@ routes:
   },
 );
 
-test('google chat: root and replies share the agent thread key with REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD; nothing is edited', async (t) => {
-  const chat = await new FakeGoogleChat().start();
-  const dir = tempDir();
-  const svc = await serviceWith(
-    dir,
-    `channels:\n  hr: { type: google-chat, url: "${chat.urlFor('AAAAhr')}", thread: agent, broadcast: [user.state_changed] }\nroutes:\n  - channel: hr\n`,
-  );
-  try {
-    const ann = agentStory(801, 'ann_lee', 'Ann Lee');
-    const cid = agentStory(802, 'cid_moe', 'Cid Moe');
-    await svc.send(ann.created(), q);
-    await until(() => chat.posts.length === 1, 60_000, 'ann root');
-    await svc.send(cid.created(), q);
-    await until(() => chat.posts.length === 2, 60_000, 'cid root');
-    await svc.send(ann.change({ registerTransport: 'sip-udp' }), q);
-    await until(() => chat.posts.length === 3, 60_000, 'ann reply');
-    await svc.send(ann.change({ state: 'inactive' }), q);
-    await until(() => chat.posts.length === 5, 60_000, 'ann broadcast');
-    await until(() => drained(svc), 60_000, 'drained');
-    const keys = chat.posts.map((p) => p.body.thread?.threadKey ?? null);
-    t.truthy(keys[0]);
-    t.not(keys[0], keys[1], 'one thread per agent');
-    t.is(keys[2], keys[0], 'the reply is in the root thread');
-    t.is(keys[3], keys[0]);
-    t.is(keys[4], null, 'the pointer goes to the space');
-    t.true(chat.posts.slice(0, 4).every((p) => p.replyOption === 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD'));
-    t.regex(JSON.stringify(chat.posts[2]!.body), /SIP\/UDP/);
-    const [thread] = await svc.store.threadsOf('801');
-    t.like(thread, { changes: 3, editDueAt: null, editedAt: null });
-    // Deleted in Chat: the next reply names the same key, and Chat's fallback starts a new thread with it.
-    const first = chat.threads.get(`AAAAhr/${keys[0]}`);
-    chat.threads.delete(`AAAAhr/${keys[0]}`);
-    await svc.send(ann.change({ privGroup: 2 }), q);
-    await until(() => chat.posts.length === 6, 60_000, 'the reply after the deletion');
-    await until(() => drained(svc), 60_000, 'drained');
-    t.is(chat.posts[5]!.body.thread.threadKey, keys[0]);
-    t.not(chat.threads.get(`AAAAhr/${keys[0]}`), first, 'a new thread under the same key');
-    t.deepEqual((await svc.store.listDeliveries({ channel: 'hr', limit: 10 })).map((d) => d.thread).reverse(), [
-      'root',
-      'root',
-      'reply',
-      'reply',
-      'reply',
-    ]);
-  } finally {
-    await svc.stop();
-    await chat.stop();
-    cleanup(dir);
-  }
-});
+eachStore(
+  'google chat: root and replies share the agent thread key with REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD; nothing is edited',
+  async (t, kind) => {
+    const chat = await new FakeGoogleChat().start();
+    const dir = tempDir();
+    const store = await testStore(kind, dir);
+    const svc = await serviceWith(
+      dir,
+      `channels:\n  hr: { type: google-chat, url: "${chat.urlFor('AAAAhr')}", thread: agent, broadcast: [user.state_changed] }\nroutes:\n  - channel: hr\n`,
+    );
+    try {
+      const ann = agentStory(801, 'ann_lee', 'Ann Lee');
+      const cid = agentStory(802, 'cid_moe', 'Cid Moe');
+      await svc.send(ann.created(), q);
+      await until(() => chat.posts.length === 1, 60_000, 'ann root');
+      await svc.send(cid.created(), q);
+      await until(() => chat.posts.length === 2, 60_000, 'cid root');
+      await svc.send(ann.change({ registerTransport: 'sip-udp' }), q);
+      await until(() => chat.posts.length === 3, 60_000, 'ann reply');
+      await svc.send(ann.change({ state: 'inactive' }), q);
+      await until(() => chat.posts.length === 5, 60_000, 'ann broadcast');
+      await until(() => drained(svc), 60_000, 'drained');
+      const keys = chat.posts.map((p) => p.body.thread?.threadKey ?? null);
+      t.truthy(keys[0]);
+      t.not(keys[0], keys[1], 'one thread per agent');
+      t.is(keys[2], keys[0], 'the reply is in the root thread');
+      t.is(keys[3], keys[0]);
+      t.is(keys[4], null, 'the pointer goes to the space');
+      t.true(chat.posts.slice(0, 4).every((p) => p.replyOption === 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD'));
+      t.regex(JSON.stringify(chat.posts[2]!.body), /SIP\/UDP/);
+      const [thread] = await svc.store.threadsOf('801');
+      t.like(thread, { changes: 3, editDueAt: null, editedAt: null });
+      // Deleted in Chat: the next reply names the same key, and Chat's fallback starts a new thread with it.
+      const first = chat.threads.get(`AAAAhr/${keys[0]}`);
+      chat.threads.delete(`AAAAhr/${keys[0]}`);
+      await svc.send(ann.change({ privGroup: 2 }), q);
+      await until(() => chat.posts.length === 6, 60_000, 'the reply after the deletion');
+      await until(() => drained(svc), 60_000, 'drained');
+      t.is(chat.posts[5]!.body.thread.threadKey, keys[0]);
+      t.not(chat.threads.get(`AAAAhr/${keys[0]}`), first, 'a new thread under the same key');
+      t.deepEqual((await svc.store.listDeliveries({ channel: 'hr', limit: 10 })).map((d) => d.thread).reverse(), [
+        'root',
+        'root',
+        'reply',
+        'reply',
+        'reply',
+      ]);
+    } finally {
+      await svc.stop();
+      await chat.stop();
+      await store.drop();
+      cleanup(dir);
+    }
+  },
+);
 
-test('console: each line carries its thread key', async (t) => {
+eachStore('console: each line carries its thread key', async (t, kind) => {
   const dir = tempDir();
+  const store = await testStore(kind, dir);
   const svc = await serviceWith(dir, 'channels:\n  log: { type: console, thread: agent }\nroutes:\n  - channel: log\n');
   try {
     const dee = agentStory(901, 'dee_fox');
@@ -145,6 +152,7 @@ test('console: each line carries its thread key', async (t) => {
     t.is(threads[1], threads[0]);
   } finally {
     await svc.stop();
+    await store.drop();
     cleanup(dir);
   }
 });

@@ -63,6 +63,14 @@ program
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGHUP', () => svc.reload());
+    // Every error source known has a handler of its own (store clients, timers, adapters);
+    // a rejection that slips past them all is a bug to log, not a reason to stop delivering.
+    process.on('unhandledRejection', (e) =>
+      svc.log.error(
+        { err: { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack } },
+        'unhandled rejection (a bug: please report it); the service keeps running',
+      ),
+    );
   });
 
 program

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { loadSettings } from '../../src/config/settings.ts';
+import { storeUrlFor } from './testStore.ts';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service.ts';
 
 export interface TestService extends RunningService {
@@ -45,8 +46,8 @@ export function tempDir(): string {
 }
 
 /**
- * Starts the real service on an ephemeral port with its own SQLite file in `dir`
- * (a new temp dir unless given, so a restart can reuse it).
+ * Starts the real service on an ephemeral port with its own store: the one testStore made for
+ * `dir`, else a SQLite file in `dir` (a new temp dir unless given, so a restart can reuse it).
  */
 export async function startTestService(
   env: Record<string, string> = {},
@@ -56,7 +57,7 @@ export async function startTestService(
   const logs: string[] = [];
   const settings = loadSettings({
     PORT: '0',
-    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+    DATABASE_URL: storeUrlFor(dir) ?? `sqlite:${join(dir, 'vcc.db')}`,
     LOG_LEVEL: 'debug',
     ...env,
   });
