@@ -23,8 +23,7 @@ export const storeUrlFor = (dir: string): string | undefined => byDir.get(dir);
  * `drop`. A service the test starts in `dir` (startTestService, serviceWithConfig) opens it.
  */
 export async function testStore(kind: StoreKind, dir: string): Promise<TestStore> {
-  const db =
-    kind === 'sqlite' ? { url: `sqlite:${join(dir, 'vcc.db')}`, drop: async () => {} } : await freshDatabase();
+  const db = kind === 'sqlite' ? { url: `sqlite:${join(dir, 'vcc.db')}`, drop: async () => {} } : await freshDatabase();
   byDir.set(dir, db.url);
   return {
     kind,
