@@ -190,13 +190,15 @@ async function refuse(
   ctx.status = err.status;
   jsonBody(ctx, err.toJSON());
   deps.onRefused?.(err.code);
+  // A 503 is the store failing, not VCC's mistake: one folded log line while it lasts (and the
+  // metric), no refusal record in the store that is failing, no line per request.
   if (err.status === 503)
     deps.repeated.error(
       '',
       { err: { code: (e as StoreUnavailableError).code, message: (e as Error).message } },
       'store unavailable, answered 503',
     );
-  if (err.status === 401 || err.status === 403) deps.onUnauthenticated?.(ctx.ip, err.code);
+  else if (err.status === 401 || err.status === 403) deps.onUnauthenticated?.(ctx.ip, err.code);
   else await record(deps, ctx, err, receivedAt, text);
 }
 
