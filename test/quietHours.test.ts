@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { cleanup, movableClock, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { FakeSlack } from './fakes/slack.ts';
+import { freshDatabase } from './helpers/postgres.ts';
+import { TcpProxy } from './helpers/tcpProxy.ts';
 import { eachStore, testStore } from './helpers/stores.ts';
 
 const SECRET = 'quiet-secret';
@@ -136,6 +138,60 @@ test("explain says whether quiet hours (a channel's, a route's) would hold an ev
     t.regex(urgent.stdout, /^hours {3}ops: quiet now \(quiet: q\), but urgent kinds go at once: sent at once$/m);
     t.false(urgent.stdout.includes('hours   hr:'), 'urgent on its route: nothing holds it');
   } finally {
+    cleanup(dir);
+  }
+});
+
+test("a summary of 150 held changes after a Postgres restart: one summary, in the two parts Slack's message size needs, each change once", async (t) => {
+  const slack = await new FakeSlack().start();
+  const db = await freshDatabase();
+  const proxy = await new TcpProxy(5432).start();
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, CONFIG);
+  const clock = movableClock('2026-12-07T22:30:00Z'); // 23:30 in Budapest: quiet
+  const u = new URL(db.url);
+  u.port = String(proxy.port);
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-q',
+      SLACK_API_URL: slack.apiUrl,
+      DATABASE_URL: u.toString(),
+    },
+    { dir, pollMs: 50, clock: clock.now },
+  );
+  try {
+    const users = Array.from({ length: 150 }, (_, i) => agentStory(7000 + i, `held${String(i).padStart(3, '0')}x`));
+    for (const s of users.slice(0, 100)) t.is((await svc.send(s.created(), q)).status, 200);
+    proxy.cut('reset'); // Postgres restarts in the night
+    t.is((await svc.send(users[100]!.created(), q)).status, 503);
+    proxy.restore();
+    for (const s of users.slice(100)) {
+      await until(async () => (await svc.send(s.created(), q)).status === 200, 60_000, 'accepted again');
+    }
+    t.is(slack.posts.length, 0, 'nothing sent in quiet hours');
+    clock.moveTo('2026-12-08T05:01:00Z'); // 06:01: the morning
+    svc.worker.wake();
+    await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'drained');
+    t.deepEqual(
+      slack.posts.map((p) => p.text),
+      ['While you were away: 150 changes (part 1 of 2)', 'While you were away: 150 changes (part 2 of 2)'],
+    );
+    const bodies = slack.posts.map((p) => JSON.stringify(p.blocks));
+    t.deepEqual(
+      users
+        .map((_, i) => `held${String(i).padStart(3, '0')}x`)
+        .filter((n) => bodies.filter((b) => b.includes(n)).length !== 1),
+      [],
+      'each change in exactly one part',
+    );
+  } finally {
+    await svc.stop();
+    await proxy.stop();
+    await slack.stop();
+    await db.drop();
     cleanup(dir);
   }
 });

@@ -178,10 +178,18 @@ function threadedChannel(
   };
 }
 
-/** What waited out a channel's quiet hours: digests of the platform's size, titled "While you were away". */
+/**
+ * What waited out a channel's quiet hours: one summary titled "While you were away", in as
+ * many messages as the platform's size needs (each then says which part it is).
+ */
 function awayOf(renderer: Renderer, ch: ChannelConfig, items: DueItem[]): Outgoing[] {
-  return digestChunks(items, channelType(ch).digestPerMessage).map((chunk) => ({
-    message: renderer.digest(chunk, platformOf(ch.type).target, true),
+  const chunks = digestChunks(items, channelType(ch).digestPerMessage);
+  return chunks.map((chunk, i) => ({
+    message: renderer.digest(chunk, platformOf(ch.type).target, true, {
+      part: i + 1,
+      parts: chunks.length,
+      total: items.length,
+    }),
     deliveryIds: chunk.map((x) => x.delivery.id),
   }));
 }

@@ -125,12 +125,15 @@ export class Renderer {
   /**
    * Several events as one digest message, grouped by kind in event order, listing each event
    * with its change lines. How many events a message takes is the caller's (digestChunks).
-   * `away`: the events waited out the channel's quiet hours (the title says so).
+   * `away`: the events waited out the channel's quiet hours (the title says so). `part`: this
+   * chunk's place among the messages of one summary the platform's size split, and the
+   * summary's whole count (the template's `part`, `parts`, `total`).
    */
   digest(
     chunk: Array<{ event: StoredEvent; delivery: Pick<Delivery, 'kinds' | 'show' | 'mention'> }>,
     target: Target,
     away = false,
+    part: { part: number; parts: number; total: number } = { part: 1, parts: 1, total: chunk.length },
   ): Message {
     const engine = this.engine;
     const d = this.of(this.digests, target);
@@ -152,7 +155,7 @@ export class Renderer {
     }
     const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
     for (const g of ordered) g.label = d.labels[g.kind][g.count === 1 ? 0 : 1];
-    const scope = { count: chunk.length, away, groups: ordered.map(({ lines: _l, ...g }) => g) };
+    const scope = { count: chunk.length, away, ...part, groups: ordered.map(({ lines: _l, ...g }) => g) };
     const title = engine.renderSync(d.title, scope).trim();
     // One kind: the title names it, so no group line repeats it.
     const lines =
