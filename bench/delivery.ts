@@ -15,9 +15,10 @@ export interface DeliveryResult {
 
 /**
  * N "User Created" events in a burst to one Slack channel whose fake enforces 1 msg/s with
- * 429s: how many messages, 429s drawn, time to drain, events lost or repeated.
+ * 429s: how many messages, 429s drawn, time to drain, events lost or repeated. On a SQLite
+ * file of its own, or on the Postgres database `databaseUrl`.
  */
-export async function benchDelivery(n: number): Promise<DeliveryResult> {
+export async function benchDelivery(n: number, databaseUrl?: string): Promise<DeliveryResult> {
   const slack = await new FakeSlack({ perChannelPerSecond: true }).start();
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
@@ -29,6 +30,7 @@ export async function benchDelivery(n: number): Promise<DeliveryResult> {
       SLACK_BOT_TOKEN: 'xoxb-bench',
       SLACK_API_URL: slack.apiUrl,
       LOG_LEVEL: 'warn',
+      ...(databaseUrl && { DATABASE_URL: databaseUrl }),
     },
     { dir },
   );

@@ -15,13 +15,19 @@ console.log(
 const pairs = await benchFootprint(rounds);
 
 const pgdb = await freshDatabase();
-const base = BASE_BIN ? [{ name: 'BENCH_BASE_BIN, SQLite', env: {}, bin: BASE_BIN }] : [];
+const basePg = BASE_BIN ? await freshDatabase() : null;
+const base = BASE_BIN
+  ? [
+      { name: 'BENCH_BASE_BIN, SQLite', env: {}, bin: BASE_BIN },
+      { name: 'BENCH_BASE_BIN, Postgres', env: { DATABASE_URL: basePg!.url }, bin: BASE_BIN },
+    ]
+  : [];
 const muted = await hoursAndMutes();
 const { bare, targets } = await benchIngest(seconds, rounds, [
   { name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } },
   { name: 'SQLite, 10 time intervals, 100 mutes', env: muted.env },
   ...base,
-]).finally(() => Promise.all([pgdb.drop(), rm(muted.dir, { recursive: true, force: true })]));
+]).finally(() => Promise.all([pgdb.drop(), basePg?.drop(), rm(muted.dir, { recursive: true, force: true })]));
 const sqlite = targets[0]!;
 pairs.push({
   name: 'peak RSS under the ingest load',
@@ -64,13 +70,20 @@ for (const t of targets) row(t, t.ratios);
 
 const { benchDelivery } = await import('./delivery.ts');
 const n = Number(process.env.BENCH_EVENTS ?? 1000);
-const d = await benchDelivery(n);
 console.log(
-  `\nDelivery: ${d.events} new agents in a burst to one Slack channel limited to 1 msg/s (target: <= 20 messages, 0 lost, 0 repeated, 0 429s)`,
+  `\nDelivery: ${n} new agents in a burst to one Slack channel limited to 1 msg/s (target: <= 20 messages, 0 lost, 0 repeated, 0 429s)`,
 );
-console.log(
-  `messages ${d.messages}, 429s drawn ${d.rateLimited}, drained in ${(d.drainMs / 1000).toFixed(1)} s, lost ${d.lost}, repeated ${d.repeated}`,
-);
+const deliveryDb = await freshDatabase();
+for (const [store, url] of [
+  ['SQLite', undefined],
+  ['Postgres', deliveryDb.url],
+] as const) {
+  const d = await benchDelivery(n, url);
+  console.log(
+    `${store.padEnd(9)} messages ${d.messages}, 429s drawn ${d.rateLimited}, drained in ${(d.drainMs / 1000).toFixed(1)} s, lost ${d.lost}, repeated ${d.repeated}`,
+  );
+}
+await deliveryDb.drop();
 
 const { benchCalm } = await import('./calm.ts');
 const calmAgents = Number(process.env.BENCH_CALM_AGENTS ?? 50);

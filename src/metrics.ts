@@ -18,6 +18,9 @@ export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () =
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+const REFUSED_HELP =
+  'Deliveries whose outcome the store refused for good (a constraint or type error), by channel: set aside until a restart';
+
 /** The counters and the latency histogram, registered in `registry`. */
 function counters(registry: Registry) {
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
@@ -56,11 +59,7 @@ function counters(registry: Registry) {
     ['channel', 'outcome'],
   );
   const pruned = counter('pruned_rows_total', 'Rows deleted by retention (RETENTION_DAYS), by table', ['table']);
-  const writesRefused = counter(
-    'store_writes_refused_total',
-    'Deliveries whose outcome the store refused for good (a constraint or type error), by channel: set aside until a restart',
-    ['channel'],
-  );
+  const writesRefused = counter('store_writes_refused_total', REFUSED_HELP, ['channel']);
   const latency = new Histogram({
     name: 'vcc_notify_delivery_latency_seconds',
     help: 'From receiving the VCC event to the platform taking the message',
@@ -68,19 +67,8 @@ function counters(registry: Registry) {
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800, 3600, 86400],
     registers: [registry],
   });
-  return {
-    events,
-    duplicates,
-    bySecret,
-    refused,
-    deliveries,
-    attempts,
-    rateLimited,
-    rootEdits,
-    pruned,
-    writesRefused,
-    latency,
-  };
+  const all = { events, duplicates, bySecret, refused, deliveries, attempts, rateLimited, rootEdits, pruned };
+  return { ...all, writesRefused, latency };
 }
 
 type Recorded = ReturnType<typeof counters>;

@@ -206,7 +206,7 @@ export function webhookApp(d: {
     onRefused: (code) => metrics.refused(code),
     onUnauthenticated: (address, code) => d.unauthenticated.note(address, code),
     ready: () => ({ config: d.config.get().origin }),
-    refusedWrites: () => d.worker.refusedWrites(),
+    refusedWrites: () => d.worker.outcomes.refused(),
     draining: () => draining(),
     trustProxy: settings.env.TRUST_PROXY === 'true',
     mount: (router) => {

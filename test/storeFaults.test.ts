@@ -65,7 +65,11 @@ test('a database outage while Slack takes a digest: the digest is not sent again
     await until(() => slack.received >= 1, 60_000, 'the first send in flight');
     proxy.cut(); // the database goes away while Slack holds the message
     land(); // Slack takes it; recording it as sent fails
-    await until(() => svc.output().includes('delivery work failed'), 60_000, 'the worker failing to record the send');
+    await until(
+      () => svc.output().includes("the store could not record a send's outcome"),
+      60_000,
+      'the worker failing to record the send',
+    );
     const during = (await post(port, createdBody({ isAgent: true, username: 'during' }))).status;
     t.is(during, 503, 'a webhook during the outage is 503 (VCC retries it)');
     proxy.restore();

@@ -8,6 +8,7 @@ import { ChannelLease } from './channelLease.ts';
 import { editDeps, editRoots, readMessages, threadOutcome, type EditDeps, type ReadDeps } from './threadWork.ts';
 import { ActiveMutes } from './mutes.ts';
 import { RepeatedLog } from './repeatedLog.ts';
+import { FailedChannels } from './failedChannels.ts';
 
 export { DEFAULT_RETRY, type RetryPolicy };
 export type { WorkerDeps } from './WorkerDeps.ts';
@@ -23,9 +24,6 @@ const INLINE_WAIT_MS = 2_000;
  * one read, send and update for whatever arrived during the previous send.
  */
 const GATHER_MS = 100;
-/** After a channel's work failed (the store down), it is not tried again for this long, doubling to the most. */
-const FAILED_FIRST_WAIT_MS = 500;
-const FAILED_MOST_WAIT_MS = 30_000;
 
 /**
  * Delivers pending deliveries: per channel in event order, one channel's work at a time,
@@ -44,30 +42,20 @@ export class DeliveryWorker {
   private running = false;
   private ticking: Promise<void> | null = null;
   private again = false;
-  private readonly outcomes: OutcomeRecorder;
+  readonly outcomes: OutcomeRecorder;
   private readonly lease: number;
-  /** Channels whose work failed: how often in a row, and not before when again. */
-  private readonly failed = new Map<string, { times: number; until: number }>();
+  private readonly failed: FailedChannels;
   private readonly repeated: RepeatedLog;
-
   private readonly reading: ReadDeps;
 
   constructor(private readonly deps: WorkerDeps) {
     this.lease = deps.leaseMs ?? 30_000;
     const { store, log } = deps;
-    this.reading = {
-      store,
-      log,
-      mutes: new ActiveMutes(store),
-      onMuted: (channel, items) => deps.onSettled?.(channel, 'muted', items),
-    };
+    const onMuted: ReadDeps['onMuted'] = (channel, items) => deps.onSettled?.(channel, 'muted', items);
+    this.reading = { store, log, mutes: new ActiveMutes(store), onMuted };
     this.outcomes = new OutcomeRecorder({ ...deps, retry: deps.retry ?? DEFAULT_RETRY });
     this.repeated = new RepeatedLog(log, deps.clock);
-  }
-
-  /** Deliveries whose outcome the store refused for good since start (see OutcomeRecorder), for /readyz. */
-  refusedWrites(): { count: number; lastAt: number | null } {
-    return this.outcomes.refused();
+    this.failed = new FailedChannels(deps.clock, this.repeated, (at) => this.schedule(at));
   }
 
   start(): void {
@@ -130,17 +118,15 @@ export class DeliveryWorker {
     const woken = this.woken;
     this.woken = new Set();
     for (const channel of channels) {
-      // A channel in quiet hours is read again when an event for it arrives (an urgent one
-      // goes at once), when its hours begin, or a minute on (a reloaded config may have
-      // changed its hours), not at every poll.
+      // A channel in quiet hours is read again when an event for it arrives (an urgent one goes
+      // at once), when its hours begin, or a minute on (a reloaded config may change them).
       const now = this.deps.clock();
       if (this.busy.has(channel) || ((this.quietUntil.get(channel) ?? 0) > now && !woken.has(channel))) continue;
-      // A channel whose work failed, or whose last outcome waits to be written, waits its turn
-      // even when an event arrives for it: a store that is down is not asked at every wake.
-      if ((this.failed.get(channel)?.until ?? 0) > now || (this.outcomes.heldUntil(channel) ?? 0) > now) continue;
+      // After failed work, or with an outcome to write, it waits even when an event arrives.
+      if (this.failed.waits(channel, now) || (this.outcomes.heldUntil(channel) ?? 0) > now) continue;
       const work = this.leased(channel)
-        .then(() => void this.failed.delete(channel))
-        .catch((e) => this.failedWork(channel, e as Error))
+        .then(() => this.failed.succeed(channel))
+        .catch((e) => this.failed.fail(channel, e as Error))
         .finally(() => {
           this.busy.delete(channel);
           this.wake();
@@ -148,15 +134,6 @@ export class DeliveryWorker {
       this.busy.set(channel, work);
     }
     this.schedule(this.deps.clock() + (this.deps.pollMs ?? 1000));
-  }
-
-  /** Logs a channel's failed work (a repeat once per interval) and holds the channel back, longer each time in a row. */
-  private failedWork(channel: string, e: Error): void {
-    const times = (this.failed.get(channel)?.times ?? 0) + 1;
-    const until = this.deps.clock() + Math.min(FAILED_MOST_WAIT_MS, FAILED_FIRST_WAIT_MS * 2 ** (times - 1));
-    this.failed.set(channel, { times, until });
-    this.schedule(until);
-    this.repeated.error(channel, { channel, err: { message: e.message } }, 'delivery work failed');
   }
 
   /** Works a channel under its lease (channelLease.ts), after writing an outcome held for it. */
@@ -180,7 +157,7 @@ export class DeliveryWorker {
     const limit = this.deps.batchLimit ?? 500;
     let lastRead: number | null = null;
     while (this.running) {
-      if (lastRead !== null) await this.sleepUntil(lastRead + GATHER_MS);
+      if (lastRead !== null) await sleep(lastRead + GATHER_MS - clock());
       if (!this.running) return;
       // Read when the channel may send: what arrives meanwhile joins this read's messages, and
       // after a wait the channel's settings are read again (a change made during it applies).
@@ -244,11 +221,9 @@ export class DeliveryWorker {
       const now = clock();
       if (settled.outcome.status === 'retry' && settled.outcome.retryAfterMs !== undefined)
         limiter.blockUntil(now + settled.outcome.retryAfterMs);
-      const next = await this.outcomes.record(channel, out.deliveryIds, items, settled.outcome, now, settled.thread);
-      if (next !== null) this.schedule(next);
-      const held = this.outcomes.heldUntil(channel);
-      if (held !== null) this.schedule(held);
-      if (settled.outcome.status === 'retry' || held !== null) return false;
+      const r = await this.outcomes.record(channel, out.deliveryIds, items, settled.outcome, now, settled.thread);
+      if (r.wakeAt !== null) this.schedule(r.wakeAt);
+      if (settled.outcome.status === 'retry' || r.held) return false;
     }
     return true;
   }
@@ -265,7 +240,7 @@ export class DeliveryWorker {
       if (at <= now) return true;
       this.schedule(at);
       if (at - now > INLINE_WAIT_MS) return false;
-      await this.sleepUntil(at);
+      await sleep(at - now);
     }
   }
 
@@ -277,11 +252,7 @@ export class DeliveryWorker {
     const ready = () => (wait ? this.waitForTurn(limiter) : Promise.resolve(limiter.nextAllowedAt(now()) <= now()));
     return editDeps(this.deps, channel, limiter, async () => (await ready()) && (await renew()));
   }
-
-  private sleepUntil(at: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, Math.max(0, at - this.deps.clock()));
-      t.unref?.();
-    });
-  }
 }
+
+/** Resolves after `ms` (at once when it is not positive), without keeping the process alive. */
+const sleep = (ms: number) => new Promise<void>((resolve) => void setTimeout(resolve, Math.max(0, ms)).unref());

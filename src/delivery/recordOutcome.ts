@@ -98,7 +98,11 @@ export class OutcomeRecorder {
 
   constructor(private readonly deps: OutcomeDeps) {}
 
-  /** recordOutcome, or, when the store cannot take it now, the outcome held (see the class). Null: nothing to schedule. */
+  /**
+   * recordOutcome, or, when the store cannot take it now, the outcome held (see the class):
+   * `held` then, and the channel must wait. `wakeAt`: when to look at the channel again
+   * (a retry's next attempt, or the next write of the held outcome), or null.
+   */
   async record(
     channel: string,
     ids: number[],
@@ -106,8 +110,18 @@ export class OutcomeRecorder {
     outcome: SendOutcome,
     at: number,
     thread?: SentInThread & { channel: string },
-  ): Promise<number | null> {
-    return this.write(channel, { ids, items, outcome, at, ...(thread ? { thread } : {}), tries: 0, retryAt: 0 });
+  ): Promise<{ wakeAt: number | null; held: boolean }> {
+    const next = await this.write(channel, {
+      ids,
+      items,
+      outcome,
+      at,
+      ...(thread && { thread }),
+      tries: 0,
+      retryAt: 0,
+    });
+    const held = this.heldUntil(channel);
+    return { wakeAt: held ?? next, held: held !== null };
   }
 
   /** When a channel's held outcome is due to be written again (its work waits until then), or null. */
@@ -167,6 +181,11 @@ export class OutcomeRecorder {
       const tries = h.tries + 1;
       const wait = Math.min(HELD_MOST_WAIT_MS, HELD_FIRST_WAIT_MS * 2 ** (tries - 1));
       this.held.set(channel, { ...h, tries, retryAt: this.deps.clock() + wait });
+      if (tries === 1)
+        this.deps.log.warn(
+          { channel, deliveries: h.ids, outcome: h.outcome.status, err: { message: (e as Error).message } },
+          "the store could not record a send's outcome: it is held and written again when the store is back",
+        );
       return null;
     }
   }
