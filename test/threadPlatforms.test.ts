@@ -7,7 +7,7 @@ import { agentStory } from './helpers/agentStory.ts';
 import { runCli } from './helpers/child.ts';
 import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
 import { FakeGoogleChat } from './fakes/googleChat.ts';
-import { eachStore, testStore } from './helpers/stores.ts';
+import { eachStore, STORE_KINDS, testStore } from './helpers/stores.ts';
 
 const SECRET = 'thread-secret';
 const q = { query: { 'secret-key': SECRET } };
@@ -16,68 +16,71 @@ const CONV = '19:threads@thread.tacv2';
 const serviceWith = (dir: string, yaml: string, env: Record<string, string> = {}) =>
   serviceWithConfig(dir, yaml, SECRET, env);
 
-teamsBotTest(
-  'teams: the root is a post, changes reply in its chain, the root is updated; a broadcast kind gets a pointer; a restart changes nothing; a deleted root is replaced',
-  async (t, teamsEnv) => {
-    const connector = await new FakeBotConnector().start();
-    const dir = tempDir();
-    const yaml = `channels:
+for (const kind of STORE_KINDS)
+  teamsBotTest(
+    `teams: the root is a post, changes reply in its chain, the root is updated; a broadcast kind gets a pointer; a restart changes nothing; a deleted root is replaced [${kind}]`,
+    async (t, teamsEnv) => {
+      const connector = await new FakeBotConnector().start();
+      const dir = tempDir();
+      const store = await testStore(kind, dir);
+      const yaml = `channels:
   room: { type: teams, conversation: "${CONV}", thread: agent, broadcast: [user.state_changed] }
 routes:
   - channel: room
 `;
-    let svc = await serviceWith(dir, yaml, { ...teamsEnv });
-    try {
-      const install = teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' });
-      const res = await fetch(`${svc.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(install),
-      });
-      t.is(res.status, 200);
-      const welcome = await until(() => connector.activities.length, 60_000, 'the welcome');
-      const posts = () => connector.activities.slice(welcome);
-      const body = (a: { activity: unknown }) => JSON.stringify(a.activity);
+      let svc = await serviceWith(dir, yaml, { ...teamsEnv });
+      try {
+        const install = teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' });
+        const res = await fetch(`${svc.url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(install),
+        });
+        t.is(res.status, 200);
+        const welcome = await until(() => connector.activities.length, 60_000, 'the welcome');
+        const posts = () => connector.activities.slice(welcome);
+        const body = (a: { activity: unknown }) => JSON.stringify(a.activity);
 
-      const bob = agentStory(601, 'bob_jones', 'Bob Jones');
-      await svc.send(bob.created(), q);
-      await until(() => posts().length === 1, 60_000, 'the root');
-      const root = posts()[0]!;
-      t.is(root.replyTo, null);
-      t.regex(body(root), /Bob Jones/);
-      const rootId = `activity-${welcome + 1}`;
+        const bob = agentStory(601, 'bob_jones', 'Bob Jones');
+        await svc.send(bob.created(), q);
+        await until(() => posts().length === 1, 60_000, 'the root');
+        const root = posts()[0]!;
+        t.is(root.replyTo, null);
+        t.regex(body(root), /Bob Jones/);
+        const rootId = `activity-${welcome + 1}`;
 
-      await svc.send(bob.change({ privGroup: 4 }), q);
-      await until(() => posts().length === 2 && connector.updates.length === 1, 60_000, 'reply and update');
-      t.is(posts()[1]!.replyTo, rootId, 'the change replies in the root chain');
-      t.is(connector.updates[0]!.id, rootId);
-      t.regex(JSON.stringify(connector.updates[0]!.activity), /2 changes in this thread/);
+        await svc.send(bob.change({ privGroup: 4 }), q);
+        await until(() => posts().length === 2 && connector.updates.length === 1, 60_000, 'reply and update');
+        t.is(posts()[1]!.replyTo, rootId, 'the change replies in the root chain');
+        t.is(connector.updates[0]!.id, rootId);
+        t.regex(JSON.stringify(connector.updates[0]!.activity), /2 changes in this thread/);
 
-      await svc.stop();
-      svc = await serviceWith(dir, yaml, { ...teamsEnv });
-      await svc.send(bob.change({ state: 'inactive' }), q);
-      await until(() => posts().length === 4 && connector.updates.length === 2, 60_000, 'broadcast reply');
-      t.is(posts()[2]!.replyTo, rootId);
-      t.regex(body(posts()[2]!), /Deactivated: Bob Jones/);
-      t.is(posts()[3]!.replyTo, null, 'a pointer in the channel');
-      t.regex(body(posts()[3]!), /Details in the thread/);
-      t.regex(JSON.stringify(connector.updates[1]!.activity), /3 changes in this thread/);
+        await svc.stop();
+        svc = await serviceWith(dir, yaml, { ...teamsEnv });
+        await svc.send(bob.change({ state: 'inactive' }), q);
+        await until(() => posts().length === 4 && connector.updates.length === 2, 60_000, 'broadcast reply');
+        t.is(posts()[2]!.replyTo, rootId);
+        t.regex(body(posts()[2]!), /Deactivated: Bob Jones/);
+        t.is(posts()[3]!.replyTo, null, 'a pointer in the channel');
+        t.regex(body(posts()[3]!), /Details in the thread/);
+        t.regex(JSON.stringify(connector.updates[1]!.activity), /3 changes in this thread/);
 
-      connector.deleted.add(rootId);
-      await svc.send(bob.change({ state: 'active' }), q);
-      await until(() => posts().length === 5, 60_000, 'a new root');
-      await until(() => drained(svc), 60_000, 'drained');
-      t.is(posts()[4]!.replyTo, null);
-      t.regex(body(posts()[4]!), /Reactivated: Bob Jones|State: inactive/);
-      const [thread] = await svc.store.threadsOf('601');
-      t.like(thread, { ref: `activity-${welcome + 5}`, replaced: 1 });
-    } finally {
-      await svc.stop();
-      await connector.stop();
-      cleanup(dir);
-    }
-  },
-);
+        connector.deleted.add(rootId);
+        await svc.send(bob.change({ state: 'active' }), q);
+        await until(() => posts().length === 5, 60_000, 'a new root');
+        await until(() => drained(svc), 60_000, 'drained');
+        t.is(posts()[4]!.replyTo, null);
+        t.regex(body(posts()[4]!), /Reactivated: Bob Jones|State: inactive/);
+        const [thread] = await svc.store.threadsOf('601');
+        t.like(thread, { ref: `activity-${welcome + 5}`, replaced: 1 });
+      } finally {
+        await svc.stop();
+        await connector.stop();
+        await store.drop();
+        cleanup(dir);
+      }
+    },
+  );
 
 eachStore(
   'google chat: root and replies share the agent thread key with REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD; nothing is edited',
