@@ -13,6 +13,7 @@ import { freshDatabase, PG_ADMIN_URL } from './helpers/postgres.ts';
 import { TcpProxy } from './helpers/tcpProxy.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
+import { checkOut } from '../src/store/pgPools.ts';
 import { spawnService, stopService, type ServiceProcess } from './helpers/child.ts';
 
 const SECRET = 'pg-fault-secret';
@@ -251,3 +252,26 @@ test('connections reset while the service marks a digest sent: the digest is not
 function users(from: number, to: number): string[] {
   return Array.from({ length: to - from }, (_, i) => `pgf${String(from + i).padStart(3, '0')}x`);
 }
+
+test('a connection that breaks while its client is checked out is heard by checkOut, never an uncaught error; the pool serves again after', async (t) => {
+  const db = await freshDatabase();
+  const proxy = await new TcpProxy(5432).start();
+  const pool = new pg.Pool({ connectionString: via(db.url, proxy), max: 2 });
+  pool.on('error', () => {});
+  try {
+    const { client, release } = await checkOut(pool);
+    t.is((await client.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
+    // pg-pool listens for errors on idle clients only: checkOut's listener is the one there is.
+    t.is(client.listenerCount('error'), 1);
+    const ended = new Promise((resolve) => client.once('end', resolve));
+    proxy.cut('reset'); // the server dies while the client is out and idle
+    await ended; // its 'error' went to checkOut's listener; with none, the process would have ended
+    release();
+    proxy.restore();
+    t.is((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1, 'a new connection');
+  } finally {
+    await pool.end().catch(() => {});
+    await proxy.stop();
+    await db.drop();
+  }
+});
