@@ -1,7 +1,8 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, tempDir } from './helpers/service.ts';
+import { cleanup, startTestService, tempDir } from './helpers/service.ts';
+import { agentStory } from './helpers/agentStory.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { vccFixturePath } from './helpers/fixtures.ts';
 import { runCli } from './helpers/child.ts';
@@ -189,6 +190,21 @@ test('the commented vcc-notify.example.yaml passes check-config', async (t) => {
   }
 });
 
+test("the README's first steps: .env.example copied to .env and the example config to vcc-notify.yaml pass check-config", async (t) => {
+  const dir = tempDir();
+  try {
+    copyFileSync(new URL('../.env.example', import.meta.url), join(dir, '.env'));
+    copyFileSync(new URL('../vcc-notify.example.yaml', import.meta.url), join(dir, 'vcc-notify.yaml'));
+    // Run where the copies are, with nothing else set: the command reads .env there, as for a user.
+    const r = await run(['check-config'], {}, dir);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stderr, '');
+    t.regex(r.stdout, /^OK .*vcc-notify\.yaml: 4 channels/m);
+  } finally {
+    cleanup(dir);
+  }
+});
+
 test('check-config: each mistake of a hand-written file is one line that says how to fix it', async (t) => {
   const { dir, cfg, env } = await setup();
   try {
@@ -208,17 +224,104 @@ routes:
     t.deepEqual(
       bad.stderr.trimEnd().split('\n').slice(1),
       [
+        '  channels.ops.channel (line 2): required for type slack',
         '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
         '  routes[0].event (line 6): unknown key "event" (did you mean "events"?)',
+        '  routes[1].channel (line 7): unknown channel "opps" (did you mean "ops"?)',
       ],
-      'the file-level checks first: no union dump',
+      'every problem in one run, in the order of the file, one line each: no union dump',
     );
-    writeFileSync(cfg, 'channels:\n  ops: { type: slack }\nroutes:\n  - channel: opps\n');
+    // Five mistakes that once took four runs: an unknown kind hid the rest.
+    writeFileSync(
+      cfg,
+      `channels:
+  ops: { type: slack, channel: C01 }
+  hook: { type: slak, url: x }
+routes:
+  - channel: ops
+    events: [user.creatd]
+  - wehre: { isAgent: true }
+  - channel: nope
+    where: { usernme: x }
+`,
+    );
     t.deepEqual((await run(['check-config', cfg], env)).stderr.trimEnd().split('\n').slice(1), [
-      '  channels.ops.channel (line 2): required for type slack',
-      '  routes[0].channel (line 4): unknown channel "opps" (did you mean "ops"?)',
+      '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
+      '  routes[0].events[0] (line 6): "user.creatd" is not allowed (did you mean "user.created"?); one of: user.created, user.state_changed, user.transport_changed, user.role_changed, user.password_changed, user.updated',
+      '  routes[1].channel (line 7): required',
+      '  routes[1].wehre (line 7): unknown key "wehre" (keys: channel, events, where, show, mention, active, quiet, urgent)',
+      '  routes[2].channel (line 8): unknown channel "nope" (channels: ops, hook)',
+      '  routes[2].where.usernme (line 9): unknown field "usernme" (did you mean "username"?)',
     ]);
   } finally {
+    cleanup(dir);
+  }
+});
+
+/** Every command's --help, each option's default said once (commander adds one to what the text says). */
+const COMMANDS = [
+  ['serve'],
+  ['check-config'],
+  ['render'],
+  ['explain'],
+  ['send-test'],
+  ['deliveries'],
+  ['replay'],
+  ['resend'],
+  ['history'],
+  ['backup'],
+  ['mute', 'add'],
+  ['mute', 'list'],
+  ['mute', 'expire'],
+];
+
+test('--help of every command says each default once, and never an empty list as one', async (t) => {
+  for (const c of COMMANDS) {
+    const r = await run([...c, '--help'], {});
+    t.is(r.code, 0, `${c.join(' ')}: ${r.stderr}`);
+    for (const line of r.stdout.split('\n')) {
+      t.true((line.match(/default/gi) ?? []).length <= 1, `${c.join(' ')}: ${line}`);
+      t.false(line.includes('(default: [])'), `${c.join(' ')}: ${line}`);
+    }
+  }
+  const deliveries = await run(['deliveries', '--help'], {});
+  t.regex(deliveries.stdout, /--limit <n> +how many \(default: 50\)$/m);
+  const bad = await run(['deliveries', '--limit', 'many'], {});
+  t.is(bad.code, 1);
+  t.regex(bad.stderr, /--limit <n>' argument 'many' is invalid/);
+});
+
+test('history finds a user as the admin search does: id, username, e-mail (any case), the start of a name; several are listed, none says what it searched', async (t) => {
+  const dir = tempDir();
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  log: { type: console }\nroutes:\n  - channel: log\n');
+  const svc = await startTestService({ VCC_WEBHOOK_SECRET: 'h', VCC_NOTIFY_CONFIG: cfg }, { dir, pollMs: 50 });
+  const env = { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}` };
+  try {
+    const ann = agentStory(501, 'ann_smith', 'Ann Smith');
+    for (const body of [
+      ann.created(),
+      ann.change({ state: 'inactive' }),
+      agentStory(502, 'anna_lee', 'Anna Lee').created(),
+      agentStory(503, 'bob_jones', 'Bob Jones').created(),
+    ])
+      t.is((await svc.send(body, { query: { 'secret-key': 'h' } })).status, 200);
+    const annLines = /^#\d+ .*user\.state_changed {2}Ann Smith$/m;
+    for (const who of ['501', 'ann_smith', 'ANN_SMITH@example.com', 'ann s'])
+      t.regex((await run(['history', '--user', who], env)).stdout, annLines, who);
+    const bob = await run(['history', '--user', 'bob'], env);
+    t.regex(bob.stdout, /^#\d+ .*user\.created {2}Bob Jones$/m);
+    t.notRegex(bob.stdout, /Ann Smith/);
+    const several = await run(['history', '--user', 'ann'], env);
+    t.is(several.code, 0, several.stderr);
+    t.is(
+      several.stdout,
+      '2 users match "ann"; name one by its id (history --user ID):\n  501  Ann Smith (ann_smith)\n  502  Anna Lee (anna_lee)\n',
+    );
+    const none = await run(['history', '--user', 'zed'], env);
+    t.is(none.stdout, 'no events for a user with the id, username or e-mail "zed", or a name starting with "zed"\n');
+  } finally {
+    await svc.stop();
     cleanup(dir);
   }
 });

@@ -5,6 +5,9 @@ import { agentStory } from './helpers/agentStory.ts';
 import { runCli } from './helpers/child.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { eachStore, testStore } from './helpers/stores.ts';
+import { launchChromium } from './helpers/browser.ts';
+import { newMute } from '../src/store/MuteStore.ts';
+import type { Browser } from 'playwright-core';
 
 const SECRET = 'mute-secret';
 const q = { query: { 'secret-key': SECRET } };
@@ -162,9 +165,39 @@ eachStore(
       t.like(muted, { channel: 'slack:C0CHAT', mutedBy: Number(id) });
       t.regex(muted!.lastError!, /bulk import/);
 
-      t.regex(await text(`unmute ${id}`), new RegExp(`^Mute #${id} ended\\.$`));
+      t.regex(await text(`unmute ${id}`), new RegExp(`^Mute #${id} ended\\. What it held stays recorded as muted`));
       t.regex(await text(`unmute ${id}`), /^Not changed: no mute/);
       t.regex(await text('mutes'), /^No mutes in force here\.$/);
+
+      // unmute ID send: ends a mute and sends what it held, once.
+      const made2 = Date.now();
+      const id2 = /^Muted here as #(\d+)/.exec(await text('mute 2h where username~^batch_ because second import'))![1]!;
+      await until(() => Date.now() - made2 >= HOLDS_WITHIN_MS, 10_000, 'the second mute in force');
+      for (const n of [1, 2, 3])
+        await svc.send(agentStory(7110 + n, `batch_${n}`, `Batch Chat ${n}`).created(), {
+          query: { 'secret-key': CMD_SECRET },
+        });
+      await until(
+        async () => (await svc.store.listDeliveries({ status: 'muted', limit: 10 })).length === 4,
+        60_000,
+        'three more muted',
+      );
+      t.regex(await text(`unmute ${id2} maybe`), /unmute takes the id that mutes lists, and "send"/);
+      t.regex(
+        await text(`unmute ${id2} send`),
+        new RegExp(`^Mute #${id2} ended; 3 held changes are on their way, once\\.$`),
+      );
+      await until(() => [1, 2, 3].every((n) => chat().some((p) => p.includes(`Batch Chat ${n}`))), 60_000, 'sent');
+      await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'settled again');
+      t.deepEqual(
+        [1, 2, 3].map((n) => chat().filter((p) => p.includes(`Batch Chat ${n}`)).length),
+        [1, 1, 1],
+        'each once',
+      );
+      t.false(
+        chat().some((p) => p.includes('Imported Chat')),
+        "the first mute's, ended without send, stays held",
+      );
     } finally {
       await svc.stop();
       await slack.stop();
@@ -238,3 +271,131 @@ eachStore(
     }
   },
 );
+
+eachStore(
+  'what a mute held is sent when it ends, once: mute expire --send-held, resend --mute, and resend says what a delivery was',
+  async (t, kind) => {
+    const slack = await new FakeSlack().start();
+    const dir = tempDir();
+    const store = await testStore(kind, dir);
+    const cfg = join(dir, 'vcc-notify.yaml');
+    writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0OPS }\nroutes:\n  - channel: ops\n');
+    const svc = await startTestService(
+      { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-m', SLACK_API_URL: slack.apiUrl },
+      { dir, pollMs: 50 },
+    );
+    const cli = (args: string[]) => runCli(args, { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: store.url });
+    const names = Array.from({ length: 12 }, (_, i) => `Held Import ${String(i).padStart(2, '0')}`);
+    const seen = (name: string) => slack.posts.filter((p) => JSON.stringify(p.blocks).includes(name)).length;
+    try {
+      const made = Date.now();
+      const id = (await cli(['mute', 'add', '--channel', 'ops', '--for', '2h', '--comment', 'import'])).stdout.trim();
+      await until(() => Date.now() - made >= HOLDS_WITHIN_MS, 10_000, 'the mute in force');
+      for (const [i, name] of names.entries())
+        t.is((await svc.send(agentStory(7300 + i, `held_${i}`, name).created(), q)).status, 200);
+      await until(
+        async () => (await svc.store.listDeliveries({ status: 'muted', limit: 20 })).length === 12,
+        60_000,
+        'all held',
+      );
+      t.is(slack.posts.length, 0);
+
+      const early = await cli(['resend', '--mute', id]);
+      t.is(early.code, 1);
+      t.is(
+        early.stderr,
+        `vcc-notify: mute #${id} is still in force: end it and send what it held with mute expire ${id} --send-held\n`,
+      );
+      const [first] = await svc.store.listDeliveries({ status: 'muted', limit: 1 });
+      const one = await cli(['resend', '--event', String(first!.eventId), '--channel', 'ops']);
+      t.regex(one.stdout, /\(delivery #\d+, held by a mute before: queued now\)/);
+      t.notRegex(one.stdout, /sent before/, 'it was never sent');
+      await until(() => slack.posts.length === 1, 60_000, 'the one resent');
+
+      const ended = await cli(['mute', 'expire', id, '--send-held']);
+      t.is(ended.code, 0, ended.stderr);
+      t.regex(ended.stdout, new RegExp(`^mute #${id} ended\\n11 deliveries mute #${id} held queued to send once`));
+      await until(() => names.every((n) => seen(n) >= 1), 60_000, 'everything it held');
+      await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'settled');
+      t.deepEqual(
+        names.filter((n) => seen(n) !== 1),
+        [],
+        'each once',
+      );
+      t.true(slack.posts.length <= 4, `${slack.posts.length} messages: a burst goes as digests`);
+      t.deepEqual([...new Set((await svc.store.listDeliveries({ limit: 20 })).map((d) => d.status))], ['sent']);
+      t.regex(
+        (await cli(['resend', '--mute', id])).stdout,
+        new RegExp(`^mute #${id} held nothing that is still unsent$`, 'm'),
+      );
+      const again = await cli(['resend', '--event', String(first!.eventId), '--channel', 'ops']);
+      t.regex(again.stdout, /sent before: queued again/);
+      t.is((await cli(['resend', '--mute', '99999'])).stderr, 'vcc-notify: no mute #99999\n');
+      t.is((await cli(['resend'])).stderr, 'vcc-notify: give one of --event ID or --mute ID\n');
+    } finally {
+      await svc.stop();
+      await slack.stop();
+      await store.drop();
+      cleanup(dir);
+    }
+  },
+);
+
+eachStore('in Chromium: "End and send what it held" ends a mute and sends what it held, once', async (t, kind) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const store = await testStore(kind, dir);
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0OPS }\nroutes:\n  - channel: ops\n');
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: cfg,
+      SLACK_BOT_TOKEN: 'xoxb-m',
+      SLACK_API_URL: slack.apiUrl,
+      ADMIN_TOKEN: 'adm-token',
+    },
+    { dir, pollMs: 50 },
+  );
+  let browser: Browser | null = null;
+  try {
+    const now = Date.now();
+    const id = await svc.store.addMute(
+      newMute({ channel: 'ops', kinds: [], where: [], comment: 'night import', by: 'test' }, 3_600_000, now),
+    );
+    await until(() => Date.now() - now >= HOLDS_WITHIN_MS, 10_000, 'the mute in force');
+    for (const n of [1, 2]) await svc.send(agentStory(7400 + n, `page_${n}`, `Page Held ${n}`).created(), q);
+    await until(
+      async () => (await svc.store.listDeliveries({ status: 'muted', limit: 5 })).length === 2,
+      60_000,
+      'both held',
+    );
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(`${svc.url}/admin`);
+    await page.fill('input[name=token]', 'adm-token');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${svc.url}/admin`);
+    await page.goto(`${svc.url}/admin/mutes`);
+    await page.click('button:has-text("End and send what it held")');
+    await page.waitForURL(/sent=2/);
+    t.true(await page.isVisible(`text=Mute #${id} ended. 2 changes it held queued to send, once.`));
+    await until(() => [1, 2].every((n) => JSON.stringify(slack.posts).includes(`Page Held ${n}`)), 60_000, 'sent');
+    await until(async () => (await svc.store.queueStats()).pending === 0, 60_000, 'settled');
+    t.deepEqual(
+      [1, 2].map((n) => slack.posts.filter((p) => JSON.stringify(p.blocks).includes(`Page Held ${n}`)).length),
+      [1, 1],
+    );
+    t.true(await page.isVisible('text=No mutes in force.'));
+    // The ended mute offers to send what it held; it holds nothing now.
+    await page.click('button:has-text("Send what it held")');
+    await page.waitForURL(/sent=0/);
+    t.true(await page.isVisible(`text=Mute #${id}. It held nothing unsent.`));
+  } finally {
+    await browser?.close();
+    await svc.stop();
+    await slack.stop();
+    await store.drop();
+    cleanup(dir);
+  }
+});

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { cleanup, tempDir } from './helpers/service.ts';
 import { runCli } from './helpers/child.ts';
@@ -54,3 +55,25 @@ for (const c of cases) {
     t.false(/unhandled|at .*\.js:\d+/i.test(r.stderr), r.stderr);
   });
 }
+
+test('serve on a port already in use: one line naming the address and PORT / HOST, exit 1', async (t) => {
+  const dir = tempDir();
+  t.teardown(() => cleanup(dir));
+  const taken = createServer();
+  await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => taken.close(() => r())));
+  const port = (taken.address() as AddressInfo).port;
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(cfg, GOOD);
+  const r = await runCli(['serve'], {
+    VCC_NOTIFY_CONFIG: cfg,
+    DATABASE_URL: `sqlite:${join(dir, 'vcc.db')}`,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+  });
+  t.is(r.code, 1, r.stderr);
+  t.is(
+    r.stderr,
+    `vcc-notify: 127.0.0.1:${port} is already in use by another process: stop it, or set PORT (and HOST) to a free one\n`,
+  );
+});

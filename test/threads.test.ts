@@ -29,11 +29,19 @@ routes:
     let svc = await serviceWith(dir, yaml, env);
     try {
       const rachel = agentStory(501, 'rachel_smith', 'Rachel Smith');
+      const sentAt = Date.now();
       t.is((await svc.send(rachel.created(), q)).status, 200);
       await until(() => slack.topLevel.length === 1, 60_000, 'the root');
       const root = slack.topLevel[0]!;
       t.regex(text(root), /Rachel Smith/);
       t.regex(text(root), /1 change in this thread/);
+      // "Last change" is when vcc-notify received it (templates/agent.yaml), not VCC's timestamp.
+      const minutes = [sentAt, Date.now()].map((ms) => new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
+      t.true(
+        minutes.some((m) => text(root).includes(`(${m} UTC)`)),
+        `${text(root)} names the minute received, ${minutes.join(' or ')}`,
+      );
+      t.false(text(root).includes('2026-12-01 09:00'), "VCC's own timestamp is not used");
 
       await svc.send(rachel.change({ privGroup: 4 }), q);
       await until(() => slack.repliesTo(root.ts!).length === 1 && root.edits === 1, 60_000, 'a reply and an edit');

@@ -11,7 +11,7 @@ export interface AdminDeps {
   store: EventStore &
     Pick<SubscriptionStore, 'listSubscriptions'> &
     Pick<ThreadStore, 'threadsOf'> &
-    Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute'>;
+    Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute' | 'releaseHeld'>;
   config: () => NotifyConfig;
   subscriptions: Subscriptions;
   renderer: Renderer;

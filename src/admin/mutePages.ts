@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import { count } from '../render/plural.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { kindsNamed, muteDuration, whereTerms } from '../chat/grammar.ts';
@@ -32,9 +33,15 @@ export function mountMutePages(router: Router, deps: AdminDeps, kit: AdminKit): 
     const f = await kit.form(ctx);
     if (!f || !kit.csrfOk(ctx, f)) return;
     const id = Number(f.get('id'));
-    const ended = Number.isSafeInteger(id) && id > 0 && (await deps.store.expireMute(id, deps.clock()));
-    ctx.redirect(ended ? `/admin/mutes?ended=${id}` : '/admin/mutes');
     ctx.status = 303;
+    if (!Number.isSafeInteger(id) || id <= 0) return ctx.redirect('/admin/mutes');
+    const now = deps.clock();
+    const ended = await deps.store.expireMute(id, now);
+    // Sending what it held: once the mute is over (ended now, or before), never while it holds.
+    const sent = f.get('send') === '1' ? await deps.store.releaseHeld(id, now) : null;
+    if (sent !== null) deps.onReplay();
+    deps.log.info({ mute: id, ended, sent }, 'mute ended from the admin page');
+    ctx.redirect(`/admin/mutes?${ended ? `ended=${id}` : `of=${id}`}${sent === null ? '' : `&sent=${sent}`}`);
   });
 }
 
@@ -44,11 +51,7 @@ async function mutesPage(ctx: Context, deps: AdminDeps, kit: AdminKit, problem: 
     deps.store.listMutes({ activeAt: now }),
     deps.store.listMutes({ limit: RECENT }),
   ]);
-  const note = ctx.query.added
-    ? `Mute #${Number(ctx.query.added)} added.`
-    : ctx.query.ended
-      ? `Mute #${Number(ctx.query.ended)} ended.`
-      : null;
+  const note = ctx.query.added ? `Mute #${Number(ctx.query.added)} added.` : endedNote(ctx.query);
   const channels = Object.keys(deps.config().channels);
   kit.send(
     ctx,
@@ -104,10 +107,13 @@ function mutesView(
       <td>${m.comment}</td>
       <td>${action}</td>
     </tr>`;
-  const expire = (m: Mute) =>
+  const expire = (m: Mute, send: boolean, label: string) =>
     html`<form class="inline" method="post" action="/admin/mutes/expire">
-      ${csrf}<input type="hidden" name="id" value="${m.id}" /><button>End now</button>
+      ${csrf}<input type="hidden" name="id" value="${m.id}" />${
+        send ? html`<input type="hidden" name="send" value="1" />` : ''
+      }<button>${label}</button>
     </form>`;
+  const ending = (m: Mute) => html`${expire(m, false, 'End now')} ${expire(m, true, 'End and send what it held')}`;
   const head = html`<tr>
     <th>Mute</th>
     <th>Holds</th>
@@ -124,7 +130,7 @@ function mutesView(
     ${
       active.length
         ? html`<table>
-            ${head}${active.map((m) => row(m, expire(m)))}
+            ${head}${active.map((m) => row(m, ending(m)))}
           </table>`
         : html`<p class="muted">No mutes in force.</p>`
     }
@@ -133,7 +139,7 @@ function mutesView(
     ${
       ended.length
         ? html`<table>
-            ${head}${ended.map((m) => row(m, ''))}
+            ${head}${ended.map((m) => row(m, expire(m, true, 'Send what it held')))}
           </table>`
         : html`<p class="muted">None.</p>`
     }`;
@@ -156,3 +162,17 @@ const addForm = (channels: string[], csrf: SafeHtml) =>
       <label>Why <input name="comment" placeholder="bulk import" required /></label>
       <button>Add</button>
     </form>`;
+
+/** The note after ending a mute (`ended`) or sending what an ended one held (`of`), with `sent`. */
+function endedNote(q: Record<string, unknown>): string | null {
+  const id = Number(q.ended ?? q.of);
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  const sent = q.sent === undefined ? null : Number(q.sent);
+  const what =
+    sent === null
+      ? ''
+      : sent === 0
+        ? ' It held nothing unsent.'
+        : ` ${count(sent, 'change', 'changes')} it held queued to send, once.`;
+  return `${q.ended !== undefined ? `Mute #${id} ended.` : `Mute #${id}.`}${what}`;
+}

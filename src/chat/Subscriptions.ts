@@ -26,7 +26,7 @@ export class Subscriptions {
    * `intervals`: the names of the config file's time intervals, which hours from chat use.
    */
   constructor(
-    private readonly store: SubscriptionStore & Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute'>,
+    private readonly store: SubscriptionStore & Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute' | 'releaseHeld'>,
     private readonly clock: () => number,
     readonly maxPerChannel: number,
     readonly intervals: () => readonly string[] = () => [],
@@ -132,10 +132,14 @@ export class Subscriptions {
     );
   }
 
-  /** Ends one of this channel's own mutes now; false when it has no such mute in force. */
-  async unmute(channel: string, id: number): Promise<boolean> {
+  /**
+   * Ends one of this channel's own mutes now, and with `send` queues once what it held: null
+   * when it has no such mute in force, else how many held deliveries were queued.
+   */
+  async unmute(channel: string, id: number, send = false): Promise<number | null> {
     const mine = (await this.mutesOf(channel)).some((m) => m.id === id && m.channel === channel);
-    return mine && this.store.expireMute(id, this.clock());
+    if (!mine || !(await this.store.expireMute(id, this.clock()))) return null;
+    return send ? this.store.releaseHeld(id, this.clock()) : 0;
   }
 
   /** Removes kinds (none = everything) from the channel's subscriptions; returns how many changed. */

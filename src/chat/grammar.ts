@@ -12,7 +12,7 @@ export type Command =
   | { action: 'list'; page: number }
   | { action: 'mute'; ms: number; kinds: EventKind[]; where: WhereTerm[]; comment: string }
   | { action: 'mutes' }
-  | { action: 'unmute'; id: number }
+  | { action: 'unmute'; id: number; send: boolean }
   /** `set`: new settings, null to turn threads off, 'show' to say what they are. */
   | { action: 'thread'; set: ThreadSettings | null | 'show' }
   /** `set`: new hours (interval names are checked against the config when run), null to remove them, 'show'. */
@@ -39,7 +39,7 @@ export const helpText = (mentionHelp: string | null): string =>
     '• hours off: no hours · hours: show them (example: hours quiet nights,weekend urgent role)',
     '• mute DURATION [kinds...] [where TERMS...] because WHY: hold matching events back here for 90m, 2h, 1d (recorded as muted, resendable)',
     '   example: mute 2h where username~^import_ because bulk import',
-    '• mutes: the mutes in force here · unmute ID: end one of them now',
+    '• mutes: the mutes in force here · unmute ID: end one of them now · unmute ID send: and send what it held, once',
     '• test: send a sample notification here',
     '• help: this text',
   ].join('\n');
@@ -76,10 +76,13 @@ export function parseCommand(text: string): Command {
       return muteCommand(rest);
     case 'mutes':
       return rest.length ? error('mutes takes nothing') : { action: 'mutes' };
-    case 'unmute':
-      return rest.length === 1 && /^[1-9]\d{0,15}$/.test(rest[0]!)
-        ? { action: 'unmute', id: Number(rest[0]) }
-        : error('unmute takes the id that mutes lists (unmute 12)');
+    case 'unmute': {
+      const [id, send, ...more] = rest;
+      const sends = send?.toLowerCase() === 'send';
+      return id !== undefined && /^[1-9]\d{0,15}$/.test(id) && (send === undefined || sends) && more.length === 0
+        ? { action: 'unmute', id: Number(id), send: sends }
+        : error('unmute takes the id that mutes lists, and "send" to send what it held (unmute 12 send)');
+    }
     case 'subscribe':
     case 'unsubscribe': {
       const m = rest.findIndex((w) => w.toLowerCase() === 'mention');

@@ -6,6 +6,7 @@ import { helpText, parseCommand, type Command } from './grammar.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import type { Subscriptions } from './Subscriptions.ts';
 import { utcMinute } from '../render/utcMinute.ts';
+import { count } from '../render/plural.ts';
 
 export interface CommandContext {
   /** Routing name of the channel the command was typed in (`slack:C0123`). */
@@ -96,9 +97,13 @@ async function muteReply(
   const allowed = await ctx.mayChange();
   if (allowed !== true) return `Not changed: ${allowed}`;
   if (cmd.action === 'unmute') {
-    return (await ctx.subscriptions.unmute(ctx.channel, cmd.id))
-      ? `Mute #${cmd.id} ended.`
-      : `Not changed: no mute #${cmd.id} of this channel is in force (mutes lists them).`;
+    const sent = await ctx.subscriptions.unmute(ctx.channel, cmd.id, cmd.send);
+    if (sent === null) return `Not changed: no mute #${cmd.id} of this channel is in force (mutes lists them).`;
+    if (!cmd.send)
+      return `Mute #${cmd.id} ended. What it held stays recorded as muted (the admin page, or vcc-notify resend --mute ${cmd.id}, sends it).`;
+    const held =
+      sent === 1 ? '1 held change is on its way' : `${count(sent, 'held change', 'held changes')} are on their way`;
+    return `Mute #${cmd.id} ended; ${sent === 0 ? 'it held nothing unsent' : `${held}, once`}.`;
   }
   const comment = sanitizeLine(cmd.comment);
   const { id, endsAt } = await ctx.subscriptions.mute(

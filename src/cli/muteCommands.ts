@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { kindNamed, SHORT_KINDS, type EventKind } from '../vcc/changes.ts';
 import type { Mute } from '../store/Store.ts';
 import { newMute } from '../store/MuteStore.ts';
@@ -7,6 +7,7 @@ import { describeTerm } from '../routing/conditions.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { muteDuration, whereTerms } from '../chat/grammar.ts';
 import { CliError, out, withContext } from './cliContext.ts';
+import { count } from '../render/plural.ts';
 
 /** The longest a mute may last (as chat allows): past it, an operator would rather change a route. */
 const MAX_MUTE_MS = 90 * 86_400_000;
@@ -50,13 +51,14 @@ export function addMuteCommands(program: Command): void {
   mute
     .command('add')
     .description('make a mute; prints its id')
-    .option('--channel <name>', 'only this channel (default: every channel)')
-    .option('--kind <kind>', 'only this kind (repeat for more; default: every kind)', collectKind, [])
-    .option(
-      '--where <term>',
-      'FIELD=V1,V2 | FIELD!=V | FIELD~REGEX (repeat: all must hold)',
-      (v, acc: string[]) => [...acc, v],
-      [],
+    .addOption(new Option('--channel <name>', 'only this channel').default(undefined, 'every channel'))
+    .addOption(
+      new Option('--kind <kind>', 'only this kind (repeat for more)').argParser(collectKind).default([], 'every kind'),
+    )
+    .addOption(
+      new Option('--where <term>', 'FIELD=V1,V2 | FIELD!=V | FIELD~REGEX (repeat: all must hold)')
+        .argParser((v, acc: string[]) => [...acc, v])
+        .default([], 'no condition'),
     )
     .option('--for <duration>', 'how long: 90m, 2h, 1d', parseDuration)
     .option('--until <time>', 'until this ISO time')
@@ -95,13 +97,22 @@ export function addMuteCommands(program: Command): void {
   mute
     .command('expire <id>')
     .description('end a mute now')
-    .action(async (id: string) => {
+    .option('--send-held', 'and send what it held, once (through digests and rate limits, like any burst)')
+    .action(async (id: string, o: { sendHeld?: boolean }) => {
       if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`"${id}" is not a mute id`);
       await withContext(async ({ store }) => {
         if (!(await store.expireMute(Number(id), Date.now()))) throw new CliError(`no mute #${id} in force`);
         out(`mute #${id} ended`);
+        if (o.sendHeld) out(heldSent(Number(id), await store.releaseHeld(Number(id), Date.now())));
       });
     });
+}
+
+/** What sending a mute's held deliveries did, for people. */
+export function heldSent(id: number, n: number): string {
+  return n === 0
+    ? `mute #${id} held nothing that is still unsent`
+    : `${count(n, 'delivery', 'deliveries')} mute #${id} held queued to send once; a running service sends them within its poll interval`;
 }
 
 function collectKind(v: string, acc: EventKind[]): EventKind[] {

@@ -1,8 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { DELIVERY_STATUSES, type DeliveryStatus, type ThreadRole } from '../store/Store.ts';
+import { DELIVERY_STATUSES, type DeliveryStatus, type EventStore, type ThreadRole } from '../store/Store.ts';
 import { count } from '../render/plural.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { CliError, out, parseSince, withContext } from './cliContext.ts';
+import { heldSent } from './muteCommands.ts';
 
 /** The commands that read or change the store's events and deliveries. */
 export function addStoreCommands(program: Command): void {
@@ -22,7 +23,7 @@ function addDeliveries(program: Command): void {
       return s;
     })
     .option('--channel <name>', 'only this channel')
-    .option('--limit <n>', 'how many (default 50)', (s) => Number(s), 50)
+    .option('--limit <n>', 'how many', positive('a positive whole number'), 50)
     .option('--before <id>', 'only deliveries older than this one (the next page)', positive('a delivery id'))
     .action(async (o: { status?: DeliveryStatus; channel?: string; limit: number; before?: number }) => {
       await withContext(async ({ store }) => {
@@ -73,44 +74,93 @@ function addReplay(program: Command): void {
 function addResend(program: Command): void {
   program
     .command('resend')
-    .description('queue a stored event for a channel now, whether or not the channel wanted it when it arrived')
-    .requiredOption(
-      '--event <id>',
-      'the event id (vcc-notify history, the admin pages)',
-      positive('a positive whole number'),
+    .description(
+      'queue a stored event for a channel now, whether or not the channel wanted it when it arrived; or what an ended mute held',
     )
+    .option('--event <id>', 'the event id (vcc-notify history, the admin pages)', positive('a positive whole number'))
     .option(
       '--channel <name>',
-      'a channel of the config, or a chat-made one (default: every channel the routes in force want it for)',
+      'with --event: a channel of the config, or a chat-made one (default: every channel the routes in force want it for)',
     )
-    .action(async (o: { event: number; channel?: string }) => {
+    .option('--mute <id>', 'instead of --event: send once what this ended mute held', positive('a mute id'))
+    .action(async (o: { event?: number; channel?: string; mute?: number }) => {
+      if ((o.event === undefined) === (o.mute === undefined)) throw new CliError('give one of --event ID or --mute ID');
+      if (o.mute !== undefined) return resendMuted(o.mute);
       const { resendDeliveries } = await import('../routing/route.ts');
       await withContext(async ({ store, channels, config, subs }) => {
-        const e = await store.getEvent(o.event);
+        const e = await store.getEvent(o.event!);
         if (!e) throw new CliError(`no event ${o.event}`);
         if (o.channel !== undefined && !channels.channelConfig(o.channel)) {
           throw new CliError(`unknown channel "${o.channel}" (channels: ${Object.keys(config.channels).join(', ')})`);
         }
         const plan = resendDeliveries(e.new, e.changes, [...config.routes, ...subs.routes()], o.channel);
         if (plan.length === 0) throw new CliError(`no route wants event ${o.event} now; name a channel with --channel`);
+        const before = (await store.deliveriesOf([e.id])).get(e.id) ?? [];
         for (const d of plan) {
+          const was = before.find((x) => x.channel === d.channel)?.status;
           const r = (await store.resend(e.id, d, Date.now()))!;
-          out(
-            `event ${e.id} queued for ${d.channel} (delivery #${r.deliveryId}${r.requeued ? ', sent before: queued again' : ''})`,
-          );
+          out(`event ${e.id} queued for ${d.channel} (delivery #${r.deliveryId}${was ? `, ${WAS[was]}` : ''})`);
         }
         out('a running service sends within its poll interval');
       });
     });
 }
 
+/** What a delivery was before a resend queued it again. */
+const WAS = {
+  pending: 'already waiting to be sent: it goes once',
+  sent: 'sent before: queued again',
+  dead: 'given up before: queued again',
+  muted: 'held by a mute before: queued now',
+} as const satisfies Record<DeliveryStatus, string>;
+
+/** `resend --mute ID`: what an ended mute held, once. */
+async function resendMuted(id: number): Promise<void> {
+  await withContext(async ({ store }) => {
+    const now = Date.now();
+    const mute = (await store.listMutes({ limit: 10_000 })).find((m) => m.id === id);
+    if (!mute) throw new CliError(`no mute #${id}`);
+    if (mute.endsAt > now)
+      throw new CliError(
+        `mute #${id} is still in force: end it and send what it held with mute expire ${id} --send-held`,
+      );
+    out(heldSent(id, await store.releaseHeld(id, now)));
+  });
+}
+
+/** The users `who` names: the user with that id, else those the admin search finds (id, username, e-mail, name start). */
+async function whoIs(
+  store: Pick<EventStore, 'searchEvents'>,
+  who: string,
+): Promise<Array<{ id: string; name: string | null; username: string | null }>> {
+  const seen = new Map<string, { id: string; name: string | null; username: string | null }>();
+  const byId = await store.searchEvents({ user: who, limit: 1 });
+  const page = byId.events.length > 0 ? byId : await store.searchEvents({ q: who, limit: 200 });
+  for (const e of page.events)
+    if (e.userId !== null && !seen.has(e.userId))
+      seen.set(e.userId, { id: e.userId, name: oneLine(e.new.name), username: oneLine(e.new.username) });
+  return [...seen.values()].sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.id.localeCompare(b.id));
+}
+
+/** What history says when `who` names no user, or several. */
+function notOne(who: string, users: Array<{ id: string; name: string | null; username: string | null }>): string {
+  const shown = sanitizeLine(who);
+  if (users.length === 0)
+    return `no events for a user with the id, username or e-mail "${shown}", or a name starting with "${shown}"`;
+  const lines = users.map((u) => `  ${u.id}  ${u.name ?? ''}${u.username ? ` (${u.username})` : ''}`.trimEnd());
+  return [`${users.length} users match "${shown}"; name one by its id (history --user ID):`, ...lines].join('\n');
+}
+
 function addHistory(program: Command): void {
   program
     .command('history')
     .description("one VCC user's events, newest first, with their changes and deliveries")
-    .requiredOption('--user <id>', 'the VCC user id')
+    .requiredOption(
+      '--user <who>',
+      'a VCC user id, username or e-mail (exactly, any case), or the start of a name, as the admin search',
+    )
     .option('--json', 'one JSON array instead of lines')
-    .option('--limit <n>', 'how many events (default 50)', positive('a positive whole number'), 50)
+    .option('--limit <n>', 'how many events', positive('a positive whole number'), 50)
     .option('--before <id>', 'only events older than this one (the next page)', positive('a positive whole number'))
     .action(async (o: { user: string; json?: boolean; limit: number; before?: number }) => {
       const [{ changeText }, { threadText }] = await Promise.all([
@@ -118,6 +168,9 @@ function addHistory(program: Command): void {
         import('../render/threadText.ts'),
       ]);
       await withContext(async ({ store, config }) => {
+        const user = await whoIs(store, o.user.trim());
+        if (user.length !== 1) return out(notOne(o.user.trim(), user));
+        o.user = user[0]!.id;
         const page = await store.searchEvents({ user: o.user, limit: o.limit, beforeId: o.before });
         const rows = await Promise.all(
           page.events.map(async (e) => ({

@@ -97,20 +97,24 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   const raw = interpolate(doc.toJS() ?? {}, env, [], (p, v) =>
     problems.push(`${fmt(p)}${at(p)}: environment variable ${v} is not set`),
   );
-  check(raw, fileShape, [], problems, at);
-  if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
-
+  // Every problem in one run: past a shape problem, the parts that can be read are still
+  // checked (each channel against its type, each route's references), so one mistake never
+  // hides the next.
+  const shaped = check(raw, fileShape, [], problems, at);
   const file = raw as {
     channels: Record<string, { type: string }>;
     routes?: Array<Record<string, unknown>>;
     labels?: Labels;
     time_intervals?: unknown;
   };
+  if (!shaped && !(isObject(file) && isObject(file.channels)))
+    throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
   const channels: Record<string, ChannelConfig> = {};
   const threads: Record<string, ThreadSettings> = {};
   const hours: Record<string, HoursSettings> = {};
   const timeIntervals = compileTimeIntervals(file.time_intervals, problems, at);
   for (const [id, entry] of Object.entries(file.channels)) {
+    if (!isObject(entry) || !channelSchema(String(entry.type))) continue; // its shape problem is listed
     const { thread, broadcast, thread_days, active, quiet, urgent, ...ch } = entry as typeof entry &
       Record<keyof ThreadKeys | keyof HoursKeys, unknown>;
     const hoursOf = hoursSettings({ active, quiet, urgent }, timeIntervals, ['channels', id], problems, at);
@@ -122,22 +126,41 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
     const settings = threadSettings(keys, ch.type, ['channels', id], problems, at);
     if (settings) threads[id] = settings;
   }
-  for (const field of Object.keys(file.labels ?? {})) {
+  for (const field of Object.keys(isObject(file.labels) ? file.labels : {})) {
     const fp = ['labels', field];
     if (!isUserField(field)) problems.push(`${fmt(fp)}${at(fp)}: ${unknownField(field)}`);
   }
   const routes: Route[] = [];
-  (file.routes ?? []).forEach((r, i) => {
+  (Array.isArray(file.routes) ? file.routes : []).forEach((r, i) => {
+    if (!isObject(r)) return;
     const route = compileRoute(r, i, file.channels, timeIntervals, problems, at);
     if (route) routes.push(route);
   });
-  if (problems.length) throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
+  if (problems.length) throw new ConfigError(`${origin}:\n  ${onePerPlace(problems).join('\n  ')}`);
   return { channels, threads, hours, timeIntervals, routes, labels: (file.labels ?? {}) as Labels, origin };
 }
 
 export type At = (path: Array<string | number>) => string;
 
 const isUserField = (f: string): f is UserField => (USER_FIELDS as readonly string[]).includes(f);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The problems in the file's order (by line), the first at each place (`path (line N)`) only:
+ * the shape check and a later check may both see one.
+ */
+function onePerPlace(problems: string[]): string[] {
+  const seen = new Set<string>();
+  const line = (p: string) => Number(/ \(line (\d+)\): /.exec(p)?.[1] ?? 0);
+  return problems
+    .filter((p) => {
+      const place = p.slice(0, p.indexOf(': '));
+      if (seen.has(place)) return false;
+      seen.add(place);
+      return true;
+    })
+    .sort((a, b) => line(a) - line(b));
+}
 /** Why a `where` or `labels` key is refused, with the likely field or the list of them. */
 const unknownField = (f: string) =>
   `unknown field "${f}"${didYouMean(f, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`;
@@ -156,7 +179,7 @@ function compileRoute(
   const channel = r.channel as string;
   const channelIds = Object.keys(channels);
   const before = problems.length;
-  if (r.mention !== undefined && channelIds.includes(channel)) {
+  if (Array.isArray(r.mention) && channelIds.includes(channel)) {
     const { type } = channels[channel]!;
     const shape = mentionSchema(type);
     if (!shape)
@@ -165,13 +188,13 @@ function compileRoute(
       );
     else (r.mention as unknown[]).forEach((m, j) => check(m, shape, [...p, 'mention', j], problems, at));
   }
-  if (!channelIds.includes(channel)) {
+  if (typeof channel === 'string' && !channelIds.includes(channel)) {
     problems.push(
       `${fmt([...p, 'channel'])}${at([...p, 'channel'])}: unknown channel "${channel}"${didYouMean(channel, channelIds) || ` (channels: ${channelIds.join(', ')})`}`,
     );
   }
   const where: Partial<Record<UserField, Condition>> = {};
-  for (const [field, cond] of Object.entries((r.where ?? {}) as Record<string, unknown>)) {
+  for (const [field, cond] of Object.entries(isObject(r.where) ? r.where : {})) {
     const fp = [...p, 'where', field];
     if (!isUserField(field)) {
       problems.push(`${fmt(fp)}${at(fp)}: ${unknownField(field)}`);

@@ -55,7 +55,7 @@ export async function listen(
     socket.once('close', () => clearTimeout(silent));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => reject(listenError(e as NodeJS.ErrnoException, port, host)));
     server.listen(port, host, () => resolve());
   });
   let closing = false;
@@ -92,4 +92,18 @@ export async function within(p: Promise<unknown> | undefined, ms: number): Promi
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Why the service cannot listen, in the words of its settings (PORT, HOST). */
+function listenError(e: NodeJS.ErrnoException, port: number, host: string): Error {
+  const where = `${host}:${port}`;
+  if (e.code === 'EADDRINUSE')
+    return new Error(`${where} is already in use by another process: stop it, or set PORT (and HOST) to a free one`);
+  if (e.code === 'EACCES')
+    return new Error(
+      `${where}: not allowed to listen there (ports below 1024 need privileges): set PORT to 1024 or above`,
+    );
+  if (e.code === 'EADDRNOTAVAIL')
+    return new Error(`${where}: HOST is not an address of this machine: set HOST to one of its addresses, or 0.0.0.0`);
+  return e;
 }

@@ -28,6 +28,11 @@ export interface MuteStore {
   listMutes(opts: { activeAt?: number; limit?: number }): Promise<Mute[]>;
   /** Ends a mute now; false when there is no such mute or it had ended. */
   expireMute(id: number, now: number): Promise<boolean>;
+  /**
+   * Queues once what mute `muteId` held (status `muted`): pending again now, as a replay, so
+   * no mute holds them again; returns how many.
+   */
+  releaseHeld(muteId: number, now: number): Promise<number>;
   /** Marks pending deliveries held back by mute `muteId` (status `muted`; `reason` as their last error). */
   markMuted(ids: readonly number[], muteId: number, now: number, reason: string): Promise<void>;
 }

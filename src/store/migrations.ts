@@ -1,5 +1,5 @@
 import { THREAD_TABLES } from './threadSql.ts';
-import { muteTable } from './muteSql.ts';
+import { MUTED_INDEX_MIGRATION, muteTable } from './muteSql.ts';
 import { HOURS_MIGRATION } from './chatSettingsSql.ts';
 
 /**
@@ -252,6 +252,7 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: HOURS_MIGRATION,
     postgres: HOURS_MIGRATION,
   },
+  MUTED_INDEX_MIGRATION,
 ];
 
 /** How many refusals are kept; older ones are pruned so a flood cannot fill the disk. */

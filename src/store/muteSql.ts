@@ -25,6 +25,18 @@ export const MUTE_SQL = {
   active: 'SELECT * FROM mutes WHERE starts_at <= $now AND ends_at > $now ORDER BY id',
   all: 'SELECT * FROM mutes ORDER BY id DESC LIMIT $limit',
   expire: 'UPDATE mutes SET ends_at = $now WHERE id = $id AND ends_at > $now RETURNING id',
+  // Once, as a replay: pending again, retries counting from now, never held again (retry_since set).
+  release: `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = $now, next_attempt_at = $now,
+              updated_at = $now, last_error = NULL
+            WHERE muted_by = $id AND status = 'muted' RETURNING id`,
+} as const;
+
+/** Migration 11: the deliveries a mute held, found by the mute (sending what it held reads them). */
+export const MUTED_INDEX_MIGRATION = {
+  version: 11,
+  name: 'the deliveries each mute holds, by mute',
+  sqlite: "CREATE INDEX deliveries_muted ON deliveries (muted_by) WHERE status = 'muted';",
+  postgres: "CREATE INDEX deliveries_muted ON deliveries (muted_by) WHERE status = 'muted';",
 } as const;
 
 export const addMuteParams = (m: NewMute) => ({

@@ -180,6 +180,10 @@ export class PostgresStore extends PgEventStore implements Store {
     return rows.map(toMute);
   }
 
+  async releaseHeld(muteId: number, now: number): Promise<number> {
+    return (await this.q(...numbered(MUTE_SQL.release, { now, id: muteId }))).length;
+  }
+
   async expireMute(id: number, now: number): Promise<boolean> {
     return (await this.q(...numbered(MUTE_SQL.expire, { now, id }))).length > 0;
   }

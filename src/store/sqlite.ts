@@ -194,6 +194,15 @@ export class SqliteStore extends SqliteEventStore implements Store {
     );
   }
 
+  async releaseHeld(muteId: number, now: number): Promise<number> {
+    const [rows] = await this.writes.steps({
+      sql: atNamed(MUTE_SQL.release),
+      params: { now, id: muteId },
+      mode: 'all',
+    });
+    return (rows as unknown[]).length;
+  }
+
   async expireMute(id: number, now: number): Promise<boolean> {
     const [r] = await this.writes.steps({ sql: atNamed(MUTE_SQL.expire), params: { now, id }, mode: 'get' });
     return r !== undefined && r !== null;

@@ -90,6 +90,7 @@ export async function stopService(p: ServiceProcess, signal: NodeJS.Signals = 'S
 export function runCli(
   args: string[],
   env: Record<string, string>,
+  cwd = SCRATCH,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -97,7 +98,7 @@ export function runCli(
       [BIN, ...args],
       {
         env: childEnv({ LOG_LEVEL: 'silent', ...env }),
-        cwd: SCRATCH,
+        cwd,
         timeout: START_DEADLINE_MS,
         killSignal: 'SIGKILL',
       },
