@@ -126,18 +126,27 @@ function addGauges(registry: Registry, store: Pick<EventStore, 'queueStats'>, cl
       loopDelay.reset();
     },
   });
-  const stats = async () => store.queueStats().catch(() => ({ pending: NaN, oldestPendingCreatedAt: null }));
+  const stats = async () => store.queueStats().catch(() => ({ pending: NaN, held: NaN, oldestPendingCreatedAt: null }));
   new Gauge({
     name: 'vcc_notify_queue_depth',
-    help: 'Pending deliveries',
+    help: 'Pending deliveries, but those waiting out quiet hours (vcc_notify_deliveries_held)',
     registers: [registry],
     async collect() {
-      this.set((await stats()).pending);
+      const s = await stats();
+      this.set(s.pending - s.held);
+    },
+  });
+  new Gauge({
+    name: 'vcc_notify_deliveries_held',
+    help: 'Deliveries waiting out quiet hours (sent when the hours allow)',
+    registers: [registry],
+    async collect() {
+      this.set((await stats()).held);
     },
   });
   new Gauge({
     name: 'vcc_notify_oldest_pending_age_seconds',
-    help: 'Age of the oldest pending delivery (0 when none)',
+    help: 'Age of the oldest pending delivery not held by quiet hours (0 when none)',
     registers: [registry],
     async collect() {
       const oldest = (await stats()).oldestPendingCreatedAt;

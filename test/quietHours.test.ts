@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cleanup, movableClock, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { FakeSlack } from './fakes/slack.ts';
+import { runCli } from './helpers/child.ts';
 import { freshDatabase } from './helpers/postgres.ts';
 import { TcpProxy } from './helpers/tcpProxy.ts';
 import { eachStore, testStore } from './helpers/stores.ts';
@@ -38,6 +39,7 @@ eachStore(
       VCC_NOTIFY_CONFIG: cfg,
       SLACK_BOT_TOKEN: 'xoxb-q',
       SLACK_API_URL: slack.apiUrl,
+      ADMIN_TOKEN: 'adm-q',
     };
     const start = () => startTestService(env, { dir, pollMs: 50, clock: clock.now });
     let svc: TestService = await start();
@@ -62,6 +64,25 @@ eachStore(
         (await svc.store.listDeliveries({ status: 'pending', limit: 10 })).map((d) => d.kinds),
         [['user.created'], ['user.created']],
       );
+      // Held deliveries say so, wherever a delivery is shown, and count as held, not pending.
+      const reason = 'held by quiet hours until 2026-12-08 05:00 UTC (channel quiet: nights)';
+      await until(async () => (await svc.store.queueStats()).held === 2, 60_000, 'both noted as held');
+      const cli = { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: store.url };
+      const listed = (await runCli(['deliveries', '--status', 'pending'], cli)).stdout.trim().split('\n');
+      t.is(listed.length, 2);
+      for (const l of listed)
+        t.true(/^#\d+ {2}event \d+ {2}ops {2}held {2}attempts 0 {2}\S+ {2}/.test(l) && l.endsWith(reason), l);
+      t.true((await runCli(['history', '--user', '5101'], cli)).stdout.includes(`deliveries: ops held (${reason})`));
+      const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+      t.regex(metrics, /^vcc_notify_deliveries_held 2$/m);
+      t.regex(metrics, /^vcc_notify_queue_depth 0$/m);
+      t.regex(metrics, /^vcc_notify_oldest_pending_age_seconds 0$/m, 'held ones are not a stuck queue');
+      const [held] = await svc.store.listDeliveries({ status: 'pending', limit: 1 });
+      const page = await (
+        await fetch(`${svc.url}/admin/events/${held!.eventId}`, { headers: { authorization: 'Bearer adm-q' } })
+      ).text();
+      t.regex(page, />held</);
+      t.true(page.includes(reason), 'the admin event page shows why');
 
       clock.moveTo('2026-12-08T05:01:00Z'); // 06:01 in Budapest
       svc.worker.wake();
@@ -104,7 +125,6 @@ routes:
 });
 
 test("explain says whether quiet hours (a channel's, a route's) would hold an event, and until when", async (t) => {
-  const { runCli } = await import('./helpers/child.ts');
   const dir = tempDir();
   try {
     // Not in an hour's last two minutes: the hour must not turn between the file and the CLI.

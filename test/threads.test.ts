@@ -35,6 +35,8 @@ routes:
       const root = slack.topLevel[0]!;
       t.regex(text(root), /Rachel Smith/);
       t.regex(text(root), /1 change in this thread/);
+      // The root says what happened (its text is what a phone's notification shows).
+      t.is(root.text, 'New agent: Rachel Smith');
       // "Last change" is when vcc-notify received it (templates/agent.yaml), not VCC's timestamp.
       const minutes = [sentAt, Date.now()].map((ms) => new Date(ms).toISOString().slice(0, 16).replace('T', ' '));
       t.true(
@@ -58,7 +60,10 @@ routes:
       t.regex(text(root), /SIP\/UDP/);
 
       await svc.send(rachel.change({ state: 'inactive' }), q);
-      await until(() => slack.repliesTo(root.ts!).length === 3, 60_000, 'the deactivation');
+      await until(() => slack.repliesTo(root.ts!).length === 3 && root.edits === 3, 60_000, 'the deactivation');
+      t.is(root.text, 'Deactivated: Rachel Smith', 'the root, edited, says the latest change');
+      t.regex(JSON.stringify(root.blocks), /"text":"Deactivated: Rachel Smith"/, 'its header too');
+      t.regex(JSON.stringify(root.blocks), /:warning: /, "and the deactivation's icon, as its own message has");
       const deactivated = slack.repliesTo(root.ts!)[2]!;
       t.is(String(deactivated.fields.reply_broadcast), 'true', 'a broadcast kind is shown in the channel too');
       t.is(slack.repliesTo(root.ts!)[0]!.fields.reply_broadcast, undefined);
@@ -93,7 +98,8 @@ routes:
       writeFileSync(body, JSON.stringify(rachel.change({ privGroup: 4 })));
       const explain = await runCli(['explain', '--event', body], cli);
       t.regex(explain.stdout, /^thread  ops: a reply in the agent's thread \(1 change since/m);
-      t.is(slack.posts.filter((p) => p.text.includes('Role changed')).length, 1, 'the first role change: one reply');
+      const replies = slack.posts.filter((p) => !slack.topLevel.includes(p));
+      t.is(replies.filter((p) => p.text.includes('Role changed')).length, 1, 'the first role change: one reply');
       t.is(
         slack.posts.filter((p) => /Privilege group: 4/.test(text(p))).length,
         1,

@@ -127,7 +127,7 @@ const deliveriesTable = (ds: Delivery[], action: (d: Delivery) => SafeHtml | str
       <th>Channel</th>
       <th>Status</th>
       <th>Attempts</th>
-      <th>Last error</th>
+      <th>Last error or reason</th>
       <th>Went to</th>
       <th></th>
     </tr>

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { Delivery, DeliveryStatus, StoredEvent } from '../store/Store.ts';
+import { shownStatus, type Delivery, type DeliveryStatus, type StoredEvent } from '../store/Store.ts';
 import type { ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Message } from '../render/Message.ts';
 import { PREVIEW_CSS, payloadFor, platformOf } from '../platforms/registry.ts';
@@ -67,7 +67,8 @@ export const time = (ms: number) =>
     .replace('T', ' ')
     .replace(/\.\d+Z$/, 'Z');
 export const who = (e: StoredEvent) => `${e.new.name ?? '(no name)'}${e.new.username ? ` (${e.new.username})` : ''}`;
-export const status = (d: Delivery) => html`<span class="s-${d.status}">${d.status}</span>`;
+/** A delivery's status, `held` for one waiting out quiet hours (its reason is its last error). */
+export const status = (d: Delivery) => html`<span class="s-${d.status}">${shownStatus(d)}</span>`;
 
 /**
  * How a channel would show a message: the neutral text laid out, and the exact body its

@@ -1,5 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { DELIVERY_STATUSES, type DeliveryStatus, type EventStore, type ThreadRole } from '../store/Store.ts';
+import {
+  DELIVERY_STATUSES,
+  shownStatus,
+  type DeliveryStatus,
+  type EventStore,
+  type ThreadRole,
+} from '../store/Store.ts';
 import { count } from '../render/plural.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { CliError, out, parseSince, withContext } from './cliContext.ts';
@@ -40,7 +46,7 @@ function addDeliveries(program: Command): void {
               `#${d.id}`,
               `event ${d.eventId}`,
               d.channel,
-              d.status,
+              shownStatus(d),
               `attempts ${d.attempts}`,
               new Date(d.updatedAt).toISOString(),
               d.lastError ?? '',
@@ -182,9 +188,10 @@ function addHistory(program: Command): void {
             changes: e.changes.map((c) => changeText(c, config.labels, { showWages: false })),
             deliveries: (await store.listDeliveries({ eventId: e.id, limit: 50 })).map((d) => ({
               channel: d.channel,
-              status: d.status,
+              status: shownStatus(d),
               attempts: d.attempts,
               thread: d.thread,
+              ...(shownStatus(d) === 'held' && { reason: d.lastError }),
             })),
           })),
         );
@@ -192,7 +199,8 @@ function addHistory(program: Command): void {
         if (o.json) return out(JSON.stringify({ user: o.user, threads, events: rows, next: page.next }, null, 2));
         if (rows.length === 0) return out(`no events for user ${o.user}`);
         for (const th of threads) out(`thread in ${th.channel}: ${th.summary}`);
-        const place = (d: { thread: ThreadRole | null }) => (d.thread ? ` (${d.thread})` : '');
+        const place = (d: { thread: ThreadRole | null; reason?: string | null }) =>
+          d.reason ? ` (${d.reason})` : d.thread ? ` (${d.thread})` : '';
         for (const r of rows) {
           out(`#${r.id}  ${r.receivedAt}  ${r.kinds.join(', ')}  ${r.name ?? ''}`.trimEnd());
           for (const c of r.changes) out(`    ${c}`);

@@ -4,10 +4,11 @@ import type { Delivery } from '../store/Store.ts';
 
 /** What of a due item the hours look at. */
 type Held = { delivery: Pick<Delivery, 'kinds' | 'createdAt' | 'hours'> };
+type Named = Pick<RouteHours, 'mode' | 'intervals'>;
 type QuietAt = (at: number) => boolean;
 
 /** A channel's hours (`active:` / `quiet:` in the config), as the worker uses them. */
-export interface ChannelHours {
+export interface ChannelHours extends Named {
   /** Whether the channel holds what is not urgent at `at`: inside a quiet interval, or outside its active ones. */
   quietAt: QuietAt;
   /** Kinds that go through at once, whatever the hour. */
@@ -50,10 +51,11 @@ export function hoursPlan<T extends Held>(
   h: Hours,
   items: readonly T[],
   now: number,
-): { send: T[]; away: T[]; holdUntil: number | null } {
-  const tests = new Map<string, { quietAt: QuietAt; open?: number }>();
+): { send: T[]; away: T[]; held: Array<{ item: T; until: number; why: string }>; holdUntil: number | null } {
+  const tests = new Map<string, Waits>();
   const send: T[] = [];
   const away: T[] = [];
+  const held: Array<{ item: T; until: number; why: string }> = [];
   let holdUntil: number | null = null;
   for (const i of items) {
     const w = waitsFor(h, i, tests);
@@ -61,14 +63,20 @@ export function hoursPlan<T extends Held>(
     else if (w.quietAt(now)) {
       w.open ??= nextOpen(w.quietAt, now);
       holdUntil = Math.min(holdUntil ?? w.open, w.open);
+      held.push({ item: i, until: w.open, why: w.why });
     } else if (w.quietAt(i.delivery.createdAt)) away.push(i);
     else send.push(i);
   }
-  return { send, away, holdUntil };
+  return { send, away, held, holdUntil };
 }
 
+type Waits = { quietAt: QuietAt; why: string; open?: number };
+
+/** Which hours hold an item, for people: `channel quiet: nights; route active: office`. */
+const named = (who: string, h: Named) => `${who} ${h.mode}: ${h.intervals.join(', ')}`;
+
 /** The test of when `i` waits (one per distinct set of hours in a read), or null when nothing holds it. */
-function waitsFor(h: Hours, i: Held, tests: Map<string, { quietAt: QuietAt; open?: number }>) {
+function waitsFor(h: Hours, i: Held, tests: Map<string, Waits>): Waits | null {
   const ch = h.channel && !i.delivery.kinds.some((k) => h.channel!.urgent.includes(k)) ? h.channel : undefined;
   const routes = i.delivery.hours;
   if (!ch && !routes) return null;
@@ -77,7 +85,8 @@ function waitsFor(h: Hours, i: Held, tests: Map<string, { quietAt: QuietAt; open
   if (!w) {
     const r = routes && h.routes(routes);
     const quietAt: QuietAt = ch && r ? (t) => ch.quietAt(t) || r(t) : (r ?? ch!.quietAt);
-    w = { quietAt };
+    const why = [...(ch ? [named('channel', ch)] : []), ...(routes ?? []).map((x) => named('route', x))].join('; ');
+    w = { quietAt, why };
     tests.set(key, w);
   }
   return w;

@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
-import type { EventStore, MuteStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
+import {
+  HELD_BY_HOURS,
+  type EventStore,
+  type MuteStore,
+  type SentInThread,
+  type ThreadRoot,
+  type ThreadStore,
+} from '../store/Store.ts';
+import { utcMinute } from '../render/utcMinute.ts';
 import type { ActiveMutes } from './mutes.ts';
 import { planThreads } from './threadPlan.ts';
 import { anyHours, hoursPlan } from './quietHours.ts';
@@ -35,8 +43,9 @@ export async function readMessages(
     const items = await unmuted(d, channel, page, now);
     const plan = anyHours(sender.hours, items)
       ? hoursPlan(sender.hours, items, now)
-      : { send: items, away: [], holdUntil: null };
+      : { send: items, away: [], held: [], holdUntil: null };
     if (plan.holdUntil !== null) holdUntil = Math.min(holdUntil ?? plan.holdUntil, plan.holdUntil);
+    await noteHeld(d, plan.held, now);
     const away = plan.away.length > 0 ? sender.away(plan.away) : [];
     const rest = plan.send.length > 0 ? await channelMessages(d.store, channel, sender, plan.send, now) : [];
     const messages = [...away, ...rest];
@@ -47,8 +56,22 @@ export async function readMessages(
   }
 }
 
+/**
+ * Writes on each item held by quiet hours why and until when, unless it says so already (one
+ * statement per reason): `deliveries`, `history` and the admin page then show it as held.
+ */
+async function noteHeld(d: ReadDeps, held: Array<{ item: DueItem; until: number; why: string }>, now: number) {
+  const byReason = new Map<string, number[]>();
+  for (const { item, until, why } of held) {
+    const reason = `${HELD_BY_HOURS} until ${utcMinute(until)} (${why})`;
+    if (item.delivery.lastError === reason) continue;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), item.delivery.id]);
+  }
+  for (const [reason, ids] of byReason) await d.store.markHeld(ids, now, reason);
+}
+
 export interface ReadDeps {
-  store: ThreadStore & Pick<MuteStore, 'markMuted'> & Pick<EventStore, 'duePending'>;
+  store: ThreadStore & Pick<MuteStore, 'markMuted'> & Pick<EventStore, 'duePending' | 'markHeld'>;
   mutes: ActiveMutes;
   log: Logger;
   onMuted?: (channel: string, items: DueItem[]) => void;

@@ -87,7 +87,7 @@ export class Renderer {
       event,
       kinds,
       change,
-      thread: { changes, last: last.title, lastAt: utcMinute(newest.event.receivedAt) },
+      thread: { changes, last: last.title, severity: last.severity, lastAt: utcMinute(newest.event.receivedAt) },
     };
     const lines = items.length === 1 ? last.lines : items.flatMap((i) => this.event(i.event, i.delivery, target).lines);
     const mentions = uniqueMentions(items.flatMap((i) => i.delivery.mention ?? []));

@@ -92,6 +92,21 @@ export interface Subscription {
   createdAt: number;
 }
 
+/** How a delivery that waits out quiet hours says so: its last error starts with this. */
+export const HELD_BY_HOURS = 'held by quiet hours';
+
+export interface QueueStats {
+  pending: number;
+  /** Of the pending, those waiting out quiet hours. */
+  held: number;
+  /** The oldest pending delivery that is not held, or null. */
+  oldestPendingCreatedAt: number | null;
+}
+
+/** A delivery's status as people read it: `held` for a pending one that waits out quiet hours. */
+export const shownStatus = (d: Pick<Delivery, 'status' | 'lastError'>): string =>
+  d.status === 'pending' && d.lastError?.startsWith(HELD_BY_HOURS) ? 'held' : d.status;
+
 /** A store operation failed because the store cannot be reached or written (answer 503). */
 export class StoreUnavailableError extends Error {
   readonly code: string = 'store_unavailable';
@@ -168,7 +183,13 @@ export interface EventStore {
    */
   prune(before: number, limit: number): Promise<{ events: number; refusals: number }>;
   /** How many deliveries are pending, and when the oldest of them was accepted (ms), if any. */
-  queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }>;
+  /**
+   * Pending deliveries, how many of them wait out quiet hours (`held`, see HELD_BY_HOURS), and
+   * when the oldest of the others was created (what an alert on a stuck queue wants).
+   */
+  queueStats(): Promise<QueueStats>;
+  /** Notes on pending deliveries why they wait (a HELD_BY_HOURS reason as their last error); others are left alone. */
+  markHeld(ids: readonly number[], now: number, reason: string): Promise<void>;
 }
 
 /** Per-channel send leases, so several instances never send to one channel at once. */

@@ -193,6 +193,14 @@ export class PgEventStore {
     );
   }
 
+  async markHeld(ids: readonly number[], now: number, reason: string): Promise<void> {
+    await this.q(`UPDATE deliveries SET last_error = $3, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`, [
+      ids,
+      now,
+      reason,
+    ]);
+  }
+
   async markMuted(ids: readonly number[], muteId: number, now: number, reason: string): Promise<void> {
     await this.q(
       `UPDATE deliveries SET status = 'muted', muted_by = $3, last_error = $4, updated_at = $2 WHERE id = ANY($1) AND status = 'pending'`,

@@ -17,7 +17,8 @@ import {
   type ChatSettings,
 } from './chatSettingsSql.ts';
 import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
-import { toSubscription, type SubscriptionRow } from './rows.ts';
+import { QUEUE_STATS_SQL, toQueueStats, toSubscription, type SubscriptionRow } from './rows.ts';
+import type { QueueStats } from './Store.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
 import { pgMigrate, pgPools, pgWritable } from './pgPools.ts';
@@ -210,11 +211,9 @@ export class PostgresStore extends PgEventStore implements Store {
     });
   }
 
-  async queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
-    const [r] = await this.q<{ n: number; oldest: number | null }>(
-      `SELECT COUNT(*)::bigint AS n, MIN(created_at) AS oldest FROM deliveries WHERE status = 'pending'`,
-    );
-    return { pending: r!.n, oldestPendingCreatedAt: r!.oldest };
+  async queueStats(): Promise<QueueStats> {
+    const [r] = await this.q<Parameters<typeof toQueueStats>[0]>(QUEUE_STATS_SQL);
+    return toQueueStats(r!);
   }
 
   /** Whether an ingest could commit now (see pgWritable). */

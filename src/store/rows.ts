@@ -7,7 +7,9 @@ import type {
   StoredRefusal,
   Subscription,
   ThreadRole,
+  QueueStats,
 } from './Store.ts';
+import { HELD_BY_HOURS } from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention, RouteHours } from '../routing/route.ts';
 import { kindsOf, type EventKind } from '../vcc/changes.ts';
@@ -221,3 +223,19 @@ export function toDueItems(rows: DueRow[], now: number, firstPage: boolean) {
   if (rows.length === 0 || (firstPage && Number(rows[0]!.next_attempt_at) > now)) return [];
   return rows.map((r) => ({ delivery: toDelivery(r), event: toEvent({ ...r, id: r.e_id, kinds: r.e_kinds }) }));
 }
+
+/** queueStats in both dialects: pending, held (waiting out quiet hours), the oldest not held. */
+export const QUEUE_STATS_SQL = `SELECT COUNT(*) AS n,
+    SUM(CASE WHEN last_error LIKE '${HELD_BY_HOURS}%' THEN 1 ELSE 0 END) AS held,
+    MIN(CASE WHEN last_error LIKE '${HELD_BY_HOURS}%' THEN NULL ELSE created_at END) AS oldest
+  FROM deliveries WHERE status = 'pending'`;
+
+export const toQueueStats = (r: {
+  n: number | string;
+  held: number | string | null;
+  oldest: number | string | null;
+}): QueueStats => ({
+  pending: Number(r.n),
+  held: Number(r.held ?? 0),
+  oldestPendingCreatedAt: r.oldest === null ? null : Number(r.oldest),
+});

@@ -17,7 +17,8 @@ import {
 } from './chatSettingsSql.ts';
 import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { SqliteWrites, type SqliteOptions } from './sqliteWrites.ts';
-import { toSubscription, type SubscriptionRow } from './rows.ts';
+import { QUEUE_STATS_SQL, toQueueStats, toSubscription, type SubscriptionRow } from './rows.ts';
+import type { QueueStats } from './Store.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { Mention } from '../routing/route.ts';
 
@@ -224,13 +225,8 @@ export class SqliteStore extends SqliteEventStore implements Store {
     return { events: (events as RunResult).changes, refusals: (refusals as RunResult).changes };
   }
 
-  queueStats(): Promise<{ pending: number; oldestPendingCreatedAt: number | null }> {
-    return this.read(() => {
-      const r = this.prep(
-        `SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM deliveries WHERE status = 'pending'`,
-      ).get() as { n: number; oldest: number | null };
-      return { pending: r.n, oldestPendingCreatedAt: r.oldest };
-    });
+  queueStats(): Promise<QueueStats> {
+    return this.read(() => toQueueStats(this.prep(QUEUE_STATS_SQL).get() as Parameters<typeof toQueueStats>[0]));
   }
 
   async ping(): Promise<void> {

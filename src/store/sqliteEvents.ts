@@ -201,6 +201,10 @@ export class SqliteEventStore {
     });
   }
 
+  markHeld(ids: readonly number[], now: number, reason: string): Promise<void> {
+    return this.update(ids, 'last_error = @reason, updated_at = @now', { reason, now });
+  }
+
   markMuted(ids: readonly number[], mute: number, now: number, reason: string): Promise<void> {
     const set = `status = 'muted', muted_by = @mute, last_error = @reason, updated_at = @now`;
     return this.update(ids, set, { mute, reason, now });
