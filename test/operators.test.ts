@@ -180,7 +180,10 @@ test("history: one user's events newest first with labelled changes and deliveri
       ),
     );
     t.regex(text.stdout, new RegExp(`\\(more: add --before ${ids[2]}\\)\n$`));
-    t.regex((await runCli(['history', '--user', '404'], env)).stdout, /^no events for user 404\n$/);
+    t.regex(
+      (await runCli(['history', '--user', '404'], env)).stdout,
+      /^no events for a user with the id, username or e-mail "404", or a name starting with "404"\n$/,
+    );
     assertNoSecrets(t, { json: json.stdout, text: text.stdout }, ['Secr3t-Pa55', '25389170']);
   } finally {
     await svc.stop();

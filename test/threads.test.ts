@@ -98,6 +98,23 @@ routes:
       writeFileSync(body, JSON.stringify(rachel.change({ privGroup: 4 })));
       const explain = await runCli(['explain', '--event', body], cli);
       t.regex(explain.stdout, /^thread  ops: a reply in the agent's thread \(1 change since/m);
+      // render shows what the channel would get: a reply, and the root as it is edited.
+      const rendered = await runCli(['render', '--event', body, '--channel', 'ops'], cli);
+      t.is(rendered.code, 0, rendered.stderr);
+      const parts = rendered.stdout.split(/^# /m).filter(Boolean);
+      t.deepEqual(
+        parts.map((x) => x.split('\n')[0]),
+        ["ops (slack): a reply in the agent's thread", 'ops (slack): and the root, edited'],
+      );
+      t.is(JSON.parse(parts[0]!.slice(parts[0]!.indexOf('\n'))).text, 'Role changed: Rachel Smith');
+      const edited = JSON.parse(parts[1]!.slice(parts[1]!.indexOf('\n')));
+      t.is(edited.text, 'Role changed: Rachel Smith');
+      t.regex(JSON.stringify(edited.blocks), /2 changes in this thread/);
+      const newcomer = join(dir, 'newcomer.json');
+      writeFileSync(newcomer, JSON.stringify(agentStory(777, 'newcomer', 'New Comer').created()));
+      const first = (await runCli(['render', '--event', newcomer, '--channel', 'ops'], cli)).stdout;
+      t.regex(first, /^# ops \(slack\): a new root: the agent's thread starts here\n/);
+      t.regex(first, /1 change in this thread/);
       const replies = slack.posts.filter((p) => !slack.topLevel.includes(p));
       t.is(replies.filter((p) => p.text.includes('Role changed')).length, 1, 'the first role change: one reply');
       t.is(

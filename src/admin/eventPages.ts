@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
 import { resendDeliveries } from '../routing/route.ts';
+import { placeNow, shapedMessages, type Place } from '../channels/threadedShape.ts';
 import type { StoredEvent } from '../store/Store.ts';
-import { messageFor } from '../channels/Channels.ts';
 import type { AdminKit } from './adminKit.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import { html } from './html.ts';
@@ -89,19 +89,31 @@ async function eventPage(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<
   const ds = await deps.store.listDeliveries({ eventId: e.id, limit: 50 });
   const names = [...new Set([...ds.map((d) => d.channel), ...Object.keys(deps.config().channels)])];
   const csrf = kit.csrfField(ctx);
+  const threads = e.userId === null ? [] : await deps.store.threadsOf(e.userId);
   const previews = names.flatMap((name) => {
     const ch = deps.channelConfig(name);
     if (!ch) return [];
     const d = ds.find((x) => x.channel === name);
-    const m = messageFor(deps.renderer, ch, e, {
-      kinds: d?.kinds ?? e.kinds,
-      show: d?.show ?? [],
-      mention: d?.mention ?? [],
-    });
-    return [html`<div>${preview(name, ch, m)}${resendButton(e.id, name, csrf)}</div>`];
+    const root = threads.find((r) => r.channel === name);
+    // What the channel received (a sent delivery's place in the agent's thread), else what it would now.
+    const place: Place =
+      d?.thread === 'root'
+        ? { as: 'root' }
+        : d?.thread === 'reply'
+          ? { as: 'reply', changes: root?.changes ?? 1 }
+          : d?.thread === 'channel'
+            ? { as: 'message' }
+            : placeNow(deps.config().threads[name], e.userId, root, deps.clock());
+    const delivery = { kinds: d?.kinds ?? e.kinds, show: d?.show ?? [], mention: d?.mention ?? [] };
+    const shaped = shapedMessages(deps.renderer, ch, e, delivery, place);
+    const label = (what: string) => (place.as === 'message' ? '' : html`<div class="muted">${what}</div>`);
+    return [
+      html`<div>
+        ${shaped.map((x) => html`${label(x.what)}${preview(name, ch, x.message)}`)}${resendButton(e.id, name, csrf)}
+      </div>`,
+    ];
   });
   const resent = typeof ctx.query.resent === 'string' && deps.channelConfig(ctx.query.resent) ? ctx.query.resent : null;
-  const threads = e.userId === null ? [] : await deps.store.threadsOf(e.userId);
   kit.send(ctx, `Event #${e.id}`, eventView(e, ds, previews, resent, csrf, deps.config().labels, threads));
 }
 

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { loadSettings } from '../config/settings.ts';
 import type { EventKind } from '../vcc/changes.ts';
 import type { RouteHours } from '../routing/route.ts';
+import type { ThreadRoot } from '../store/Store.ts';
 import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './cliContext.ts';
 import { addStoreCommands } from './storeCommands.ts';
 import { addMuteCommands } from './muteCommands.ts';
@@ -103,15 +104,17 @@ program
   .option('--kind <kind>', 'show only this event kind')
   .action(async (o: { event: string; channel?: string; kind?: string }) => {
     const [
-      { loadRenderer, messageFor },
+      { loadRenderer },
       { kindNamed, KIND_NAMES_HELP },
       { planDeliveries },
       { chatChannel, payloadFor },
+      { placeNow, shapedMessages },
     ] = await Promise.all([
       import('../channels/Channels.ts'),
       import('../vcc/changes.ts'),
       import('../routing/route.ts'),
       import('../platforms/registry.ts'),
+      import('../channels/threadedShape.ts'),
     ]);
     const { settings, config } = settingsAndConfig();
     const ev = await eventFromFile(o.event);
@@ -122,6 +125,9 @@ program
     const planned = planDeliveries(ev.new, ev.changes, config.routes);
     const targets = o.channel ? [o.channel] : planned.map((p) => p.channel);
     if (targets.length === 0) throw new CliError('no route matches this event; name a channel with --channel');
+    // A threaded channel's shape depends on the agent's thread as the store has it.
+    const threaded = targets.filter((n) => config.threads[n]);
+    const roots = threaded.length > 0 && ev.userId !== null ? await storedRoots(threaded, ev.userId) : new Map();
     for (const name of targets) {
       const ch = config.channels[name] ?? chatChannel(name);
       if (!ch)
@@ -130,12 +136,31 @@ program
         );
       const p = planned.find((x) => x.channel === name);
       const kinds: EventKind[] = kind ? [kind] : (p?.kinds ?? ev.kinds);
-      const message = messageFor(renderer, ch, ev, { kinds, show: p?.show ?? [], mention: p?.mention ?? [] });
-      const payload = payloadFor(ch, message);
-      if (targets.length > 1) out(`# ${name} (${ch.type})`);
-      out(typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2));
+      const place = placeNow(config.threads[name], ev.userId, roots.get(name), Date.now());
+      const shaped = shapedMessages(renderer, ch, ev, { kinds, show: p?.show ?? [], mention: p?.mention ?? [] }, place);
+      for (const { what, message } of shaped) {
+        const payload = payloadFor(ch, message);
+        if (targets.length > 1 || place.as !== 'message') out(`# ${name} (${ch.type}): ${what}`);
+        out(typeof payload === 'string' ? payload : JSON.stringify(payload, null, 2));
+      }
     }
   });
+
+/** The agent's thread roots in `channels`, from the store DATABASE_URL names (for render's threaded shape). */
+async function storedRoots(channels: string[], userId: string): Promise<Map<string, ThreadRoot>> {
+  const { openStore } = await import('../store/openStore.ts');
+  const store = await openStore(loadSettings().env.DATABASE_URL, { writerThread: false });
+  try {
+    const roots = new Map<string, ThreadRoot>();
+    for (const c of channels) {
+      const r = (await store.threadRoots(c, [userId])).get(userId);
+      if (r) roots.set(c, r);
+    }
+    return roots;
+  } finally {
+    await store.close();
+  }
+}
 
 program
   .command('explain')

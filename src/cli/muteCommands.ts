@@ -94,6 +94,11 @@ export function addMuteCommands(program: Command): void {
         for (const m of mutes) out(muteLine(m, now));
       });
     });
+  addExpire(mute);
+}
+
+/** `mute expire ID [--send-held]`. */
+function addExpire(mute: Command): void {
   mute
     .command('expire <id>')
     .description('end a mute now')

@@ -25,7 +25,8 @@ import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyC
 import { CHANNEL_TYPE_NAMES, MENTION_TYPES, channelSchema, mentionSchema } from '../platforms/registry.ts';
 import type { ThreadSettings } from '../delivery/ChannelSender.ts';
 import type { Labels } from '../render/labels.ts';
-import { didYouMean, pathText as fmt, reasonFor } from './problems.ts';
+import { didYouMean, onePerPlace, pathText as fmt, reasonFor } from './problems.ts';
+import { interpolate } from './interpolate.ts';
 import { threadSettings, type ThreadKeys } from './threadSettings.ts';
 import { hoursSettings, type HoursKeys, type HoursSettings } from './hoursSettings.ts';
 import { compileTimeIntervals } from './timeIntervalConfig.ts';
@@ -109,23 +110,8 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   };
   if (!shaped && !(isObject(file) && isObject(file.channels)))
     throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
-  const channels: Record<string, ChannelConfig> = {};
-  const threads: Record<string, ThreadSettings> = {};
-  const hours: Record<string, HoursSettings> = {};
   const timeIntervals = compileTimeIntervals(file.time_intervals, problems, at);
-  for (const [id, entry] of Object.entries(file.channels)) {
-    if (!isObject(entry) || !channelSchema(String(entry.type))) continue; // its shape problem is listed
-    const { thread, broadcast, thread_days, active, quiet, urgent, ...ch } = entry as typeof entry &
-      Record<keyof ThreadKeys | keyof HoursKeys, unknown>;
-    const hoursOf = hoursSettings({ active, quiet, urgent }, timeIntervals, ['channels', id], problems, at);
-    if (hoursOf) hours[id] = hoursOf;
-    // Each channel against its own type's schema: errors name that type's fields, not a union.
-    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`))
-      channels[id] = ch as ChannelConfig;
-    const keys = { thread, broadcast, thread_days };
-    const settings = threadSettings(keys, ch.type, ['channels', id], problems, at);
-    if (settings) threads[id] = settings;
-  }
+  const { channels, threads, hours } = compileChannels(file.channels, timeIntervals, problems, at);
   for (const field of Object.keys(isObject(file.labels) ? file.labels : {})) {
     const fp = ['labels', field];
     if (!isUserField(field)) problems.push(`${fmt(fp)}${at(fp)}: ${unknownField(field)}`);
@@ -142,25 +128,37 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
 
 export type At = (path: Array<string | number>) => string;
 
+/** Each channel against its own type's schema, with its hours and thread settings. */
+function compileChannels(
+  entries: Record<string, unknown>,
+  timeIntervals: NotifyConfig['timeIntervals'],
+  problems: string[],
+  at: At,
+) {
+  const channels: Record<string, ChannelConfig> = {};
+  const threads: Record<string, ThreadSettings> = {};
+  const hours: Record<string, HoursSettings> = {};
+  for (const [id, entry] of Object.entries(entries)) {
+    if (!isObject(entry) || !channelSchema(String(entry.type))) continue; // its shape problem is listed
+    const { thread, broadcast, thread_days, active, quiet, urgent, ...ch } = entry as { type: string } & Record<
+      keyof ThreadKeys | keyof HoursKeys,
+      unknown
+    >;
+    const hoursOf = hoursSettings({ active, quiet, urgent }, timeIntervals, ['channels', id], problems, at);
+    if (hoursOf) hours[id] = hoursOf;
+    // Each channel against its own type's schema: errors name that type's fields, not a union.
+    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`))
+      channels[id] = ch as ChannelConfig;
+    const keys = { thread, broadcast, thread_days };
+    const settings = threadSettings(keys, ch.type, ['channels', id], problems, at);
+    if (settings) threads[id] = settings;
+  }
+  return { channels, threads, hours };
+}
+
 const isUserField = (f: string): f is UserField => (USER_FIELDS as readonly string[]).includes(f);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * The problems in the file's order (by line), the first at each place (`path (line N)`) only:
- * the shape check and a later check may both see one.
- */
-function onePerPlace(problems: string[]): string[] {
-  const seen = new Set<string>();
-  const line = (p: string) => Number(/ \(line (\d+)\): /.exec(p)?.[1] ?? 0);
-  return problems
-    .filter((p) => {
-      const place = p.slice(0, p.indexOf(': '));
-      if (seen.has(place)) return false;
-      seen.add(place);
-      return true;
-    })
-    .sort((a, b) => line(a) - line(b));
-}
 /** Why a `where` or `labels` key is refused, with the likely field or the list of them. */
 const unknownField = (f: string) =>
   `unknown field "${f}"${didYouMean(f, USER_FIELDS) || ` (fields: ${USER_FIELDS.join(', ')})`}`;
@@ -241,27 +239,4 @@ function check(
     problems.push(`${place}${at(p)}: ${reason}`);
   }
   return false;
-}
-
-function interpolate(
-  v: unknown,
-  env: NodeJS.ProcessEnv,
-  path: Array<string | number>,
-  missing: (p: Array<string | number>, name: string) => void,
-): unknown {
-  if (typeof v === 'string') {
-    return v.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, n: string) => {
-      const val = env[n];
-      if (val === undefined || val === '') {
-        missing(path, n);
-        return '';
-      }
-      return val;
-    });
-  }
-  if (Array.isArray(v)) return v.map((x, i) => interpolate(x, env, [...path, i], missing));
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, interpolate(x, env, [...path, k], missing)]));
-  }
-  return v;
 }

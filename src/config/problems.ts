@@ -95,3 +95,20 @@ export function givenKeys<T>(
   }
   return null;
 }
+
+/**
+ * The problems in the file's order (by line), the first at each place (`path (line N)`) only:
+ * the shape check and a later check may both see one.
+ */
+export function onePerPlace(problems: string[]): string[] {
+  const seen = new Set<string>();
+  const line = (p: string) => Number(/ \(line (\d+)\): /.exec(p)?.[1] ?? 0);
+  return problems
+    .filter((p) => {
+      const place = p.slice(0, p.indexOf(': '));
+      if (seen.has(place)) return false;
+      seen.add(place);
+      return true;
+    })
+    .sort((a, b) => line(a) - line(b));
+}
