@@ -47,3 +47,19 @@ for (const [what, breakIt, expected] of broken) {
     t.regex(adaptiveCardsProblems(card).join('\n'), expected);
   });
 }
+
+test('a long username or e-mail is never cut off: it leaves the FactSet (which does not wrap) for a wrapping line', (t) => {
+  const longest = teamsCardMessages().find((c) => c.name === 'longest-names')!;
+  const card = adaptiveCard(longest.message) as { body: Array<Record<string, any>> };
+  const username = longest.message.facts.find((f) => f.label === 'Username')!.value;
+  t.true(username.length > 60);
+  const set = card.body.find((b) => b.type === 'FactSet');
+  t.false(JSON.stringify(set ?? {}).includes(username), 'not in the FactSet');
+  const line = card.body.find((b) => b.type === 'TextBlock' && String(b.text).startsWith('Username: '));
+  t.like(line, { wrap: true });
+  t.true(String(line!.text).includes(username));
+  t.truthy(
+    set?.facts.find((f: { title: string }) => f.title === 'Role'),
+    'short facts stay in the FactSet',
+  );
+});

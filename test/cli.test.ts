@@ -325,3 +325,32 @@ test('history finds a user as the admin search does: id, username, e-mail (any c
     cleanup(dir);
   }
 });
+
+test('words: one event with several changes says so in its title; a password card says it once; roles read one way', async (t) => {
+  const { dir, env } = await setup();
+  try {
+    const story = agentStory(8801, 'many_x', 'Many Changes');
+    story.created();
+    const several = join(dir, 'several.json');
+    writeFileSync(
+      several,
+      JSON.stringify(story.change({ state: 'inactive', privGroup: 4, registerTransport: 'sip-udp' })),
+    );
+    const r = await run(['render', '--event', several, '--channel', 'log'], env);
+    t.is(r.code, 0, r.stderr);
+    const logged = JSON.parse(r.stdout);
+    t.is(logged.title, 'Deactivated: Many Changes (and 2 other changes)');
+    t.is(logged.lines.length, 3);
+    const pw = join(dir, 'password.json');
+    writeFileSync(pw, JSON.stringify(story.change({ password: 'Secret-1' })));
+    const card = (await run(['render', '--event', pw, '--channel', 'log'], env)).stdout;
+    t.is(card.match(/new password/g)?.length, 1, card);
+    t.false(card.includes('Secret-1'));
+    const role = join(dir, 'role.json');
+    writeFileSync(role, JSON.stringify(story.change({ privGroup: 1 })));
+    const roleCard = JSON.parse((await run(['render', '--event', role, '--channel', 'log'], env)).stdout);
+    t.is(roleCard.summary, 'many_x is now Agent, privilege group 1.');
+  } finally {
+    cleanup(dir);
+  }
+});

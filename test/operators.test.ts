@@ -51,7 +51,8 @@ test('labels: a role change to privilege group 4 reads "Team lead" in Slack, Tea
       chat: JSON.stringify(chat.posts[0]!.body),
     };
     for (const [target, text] of Object.entries(texts)) {
-      t.true(text.includes('an agent (Team lead)'), `${target}: the summary names the group`);
+      t.true(text.includes('is now Team lead (agent)'), `${target}: the summary names the group`);
+      t.false(text.includes('an agent ('), `${target}: one way to say a role`);
       t.true(text.includes('Privilege group: Agent → Team lead'), `${target}: the change line uses both labels`);
       t.false(text.includes('privilege group 4'), `${target}: no bare code`);
     }
@@ -171,6 +172,7 @@ test("history: one user's events newest first with labelled changes and deliveri
     );
     t.deepEqual(h.events[3].changes, ['Privilege group: Agent (3) → Team lead (4)']);
     t.deepEqual(h.events[2].changes, ['Monthly wage: changed (value hidden)']);
+    t.deepEqual(h.events[1].changes, ['Password reset (never shown)'], 'words, not a kind name');
     t.deepEqual(h.events[0].deliveries, [{ channel: 'log', status: 'sent', attempts: 1, thread: null }]);
     const text = await runCli(['history', '--user', '7001', '--limit', '2'], env);
     t.regex(

@@ -183,9 +183,9 @@ const digests: Array<[string, Array<{ event: StoredEvent; delivery: any }>, stri
     'several kinds: groups with singular and plural labels',
     [created(1), stateChange(2), created(3)],
     '3 VCC user changes',
-    '2 new users, 1 state change',
+    '2 new agents, 1 state change',
     [
-      'New users (2):',
+      'New agents (2):',
       '• Agent 1 (agent_1)',
       '• Agent 3 (agent_3)',
       'State change (1):',

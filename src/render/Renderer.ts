@@ -7,6 +7,7 @@ import type { Delivery, StoredEvent } from '../store/Store.ts';
 import { uniqueMentions } from '../routing/route.ts';
 import { changeView, fullUser, withChange, type Scope } from './templateScope.ts';
 import type { Labels } from './labels.ts';
+import { KIND_WORDS, NEW_AGENTS } from './words.ts';
 import type { Message, Severity } from './Message.ts';
 import { utcMinute } from './utcMinute.ts';
 
@@ -65,7 +66,12 @@ export class Renderer {
     const primary = primaryKind(delivery.kinds);
     const { scope, changes } = this.scope(event, delivery, primary, target);
     const lines = this.changeLines(changes, scope, delivery.show, target);
-    return this.message(this.of(this.kinds, target)[primary], scope, lines, delivery.mention ?? []);
+    const m = this.message(this.of(this.kinds, target)[primary], scope, lines, delivery.mention ?? []);
+    // The title names the main change; one event that carries others says so (its lines list them).
+    const others = changes.filter((c) => c.kind !== primary).length;
+    return others === 0
+      ? m
+      : { ...m, title: `${m.title} (and ${others} other ${others === 1 ? 'change' : 'changes'})` };
   }
 
   /**
@@ -154,7 +160,7 @@ export class Renderer {
       groups.set(primary, g);
     }
     const ordered = PRIMARY.flatMap((k) => (groups.has(k) ? [groups.get(k)!] : []));
-    for (const g of ordered) g.label = d.labels[g.kind][g.count === 1 ? 0 : 1];
+    for (const g of ordered) g.label = groupLabel(d.labels, g);
     const scope = { count: chunk.length, away, ...part, groups: ordered.map(({ lines: _l, ...g }) => g) };
     const title = engine.renderSync(d.title, scope).trim();
     // One kind: the title names it, so no group line repeats it.
@@ -237,4 +243,12 @@ export class Renderer {
 
 function severityOf(s: string): Severity {
   return s === 'warning' || s === 'notice' ? s : 'info';
+}
+
+/** A digest group's word: digest.yaml's `labels:` when it names the kind, else KIND_WORDS ("new agents" when all are). */
+function groupLabel(own: DigestTemplates['labels'], g: { kind: EventKind; count: number; agents: number }): string {
+  const mine = own?.[g.kind];
+  if (mine) return mine[g.count === 1 ? 0 : 1];
+  const words = g.kind === 'user.created' && g.agents === g.count ? NEW_AGENTS : KIND_WORDS[g.kind];
+  return g.count === 1 ? words.one : words.many;
 }

@@ -3,6 +3,7 @@ import type { User, UserField } from '../vcc/user.ts';
 import { sanitizeLine } from './sanitize.ts';
 import { plain, TRANSPORTS } from './templateScope.ts';
 import { labelOf, type Labels } from './labels.ts';
+import { roleWords } from './words.ts';
 
 /**
  * The LiquidJS engine every target renders with: strict variables and filters; every value
@@ -21,11 +22,6 @@ export function liquidEngine(labels: () => Labels): Liquid {
   engine.registerFilter('transport', (v: unknown) => (typeof v === 'string' && TRANSPORTS[v]) || plain(v));
   engine.registerFilter('yesno', (v: unknown) => (v === true ? 'yes' : v === false ? 'no' : plain(v)));
   engine.registerFilter('label', (v: unknown, field: unknown) => labelOf(labels(), field as UserField, v) ?? plain(v));
-  engine.registerFilter('role', (u: Partial<User> | null) => {
-    if (!u) return '(none)';
-    const who = u.isAgent === true ? 'an agent' : u.isAgent === false ? 'a supervisor/admin user' : 'a user';
-    if (u.privGroup === null || u.privGroup === undefined) return who;
-    return `${who} (${labelOf(labels(), 'privGroup', u.privGroup) ?? `privilege group ${u.privGroup}`})`;
-  });
+  engine.registerFilter('role', (u: Partial<User> | null) => roleWords(u, labels()));
   return engine;
 }

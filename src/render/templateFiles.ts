@@ -22,7 +22,8 @@ export const digestFile = object({
   summary: string(),
   group: string(),
   item: string(),
-  labels: record(enums(EVENT_KINDS), tuple([string(), string()])),
+  // Optional: the words default to src/render/words.ts (KIND_WORDS); a file may override some.
+  labels: optional(record(enums(EVENT_KINDS), tuple([string(), string()]))),
 });
 
 type Compiled<T> = {
@@ -36,7 +37,7 @@ export interface KindTemplates {
   line: Template[] | undefined;
 }
 export type DigestTemplates = Compiled<Omit<Infer<typeof digestFile>, 'labels'>> & {
-  labels: Record<EventKind, [one: string, many: string]>;
+  labels?: Partial<Record<EventKind, [one: string, many: string]>>;
 };
 
 /** Each template string of a file compiled (labels kept as they are); an error names the file and field. */

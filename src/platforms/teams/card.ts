@@ -33,9 +33,7 @@ export function adaptiveCard(m: Message): object {
         ? [{ type: 'TextBlock', text: entities.map((e) => e.text).join(' '), wrap: true, spacing: 'Small' }]
         : []),
       ...(m.summary ? [{ type: 'TextBlock', text: esc(m.summary), wrap: true, spacing: 'Small' }] : []),
-      ...(m.facts.length
-        ? [{ type: 'FactSet', facts: m.facts.map((f) => ({ title: esc(f.label), value: esc(f.value) })) }]
-        : []),
+      ...factBlocks(m.facts),
       ...lines.map((l) => ({ type: 'TextBlock', text: esc(l), wrap: true, spacing: 'None' })),
       ...(dropped
         ? [
@@ -71,4 +69,26 @@ export function botActivity(m: Message): {
     attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }],
     summary: inertTeamsText(m.fallback),
   };
+}
+
+/** A fact value longer than this with no space in it would run off a FactSet (it does not wrap there). */
+const UNBROKEN = 32;
+
+/**
+ * The facts: a FactSet, except values a FactSet would cut off (a long run without a space, such
+ * as a long username or e-mail), which follow as wrapping TextBlocks `Label: value`.
+ */
+function factBlocks(facts: Message['facts']): object[] {
+  const long = (v: string) => v.split(/\s+/).some((w) => w.length > UNBROKEN);
+  const set = facts.filter((f) => !long(f.value));
+  const apart = facts.filter((f) => long(f.value));
+  return [
+    ...(set.length ? [{ type: 'FactSet', facts: set.map((f) => ({ title: esc(f.label), value: esc(f.value) })) }] : []),
+    ...apart.map((f) => ({
+      type: 'TextBlock',
+      text: `${esc(f.label)}: ${esc(f.value)}`,
+      wrap: true,
+      spacing: 'Small',
+    })),
+  ];
 }
