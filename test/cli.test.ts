@@ -1,5 +1,5 @@
 import test from 'ava';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, startTestService, tempDir } from './helpers/service.ts';
 import { agentStory } from './helpers/agentStory.ts';
@@ -7,6 +7,7 @@ import { FakeSlack } from './fakes/slack.ts';
 import { vccFixturePath } from './helpers/fixtures.ts';
 import { runCli } from './helpers/child.ts';
 import { openStore } from '../src/store/openStore.ts';
+import { DELIVERY_STATUSES } from '../src/store/Store.ts';
 import { eachStore, testStore } from './helpers/stores.ts';
 
 const fixture = vccFixturePath;
@@ -353,4 +354,19 @@ test('words: one event with several changes says so in its title; a password car
   } finally {
     cleanup(dir);
   }
+});
+
+test('the README lists every command and every delivery status, and advises no npx of a package vcc-notify does not install', (t) => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const table = readme.slice(readme.indexOf('### Command line'), readme.indexOf('### Health and metrics'));
+  for (const c of COMMANDS)
+    t.true(table.includes(`npx vcc-notify ${c.join(' ')}`), `the CLI table lists ${c.join(' ')}`);
+  for (const s of DELIVERY_STATUSES) t.true(table.includes(s), `the CLI table names the status ${s}`);
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const installed = new Set(['vcc-notify', ...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]);
+  const advised = [...readme.matchAll(/npx ([a-z@][\w@/.-]*)/g)].map((m) => m[1]!);
+  t.deepEqual(
+    advised.filter((n) => !installed.has(n)),
+    [],
+  );
 });

@@ -87,6 +87,15 @@ routes:
       }).then((r) => r.text());
       t.regex(page, /the agent&#39;s thread root|the agent's thread root/);
       t.regex(page, /ops: 1 change since .*root replaced 1 time after a deletion in the chat/);
+      // The preview shows what the channel got: this event started the new root.
+      t.regex(page, /new root: the agent(&#39;|')s thread starts here/);
+      const events = await svc.store.listEvents({ limit: 5 });
+      const reply = events.find((e) => e.kinds.includes('user.state_changed'))!;
+      const replyPage = await fetch(`${svc.url}/admin/events/${reply.id}`, {
+        headers: { authorization: 'Bearer admin-token' },
+      }).then((r) => r.text());
+      t.regex(replyPage, /a reply in the agent(&#39;|')s thread/);
+      t.regex(replyPage, /and the root, edited/);
       const metrics = await fetch(`${svc.url}/metrics`).then((r) => r.text());
       t.regex(metrics, /vcc_notify_thread_root_edits_total\{channel="ops",outcome="sent"\} [1-9]/);
       const cli = { DATABASE_URL: store.url, VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml') };
