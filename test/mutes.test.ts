@@ -6,6 +6,7 @@ import { runCli } from './helpers/child.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { eachStore, testStore } from './helpers/stores.ts';
 import { launchChromium } from './helpers/browser.ts';
+import { slackStack } from './helpers/slackStack.ts';
 import { newMute } from '../src/store/MuteStore.ts';
 import type { Browser } from 'playwright-core';
 
@@ -13,6 +14,7 @@ const SECRET = 'mute-secret';
 const q = { query: { 'secret-key': SECRET } };
 /** A mute holds in every instance within this long of being made or ended (the contract). */
 const HOLDS_WITHIN_MS = 2_000;
+const OPS = 'channels:\n  ops: { type: slack, channel: C0OPS }\nroutes:\n  - channel: ops\n';
 
 eachStore(
   'mute from the CLI: matching deliveries are held as muted (listed, resendable), others pass; an ended mute holds nothing',
@@ -275,16 +277,9 @@ eachStore(
 eachStore(
   'what a mute held is sent when it ends, once: mute expire --send-held, resend --mute, and resend says what a delivery was',
   async (t, kind) => {
-    const slack = await new FakeSlack().start();
-    const dir = tempDir();
-    const store = await testStore(kind, dir);
-    const cfg = join(dir, 'vcc-notify.yaml');
-    writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0OPS }\nroutes:\n  - channel: ops\n');
-    const svc = await startTestService(
-      { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-m', SLACK_API_URL: slack.apiUrl },
-      { dir, pollMs: 50 },
-    );
-    const cli = (args: string[]) => runCli(args, { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: store.url });
+    const { svc, slack, store, dir, stop } = await slackStack(kind, OPS, SECRET);
+    const cli = (args: string[]) =>
+      runCli(args, { VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'), DATABASE_URL: store.url });
     const names = Array.from({ length: 12 }, (_, i) => `Held Import ${String(i).padStart(2, '0')}`);
     const seen = (name: string) => slack.posts.filter((p) => JSON.stringify(p.blocks).includes(name)).length;
     try {
@@ -333,30 +328,13 @@ eachStore(
       t.is((await cli(['resend', '--mute', '99999'])).stderr, 'vcc-notify: no mute #99999\n');
       t.is((await cli(['resend'])).stderr, 'vcc-notify: give one of --event ID or --mute ID\n');
     } finally {
-      await svc.stop();
-      await slack.stop();
-      await store.drop();
-      cleanup(dir);
+      await stop();
     }
   },
 );
 
 eachStore('in Chromium: "End and send what it held" ends a mute and sends what it held, once', async (t, kind) => {
-  const slack = await new FakeSlack().start();
-  const dir = tempDir();
-  const store = await testStore(kind, dir);
-  const cfg = join(dir, 'vcc-notify.yaml');
-  writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0OPS }\nroutes:\n  - channel: ops\n');
-  const svc = await startTestService(
-    {
-      VCC_WEBHOOK_SECRET: SECRET,
-      VCC_NOTIFY_CONFIG: cfg,
-      SLACK_BOT_TOKEN: 'xoxb-m',
-      SLACK_API_URL: slack.apiUrl,
-      ADMIN_TOKEN: 'adm-token',
-    },
-    { dir, pollMs: 50 },
-  );
+  const { svc, slack, stop } = await slackStack(kind, OPS, SECRET, { ADMIN_TOKEN: 'adm-token' });
   let browser: Browser | null = null;
   try {
     const now = Date.now();
@@ -393,9 +371,6 @@ eachStore('in Chromium: "End and send what it held" ends a mute and sends what i
     t.true(await page.isVisible(`text=Mute #${id}. It held nothing unsent.`));
   } finally {
     await browser?.close();
-    await svc.stop();
-    await slack.stop();
-    await store.drop();
-    cleanup(dir);
+    await stop();
   }
 });

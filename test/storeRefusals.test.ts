@@ -1,14 +1,12 @@
 // A store that refuses one delivery's outcome for good (here a trigger; in life a constraint or
 // a value of the wrong type): that delivery is logged once and set aside, the channel's other
 // deliveries go on, /metrics counts it and /readyz reports it. On both stores.
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { until } from './helpers/service.ts';
 import { createdBody } from './helpers/fixtures.ts';
-import { eachStore, testStore, type TestStore } from './helpers/stores.ts';
-import { FakeSlack } from './fakes/slack.ts';
+import { eachStore, type TestStore } from './helpers/stores.ts';
+import { slackStack } from './helpers/slackStack.ts';
 
 const SECRET = 'refusal-secret';
 const q = { query: { 'secret-key': SECRET } };
@@ -42,17 +40,13 @@ async function refuseUpdatesOf(store: TestStore, id: number): Promise<void> {
 eachStore(
   "an outcome the store refuses for good: logged once with the delivery's id, counted, reported by /readyz; the channel's other deliveries go on",
   async (t, kind) => {
-    const slack = await new FakeSlack().start();
-    const dir = tempDir();
-    const store = await testStore(kind, dir);
-    const cfg = join(dir, 'vcc-notify.yaml');
-    writeFileSync(cfg, 'channels:\n  ops: { type: slack, channel: C0REF }\nroutes:\n  - channel: ops\n');
+    const { svc, slack, store, stop } = await slackStack(
+      kind,
+      'channels:\n  ops: { type: slack, channel: C0REF }\nroutes:\n  - channel: ops\n',
+      SECRET,
+    );
     let land!: () => void;
     slack.script.push({ until: new Promise<void>((r) => (land = r)) });
-    const svc = await startTestService(
-      { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: cfg, SLACK_BOT_TOKEN: 'xoxb-ref', SLACK_API_URL: slack.apiUrl },
-      { dir, pollMs: 50 },
-    );
     try {
       const users = Array.from({ length: 10 }, (_, i) => `refused${i}x`);
       for (const u of users) t.is((await svc.send(createdBody({ username: u }), q)).status, 200);
@@ -90,10 +84,7 @@ eachStore(
       t.is(ready.status, 200, 'webhooks are still taken');
       t.like(await ready.json(), { status: 'degraded', storeRefusedWrites: { deliveries: 1 } });
     } finally {
-      await svc.stop();
-      await slack.stop();
-      await store.drop();
-      cleanup(dir);
+      await stop();
     }
   },
 );
