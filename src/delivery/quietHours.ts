@@ -44,8 +44,9 @@ export const anyHours = (h: Hours, items: readonly Held[]) =>
  * What a read comes to at `now`: an item waits while its hours are quiet (the channel's,
  * unless it has one of the channel's urgent kinds, or its routes'): those stay pending
  * (`holdUntil`: the earliest time one of them may go). Items made while their hours were
- * quiet and now free (`away`) go as one summary; the rest as usual (`send`). Nothing is
- * written: held items stay pending, so a restart or another instance sees the same.
+ * quiet and now free (`away`) go as one summary; the rest as usual (`send`). Pure: held
+ * items (`held`, each with when it may go and which hours hold it) stay pending, so a restart
+ * or another instance sees the same; the caller notes why on them.
  */
 export function hoursPlan<T extends Held>(
   h: Hours,
