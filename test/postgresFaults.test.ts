@@ -13,7 +13,7 @@ import { freshDatabase, PG_ADMIN_URL } from './helpers/postgres.ts';
 import { TcpProxy } from './helpers/tcpProxy.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
-import { checkOut } from '../src/store/pgPools.ts';
+import { checkOut, pgPools } from '../src/store/pgPools.ts';
 import { spawnService, stopService, type ServiceProcess } from './helpers/child.ts';
 
 const SECRET = 'pg-fault-secret';
@@ -25,7 +25,12 @@ function configFile(dir: string) {
 }
 
 /** Posts as VCC does: a refused (503) or failed request is sent again until a 200, within the deadline. */
-async function postUntilAccepted(port: number, body: unknown, deadlineMs = 120_000): Promise<number> {
+async function postUntilAccepted(
+  port: number,
+  body: unknown,
+  svc?: ServiceProcess,
+  deadlineMs = 120_000,
+): Promise<number> {
   const deadline = Date.now() + deadlineMs;
   let tries = 0;
   for (;;) {
@@ -39,7 +44,10 @@ async function postUntilAccepted(port: number, body: unknown, deadlineMs = 120_0
       () => 0,
     );
     if (status === 200) return tries;
-    if (Date.now() > deadline) throw new Error(`not accepted within ${deadlineMs} ms (last status ${status})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `not accepted within ${deadlineMs} ms (last status ${status}); the service ${svc && alive(svc) ? 'runs' : 'is gone'}:\n${svc?.output().slice(-4000) ?? ''}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -93,13 +101,14 @@ test('every backend terminated by the server, again and again, during ingest and
     LOG_LEVEL: 'warn',
   });
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  let stop = false;
+  let terminator: Promise<void> = Promise.resolve();
   try {
     const port = await svc.port;
     await admin.connect();
     const name = new URL(db.url).pathname.slice(1);
     let terminated = 0;
-    let stop = false;
-    const terminator = (async () => {
+    terminator = (async () => {
       while (!stop) {
         const r = await admin.query(
           'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
@@ -111,7 +120,8 @@ test('every backend terminated by the server, again and again, during ingest and
     })();
     const users = Array.from({ length: 80 }, (_, i) => `term${String(i).padStart(2, '0')}`);
     let retried = 0;
-    for (const u of users) retried += (await postUntilAccepted(port, createdBody({ isAgent: true, username: u }))) - 1;
+    for (const u of users)
+      retried += (await postUntilAccepted(port, createdBody({ isAgent: true, username: u }), svc)) - 1;
     stop = true;
     await terminator;
     t.log(`${terminated} backends terminated; ${retried} webhook retries (as VCC would)`);
@@ -132,6 +142,8 @@ test('every backend terminated by the server, again and again, during ingest and
     t.true(slack.received > slack.posts.length, 'the 500 was retried');
     t.true(alive(svc), svc.output().slice(-2000));
   } finally {
+    stop = true;
+    await terminator.catch(() => {});
     await admin.end().catch(() => {});
     await stopService(svc, 'SIGKILL');
     await slack.stop();
@@ -157,7 +169,7 @@ test('the database unreachable for seconds (connections reset) and back: alive, 
     const port = await svc.port;
     const before = users(0, 30);
     const after = users(30, 60);
-    for (const u of before) await postUntilAccepted(port, createdBody({ isAgent: true, username: u }));
+    for (const u of before) await postUntilAccepted(port, createdBody({ isAgent: true, username: u }), svc);
     // Down for 4 s while the backlog is being delivered and VCC keeps sending.
     slack.script.push({ status: 503 });
     const quietBefore = loudLines(svc).length;
@@ -168,7 +180,7 @@ test('the database unreachable for seconds (connections reset) and back: alive, 
     proxy.restore();
     const downMs = Date.now() - downAt;
     await during;
-    for (const u of after) await postUntilAccepted(port, createdBody({ isAgent: true, username: u }));
+    for (const u of after) await postUntilAccepted(port, createdBody({ isAgent: true, username: u }), svc);
     const all = [...before, 'during', ...after];
     await until(() => all.every((u) => mentions(slack, u) >= 1), 120_000, 'everything delivered');
     const stored = await settledStore(db.url);
@@ -253,16 +265,18 @@ function users(from: number, to: number): string[] {
   return Array.from({ length: to - from }, (_, i) => `pgf${String(from + i).padStart(3, '0')}x`);
 }
 
-test('a connection that breaks while its client is checked out is heard by checkOut, never an uncaught error; the pool serves again after', async (t) => {
+test('a connection that breaks while its client is checked out is heard, never an uncaught error; the pool serves again after', async (t) => {
   const db = await freshDatabase();
   const proxy = await new TcpProxy(5432).start();
-  const pool = new pg.Pool({ connectionString: via(db.url, proxy), max: 2 });
-  pool.on('error', () => {});
+  const { pool } = pgPools(via(db.url, proxy), 2, 5_000);
   try {
     const { client, release } = await checkOut(pool);
     t.is((await client.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
-    // pg-pool listens for errors on idle clients only: checkOut's listener is the one there is.
-    t.is(client.listenerCount('error'), 1);
+    // pg-pool listens for errors on idle clients only: the client's own lifelong listener and checkOut's.
+    t.is(client.listenerCount('error'), 2);
+    const raw = await pool.connect();
+    t.is(raw.listenerCount('error'), 1, 'a client taken without checkOut still has its own');
+    raw.release();
     const ended = new Promise((resolve) => client.once('end', resolve));
     proxy.cut('reset'); // the server dies while the client is out and idle
     await ended; // its 'error' went to checkOut's listener; with none, the process would have ended

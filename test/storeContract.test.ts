@@ -247,10 +247,20 @@ for (const [kind, open] of stores) {
     await s.ingest(ev('e1', 100), to('a', 'b'));
     const [a] = await s.duePending('a', 1000, 1);
     const [b] = await s.duePending('b', 1000, 1);
-    t.deepEqual(await s.queueStats(), { pending: 2, oldestPendingCreatedAt: 100 });
+    t.deepEqual(await s.queueStats(), { pending: 2, held: 0, oldestPendingCreatedAt: 100 });
+    // A delivery waiting out quiet hours is pending, counted as held, and not the oldest waiting.
+    await s.markHeld([a!.delivery.id], 900, 'held by quiet hours until 2026-12-08 05:00 UTC (channel quiet: nights)');
+    t.deepEqual(await s.queueStats(), { pending: 2, held: 1, oldestPendingCreatedAt: 100 });
+    await s.markHeld([b!.delivery.id], 900, 'held by quiet hours until 2026-12-08 05:00 UTC (channel quiet: nights)');
+    t.deepEqual(await s.queueStats(), { pending: 2, held: 2, oldestPendingCreatedAt: null });
+    t.is(
+      (await s.listDeliveries({ status: 'pending', limit: 1 }))[0]!.lastError?.startsWith('held by quiet hours'),
+      true,
+    );
     await s.markSent([a!.delivery.id], 1000);
     await s.markDead([b!.delivery.id], 1500, 'Slack: channel_not_found');
-    t.deepEqual(await s.queueStats(), { pending: 0, oldestPendingCreatedAt: null });
+    t.deepEqual(await s.queueStats(), { pending: 0, held: 0, oldestPendingCreatedAt: null });
+    t.is((await s.listDeliveries({ status: 'sent', limit: 1 }))[0]!.lastError, null, 'sent clears the reason');
     const dead = await s.listDeliveries({ status: 'dead', limit: 5 });
     t.is(dead[0]!.lastError, 'Slack: channel_not_found');
     t.is(await s.replayDead({ channel: 'a' }, 2000), 0);
@@ -609,7 +619,7 @@ for (const [kind, open] of stores) {
         attempts: 0,
         lastError: `muted by mute #${a}: import`,
       });
-      t.deepEqual(await s.queueStats(), { pending: 0, oldestPendingCreatedAt: null });
+      t.deepEqual(await s.queueStats(), { pending: 0, held: 0, oldestPendingCreatedAt: null });
       const again = await s.resend(d!.event.id, { channel: 'ops', kinds: ['user.created'], show: [] }, 1200);
       t.true(again!.requeued);
       t.like((await s.duePending('ops', 1300, 1))[0]!.delivery, { status: 'pending', mutedBy: null, retrySince: 1200 });

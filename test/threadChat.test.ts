@@ -34,7 +34,7 @@ eachStore(
       await until(() => chat().length === 1, 60_000, 'the root');
       const root = chat()[0]!;
       t.is(root.fields.thread_ts, undefined);
-      t.regex(root.text, /^Eve Ng$/);
+      t.is(root.text, 'Role changed: Eve Ng', 'the root says what happened');
       await svc.send(eve.change({ state: 'inactive' }), q);
       await until(() => chat().length === 2 && root.edits === 1, 60_000, 'the reply and the edit');
       t.is(chat()[1]!.fields.thread_ts, root.ts);
