@@ -71,11 +71,15 @@ export async function benchCalm(agents: number): Promise<CalmResult[]> {
 function count(slack: FakeSlack, id: string, name: string, agents: number): CalmResult {
   const posts = slack.posts.filter((p) => p.channel === id);
   const top = posts.filter((p) => p.fields.thread_ts === undefined);
-  // Each event's message title, once: the root stands for the creation on the threaded channel.
+  // Each event's message title, once: the root stands for the creation on the threaded channel
+  // (its text, edited, says the agent's latest change, which its reply says too).
   const seen = new Map<string, number>();
   for (const p of posts) {
     const m = /^(?:(.+): )?(Calm Agent \d+)$/.exec(p.text);
-    if (m) seen.set(`${m[1] ?? 'New agent'}|${m[2]}`, (seen.get(`${m[1] ?? 'New agent'}|${m[2]}`) ?? 0) + 1);
+    if (!m) continue;
+    const root = name === 'calm' && p.fields.thread_ts === undefined;
+    const key = `${root ? 'New agent' : (m[1] ?? 'New agent')}|${m[2]}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   const expected = Array.from({ length: agents }, (_, i) => TITLES.map((t) => `${t}|Calm Agent ${i}`)).flat();
   return {
