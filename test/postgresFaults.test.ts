@@ -3,7 +3,7 @@
 // for seconds (connections reset, as when it is killed with -9), and reset while the
 // service marks a digest sent. The process must live, keep every acknowledged event, send
 // each delivery exactly once, and keep its log readable.
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -64,13 +64,6 @@ const loudLines = (svc: ServiceProcess) =>
 
 const alive = (svc: ServiceProcess) => svc.child.exitCode === null && svc.child.signalCode === null;
 
-/** The database's URL through `proxy` instead of straight to the server. */
-const via = (url: string, proxy: TcpProxy) => {
-  const u = new URL(url);
-  u.port = String(proxy.port);
-  return u.toString();
-};
-
 /** After the faults: nothing pending, every delivery sent, and the store's events by username. */
 async function settledStore(url: string): Promise<{ usernames: string[]; statuses: string[] }> {
   const store = await PostgresStore.open(url);
@@ -85,6 +78,25 @@ async function settledStore(url: string): Promise<{ usernames: string[]; statuse
   } finally {
     await store.close();
   }
+}
+
+/**
+ * After the faults: every delivery in the store sent, every acknowledged event (`users`) stored,
+ * and each in exactly one message at the fake Slack.
+ */
+async function assertEachOnce(t: ExecutionContext, url: string, slack: FakeSlack, users: string[]): Promise<void> {
+  const stored = await settledStore(url);
+  t.deepEqual(stored.statuses, ['sent']);
+  t.deepEqual(
+    users.filter((u) => !stored.usernames.includes(u)),
+    [],
+    'every acknowledged event stored',
+  );
+  t.deepEqual(
+    users.filter((u) => mentions(slack, u) !== 1),
+    [],
+    'each delivery sent exactly once',
+  );
 }
 
 test('every backend terminated by the server, again and again, during ingest and delivery: alive, nothing lost, nothing sent twice', async (t) => {
@@ -127,18 +139,7 @@ test('every backend terminated by the server, again and again, during ingest and
     t.log(`${terminated} backends terminated; ${retried} webhook retries (as VCC would)`);
     t.true(terminated > 0, 'backends were terminated');
     await until(() => users.every((u) => mentions(slack, u) >= 1), 120_000, 'everything delivered');
-    const stored = await settledStore(db.url);
-    t.deepEqual(stored.statuses, ['sent']);
-    t.deepEqual(
-      users.filter((u) => !stored.usernames.includes(u)),
-      [],
-      'every acknowledged event stored',
-    );
-    t.deepEqual(
-      users.filter((u) => mentions(slack, u) !== 1),
-      [],
-      'each delivery sent exactly once',
-    );
+    await assertEachOnce(t, db.url, slack, users);
     t.true(slack.received > slack.posts.length, 'the 500 was retried');
     t.true(alive(svc), svc.output().slice(-2000));
   } finally {
@@ -162,7 +163,7 @@ test('the database unreachable for seconds (connections reset) and back: alive, 
     VCC_NOTIFY_CONFIG: configFile(dir),
     SLACK_BOT_TOKEN: 'xoxb-unreachable',
     SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: via(db.url, proxy),
+    DATABASE_URL: proxy.via(db.url),
     LOG_LEVEL: 'warn',
   });
   try {
@@ -183,18 +184,7 @@ test('the database unreachable for seconds (connections reset) and back: alive, 
     for (const u of after) await postUntilAccepted(port, createdBody({ isAgent: true, username: u }), svc);
     const all = [...before, 'during', ...after];
     await until(() => all.every((u) => mentions(slack, u) >= 1), 120_000, 'everything delivered');
-    const stored = await settledStore(db.url);
-    t.deepEqual(stored.statuses, ['sent']);
-    t.deepEqual(
-      all.filter((u) => !stored.usernames.includes(u)),
-      [],
-      'every acknowledged event stored',
-    );
-    t.deepEqual(
-      all.filter((u) => mentions(slack, u) !== 1),
-      [],
-      'each delivery sent exactly once',
-    );
+    await assertEachOnce(t, db.url, slack, all);
     t.true(alive(svc), svc.output().slice(-2000));
     const loud = loudLines(svc).slice(quietBefore);
     t.log(`${loud.length} warning/error lines for a ${downMs} ms outage`);
@@ -221,7 +211,7 @@ test('connections reset while the service marks a digest sent: the digest is not
     VCC_NOTIFY_CONFIG: configFile(dir),
     SLACK_BOT_TOKEN: 'xoxb-marking',
     SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: via(db.url, proxy),
+    DATABASE_URL: proxy.via(db.url),
     LOG_LEVEL: 'warn',
   });
   try {
@@ -268,7 +258,7 @@ function users(from: number, to: number): string[] {
 test('a connection that breaks while its client is checked out is heard, never an uncaught error; the pool serves again after', async (t) => {
   const db = await freshDatabase();
   const proxy = await new TcpProxy(5432).start();
-  const { pool } = pgPools(via(db.url, proxy), 2, 5_000);
+  const { pool } = pgPools(proxy.via(db.url), 2, 5_000);
   try {
     const { client, release } = await checkOut(pool);
     t.is((await client.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);

@@ -170,15 +170,13 @@ test("a summary of 150 held changes after a Postgres restart: one summary, in th
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, CONFIG);
   const clock = movableClock('2026-12-07T22:30:00Z'); // 23:30 in Budapest: quiet
-  const u = new URL(db.url);
-  u.port = String(proxy.port);
   const svc = await startTestService(
     {
       VCC_WEBHOOK_SECRET: SECRET,
       VCC_NOTIFY_CONFIG: cfg,
       SLACK_BOT_TOKEN: 'xoxb-q',
       SLACK_API_URL: slack.apiUrl,
-      DATABASE_URL: u.toString(),
+      DATABASE_URL: proxy.via(db.url),
     },
     { dir, pollMs: 50, clock: clock.now },
   );

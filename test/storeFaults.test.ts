@@ -32,13 +32,6 @@ const postsWith = (slack: FakeSlack, u: string) =>
     (p) => JSON.stringify(p.blocks).includes(`(${u})`) || JSON.stringify(p.blocks).includes(`${u} was created`),
   ).length;
 
-/** The database's URL through `proxy` instead of straight to the server. */
-const via = (url: string, proxy: TcpProxy) => {
-  const u = new URL(url);
-  u.port = String(proxy.port);
-  return u.toString();
-};
-
 test('a database outage while Slack takes a digest: the digest is not sent again when the database is back', async (t) => {
   const db = await freshDatabase();
   const proxy = await new TcpProxy(5432).start();
@@ -55,7 +48,7 @@ test('a database outage while Slack takes a digest: the digest is not sent again
     VCC_NOTIFY_CONFIG: configFile(dir),
     SLACK_BOT_TOKEN: 'xoxb-fault',
     SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: via(db.url, proxy),
+    DATABASE_URL: proxy.via(db.url),
     LOG_LEVEL: 'info',
   });
   try {

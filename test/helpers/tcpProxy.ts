@@ -50,6 +50,13 @@ export class TcpProxy {
     return this;
   }
 
+  /** `url` (a database URL to the proxied server) pointed through this proxy instead. */
+  via(url: string): string {
+    const u = new URL(url);
+    u.port = String(this.port);
+    return u.toString();
+  }
+
   cut(how: 'reset' | 'close' = 'close'): void {
     this.down = true;
     this.stalled = false;
