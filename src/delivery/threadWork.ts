@@ -65,7 +65,9 @@ async function noteHeld(d: ReadDeps, held: Array<{ item: DueItem; until: number;
   for (const { item, until, why } of held) {
     const reason = `${HELD_BY_HOURS} until ${utcMinute(until)} (${why})`;
     if (item.delivery.lastError === reason) continue;
-    byReason.set(reason, [...(byReason.get(reason) ?? []), item.delivery.id]);
+    const ids = byReason.get(reason);
+    if (ids) ids.push(item.delivery.id);
+    else byReason.set(reason, [item.delivery.id]);
   }
   for (const [reason, ids] of byReason) await d.store.markHeld(ids, now, reason);
 }
