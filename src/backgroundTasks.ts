@@ -21,6 +21,8 @@ type Tasks = {
   log: Logger;
   clock: () => number;
   retentionDays: number;
+  /** Days the audit log keeps (AUDIT_RETENTION_DAYS; 0: for ever). */
+  auditRetentionDays: number;
   flushSummary: () => void;
   summaryMs?: number;
   onPruned: (n: { events: number; refusals: number }) => void;
@@ -64,6 +66,33 @@ async function prune(d: Tasks, r: RepeatedLog): Promise<void> {
   }
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The audit log's retention: whole UTC days, so an entry goes with the rest of its day. Only
+ * this deletes entries; nothing edits one.
+ */
+async function pruneAudit(d: Tasks, r: RepeatedLog): Promise<void> {
+  if (d.auditRetentionDays === 0) return;
+  const before = Math.floor((d.clock() - d.auditRetentionDays * DAY_MS) / DAY_MS) * DAY_MS;
+  let entries = 0;
+  try {
+    for (;;) {
+      const n = await d.store.pruneAudit(before, PRUNE_BATCH);
+      entries += n;
+      if (n < PRUNE_BATCH) break;
+      await pause();
+    }
+    if (entries > 0)
+      d.log.info(
+        { entries, before: new Date(before).toISOString(), days: d.auditRetentionDays },
+        'audit entries older than AUDIT_RETENTION_DAYS pruned (whole days)',
+      );
+  } catch (e) {
+    warnOf(r, 'pruning old audit entries failed')(e);
+  }
+}
+
 /** Search keys in batches off the ingest path (newer events are searched on their own columns). */
 async function index(d: Tasks, r: RepeatedLog): Promise<void> {
   try {
@@ -76,7 +105,10 @@ async function index(d: Tasks, r: RepeatedLog): Promise<void> {
 /** Periodic work: re-read chat subscriptions, index events for search, prune past retention, summarize refused requests. */
 export function backgroundTasks(d: Tasks): { stop(): void } {
   const r = new RepeatedLog(d.log, d.clock);
-  const pruning = single(() => prune(d, r));
+  const pruning = single(async () => {
+    await prune(d, r);
+    await pruneAudit(d, r);
+  });
   const indexing = single(() => index(d, r));
   void pruning();
   const every = (ms: number, fn: () => unknown) => setInterval(() => void fn(), ms);

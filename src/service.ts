@@ -5,17 +5,10 @@ import { listen } from './http/server.ts';
 import { UnauthenticatedSummary } from './http/refusalSummary.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
 import { createChannels } from './channels/Channels.ts';
+import { actionsFor } from './actionsFor.ts';
 
-import {
-  announce,
-  connectionLimits,
-  warm,
-  createWorker,
-  joinRoutes,
-  mountExtras,
-  openParts,
-  webhookApp,
-} from './wiring.ts';
+import { announce, warm, createWorker, joinRoutes, mountExtras, openParts } from './wiring.ts';
+import { connectionLimits, webhookApp } from './webhookApp.ts';
 import { running } from './running.ts';
 import type { RunningService, ServiceOptions } from './ServiceOptions.ts';
 
@@ -28,9 +21,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const clock = opts.clock ?? Date.now;
   const log = createLogger(settings.logLevel, opts.logDestination);
   const { store, config, readConfig, renderer } = await openParts(opts);
-  const subscriptions = new Subscriptions(store, clock, env.CHAT_MAX_SUBSCRIPTIONS, () =>
-    Object.keys(config.get().timeIntervals),
-  );
+  const subscriptions = new Subscriptions(store, clock);
   await subscriptions.refresh();
   const channels = createChannels({
     env,
@@ -45,8 +36,20 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const metrics = createMetrics(store, clock);
   const worker = createWorker(opts, { store, senderFor: channels.senderFor, clock, log, metrics });
   const routesInForce = joinRoutes(config.get, subscriptions);
+  const maxSubscriptions = env.CHAT_MAX_SUBSCRIPTIONS;
+  const wake = () => worker.wake();
+  const acting = actionsFor({
+    store,
+    clock,
+    config: config.get,
+    subscriptions,
+    channels,
+    routes: routesInForce,
+    maxSubscriptions,
+    wake,
+  });
   const core = { settings, store, log, clock, metrics, worker, routesInForce };
-  const extras = await mountExtras({ ...core, config: config.get, subscriptions, renderer, channels });
+  const extras = await mountExtras({ ...core, ...acting, config: config.get, subscriptions, renderer, channels });
   const unauthenticated = new UnauthenticatedSummary(log);
   const app = webhookApp({ ...core, unauthenticated, extras, config });
   const http = await listen(app.koa.callback(), settings.port, settings.host, connectionLimits(env));
@@ -57,7 +60,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   setImmediate(() => void warm(channels, routesInForce(), log));
   const flushSummary = () => unauthenticated.flush();
   const { refusalSummaryMs: summaryMs } = opts;
-  const background = { store, subscriptions, log, clock, retentionDays: env.RETENTION_DAYS, flushSummary, summaryMs };
+  const retention = { retentionDays: env.RETENTION_DAYS, auditRetentionDays: env.AUDIT_RETENTION_DAYS };
+  const background = { store, subscriptions, log, clock, ...retention, flushSummary, summaryMs };
   const timers = backgroundTasks({ ...background, onPruned: metrics.pruned });
   for (const i of extras.inbound) await i.start();
   return running({ settings, http, store, worker, log, config, readConfig, timers, inbound: extras.inbound });

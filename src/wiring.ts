@@ -2,16 +2,11 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { Logger } from 'pino';
-import type { Env, Settings } from './config/settings.ts';
-import type Koa from 'koa';
-import { createApp } from './http/app.ts';
+import type { Settings } from './config/settings.ts';
 import { jsonBody } from './http/jsonBody.ts';
-import type { ConnectionLimits } from './http/server.ts';
-import type { UnauthenticatedSummary } from './http/refusalSummary.ts';
 import type { NotifyConfig } from './config/NotifyConfig.ts';
 import { loadConfig } from './config/loadConfig.ts';
 import type { Metrics } from './metrics.ts';
-import { createBodyCipher } from './vcc/decrypt.ts';
 import type { Route } from './routing/route.ts';
 import { openServiceStore } from './storeOpening.ts';
 import type { Store } from './store/Store.ts';
@@ -22,6 +17,8 @@ import { PLATFORMS } from './platforms/registry.ts';
 import { channelWarnings, loadRenderer, type Channels } from './channels/Channels.ts';
 
 import type { ServiceOptions } from './ServiceOptions.ts';
+import type { Actions } from './actions/Actions.ts';
+import type { ChangePolicy } from './actions/ChangePolicy.ts';
 
 // The composition root's parts (src/service.ts reads in one screen with them).
 
@@ -118,6 +115,8 @@ export async function mountExtras(d: {
   metrics: Metrics;
   worker: DeliveryWorker;
   routesInForce: () => readonly Route[];
+  actions: Actions;
+  policy: ChangePolicy;
 }): Promise<{ router: Router; inbound: Inbound[] }> {
   const router = new Router();
   router.get('/metrics', async (ctx) => {
@@ -133,7 +132,8 @@ export async function mountExtras(d: {
           ...channels.context,
           subscriptions: d.subscriptions,
           fileRoutesFor: channels.fileRoutesFor,
-          sendTest: channels.sendTest,
+          actions: d.actions,
+          policy: d.policy,
         }),
       );
     }
@@ -149,8 +149,7 @@ export async function mountExtras(d: {
       channelConfig: channels.channelConfig,
       clock: d.clock,
       log: d.log,
-      onReplay: () => d.worker.wake(),
-      routes: d.routesInForce,
+      actions: d.actions,
     });
   } else {
     router.all(/^\/admin/, (ctx) => {
@@ -159,76 +158,6 @@ export async function mountExtras(d: {
     });
   }
   return { router, inbound };
-}
-
-/** Body decryption for the current secret and, during a rotation, for the previous one. */
-export function ciphers(settings: Settings) {
-  const e = settings.encryption;
-  if (!e) return { cipher: null, previousCipher: null };
-  return {
-    cipher: createBodyCipher(e.cipher, e.key),
-    previousCipher: e.previousKey ? createBodyCipher(e.cipher, e.previousKey) : null,
-  };
-}
-
-/** The HTTP app: the webhook (its secrets, sources, ciphers, metrics, wake-ups) and the extra routes. */
-export function webhookApp(d: {
-  settings: Settings;
-  store: Store;
-  log: Logger;
-  clock: () => number;
-  routesInForce: () => readonly Route[];
-  metrics: Metrics;
-  worker: DeliveryWorker;
-  unauthenticated: UnauthenticatedSummary;
-  extras: { router: Router };
-  config: ConfigHolder;
-}): { koa: Koa; setDraining(f: () => boolean): void } {
-  const { settings, metrics } = d;
-  // Replaced by the server's once it listens (Connection: close while stopping).
-  let draining = () => false;
-  const koa = createApp({
-    store: d.store,
-    log: d.log,
-    clock: d.clock,
-    routes: d.routesInForce,
-    secret: settings.webhookSecret,
-    maxBodyBytes: settings.maxBodyBytes,
-    previousSecret: settings.previousSecret,
-    sources: settings.allowedSources,
-    ...ciphers(settings),
-    onAuthenticated: (secret) => metrics.secretUsed(secret),
-    onAccepted: (_id, chs, kinds) => {
-      metrics.accepted(kinds);
-      if (chs.length > 0) d.worker.wake(chs);
-    },
-    onDuplicate: () => metrics.duplicate(),
-    onRefused: (code) => metrics.refused(code),
-    onUnauthenticated: (address, code) => d.unauthenticated.note(address, code),
-    ready: () => ({ config: d.config.get().origin }),
-    refusedWrites: () => d.worker.outcomes.refused(),
-    draining: () => draining(),
-    trustProxy: settings.env.TRUST_PROXY === 'true',
-    mount: (router) => {
-      router.use(d.extras.router.routes());
-    },
-  });
-  return {
-    koa,
-    setDraining: (f) => {
-      draining = f;
-    },
-  };
-}
-
-/** The HTTP_* settings as the server's connection limits. */
-export function connectionLimits(env: Env): ConnectionLimits {
-  return {
-    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
-    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
-    keepAliveMs: env.HTTP_KEEP_ALIVE_SECONDS * 1000,
-    maxConnections: env.HTTP_MAX_CONNECTIONS,
-  };
 }
 
 /** The start-up log lines: where it listens, the store and config, what the environment cannot serve. */

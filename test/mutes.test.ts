@@ -7,7 +7,7 @@ import { FakeSlack } from './fakes/slack.ts';
 import { eachStore, testStore } from './helpers/stores.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { slackStack } from './helpers/slackStack.ts';
-import { newMute } from '../src/store/MuteStore.ts';
+import { newMute } from '../src/domain/mutes.ts';
 import type { Browser } from 'playwright-core';
 
 const SECRET = 'mute-secret';

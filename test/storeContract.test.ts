@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { PostgresStore } from '../src/store/postgres.ts';
 import type { Store } from '../src/store/Store.ts';
-import { MIGRATIONS } from '../src/store/migrations.ts';
+import { MIGRATIONS } from '../src/store/migrations/allMigrations.ts';
 import { searchQuery, type EventSearch } from '../src/store/eventSearch.ts';
 import { cleanup, tempDir } from './helpers/service.ts';
 import { freshDatabase } from './helpers/postgres.ts';

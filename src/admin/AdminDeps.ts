@@ -1,25 +1,21 @@
 import type { Logger } from 'pino';
-import type { EventStore, MuteStore, SubscriptionStore, ThreadStore } from '../store/Store.ts';
+import type { StoreReads } from '../store/Store.ts';
+import type { Actions } from '../actions/Actions.ts';
 import type { NotifyConfig, ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Renderer } from '../render/Renderer.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
-import type { Route } from '../routing/route.ts';
 
 /** What the admin pages get from the service. */
 export interface AdminDeps {
   token: string;
-  store: EventStore &
-    Pick<SubscriptionStore, 'listSubscriptions'> &
-    Pick<ThreadStore, 'threadsOf'> &
-    Pick<MuteStore, 'addMute' | 'listMutes' | 'expireMute' | 'releaseHeld'>;
+  /** Reads only: every change is an action. */
+  store: StoreReads;
   config: () => NotifyConfig;
   subscriptions: Subscriptions;
   renderer: Renderer;
   channelConfig: (name: string) => ChannelConfig | null;
   clock: () => number;
   log: Logger;
-  /** The routes in force (file and chat): what a resend plans with. */
-  routes: () => readonly Route[];
-  /** Called after a replay or resend so the worker picks the deliveries up now. */
-  onReplay: () => void;
+  /** What people do here (mute, replay, resend), checked and recorded; sign-ins are recorded there too. */
+  actions: Actions;
 }

@@ -1,6 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import getRawBody from 'raw-body';
 import { LOGIN_FAILURES_PER_MINUTE, type AdminAuth } from './auth.ts';
+import { adminActor, type Actor } from '../actions/Actor.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 
@@ -8,6 +9,8 @@ import { page } from './layout.ts';
 export interface AdminKit {
   auth: AdminAuth;
   guard: Middleware;
+  /** Who makes this request: the page (a session) or the API (a bearer token), from its address. */
+  actor(ctx: Context): Actor;
   send(ctx: Context, title: string, body: SafeHtml): void;
   /** A form body, at most 16 KiB; over that the request is answered 413 and null returned. */
   form(ctx: Context): Promise<URLSearchParams | null>;
@@ -20,7 +23,8 @@ export interface AdminKit {
 
 const FORM_LIMIT = 16 * 1024;
 
-export function adminKit(auth: AdminAuth): AdminKit {
+/** `badBearer`: what to do about a request with a wrong bearer token (record it), before its 401. */
+export function adminKit(auth: AdminAuth, badBearer?: (ctx: Context) => Promise<void>): AdminKit {
   const send = (ctx: Context, title: string, body: SafeHtml) => {
     ctx.type = 'html';
     ctx.set('cache-control', 'no-store');
@@ -39,7 +43,8 @@ export function adminKit(auth: AdminAuth): AdminKit {
   };
   return {
     auth,
-    guard: auth.require((ctx) => loginForm(ctx), tooMany),
+    guard: auth.require((ctx) => loginForm(ctx), tooMany, badBearer),
+    actor: (ctx) => adminActor(ctx.get('authorization') ? 'api' : 'page', ctx.ip),
     send,
     form: (ctx) => readForm(ctx),
     csrfOk(ctx, f) {

@@ -7,6 +7,9 @@ import { html, type SafeHtml } from './html.ts';
 import { before, older, time } from './layout.ts';
 import { mountEventPages } from './eventPages.ts';
 import { mountMutePages } from './mutePages.ts';
+import { mountAuditPage } from './auditPage.ts';
+import { SignInAudit } from './signInAudit.ts';
+import { adminActor } from '../actions/Actor.ts';
 import { count } from '../render/plural.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import type { Route } from '../routing/route.ts';
@@ -26,13 +29,17 @@ const REFUSED_PAGE = 100;
  * handler (reads, decides) and a view (HTML from what was read).
  */
 export function mountAdmin(router: Router, deps: AdminDeps): void {
-  const kit = adminKit(adminAuth(deps.token, deps.clock));
+  const signIns = new SignInAudit(deps.actions, deps.clock, deps.log);
+  const kit = adminKit(adminAuth(deps.token, deps.clock), (ctx) =>
+    signIns.failed(adminActor('api', ctx.ip), 'wrong bearer token'),
+  );
   router.use('/admin', securityHeaders);
   router.get('/admin/login', (ctx) => kit.loginForm(ctx));
-  router.post('/admin/login', (ctx) => login(ctx, deps, kit));
-  router.post('/admin/logout', (ctx) => logout(ctx, deps, kit));
+  router.post('/admin/login', (ctx) => login(ctx, deps, kit, signIns));
+  router.post('/admin/logout', (ctx) => logout(ctx, deps, kit, signIns));
   mountEventPages(router, deps, kit);
   mountMutePages(router, deps, kit);
+  mountAuditPage(router, deps, kit);
   router.get('/admin/dead', kit.guard, async (ctx) => {
     const ds = await deps.store.listDeliveries({ status: 'dead', limit: DEAD_PAGE, beforeId: before(ctx) });
     kit.send(ctx, 'Dead deliveries', deadView(ds, kit.csrfField(ctx), ctx.query.replayed));
@@ -56,7 +63,7 @@ export function mountAdmin(router: Router, deps: AdminDeps): void {
   });
 }
 
-async function login(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void> {
+async function login(ctx: Context, deps: AdminDeps, kit: AdminKit, signIns: SignInAudit): Promise<void> {
   const wait = kit.auth.blockedFor(ctx.ip);
   if (wait > 0) {
     deps.log.warn({ ip: ctx.ip }, 'admin login refused: too many wrong tokens from this address');
@@ -67,9 +74,11 @@ async function login(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void
   const session = kit.auth.login(f.get('token') ?? '', ctx.ip);
   if (!session) {
     deps.log.warn({ ip: ctx.ip }, 'admin login failed: wrong token');
+    await signIns.failed(adminActor('page', ctx.ip), 'wrong token');
     return kit.loginForm(ctx, 'Wrong token.');
   }
   deps.log.info({ ip: ctx.ip }, 'admin login');
+  await signIns.signedIn(adminActor('page', ctx.ip));
   // Secure when the request came over HTTPS (directly, or per X-Forwarded-Proto with TRUST_PROXY).
   ctx.cookies.set(SESSION_COOKIE, session, {
     httpOnly: true,
@@ -83,7 +92,9 @@ async function login(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void
   ctx.status = 303;
 }
 
-function logout(ctx: Context, deps: AdminDeps, kit: AdminKit): void {
+async function logout(ctx: Context, deps: AdminDeps, kit: AdminKit, signIns: SignInAudit): Promise<void> {
+  // Only a live session's logout is a sign-out on the record (a stray POST is not).
+  if (kit.auth.isSignedIn(ctx)) await signIns.signedOut(adminActor('page', ctx.ip));
   kit.auth.logout(ctx);
   deps.log.info({ ip: ctx.ip }, 'admin logout');
   ctx.cookies.set(SESSION_COOKIE, '', { path: '/admin', maxAge: 0, secure: ctx.secure });
@@ -94,9 +105,9 @@ function logout(ctx: Context, deps: AdminDeps, kit: AdminKit): void {
 async function replay(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void> {
   const f = await kit.form(ctx);
   if (!f || !kit.csrfOk(ctx, f)) return;
-  const id = f.get('id');
-  const n = await deps.store.replayDead(id ? { ids: [Number(id)] } : {}, deps.clock());
-  deps.onReplay();
+  const id = Number(f.get('id'));
+  const r = await deps.actions.replay(kit.actor(ctx), Number.isSafeInteger(id) && id > 0 ? { ids: [id] } : {});
+  const n = r.ok ? r.queued : 0;
   const back = f.get('back');
   ctx.redirect(back && back.startsWith('/admin/') ? back : `/admin/dead?replayed=${n}`);
   ctx.status = 303;

@@ -66,6 +66,11 @@ export class AdminAuth {
     return id;
   }
 
+  /** Whether the request carries a live session. */
+  isSignedIn(ctx: Context): boolean {
+    return this.live(ctx.cookies.get(SESSION_COOKIE));
+  }
+
   /** Ends the request's session: its cookie no longer works anywhere. */
   logout(ctx: Context): void {
     const id = ctx.cookies.get(SESSION_COOKIE);
@@ -80,16 +85,24 @@ export class AdminAuth {
   }
 
   /**
-   * Lets authenticated requests through; a wrong bearer token counts as a failed login;
-   * a blocked address gets `blocked(ctx, ms)`, others without a login `unauthorized(ctx)`.
+   * Lets authenticated requests through; a wrong bearer token counts as a failed login (and
+   * goes to `badBearer`); a blocked address gets `blocked(ctx, ms)`, others without a login
+   * `unauthorized(ctx)`.
    */
-  require(unauthorized: (ctx: Context) => void, blocked: (ctx: Context, ms: number) => void) {
+  require(
+    unauthorized: (ctx: Context) => void,
+    blocked: (ctx: Context, ms: number) => void,
+    badBearer: (ctx: Context) => Promise<void> = async () => {},
+  ) {
     return async (ctx: Context, next: Next) => {
       const wait = this.blockedFor(ctx.ip);
       if (wait > 0) return blocked(ctx, wait);
       const b = this.bearer(ctx);
       if (b === 'good' || (b === 'none' && this.live(ctx.cookies.get(SESSION_COOKIE)))) return next();
-      if (b === 'bad') this.fail(ctx.ip);
+      if (b === 'bad') {
+        this.fail(ctx.ip);
+        await badBearer(ctx);
+      }
       unauthorized(ctx);
     };
   }

@@ -1,7 +1,6 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { Readable } from 'node:stream';
-import { resendDeliveries } from '../routing/route.ts';
 import { placeNow, shapedMessages, type Place } from '../channels/threadedShape.ts';
 import type { StoredEvent } from '../store/Store.ts';
 import type { AdminKit } from './adminKit.ts';
@@ -122,18 +121,19 @@ async function resend(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<voi
   if (!f || !kit.csrfOk(ctx, f)) return;
   const e = await deps.store.getEvent(Number(ctx.params.id));
   const channel = f.get('channel') ?? '';
-  if (!e || !deps.channelConfig(channel)) {
+  const actor = kit.actor(ctx);
+  const why = !e
+    ? `No event #${ctx.params.id}.`
+    : !deps.channelConfig(channel)
+      ? `No channel "${channel}" in the config in force.`
+      : null;
+  if (why || !e) {
+    await deps.actions.refuse(actor, 'resend', `event #${Number(ctx.params.id) || 0}`, why!);
     ctx.status = 404;
-    return kit.send(
-      ctx,
-      'Not found',
-      html`<p>${e ? `No channel "${channel}" in the config in force.` : `No event #${ctx.params.id}.`}</p>`,
-    );
+    return kit.send(ctx, 'Not found', html`<p>${why}</p>`);
   }
-  for (const d of resendDeliveries(e.new, e.changes, deps.routes(), channel))
-    await deps.store.resend(e.id, d, deps.clock());
-  deps.log.info({ event: e.id, channel }, 'admin resend');
-  deps.onReplay();
+  const r = await deps.actions.resend(actor, e.id, channel);
+  deps.log.info({ event: e.id, channel, queued: r.ok ? r.resent.length : 0 }, 'admin resend');
   ctx.redirect(`/admin/events/${e.id}?resent=${encodeURIComponent(channel)}`);
   ctx.status = 303;
 }

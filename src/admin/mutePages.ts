@@ -4,8 +4,8 @@ import { count } from '../render/plural.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { kindsNamed, muteDuration, whereTerms } from '../chat/grammar.ts';
-import type { Mute, NewMute } from '../store/Store.ts';
-import { newMute } from '../store/MuteStore.ts';
+import type { Mute } from '../store/Store.ts';
+import type { MuteRequest } from '../actions/muteActions.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import type { AdminKit } from './adminKit.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -19,14 +19,20 @@ export function mountMutePages(router: Router, deps: AdminDeps, kit: AdminKit): 
   router.post('/admin/mutes', kit.guard, async (ctx) => {
     const f = await kit.form(ctx);
     if (!f || !kit.csrfOk(ctx, f)) return;
-    const made = muteFromForm(f, deps);
-    if (typeof made === 'string') {
+    const asked = muteFromForm(f);
+    const made =
+      typeof asked === 'string'
+        ? await deps.actions.refuse(kit.actor(ctx), 'mute.add', null, asked)
+        : await deps.actions.addMute(kit.actor(ctx), asked);
+    if (!made.ok) {
       ctx.status = 400;
-      return mutesPage(ctx, deps, kit, made);
+      return mutesPage(ctx, deps, kit, made.reason);
     }
-    const id = await deps.store.addMute(made);
-    deps.log.info({ mute: id, channel: made.channel }, 'mute added from the admin page');
-    ctx.redirect(`/admin/mutes?added=${id}`);
+    deps.log.info(
+      { mute: made.id, channel: typeof asked === 'string' ? null : asked.channel },
+      'mute added from the admin page',
+    );
+    ctx.redirect(`/admin/mutes?added=${made.id}`);
     ctx.status = 303;
   });
   router.post('/admin/mutes/expire', kit.guard, async (ctx) => {
@@ -35,11 +41,17 @@ export function mountMutePages(router: Router, deps: AdminDeps, kit: AdminKit): 
     const id = Number(f.get('id'));
     ctx.status = 303;
     if (!Number.isSafeInteger(id) || id <= 0) return ctx.redirect('/admin/mutes');
-    const now = deps.clock();
-    const ended = await deps.store.expireMute(id, now);
+    const send = f.get('send') === '1';
+    const actor = kit.actor(ctx);
+    const inForce = (await deps.store.listMutes({ activeAt: deps.clock() })).some((m) => m.id === id);
     // Sending what it held: once the mute is over (ended now, or before), never while it holds.
-    const sent = f.get('send') === '1' ? await deps.store.releaseHeld(id, now) : null;
-    if (sent !== null) deps.onReplay();
+    const r = inForce
+      ? await deps.actions.expireMute(actor, id, { send })
+      : send
+        ? await deps.actions.sendHeld(actor, id)
+        : null;
+    const ended = inForce && r?.ok === true;
+    const sent = r?.ok && send ? ('sent' in r ? r.sent : null) : null;
     deps.log.info({ mute: id, ended, sent }, 'mute ended from the admin page');
     ctx.redirect(`/admin/mutes?${ended ? `ended=${id}` : `of=${id}`}${sent === null ? '' : `&sent=${sent}`}`);
   });
@@ -67,10 +79,9 @@ async function mutesPage(ctx: Context, deps: AdminDeps, kit: AdminKit, problem: 
   );
 }
 
-/** A mute from the add form, or what is wrong with it (one line). */
-function muteFromForm(f: URLSearchParams, deps: AdminDeps): NewMute | string {
+/** A mute from the add form, or what is wrong with it (one line); the action checks the channel. */
+function muteFromForm(f: URLSearchParams): MuteRequest | string {
   const channel = f.get('channel') || null;
-  if (channel !== null && !deps.channelConfig(channel)) return `unknown channel "${channel}"`;
   const ms = muteDuration(f.get('for') ?? '');
   if (ms === null) return 'duration: write 90m, 2h or 1d (at most 90d)';
   const kinds = kindsNamed((f.get('kinds') ?? '').split(/[\s,]+/).filter(Boolean));
@@ -79,7 +90,7 @@ function muteFromForm(f: URLSearchParams, deps: AdminDeps): NewMute | string {
   if (typeof where === 'string') return where;
   const comment = sanitizeLine(f.get('comment') ?? '').trim();
   if (comment === '' || comment.length > 500) return 'comment: say why (1 to 500 characters)';
-  return newMute({ channel, kinds, where, comment, by: 'admin page' }, ms, deps.clock());
+  return { channel, kinds, where, comment, ms };
 }
 
 const what = (m: Mute) =>

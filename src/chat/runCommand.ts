@@ -1,5 +1,6 @@
-import type { SendOutcome } from '../delivery/Adapter.ts';
 import type { Mention, Route } from '../routing/route.ts';
+import type { Actions } from '../actions/Actions.ts';
+import type { Actor } from '../actions/Actor.ts';
 import type { ChatHours, Subscription, ThreadSettings } from '../store/Store.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { helpText, parseCommand, type Command } from './grammar.ts';
@@ -11,15 +12,14 @@ import { count } from '../render/plural.ts';
 export interface CommandContext {
   /** Routing name of the channel the command was typed in (`slack:C0123`). */
   channel: string;
-  user: string;
+  /** Who typed it (their platform and user id): what the actions check and record. */
+  actor: Actor;
+  actions: Actions;
   /** The platform's escaping for text typed by users that the reply repeats. */
   escape: (text: string) => string;
   subscriptions: Subscriptions;
   /** File routes that deliver to this same chat channel, shown read-only by `list`. */
   fileRoutes: Array<{ name: string; route: Route }>;
-  /** Whether this user may change the channel's subscriptions; a string says why not. */
-  mayChange: () => Promise<true | string>;
-  sendTest: () => Promise<SendOutcome>;
   /** Extra advice after a subscribe (e.g. how to invite the bot), if any. */
   afterSubscribe?: () => Promise<string | null>;
   /**
@@ -30,6 +30,9 @@ export interface CommandContext {
   /** How this platform writes mentions, for help (absent: it cannot mention). */
   mentionHelp?: string;
 }
+
+/** A refusal as the reply says it (the reason may repeat what the user typed). */
+const notChanged = (ctx: CommandContext, reason: string) => ctx.escape(sanitizeLine(`Not changed: ${reason}.`));
 
 const kindsText = (k: readonly string[] | null | undefined) => (k && k.length ? k.join(', ') : 'all kinds');
 
@@ -59,9 +62,8 @@ async function threadReply(cmd: Extract<Command, { action: 'thread' }>, ctx: Com
     const thread = ctx.subscriptions.settingOf('thread', ctx.channel);
     return thread ? `Threads: ${threadText(thread)}` : 'Threads are off: every event is its own message here.';
   }
-  const allowed = await ctx.mayChange();
-  if (allowed !== true) return `Not changed: ${allowed}`;
-  await ctx.subscriptions.setSetting('thread', ctx.channel, cmd.set, ctx.user);
+  const r = await ctx.actions.setThread(ctx.actor, ctx.channel, cmd.set);
+  if (!r.ok) return notChanged(ctx, r.reason);
   return cmd.set ? `Threads on: ${threadText(cmd.set)}` : 'Threads off: every event is its own message here again.';
 }
 
@@ -75,10 +77,8 @@ async function hoursReply(cmd: Extract<Command, { action: 'hours' }>, ctx: Comma
     const h = ctx.subscriptions.settingOf('hours', ctx.channel);
     return h ? `Hours: ${ctx.escape(hoursText(h))}` : 'No hours: events are sent here at any time.';
   }
-  const allowed = await ctx.mayChange();
-  if (allowed !== true) return `Not changed: ${allowed}`;
-  const saved = await ctx.subscriptions.setHours(ctx.channel, cmd.set, ctx.user);
-  if (saved !== true) return ctx.escape(sanitizeLine(`Not changed: ${saved}.`));
+  const r = await ctx.actions.setHours(ctx.actor, ctx.channel, cmd.set);
+  if (!r.ok) return notChanged(ctx, r.reason);
   return cmd.set
     ? `Hours set: ${ctx.escape(hoursText(cmd.set))}. What arrives while quiet waits and comes as one summary.`
     : 'Hours off: events are sent here at any time again.';
@@ -94,11 +94,10 @@ async function muteReply(
     if (mutes.length === 0) return 'No mutes in force here.';
     return `Mutes in force here:\n${mutes.map((m) => ctx.escape(cut(sanitizeLine(`• #${m.id} until ${utcMinute(m.endsAt)}${m.channel === null ? ' (every channel)' : ''}: ${m.comment}`)))).join('\n')}`;
   }
-  const allowed = await ctx.mayChange();
-  if (allowed !== true) return `Not changed: ${allowed}`;
   if (cmd.action === 'unmute') {
-    const sent = await ctx.subscriptions.unmute(ctx.channel, cmd.id, cmd.send);
-    if (sent === null) return `Not changed: no mute #${cmd.id} of this channel is in force (mutes lists them).`;
+    const r = await ctx.actions.expireMute(ctx.actor, cmd.id, { send: cmd.send, channel: ctx.channel });
+    if (!r.ok) return notChanged(ctx, r.reason.startsWith('no mute') ? `${r.reason} (mutes lists them)` : r.reason);
+    const sent = r.sent ?? 0;
     if (!cmd.send)
       return `Mute #${cmd.id} ended. What it held stays recorded as muted (the admin page, or vcc-notify resend --mute ${cmd.id}, sends it).`;
     const held =
@@ -106,14 +105,15 @@ async function muteReply(
     return `Mute #${cmd.id} ended; ${sent === 0 ? 'it held nothing unsent' : `${held}, once`}.`;
   }
   const comment = sanitizeLine(cmd.comment);
-  const { id, endsAt } = await ctx.subscriptions.mute(
-    ctx.channel,
-    cmd.ms,
-    cmd.kinds,
-    cmd.where,
+  const r = await ctx.actions.addMute(ctx.actor, {
+    channel: ctx.channel,
+    ms: cmd.ms,
+    kinds: cmd.kinds,
+    where: cmd.where,
     comment,
-    `chat:${ctx.user}`,
-  );
+  });
+  if (!r.ok) return notChanged(ctx, r.reason);
+  const { id, endsAt } = r;
   return `Muted here as #${id} until ${utcMinute(endsAt)}: matching events are recorded as muted (resendable). unmute ${id} ends it.`;
 }
 
@@ -167,29 +167,31 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
     case 'hours':
       return hoursReply(cmd, ctx);
     case 'test': {
-      const outcome = await ctx.sendTest();
-      return outcome.status === 'sent'
-        ? 'Sent a sample notification here.'
-        : `The sample notification failed: ${outcome.reason}`;
+      const r = await ctx.actions.sendTest(ctx.actor, ctx.channel);
+      return r.ok ? 'Sent a sample notification here.' : `The sample notification failed: ${r.reason}`;
     }
     case 'subscribe':
     case 'unsubscribe': {
-      const allowed = await ctx.mayChange();
-      if (allowed !== true) return `Not changed: ${allowed}`;
       if (cmd.action === 'subscribe') {
         let mention: Mention[] = [];
         if (cmd.mention !== null) {
           const read = ctx.mentions ? ctx.mentions(cmd.mention) : 'this platform cannot mention anyone';
-          if (typeof read === 'string') return ctx.escape(sanitizeLine(`Not changed: ${read}.`));
+          if (typeof read === 'string') return notChanged(ctx, read);
           mention = read;
         }
-        const saved = await ctx.subscriptions.subscribe(ctx.channel, cmd.kinds, cmd.where, ctx.user, mention);
-        if (saved !== true) return `Not changed: ${saved}.`;
+        const r = await ctx.actions.subscribe(ctx.actor, {
+          channel: ctx.channel,
+          kinds: cmd.kinds,
+          where: cmd.where,
+          mention,
+        });
+        if (!r.ok) return notChanged(ctx, r.reason);
         const advice = (await ctx.afterSubscribe?.()) ?? null;
         return `Subscribed. This channel now hears:\n${current()}${advice ? `\n${advice}` : ''}`;
       }
-      const n = await ctx.subscriptions.unsubscribe(ctx.channel, cmd.kinds);
-      return n === 0
+      const r = await ctx.actions.unsubscribe(ctx.actor, ctx.channel, cmd.kinds);
+      if (!r.ok) return notChanged(ctx, r.reason);
+      return r.changed === 0
         ? `Nothing to remove. This channel hears:\n${current()}`
         : `Unsubscribed. This channel now hears:\n${current()}`;
     }

@@ -3,7 +3,10 @@ import { InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { loadConfig } from '../config/loadConfig.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
-import type { Store, StoredEvent } from '../store/Store.ts';
+import type { StoreReads, StoredEvent } from '../store/Store.ts';
+import type { Actions } from '../actions/Actions.ts';
+import { cliActor, type Actor } from '../actions/Actor.ts';
+import { userInfo } from 'node:os';
 import type { Channels } from '../channels/Channels.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 
@@ -32,23 +35,26 @@ export async function withContext<T>(
   fn: (ctx: {
     settings: Settings;
     config: NotifyConfig;
-    store: Store;
+    /** Reads only: a change is an action (`actions`, as `actor`), recorded in the audit log. */
+    store: StoreReads;
     channels: Channels;
     subs: Subscriptions;
+    actions: Actions;
+    actor: Actor;
   }) => Promise<T>,
 ): Promise<T> {
   const { settings, config } = settingsAndConfig();
-  const [{ openStore }, { Subscriptions }, { createChannels, loadRenderer }, { createLogger }] = await Promise.all([
-    import('../store/openStore.ts'),
-    import('../chat/Subscriptions.ts'),
-    import('../channels/Channels.ts'),
-    import('../logger.ts'),
-  ]);
+  const [{ openStore }, { Subscriptions }, { createChannels, loadRenderer }, { createLogger }, { actionsFor }] =
+    await Promise.all([
+      import('../store/openStore.ts'),
+      import('../chat/Subscriptions.ts'),
+      import('../channels/Channels.ts'),
+      import('../logger.ts'),
+      import('../actionsFor.ts'),
+    ]);
   const store = await openStore(settings.databaseUrl);
   try {
-    const subs = new Subscriptions(store, Date.now, settings.env.CHAT_MAX_SUBSCRIPTIONS, () =>
-      Object.keys(config.timeIntervals),
-    );
+    const subs = new Subscriptions(store, Date.now);
     await subs.refresh();
     const channels = createChannels({
       env: settings.env,
@@ -59,7 +65,17 @@ export async function withContext<T>(
       renderer: loadRenderer(settings.env.VCC_NOTIFY_TEMPLATES, () => config.labels),
       chatSetting: (what, channel) => subs.settingOf(what, channel),
     });
-    return await fn({ settings, config, store, channels, subs });
+    const { actions } = actionsFor({
+      store,
+      clock: Date.now,
+      config: () => config,
+      subscriptions: subs,
+      channels,
+      routes: () => [...config.routes, ...subs.routes()],
+      maxSubscriptions: settings.env.CHAT_MAX_SUBSCRIPTIONS,
+      wake: () => {},
+    });
+    return await fn({ settings, config, store, channels, subs, actions, actor: cliActor(osUser()) });
   } finally {
     await store.close();
   }
@@ -87,4 +103,13 @@ export function parseSince(s: string): number {
   const t = Date.parse(s);
   if (Number.isNaN(t)) throw new InvalidArgumentError('use a duration (30m, 24h, 7d) or an ISO date');
   return t;
+}
+
+/** The OS user running the CLI (what its audit entries name), or `unknown` where the system has none. */
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
 }

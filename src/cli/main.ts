@@ -7,6 +7,7 @@ import type { ThreadRoot } from '../store/Store.ts';
 import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './cliContext.ts';
 import { addStoreCommands } from './storeCommands.ts';
 import { addMuteCommands } from './muteCommands.ts';
+import { addAuditCommand } from './auditCommand.ts';
 import { threadPlacement } from './threadPlacement.ts';
 import { hoursPlacement, mutePlacement } from './explainHolds.ts';
 import { hoursOf, routeHoursTest } from '../config/hoursSettings.ts';
@@ -220,6 +221,7 @@ program
 
 addStoreCommands(program);
 addMuteCommands(program);
+addAuditCommand(program);
 
 program
   .command('backup <file>')

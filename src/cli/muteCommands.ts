@@ -1,17 +1,12 @@
-import { userInfo } from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { kindNamed, SHORT_KINDS, type EventKind } from '../vcc/changes.ts';
 import type { Mute } from '../store/Store.ts';
-import { newMute } from '../store/MuteStore.ts';
+import { MAX_MUTE_COMMENT, MAX_MUTE_MS } from '../actions/muteActions.ts';
 import { describeTerm } from '../routing/conditions.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { muteDuration, whereTerms } from '../chat/grammar.ts';
 import { CliError, out, withContext } from './cliContext.ts';
 import { count } from '../render/plural.ts';
-
-/** The longest a mute may last (as chat allows): past it, an operator would rather change a route. */
-const MAX_MUTE_MS = 90 * 86_400_000;
-const MAX_COMMENT = 500;
 
 /** `90m`, `2h`, `1d` in milliseconds (1 minute to 90 days), as chat reads them. */
 function parseDuration(s: string): number {
@@ -69,15 +64,18 @@ export function addMuteCommands(program: Command): void {
       const where = whereTerms(o.where);
       if (typeof where === 'string') throw new CliError(`--where: ${where}`);
       const comment = sanitizeLine(o.comment).trim();
-      if (comment === '' || comment.length > MAX_COMMENT)
-        throw new CliError(`--comment: 1 to ${MAX_COMMENT} characters`);
-      await withContext(async ({ store, channels, config }) => {
-        if (o.channel !== undefined && !channels.channelConfig(o.channel))
-          throw new CliError(`unknown channel "${o.channel}" (channels: ${Object.keys(config.channels).join(', ')})`);
-        const by = `cli:${sanitizeLine(userInfo().username).slice(0, 40)}`;
-        const made = newMute({ channel: o.channel ?? null, kinds: o.kind, where, comment, by }, endsAt - now, now);
-        const id = await store.addMute(made);
-        out(String(id));
+      if (comment === '' || comment.length > MAX_MUTE_COMMENT)
+        throw new CliError(`--comment: 1 to ${MAX_MUTE_COMMENT} characters`);
+      await withContext(async ({ actions, actor }) => {
+        const made = await actions.addMute(actor, {
+          channel: o.channel ?? null,
+          kinds: o.kind,
+          where,
+          comment,
+          ms: endsAt - now,
+        });
+        if (!made.ok) throw new CliError(made.reason);
+        out(String(made.id));
       });
     });
   mute
@@ -105,10 +103,11 @@ function addExpire(mute: Command): void {
     .option('--send-held', 'and send what it held, once (through digests and rate limits, like any burst)')
     .action(async (id: string, o: { sendHeld?: boolean }) => {
       if (!/^[1-9]\d{0,15}$/.test(id)) throw new CliError(`"${id}" is not a mute id`);
-      await withContext(async ({ store }) => {
-        if (!(await store.expireMute(Number(id), Date.now()))) throw new CliError(`no mute #${id} in force`);
+      await withContext(async ({ actions, actor }) => {
+        const r = await actions.expireMute(actor, Number(id), { send: o.sendHeld === true });
+        if (!r.ok) throw new CliError(r.reason);
         out(`mute #${id} ended`);
-        if (o.sendHeld) out(heldSent(Number(id), await store.releaseHeld(Number(id), Date.now())));
+        if (r.sent !== null) out(heldSent(Number(id), r.sent));
       });
     });
 }

@@ -68,8 +68,9 @@ function addReplay(program: Command): void {
     .option('--channel <name>', 'only this channel')
     .option('--since <when>', 'only those that died since (30m, 24h, 7d, or an ISO date)', parseSince)
     .action(async (o: { channel?: string; since?: number }) => {
-      await withContext(async ({ store }) => {
-        const n = await store.replayDead({ channel: o.channel, since: o.since }, Date.now());
+      await withContext(async ({ actions, actor }) => {
+        const r = await actions.replay(actor, { channel: o.channel, since: o.since });
+        const n = r.ok ? r.queued : 0;
         out(
           `re-queued ${count(n, 'dead delivery', 'dead deliveries')}${o.channel ? ` of ${o.channel}` : ''}; a running service sends them within its poll interval`,
         );
@@ -92,21 +93,11 @@ function addResend(program: Command): void {
     .action(async (o: { event?: number; channel?: string; mute?: number }) => {
       if ((o.event === undefined) === (o.mute === undefined)) throw new CliError('give one of --event ID or --mute ID');
       if (o.mute !== undefined) return resendMuted(o.mute);
-      const { resendDeliveries } = await import('../routing/route.ts');
-      await withContext(async ({ store, channels, config, subs }) => {
-        const e = await store.getEvent(o.event!);
-        if (!e) throw new CliError(`no event ${o.event}`);
-        if (o.channel !== undefined && !channels.channelConfig(o.channel)) {
-          throw new CliError(`unknown channel "${o.channel}" (channels: ${Object.keys(config.channels).join(', ')})`);
-        }
-        const plan = resendDeliveries(e.new, e.changes, [...config.routes, ...subs.routes()], o.channel);
-        if (plan.length === 0) throw new CliError(`no route wants event ${o.event} now; name a channel with --channel`);
-        const before = (await store.deliveriesOf([e.id])).get(e.id) ?? [];
-        for (const d of plan) {
-          const was = before.find((x) => x.channel === d.channel)?.status;
-          const r = (await store.resend(e.id, d, Date.now()))!;
-          out(`event ${e.id} queued for ${d.channel} (delivery #${r.deliveryId}${was ? `, ${WAS[was]}` : ''})`);
-        }
+      await withContext(async ({ actions, actor }) => {
+        const r = await actions.resend(actor, o.event!, o.channel);
+        if (!r.ok) throw new CliError(r.reason.endsWith('name a channel') ? `${r.reason} with --channel` : r.reason);
+        for (const d of r.resent)
+          out(`event ${o.event} queued for ${d.channel} (delivery #${d.deliveryId}${d.was ? `, ${WAS[d.was]}` : ''})`);
         out('a running service sends within its poll interval');
       });
     });
@@ -122,15 +113,10 @@ const WAS = {
 
 /** `resend --mute ID`: what an ended mute held, once. */
 async function resendMuted(id: number): Promise<void> {
-  await withContext(async ({ store }) => {
-    const now = Date.now();
-    const mute = (await store.listMutes({ limit: 10_000 })).find((m) => m.id === id);
-    if (!mute) throw new CliError(`no mute #${id}`);
-    if (mute.endsAt > now)
-      throw new CliError(
-        `mute #${id} is still in force: end it and send what it held with mute expire ${id} --send-held`,
-      );
-    out(heldSent(id, await store.releaseHeld(id, now)));
+  await withContext(async ({ actions, actor }) => {
+    const r = await actions.sendHeld(actor, id);
+    if (!r.ok) throw new CliError(r.reason);
+    out(heldSent(id, r.sent));
   });
 }
 

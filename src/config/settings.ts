@@ -52,6 +52,7 @@ const envShape = object({
   DELIVERY_LEASE_SECONDS: int(30, 1),
   CHAT_MAX_SUBSCRIPTIONS: int(50, 1),
   RETENTION_DAYS: int(90, 0),
+  AUDIT_RETENTION_DAYS: int(400, 0),
   SHUTDOWN_TIMEOUT_SECONDS: int(10, 1),
   TRUST_PROXY: defaulted(enums(['true', 'false']), 'false'),
   VCC_INSTANCE_ID: optional(string()),

@@ -6,7 +6,9 @@ import type { RateWindow } from '../delivery/RateLimiter.ts';
 import type { Mention, Route } from '../routing/route.ts';
 import type { ConversationStore } from '../store/Store.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
-import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
+import type { Adapter } from '../delivery/Adapter.ts';
+import type { Actions } from '../actions/Actions.ts';
+import type { ChangePolicy } from '../actions/ChangePolicy.ts';
 
 /**
  * One environment variable a platform reads. The settings loader validates it, and
@@ -100,7 +102,10 @@ export interface InboundDeps extends PlatformContext {
   subscriptions: Subscriptions;
   /** The file routes whose channel this platform would resolve to `chatChannel` (`list` shows them). */
   fileRoutesFor(chatChannel: string): Array<{ name: string; route: Route }>;
-  sendTest(channelName: string): Promise<SendOutcome>;
+  /** What people do from chat (subscribe, mute, test ...), checked and recorded. */
+  actions: Actions;
+  /** Where the bridge sets its platform's rule on who may change a channel (`*_COMMAND_USERS`). */
+  policy: ChangePolicy;
 }
 
 /** Routes a platform serves (chat commands, bot activities), and how to stop them. */

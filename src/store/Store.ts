@@ -1,111 +1,35 @@
 import type { EventKind } from '../vcc/changes.ts';
-import type { VccEvent } from '../vcc/acceptVccBody.ts';
-import type { WhereTerm } from '../routing/conditions.ts';
 import type { Mention, PlannedDelivery } from '../routing/route.ts';
+import type {
+  Delivery,
+  DeliveryStatus,
+  DueItems,
+  IngestResult,
+  NewEvent,
+  QueueStats,
+  StoredEvent,
+} from '../domain/events.ts';
+import type { Refusal, StoredRefusal } from '../domain/refusals.ts';
+import type { ChatSetting, ChatSettings, StoredConversation, Subscription } from '../domain/chat.ts';
 import type { EventPage, EventSearch } from './eventSearch.ts';
-import type { SentInThread, ThreadRole, ThreadStore } from './ThreadStore.ts';
+import type { SentInThread, ThreadStore } from './ThreadStore.ts';
 import type { MuteStore } from './MuteStore.ts';
-import type { ChatSetting, ChatSettings } from './chatSettingsSql.ts';
-export type { ChatHours, ChatSetting, ChatSettings } from './chatSettingsSql.ts';
+import type { AuditStore } from './auditSql.ts';
+import type { Transactions } from './TxStep.ts';
 
+// The persistence contract. The records it keeps are src/domain/'s (re-exported here for the
+// store's own files); the writes people make are transaction steps (writeSteps.ts, auditSql.ts).
 export type { PlannedDelivery };
-export { THREAD_ROLES } from './ThreadStore.ts';
-export type { SentInThread, ThreadRole, ThreadRoot, ThreadSettings, ThreadStore } from './ThreadStore.ts';
-export type { Mute, MuteStore, NewMute } from './MuteStore.ts';
-
-/** An event ready to be stored (src/vcc/acceptVccBody.ts); repeats of its dedup key are `duplicate`. */
-export type NewEvent = Omit<VccEvent, 'kinds'>;
-
-export interface StoredEvent extends NewEvent {
-  id: number;
-  kinds: EventKind[];
-}
-
-/** A delivery's status: waiting, sent, given up (replayable), or held back by a mute (resendable). */
-export const DELIVERY_STATUSES = ['pending', 'sent', 'dead', 'muted'] as const;
-export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-
-export interface Delivery extends PlannedDelivery {
-  id: number;
-  eventId: number;
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: string | null;
-  createdAt: number;
-  updatedAt: number;
-  /** Attempts made before the last replay or resend: the retry policy counts from here. */
-  retryBase: number;
-  /** When it was last replayed or resent (the retry policy's age counts from then), or null. */
-  retrySince: number | null;
-  /** Sent on a threaded channel: as the agent's root, a reply, or to the channel; else null. */
-  thread: ThreadRole | null;
-  /** The mute that held it back (status `muted`), else null. */
-  mutedBy: number | null;
-}
-
-/** Pending deliveries with their events, as the worker reads them. */
-export type DueItems = Array<{ delivery: Delivery; event: StoredEvent }>;
-
-export type IngestResult =
-  { status: 'accepted'; eventId: number; deliveries: number } | { status: 'duplicate'; eventId: number };
-
-/** A request we refused, kept so an operator can see what VCC sent and why it was refused. */
-export interface Refusal {
-  receivedAt: number;
-  method: string;
-  status: number;
-  code: string;
-  message: string;
-  /** The failing JSON path, when validation refused it. */
-  path: string | null;
-  /** Redacted (no password) and truncated body excerpt, or null when none is kept. */
-  body: string | null;
-  contentType: string | null;
-  remoteAddr: string | null;
-}
-
-export interface StoredRefusal extends Refusal {
-  id: number;
-}
-
-/** A Teams conversation the bot was added to, with the reference proactive sends need. */
-export interface StoredConversation {
-  id: string;
-  /** botbuilder's ConversationReference, as captured from the installing activity. */
-  reference: Record<string, unknown>;
-  name: string | null;
-  updatedAt: number;
-}
-
-/** A subscription made from inside a chat channel (`/vcc subscribe ...`). */
-export interface Subscription {
-  id: number;
-  /** The chat channel's name in routing: `slack:C0123` or `teams:19:...@thread.tacv2`. */
-  channel: string;
-  /** Null: every kind. */
-  events: EventKind[] | null;
-  where: WhereTerm[];
-  /** Whom the channel pages for these events (`mention` in the chat command). */
-  mention: Mention[];
-  createdBy: string;
-  createdAt: number;
-}
-
-/** How a delivery that waits out quiet hours says so: its last error starts with this. */
-export const HELD_BY_HOURS = 'held by quiet hours';
-
-export interface QueueStats {
-  pending: number;
-  /** Of the pending, those waiting out quiet hours. */
-  held: number;
-  /** The oldest pending delivery that is not held, or null. */
-  oldestPendingCreatedAt: number | null;
-}
-
-/** A delivery's status as people read it: `held` for a pending one that waits out quiet hours. */
-export const shownStatus = (d: Pick<Delivery, 'status' | 'lastError'>): string =>
-  d.status === 'pending' && d.lastError?.startsWith(HELD_BY_HOURS) ? 'held' : d.status;
+export * from '../domain/events.ts';
+export * from '../domain/refusals.ts';
+export * from '../domain/chat.ts';
+export * from '../domain/threads.ts';
+export * from '../domain/mutes.ts';
+export * from '../domain/audit.ts';
+export type { SentInThread, ThreadStore } from './ThreadStore.ts';
+export type { MuteStore } from './MuteStore.ts';
+export type { AuditStore } from './auditSql.ts';
+export type { Transactions, TxResult, TxStep } from './TxStep.ts';
 
 /** A store operation failed because the store cannot be reached or written (answer 503). */
 export class StoreUnavailableError extends Error {
@@ -234,8 +158,37 @@ export interface ConversationStore {
   getConversation(id: string): Promise<StoredConversation | null>;
 }
 
+/**
+ * What the doors people use (the admin page, the CLI, chat) may read. They change nothing
+ * themselves: every change is an action (src/actions/), which writes with its audit entry.
+ */
+export type StoreReads = Pick<
+  EventStore,
+  | 'kind'
+  | 'getEvent'
+  | 'listEvents'
+  | 'searchEvents'
+  | 'listDeliveries'
+  | 'deliveriesOf'
+  | 'listRefusals'
+  | 'queueStats'
+> &
+  Pick<MuteStore, 'listMutes'> &
+  Pick<SubscriptionStore, 'listSubscriptions' | 'chatSettings'> &
+  Pick<ThreadStore, 'threadsOf' | 'threadRoots'> &
+  Pick<AuditStore, 'listAudit'>;
+
 /** All of it, with the connection's life: what the composition root opens and closes. */
-export interface Store extends EventStore, LeaseStore, ThreadStore, MuteStore, SubscriptionStore, ConversationStore {
+export interface Store
+  extends
+    EventStore,
+    LeaseStore,
+    ThreadStore,
+    MuteStore,
+    SubscriptionStore,
+    ConversationStore,
+    AuditStore,
+    Transactions {
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;
   close(): Promise<void>;

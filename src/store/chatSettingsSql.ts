@@ -1,34 +1,6 @@
-import type { EventKind } from '../vcc/changes.ts';
-import type { RouteHours } from '../routing/route.ts';
-import type { ThreadSettings } from './ThreadStore.ts';
-
-/** A chat-made channel's hours (`/vcc hours ...`): names of the config file's time intervals. */
-export interface ChatHours extends RouteHours {
-  urgent: EventKind[];
-}
-
-/** What a chat-made channel can set from chat, beyond its subscriptions, and its table. */
-export interface ChatSettings {
-  thread: ThreadSettings;
-  hours: ChatHours;
-}
-export type ChatSetting = keyof ChatSettings;
+import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 
 const TABLES = { thread: 'chat_threads', hours: 'chat_hours' } as const satisfies Record<ChatSetting, string>;
-
-/**
- * Migration 10, the same in both dialects: the matched routes' hours on each delivery (JSON,
- * null when none hold it: almost always), and a row per chat-made channel with hours (the
- * settings as JSON). Never to be edited.
- */
-export const HOURS_MIGRATION = `
-      ALTER TABLE deliveries ADD COLUMN hours TEXT;
-      CREATE TABLE chat_hours (
-        channel TEXT PRIMARY KEY,
-        settings TEXT NOT NULL,
-        updated_by TEXT NOT NULL,
-        updated_at BIGINT NOT NULL
-      );`;
 
 /** The statement listing one setting of every chat-made channel (rows: channel, settings). */
 export const chatListSql = (what: ChatSetting) => `SELECT channel, settings FROM ${TABLES[what]} ORDER BY channel`;

@@ -2,22 +2,6 @@ import type { Mute, NewMute } from './Store.ts';
 import type { WhereTerm } from '../routing/conditions.ts';
 import type { EventKind } from '../vcc/changes.ts';
 
-/** The mutes table (migration 9); `mutes.id` is the dialect's own key column. */
-export const muteTable = (idColumn: string) => `
-  CREATE TABLE mutes (
-    id ${idColumn},
-    channel TEXT,
-    kinds TEXT,
-    where_terms TEXT NOT NULL,
-    starts_at BIGINT NOT NULL,
-    ends_at BIGINT NOT NULL,
-    comment TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    created_at BIGINT NOT NULL
-  );
-  CREATE INDEX mutes_ends ON mutes (ends_at);
-  ALTER TABLE deliveries ADD COLUMN muted_by BIGINT;`;
-
 /** The mutes' statements in both dialects (`$name` parameters, as threadSql.ts). */
 export const MUTE_SQL = {
   add: `INSERT INTO mutes (channel, kinds, where_terms, starts_at, ends_at, comment, created_by, created_at)
@@ -29,14 +13,6 @@ export const MUTE_SQL = {
   release: `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = $now, next_attempt_at = $now,
               updated_at = $now, last_error = NULL
             WHERE muted_by = $id AND status = 'muted' RETURNING id`,
-} as const;
-
-/** Migration 11: the deliveries a mute held, found by the mute (sending what it held reads them). */
-export const MUTED_INDEX_MIGRATION = {
-  version: 11,
-  name: 'the deliveries each mute holds, by mute',
-  sqlite: "CREATE INDEX deliveries_muted ON deliveries (muted_by) WHERE status = 'muted';",
-  postgres: "CREATE INDEX deliveries_muted ON deliveries (muted_by) WHERE status = 'muted';",
 } as const;
 
 export const addMuteParams = (m: NewMute) => ({

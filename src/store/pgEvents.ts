@@ -11,7 +11,7 @@ import {
   type StoredEvent,
   type StoredRefusal,
 } from './Store.ts';
-import { REFUSALS_KEPT } from './migrations.ts';
+import { REFUSALS_KEPT } from './rows.ts';
 import {
   deliveriesFilter,
   toDelivery,
@@ -20,9 +20,7 @@ import {
   type DeliveryRow,
   type EventRow,
   type RefusalRow,
-  RESEND_SQL,
   byEvent,
-  resendParams,
   DUE_PENDING_SQL,
   toDueItems,
   type DueRow,
@@ -33,6 +31,8 @@ import { checkOut } from './pgPools.ts';
 import { numbered, type EventPage, type EventSearch } from './eventSearch.ts';
 import { pgIndexSearch, pgSearchEvents } from './pgSearch.ts';
 import { sentInThreadSteps } from './threadSql.ts';
+import { stepWrites } from './writeSteps.ts';
+import { stepParams, stepSql, UNCHANGED, unmet, type TxResult, type TxStep } from './TxStep.ts';
 
 // BIGINT columns hold millisecond times and ids: read them as numbers (they stay far below 2^53).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -67,6 +67,26 @@ export class PgEventStore {
       throw unavailable(e, 'Postgres transaction failed');
     } finally {
       release(failed);
+    }
+  }
+
+  /** See Transactions: the steps in one transaction; null when a `needs` step found nothing. */
+  async transaction(steps: readonly TxStep[]): Promise<TxResult | null> {
+    try {
+      return await this.tx(async (c) => {
+        const done: TxResult = [];
+        for (const s of steps) {
+          const [sql, params] = numbered(stepSql(s, 'postgres'), stepParams(s, done));
+          const r = await c.query(sql, pgParams(params));
+          const result = s.returns === 'rows' ? (r.rows as Record<string, unknown>[]) : (r.rowCount ?? 0);
+          if (unmet(s, result)) throw new Error(UNCHANGED);
+          done.push(result);
+        }
+        return done;
+      });
+    } catch (e) {
+      if ((e as Error).cause instanceof Error && ((e as Error).cause as Error).message === UNCHANGED) return null;
+      throw e;
     }
   }
 
@@ -208,24 +228,11 @@ export class PgEventStore {
     );
   }
 
-  async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
-    const rows = await this.q<{ id: number }>(
-      `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = $1, next_attempt_at = $1, updated_at = $1
-       WHERE status = 'dead' AND ($2::text IS NULL OR channel = $2) AND ($3::bigint IS NULL OR updated_at >= $3)
-         AND ($4::bigint[] IS NULL OR id = ANY($4)) RETURNING id`,
-      [now, opts.channel ?? null, opts.since ?? null, opts.ids ?? null],
-    );
-    return rows.length;
+  replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
+    return stepWrites.replayDead(this, opts, now);
   }
 
-  async resend(
-    eventId: number,
-    d: PlannedDelivery,
-    now: number,
-  ): Promise<{ deliveryId: number; requeued: boolean } | null> {
-    const [row] = await this.q<{ id: string; requeued: boolean }>(
-      ...numbered(RESEND_SQL, resendParams(eventId, d, now)),
-    );
-    return row ? { deliveryId: Number(row.id), requeued: row.requeued } : null;
+  resend(eventId: number, d: PlannedDelivery, now: number): Promise<{ deliveryId: number; requeued: boolean } | null> {
+    return stepWrites.resend(this, eventId, d, now);
   }
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { pgUnavailable } from './pgBoundary.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS } from './migrations/allMigrations.ts';
 
 /**
  * The Postgres store's two pools. `ingestPool` holds the webhook's own connections, whose

@@ -9,14 +9,12 @@ import {
 } from './Store.ts';
 import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
 import { numbered } from './eventSearch.ts';
-import {
-  chatListSql,
-  chatSettingStep,
-  toChatSettings,
-  type ChatSetting,
-  type ChatSettings,
-} from './chatSettingsSql.ts';
-import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
+import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.ts';
+import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
+import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
+import { stepWrites } from './writeSteps.ts';
+import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
+import type { AuditFilter, StoredAudit } from '../domain/audit.ts';
 import { QUEUE_STATS_SQL, toQueueStats, toSubscription, type SubscriptionRow } from './rows.ts';
 import type { QueueStats } from './Store.ts';
 import type { EventKind } from '../vcc/changes.ts';
@@ -77,29 +75,12 @@ export class PostgresStore extends PgEventStore implements Store {
     return (await this.q<SubscriptionRow>('SELECT * FROM subscriptions ORDER BY id')).map(toSubscription);
   }
 
-  async addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
-    const [r] = await this.q<{ id: number }>(
-      'INSERT INTO subscriptions (channel, events, where_terms, mention, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [
-        s.channel,
-        s.events ? JSON.stringify(s.events) : null,
-        JSON.stringify(s.where),
-        JSON.stringify(s.mention),
-        s.createdBy,
-        s.createdAt,
-      ],
-    );
-    return r!.id;
+  addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
+    return stepWrites.addSubscription(this, s);
   }
 
-  async setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void> {
-    if (events && events.length === 0) await this.q('DELETE FROM subscriptions WHERE id = $1', [id]);
-    else
-      await this.q('UPDATE subscriptions SET events = $2, mention = COALESCE($3, mention) WHERE id = $1', [
-        id,
-        events ? JSON.stringify(events) : null,
-        mention ? JSON.stringify(mention) : null,
-      ]);
+  setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void> {
+    return stepWrites.setSubscriptionEvents(this, id, events, mention);
   }
 
   async claimChannel(
@@ -168,9 +149,16 @@ export class PostgresStore extends PgEventStore implements Store {
     await this.q(...numbered(THREAD_SQL.drop, { channel, user: userId, ref }));
   }
 
-  async addMute(m: NewMute): Promise<number> {
-    const [r] = await this.q<{ id: string }>(...numbered(MUTE_SQL.add, addMuteParams(m)));
-    return Number(r!.id);
+  addMute(m: NewMute): Promise<number> {
+    return stepWrites.addMute(this, m);
+  }
+
+  async listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {
+    return (await this.q<AuditRow>(...numbered(AUDIT_LIST_SQL, auditListParams(f)))).map(toAudit);
+  }
+
+  pruneAudit(before: number, limit: number): Promise<number> {
+    return stepWrites.pruneAudit(this, before, limit);
   }
 
   async listMutes(opts: { activeAt?: number; limit?: number }): Promise<Mute[]> {
@@ -181,12 +169,12 @@ export class PostgresStore extends PgEventStore implements Store {
     return rows.map(toMute);
   }
 
-  async releaseHeld(muteId: number, now: number): Promise<number> {
-    return (await this.q(...numbered(MUTE_SQL.release, { now, id: muteId }))).length;
+  releaseHeld(muteId: number, now: number): Promise<number> {
+    return stepWrites.releaseHeld(this, muteId, now);
   }
 
-  async expireMute(id: number, now: number): Promise<boolean> {
-    return (await this.q(...numbered(MUTE_SQL.expire, { now, id }))).length > 0;
+  expireMute(id: number, now: number): Promise<boolean> {
+    return stepWrites.expireMute(this, id, now);
   }
 
   prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {

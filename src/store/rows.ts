@@ -239,3 +239,6 @@ export const toQueueStats = (r: {
   held: Number(r.held ?? 0),
   oldestPendingCreatedAt: r.oldest === null ? null : Number(r.oldest),
 });
+
+/** How many refusals are kept; older ones are pruned so a flood cannot fill the disk. */
+export const REFUSALS_KEPT = 10_000;

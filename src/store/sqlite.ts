@@ -8,14 +8,12 @@ import {
 } from './Store.ts';
 import { editStep, IN_USERS, THREAD_SQL, toThreadRoot, type ThreadRootRow } from './threadSql.ts';
 import { atNamed } from './eventSearch.ts';
-import {
-  chatListSql,
-  chatSettingStep,
-  toChatSettings,
-  type ChatSetting,
-  type ChatSettings,
-} from './chatSettingsSql.ts';
-import { addMuteParams, MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
+import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.ts';
+import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
+import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
+import { stepWrites } from './writeSteps.ts';
+import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
+import type { AuditFilter, StoredAudit } from '../domain/audit.ts';
 import { SqliteWrites, type SqliteOptions } from './sqliteWrites.ts';
 import { QUEUE_STATS_SQL, toQueueStats, toSubscription, type SubscriptionRow } from './rows.ts';
 import type { QueueStats } from './Store.ts';
@@ -76,32 +74,12 @@ export class SqliteStore extends SqliteEventStore implements Store {
     );
   }
 
-  async addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
-    const [r] = await this.writes.steps({
-      sql: 'INSERT INTO subscriptions (channel, events, where_terms, mention, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      params: [
-        s.channel,
-        s.events ? JSON.stringify(s.events) : null,
-        JSON.stringify(s.where),
-        JSON.stringify(s.mention),
-        s.createdBy,
-        s.createdAt,
-      ],
-      mode: 'run',
-    });
-    return (r as RunResult).lastInsertRowid;
+  addSubscription(s: Omit<Subscription, 'id'>): Promise<number> {
+    return stepWrites.addSubscription(this, s);
   }
 
-  async setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void> {
-    await this.writes.steps(
-      events && events.length === 0
-        ? { sql: 'DELETE FROM subscriptions WHERE id = ?', params: [id], mode: 'run' }
-        : {
-            sql: 'UPDATE subscriptions SET events = ?, mention = COALESCE(?, mention) WHERE id = ?',
-            params: [events ? JSON.stringify(events) : null, mention ? JSON.stringify(mention) : null, id],
-            mode: 'run',
-          },
-    );
+  setSubscriptionEvents(id: number, events: EventKind[] | null, mention?: Mention[]): Promise<void> {
+    return stepWrites.setSubscriptionEvents(this, id, events, mention);
   }
 
   async claimChannel(
@@ -181,9 +159,16 @@ export class SqliteStore extends SqliteEventStore implements Store {
     await this.writes.steps({ sql: atNamed(THREAD_SQL.drop), params: { channel, user: userId, ref }, mode: 'run' });
   }
 
-  async addMute(m: NewMute): Promise<number> {
-    const [r] = await this.writes.steps({ sql: atNamed(MUTE_SQL.add), params: addMuteParams(m), mode: 'get' });
-    return Number((r as { id: number }).id);
+  addMute(m: NewMute): Promise<number> {
+    return stepWrites.addMute(this, m);
+  }
+
+  listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {
+    return this.read(() => (this.prep(atNamed(AUDIT_LIST_SQL)).all(auditListParams(f)) as AuditRow[]).map(toAudit));
+  }
+
+  pruneAudit(before: number, limit: number): Promise<number> {
+    return stepWrites.pruneAudit(this, before, limit);
   }
 
   listMutes(opts: { activeAt?: number; limit?: number }): Promise<Mute[]> {
@@ -195,18 +180,12 @@ export class SqliteStore extends SqliteEventStore implements Store {
     );
   }
 
-  async releaseHeld(muteId: number, now: number): Promise<number> {
-    const [rows] = await this.writes.steps({
-      sql: atNamed(MUTE_SQL.release),
-      params: { now, id: muteId },
-      mode: 'all',
-    });
-    return (rows as unknown[]).length;
+  releaseHeld(muteId: number, now: number): Promise<number> {
+    return stepWrites.releaseHeld(this, muteId, now);
   }
 
-  async expireMute(id: number, now: number): Promise<boolean> {
-    const [r] = await this.writes.steps({ sql: atNamed(MUTE_SQL.expire), params: { now, id }, mode: 'get' });
-    return r !== undefined && r !== null;
+  expireMute(id: number, now: number): Promise<boolean> {
+    return stepWrites.expireMute(this, id, now);
   }
 
   async prune(before: number, limit: number): Promise<{ events: number; refusals: number }> {

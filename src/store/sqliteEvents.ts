@@ -12,7 +12,7 @@ import {
   type StoredEvent,
   type StoredRefusal,
 } from './Store.ts';
-import { REFUSALS_KEPT } from './migrations.ts';
+import { REFUSALS_KEPT } from './rows.ts';
 import { statementCache } from './sqliteConnection.ts';
 import { SqliteWrites, unavailable } from './sqliteWrites.ts';
 import {
@@ -24,9 +24,7 @@ import {
   type DeliveryRow,
   type EventRow,
   type RefusalRow,
-  RESEND_SQL,
   byEvent,
-  resendParams,
   DUE_PENDING_SQL,
   toDueItems,
   type DueRow,
@@ -34,11 +32,8 @@ import {
 import { atNamed, type EventPage, type EventSearch } from './eventSearch.ts';
 import { sqliteIndexSearch, sqliteSearchEvents } from './sqliteSearch.ts';
 import { sentInThreadSteps } from './threadSql.ts';
-
-interface RunResult {
-  changes: number;
-  lastInsertRowid: number;
-}
+import { stepWrites } from './writeSteps.ts';
+import type { TxResult, TxStep } from './TxStep.ts';
 
 /**
  * Events, deliveries and refusals in SQLite (the EventStore part of SqliteStore, sqlite.ts).
@@ -53,6 +48,11 @@ export class SqliteEventStore {
     protected readonly writes: SqliteWrites,
   ) {
     this.prep = statementCache(db);
+  }
+
+  /** See Transactions. */
+  transaction(steps: readonly TxStep[]): Promise<TxResult | null> {
+    return this.writes.transaction(steps);
   }
 
   protected read<T>(run: () => T): Promise<T> {
@@ -215,34 +215,12 @@ export class SqliteEventStore {
     await this.writes.steps(pendingUpdate(ids, set, params));
   }
 
-  async replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
-    const [r] = await this.writes.steps({
-      sql: `UPDATE deliveries SET status = 'pending', retry_base = attempts, retry_since = @now, next_attempt_at = @now, updated_at = @now
-            WHERE status = 'dead' AND (@channel IS NULL OR channel = @channel) AND (@since IS NULL OR updated_at >= @since)
-              AND (@ids IS NULL OR id IN (SELECT value FROM json_each(@ids)))`,
-      params: {
-        now,
-        channel: opts.channel ?? null,
-        since: opts.since ?? null,
-        ids: opts.ids ? JSON.stringify(opts.ids) : null,
-      },
-      mode: 'run',
-    });
-    return (r as RunResult).changes;
+  replayDead(opts: { channel?: string; since?: number; ids?: readonly number[] }, now: number): Promise<number> {
+    return stepWrites.replayDead(this, opts, now);
   }
 
-  async resend(
-    eventId: number,
-    d: PlannedDelivery,
-    now: number,
-  ): Promise<{ deliveryId: number; requeued: boolean } | null> {
-    const [r] = await this.writes.steps({
-      sql: atNamed(RESEND_SQL),
-      params: resendParams(eventId, d, now),
-      mode: 'get',
-    });
-    const row = r as { id: number; requeued: number } | undefined;
-    return row ? { deliveryId: row.id, requeued: row.requeued === 1 } : null;
+  resend(eventId: number, d: PlannedDelivery, now: number): Promise<{ deliveryId: number; requeued: boolean } | null> {
+    return stepWrites.resend(this, eventId, d, now);
   }
 }
 

@@ -3,6 +3,8 @@ import type { IngestResult, PlannedDelivery } from './Store.ts';
 import type { eventColumns } from './rows.ts';
 import { statementCache } from './sqliteConnection.ts';
 import { storeParams } from './columnValues.ts';
+import { stepParams, stepSql, UNCHANGED, unmet, type TxResult, type TxStep } from './TxStep.ts';
+import { atNamed } from './eventSearch.ts';
 
 /** One SQL statement of a write, as plain data (writes cross a thread boundary). */
 export interface Step {
@@ -14,7 +16,8 @@ export interface Step {
 
 export type WriteOp =
   | { kind: 'ingest'; cols: ReturnType<typeof eventColumns>; planned: readonly PlannedDelivery[] }
-  | { kind: 'steps'; steps: readonly Step[] };
+  | { kind: 'steps'; steps: readonly Step[] }
+  | { kind: 'tx'; steps: readonly TxStep[] };
 
 export type WriteResult = { ok: true; value: unknown } | { ok: false; code: string; message: string };
 
@@ -40,7 +43,12 @@ export class SqliteWriter {
             try {
               results.push({
                 ok: true,
-                value: op.kind === 'ingest' ? this.ingest(op.cols, op.planned) : op.steps.map((s) => this.step(s)),
+                value:
+                  op.kind === 'ingest'
+                    ? this.ingest(op.cols, op.planned)
+                    : op.kind === 'tx'
+                      ? this.tx(op.steps)
+                      : op.steps.map((s) => this.step(s)),
               });
               this.prep('RELEASE op').run();
             } catch (e) {
@@ -65,6 +73,19 @@ export class SqliteWriter {
     if (s.mode === 'all') return stmt.all(...args);
     const r = stmt.run(...args);
     return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };
+  }
+
+  /** A transaction's steps (see TxStep); throws UNCHANGED when a `needs` step found nothing. */
+  private tx(steps: readonly TxStep[]): TxResult {
+    const done: TxResult = [];
+    for (const s of steps) {
+      const stmt = this.prep(atNamed(stepSql(s, 'sqlite')));
+      const params = storeParams(stepParams(s, done));
+      const r = s.returns === 'rows' ? (stmt.all(params) as Record<string, unknown>[]) : stmt.run(params).changes;
+      if (unmet(s, r)) throw Object.assign(new Error('a needed step changed nothing'), { code: UNCHANGED });
+      done.push(r);
+    }
+    return done;
   }
 
   private ingest(cols: ReturnType<typeof eventColumns>, planned: readonly PlannedDelivery[]): IngestResult {

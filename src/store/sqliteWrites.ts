@@ -1,9 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { StoreRefusedError, StoreUnavailableError } from './Store.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { MIGRATIONS } from './migrations/allMigrations.ts';
 import { openConnection } from './sqliteConnection.ts';
 import { SqliteWriter, type Step, type WriteOp, type WriteResult } from './sqliteWriter.ts';
+import { UNCHANGED, type TxResult, type TxStep } from './TxStep.ts';
 
 type Db = Database.Database;
 
@@ -104,6 +105,14 @@ export class SqliteWrites {
         this.scheduled = true;
         setImmediate(() => this.flush());
       }
+    });
+  }
+
+  /** Runs a transaction's steps (see TxStep): each step's result, or null when a `needs` step found nothing. */
+  transaction(steps: readonly TxStep[]): Promise<TxResult | null> {
+    return this.submit<TxResult>({ kind: 'tx', steps }).catch((e: unknown) => {
+      if ((e as Error).message === `write failed: ${UNCHANGED}`) return null;
+      throw e;
     });
   }
 

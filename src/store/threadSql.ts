@@ -1,37 +1,6 @@
 import type { SentInThread, ThreadRoot } from './Store.ts';
 
 /**
- * The roots table, the same in both dialects: part of migration 8, never to be edited. A root
- * per (channel, user): what the platform calls it, and what it should show; its edit is due
- * while edit_due_at is set (a partial index: almost always empty). Rows are one per agent and
- * threaded channel, so retention leaves them.
- */
-export const THREAD_TABLES = `
-      CREATE TABLE thread_roots (
-        channel TEXT NOT NULL,
-        user_id TEXT NOT NULL,
-        ref TEXT NOT NULL,
-        started_at BIGINT NOT NULL,
-        last_at BIGINT NOT NULL,
-        changes INTEGER NOT NULL,
-        last_event_id BIGINT NOT NULL,
-        edit_due_at BIGINT,
-        edit_attempts INTEGER NOT NULL DEFAULT 0,
-        edit_error TEXT,
-        edited_at BIGINT,
-        replaced INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (channel, user_id)
-      );
-      CREATE INDEX thread_roots_edits ON thread_roots (edit_due_at) WHERE edit_due_at IS NOT NULL;
-      CREATE INDEX thread_roots_user ON thread_roots (user_id);
-      CREATE TABLE chat_threads (
-        channel TEXT PRIMARY KEY,
-        settings TEXT NOT NULL,
-        updated_by TEXT NOT NULL,
-        updated_at BIGINT NOT NULL
-      );`;
-
-/**
  * The thread roots' statements in both dialects: `$name` parameters, which each store turns
  * into its own (atNamed, numbered). `IN_USERS` is the one part the dialects write differently.
  */

@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { STORE_KINDS, type StoreKind } from './testStore.ts';
 
-export { STORE_KINDS, testStore, type StoreKind, type TestStore } from './testStore.ts';
+export { STORE_KINDS, storeText, testStore, type StoreKind, type TestStore } from './testStore.ts';
 
 /**
  * Declares one test per store kind, titled `title [sqlite]` and `title [postgres]`: one

@@ -34,3 +34,33 @@ export async function testStore(kind: StoreKind, dir: string): Promise<TestStore
     },
   };
 }
+
+/**
+ * Everything a store holds, as one text to search for secrets: SQLite's files (the database,
+ * its WAL and shared memory, as bytes), or every row of every Postgres table as JSON.
+ */
+export async function storeText(store: TestStore, dir: string): Promise<string> {
+  if (store.kind === 'sqlite') {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    return readdirSync(dir)
+      .filter((f) => f.includes('.db'))
+      .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+      .join('\n');
+  }
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: store.url });
+  await c.connect();
+  try {
+    const tables = await c.query<{ t: string }>(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public'",
+    );
+    const texts: string[] = [];
+    for (const { t } of tables.rows)
+      texts.push(
+        ...(await c.query<{ j: string }>(`SELECT row_to_json(x)::text AS j FROM "${t}" x`)).rows.map((r) => r.j),
+      );
+    return texts.join('\n');
+  } finally {
+    await c.end();
+  }
+}

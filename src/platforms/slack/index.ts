@@ -97,7 +97,8 @@ const inbound: Inbound = {
       commandUsers: env.SLACK_COMMAND_USERS,
       subscriptions: deps.subscriptions,
       fileRoutesFor: (id) => deps.fileRoutesFor(chatName(SLACK_PREFIX, id)),
-      sendTest: deps.sendTest,
+      actions: deps.actions,
+      policy: deps.policy,
       log: deps.log,
       clock: deps.clock,
     });

@@ -1,6 +1,8 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../../delivery/Adapter.ts';
+import type { Actions } from '../../actions/Actions.ts';
+import { parseCommandUsers, type ChangePolicy } from '../../actions/ChangePolicy.ts';
+import { chatActor } from '../../actions/Actor.ts';
 import type { Route } from '../../routing/route.ts';
 import { runCommand } from '../../chat/runCommand.ts';
 import { readSlackMentions, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
@@ -12,25 +14,10 @@ import { escapeSlack } from './escape.ts';
 
 type SlackClient = App['client'];
 
-/** SLACK_COMMAND_USERS: anyone (unset), workspace admins and owners, or listed user ids. */
-async function mayChangeChannel(client: SlackClient, policy: string, user: string): Promise<true | string> {
-  if (policy === '' || policy === 'anyone') return true;
-  if (policy === 'admins') {
-    try {
-      const info = await client.users.info({ user });
-      return info.user?.is_admin || info.user?.is_owner
-        ? true
-        : 'only workspace admins may change what this channel hears (SLACK_COMMAND_USERS=admins)';
-    } catch (e) {
-      return `could not check whether you are a workspace admin (${(e as Error).message})`;
-    }
-  }
-  return policy
-    .split(',')
-    .map((s) => s.trim())
-    .includes(user)
-    ? true
-    : 'only the users listed in SLACK_COMMAND_USERS may change what this channel hears';
+/** Whether a Slack user is an admin or owner of the workspace (SLACK_COMMAND_USERS=admins). */
+async function isWorkspaceAdmin(client: SlackClient, user: string): Promise<boolean> {
+  const info = await client.users.info({ user });
+  return Boolean(info.user?.is_admin || info.user?.is_owner);
 }
 
 /** After a subscribe: how to invite the bot, when it is not in the channel. */
@@ -55,7 +42,8 @@ export interface SlackCommandDeps {
   commandUsers: string | undefined;
   subscriptions: Subscriptions;
   fileRoutesFor: (slackChannelId: string) => Array<{ name: string; route: Route }>;
-  sendTest: (channelName: string) => Promise<SendOutcome>;
+  actions: Actions;
+  policy: ChangePolicy;
   log: Logger;
   clock: () => number;
 }
@@ -80,20 +68,24 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     },
   });
 
+  deps.policy.setRule(SLACK_PREFIX, {
+    variable: 'SLACK_COMMAND_USERS',
+    users: parseCommandUsers(deps.commandUsers),
+    isAdmin: (user) => isWorkspaceAdmin(app.client, user),
+  });
+
   app.command('/vcc', async ({ command, ack, respond, client }) => {
     const channel = chatName(SLACK_PREFIX, command.channel_id);
-    const mayChange = () => mayChangeChannel(client, (deps.commandUsers ?? 'anyone').trim(), command.user_id);
     const afterSubscribe = () => inviteAdvice(client, command.channel_id);
     const isTest = command.text.trim().toLowerCase() === 'test';
     if (isTest) await ack({ response_type: 'ephemeral', text: 'Sending a sample notification here…' });
     const text = await runCommand(command.text, {
       channel,
-      user: command.user_id,
+      actor: chatActor(SLACK_PREFIX, command.user_id, command.user_name),
+      actions: deps.actions,
       escape: escapeSlack,
       subscriptions: deps.subscriptions,
       fileRoutes: deps.fileRoutesFor(command.channel_id),
-      mayChange,
-      sendTest: () => deps.sendTest(channel),
       afterSubscribe,
       mentions: readSlackMentions,
       mentionHelp: SLACK_MENTION_HELP,

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Context } from 'koa';
-import type { Adapter, SendOutcome } from '../../delivery/Adapter.ts';
+import type { Adapter } from '../../delivery/Adapter.ts';
+import type { Actions } from '../../actions/Actions.ts';
+import { chatActor } from '../../actions/Actor.ts';
 import type { Route } from '../../routing/route.ts';
 import type { ConversationStore } from '../../store/Store.ts';
 import { helpText } from '../../chat/grammar.ts';
@@ -25,10 +27,9 @@ export interface TeamsBotDeps {
   log: Logger;
   clock: () => number;
   subscriptions: Subscriptions;
-  /** Who may change a conversation: unset or "anyone", or AAD object ids, comma-separated. */
-  commandUsers: string | undefined;
   fileRoutesFor: (conversationId: string) => Array<{ name: string; route: Route }>;
-  sendTest: (channelName: string) => Promise<SendOutcome>;
+  /** What people do from chat, checked (TEAMS_COMMAND_USERS, set on the policy at mount) and recorded. */
+  actions: Actions;
 }
 
 /** Who an activity names: an id, a display name and, for people, their Entra object id. */
@@ -119,22 +120,14 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
     }
     if (a.type !== 'message') return;
     const text = textWithoutBotMention(a);
-    const policy = (deps.commandUsers ?? 'anyone').trim();
     const reply = await runCommand(text, {
       channel: chatName(TEAMS_PREFIX, id),
-      user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
+      // The Entra object id is what TEAMS_COMMAND_USERS lists; without one, nobody listed matches.
+      actor: chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
+      actions: deps.actions,
       escape: escapeTeams,
       subscriptions: deps.subscriptions,
       fileRoutes: deps.fileRoutesFor(id),
-      mayChange: async () =>
-        policy === '' ||
-        policy === 'anyone' ||
-        policy
-          .split(',')
-          .map((s) => s.trim())
-          .includes(a.from?.aadObjectId ?? '') ||
-        'only the users listed in TEAMS_COMMAND_USERS may change what this channel hears',
-      sendTest: () => deps.sendTest(chatName(TEAMS_PREFIX, id)),
       mentions: (after) => readTeamsMentions(a, after),
       mentionHelp: TEAMS_MENTION_HELP,
     });

@@ -1,3 +1,4 @@
+import { parseCommandUsers } from '../../actions/ChangePolicy.ts';
 import type { Context } from 'koa';
 import { literal, nonempty, object, refine, size, string } from 'superstruct';
 import { chatName, envOf, type ChannelType, type Inbound, type Platform, type PlatformContext } from '../Platform.ts';
@@ -102,6 +103,10 @@ const inbound: Inbound = {
         'TEAMS_BOT_NO_AUTH=true: /api/messages takes Teams activities from anyone who can reach it; use only on a local machine',
       );
     }
+    deps.policy.setRule(TEAMS_PREFIX, {
+      variable: 'TEAMS_COMMAND_USERS',
+      users: parseCommandUsers(env.TEAMS_COMMAND_USERS),
+    });
     let handler: Promise<(ctx: Context) => Promise<void>> | null = null;
     const load = () =>
       (handler ??= runtime(deps)!.then((bot) => {
@@ -111,9 +116,8 @@ const inbound: Inbound = {
           log: deps.log,
           clock: deps.clock,
           subscriptions: deps.subscriptions,
-          commandUsers: env.TEAMS_COMMAND_USERS,
           fileRoutesFor: (id) => deps.fileRoutesFor(chatName(TEAMS_PREFIX, id)),
-          sendTest: deps.sendTest,
+          actions: deps.actions,
         });
       }));
     router.post('/api/messages', async (ctx) => (await load())(ctx));

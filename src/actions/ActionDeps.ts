@@ -1,0 +1,30 @@
+import type { EventStore, MuteStore, SubscriptionStore, Transactions } from '../store/Store.ts';
+import type { SendOutcome } from '../delivery/Adapter.ts';
+import type { Route } from '../routing/route.ts';
+import type { ChangePolicy } from './ChangePolicy.ts';
+
+/** What the actions need: the store's writes (as transactions), its reads, and the service around them. */
+export interface ActionDeps {
+  store: Transactions &
+    Pick<SubscriptionStore, 'listSubscriptions'> &
+    Pick<MuteStore, 'listMutes'> &
+    Pick<EventStore, 'getEvent' | 'deliveriesOf'>;
+  clock: () => number;
+  policy: ChangePolicy;
+  /** Subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
+  maxSubscriptions: number;
+  /** The names of the config file's time intervals, which hours from chat use. */
+  intervals: () => readonly string[];
+  /** Whether a channel of that name exists (the config file's, or a chat-made one). */
+  knownChannel: (name: string) => boolean;
+  /** The names of the config file's channels, for a refusal that lists them. */
+  channelNames: () => readonly string[];
+  /** The routes in force (file and chat): what a resend plans with. */
+  routes: () => readonly Route[];
+  /** After a change to chat-made channels: re-read them (routing's mirror). */
+  changed: () => Promise<void>;
+  /** After something was queued (replay, resend, held sent): the worker looks now. */
+  queued: () => void;
+  /** Sends the sample notification to a channel. */
+  sendTest: (channel: string) => Promise<SendOutcome>;
+}

@@ -1,0 +1,81 @@
+import type { Mention } from '../routing/route.ts';
+import type { WhereTerm } from '../routing/conditions.ts';
+import type { EventKind } from '../vcc/changes.ts';
+import type { ChatHours, ThreadSettings } from '../store/Store.ts';
+import type { Actor } from './Actor.ts';
+import type { ActionDeps } from './ActionDeps.ts';
+import { entryStep, type ActionName } from './auditEntry.ts';
+import { record, setChannelSetting, subscribe, unsubscribe } from './channelActions.ts';
+import { addMute, expireMute, sendHeld, type MuteRequest } from './muteActions.ts';
+import { replay, resend, sendTest } from './deliveryActions.ts';
+
+/**
+ * Everything a person can do, each as one call: checks the actor's right through the one
+ * policy (ChangePolicy), does its work, and writes its audit entry in the same transaction
+ * (a refusal is recorded too). The admin page, the CLI and chat call these; they hold only
+ * read access to the store.
+ */
+export class Actions {
+  constructor(private readonly deps: ActionDeps) {}
+
+  subscribe(a: Actor, s: { channel: string; kinds: EventKind[]; where: WhereTerm[]; mention: Mention[] }) {
+    return subscribe(this.deps, a, s);
+  }
+
+  unsubscribe(a: Actor, channel: string, kinds: EventKind[]) {
+    return unsubscribe(this.deps, a, channel, kinds);
+  }
+
+  setThread(a: Actor, channel: string, settings: ThreadSettings | null) {
+    return setChannelSetting(this.deps, a, 'thread', channel, settings);
+  }
+
+  setHours(a: Actor, channel: string, hours: ChatHours | null) {
+    return setChannelSetting(this.deps, a, 'hours', channel, hours);
+  }
+
+  addMute(a: Actor, m: MuteRequest) {
+    return addMute(this.deps, a, m);
+  }
+
+  expireMute(a: Actor, id: number, opts: { send: boolean; channel?: string }) {
+    return expireMute(this.deps, a, id, opts);
+  }
+
+  sendHeld(a: Actor, muteId: number) {
+    return sendHeld(this.deps, a, muteId);
+  }
+
+  replay(a: Actor, which: { channel?: string; since?: number; ids?: readonly number[] }) {
+    return replay(this.deps, a, which);
+  }
+
+  resend(a: Actor, eventId: number, channel?: string) {
+    return resend(this.deps, a, eventId, channel);
+  }
+
+  sendTest(a: Actor, channel: string) {
+    return sendTest(this.deps, a, channel);
+  }
+
+  /**
+   * Records an attempt a door refused before it became an action (a bad form, an unknown
+   * channel it checked itself) and returns it as the action's answer.
+   */
+  refuse(a: Actor, action: ActionName, target: string | null, reason: string) {
+    return record(this.deps, a, action, target, 'refused', reason, reason);
+  }
+
+  /** Records a sign-in to the admin page, or a failed one (`reason`: why, never what was typed). */
+  async signIn(a: Actor, failed?: string): Promise<void> {
+    const facts = failed
+      ? ({ action: 'signin', target: null, outcome: 'refused', detail: failed } as const)
+      : ({ action: 'signin', target: null, outcome: 'done', detail: 'signed in' } as const);
+    await this.deps.store.transaction([entryStep(a, this.deps.clock(), facts)]);
+  }
+
+  async signOut(a: Actor): Promise<void> {
+    const facts = { action: 'signout', target: null, outcome: 'done', detail: 'signed out' } as const;
+    await this.deps.store.transaction([entryStep(a, this.deps.clock(), facts)]);
+  }
+}

@@ -1,0 +1,39 @@
+import type { NotifyConfig } from './config/NotifyConfig.ts';
+import type { Route } from './routing/route.ts';
+import type { Store } from './store/Store.ts';
+import type { Subscriptions } from './chat/Subscriptions.ts';
+import type { Channels } from './channels/Channels.ts';
+import { Actions } from './actions/Actions.ts';
+import { ChangePolicy } from './actions/ChangePolicy.ts';
+
+/**
+ * The actions layer as the service and the CLI build it: one policy (each platform's inbound
+ * side sets its rule on it), and the actions over the store, the config's channels and
+ * intervals, the chat-made channels' mirror and the worker's wake-up.
+ */
+export function actionsFor(d: {
+  store: Store;
+  clock: () => number;
+  config: () => NotifyConfig;
+  subscriptions: Subscriptions;
+  channels: Pick<Channels, 'channelConfig' | 'sendTest'>;
+  routes: () => readonly Route[];
+  maxSubscriptions: number;
+  wake: () => void;
+}): { actions: Actions; policy: ChangePolicy } {
+  const policy = new ChangePolicy();
+  const actions = new Actions({
+    store: d.store,
+    clock: d.clock,
+    policy,
+    maxSubscriptions: d.maxSubscriptions,
+    intervals: () => Object.keys(d.config().timeIntervals),
+    knownChannel: (name) => d.channels.channelConfig(name) !== null,
+    channelNames: () => Object.keys(d.config().channels),
+    routes: d.routes,
+    changed: () => d.subscriptions.refresh(),
+    queued: d.wake,
+    sendTest: d.channels.sendTest,
+  });
+  return { actions, policy };
+}
