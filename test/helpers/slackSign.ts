@@ -20,3 +20,38 @@ export function slashCommand(fields: { text: string; channel_id: string; user_id
     ...fields,
   }).toString();
 }
+
+/** The form body of a `block_actions` click as Slack posts it (`payload=<json>`). */
+export function blockActions(fields: {
+  user: string;
+  channel: string;
+  ts: string;
+  actionId: string;
+  value: string;
+  responseUrl: string;
+}) {
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: 'block_actions',
+      team: { id: 'T0TEAM', domain: 'callcenter' },
+      user: { id: fields.user, username: 'sue', name: 'sue', team_id: 'T0TEAM' },
+      api_app_id: 'A0APP',
+      token: 'deprecated-verification-token',
+      container: { type: 'message', message_ts: fields.ts, channel_id: fields.channel, is_ephemeral: false },
+      trigger_id: '1.2.3',
+      channel: { id: fields.channel, name: 'ops' },
+      message: { type: 'message', ts: fields.ts, text: 'a notification' },
+      response_url: fields.responseUrl,
+      actions: [
+        {
+          type: 'button',
+          action_id: fields.actionId,
+          block_id: 'b1',
+          text: { type: 'plain_text', text: 'Expected' },
+          value: fields.value,
+          action_ts: '1700000000.000100',
+        },
+      ],
+    }),
+  }).toString();
+}

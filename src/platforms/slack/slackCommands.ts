@@ -4,7 +4,8 @@ import type { Actions } from '../../actions/Actions.ts';
 import { parseCommandUsers, type ChangePolicy } from '../../actions/ChangePolicy.ts';
 import { chatActor } from '../../actions/Actor.ts';
 import type { Route } from '../../routing/route.ts';
-import { runCommand } from '../../chat/runCommand.ts';
+import { dispatch } from '../../chat/dispatch.ts';
+import { registerSlackActions } from './slackActions.ts';
 import { readSlackMentions, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
 import type { Subscriptions } from '../../chat/Subscriptions.ts';
 import { chatName } from '../Platform.ts';
@@ -51,8 +52,9 @@ export interface SlackCommandDeps {
 /**
  * `/vcc` served by Bolt: subscribe, unsubscribe, list, test, help for the channel it is
  * typed in. Replies are ephemeral, in the HTTP answer (within Slack's 3 s); `test` answers at
- * once and reports the send through `response_url`. With `appToken` the commands come over
- * Socket Mode (no public URL needed); `start()` opens that connection.
+ * once and reports the send through `response_url`. Message buttons and modals
+ * (slackActions.ts) go to the same dispatcher. With `appToken` all of it comes over Socket
+ * Mode (no public URL needed); `start()` opens that connection.
  */
 export function createSlackCommands(deps: SlackCommandDeps) {
   const receiver = deps.appToken ? null : new KoaReceiver(deps.signingSecret, deps.log, deps.clock);
@@ -79,7 +81,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     const afterSubscribe = () => inviteAdvice(client, command.channel_id);
     const isTest = command.text.trim().toLowerCase() === 'test';
     if (isTest) await ack({ response_type: 'ephemeral', text: 'Sending a sample notification here…' });
-    const text = await runCommand(command.text, {
+    const context = {
       channel,
       actor: chatActor(SLACK_PREFIX, command.user_id, command.user_name),
       actions: deps.actions,
@@ -89,7 +91,8 @@ export function createSlackCommands(deps: SlackCommandDeps) {
       afterSubscribe,
       mentions: readSlackMentions,
       mentionHelp: SLACK_MENTION_HELP,
-    });
+    };
+    const text = await dispatch({ kind: 'command', text: command.text, context });
     deps.log.info(
       { slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' },
       'Slack /vcc command',
@@ -97,6 +100,8 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     if (isTest) await respond({ response_type: 'ephemeral', text });
     else await ack({ response_type: 'ephemeral', text });
   });
+
+  registerSlackActions(app, deps);
 
   return {
     app,

@@ -7,7 +7,7 @@ import {
   type TurnContext,
   type WebResponse,
 } from '@microsoft/agents-hosting';
-import type { ConversationReference } from '@microsoft/agents-activity';
+import { Activity, type ConversationReference } from '@microsoft/agents-activity';
 import type { Logger } from 'pino';
 import type { EnvValues } from '../Platform.ts';
 import type { TEAMS_ENV } from './env.ts';
@@ -56,7 +56,13 @@ export function createAgentsTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: 
     sdk: 'agents',
     adapter: (reference) => teamsAdapter(connector, reference),
     handler: (deps: TeamsBotDeps) => {
-      const logic = teamsBotLogic(deps);
+      const bot = teamsBotLogic(deps);
+      // This SDK's sendActivity takes its own Activity class, not a plain invoke response.
+      const logic = (ctx: TurnContext) =>
+        bot({
+          activity: ctx.activity,
+          sendActivity: (a) => ctx.sendActivity(typeof a === 'string' ? a : Activity.fromObject(a)),
+        });
       return activityHandler(async (req: BridgedRequest, res: BridgedResponse) => {
         const request = req as Request;
         const response = res as unknown as WebResponse;

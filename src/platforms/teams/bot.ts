@@ -6,7 +6,8 @@ import { chatActor } from '../../actions/Actor.ts';
 import type { Route } from '../../routing/route.ts';
 import type { ConversationStore } from '../../store/Store.ts';
 import { helpText } from '../../chat/grammar.ts';
-import { runCommand } from '../../chat/runCommand.ts';
+import { dispatch } from '../../chat/dispatch.ts';
+import { answerClick, cardClick } from './cardClicks.ts';
 import type { Mention } from '../../routing/route.ts';
 import type { Subscriptions } from '../../chat/Subscriptions.ts';
 import { chatName } from '../Platform.ts';
@@ -45,6 +46,11 @@ interface Account {
  */
 export interface InboundActivity {
   type?: string;
+  /** An invoke's name (`adaptiveCard/action` for a card's Action.Execute). */
+  name?: string;
+  /** An invoke's payload, or an Action.Submit's data on a message. */
+  value?: unknown;
+  replyToId?: string;
   action?: string;
   text?: string;
   channelId?: string;
@@ -57,10 +63,12 @@ export interface InboundActivity {
   entities?: Array<{ type?: string; text?: string; mentioned?: unknown }>;
 }
 
-/** A turn as either SDK's TurnContext offers it: the activity, and a reply in its conversation. */
+/** A turn as either SDK's TurnContext offers it: the activity, and a reply in its conversation (or an invoke's response). */
 export interface TeamsTurn {
   activity: InboundActivity;
-  sendActivity(text: string): Promise<unknown>;
+  sendActivity(
+    activity: string | { type: 'invokeResponse'; value: { status: number; body: unknown } },
+  ): Promise<unknown>;
 }
 
 /**
@@ -96,7 +104,9 @@ export const channelConversationId = (id: string) => id.split(';')[0]!;
  * The Teams bot's turn logic. Every activity refreshes the conversation reference
  * (proactive sends need it, stored for the channel, not the thread). Being added to a team
  * or channel posts a short welcome with help; `@bot subscribe|unsubscribe|list|test|help`
- * runs the same commands as Slack's `/vcc`, replying in the thread.
+ * runs the same commands as Slack's `/vcc`, replying in the thread. A card's button click
+ * (an `adaptiveCard/action` invoke, or an Action.Submit message) goes to the same dispatcher
+ * (cardClicks.ts).
  */
 export function teamsBotLogic(deps: TeamsBotDeps) {
   return async (ctx: TeamsTurn): Promise<void> => {
@@ -118,18 +128,24 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
       );
       return;
     }
+    const click = cardClick(a);
+    if (click) return answerClick(ctx, deps, click, id);
     if (a.type !== 'message') return;
     const text = textWithoutBotMention(a);
-    const reply = await runCommand(text, {
-      channel: chatName(TEAMS_PREFIX, id),
-      // The Entra object id is what TEAMS_COMMAND_USERS lists; without one, nobody listed matches.
-      actor: chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
-      actions: deps.actions,
-      escape: escapeTeams,
-      subscriptions: deps.subscriptions,
-      fileRoutes: deps.fileRoutesFor(id),
-      mentions: (after) => readTeamsMentions(a, after),
-      mentionHelp: TEAMS_MENTION_HELP,
+    const reply = await dispatch({
+      kind: 'command',
+      text,
+      context: {
+        channel: chatName(TEAMS_PREFIX, id),
+        // The Entra object id is what TEAMS_COMMAND_USERS lists; without one, nobody listed matches.
+        actor: chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
+        actions: deps.actions,
+        escape: escapeTeams,
+        subscriptions: deps.subscriptions,
+        fileRoutes: deps.fileRoutesFor(id),
+        mentions: (after) => readTeamsMentions(a, after),
+        mentionHelp: TEAMS_MENTION_HELP,
+      },
     });
     deps.log.info({ conversation: id, command: text.split(/\s+/)[0] || 'help' }, 'Teams bot command');
     await ctx.sendActivity(reply.replace(/\n/g, '\n\n'));

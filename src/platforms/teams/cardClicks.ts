@@ -1,0 +1,70 @@
+import { is, object, optional, record, size, string, type as shape, unknown } from 'superstruct';
+import { chatActor } from '../../actions/Actor.ts';
+import { ACTION_ID_MAX, ACTION_VALUE_MAX, actionForLog, dispatch } from '../../chat/dispatch.ts';
+import { chatName } from '../Platform.ts';
+import { TEAMS_PREFIX } from './env.ts';
+import type { InboundActivity, TeamsBotDeps, TeamsTurn } from './bot.ts';
+
+/** What our buttons put in `data`: the action id and its opaque value (an Action.Submit's data comes as the message's value). */
+const ClickData = object({
+  vccAction: size(string(), 1, ACTION_ID_MAX),
+  value: optional(size(string(), 0, ACTION_VALUE_MAX)),
+});
+/** An `adaptiveCard/action` invoke's value (Universal Actions): the Action.Execute's verb and data. */
+const Execute = shape({
+  action: shape({ verb: optional(size(string(), 0, ACTION_ID_MAX)), data: optional(record(string(), unknown())) }),
+});
+
+/** A click on one of a card's buttons, as the bot reads it from either delivery of it. */
+export interface CardClick {
+  actionId: string;
+  value: string;
+  /** An invoke wants its answer as the HTTP response; a submit is answered in the thread. */
+  invoke: boolean;
+}
+
+/**
+ * The click an activity carries, or null: an `adaptiveCard/action` invoke (Action.Execute:
+ * the verb is the action id), or a message whose value is an Action.Submit's data (clients
+ * without Universal Actions). An invoke we cannot read is a click on an unknown button.
+ */
+export function cardClick(a: InboundActivity): CardClick | null {
+  if (a.type === 'invoke' && a.name === 'adaptiveCard/action') {
+    if (!is(a.value, Execute)) return { actionId: '', value: '', invoke: true };
+    const data = a.value.action.data;
+    const value = typeof data?.value === 'string' ? data.value.slice(0, ACTION_VALUE_MAX) : '';
+    return { actionId: a.value.action.verb ?? '', value, invoke: true };
+  }
+  if (a.type === 'message' && !a.text && is(a.value, ClickData))
+    return { actionId: a.value.vccAction, value: a.value.value ?? '', invoke: false };
+  return null;
+}
+
+/**
+ * Dispatches a click and answers the clicker: an invoke with its response (a message only
+ * they see; Teams shows it on the card), a submit with a reply in the thread.
+ */
+export async function answerClick(ctx: TeamsTurn, deps: TeamsBotDeps, click: CardClick, id: string): Promise<void> {
+  const a = ctx.activity;
+  const text = await dispatch({
+    kind: 'action',
+    actionId: click.actionId,
+    value: click.value,
+    channel: chatName(TEAMS_PREFIX, id),
+    actor: chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
+    messageRef: a.replyToId ?? null,
+    actions: deps.actions,
+  });
+  deps.log.info(
+    { conversation: id, action: actionForLog(click.actionId), invoke: click.invoke },
+    'Teams card button click',
+  );
+  if (!click.invoke) {
+    await ctx.sendActivity(text);
+    return;
+  }
+  await ctx.sendActivity({
+    type: 'invokeResponse',
+    value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } },
+  });
+}
