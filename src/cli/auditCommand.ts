@@ -19,7 +19,7 @@ export function addAuditCommand(program: Command): void {
     )
     .option('--since <when>', 'entries from then on (30m, 24h, 7d, or an ISO date)', parseSince)
     .option('--until <when>', 'entries before then (30m, 24h, 7d ago, or an ISO date)', parseSince)
-    .option('--who <actor>', 'an actor id exactly (a Slack or Teams user id, an OS user), or part of a name', parseWho)
+    .option('--who <actor>', 'an actor id exactly (a chat user id, an OS user), or part of a name', parseWho)
     .addOption(new Option('--action <action>', 'one kind of action').choices(ACTION_NAMES))
     .addOption(new Option('--csv', 'CSV (header lines start with #)').conflicts('json'))
     .option('--json', 'one JSON document: madeAt, filters, count, entries')

@@ -3,7 +3,26 @@ import { chatActor } from '../../actions/Actor.ts';
 import { ACTION_ID_MAX, ACTION_VALUE_MAX, actionForLog, dispatch } from '../../chat/dispatch.ts';
 import { chatName } from '../Platform.ts';
 import { TEAMS_PREFIX } from './env.ts';
-import type { InboundActivity, TeamsBotDeps, TeamsTurn } from './bot.ts';
+import type { Logger } from 'pino';
+import type { Actions } from '../../actions/Actions.ts';
+
+/** What a click's handling reads of an activity (bot.ts's InboundActivity has it). */
+interface ClickActivity {
+  type?: string;
+  name?: string;
+  value?: unknown;
+  text?: string;
+  replyToId?: string;
+  from?: { id?: string; name?: string; aadObjectId?: string };
+}
+
+/** A turn as bot.ts's TeamsTurn offers it. */
+interface ClickTurn {
+  activity: ClickActivity;
+  sendActivity(
+    activity: string | { type: 'invokeResponse'; value: { status: number; body: unknown } },
+  ): Promise<unknown>;
+}
 
 /** What our buttons put in `data`: the action id and its opaque value (an Action.Submit's data comes as the message's value). */
 const ClickData = object({
@@ -28,7 +47,7 @@ export interface CardClick {
  * the verb is the action id), or a message whose value is an Action.Submit's data (clients
  * without Universal Actions). An invoke we cannot read is a click on an unknown button.
  */
-export function cardClick(a: InboundActivity): CardClick | null {
+export function cardClick(a: ClickActivity): CardClick | null {
   if (a.type === 'invoke' && a.name === 'adaptiveCard/action') {
     if (!is(a.value, Execute)) return { actionId: '', value: '', invoke: true };
     const data = a.value.action.data;
@@ -44,7 +63,12 @@ export function cardClick(a: InboundActivity): CardClick | null {
  * Dispatches a click and answers the clicker: an invoke with its response (a message only
  * they see; Teams shows it on the card), a submit with a reply in the thread.
  */
-export async function answerClick(ctx: TeamsTurn, deps: TeamsBotDeps, click: CardClick, id: string): Promise<void> {
+export async function answerClick(
+  ctx: ClickTurn,
+  deps: { actions: Actions; log: Logger },
+  click: CardClick,
+  id: string,
+): Promise<void> {
   const a = ctx.activity;
   const text = await dispatch({
     kind: 'action',
