@@ -3,7 +3,8 @@ import type { Message } from '../render/Message.ts';
 /**
  * What one send attempt came to. Adapters classify; the worker decides what happens next.
  * - sent: the platform took it (for Teams Workflows, 202 Accepted); `ref` is the platform's
- *   id of the message when a thread's root was posted (Slack ts, Teams activity id).
+ *   id of the message it posted (Slack ts, Teams activity id), where it gives one (webhooks
+ *   do not): stored with the deliveries it carried, a thread root's ref names the thread.
  * - retry: a passing failure (429, 5xx, network); `retryAfterMs` when the platform said.
  * - permanent: retrying cannot help (bad channel, revoked token, 4xx); `reason` says why;
  *   `rootGone` when a reply or an edit failed because the thread's root no longer exists
@@ -27,6 +28,9 @@ export type Placement = { thread: 'root'; key: string } | { thread: 'reply'; roo
 /** Sends one rendered message to one target. Never retries or sleeps itself. */
 export interface Adapter {
   send(message: Message, placement?: Placement): Promise<SendOutcome>;
-  /** Replaces a thread's root (`ref`) with `message`, where the platform lets a sent message change. */
-  edit?(ref: string, message: Message): Promise<SendOutcome>;
+  /**
+   * Replaces the sent message `ref` (a thread's root, or any message a send returned the ref
+   * of) with `message`, where the platform lets a sent message change.
+   */
+  update?(ref: string, message: Message): Promise<SendOutcome>;
 }

@@ -33,7 +33,7 @@ export async function recordOutcome(
   const carried = items.filter((i) => idSet.has(i.delivery.id));
   const events = carried.map((i) => i.event.id);
   if (outcome.status === 'sent') {
-    await d.store.markSent(ids, now, thread);
+    await d.store.markSent(ids, now, thread, outcome.ref ?? null);
     d.onSettled?.(channel, 'sent', carried);
     d.log.info({ channel, deliveries: ids.length, events }, 'delivered');
     return null;

@@ -177,7 +177,7 @@ export function editDeps(
  */
 export async function editRoots(d: EditDeps, channel: string, sender: Ready): Promise<void> {
   const { adapter, thread } = sender;
-  if (!thread || !adapter.edit) return;
+  if (!thread || !adapter.update) return;
   for (const root of await d.store.editsDue(channel, d.clock(), EDITS_PER_VISIT)) {
     const item = await newestItem(d.store, channel, root);
     if (!item) {
@@ -187,7 +187,7 @@ export async function editRoots(d: EditDeps, channel: string, sender: Ready): Pr
     if (!(await d.turn())) return;
     const message = { ...thread.root([item], root.changes), mentions: [] };
     const outcome = await adapter
-      .edit(root.ref, message)
+      .update(root.ref, message)
       .catch((e: Error): SendOutcome => ({ status: 'retry', reason: `edit failed: ${e.message}` }));
     d.answered(outcome);
     await recordEdit(d, channel, root, outcome);

@@ -34,6 +34,8 @@ export interface Delivery extends PlannedDelivery {
   thread: ThreadRole | null;
   /** The mute that held it back (status `muted`), else null. */
   mutedBy: number | null;
+  /** The message that carried it (the platform's ref: Slack ts, Teams activity id), once sent where the platform gives one. */
+  ref: string | null;
 }
 
 /** Pending deliveries with their events, as the worker reads them. */

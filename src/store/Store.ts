@@ -87,8 +87,16 @@ export interface EventStore {
    * after it that are due.
    */
   duePending(channel: string, now: number, limit: number, afterId?: number): Promise<DueItems>;
-  /** Marks deliveries sent; on a threaded channel, with what the send changed in its threads (one transaction). */
-  markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void>;
+  /**
+   * Marks deliveries sent, with the platform's ref of the message that carried them (null:
+   * none given); on a threaded channel, with what the send changed in its threads (one transaction).
+   */
+  markSent(
+    ids: readonly number[],
+    now: number,
+    thread?: SentInThread & { channel: string },
+    ref?: string | null,
+  ): Promise<void>;
   markRetry(ids: readonly number[], now: number, nextAttemptAt: number, error: string): Promise<void>;
   markDead(ids: readonly number[], now: number, error: string): Promise<void>;
   /** Re-queues dead deliveries (attempts keep counting; retries count from now); returns how many. */

@@ -183,15 +183,20 @@ export class PgEventStore {
     return toDueItems(await this.q<DueRow>(...numbered(DUE_PENDING_SQL, params)), now, afterId === undefined);
   }
 
-  async markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void> {
-    const sent = `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = $2, thread = $3
-                  WHERE id = ANY($1) AND status = 'pending'`;
+  async markSent(
+    ids: readonly number[],
+    now: number,
+    thread?: SentInThread & { channel: string },
+    ref: string | null = null,
+  ): Promise<void> {
+    const sent = `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = $2, thread = $3,
+                    ref = $4 WHERE id = ANY($1) AND status = 'pending'`;
     if (!thread) {
-      await this.q(sent, [ids, now, null]);
+      await this.q(sent, [ids, now, null, ref]);
       return;
     }
     await this.tx(async (c) => {
-      await c.query(sent, pgParams([ids, now, thread.role]));
+      await c.query(sent, pgParams([ids, now, thread.role, ref]));
       for (const step of sentInThreadSteps(thread, now)) {
         const [sql, values] = numbered(step.sql, step.params);
         await c.query(sql, pgParams(values));

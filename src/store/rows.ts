@@ -44,6 +44,7 @@ export interface DeliveryRow {
   retry_since: number | string | null;
   thread: string | null;
   muted_by: number | string | null;
+  ref?: string | null;
   hours: string | null;
 }
 
@@ -107,6 +108,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     retrySince: r.retry_since === null ? null : Number(r.retry_since),
     thread: (r.thread ?? null) as ThreadRole | null,
     mutedBy: r.muted_by === null || r.muted_by === undefined ? null : Number(r.muted_by),
+    ref: r.ref ?? null,
     ...(r.hours ? { hours: JSON.parse(r.hours) as RouteHours[] } : {}),
   };
 }
@@ -194,7 +196,7 @@ export const RESEND_SQL = `
   FROM events WHERE id = $event
   ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show, mention = excluded.mention,
     retry_base = deliveries.attempts, retry_since = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
-    updated_at = excluded.updated_at, last_error = NULL, thread = NULL, muted_by = NULL, hours = NULL
+    updated_at = excluded.updated_at, last_error = NULL, thread = NULL, muted_by = NULL, hours = NULL, ref = NULL
   RETURNING id, retry_since IS NOT NULL AS requeued`;
 
 export const resendParams = (eventId: number, d: PlannedDelivery, now: number) => ({

@@ -171,14 +171,16 @@ export class SqliteEventStore {
     );
   }
 
-  async markSent(ids: readonly number[], now: number, thread?: SentInThread & { channel: string }): Promise<void> {
+  async markSent(
+    ids: readonly number[],
+    now: number,
+    thread?: SentInThread & { channel: string },
+    ref: string | null = null,
+  ): Promise<void> {
     const sent = pendingUpdate(
       ids,
-      `status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = @now, thread = @thread`,
-      {
-        now,
-        thread: thread?.role ?? null,
-      },
+      `status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = @now, thread = @thread, ref = @ref`,
+      { now, thread: thread?.role ?? null, ref },
     );
     const steps = thread
       ? sentInThreadSteps(thread, now).map((s) => ({ ...s, sql: atNamed(s.sql), mode: 'run' as const }))

@@ -1,6 +1,6 @@
 import type { chat_v1 } from '@googleapis/chat';
 import { count } from '../../render/plural.ts';
-import type { Message } from '../../render/Message.ts';
+import { showableUrl, type Message } from '../../render/Message.ts';
 import { escapeCardText, escapeChatText } from './escape.ts';
 import { fitLines } from '../fitLines.ts';
 
@@ -38,6 +38,18 @@ export function googleChatPayload(m: Message): chat_v1.Schema$Message {
     ];
     if (paragraphs.length > 0) sections.push({ widgets: paragraphs.map((text) => ({ textParagraph: { text } })) });
     if (sections.length === 0) sections.push({ widgets: [{ textParagraph: { text: escapeCardText(m.summary) } }] });
+    // An incoming webhook's card cannot call us back: its buttons are links only.
+    const links = (m.actions ?? []).flatMap((a) => (a.kind === 'link' && showableUrl(a.url) ? [a] : []));
+    if (links.length > 0)
+      sections.push({
+        widgets: [
+          {
+            buttonList: {
+              buttons: links.map((l) => ({ text: cut(l.label, MAX_HEADER), onClick: { openLink: { url: l.url } } })),
+            },
+          },
+        ],
+      });
     return {
       text: escapeChatText(m.fallback),
       cardsV2: [

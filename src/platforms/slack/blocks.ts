@@ -1,7 +1,7 @@
-import type { KnownBlock } from '@slack/types';
+import type { ActionsBlock, Button, KnownBlock } from '@slack/types';
 import type { ChatPostMessageArguments } from '@slack/web-api';
 import { count } from '../../render/plural.ts';
-import type { Message } from '../../render/Message.ts';
+import { showableUrl, type Message } from '../../render/Message.ts';
 import { escapeSlack as esc } from './escape.ts';
 
 /** https://api.slack.com/reference/block-kit/blocks: at most 50 blocks in a message. */
@@ -15,6 +15,13 @@ export const SLACK_MAX_FIELD = 2000;
 export const SLACK_MAX_HEADER = 150;
 /** https://api.slack.com/methods/chat.postMessage#truncating: keep `text` well under 40,000. */
 export const SLACK_MAX_TEXT = 3000;
+
+/** https://api.slack.com/reference/block-kit/blocks#actions: at most 25 elements in an actions block. */
+export const SLACK_MAX_ACTIONS = 25;
+/** https://api.slack.com/reference/block-kit/block-elements#button: text 75 characters, value 2000, url 3000. */
+export const SLACK_MAX_BUTTON_TEXT = 75;
+/** Link buttons' action ids start with this: Slack reports their clicks too, and we only acknowledge them. */
+export const SLACK_LINK_ACTION = 'vcc-link-';
 
 const ICON = { info: ':information_source:', notice: ':large_blue_circle:', warning: ':warning:' } as const;
 
@@ -33,7 +40,8 @@ const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` 
  * rest is summarized in a last context block, so Slack never rejects the payload. Typed by
  * Slack's own Block Kit types (@slack/types), so a field Slack does not know fails typecheck.
  */
-export function slackPayload(m: Message): { text: string; blocks: KnownBlock[] } {
+export function slackPayload(m: Message, interactive = false): { text: string; blocks: KnownBlock[] } {
+  const buttons = slackButtons(m, interactive);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: cut(m.title, SLACK_MAX_HEADER) || ' ', emoji: false } },
   ];
@@ -64,7 +72,7 @@ export function slackPayload(m: Message): { text: string; blocks: KnownBlock[] }
       sections[sections.length - 1] = `${last}\n${line}`;
     else sections.push(line);
   }
-  const room = SLACK_MAX_BLOCKS - blocks.length - 1;
+  const room = SLACK_MAX_BLOCKS - blocks.length - 1 - (buttons ? 1 : 0);
   sections.slice(0, room).forEach((text) => blocks.push({ type: 'section', text: { type: 'mrkdwn', text } }));
   if (sections.length > room) {
     blocks.push({
@@ -74,14 +82,37 @@ export function slackPayload(m: Message): { text: string; blocks: KnownBlock[] }
       ],
     });
   }
+  if (buttons) blocks.push(buttons);
   return { text: cut(`${mentions ? `${mentions} ` : ''}${esc(m.fallback)}`, SLACK_MAX_TEXT), blocks };
+}
+
+/**
+ * The message's actions as one actions block (null: none to show): buttons only where the
+ * app receives their clicks (`interactive`: the bot, not an incoming webhook), links always.
+ */
+function slackButtons(m: Message, interactive: boolean): ActionsBlock | null {
+  const elements: Button[] = [];
+  for (const [i, a] of (m.actions ?? []).entries()) {
+    const text = { type: 'plain_text' as const, text: cut(a.label, SLACK_MAX_BUTTON_TEXT) || ' ', emoji: false };
+    if (a.kind === 'link' && showableUrl(a.url))
+      elements.push({ type: 'button', action_id: `${SLACK_LINK_ACTION}${i}`, text, url: a.url });
+    if (a.kind === 'button' && interactive)
+      elements.push({
+        type: 'button',
+        action_id: a.id,
+        text,
+        value: a.value,
+        ...(a.style === 'default' ? {} : { style: a.style }),
+      });
+  }
+  return elements.length ? { type: 'actions', elements: elements.slice(0, SLACK_MAX_ACTIONS) } : null;
 }
 
 /** The chat.postMessage arguments for one Message (@slack/web-api's own type): what the adapter posts and `render` prints. */
 export function slackChatPayload(channel: string, m: Message) {
   return {
     channel,
-    ...slackPayload(m),
+    ...slackPayload(m, true),
     unfurl_links: false,
     unfurl_media: false,
   } satisfies ChatPostMessageArguments;

@@ -6,6 +6,7 @@ import { chatActor } from '../../actions/Actor.ts';
 import { ACTION_ID_MAX, ACTION_VALUE_MAX, actionForLog, dispatch, NOT_SUPPORTED } from '../../chat/dispatch.ts';
 import { chatName } from '../Platform.ts';
 import { SLACK_PREFIX } from './mentions.ts';
+import { SLACK_LINK_ACTION } from './blocks.ts';
 
 /** What a block_actions click must carry for us to read it (Slack sends more; the rest is ignored). */
 const Click = shape({
@@ -26,7 +27,11 @@ const Button = shape({
  * answer and changes nothing.
  */
 export function registerSlackActions(app: App, deps: { actions: Actions; log: Logger }): void {
-  app.action(/.*/, async ({ ack, body, action, respond }) => {
+  // A link button opens its URL in the client; Slack reports the click as well: acknowledged, nothing else.
+  app.action(new RegExp(`^${SLACK_LINK_ACTION}`), async ({ ack }) => {
+    await ack();
+  });
+  app.action(new RegExp(`^(?!${SLACK_LINK_ACTION})`), async ({ ack, body, action, respond }) => {
     await ack();
     if (!is(body, Click) || !is(action, Button)) {
       deps.log.warn({ type: body.type }, 'Slack interaction refused: not a button click we can read');

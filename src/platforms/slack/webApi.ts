@@ -45,8 +45,9 @@ const ROOT_GONE = new Set(['thread_not_found', 'message_not_found']);
 /**
  * chat.postMessage to one channel with the bot token; never sets link_names or parse. A reply
  * goes into its thread with `thread_ts` (and `reply_broadcast` to show it in the channel too:
- * https://api.slack.com/messaging/managing#threading); a root's `ts` comes back as its ref,
- * and `edit` replaces it with chat.update (https://api.slack.com/methods/chat.update).
+ * https://api.slack.com/messaging/managing#threading); each message's `ts` comes back as its
+ * ref (a root's names its thread), and `update` replaces a message with chat.update
+ * (https://api.slack.com/methods/chat.update).
  */
 export function slackAdapter(client: WebClient, channel: string): Adapter {
   return {
@@ -57,12 +58,12 @@ export function slackAdapter(client: WebClient, channel: string): Adapter {
           : {};
       try {
         const res = await client.chat.postMessage({ ...slackChatPayload(channel, m), ...thread });
-        return placement?.thread === 'root' && res.ts ? { status: 'sent', ref: res.ts } : { status: 'sent' };
+        return res.ts ? { status: 'sent', ref: res.ts } : { status: 'sent' };
       } catch (e) {
         return classifySlackError(e as WebAPICallError);
       }
     },
-    async edit(ref, m): Promise<SendOutcome> {
+    async update(ref, m): Promise<SendOutcome> {
       const { text, blocks } = slackChatPayload(channel, m);
       try {
         await client.chat.update({ channel, ts: ref, text, blocks });

@@ -59,9 +59,9 @@ export async function outsideTheTurn<C, T>(
 }
 
 /**
- * Proactive messages to a stored Teams conversation. A thread's root is a new post (its
- * activity id comes back as the ref), a reply goes into the root's reply chain
- * (replyToActivity), an edit replaces the root (updateActivity:
+ * Proactive messages to a stored Teams conversation. Every post's activity id comes back as
+ * its ref (a root's names its thread); a reply goes into the root's reply chain
+ * (replyToActivity); `update` replaces a posted message (updateActivity:
  * https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/update-and-delete-bot-messages).
  * A reply or edit the connector answers 404 has lost its root (deleted in Teams).
  */
@@ -82,7 +82,7 @@ export function teamsAdapter(connector: Connector, reference: Record<string, unk
           ? { op: 'reply', replyTo: placement.root, activity: botActivity(m) }
           : { op: 'send', activity: botActivity(m) },
       ),
-    edit: (root, m) => run({ op: 'update', id: root, activity: { ...botActivity(m), id: root } }),
+    update: (ref, m) => run({ op: 'update', id: ref, activity: { ...botActivity(m), id: ref } }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { count } from '../../render/plural.ts';
-import type { Message } from '../../render/Message.ts';
+import { showableUrl, type ButtonStyle, type Message } from '../../render/Message.ts';
 import { escapeTeams as esc, inertTeamsText } from './escape.ts';
 import { fitLines } from '../fitLines.ts';
 
@@ -9,12 +9,44 @@ export const CARD_VERSION = '1.5';
 export const TEAMS_MAX_CARD_BYTES = 28 * 1024 - 1024;
 
 const COLOR = { info: 'Default', notice: 'Accent', warning: 'Warning' } as const;
+/** https://learn.microsoft.com/en-us/microsoftteams/platform/task-modules-and-cards/cards/cards-format: Teams shows at most 6 actions on a card. */
+export const TEAMS_MAX_ACTIONS = 6;
+const STYLE = { primary: 'positive', danger: 'destructive' } as const satisfies Record<
+  Exclude<ButtonStyle, 'default'>,
+  string
+>;
+
+/**
+ * The message's actions as card actions: a button is an Action.Execute (Universal Actions:
+ * its verb is the action id, answered by the bot's invoke) with an Action.Submit fallback for
+ * clients without them; only where a bot receives them (`interactive`). Links are Action.OpenUrl.
+ */
+function cardActions(m: Message, interactive: boolean): object[] {
+  const actions: object[] = [];
+  for (const a of m.actions ?? []) {
+    if (a.kind === 'link' && showableUrl(a.url)) actions.push({ type: 'Action.OpenUrl', title: a.label, url: a.url });
+    if (a.kind !== 'button' || !interactive) continue;
+    const data = { vccAction: a.id, value: a.value };
+    const style = a.style === 'default' ? {} : { style: STYLE[a.style] };
+    actions.push({
+      type: 'Action.Execute',
+      title: a.label,
+      verb: a.id,
+      data,
+      ...style,
+      fallback: { type: 'Action.Submit', title: a.label, data, ...style },
+    });
+  }
+  return actions.slice(0, TEAMS_MAX_ACTIONS);
+}
 
 /**
  * An Adaptive Card 1.5 for one neutral Message, its strings escaped for Teams markdown here. When
  * the card would pass the size limit, change lines are dropped from the end and counted.
+ * `interactive`: a bot posts it (its buttons' clicks reach us); a Workflows webhook shows links only.
  */
-export function adaptiveCard(m: Message): object {
+export function adaptiveCard(m: Message, interactive = false): object {
+  const actions = cardActions(m, interactive);
   // Mentions come from the config only: `<at>name</at>` with its entity is the one unescaped markup.
   const people = m.mentions.filter((x): x is { id: string; name: string } => typeof x === 'object');
   const entities = people.map((p) => ({
@@ -46,6 +78,7 @@ export function adaptiveCard(m: Message): object {
           ]
         : []),
     ],
+    ...(actions.length ? { actions } : {}),
   });
   return fitLines(m.lines, TEAMS_MAX_CARD_BYTES, build);
 }
@@ -66,7 +99,7 @@ export function botActivity(m: Message): {
 } {
   return {
     type: 'message',
-    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m) }],
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: adaptiveCard(m, true) }],
     summary: inertTeamsText(m.fallback),
   };
 }

@@ -11,6 +11,7 @@ import m009 from './009-mutes.ts';
 import m010 from './010-hours.ts';
 import m011 from './011-muted-index.ts';
 import m012 from './012-audit.ts';
+import m013 from './013-message-refs.ts';
 
 export type { Migration };
 
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m010,
   m011,
   m012,
+  m013,
 ];
