@@ -1,18 +1,7 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
-import {
-  HELD_BY_HOURS,
-  type EventStore,
-  type MuteStore,
-  type SentInThread,
-  type ThreadRoot,
-  type ThreadStore,
-} from '../store/Store.ts';
-import { utcMinute } from '../render/utcMinute.ts';
-import type { ActiveMutes } from './mutes.ts';
-import { planThreads } from './threadPlan.ts';
-import { anyHours, hoursPlan } from './quietHours.ts';
+import type { EventStore, SentInThread, ThreadRoot, ThreadStore } from '../store/Store.ts';
 import type { RateLimiter } from './RateLimiter.ts';
 
 type Ready = Extract<ChannelSender, { ok: true }>;
@@ -21,96 +10,6 @@ type Ready = Extract<ChannelSender, { ok: true }>;
 export const EDIT_TRIES = 5;
 /** Roots edited per visit of a channel; the rest wait for the next one. */
 const EDITS_PER_VISIT = 20;
-
-/**
- * The messages for a read of a channel's due items: what waited out its quiet hours as one
- * summary, then the rest, planned into the agents' threads when it has `thread:`; while
- * items wait for their hours, the others, and when the first waiting one may go (`holdUntil`).
- * A full read (`limit` items) that only waits goes on to the next page of due items: those
- * behind it are not held up. `items`: the page the messages carry.
- */
-export async function readMessages(
-  d: ReadDeps,
-  channel: string,
-  sender: Ready,
-  read: DueItem[],
-  now: number,
-  limit: number,
-): Promise<{ messages: Outgoing[]; holdUntil: number | null; items: DueItem[] }> {
-  let page = read;
-  let holdUntil: number | null = null;
-  for (;;) {
-    const items = await unmuted(d, channel, page, now);
-    const plan = anyHours(sender.hours, items)
-      ? hoursPlan(sender.hours, items, now)
-      : { send: items, away: [], held: [], holdUntil: null };
-    if (plan.holdUntil !== null) holdUntil = Math.min(holdUntil ?? plan.holdUntil, plan.holdUntil);
-    await noteHeld(d, plan.held, now);
-    const away = plan.away.length > 0 ? sender.away(plan.away) : [];
-    const rest = plan.send.length > 0 ? await channelMessages(d.store, channel, sender, plan.send, now) : [];
-    const messages = [...away, ...rest];
-    if (messages.length > 0 || plan.holdUntil === null || page.length < limit)
-      return { messages, holdUntil, items: page };
-    page = await d.store.duePending(channel, now, limit, page.at(-1)!.delivery.id);
-    if (page.length === 0) return { messages, holdUntil, items: page };
-  }
-}
-
-/**
- * Writes on each item held by quiet hours why and until when, unless it says so already (one
- * statement per reason): `deliveries`, `history` and the admin page then show it as held.
- */
-async function noteHeld(d: ReadDeps, held: Array<{ item: DueItem; until: number; why: string }>, now: number) {
-  const byReason = new Map<string, number[]>();
-  for (const { item, until, why } of held) {
-    const reason = `${HELD_BY_HOURS} until ${utcMinute(until)} (${why})`;
-    if (item.delivery.lastError === reason) continue;
-    const ids = byReason.get(reason);
-    if (ids) ids.push(item.delivery.id);
-    else byReason.set(reason, [item.delivery.id]);
-  }
-  for (const [reason, ids] of byReason) await d.store.markHeld(ids, now, reason);
-}
-
-export interface ReadDeps {
-  store: ThreadStore & Pick<MuteStore, 'markMuted'> & Pick<EventStore, 'duePending' | 'markHeld'>;
-  mutes: ActiveMutes;
-  log: Logger;
-  onMuted?: (channel: string, items: DueItem[]) => void;
-}
-
-/** The items no mute holds back; those a mute holds are recorded `muted` with its id. */
-async function unmuted(d: ReadDeps, channel: string, items: DueItem[], now: number): Promise<DueItem[]> {
-  const held = await d.mutes.held(channel, items, now);
-  if (held.length === 0) return items;
-  const gone = new Set<DueItem>();
-  for (const { mute, items: muted } of held) {
-    await d.store.markMuted(
-      muted.map((i) => i.delivery.id),
-      mute.id,
-      now,
-      `muted by mute #${mute.id}: ${mute.comment}`,
-    );
-    for (const i of muted) gone.add(i);
-    d.onMuted?.(channel, muted);
-    d.log.info({ channel, mute: mute.id, deliveries: muted.length }, 'deliveries muted');
-  }
-  return items.filter((i) => !gone.has(i));
-}
-
-/** The messages for a channel's due items: planned into the agents' threads when it has `thread:`. */
-export async function channelMessages(
-  store: ThreadStore,
-  channel: string,
-  sender: Ready,
-  items: DueItem[],
-  now: number,
-): Promise<Outgoing[]> {
-  if (!sender.thread) return sender.messages(items);
-  const users = [...new Set(items.flatMap((i) => (i.event.userId === null ? [] : [i.event.userId])))];
-  const roots = users.length > 0 ? await store.threadRoots(channel, users) : new Map<string, ThreadRoot>();
-  return planThreads(items, roots, sender.thread, now, sender.messages);
-}
 
 /**
  * What a send means for the agents' threads: a root's ref filled in from the platform's
