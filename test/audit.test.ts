@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import type { ExecutionContext } from 'ava';
-import { until } from './helpers/service.ts';
+import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
+import { testStore } from './helpers/testStore.ts';
+import { openStore } from '../src/store/openStore.ts';
+import { auditStep } from '../src/store/auditSql.ts';
 import { runCli } from './helpers/child.ts';
 import { createdBody } from './helpers/fixtures.ts';
 import { eachStore, storeText } from './helpers/stores.ts';
@@ -100,6 +103,15 @@ eachStore(
         body: form({ csrf: apiCsrf }),
       });
       t.is(replayed.status, 303);
+      const apiPost = (path: string, body: Record<string, string>) =>
+        fetch(`${s.svc.url}${path}`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' },
+          body: form({ csrf: apiCsrf, ...body }),
+        });
+      t.is((await apiPost('/admin/mutes', { channel: 'ops', for: '1h', comment: 'api mute' })).status, 303);
+      t.is((await apiPost(`/admin/events/${eventId}/resend`, { channel: 'ops' })).status, 303);
 
       // The CLI: a mute, a refused one, its end, a replay, a resend, what an ended mute held.
       const cliMute = await cli(['mute', 'add', '--channel', 'ops', '--for', '1h', '--comment', 'cli mute']);
@@ -126,6 +138,8 @@ eachStore(
       t.regex(one(t, all, 'resend', 'refused', 'page').detail, /No channel "nope"/);
       t.regex(one(t, all, 'resend', 'done', 'page').detail, new RegExp(`event #${eventId} to ops \\(was `));
       t.like(one(t, all, 'replay', 'done', 'api'), { actorName: 'admin API', target: 'dead deliveries' });
+      t.regex(one(t, all, 'mute.add', 'done', 'api').detail, /channel ops · every kind · until .* · "api mute"/);
+      t.regex(one(t, all, 'resend', 'done', 'api').target ?? '', /^delivery #\d+$/);
 
       const cliAdd = one(t, all, 'mute.add', 'done', 'cli');
       t.like(cliAdd, { target: `mute #${cliMute.stdout.trim()}` });
@@ -151,7 +165,7 @@ eachStore(
       t.is(lines.length - 4, all.length);
       const json = JSON.parse((await cli(['audit', '--json', '--action', 'mute.add', '--who', 'admin'])).stdout);
       t.deepEqual(json.filters, { who: 'admin', action: 'mute.add' });
-      t.is(json.count, 2, 'the page mute and its refusal');
+      t.is(json.count, 3, 'the page mute, its refusal, the API mute');
       t.is(json.entries.length, json.count);
       t.regex((await cli(['audit', '--action', 'nope'])).stderr, /Allowed choices are subscribe, unsubscribe/);
       t.is((await page.get('/admin/audit.csv')).status, 401, 'signed out: the session ended');
@@ -172,6 +186,50 @@ eachStore(
       );
     } finally {
       await s.stop();
+    }
+  },
+);
+
+eachStore(
+  'AUDIT_RETENTION_DAYS prunes whole UTC days at start, and says so in the log; newer entries stay',
+  async (t, kind) => {
+    const { openStore } = await import('../src/store/openStore.ts');
+    const { auditStep } = await import('../src/store/auditSql.ts');
+    const { cleanup, startTestService, tempDir } = await import('./helpers/service.ts');
+    const { testStore } = await import('./helpers/testStore.ts');
+    const dir = tempDir();
+    const db = await testStore(kind, dir);
+    const at = (iso: string) => Date.parse(iso);
+    const store = await openStore(db.url, { writerThread: false });
+    for (const when of ['2026-12-03T10:00:00Z', '2026-12-04T23:59:59Z', '2026-12-05T00:00:00Z', '2026-12-06T11:00:00Z'])
+      await store.transaction([
+        auditStep({
+          at: at(when),
+          via: 'cli',
+          platform: null,
+          actorId: 'ops',
+          actorName: 'ops',
+          action: 'replay',
+          target: null,
+          address: null,
+          outcome: 'done',
+          detail: when,
+        }),
+      ]);
+    await store.close();
+    const svc = await startTestService({ AUDIT_RETENTION_DAYS: '1' }, { dir, clock: () => at('2026-12-06T12:00:00Z') });
+    try {
+      await until(() => svc.logs.some((l) => l.includes('audit entries older than AUDIT_RETENTION_DAYS pruned')));
+      t.deepEqual(
+        (await svc.store.listAudit({ limit: 10 })).map((e) => e.detail),
+        ['2026-12-05T00:00:00Z', '2026-12-06T11:00:00Z'],
+      );
+      const line = JSON.parse(svc.logs.find((l) => l.includes('AUDIT_RETENTION_DAYS pruned'))!);
+      t.like(line, { entries: 2, before: '2026-12-05T00:00:00.000Z', days: 1 });
+    } finally {
+      await svc.stop();
+      await db.drop();
+      cleanup(dir);
     }
   },
 );

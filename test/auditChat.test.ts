@@ -125,6 +125,21 @@ teamsBotTest(
         actorName: 'Boss Bea',
         target: `channel teams:${CONV}`,
       });
+      const boss = { id: '29:boss', name: 'Boss Bea', aadObjectId: BOSS };
+      await say('mute 1h because maintenance', boss);
+      await until(() => connector.activities.length === 3, 60_000, 'the mute reply');
+      t.regex(connector.activities[2]!.activity.text, /^Muted here as #1/);
+      await say('unmute 1', boss);
+      await until(() => connector.activities.length === 4, 60_000, 'the unmute reply');
+      t.deepEqual(
+        (await svc.store.listAudit({ limit: 20 }))
+          .filter((e) => e.action.startsWith('mute.'))
+          .map((e) => [e.action, e.outcome, e.actorId, e.target]),
+        [
+          ['mute.add', 'done', BOSS, 'mute #1'],
+          ['mute.expire', 'done', BOSS, 'mute #1'],
+        ],
+      );
     } finally {
       await svc.stop();
       await connector.stop();
