@@ -193,10 +193,6 @@ eachStore(
 eachStore(
   'AUDIT_RETENTION_DAYS prunes whole UTC days at start, and says so in the log; newer entries stay',
   async (t, kind) => {
-    const { openStore } = await import('../src/store/openStore.ts');
-    const { auditStep } = await import('../src/store/auditSql.ts');
-    const { cleanup, startTestService, tempDir } = await import('./helpers/service.ts');
-    const { testStore } = await import('./helpers/testStore.ts');
     const dir = tempDir();
     const db = await testStore(kind, dir);
     const at = (iso: string) => Date.parse(iso);
