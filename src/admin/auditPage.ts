@@ -5,10 +5,10 @@ import type { AuditFilter } from '../domain/audit.ts';
 import { auditCsv, exportHeader, readAuditExport, type AuditExport } from '../render/auditExport.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import type { AdminKit } from './adminKit.ts';
+import { dateBound } from './eventFilters.ts';
 import { html, type SafeHtml } from './html.ts';
 import { time } from './layout.ts';
 
-const DAY_MS = 86_400_000;
 const MAX_TEXT = 200;
 /** Entries shown on the page; the CSV holds them all. */
 const SHOWN = 1_000;
@@ -37,11 +37,9 @@ export function parseAuditFilters(
         return { error: `action: unknown action "${v}" (actions: ${ACTION_NAMES.join(', ')})` };
       filters.action = v;
     } else {
-      const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
-      const t = Date.parse(dateOnly ? `${v}T00:00:00Z` : v);
-      if (Number.isNaN(t)) return { error: `${key}: "${v}" is not a date (2026-11-30) or an ISO time` };
-      if (key === 'since') filters.since = t;
-      else filters.until = dateOnly ? t + DAY_MS : t;
+      const t = dateBound(key, v);
+      if (typeof t === 'string') return { error: t };
+      filters[key] = t;
     }
   }
   return { filters, given };

@@ -32,12 +32,21 @@ export function parseEventFilters(
       if (!kind) return { error: `kind: unknown kind "${v}" (kinds: ${KIND_NAMES_HELP})` };
       filters.kind = kind;
     } else {
-      const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
-      const t = Date.parse(dateOnly ? `${v}T00:00:00Z` : v);
-      if (Number.isNaN(t)) return { error: `${key}: "${v}" is not a date (2026-11-30) or an ISO time` };
-      if (key === 'since') filters.since = t;
-      else filters.until = dateOnly ? t + DAY_MS : t;
+      const t = dateBound(key, v);
+      if (typeof t === 'string') return { error: t };
+      filters[key] = t;
     }
   }
   return { filters, given };
+}
+
+/**
+ * A `since` or `until` filter as a time: a date is a whole UTC day (`until` includes it: the
+ * next day's start), else an ISO time; a bad value gives the reason.
+ */
+export function dateBound(key: 'since' | 'until', v: string): number | string {
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const t = Date.parse(dateOnly ? `${v}T00:00:00Z` : v);
+  if (Number.isNaN(t)) return `${key}: "${v}" is not a date (2026-11-30) or an ISO time`;
+  return key === 'until' && dateOnly ? t + DAY_MS : t;
 }

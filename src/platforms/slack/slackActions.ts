@@ -31,8 +31,11 @@ export function registerSlackActions(app: App, deps: { actions: Actions; log: Lo
   app.action(new RegExp(`^${SLACK_LINK_ACTION}`), async ({ ack }) => {
     await ack();
   });
-  app.action(new RegExp(`^(?!${SLACK_LINK_ACTION})`), async ({ ack, body, action, respond }) => {
+  app.action(new RegExp(`^(?!${SLACK_LINK_ACTION})`), async ({ ack, body, action, respond: reply }) => {
     await ack();
+    // Bolt gives no respond() when the click carried no response_url (a button in a modal).
+    const respond = (m: Parameters<typeof reply>[0]) =>
+      (reply as typeof reply | undefined) ? reply(m) : Promise.resolve();
     if (!is(body, Click) || !is(action, Button)) {
       deps.log.warn({ type: body.type }, 'Slack interaction refused: not a button click we can read');
       await respond({ response_type: 'ephemeral', replace_original: false, text: NOT_SUPPORTED });
