@@ -174,17 +174,19 @@ function migrate(db: Db): void {
   const done = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version),
   );
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) continue;
-    db.transaction(() => {
+  // Every pending migration in one transaction: a new store is one commit (one fsync), not one per migration.
+  const pending = MIGRATIONS.filter((m) => !done.has(m.version));
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const m of pending) {
       db.exec(m.sqlite);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,
         m.name,
         Date.now(),
       );
-    }).immediate();
-  }
+    }
+  }).immediate();
 }
 
 export function unavailable(e: unknown, what: string): StoreUnavailableError {
