@@ -13,6 +13,8 @@ import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.
 import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { stepWrites } from './writeSteps.ts';
+import { claimed, LEASE_SQL } from './leaseSql.ts';
+import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
 import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
 import type { AuditFilter, StoredAudit } from '../domain/audit.ts';
 import { QUEUE_STATS_SQL, toQueueStats, toSubscription, type SubscriptionRow } from './rows.ts';
@@ -49,26 +51,11 @@ export class PostgresStore extends PgEventStore implements Store {
   }
 
   async saveConversation(c: StoredConversation): Promise<void> {
-    await this.q(
-      `INSERT INTO conversations (id, reference, name, updated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET reference = excluded.reference, name = excluded.name, updated_at = excluded.updated_at`,
-      [c.id, JSON.stringify(c.reference), c.name, c.updatedAt],
-    );
+    await this.q(...numbered(CONVERSATION_SQL.save, saveParams(c)));
   }
 
   async getConversation(id: string): Promise<StoredConversation | null> {
-    const [r] = await this.q<{ id: string; reference: string; name: string | null; updated_at: number }>(
-      'SELECT * FROM conversations WHERE id = $1',
-      [id],
-    );
-    return r
-      ? {
-          id: r.id,
-          reference: JSON.parse(r.reference) as Record<string, unknown>,
-          name: r.name,
-          updatedAt: r.updated_at,
-        }
-      : null;
+    return toConversation((await this.q<ConversationRow>(...numbered(CONVERSATION_SQL.get, { id })))[0]);
   }
 
   async listSubscriptions(): Promise<Subscription[]> {
@@ -89,21 +76,12 @@ export class PostgresStore extends PgEventStore implements Store {
     now: number,
     leaseMs: number,
   ): Promise<{ lastSendAt: number | null } | null> {
-    const [r] = await this.q<{ last_send_at: number | null }>(
-      `INSERT INTO channel_leases (channel, owner, lease_until) VALUES ($1, $2, $3)
-       ON CONFLICT (channel) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-       WHERE channel_leases.lease_until < $4 OR channel_leases.owner = excluded.owner
-       RETURNING last_send_at`,
-      [channel, owner, now + leaseMs, now],
-    );
-    return r ? { lastSendAt: r.last_send_at } : null;
+    const params = { channel, owner, until: now + leaseMs, now };
+    return claimed((await this.q<{ last_send_at: number | null }>(...numbered(LEASE_SQL.claim, params)))[0]);
   }
 
   async releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void> {
-    await this.q(
-      'UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE($3, last_send_at) WHERE channel = $1 AND owner = $2',
-      [channel, owner, lastSendAt],
-    );
+    await this.q(...numbered(LEASE_SQL.release, { last: lastSendAt, channel, owner }));
   }
 
   async threadRoots(channel: string, userIds: readonly string[]): Promise<Map<string, ThreadRoot>> {

@@ -12,6 +12,8 @@ import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.
 import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { stepWrites } from './writeSteps.ts';
+import { claimed, LEASE_SQL } from './leaseSql.ts';
+import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
 import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
 import type { AuditFilter, StoredAudit } from '../domain/audit.ts';
 import { SqliteWrites, type SqliteOptions } from './sqliteWrites.ts';
@@ -45,27 +47,11 @@ export class SqliteStore extends SqliteEventStore implements Store {
   }
 
   async saveConversation(c: StoredConversation): Promise<void> {
-    await this.writes.steps({
-      sql: `INSERT INTO conversations (id, reference, name, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET reference = excluded.reference, name = excluded.name, updated_at = excluded.updated_at`,
-      params: [c.id, JSON.stringify(c.reference), c.name, c.updatedAt],
-      mode: 'run',
-    });
+    await this.writes.steps({ sql: atNamed(CONVERSATION_SQL.save), params: saveParams(c), mode: 'run' });
   }
 
   getConversation(id: string): Promise<StoredConversation | null> {
-    return this.read(() => {
-      const r = this.prep('SELECT * FROM conversations WHERE id = ?').get(id) as
-        { id: string; reference: string; name: string | null; updated_at: number } | undefined;
-      return r
-        ? {
-            id: r.id,
-            reference: JSON.parse(r.reference) as Record<string, unknown>,
-            name: r.name,
-            updatedAt: Number(r.updated_at),
-          }
-        : null;
-    });
+    return this.read(() => toConversation(this.prep(atNamed(CONVERSATION_SQL.get)).get({ id }) as ConversationRow));
   }
 
   listSubscriptions(): Promise<Subscription[]> {
@@ -88,21 +74,15 @@ export class SqliteStore extends SqliteEventStore implements Store {
     now: number,
     leaseMs: number,
   ): Promise<{ lastSendAt: number | null } | null> {
-    const [r] = await this.writes.steps({
-      sql: `INSERT INTO channel_leases (channel, owner, lease_until) VALUES (@channel, @owner, @until)
-            ON CONFLICT (channel) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until
-            WHERE channel_leases.lease_until < @now OR channel_leases.owner = excluded.owner
-            RETURNING last_send_at`,
-      params: { channel, owner, until: now + leaseMs, now },
-      mode: 'get',
-    });
-    return r ? { lastSendAt: (r as { last_send_at: number | null }).last_send_at } : null;
+    const params = { channel, owner, until: now + leaseMs, now };
+    const [r] = await this.writes.steps({ sql: atNamed(LEASE_SQL.claim), params, mode: 'get' });
+    return claimed(r as { last_send_at: number | null } | null);
   }
 
   async releaseChannel(channel: string, owner: string, lastSendAt: number | null): Promise<void> {
     await this.writes.steps({
-      sql: 'UPDATE channel_leases SET lease_until = 0, last_send_at = COALESCE(?, last_send_at) WHERE channel = ? AND owner = ?',
-      params: [lastSendAt, channel, owner],
+      sql: atNamed(LEASE_SQL.release),
+      params: { last: lastSendAt, channel, owner },
       mode: 'run',
     });
   }
