@@ -31,6 +31,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     log,
     renderer,
     fetch: opts.fetch,
+    publicUrl: env.PUBLIC_URL,
     chatSetting: (what, channel) => subscriptions.settingOf(what, channel),
   });
   const metrics = createMetrics(store, clock);

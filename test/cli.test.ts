@@ -250,7 +250,7 @@ routes:
       '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
       '  routes[0].events[0] (line 6): "user.creatd" is not allowed (did you mean "user.created"?); one of: user.created, user.state_changed, user.transport_changed, user.role_changed, user.password_changed, user.updated',
       '  routes[1].channel (line 7): required',
-      '  routes[1].wehre (line 7): unknown key "wehre" (keys: channel, events, where, show, mention, active, quiet, urgent)',
+      '  routes[1].wehre (line 7): unknown key "wehre" (keys: channel, events, where, show, mention, review, active, quiet, urgent)',
       '  routes[2].channel (line 8): unknown channel "nope" (channels: ops, hook)',
       '  routes[2].where.usernme (line 9): unknown field "usernme" (did you mean "username"?)',
     ]);

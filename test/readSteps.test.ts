@@ -68,6 +68,16 @@ function context(over: Partial<StepContext> & { quiet?: boolean; thread?: Thread
       return held.length ? [{ mute: MUTE, items: held }] : [];
     },
     roots: async () => new Map<string, ThreadRoot>(),
+    openReview: async (r) => ({
+      ...r,
+      id: 1,
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+      reason: null,
+      remindersSent: 0,
+      escalatedAt: null,
+    }),
     ...over,
   };
 }
@@ -76,10 +86,10 @@ const step = (name: string): ReadStep => READ_STEPS.find(([s]) => s === name)![1
 const batch = (go: DueItem[], away: DueItem[] = []): Batch => ({ go, away, messages: [] });
 const titles = (b: Batch) => b.messages.map((m) => m.message.title);
 
-test('the steps, in order: mute, hours, summary, digest, thread plan', (t) => {
+test('the steps, in order: mute, hours, review, summary, digest, thread plan', (t) => {
   t.deepEqual(
     READ_STEPS.map(([s]) => s),
-    ['mute', 'hours', 'summary', 'digest', 'thread plan'],
+    ['mute', 'hours', 'review', 'summary', 'digest', 'thread plan'],
   );
 });
 

@@ -8,7 +8,15 @@ import type { Route } from '../routing/route.ts';
 import { DEFAULT_TEMPLATES, Renderer } from '../render/Renderer.ts';
 import type { Labels } from '../render/labels.ts';
 import type { Message } from '../render/Message.ts';
-import type { ChannelSender, DueItem, Outgoing, ThreadedChannel, ThreadSettings } from '../delivery/ChannelSender.ts';
+import type {
+  ChannelReviews,
+  ChannelSender,
+  DueItem,
+  Outgoing,
+  ThreadedChannel,
+  ThreadSettings,
+} from '../delivery/ChannelSender.ts';
+import { changeText } from '../render/changeText.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
 import type { PlatformContext } from '../platforms/Platform.ts';
@@ -43,6 +51,8 @@ export interface ChannelsDeps {
   clock: () => number;
   log: Logger;
   fetch?: typeof fetch;
+  /** The address people reach the service at (PUBLIC_URL): review requests link to the admin page. */
+  publicUrl?: string | undefined;
   /** A chat-made channel's settings (`/vcc thread agent`, `/vcc hours ...`), if it has them. */
   chatSetting?: <K extends ChatSetting>(what: K, channel: string) => ChatSettings[K] | undefined;
 }
@@ -158,6 +168,19 @@ function readySender(deps: ChannelsDeps, ch: ChannelConfig, channel: string, ada
       routes: (h) => routeHoursTest(h, config.timeIntervals),
     },
     away: (items: DueItem[]) => awayOf(renderer, ch, items),
+    ...(config.reviews[channel] && { review: channelReviews(config, channel, deps.publicUrl) }),
+  };
+}
+
+/** A channel's reviews as the worker uses them: its reviewers, what a review keeps, its link. */
+function channelReviews(config: NotifyConfig, channel: string, publicUrl: string | undefined): ChannelReviews {
+  const rv = config.reviews[channel]!;
+  const base = publicUrl?.replace(/\/+$/, '');
+  return {
+    reviewers: rv.reviewers,
+    remindAfterMs: rv.remindAfterMs,
+    what: (i) => i.event.changes.map((c) => changeText(c, config.labels, { showWages: false })),
+    openUrl: (id) => (base ? `${base}/admin/events/${id}` : null),
   };
 }
 

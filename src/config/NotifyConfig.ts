@@ -3,6 +3,7 @@ import { BUILT_IN_CHANNEL, type ChannelConfig } from '../platforms/registry.ts';
 import type { Labels } from '../render/labels.ts';
 import type { ThreadSettings } from '../delivery/ChannelSender.ts';
 import type { HoursSettings } from './hoursSettings.ts';
+import type { ReviewSettings } from './reviewSettings.ts';
 import type { TimeInterval } from '../routing/timeIntervals.ts';
 
 export type { ChannelConfig };
@@ -14,6 +15,8 @@ export interface NotifyConfig {
   threads: Record<string, ThreadSettings>;
   /** Channels with `active:` or `quiet:` hours, by name. */
   hours: Record<string, HoursSettings>;
+  /** Channels with `reviewers:` (who may decide on a change), by name. */
+  reviews: Record<string, ReviewSettings>;
   /** `time_intervals:`, compiled, by name. */
   timeIntervals: Record<string, TimeInterval>;
   routes: Route[];
@@ -28,6 +31,7 @@ export const BUILTIN_CONFIG: NotifyConfig = {
   channels: { [BUILT_IN_CHANNEL.name]: BUILT_IN_CHANNEL.channel },
   threads: {},
   hours: {},
+  reviews: {},
   timeIntervals: {},
   routes: [{ channel: BUILT_IN_CHANNEL.name, source: 'file' }],
   labels: {},

@@ -14,21 +14,20 @@ import {
   type as looseObject,
   union,
   unknown,
-  validate,
-  type Struct,
 } from 'superstruct';
 import { EVENT_KINDS } from '../vcc/changes.ts';
 import { SHOW_OPTIONS, USER_FIELDS, type UserField } from '../vcc/user.ts';
 import type { Route } from '../routing/route.ts';
 import { compileCondition, type Condition } from '../routing/conditions.ts';
-import { BUILTIN_CONFIG, type ChannelConfig, type NotifyConfig } from './NotifyConfig.ts';
-import { CHANNEL_TYPE_NAMES, MENTION_TYPES, channelSchema, mentionSchema } from '../platforms/registry.ts';
-import type { ThreadSettings } from '../delivery/ChannelSender.ts';
+import { BUILTIN_CONFIG, type NotifyConfig } from './NotifyConfig.ts';
+import { CHANNEL_TYPE_NAMES, MENTION_TYPES, mentionSchema } from '../platforms/registry.ts';
 import type { Labels } from '../render/labels.ts';
-import { didYouMean, onePerPlace, pathText as fmt, reasonFor } from './problems.ts';
+import { didYouMean, onePerPlace, pathText as fmt } from './problems.ts';
 import { interpolate } from './interpolate.ts';
-import { threadSettings, type ThreadKeys } from './threadSettings.ts';
-import { hoursSettings, type HoursKeys, type HoursSettings } from './hoursSettings.ts';
+import { hoursSettings } from './hoursSettings.ts';
+import { reviewRefusal } from './reviewSettings.ts';
+import { compileChannels } from './compileChannels.ts';
+import { check, isObject, type At } from './checkShape.ts';
 import { compileTimeIntervals } from './timeIntervalConfig.ts';
 
 /** A config file that cannot be used. `message` lists each problem as `path (line N): reason`. */
@@ -50,6 +49,7 @@ const routeShape = object({
   where: optional(record(string(), conditionShape)),
   show: optional(array(enums(SHOW_OPTIONS))),
   mention: optional(size(array(unknown()), 1, 20)),
+  review: optional(boolean()),
   // Checked by hoursSettings, as on a channel.
   active: optional(unknown()),
   quiet: optional(unknown()),
@@ -62,7 +62,6 @@ const fileShape = object({
   labels: optional(labelsShape),
   time_intervals: optional(unknown()),
 });
-const CONDITION_HINT = 'a value, a list of values, { not: VALUE or LIST } or { matches: REGEX }';
 
 /**
  * Reads, interpolates (`${ENV}` in any string), validates and compiles a config file.
@@ -111,7 +110,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   if (!shaped && !(isObject(file) && isObject(file.channels)))
     throw new ConfigError(`${origin}:\n  ${problems.join('\n  ')}`);
   const timeIntervals = compileTimeIntervals(file.time_intervals, problems, at);
-  const { channels, threads, hours } = compileChannels(file.channels, timeIntervals, problems, at);
+  const { channels, threads, hours, reviews } = compileChannels(file.channels, timeIntervals, problems, at);
   for (const field of Object.keys(isObject(file.labels) ? file.labels : {})) {
     const fp = ['labels', field];
     if (!isUserField(field)) problems.push(`${fmt(fp)}${at(fp)}: ${unknownField(field)}`);
@@ -119,45 +118,15 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, origin: string
   const routes: Route[] = [];
   (Array.isArray(file.routes) ? file.routes : []).forEach((r, i) => {
     if (!isObject(r)) return;
-    const route = compileRoute(r, i, file.channels, timeIntervals, problems, at);
+    const route = compileRoute(r, i, { channels: file.channels, reviews }, timeIntervals, problems, at);
     if (route) routes.push(route);
   });
   if (problems.length) throw new ConfigError(`${origin}:\n  ${onePerPlace(problems).join('\n  ')}`);
-  return { channels, threads, hours, timeIntervals, routes, labels: (file.labels ?? {}) as Labels, origin };
-}
-
-export type At = (path: Array<string | number>) => string;
-
-/** Each channel against its own type's schema, with its hours and thread settings. */
-function compileChannels(
-  entries: Record<string, unknown>,
-  timeIntervals: NotifyConfig['timeIntervals'],
-  problems: string[],
-  at: At,
-) {
-  const channels: Record<string, ChannelConfig> = {};
-  const threads: Record<string, ThreadSettings> = {};
-  const hours: Record<string, HoursSettings> = {};
-  for (const [id, entry] of Object.entries(entries)) {
-    if (!isObject(entry) || !channelSchema(String(entry.type))) continue; // its shape problem is listed
-    const { thread, broadcast, thread_days, active, quiet, urgent, ...ch } = entry as { type: string } & Record<
-      keyof ThreadKeys | keyof HoursKeys,
-      unknown
-    >;
-    const hoursOf = hoursSettings({ active, quiet, urgent }, timeIntervals, ['channels', id], problems, at);
-    if (hoursOf) hours[id] = hoursOf;
-    // Each channel against its own type's schema: errors name that type's fields, not a union.
-    if (check(ch, channelSchema(ch.type)!, ['channels', id], problems, at, `type ${ch.type}`))
-      channels[id] = ch as ChannelConfig;
-    const keys = { thread, broadcast, thread_days };
-    const settings = threadSettings(keys, ch.type, ['channels', id], problems, at);
-    if (settings) threads[id] = settings;
-  }
-  return { channels, threads, hours };
+  const labels = (file.labels ?? {}) as Labels;
+  return { channels, threads, hours, reviews, timeIntervals, routes, labels, origin };
 }
 
 const isUserField = (f: string): f is UserField => (USER_FIELDS as readonly string[]).includes(f);
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why a `where` or `labels` key is refused, with the likely field or the list of them. */
 const unknownField = (f: string) =>
@@ -166,7 +135,7 @@ const unknownField = (f: string) =>
 function compileRoute(
   r: Record<string, unknown>,
   i: number,
-  channels: Record<string, { type: string }>,
+  { channels, reviews }: { channels: Record<string, { type: string }>; reviews: NotifyConfig['reviews'] },
   intervals: NotifyConfig['timeIntervals'],
   problems: string[],
   at: At,
@@ -185,6 +154,10 @@ function compileRoute(
         `${fmt([...p, 'mention'])}${at([...p, 'mention'])}: type ${type} cannot mention anyone (types that can: ${MENTION_TYPES.join(', ')})`,
       );
     else (r.mention as unknown[]).forEach((m, j) => check(m, shape, [...p, 'mention', j], problems, at));
+  }
+  if (r.review === true && channelIds.includes(channel)) {
+    const why = reviewRefusal(channel, channels[channel]!.type, reviews);
+    if (why) problems.push(`${fmt([...p, 'review'])}${at([...p, 'review'])}: ${why}`);
   }
   if (typeof channel === 'string' && !channelIds.includes(channel)) {
     problems.push(
@@ -209,34 +182,8 @@ function compileRoute(
     ...(Object.keys(where).length ? { where } : {}),
     ...(r.show ? { show: r.show as string[] } : {}),
     ...(r.mention ? { mention: r.mention as Route['mention'] } : {}),
+    ...(r.review === true ? { review: true as const } : {}),
     ...(hours && { hours: { mode: hours.mode, intervals: hours.intervals }, urgent: hours.urgent }),
     source: 'file',
   };
-}
-
-/** Checks `value` against `shape`, adding one line per problem; `what` names the shape in "required for ...". */
-function check(
-  value: unknown,
-  shape: Struct<any, any>,
-  base: Array<string | number>,
-  problems: string[],
-  at: At,
-  what?: string,
-): boolean {
-  const [err] = validate(value, shape);
-  if (!err) return true;
-  const seen = new Set<string>();
-  for (const f of err.failures()) {
-    const p = [...base, ...f.path];
-    const place = fmt(p);
-    // One line per place: a union also reports each of its branches, at and under its path.
-    if ([...seen].some((s) => place === s || place.startsWith(`${s}.`) || place.startsWith(`${s}[`))) continue;
-    seen.add(place);
-    const reason =
-      f.type === 'union' && f.path.includes('where')
-        ? `invalid condition ${JSON.stringify(f.value)} (expected ${CONDITION_HINT})`
-        : reasonFor(f, shape, what);
-    problems.push(`${place}${at(p)}: ${reason}`);
-  }
-  return false;
 }

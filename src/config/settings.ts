@@ -10,6 +10,7 @@ import {
   number,
   object,
   optional,
+  refine,
   string,
   validate,
   type Infer,
@@ -48,6 +49,13 @@ const envShape = object({
   DATABASE_URL: defaulted(string(), 'sqlite:data/vcc-notify.db'),
   LOG_LEVEL: defaulted(enums(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   ADMIN_TOKEN: optional(string()),
+  PUBLIC_URL: optional(
+    refine(
+      string(),
+      'public url',
+      (v) => /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(v) || 'expected the http(s) address people reach the service at',
+    ),
+  ),
   DELIVERY_MAX_AGE_HOURS: defaulted(coerce(min(number(), 0), string(), Number), 24),
   DELIVERY_LEASE_SECONDS: int(30, 1),
   CHAT_MAX_SUBSCRIPTIONS: int(50, 1),

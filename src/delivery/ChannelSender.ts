@@ -54,5 +54,18 @@ export type ChannelSender =
       /** The hours to honour (the channel's `active:` / `quiet:`, its routes'), and the summary of what waited them out. */
       hours: Hours;
       away: (items: DueItem[]) => Outgoing[];
+      /** The channel's reviews (`reviewers:`), when it has them: a reviewed item asks them for a decision. */
+      review?: ChannelReviews;
     }
   | { ok: false; reason: string };
+
+/** What the worker needs of a channel's reviews: who decides, what a review keeps, its admin page. */
+export interface ChannelReviews {
+  reviewers: readonly string[];
+  /** How long a request waits before its first reminder. */
+  remindAfterMs: number;
+  /** What changed, one labelled line per change (the review's own copy). */
+  what(item: DueItem): string[];
+  /** The event's page on the admin site (PUBLIC_URL), or null. */
+  openUrl(eventId: number): string | null;
+}

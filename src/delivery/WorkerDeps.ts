@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
 import type { SendOutcome } from './Adapter.ts';
-import type { EventStore, LeaseStore, MuteStore, ThreadStore } from '../store/Store.ts';
+import type { EventStore, LeaseStore, MuteStore, ReviewStore, ThreadStore } from '../store/Store.ts';
 import type { ChannelSender, DueItem } from './ChannelSender.ts';
 import type { RetryPolicy } from './retryPolicy.ts';
 
 /** What the delivery worker is given: the store, the channel plans, time, randomness, observers. */
 export interface WorkerDeps {
-  store: EventStore & LeaseStore & ThreadStore & Pick<MuteStore, 'listMutes' | 'markMuted'>;
+  store: EventStore &
+    LeaseStore &
+    ThreadStore &
+    Pick<MuteStore, 'listMutes' | 'markMuted'> &
+    Pick<ReviewStore, 'openReview'>;
   /** This instance's name in channel leases (unique per process). */
   owner: string;
   /** How long a channel lease lasts without renewal; a killed instance's channels are taken over after it. */

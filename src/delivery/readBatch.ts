@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import { HELD_BY_HOURS, type EventStore, type MuteStore, type ThreadStore } from '../store/Store.ts';
+import {
+  HELD_BY_HOURS,
+  type EventStore,
+  type MuteStore,
+  type NewReview,
+  type ReviewStore,
+  type ThreadStore,
+} from '../store/Store.ts';
 import { utcMinute } from '../render/utcMinute.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 import type { ActiveMutes } from './mutes.ts';
@@ -8,7 +15,10 @@ import { runSteps, type Decisions } from './readSteps.ts';
 type Ready = Extract<ChannelSender, { ok: true }>;
 
 export interface ReadDeps {
-  store: ThreadStore & Pick<MuteStore, 'markMuted'> & Pick<EventStore, 'duePending' | 'markHeld'>;
+  store: ThreadStore &
+    Pick<MuteStore, 'markMuted'> &
+    Pick<EventStore, 'duePending' | 'markHeld'> &
+    Pick<ReviewStore, 'openReview'>;
   mutes: ActiveMutes;
   log: Logger;
   onMuted?: (channel: string, items: DueItem[]) => void;
@@ -35,6 +45,7 @@ export async function readMessages(
     sender,
     muted: (items: readonly DueItem[]) => d.mutes.held(channel, items, now),
     roots: (users: readonly string[]) => d.store.threadRoots(channel, users),
+    openReview: (r: NewReview) => d.store.openReview(r),
   };
   let page = read;
   let holdUntil: number | null = null;

@@ -1,4 +1,5 @@
-import type { Mute, ThreadRoot } from '../store/Store.ts';
+import type { Mute, NewReview, Review, ThreadRoot } from '../store/Store.ts';
+import { withReview } from '../render/reviewText.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 import { planThreads } from './threadPlan.ts';
 import { anyHours, hoursPlan } from './quietHours.ts';
@@ -34,6 +35,8 @@ export interface StepContext {
   muted(items: readonly DueItem[]): Promise<Decisions['muted']>;
   /** The agents' thread roots in this channel, by user id. */
   roots(userIds: readonly string[]): Promise<Map<string, ThreadRoot>>;
+  /** Opens the item's review in this channel, or finds the one it has (a resend shows the same one). */
+  openReview(r: NewReview): Promise<Review>;
 }
 
 /** One step: the batch it hands on, and what it decided about the items it took out. */
@@ -54,6 +57,35 @@ const hours: ReadStep = async (b, c) => {
     batch: { ...b, go: plan.send, away: [...b.away, ...plan.away] },
     decided: { held: plan.held, holdUntil: plan.holdUntil },
   };
+};
+
+/**
+ * A change that needs a decision is always a message of its own, never folded into a digest
+ * or the away summary, so every decision has one message to edit: the item's message with its
+ * review (state, controls). A channel without reviewers now sends it as usual. On a threaded
+ * channel the request goes to the channel, not into the agent's thread (not yet).
+ */
+const review: ReadStep = async (b, c) => {
+  const rv = c.sender.review;
+  const asks = [...b.away, ...b.go].filter((i) => i.delivery.review);
+  if (!rv || asks.length === 0) return { batch: b };
+  const messages: Outgoing[] = [];
+  for (const item of asks) {
+    const r = await c.openReview({
+      eventId: item.event.id,
+      channel: c.channel,
+      userId: item.event.userId,
+      username: typeof item.event.new.username === 'string' ? item.event.new.username : null,
+      email: typeof item.event.new.email === 'string' ? item.event.new.email : null,
+      what: rv.what(item),
+      askedAt: c.now,
+      nextRemindAt: c.now + rv.remindAfterMs,
+    });
+    for (const o of c.sender.messages([item]))
+      messages.push({ ...o, message: withReview(o.message, r, rv.reviewers, rv.openUrl(item.event.id)) });
+  }
+  const rest = (xs: DueItem[]) => xs.filter((i) => !i.delivery.review);
+  return { batch: { go: rest(b.go), away: rest(b.away), messages: [...b.messages, ...messages] } };
 };
 
 const summary: ReadStep = async (b, c) =>
@@ -80,6 +112,7 @@ const threads: ReadStep = async (b, c) => {
  * messages they make. A new step (e.g. one that keeps some items out of digests) is one entry.
  * - mute: what a mute in force holds back is settled as muted;
  * - hours: what arrives in quiet hours waits; what waited is set apart for the summary;
+ * - review: a change that needs a decision goes alone, with its review's controls;
  * - summary: what waited goes first, as one "While you were away" message;
  * - digest: on a channel without threads, one message per item, or digests of several;
  * - thread plan: on a threaded channel, roots, replies, and the digests of a burst.
@@ -87,6 +120,7 @@ const threads: ReadStep = async (b, c) => {
 export const READ_STEPS = [
   ['mute', mute],
   ['hours', hours],
+  ['review', review],
   ['summary', summary],
   ['digest', digest],
   ['thread plan', threads],

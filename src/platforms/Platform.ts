@@ -85,6 +85,12 @@ export interface ChannelType<C extends { type: string }> {
    */
   mention?: Struct<Extract<Mention, string>, any> | Struct<Exclude<Mention, string>, any>;
   /**
+   * One entry of a channel's `reviewers:` (who may decide on a change: a review's buttons
+   * reach the service from channels of this type). Absent: the type cannot take decisions (a
+   * webhook cannot receive clicks), and the config refuses a reviewed route to it.
+   */
+  reviewer?: Struct<string, any>;
+  /**
    * What `thread: agent` does on this type: whether a root can be edited in place, and how a
    * broadcast reply shows in the channel (the platform's own way, or a pointer message); the
    * adapter honours `Placement`. Absent: the type cannot thread, and the config refuses it.

@@ -54,6 +54,14 @@ export function threadsOf(type: string): ChannelType<ChannelConfig>['threads'] |
 /** The channel types that can have `thread: agent` (for messages). */
 export const THREAD_TYPES = CHANNEL_TYPE_NAMES.filter((n) => threadsOf(n) !== null);
 
+/** The struct of one `reviewers:` entry for a channel type, or null when that type cannot take decisions. */
+export function reviewerSchema(type: string): Struct<string, any> | null {
+  return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.reviewer ?? null;
+}
+
+/** The channel types where people can decide on a change with buttons (for messages). */
+export const DECISION_TYPES = CHANNEL_TYPE_NAMES.filter((n) => reviewerSchema(n) !== null);
+
 /** The channel types whose routes can have `mention:` (for messages). */
 export const MENTION_TYPES = CHANNEL_TYPE_NAMES.filter((n) => mentionSchema(n) !== null);
 

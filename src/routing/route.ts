@@ -42,6 +42,8 @@ export interface PlannedDelivery {
    * urgent: the delivery waits while each of them is quiet. Absent: sent at once.
    */
   hours?: RouteHours[];
+  /** A matched route asks the channel's reviewers for a decision on this event. */
+  review?: true;
 }
 
 export interface Route {
@@ -55,6 +57,8 @@ export interface Route {
   mention?: Mention[];
   /** When what it sends may go out (`active:` / `quiet:`), and the kinds that go at once regardless (`urgent:`). */
   hours?: RouteHours;
+  /** What it sends asks the channel's reviewers for a decision (Expected / Not expected). */
+  review?: true;
   urgent?: EventKind[];
   /** Where the route comes from: the config file, or a chat subscription. */
   source?: 'file' | 'chat';
@@ -132,12 +136,13 @@ export function planDeliveries(
       if ((!r.events || r.events.includes(c.kind)) && !kinds.includes(c.kind)) kinds.push(c.kind);
     }
     if (kinds.length === 0 || (r.where && !whereHolds(user, r.where))) continue;
-    const acc = byChannel.get(r.channel) ?? { kinds: [], show: [], mention: [], hours: [] };
+    const acc = byChannel.get(r.channel) ?? { kinds: [], show: [], mention: [], hours: [], review: false };
     byChannel.set(r.channel, acc);
     for (const k of kinds) if (!acc.kinds.includes(k)) acc.kinds.push(k);
     for (const o of r.show ?? []) if (!acc.show.includes(o)) acc.show.push(o);
     acc.mention.push(...(r.mention ?? []));
     acc.hours = gatherHours(acc.hours, r, kinds);
+    acc.review ||= r.review === true;
   }
   const order = changes.map((c) => c.kind);
   return [...byChannel].map(([channel, acc]) => ({
@@ -146,11 +151,12 @@ export function planDeliveries(
     show: acc.show.sort(),
     ...(acc.mention.length ? { mention: uniqueMentions(acc.mention) } : {}),
     ...(acc.hours?.length ? { hours: acc.hours } : {}),
+    ...(acc.review ? { review: true as const } : {}),
   }));
 }
 
 /** One channel's share of the matched routes; `hours` null once a matched route sends at once. */
-type Gathered = { kinds: EventKind[]; show: string[]; mention: Mention[]; hours: RouteHours[] | null };
+type Gathered = { kinds: EventKind[]; show: string[]; mention: Mention[]; hours: RouteHours[] | null; review: boolean };
 
 /** The hours so far with matched route `r`'s: null (at once) when it has none or `kinds` has one of its urgent kinds. */
 function gatherHours(sofar: RouteHours[] | null, r: Route, kinds: readonly EventKind[]): RouteHours[] | null {

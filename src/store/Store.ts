@@ -15,6 +15,7 @@ import type { EventPage, EventSearch } from './eventSearch.ts';
 import type { SentInThread, ThreadStore } from './ThreadStore.ts';
 import type { MuteStore } from './MuteStore.ts';
 import type { AuditStore } from './auditSql.ts';
+import type { ReviewStore } from './reviewSql.ts';
 import type { Transactions } from './TxStep.ts';
 
 // The persistence contract. The records it keeps are src/domain/'s (re-exported here for the
@@ -26,9 +27,11 @@ export * from '../domain/chat.ts';
 export * from '../domain/threads.ts';
 export * from '../domain/mutes.ts';
 export * from '../domain/audit.ts';
+export * from '../domain/reviews.ts';
 export type { SentInThread, ThreadStore } from './ThreadStore.ts';
 export type { MuteStore } from './MuteStore.ts';
 export type { AuditStore } from './auditSql.ts';
+export type { ReviewStore } from './reviewSql.ts';
 export type { Transactions, TxResult, TxStep } from './TxStep.ts';
 
 /** A store operation failed because the store cannot be reached or written (answer 503). */
@@ -184,7 +187,8 @@ export type StoreReads = Pick<
   Pick<MuteStore, 'listMutes'> &
   Pick<SubscriptionStore, 'listSubscriptions' | 'chatSettings'> &
   Pick<ThreadStore, 'threadsOf' | 'threadRoots'> &
-  Pick<AuditStore, 'listAudit'>;
+  Pick<AuditStore, 'listAudit'> &
+  Pick<ReviewStore, 'getReview' | 'reviewOf'>;
 
 /** All of it, with the connection's life: what the composition root opens and closes. */
 export interface Store
@@ -196,6 +200,7 @@ export interface Store
     SubscriptionStore,
     ConversationStore,
     AuditStore,
+    ReviewStore,
     Transactions {
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;

@@ -103,6 +103,7 @@ export class PgIngestBatch {
           texts(cols.map((c) => c.name_lc)),
           jsonArray(rows.mention),
           jsonArray(rows.hours),
+          JSON.stringify(rows.review),
         ],
       );
       const fresh = new Map(found.rows.map((r) => [r.dedup_key, Number(r.id)]));
@@ -145,6 +146,7 @@ function deliveryColumns(batch: Pending[], cols: Array<ReturnType<typeof eventCo
     show: [] as string[],
     mention: [] as string[],
     hours: [] as string[],
+    review: [] as number[],
     at: [] as number[],
   };
   const firstOf = new Map<string, number>();
@@ -159,6 +161,7 @@ function deliveryColumns(batch: Pending[], cols: Array<ReturnType<typeof eventCo
       rows.show.push(JSON.stringify(d.show));
       rows.mention.push(JSON.stringify(d.mention ?? []));
       rows.hours.push(d.hours ? JSON.stringify(d.hours) : 'null');
+      rows.review.push(d.review ? 1 : 0);
       rows.at.push(cols[i]!.received_at);
     }
   });
@@ -194,13 +197,13 @@ const INGEST_SQL = `
     ORDER BY n
     ON CONFLICT (dedup_key) DO NOTHING RETURNING id, dedup_key
   ), dl AS (
-    INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at, hours)
+    INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at, hours, review)
     SELECT ins.id, d.c, d.k::text, d.s::text, d.m::text, 'pending', 0, d.a::bigint, d.a::bigint, d.a::bigint,
-      NULLIF(d.h::text, 'null')
+      NULLIF(d.h::text, 'null'), d.rv::integer
     FROM ROWS FROM (json_array_elements_text($7::json), json_array_elements_text($8::json), json_array_elements($9::json),
       json_array_elements($10::json), json_array_elements_text($11::json), json_array_elements($15::json),
-      json_array_elements($16::json))
-      WITH ORDINALITY AS d(key, c, k, s, a, m, h, n)
+      json_array_elements($16::json), json_array_elements_text($17::json))
+      WITH ORDINALITY AS d(key, c, k, s, a, m, h, rv, n)
     JOIN ins ON ins.dedup_key = d.key
     ORDER BY d.n
   )

@@ -13,6 +13,8 @@ import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.
 import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { stepWrites } from './writeSteps.ts';
+import { REVIEW_SQL, toReview, type ReviewRow } from './reviewSql.ts';
+import type { NewReview, Review } from '../domain/reviews.ts';
 import { claimed, LEASE_SQL } from './leaseSql.ts';
 import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
 import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
@@ -129,6 +131,20 @@ export class PostgresStore extends PgEventStore implements Store {
 
   addMute(m: NewMute): Promise<number> {
     return stepWrites.addMute(this, m);
+  }
+
+  openReview(r: NewReview): Promise<Review> {
+    return stepWrites.openReview(this, r);
+  }
+
+  async getReview(id: number): Promise<Review | null> {
+    const [r] = await this.q<ReviewRow>(...numbered(REVIEW_SQL.get, { id }));
+    return r ? toReview(r) : null;
+  }
+
+  async reviewOf(eventId: number, channel: string): Promise<Review | null> {
+    const [r] = await this.q<ReviewRow>(...numbered(REVIEW_SQL.of, { event: eventId, channel }));
+    return r ? toReview(r) : null;
   }
 
   async listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {

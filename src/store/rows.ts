@@ -45,6 +45,7 @@ export interface DeliveryRow {
   thread: string | null;
   muted_by: number | string | null;
   ref?: string | null;
+  review?: number | string | boolean | null;
   hours: string | null;
 }
 
@@ -109,6 +110,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     thread: (r.thread ?? null) as ThreadRole | null,
     mutedBy: r.muted_by === null || r.muted_by === undefined ? null : Number(r.muted_by),
     ref: r.ref ?? null,
+    ...(r.review === 1 || r.review === '1' || r.review === true ? { review: true as const } : {}),
     ...(r.hours ? { hours: JSON.parse(r.hours) as RouteHours[] } : {}),
   };
 }
@@ -191,10 +193,11 @@ export function byEvent(rows: DeliveryRow[]): Map<number, Delivery[]> {
  * to that channel pending again with its retries counted from now. No row: no such event.
  */
 export const RESEND_SQL = `
-  INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at)
-  SELECT id, CAST($channel AS TEXT), CAST($kinds AS TEXT), CAST($show AS TEXT), CAST($mention AS TEXT), 'pending', 0, CAST($now AS BIGINT), CAST($now AS BIGINT), CAST($now AS BIGINT)
+  INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at, review)
+  SELECT id, CAST($channel AS TEXT), CAST($kinds AS TEXT), CAST($show AS TEXT), CAST($mention AS TEXT), 'pending', 0, CAST($now AS BIGINT), CAST($now AS BIGINT), CAST($now AS BIGINT), CAST($review AS INTEGER)
   FROM events WHERE id = $event
   ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show, mention = excluded.mention,
+    review = excluded.review,
     retry_base = deliveries.attempts, retry_since = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
     updated_at = excluded.updated_at, last_error = NULL, thread = NULL, muted_by = NULL, hours = NULL, ref = NULL
   RETURNING id, retry_since IS NOT NULL AS requeued`;
@@ -206,6 +209,7 @@ export const resendParams = (eventId: number, d: PlannedDelivery, now: number) =
   show: JSON.stringify(d.show),
   mention: JSON.stringify(d.mention ?? []),
   now,
+  review: d.review ? 1 : 0,
 });
 
 /**

@@ -12,6 +12,8 @@ import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.
 import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { stepWrites } from './writeSteps.ts';
+import { REVIEW_SQL, toReview, type ReviewRow } from './reviewSql.ts';
+import type { NewReview, Review } from '../domain/reviews.ts';
 import { claimed, LEASE_SQL } from './leaseSql.ts';
 import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
 import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
@@ -141,6 +143,24 @@ export class SqliteStore extends SqliteEventStore implements Store {
 
   addMute(m: NewMute): Promise<number> {
     return stepWrites.addMute(this, m);
+  }
+
+  openReview(r: NewReview): Promise<Review> {
+    return stepWrites.openReview(this, r);
+  }
+
+  getReview(id: number): Promise<Review | null> {
+    return this.read(() => {
+      const r = this.prep(atNamed(REVIEW_SQL.get)).get({ id }) as ReviewRow | undefined;
+      return r ? toReview(r) : null;
+    });
+  }
+
+  reviewOf(eventId: number, channel: string): Promise<Review | null> {
+    return this.read(() => {
+      const r = this.prep(atNamed(REVIEW_SQL.of)).get({ event: eventId, channel }) as ReviewRow | undefined;
+      return r ? toReview(r) : null;
+    });
   }
 
   listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {

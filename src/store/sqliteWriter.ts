@@ -99,8 +99,8 @@ export class SqliteWriter {
       return { status: 'duplicate', eventId: existing.id };
     }
     const add = this.prep(
-      `INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at, hours)
-       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)`,
+      `INSERT INTO deliveries (event_id, channel, kinds, show, mention, status, attempts, next_attempt_at, created_at, updated_at, hours, review)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?)`,
     );
     for (const p of planned) {
       add.run(
@@ -113,6 +113,7 @@ export class SqliteWriter {
         cols.received_at,
         cols.received_at,
         p.hours ? JSON.stringify(p.hours) : null,
+        p.review ? 1 : 0,
       );
     }
     return { status: 'accepted', eventId: inserted.id, deliveries: planned.length };

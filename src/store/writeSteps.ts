@@ -5,6 +5,8 @@ import { firstId, type Transactions, type TxResult, type TxStep } from './TxStep
 import { addMuteParams, MUTE_SQL } from './muteSql.ts';
 import { RESEND_SQL, resendParams } from './rows.ts';
 import { AUDIT_PRUNE_SQL } from './auditSql.ts';
+import { openParams, REVIEW_SQL, toReview, type ReviewRow } from './reviewSql.ts';
+import type { NewReview, Review } from '../domain/reviews.ts';
 
 // The writes people make (src/actions/), as transaction steps: the store's own methods run
 // them alone, an action runs them with its audit entry (auditSql.ts) in one transaction.
@@ -102,6 +104,13 @@ export const stepWrites = {
   },
   async replayDead(t: Transactions, opts: Parameters<typeof deliverySteps.replay>[0], now: number): Promise<number> {
     return rowsOf((await t.transaction([deliverySteps.replay(opts, now)]))![0]).length;
+  },
+  async openReview(t: Transactions, r: NewReview): Promise<Review> {
+    const [, rows] = (await t.transaction([
+      { sql: REVIEW_SQL.open, params: openParams(r), returns: 'count' },
+      { sql: REVIEW_SQL.of, params: { event: r.eventId, channel: r.channel }, returns: 'rows' },
+    ]))!;
+    return toReview(rowsOf(rows)[0] as unknown as ReviewRow);
   },
   async pruneAudit(t: Transactions, before: number, limit: number): Promise<number> {
     return (await t.transaction([{ sql: AUDIT_PRUNE_SQL, params: { before, limit }, returns: 'count' }]))![0] as number;

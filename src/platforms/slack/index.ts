@@ -38,8 +38,16 @@ const mention = refine(
   (v) => SLACK_MENTION.test(v) || 'expected a Slack user id (U0123ABCD), user group id (S0123ABCD), here or channel',
 );
 
+/** A reviewer on Slack: a user id (`U…`, `W…`) or a user group id (`S…`, its members, read with usergroups.users.list). */
+const reviewer = refine(
+  string(),
+  'slack reviewer',
+  (v) => /^[UWS][A-Z0-9]{2,20}$/.test(v) || 'expected a Slack user id (U0123ABCD) or user group id (S0123ABCD)',
+);
+
 const bot: ChannelType<SlackChannel> = {
   mention,
+  reviewer,
   // Replies with thread_ts (reply_broadcast shows one in the channel too), roots edited with
   // chat.update, which Slack limits apart from posting: Tier 3, 50+ a minute
   // (https://api.slack.com/methods/chat.update#rate_limiting, https://api.slack.com/apis/rate-limits#tiers).

@@ -41,8 +41,18 @@ const mention = object({
   ),
 });
 
+/** A reviewer on Teams: the person's Entra (AAD) object id, as a click's `from.aadObjectId` carries it. */
+const reviewer = refine(
+  string(),
+  'teams reviewer',
+  (v) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ||
+    'expected an Entra object id (00000000-0000-0000-0000-000000000000)',
+);
+
 const bot: ChannelType<TeamsChannel> = {
   mention,
+  reviewer,
   // Replies in the root's reply chain, roots edited with updateActivity (botAdapter.ts); a
   // broadcast reply gets a pointer post in the channel (Teams has no "also send to channel" for bots).
   threads: { edit: true, broadcast: 'pointer' },

@@ -12,6 +12,7 @@ import m010 from './010-hours.ts';
 import m011 from './011-muted-index.ts';
 import m012 from './012-audit.ts';
 import m013 from './013-message-refs.ts';
+import m014 from './014-reviews.ts';
 
 export type { Migration };
 
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m011,
   m012,
   m013,
+  m014,
 ];

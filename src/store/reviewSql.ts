@@ -1,0 +1,95 @@
+import type { Decider, NewReview, Review, ReviewStatus } from '../domain/reviews.ts';
+import type { TxStep } from './TxStep.ts';
+
+/** Reviews, read (decisions are written with their audit entry: `reviewSteps`). */
+export interface ReviewStore {
+  /** Opens the event's review in the channel, or returns the one it has (one per event and channel). */
+  openReview(r: NewReview): Promise<Review>;
+  getReview(id: number): Promise<Review | null>;
+  /** The event's review in a channel, if it has one. */
+  reviewOf(eventId: number, channel: string): Promise<Review | null>;
+}
+
+export const REVIEW_SQL = {
+  open: `INSERT INTO reviews (event_id, channel, user_id, username, email, what, asked_at, status, next_remind_at)
+         VALUES ($event, $channel, $user, $username, $email, $what, $at, 'pending', $remind)
+         ON CONFLICT (event_id, channel) DO NOTHING`,
+  of: 'SELECT * FROM reviews WHERE event_id = $event AND channel = $channel',
+  get: 'SELECT * FROM reviews WHERE id = $id',
+} as const;
+
+export const openParams = (r: NewReview) => ({
+  event: r.eventId,
+  channel: r.channel,
+  user: r.userId,
+  username: r.username,
+  email: r.email,
+  what: JSON.stringify(r.what),
+  at: r.askedAt,
+  remind: r.nextRemindAt,
+});
+
+export const reviewSteps = {
+  /** The decision, once: changes nothing (and the transaction gives null) unless the review in `channel` is pending. */
+  decide: (
+    id: number,
+    channel: string,
+    d: { status: Exclude<ReviewStatus, 'pending'>; by: Decider; at: number; reason: string | null },
+  ): TxStep => ({
+    sql: `UPDATE reviews SET status = $status, decided_platform = $platform, decided_id = $who, decided_name = $name,
+            decided_at = $at, reason = $reason, next_remind_at = NULL
+          WHERE id = $id AND channel = $channel AND status = 'pending' RETURNING *`,
+    params: {
+      status: d.status,
+      platform: d.by.platform,
+      who: d.by.id,
+      name: d.by.name,
+      at: d.at,
+      reason: d.reason,
+      id,
+      channel,
+    },
+    returns: 'rows',
+    needs: true,
+  }),
+};
+
+export interface ReviewRow {
+  id: number | string;
+  event_id: number | string;
+  channel: string;
+  user_id: string | null;
+  username: string | null;
+  email: string | null;
+  what: string;
+  asked_at: number | string;
+  status: string;
+  decided_platform: string | null;
+  decided_id: string | null;
+  decided_name: string | null;
+  decided_at: number | string | null;
+  reason: string | null;
+  reminders_sent: number | string;
+  next_remind_at: number | string | null;
+  escalated_at: number | string | null;
+}
+
+const num = (v: number | string | null) => (v === null ? null : Number(v));
+
+export const toReview = (r: ReviewRow): Review => ({
+  id: Number(r.id),
+  eventId: Number(r.event_id),
+  channel: r.channel,
+  userId: r.user_id,
+  username: r.username,
+  email: r.email,
+  what: JSON.parse(r.what) as string[],
+  askedAt: Number(r.asked_at),
+  status: r.status as ReviewStatus,
+  decidedBy: r.decided_name === null ? null : { platform: r.decided_platform, id: r.decided_id, name: r.decided_name },
+  decidedAt: num(r.decided_at),
+  reason: r.reason,
+  remindersSent: Number(r.reminders_sent),
+  nextRemindAt: num(r.next_remind_at),
+  escalatedAt: num(r.escalated_at),
+});
