@@ -5,6 +5,8 @@ import type { Subscriptions } from './chat/Subscriptions.ts';
 import type { Channels } from './channels/Channels.ts';
 import { Actions } from './actions/Actions.ts';
 import { ChangePolicy } from './actions/ChangePolicy.ts';
+import { reviewDeps } from './channels/reviewMessages.ts';
+import type { Logger } from 'pino';
 
 /**
  * The actions layer as the service and the CLI build it: one policy (each platform's inbound
@@ -16,7 +18,8 @@ export function actionsFor(d: {
   clock: () => number;
   config: () => NotifyConfig;
   subscriptions: Subscriptions;
-  channels: Pick<Channels, 'channelConfig' | 'sendTest'>;
+  channels: Pick<Channels, 'channelConfig' | 'sendTest' | 'senderFor'>;
+  log: Logger;
   routes: () => readonly Route[];
   maxSubscriptions: number;
   wake: () => void;
@@ -34,6 +37,13 @@ export function actionsFor(d: {
     changed: () => d.subscriptions.refresh(),
     queued: d.wake,
     sendTest: d.channels.sendTest,
+    reviews: reviewDeps({
+      store: d.store,
+      config: d.config,
+      channelConfig: d.channels.channelConfig,
+      senderFor: d.channels.senderFor,
+      log: d.log,
+    }),
   });
   return { actions, policy };
 }

@@ -42,6 +42,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const acting = actionsFor({
     store,
     clock,
+    log,
     config: config.get,
     subscriptions,
     channels,

@@ -11,7 +11,7 @@ test('Slack: a signed button click reaches the dispatcher and gets the private "
   const slack = await new FakeSlack().start();
   const dir = tempDir();
   const svc = await start(dir, slack);
-  const click = (secret: string, actionId = 'review.expected') => {
+  const click = (secret: string, actionId = 'some.other-button') => {
     const body = blockActions({
       user: 'U0SUE',
       channel: 'C0OPS',
@@ -33,7 +33,7 @@ test('Slack: a signed button click reaches the dispatcher and gets the private "
     t.is(slack.responses[0]!.id, 'click-1');
     t.like(slack.responses[0]!.body, { response_type: 'ephemeral', replace_original: false, text: NOT_SUPPORTED });
     t.deepEqual(await svc.store.listAudit({ limit: 5 }), [], 'nothing was changed, nothing recorded');
-    t.true(svc.logs.some((l) => l.includes('Slack button click') && l.includes('review.expected')));
+    t.true(svc.logs.some((l) => l.includes('Slack button click') && l.includes('some.other-button')));
   } finally {
     await svc.stop();
     await slack.stop();
@@ -61,7 +61,7 @@ teamsBotTest(
           name: 'adaptiveCard/action',
           replyToId: '1700000000999',
           value: {
-            action: { type: 'Action.Execute', verb: 'review.expected', data: { value: 'r-12' } },
+            action: { type: 'Action.Execute', verb: 'some.other-button', data: { value: 'r-12' } },
             trigger: 'manual',
           },
         }),
@@ -78,7 +78,7 @@ teamsBotTest(
         teamsActivity(connector.url, `${CONV};messageid=1700000000999`, {
           type: 'message',
           text: undefined,
-          value: { vccAction: 'review.expected', value: 'r-12' },
+          value: { vccAction: 'some.other-button', value: 'r-12' },
         }),
       );
       t.is(submit.status, 200);

@@ -1,4 +1,4 @@
-import type { EventStore, MuteStore, SubscriptionStore, Transactions } from '../store/Store.ts';
+import type { EventStore, MuteStore, Review, ReviewStore, SubscriptionStore, Transactions } from '../store/Store.ts';
 import type { SendOutcome } from '../delivery/Adapter.ts';
 import type { Route } from '../routing/route.ts';
 import type { ChangePolicy } from './ChangePolicy.ts';
@@ -8,7 +8,8 @@ export interface ActionDeps {
   store: Transactions &
     Pick<SubscriptionStore, 'listSubscriptions'> &
     Pick<MuteStore, 'listMutes'> &
-    Pick<EventStore, 'getEvent' | 'deliveriesOf'>;
+    Pick<EventStore, 'getEvent' | 'deliveriesOf'> &
+    Pick<ReviewStore, 'getReview'>;
   clock: () => number;
   policy: ChangePolicy;
   /** Subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
@@ -27,4 +28,15 @@ export interface ActionDeps {
   queued: () => void;
   /** Sends the sample notification to a channel. */
   sendTest: (channel: string) => Promise<SendOutcome>;
+  reviews: ReviewDeps;
+}
+
+/** What deciding a review needs of the channels. */
+export interface ReviewDeps {
+  /** The channel's reviewers in the config in force, or null (it has none). */
+  settingsOf(channel: string): { reviewers: readonly string[] } | null;
+  /** Whether the channel named `channel` is the chat channel `address` (`slack:C0123`) a click came from. */
+  isAt(channel: string, address: string): boolean;
+  /** After a decision: edits the request's message from the stored review, and escalates a "Not expected". */
+  decided(review: Review): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { entryStep, type ActionName } from './auditEntry.ts';
 import { record, setChannelSetting, subscribe, unsubscribe } from './channelActions.ts';
 import { addMute, expireMute, sendHeld, type MuteRequest } from './muteActions.ts';
 import { replay, resend, sendTest } from './deliveryActions.ts';
+import { decideReview, type Decision } from './reviewActions.ts';
 
 /**
  * Everything a person can do, each as one call: checks the actor's right through the one
@@ -56,6 +57,10 @@ export class Actions {
 
   sendTest(a: Actor, channel: string) {
     return sendTest(this.deps, a, channel);
+  }
+
+  decideReview(a: Actor, d: Decision) {
+    return decideReview(this.deps, a, d);
   }
 
   /**

@@ -21,6 +21,10 @@ export interface PlatformRule {
   users: CommandUsers;
   /** Whether the user is an admin or owner of the workspace; throws when it cannot tell. */
   isAdmin?: (userId: string) => Promise<boolean>;
+  /** The members of a user group (Slack `S…`), where the platform has groups; throws when it cannot tell. */
+  members?: (groupId: string) => Promise<readonly string[]>;
+  /** The user's e-mail address, where the platform gives it (null: unknown). */
+  emailOf?: (userId: string) => Promise<string | null>;
 }
 
 /**
@@ -35,6 +39,36 @@ export class ChangePolicy {
   /** Sets a platform's rule (each platform's inbound side registers its own at start). */
   setRule(platform: string, rule: PlatformRule): void {
     this.rules.set(platform, rule);
+  }
+
+  /**
+   * Whether a chat actor is one of `reviewers` (a user id, or a member of a listed group on
+   * platforms that have groups). Only people in chat decide (the admin page does not, yet).
+   */
+  async isReviewer(actor: Actor, reviewers: readonly string[]): Promise<boolean> {
+    if (actor.via !== 'chat' || actor.id === null || actor.platform === null) return false;
+    if (reviewers.includes(actor.id)) return true;
+    const members = this.rules.get(actor.platform)?.members;
+    if (!members) return false;
+    for (const group of reviewers.filter((r) => r.startsWith('S'))) {
+      try {
+        if ((await members(group)).includes(actor.id)) return true;
+      } catch {
+        // A group that cannot be read admits nobody (fail closed).
+      }
+    }
+    return false;
+  }
+
+  /** The actor's e-mail address where their platform gives it, else null. */
+  async emailOf(actor: Actor): Promise<string | null> {
+    const lookup = actor.platform === null ? undefined : this.rules.get(actor.platform)?.emailOf;
+    if (!lookup || actor.id === null) return null;
+    try {
+      return await lookup(actor.id);
+    } catch {
+      return null;
+    }
   }
 
   async mayChange(actor: Actor, channel: string): Promise<true | string> {

@@ -16,6 +16,7 @@ export const ACTION_NAMES = [
   'replay',
   'resend',
   'test.send',
+  'review.decide',
   'signin',
   'signout',
 ] as const;

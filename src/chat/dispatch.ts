@@ -1,32 +1,12 @@
-import type { Actions } from '../actions/Actions.ts';
-import type { Actor } from '../actions/Actor.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { runCommand, type CommandContext } from './runCommand.ts';
+import { runCommand } from './runCommand.ts';
+import { REVIEW_BUTTON_HANDLERS } from './reviewButtons.ts';
+import type { ButtonHandler, InboundInput, Reply } from './inbound.ts';
 
-/**
- * What a chat platform hands on once it has verified a request: a command typed in a channel,
- * or a click on a message's button (an action id, the opaque value the button carried, and
- * the platform's reference of the message it was on). The actor and the channel come from
- * the platform's verified request, never from the button.
- */
-export type InboundInput =
-  | { kind: 'command'; text: string; context: CommandContext }
-  | {
-      kind: 'action';
-      actionId: string;
-      value: string;
-      channel: string;
-      actor: Actor;
-      /** The message the button was on, as the platform names it (Slack ts, Teams activity id), if known. */
-      messageRef: string | null;
-      actions: Actions;
-    };
-
-/** A button's handler: its private answer to the clicker. */
-export type ButtonHandler = (input: Extract<InboundInput, { kind: 'action' }>) => Promise<string>;
+export type { AskText, ButtonHandler, InboundInput, Reply } from './inbound.ts';
 
 /** The buttons vcc-notify acts on, by action id; a click on any other is answered NOT_SUPPORTED. */
-export const BUTTONS: Readonly<Record<string, ButtonHandler>> = {};
+export const BUTTONS: Readonly<Record<string, ButtonHandler>> = REVIEW_BUTTON_HANDLERS;
 
 /** The private answer to a click on a button vcc-notify does not act on (yet). */
 export const NOT_SUPPORTED = 'vcc-notify does not support this button yet: nothing was changed.';
@@ -40,11 +20,14 @@ export const ACTION_VALUE_MAX = 2_000;
  * calls its button's handler. Returns the reply: in the channel's thread for a command, to the
  * clicker alone for a click. Never throws for bad input.
  */
-export async function dispatch(input: InboundInput): Promise<string> {
-  if (input.kind === 'command') return runCommand(input.text, input.context);
+export async function dispatch(input: InboundInput): Promise<Reply> {
+  if (input.kind === 'command') return { text: await runCommand(input.text, input.context) };
   const handler = Object.hasOwn(BUTTONS, input.actionId) ? BUTTONS[input.actionId] : undefined;
-  return handler ? handler(input) : NOT_SUPPORTED;
+  return handler ? handler(input) : { text: NOT_SUPPORTED };
 }
+
+/** A reply as text: a command never asks, and a platform that cannot ask shows the question. */
+export const replyText = (r: Reply): string => ('text' in r ? r.text : r.ask.label);
 
 /** An action id and value as a log line may show them: one line, bounded. */
 export const actionForLog = (id: string) => sanitizeLine(id).slice(0, 80);

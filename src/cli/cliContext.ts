@@ -74,6 +74,7 @@ export async function withContext<T>(
       routes: () => [...config.routes, ...subs.routes()],
       maxSubscriptions: settings.env.CHAT_MAX_SUBSCRIPTIONS,
       wake: () => {},
+      log: createLogger('silent'),
     });
     return await fn({ settings, config, store, channels, subs, actions, actor: cliActor(osUser()) });
   } finally {

@@ -14,7 +14,15 @@ export type ButtonStyle = (typeof BUTTON_STYLES)[number];
  * that cannot receive clicks shows links only.
  */
 export type MessageAction =
-  | { kind: 'button'; id: string; label: string; style: ButtonStyle; value: string }
+  | {
+      kind: 'button';
+      id: string;
+      label: string;
+      style: ButtonStyle;
+      value: string;
+      /** The button needs a text from the clicker (a reason): a card shows an input, Slack asks in a modal. */
+      asks?: { label: string; maxLength: number };
+    }
   | { kind: 'link'; label: string; url: string };
 
 /** Whether a link may be shown: an absolute http(s) URL of reasonable length, nothing else. */

@@ -1,4 +1,4 @@
-import type { Review } from '../domain/reviews.ts';
+import { REASON_MAX, type Review } from '../domain/reviews.ts';
 import type { Message, MessageAction } from './Message.ts';
 import { sanitizeLine } from './sanitize.ts';
 import { utcMinute } from './utcMinute.ts';
@@ -27,7 +27,14 @@ export function withReview(m: Message, r: Review, reviewers: readonly string[], 
     r.status === 'pending'
       ? [
           { kind: 'button', id: REVIEW_BUTTONS.expected, label: 'Expected', style: 'primary', value },
-          { kind: 'button', id: REVIEW_BUTTONS.notExpected, label: 'Not expected', style: 'danger', value },
+          {
+            kind: 'button',
+            id: REVIEW_BUTTONS.notExpected,
+            label: 'Not expected',
+            style: 'danger',
+            value,
+            asks: { label: 'Why was it not expected? (needed for Not expected)', maxLength: REASON_MAX },
+          },
           ...(openUrl ? [{ kind: 'link' as const, label: 'Open', url: openUrl }] : []),
         ]
       : [];

@@ -55,6 +55,12 @@ export class FakeSlack {
   readonly admins = new Set<string>();
   /** Channels conversations.info reports the bot as a member of. */
   readonly members = new Set<string>();
+  /** E-mail addresses users.info reports, by user id (users:read.email). */
+  readonly emails = new Map<string, string>();
+  /** User groups' members, as usergroups.users.list reports them. */
+  readonly groups = new Map<string, string[]>();
+  /** Modals opened with views.open (the trigger id and the view). */
+  readonly views: Array<{ trigger_id: string; view: any }> = [];
   /** Messages posted to response_url addresses (`/response/ID`). */
   readonly responses: Array<{ id: string; body: any }> = [];
   private server!: Server;
@@ -151,10 +157,28 @@ export class FakeSlack {
       };
     }
     if (req.url === '/api/users.info') {
+      const email = this.emails.get(String(fields.user));
       return {
         status: 200,
-        body: { ok: true, user: { id: fields.user, is_admin: this.admins.has(String(fields.user)), is_owner: false } },
+        body: {
+          ok: true,
+          user: {
+            id: fields.user,
+            is_admin: this.admins.has(String(fields.user)),
+            is_owner: false,
+            profile: email ? { email } : {},
+          },
+        },
       };
+    }
+    if (req.url === '/api/usergroups.users.list') {
+      const users = this.groups.get(String(fields.usergroup));
+      return { status: 200, body: users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' } };
+    }
+    if (req.url === '/api/views.open') {
+      const view = typeof fields.view === 'string' ? JSON.parse(fields.view) : fields.view;
+      this.views.push({ trigger_id: String(fields.trigger_id), view });
+      return { status: 200, body: { ok: true, view: { id: `V${this.views.length}`, ...view } } };
     }
     if (req.url === '/api/conversations.info') {
       return {

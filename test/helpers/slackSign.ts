@@ -55,3 +55,25 @@ export function blockActions(fields: {
     }),
   }).toString();
 }
+
+/** The form body of a `view_submission` as Slack posts it: the modal `view` we opened, its text input filled in. */
+export function viewSubmission(fields: { user: string; view: any; text: string }) {
+  return new URLSearchParams({
+    payload: JSON.stringify({
+      type: 'view_submission',
+      team: { id: 'T0TEAM', domain: 'callcenter' },
+      user: { id: fields.user, username: 'sue', name: 'sue', team_id: 'T0TEAM' },
+      api_app_id: 'A0APP',
+      token: 'deprecated-verification-token',
+      trigger_id: '1.2.4',
+      view: {
+        id: 'V1',
+        team_id: 'T0TEAM',
+        type: 'modal',
+        ...fields.view,
+        state: { values: { text: { text: { type: 'plain_text_input', value: fields.text } } } },
+        hash: '1.abc',
+      },
+    }),
+  }).toString();
+}

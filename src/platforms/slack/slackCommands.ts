@@ -1,10 +1,10 @@
 import { App, LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Actions } from '../../actions/Actions.ts';
-import { parseCommandUsers, type ChangePolicy } from '../../actions/ChangePolicy.ts';
+import { parseCommandUsers, type ChangePolicy, type PlatformRule } from '../../actions/ChangePolicy.ts';
 import { chatActor } from '../../actions/Actor.ts';
 import type { Route } from '../../routing/route.ts';
-import { dispatch } from '../../chat/dispatch.ts';
+import { dispatch, replyText } from '../../chat/dispatch.ts';
 import { registerSlackActions } from './slackActions.ts';
 import { readSlackMentions, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
 import type { Subscriptions } from '../../chat/Subscriptions.ts';
@@ -19,6 +19,40 @@ type SlackClient = App['client'];
 async function isWorkspaceAdmin(client: SlackClient, user: string): Promise<boolean> {
   const info = await client.users.info({ user });
   return Boolean(info.user?.is_admin || info.user?.is_owner);
+}
+
+/** How long a user group's members are used before they are read again. */
+const GROUP_CACHE_MS = 5 * 60_000;
+
+/** User groups' members (usergroups.users.list), each read at most every few minutes. */
+class GroupMembers {
+  private readonly cache = new Map<string, { at: number; users: readonly string[] }>();
+
+  constructor(
+    private readonly client: SlackClient,
+    private readonly clock: () => number,
+  ) {}
+
+  async of(group: string): Promise<readonly string[]> {
+    const hit = this.cache.get(group);
+    if (hit && this.clock() - hit.at < GROUP_CACHE_MS) return hit.users;
+    const users = (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
+    if (this.cache.size >= 1_000) this.cache.clear();
+    this.cache.set(group, { at: this.clock(), users });
+    return users;
+  }
+}
+
+/** Slack's rule for the policy: SLACK_COMMAND_USERS, workspace admins, user groups' members, e-mails. */
+function slackRule(client: SlackClient, deps: Pick<SlackCommandDeps, 'commandUsers' | 'clock'>): PlatformRule {
+  const groups = new GroupMembers(client, deps.clock);
+  return {
+    variable: 'SLACK_COMMAND_USERS',
+    users: parseCommandUsers(deps.commandUsers),
+    isAdmin: (user) => isWorkspaceAdmin(client, user),
+    members: (group) => groups.of(group),
+    emailOf: async (user) => (await client.users.info({ user })).user?.profile?.email ?? null,
+  };
 }
 
 /** After a subscribe: how to invite the bot, when it is not in the channel. */
@@ -70,11 +104,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
     },
   });
 
-  deps.policy.setRule(SLACK_PREFIX, {
-    variable: 'SLACK_COMMAND_USERS',
-    users: parseCommandUsers(deps.commandUsers),
-    isAdmin: (user) => isWorkspaceAdmin(app.client, user),
-  });
+  deps.policy.setRule(SLACK_PREFIX, slackRule(app.client, deps));
 
   app.command('/vcc', async ({ command, ack, respond, client }) => {
     const channel = chatName(SLACK_PREFIX, command.channel_id);
@@ -92,7 +122,7 @@ export function createSlackCommands(deps: SlackCommandDeps) {
       mentions: readSlackMentions,
       mentionHelp: SLACK_MENTION_HELP,
     };
-    const text = await dispatch({ kind: 'command', text: command.text, context });
+    const text = replyText(await dispatch({ kind: 'command', text: command.text, context }));
     deps.log.info(
       { slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' },
       'Slack /vcc command',

@@ -6,7 +6,7 @@ import { chatActor } from '../../actions/Actor.ts';
 import type { Route } from '../../routing/route.ts';
 import type { ConversationStore } from '../../store/Store.ts';
 import { helpText } from '../../chat/grammar.ts';
-import { dispatch } from '../../chat/dispatch.ts';
+import { dispatch, replyText } from '../../chat/dispatch.ts';
 import { answerClick, cardClick } from './cardClicks.ts';
 import type { Mention } from '../../routing/route.ts';
 import type { Subscriptions } from '../../chat/Subscriptions.ts';
@@ -132,21 +132,27 @@ export function teamsBotLogic(deps: TeamsBotDeps) {
     if (click) return answerClick(ctx, deps, click, id);
     if (a.type !== 'message') return;
     const text = textWithoutBotMention(a);
-    const reply = await dispatch({
-      kind: 'command',
-      text,
-      context: {
-        channel: chatName(TEAMS_PREFIX, id),
-        // The Entra object id is what TEAMS_COMMAND_USERS lists; without one, nobody listed matches.
-        actor: chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
-        actions: deps.actions,
-        escape: escapeTeams,
-        subscriptions: deps.subscriptions,
-        fileRoutes: deps.fileRoutesFor(id),
-        mentions: (after) => readTeamsMentions(a, after),
-        mentionHelp: TEAMS_MENTION_HELP,
-      },
-    });
+    const reply = replyText(
+      await dispatch({
+        kind: 'command',
+        text,
+        context: {
+          channel: chatName(TEAMS_PREFIX, id),
+          // The Entra object id is what TEAMS_COMMAND_USERS lists; without one, nobody listed matches.
+          actor: chatActor(
+            TEAMS_PREFIX,
+            a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`,
+            a.from?.name,
+          ),
+          actions: deps.actions,
+          escape: escapeTeams,
+          subscriptions: deps.subscriptions,
+          fileRoutes: deps.fileRoutesFor(id),
+          mentions: (after) => readTeamsMentions(a, after),
+          mentionHelp: TEAMS_MENTION_HELP,
+        },
+      }),
+    );
     deps.log.info({ conversation: id, command: text.split(/\s+/)[0] || 'help' }, 'Teams bot command');
     await ctx.sendActivity(reply.replace(/\n/g, '\n\n'));
   };

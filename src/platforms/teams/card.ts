@@ -47,6 +47,11 @@ function cardActions(m: Message, interactive: boolean): object[] {
  */
 export function adaptiveCard(m: Message, interactive = false): object {
   const actions = cardActions(m, interactive);
+  const asks = interactive ? m.actions?.find((a) => a.kind === 'button' && a.asks) : undefined;
+  const input =
+    asks?.kind === 'button' && asks.asks
+      ? [{ type: 'Input.Text', id: 'text', label: asks.asks.label, isMultiline: true, maxLength: asks.asks.maxLength }]
+      : [];
   // Mentions come from the config only: `<at>name</at>` with its entity is the one unescaped markup.
   const people = m.mentions.filter((x): x is { id: string; name: string } => typeof x === 'object');
   const entities = people.map((p) => ({
@@ -77,6 +82,7 @@ export function adaptiveCard(m: Message, interactive = false): object {
             },
           ]
         : []),
+      ...input,
     ],
     ...(actions.length ? { actions } : {}),
   });

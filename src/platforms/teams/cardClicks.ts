@@ -1,6 +1,6 @@
 import { is, object, optional, record, size, string, type as shape, unknown } from 'superstruct';
 import { chatActor } from '../../actions/Actor.ts';
-import { ACTION_ID_MAX, ACTION_VALUE_MAX, actionForLog, dispatch } from '../../chat/dispatch.ts';
+import { ACTION_ID_MAX, ACTION_VALUE_MAX, actionForLog, dispatch, replyText } from '../../chat/dispatch.ts';
 import { chatName } from '../Platform.ts';
 import { TEAMS_PREFIX } from './env.ts';
 import type { Logger } from 'pino';
@@ -24,10 +24,14 @@ interface ClickTurn {
   ): Promise<unknown>;
 }
 
-/** What our buttons put in `data`: the action id and its opaque value (an Action.Submit's data comes as the message's value). */
+/**
+ * What our buttons put in `data` (the action id and its opaque value), and the card's text
+ * input the client merges in (`text`: a reason). An Action.Submit's data comes as the message's value.
+ */
 const ClickData = object({
   vccAction: size(string(), 1, ACTION_ID_MAX),
   value: optional(size(string(), 0, ACTION_VALUE_MAX)),
+  text: optional(size(string(), 0, ACTION_VALUE_MAX)),
 });
 /** An `adaptiveCard/action` invoke's value (Universal Actions): the Action.Execute's verb and data. */
 const Execute = shape({
@@ -38,6 +42,8 @@ const Execute = shape({
 export interface CardClick {
   actionId: string;
   value: string;
+  /** The card's text input (a reason), when it had one filled in. */
+  text: string | null;
   /** An invoke wants its answer as the HTTP response; a submit is answered in the thread. */
   invoke: boolean;
 }
@@ -49,13 +55,13 @@ export interface CardClick {
  */
 export function cardClick(a: ClickActivity): CardClick | null {
   if (a.type === 'invoke' && a.name === 'adaptiveCard/action') {
-    if (!is(a.value, Execute)) return { actionId: '', value: '', invoke: true };
+    if (!is(a.value, Execute)) return { actionId: '', value: '', text: null, invoke: true };
     const data = a.value.action.data;
-    const value = typeof data?.value === 'string' ? data.value.slice(0, ACTION_VALUE_MAX) : '';
-    return { actionId: a.value.action.verb ?? '', value, invoke: true };
+    const str = (v: unknown) => (typeof v === 'string' ? v.slice(0, ACTION_VALUE_MAX) : null);
+    return { actionId: a.value.action.verb ?? '', value: str(data?.value) ?? '', text: str(data?.text), invoke: true };
   }
   if (a.type === 'message' && !a.text && is(a.value, ClickData))
-    return { actionId: a.value.vccAction, value: a.value.value ?? '', invoke: false };
+    return { actionId: a.value.vccAction, value: a.value.value ?? '', text: a.value.text ?? null, invoke: false };
   return null;
 }
 
@@ -70,7 +76,7 @@ export async function answerClick(
   id: string,
 ): Promise<void> {
   const a = ctx.activity;
-  const text = await dispatch({
+  const answer = await dispatch({
     kind: 'action',
     actionId: click.actionId,
     value: click.value,
@@ -78,7 +84,10 @@ export async function answerClick(
     actor: chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
     messageRef: a.replyToId ?? null,
     actions: deps.actions,
+    text: click.text,
+    canAsk: false,
   });
+  const text = replyText(answer);
   deps.log.info(
     { conversation: id, action: actionForLog(click.actionId), invoke: click.invoke },
     'Teams card button click',

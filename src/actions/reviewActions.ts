@@ -1,0 +1,74 @@
+import { REASON_MAX, type Review } from '../domain/reviews.ts';
+import { reviewSteps, toReview, type ReviewRow } from '../store/reviewSql.ts';
+import { rowsOf } from '../store/writeSteps.ts';
+import { sanitizeLine } from '../render/sanitize.ts';
+import { utcMinute } from '../render/utcMinute.ts';
+import type { Actor } from './Actor.ts';
+import type { ActionDeps } from './ActionDeps.ts';
+import { entryStep, type ActionResult } from './auditEntry.ts';
+import { record } from './channelActions.ts';
+
+/** A reviewer's answer on a review: expected, or not expected with why. */
+export interface Decision {
+  reviewId: number;
+  /** Where the click came from, as the platform names it (`slack:C0123`): the review must be there. */
+  at: string;
+  status: 'expected' | 'not-expected';
+  reason: string | null;
+}
+
+const ANSWER = { expected: 'marked expected', 'not-expected': 'marked not expected' } as const;
+
+/** How a decided review reads to someone who clicks after it: who decided what, when. */
+export const alreadyDecided = (r: Review) =>
+  `Already ${ANSWER[r.status as 'expected' | 'not-expected'] ?? 'decided'} by ${r.decidedBy?.name ?? 'someone'}${
+    r.decidedAt === null ? '' : ` at ${utcMinute(r.decidedAt)}`
+  }: nothing changed.`;
+
+/**
+ * Records a reviewer's decision, once: the clicker must be one of the channel's reviewers (on
+ * every click) and not the person the change is about; the review must belong to the channel
+ * the click came from; the first decision wins (a compare-and-set in the store, with its audit
+ * entry), and everyone then sees the message edited from the stored state. A later click is
+ * told who was first and changes nothing. Every refusal is recorded.
+ */
+export async function decideReview(
+  deps: ActionDeps,
+  actor: Actor,
+  d: Decision,
+): Promise<ActionResult<{ review: Review }>> {
+  const target = `review #${d.reviewId}`;
+  const no = (why: string) => record(deps, actor, 'review.decide', target, 'refused', why, why);
+  const review = await deps.store.getReview(d.reviewId);
+  if (!review || !deps.reviews.isAt(review.channel, d.at)) return no('this is not a review of this channel');
+  const settings = deps.reviews.settingsOf(review.channel);
+  if (!settings) return no(`channel ${review.channel} has no reviewers now: nobody can decide`);
+  if (!(await deps.policy.isReviewer(actor, settings.reviewers)))
+    return no(`only the reviewers of this channel may decide (${settings.reviewers.join(', ')})`);
+  const email = await deps.policy.emailOf(actor);
+  if (email && review.email && email.toLowerCase() === review.email.toLowerCase())
+    return no('nobody reviews a change to their own account');
+  if (review.status !== 'pending') return no(alreadyDecided(review));
+  const reason = d.reason === null ? null : sanitizeLine(d.reason).trim().slice(0, REASON_MAX);
+  if (d.status === 'not-expected' && !reason) return no('say why it was not expected (a reason is required)');
+  const at = deps.clock();
+  const by = { platform: actor.platform, id: actor.id, name: actor.name };
+  const detail = d.status === 'expected' ? 'expected' : `not expected: "${reason}"`;
+  const facts = { action: 'review.decide', target, outcome: 'done', detail } as const;
+  const r = await deps.store.transaction([
+    reviewSteps.decide(review.id, review.channel, {
+      status: d.status,
+      by,
+      at,
+      reason: d.status === 'expected' ? null : reason,
+    }),
+    entryStep(actor, at, facts),
+  ]);
+  if (r === null) {
+    const now = await deps.store.getReview(review.id);
+    return no(now ? alreadyDecided(now) : 'this review is gone');
+  }
+  const decided = toReview(rowsOf(r[0])[0] as unknown as ReviewRow);
+  await deps.reviews.decided(decided);
+  return { ok: true, review: decided };
+}
