@@ -1,5 +1,9 @@
 import test from 'ava';
-import { cleanup, tempDir, until, type TestService } from './helpers/service.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
+import { teamsBotTest } from './helpers/teamsSdks.ts';
 import { FakeSlack, type SlackPost } from './fakes/slack.ts';
 import { SECRET, SIGNING, start } from './helpers/slackChat.ts';
 import { blockActions, slackSignature, viewSubmission } from './helpers/slackSign.ts';
@@ -158,3 +162,103 @@ test('Slack review: a role change asks the reviewers; a non-reviewer and another
     cleanup(dir);
   }
 });
+
+const CONV = '19:security@thread.tacv2';
+const ALICE = '00000000-0000-0000-0000-0000000a11ce';
+const BOSS = '00000000-0000-0000-0000-00000000b055';
+
+teamsBotTest(
+  'Teams review: the card asks the reviewers; a non-reviewer is refused in the invoke response; the first reviewer decides and the card is updated for everyone; Not expected needs its reason and escalates in the thread',
+  async (t, teamsEnv) => {
+    const connector = await new FakeBotConnector().start();
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'vcc-notify.yaml'),
+      `channels:\n  sec: { type: teams, conversation: "${CONV}", reviewers: ["${ALICE}"], escalate: [{ id: "${BOSS}", name: "Boss Bea" }] }\nroutes:\n  - channel: sec\n    events: [user.role_changed]\n    review: true\n`,
+    );
+    const svc = await startTestService(
+      { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'), ...teamsEnv },
+      { dir, pollMs: 50 },
+    );
+    const post = (activity: unknown) =>
+      fetch(`${svc.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
+    const invoke = async (from: Record<string, unknown>, replyToId: string, data: Record<string, unknown>) => {
+      const res = await post(
+        teamsActivity(connector.url, CONV, {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          from,
+          replyToId,
+          value: { action: { type: 'Action.Execute', verb: data.vccAction, data }, trigger: 'manual' },
+        }),
+      );
+      return String(((await res.json()) as { value: unknown }).value);
+    };
+    const alice = { id: '29:alice', name: 'Alice Reviewer', aadObjectId: ALICE };
+    try {
+      await post(teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' }));
+      const welcome = await until(() => connector.activities.length, 60_000, 'the welcome');
+      const rachel = agentStory(5252, 'rachel_teams', 'Rachel Teams');
+      await svc.send(rachel.change({ privGroup: 5 }), q);
+      await until(() => connector.activities.length === welcome + 1, 60_000, 'the request card');
+      const card = connector.activities[welcome]!.activity.attachments[0].content;
+      const ref = `activity-${welcome + 1}`;
+      const execute = card.actions.find((a: any) => a.verb === 'review.expected');
+      t.deepEqual(Object.keys(execute.data), ['vccAction', 'value']);
+      t.truthy(
+        card.body.find((b: any) => b.type === 'Input.Text' && b.id === 'text'),
+        'the reason input',
+      );
+
+      const sue = { id: '29:user-1', name: 'Supervisor Sue', aadObjectId: '00000000-0000-0000-0000-000000000001' };
+      t.regex(await invoke(sue, ref, execute.data), /^Not changed: only the reviewers of this channel may decide/);
+      t.is(connector.updates.length, 0);
+      t.regex(await invoke(alice, ref, execute.data), /^Marked expected/);
+      await until(() => connector.updates.length === 1, 60_000, 'the card updated');
+      t.is(connector.updates[0]!.id, ref);
+      const updated = JSON.stringify(connector.updates[0]!.activity);
+      t.regex(updated, /Expected: reviewed by Alice Reviewer at .* UTC/);
+      t.false(updated.includes('Action.Execute'), 'the controls are gone');
+      t.regex(await invoke(alice, ref, execute.data), /Already marked expected by Alice Reviewer/);
+
+      await svc.send(rachel.change({ privGroup: 6 }), q);
+      await until(() => connector.activities.length === welcome + 2, 60_000, 'the second card');
+      const second = `activity-${welcome + 2}`;
+      const no = connector.activities[welcome + 1]!.activity.attachments[0].content.actions.find(
+        (a: any) => a.verb === 'review.not-expected',
+      );
+      t.regex(await invoke(alice, second, no.data), /a reason is required/);
+      t.regex(await invoke(alice, second, { ...no.data, text: 'not requested by HR' }), /^Marked not expected/);
+      await until(() => connector.updates.length === 2, 60_000, 'the second card updated');
+      t.regex(
+        JSON.stringify(connector.updates[1]!.activity),
+        /Not expected: Alice Reviewer at .* UTC, \\"not requested by HR\\"/,
+      );
+      await until(() => connector.activities.some((a) => a.replyTo === second), 60_000, 'the escalation');
+      const escalation = connector.activities.find((a) => a.replyTo === second)!;
+      t.regex(JSON.stringify(escalation.activity), /<at>Boss Bea<\/at>/);
+      t.deepEqual(
+        (await svc.store.listAudit({ action: 'review.decide', limit: 10 })).map((e) => [
+          e.outcome,
+          e.platform,
+          e.actorId,
+        ]),
+        [
+          ['refused', 'teams', sue.aadObjectId],
+          ['done', 'teams', ALICE],
+          ['refused', 'teams', ALICE],
+          ['refused', 'teams', ALICE],
+          ['done', 'teams', ALICE],
+        ],
+      );
+    } finally {
+      await svc.stop();
+      await connector.stop();
+      cleanup(dir);
+    }
+  },
+);
