@@ -19,6 +19,8 @@ export interface ServiceOptions {
   batchLimit?: number;
   /** How often refused unauthenticated webhooks are summarized in the log (default 60 s). */
   refusalSummaryMs?: number;
+  /** How often due review reminders are looked for (default 30 s). */
+  reviewRemindMs?: number;
   /** Start the delivery worker (default true). */
   worker?: boolean;
   /** Templates folder (default: templates/ of this package). */

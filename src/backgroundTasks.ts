@@ -25,6 +25,9 @@ type Tasks = {
   auditRetentionDays: number;
   flushSummary: () => void;
   summaryMs?: number;
+  /** Sends the review reminders that are due (Actions.remindReviews); how often (default 30 s). */
+  remindReviews: () => Promise<number>;
+  remindMs?: number | undefined;
   onPruned: (n: { events: number; refusals: number }) => void;
 };
 
@@ -110,6 +113,12 @@ export function backgroundTasks(d: Tasks): { stop(): void } {
     await pruneAudit(d, r);
   });
   const indexing = single(() => index(d, r));
+  const reminding = single(() =>
+    d
+      .remindReviews()
+      .then(() => {})
+      .catch(warnOf(r, 'sending review reminders failed')),
+  );
   void pruning();
   const every = (ms: number, fn: () => unknown) => setInterval(() => void fn(), ms);
   const timers = [
@@ -119,6 +128,7 @@ export function backgroundTasks(d: Tasks): { stop(): void } {
     ),
     every(PRUNE_EVERY_MS, pruning),
     every(d.summaryMs ?? 60_000, d.flushSummary),
+    every(d.remindMs ?? 30_000, reminding),
   ];
   for (const t of timers) t.unref();
   return {

@@ -61,9 +61,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   // After readiness, not holding it: the first notification then waits for no SDK to load.
   setImmediate(() => void warm(channels, routesInForce(), log));
   const flushSummary = () => unauthenticated.flush();
-  const { refusalSummaryMs: summaryMs } = opts;
+  const { refusalSummaryMs: summaryMs, reviewRemindMs: remindMs } = opts;
   const retention = { retentionDays: env.RETENTION_DAYS, auditRetentionDays: env.AUDIT_RETENTION_DAYS };
-  const background = { store, subscriptions, log, clock, ...retention, flushSummary, summaryMs };
+  const reviews = { remindReviews: () => acting.actions.remindReviews(), remindMs };
+  const background = { store, subscriptions, log, clock, ...retention, ...reviews, flushSummary, summaryMs };
   const timers = backgroundTasks({ ...background, onPruned: metrics.pruned });
   for (const i of extras.inbound) await i.start();
   return running({ settings, http, store, worker, log, config, readConfig, timers, inbound: extras.inbound });

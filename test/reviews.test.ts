@@ -1,7 +1,9 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { cleanup, movableClock, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
+import { freshDatabase } from './helpers/postgres.ts';
+import { eachStore, testStore } from './helpers/stores.ts';
 import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
 import { teamsBotTest } from './helpers/teamsSdks.ts';
 import { FakeSlack, type SlackPost } from './fakes/slack.ts';
@@ -39,129 +41,134 @@ const buttons = (p: SlackPost): Record<string, string> =>
       .map((e: any) => [e.action_id, e.value]),
   );
 
-test('Slack review: a role change asks the reviewers; a non-reviewer and another channel are refused; the first reviewer decides, the message shows it for everyone; a later click is told who was first; Not expected asks a reason in a modal and escalates', async (t) => {
-  const slack = await new FakeSlack().start();
-  slack.groups.set('S0SECOPS', ['U0BOB']);
-  slack.emails.set('U0CAROL', 'carol_admin@example.com');
-  const dir = tempDir();
-  const svc = await start(dir, slack, {}, { config: CONFIG });
-  let n = 0;
-  /** A post's buttons as first posted (an edit replaces the post's blocks in the fake). */
-  const asked = new Map<SlackPost, Record<string, string>>();
-  const click = (user: string, post: SlackPost, action: string, channel = 'C0SEC') => {
-    n += 1;
-    if (!asked.has(post)) asked.set(post, buttons(post));
-    return interact(
-      svc,
-      blockActions({
-        user,
-        channel,
-        ts: post.ts!,
-        actionId: action,
-        value: asked.get(post)![action]!,
-        responseUrl: slack.responseUrl(`r${n}`),
-      }),
-    );
-  };
-  const answer = async () => {
-    const id = `r${n}`;
-    await until(() => slack.responses.some((r) => r.id === id), 60_000, `the answer ${id}`);
-    return String(slack.responses.find((r) => r.id === id)!.body.text);
-  };
-  try {
-    const rachel = agentStory(4242, 'rachel_smith', 'Rachel Smith');
-    await svc.send(rachel.created(), q);
-    await svc.send(rachel.change({ privGroup: 5 }), q);
-    await until(() => slack.posts.filter((p) => p.channel === 'C0SEC').length === 1, 60_000, 'the request');
-    const request = slack.posts.find((p) => p.channel === 'C0SEC')!;
-    t.regex(
-      JSON.stringify(request.blocks),
-      /Needs a decision: Expected or Not expected, by U0ALICE, S0SECOPS, U0CAROL/,
-    );
-    t.deepEqual(Object.keys(buttons(request)), ['review.expected', 'review.not-expected']);
+eachStore(
+  'Slack review: a role change asks the reviewers; a non-reviewer and another channel are refused; the first reviewer decides, the message shows it for everyone; a later click is told who was first; Not expected asks a reason in a modal and escalates',
+  async (t, kind) => {
+    const slack = await new FakeSlack().start();
+    slack.groups.set('S0SECOPS', ['U0BOB']);
+    slack.emails.set('U0CAROL', 'carol_admin@example.com');
+    const dir = tempDir();
+    const store = await testStore(kind, dir);
+    const svc = await start(dir, slack, {}, { config: CONFIG });
+    let n = 0;
+    /** A post's buttons as first posted (an edit replaces the post's blocks in the fake). */
+    const asked = new Map<SlackPost, Record<string, string>>();
+    const click = (user: string, post: SlackPost, action: string, channel = 'C0SEC') => {
+      n += 1;
+      if (!asked.has(post)) asked.set(post, buttons(post));
+      return interact(
+        svc,
+        blockActions({
+          user,
+          channel,
+          ts: post.ts!,
+          actionId: action,
+          value: asked.get(post)![action]!,
+          responseUrl: slack.responseUrl(`r${n}`),
+        }),
+      );
+    };
+    const answer = async () => {
+      const id = `r${n}`;
+      await until(() => slack.responses.some((r) => r.id === id), 60_000, `the answer ${id}`);
+      return String(slack.responses.find((r) => r.id === id)!.body.text);
+    };
+    try {
+      const rachel = agentStory(4242, 'rachel_smith', 'Rachel Smith');
+      await svc.send(rachel.created(), q);
+      await svc.send(rachel.change({ privGroup: 5 }), q);
+      await until(() => slack.posts.filter((p) => p.channel === 'C0SEC').length === 1, 60_000, 'the request');
+      const request = slack.posts.find((p) => p.channel === 'C0SEC')!;
+      t.regex(
+        JSON.stringify(request.blocks),
+        /Needs a decision: Expected or Not expected, by U0ALICE, S0SECOPS, U0CAROL/,
+      );
+      t.deepEqual(Object.keys(buttons(request)), ['review.expected', 'review.not-expected']);
 
-    t.is((await click('U0EVE', request, 'review.expected')).status, 200);
-    t.regex(
-      await answer(),
-      /^Not changed: only the reviewers of this channel may decide \(U0ALICE, S0SECOPS, U0CAROL\)/,
-    );
-    await click('U0ALICE', request, 'review.expected', 'C0OPS');
-    t.regex(await answer(), /^Not changed: this is not a review of this channel/);
-    t.is(slack.updates.length, 0, 'nothing changed');
+      t.is((await click('U0EVE', request, 'review.expected')).status, 200);
+      t.regex(
+        await answer(),
+        /^Not changed: only the reviewers of this channel may decide \(U0ALICE, S0SECOPS, U0CAROL\)/,
+      );
+      await click('U0ALICE', request, 'review.expected', 'C0OPS');
+      t.regex(await answer(), /^Not changed: this is not a review of this channel/);
+      t.is(slack.updates.length, 0, 'nothing changed');
 
-    await click('U0ALICE', request, 'review.expected');
-    t.regex(await answer(), /^Marked expected/);
-    await until(() => slack.updates.length === 1, 60_000, 'the message edited');
-    t.is(slack.updates[0]!.ts, request.ts!);
-    t.regex(JSON.stringify(slack.updates[0]!.blocks), /Expected: reviewed by sue at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
-    t.false(JSON.stringify(slack.updates[0]!.blocks).includes('"actions"'), 'the controls are gone');
-    await click('U0BOB', request, 'review.expected');
-    t.regex(await answer(), /^Not changed: Already marked expected by sue at .* UTC: nothing changed\./);
-    t.is(slack.updates.length, 1, 'a later click changes nothing');
+      await click('U0ALICE', request, 'review.expected');
+      t.regex(await answer(), /^Marked expected/);
+      await until(() => slack.updates.length === 1, 60_000, 'the message edited');
+      t.is(slack.updates[0]!.ts, request.ts!);
+      t.regex(JSON.stringify(slack.updates[0]!.blocks), /Expected: reviewed by sue at \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+      t.false(JSON.stringify(slack.updates[0]!.blocks).includes('"actions"'), 'the controls are gone');
+      await click('U0BOB', request, 'review.expected');
+      t.regex(await answer(), /^Not changed: Already marked expected by sue at .* UTC: nothing changed\./);
+      t.is(slack.updates.length, 1, 'a later click changes nothing');
 
-    // Not expected: the click opens a modal for the reason; its submission decides and escalates.
-    await svc.send(rachel.change({ privGroup: 6 }), q);
-    await until(() => slack.posts.filter((p) => p.channel === 'C0SEC').length === 2, 60_000, 'the second request');
-    const second = slack.posts.filter((p) => p.channel === 'C0SEC')[1]!;
-    await click('U0BOB', second, 'review.not-expected');
-    await until(() => slack.views.length === 1, 60_000, 'the modal');
-    const modal = slack.views[0]!.view;
-    t.is(modal.callback_id, 'review.not-expected');
-    const empty = await interact(svc, viewSubmission({ user: 'U0BOB', view: modal, text: '' }));
-    t.regex(empty.text, /"response_action":"errors".*a reason is required/);
-    const sent = await interact(svc, viewSubmission({ user: 'U0BOB', view: modal, text: 'not requested by HR' }));
-    t.is(sent.status, 200);
-    t.notRegex(sent.text, /errors/);
-    await until(() => slack.updates.length === 2, 60_000, 'the second message edited');
-    t.regex(JSON.stringify(slack.updates[1]!.blocks), /Not expected: sue at .* UTC, \\"not requested by HR\\"/);
-    await until(() => slack.posts.some((p) => p.fields.thread_ts === second.ts), 60_000, 'the escalation');
-    const escalation = slack.posts.find((p) => p.fields.thread_ts === second.ts)!;
-    t.regex(escalation.text, /<@U0BOSS>/);
+      // Not expected: the click opens a modal for the reason; its submission decides and escalates.
+      await svc.send(rachel.change({ privGroup: 6 }), q);
+      await until(() => slack.posts.filter((p) => p.channel === 'C0SEC').length === 2, 60_000, 'the second request');
+      const second = slack.posts.filter((p) => p.channel === 'C0SEC')[1]!;
+      await click('U0BOB', second, 'review.not-expected');
+      await until(() => slack.views.length === 1, 60_000, 'the modal');
+      const modal = slack.views[0]!.view;
+      t.is(modal.callback_id, 'review.not-expected');
+      const empty = await interact(svc, viewSubmission({ user: 'U0BOB', view: modal, text: '' }));
+      t.regex(empty.text, /"response_action":"errors".*a reason is required/);
+      const sent = await interact(svc, viewSubmission({ user: 'U0BOB', view: modal, text: 'not requested by HR' }));
+      t.is(sent.status, 200);
+      t.notRegex(sent.text, /errors/);
+      await until(() => slack.updates.length === 2, 60_000, 'the second message edited');
+      t.regex(JSON.stringify(slack.updates[1]!.blocks), /Not expected: sue at .* UTC, \\"not requested by HR\\"/);
+      await until(() => slack.posts.some((p) => p.fields.thread_ts === second.ts), 60_000, 'the escalation');
+      const escalation = slack.posts.find((p) => p.fields.thread_ts === second.ts)!;
+      t.regex(escalation.text, /<@U0BOSS>/);
 
-    // Nobody reviews a change to their own account.
-    const carol = agentStory(4243, 'carol_admin', 'Carol Admin');
-    await svc.send(carol.created(), q);
-    await svc.send(carol.change({ privGroup: 5 }), q);
-    const requests = () => slack.posts.filter((p) => p.channel === 'C0SEC' && p.fields.thread_ts === undefined);
-    await until(() => requests().length === 3, 60_000, 'the third request');
-    const own = requests()[2]!;
-    await interact(
-      svc,
-      blockActions({
-        user: 'U0CAROL',
-        channel: 'C0SEC',
-        ts: own.ts!,
-        actionId: 'review.expected',
-        value: buttons(own)['review.expected']!,
-        responseUrl: slack.responseUrl('own'),
-      }),
-    );
-    await until(() => slack.responses.some((r) => r.id === 'own'), 60_000, 'the self-review answer');
-    t.regex(
-      String(slack.responses.find((r) => r.id === 'own')!.body.text),
-      /nobody reviews a change to their own account/,
-    );
+      // Nobody reviews a change to their own account.
+      const carol = agentStory(4243, 'carol_admin', 'Carol Admin');
+      await svc.send(carol.created(), q);
+      await svc.send(carol.change({ privGroup: 5 }), q);
+      const requests = () => slack.posts.filter((p) => p.channel === 'C0SEC' && p.fields.thread_ts === undefined);
+      await until(() => requests().length === 3, 60_000, 'the third request');
+      const own = requests()[2]!;
+      await interact(
+        svc,
+        blockActions({
+          user: 'U0CAROL',
+          channel: 'C0SEC',
+          ts: own.ts!,
+          actionId: 'review.expected',
+          value: buttons(own)['review.expected']!,
+          responseUrl: slack.responseUrl('own'),
+        }),
+      );
+      await until(() => slack.responses.some((r) => r.id === 'own'), 60_000, 'the self-review answer');
+      t.regex(
+        String(slack.responses.find((r) => r.id === 'own')!.body.text),
+        /nobody reviews a change to their own account/,
+      );
 
-    const audit = await svc.store.listAudit({ action: 'review.decide', limit: 20 });
-    t.deepEqual(
-      audit.map((e) => [e.outcome, e.actorId]),
-      [
-        ['refused', 'U0EVE'],
-        ['refused', 'U0ALICE'],
-        ['done', 'U0ALICE'],
-        ['refused', 'U0BOB'],
-        ['refused', 'U0BOB'],
-        ['done', 'U0BOB'],
-        ['refused', 'U0CAROL'],
-      ],
-    );
-    assertNoSecrets(t, { log: svc.logs }, [SIGNING, SECRET, 'xoxb-cmd-token']);
-  } finally {
-    await svc.stop();
-    await slack.stop();
-    cleanup(dir);
-  }
-});
+      const audit = await svc.store.listAudit({ action: 'review.decide', limit: 20 });
+      t.deepEqual(
+        audit.map((e) => [e.outcome, e.actorId]),
+        [
+          ['refused', 'U0EVE'],
+          ['refused', 'U0ALICE'],
+          ['done', 'U0ALICE'],
+          ['refused', 'U0BOB'],
+          ['refused', 'U0BOB'],
+          ['done', 'U0BOB'],
+          ['refused', 'U0CAROL'],
+        ],
+      );
+      assertNoSecrets(t, { log: svc.logs }, [SIGNING, SECRET, 'xoxb-cmd-token']);
+    } finally {
+      await svc.stop();
+      await slack.stop();
+      await store.drop();
+      cleanup(dir);
+    }
+  },
+);
 
 const CONV = '19:security@thread.tacv2';
 const ALICE = '00000000-0000-0000-0000-0000000a11ce';
@@ -262,3 +269,68 @@ teamsBotTest(
     }
   },
 );
+
+test('review reminders: due after remind_after, each sent once by two instances on one Postgres, then one escalation; all on the record', async (t) => {
+  const db = await freshDatabase();
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'vcc-notify.yaml'),
+    'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], escalate: [U0BOSS], remind_after: 1m, reminders: 2 }\nroutes:\n  - channel: sec\n    events: [user.role_changed]\n    review: true\n',
+  );
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
+    SLACK_BOT_TOKEN: 'xoxb-remind',
+    SLACK_API_URL: slack.apiUrl,
+    DATABASE_URL: db.url,
+  };
+  const clock = movableClock('2026-12-07T09:00:00Z');
+  const opts = { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 };
+  const a = await startTestService(env, opts);
+  const b = await startTestService(env, opts);
+  const replies = () => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
+  try {
+    await a.send(agentStory(6161, 'late_decision').change({ privGroup: 5 }), q);
+    await until(() => slack.posts.length === 1, 60_000, 'the request');
+    const ts = slack.posts[0]!.ts;
+    clock.moveTo('2026-12-07T09:00:59Z');
+    await until(async () => (await a.store.dueReviews(clock.now() + 60_000, 5)).length === 1, 60_000, 'the review');
+    t.is(replies().length, 0, 'not before remind_after');
+    for (const [at, n] of [
+      ['2026-12-07T09:01:01Z', 1],
+      ['2026-12-07T09:02:02Z', 2],
+      ['2026-12-07T09:03:03Z', 3],
+    ] as const) {
+      clock.moveTo(at);
+      await until(() => replies().length === n, 60_000, `reply ${n}`);
+    }
+    clock.moveTo('2026-12-07T09:10:00Z');
+    const audit = () => a.store.listAudit({ limit: 10 });
+    await until(async () => (await audit()).length === 3, 60_000, 'the record');
+    t.deepEqual(
+      replies().map((p) => [p.fields.thread_ts, /Reminder/.test(p.text), p.text.includes('<@U0BOSS>')]),
+      [
+        [ts, true, false],
+        [ts, true, false],
+        [ts, false, true],
+      ],
+    );
+    t.regex(replies()[0]!.text, /Reminder: the change to late_decision still needs a decision/);
+    t.deepEqual(
+      (await audit()).map((e) => [e.action, e.via, e.target, e.detail]),
+      [
+        ['review.remind', 'system', 'review #1', 'reminder 1 of 2'],
+        ['review.remind', 'system', 'review #1', 'reminder 2 of 2'],
+        ['review.escalate', 'system', 'review #1', 'no decision: escalated'],
+      ],
+    );
+    t.is(replies().length, 3, 'nothing more once escalated');
+  } finally {
+    await a.stop();
+    await b.stop();
+    await slack.stop();
+    cleanup(dir);
+    await db.drop();
+  }
+});

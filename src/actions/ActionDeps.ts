@@ -9,7 +9,7 @@ export interface ActionDeps {
     Pick<SubscriptionStore, 'listSubscriptions'> &
     Pick<MuteStore, 'listMutes'> &
     Pick<EventStore, 'getEvent' | 'deliveriesOf'> &
-    Pick<ReviewStore, 'getReview'>;
+    Pick<ReviewStore, 'getReview' | 'dueReviews'>;
   clock: () => number;
   policy: ChangePolicy;
   /** Subscriptions one chat channel may hold (CHAT_MAX_SUBSCRIPTIONS). */
@@ -34,9 +34,11 @@ export interface ActionDeps {
 /** What deciding a review needs of the channels. */
 export interface ReviewDeps {
   /** The channel's reviewers in the config in force, or null (it has none). */
-  settingsOf(channel: string): { reviewers: readonly string[] } | null;
+  settingsOf(channel: string): { reviewers: readonly string[]; reminders: number; remindAfterMs: number } | null;
   /** Whether the channel named `channel` is the chat channel `address` (`slack:C0123`) a click came from. */
   isAt(channel: string, address: string): boolean;
   /** After a decision: edits the request's message from the stored review, and escalates a "Not expected". */
   decided(review: Review): Promise<void>;
+  /** Replies to a pending request: a reminder naming its reviewers, or (`escalated`) the escalation paging `escalate:`. */
+  remind(review: Review, escalated: boolean): Promise<void>;
 }

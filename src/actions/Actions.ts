@@ -8,7 +8,8 @@ import { entryStep, type ActionName } from './auditEntry.ts';
 import { record, setChannelSetting, subscribe, unsubscribe } from './channelActions.ts';
 import { addMute, expireMute, sendHeld, type MuteRequest } from './muteActions.ts';
 import { replay, resend, sendTest } from './deliveryActions.ts';
-import { decideReview, type Decision } from './reviewActions.ts';
+import { decideReview, remindReviews, type Decision } from './reviewActions.ts';
+import { SYSTEM_ACTOR } from './Actor.ts';
 
 /**
  * Everything a person can do, each as one call: checks the actor's right through the one
@@ -61,6 +62,11 @@ export class Actions {
 
   decideReview(a: Actor, d: Decision) {
     return decideReview(this.deps, a, d);
+  }
+
+  /** The service's own pass over due review reminders (see remindReviews). */
+  remindReviews() {
+    return remindReviews(this.deps, SYSTEM_ACTOR);
   }
 
   /**

@@ -17,6 +17,8 @@ export const ACTION_NAMES = [
   'resend',
   'test.send',
   'review.decide',
+  'review.remind',
+  'review.escalate',
   'signin',
   'signout',
 ] as const;

@@ -1,5 +1,5 @@
 import { REASON_MAX, type Review } from '../domain/reviews.ts';
-import { reviewSteps, toReview, type ReviewRow } from '../store/reviewSql.ts';
+import { remindStep, reviewSteps, toReview, type ReviewRow } from '../store/reviewSql.ts';
 import { rowsOf } from '../store/writeSteps.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { utcMinute } from '../render/utcMinute.ts';
@@ -71,4 +71,37 @@ export async function decideReview(
   const decided = toReview(rowsOf(r[0])[0] as unknown as ReviewRow);
   await deps.reviews.decided(decided);
   return { ok: true, review: decided };
+}
+
+/** Reminders sent per pass; the rest wait for the next pass. */
+const REMINDERS_PER_PASS = 20;
+
+/**
+ * Sends the reminders that are due: each claimed in the store first (several instances send
+ * each once), recorded in the audit log as the service's own action, then sent as a reply to
+ * the request naming its reviewers; past the channel's `reminders:`, the request is escalated
+ * once to `escalate:` instead. Returns how many it sent.
+ */
+export async function remindReviews(deps: ActionDeps, system: Actor): Promise<number> {
+  let sent = 0;
+  for (const review of await deps.store.dueReviews(deps.clock(), REMINDERS_PER_PASS)) {
+    const settings = deps.reviews.settingsOf(review.channel);
+    if (!settings) continue;
+    const now = deps.clock();
+    const escalating = review.remindersSent >= settings.reminders;
+    const facts = {
+      action: escalating ? 'review.escalate' : 'review.remind',
+      target: `review #${review.id}`,
+      outcome: 'done',
+      detail: escalating ? 'no decision: escalated' : `reminder ${review.remindersSent + 1} of ${settings.reminders}`,
+    } as const;
+    const r = await deps.store.transaction([
+      remindStep(review, { max: settings.reminders, next: now + settings.remindAfterMs, now }),
+      entryStep(system, now, facts),
+    ]);
+    if (r === null) continue; // another instance claimed it
+    await deps.reviews.remind(toReview(rowsOf(r[0])[0] as unknown as ReviewRow), escalating);
+    sent += 1;
+  }
+  return sent;
 }

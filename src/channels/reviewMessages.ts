@@ -16,7 +16,7 @@ const placeKey = (ch: ChannelConfig | null | undefined) =>
  * What deciding a review needs of the channels: the reviewers in the config in force, whether
  * a channel is the chat channel a click came from, and, once decided, the request's message
  * edited from the stored review (Adapter.update through the ref its send stored) and a "Not
- * expected" escalated as a reply that pages the channel's `escalate:`.
+ * expected" escalated as a reply that pages the channel's `escalate:`; reminders as replies.
  */
 export function reviewDeps(d: {
   store: Pick<EventStore, 'getEvent' | 'listDeliveries'>;
@@ -51,31 +51,56 @@ export function reviewDeps(d: {
           { review: review.id, channel: review.channel, reason: edited.reason },
           'editing a decided review failed',
         );
-      if (review.status === 'not-expected') await escalate(d, sender, review, delivery.ref);
+      if (review.status === 'not-expected') await reply(d, sender, review, delivery.ref, 'escalate');
+    },
+    remind: async (review, escalated) => {
+      const sender = await d.senderFor(review.channel);
+      const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
+      if (!sender.ok || !delivery?.ref) {
+        d.log.warn({ review: review.id, channel: review.channel }, 'a review reminder had no message to reply to');
+        return;
+      }
+      await reply(d, sender, review, delivery.ref, escalated ? 'escalate' : 'remind');
     },
   };
 }
 
-/** A "Not expected" as a reply to the request that pages the channel's `escalate:`. */
-async function escalate(
+/**
+ * A reply to the request: a reminder that names its reviewers, or an escalation that pages the
+ * channel's `escalate:` (a "Not expected", or no decision after the last reminder).
+ */
+async function reply(
   d: { config: () => NotifyConfig; log: Logger },
   sender: Extract<ChannelSender, { ok: true }>,
   review: Review,
   ref: string,
+  kind: 'remind' | 'escalate',
 ): Promise<void> {
-  const escalateTo = d.config().reviews[review.channel]?.escalate ?? [];
-  const who = review.username ?? review.userId ?? 'a user';
-  const title = `Not expected: the change to ${sanitizeLine(who)}`;
+  const settings = d.config().reviews[review.channel];
+  const who = sanitizeLine(review.username ?? review.userId ?? 'a user');
+  const decided = review.status === 'not-expected';
+  const title =
+    kind === 'remind'
+      ? `Reminder: the change to ${who} still needs a decision`
+      : decided
+        ? `Not expected: the change to ${who}`
+        : `No decision on the change to ${who}`;
+  const summary =
+    kind === 'remind'
+      ? `Expected or Not expected, by ${(settings?.reviewers ?? []).join(', ')} (reminder ${review.remindersSent} of ${settings?.reminders ?? review.remindersSent})`
+      : decided
+        ? `${review.decidedBy?.name ?? 'A reviewer'}: "${sanitizeLine(review.reason ?? '')}"`
+        : `Nobody decided after ${review.remindersSent} reminders`;
   const message: Message = {
     title,
-    summary: `${review.decidedBy?.name ?? 'A reviewer'}: "${sanitizeLine(review.reason ?? '')}"`,
-    severity: 'warning',
+    summary,
+    severity: kind === 'remind' ? 'notice' : 'warning',
     facts: [],
     lines: review.what,
     fallback: title,
-    mentions: escalateTo,
+    mentions: kind === 'escalate' ? (settings?.escalate ?? []) : [],
   };
   const sent = await sender.adapter.send(message, { thread: 'reply', root: ref, broadcast: false });
   if (sent.status !== 'sent')
-    d.log.warn({ review: review.id, channel: review.channel, reason: sent.reason }, 'escalating a review failed');
+    d.log.warn({ review: review.id, channel: review.channel, kind, reason: sent.reason }, 'a review reply failed');
 }

@@ -147,6 +147,10 @@ export class PostgresStore extends PgEventStore implements Store {
     return r ? toReview(r) : null;
   }
 
+  async dueReviews(now: number, limit: number): Promise<Review[]> {
+    return (await this.q<ReviewRow>(...numbered(REVIEW_SQL.due, { now, limit }))).map(toReview);
+  }
+
   async listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {
     return (await this.q<AuditRow>(...numbered(AUDIT_LIST_SQL, auditListParams(f)))).map(toAudit);
   }

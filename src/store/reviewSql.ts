@@ -8,6 +8,8 @@ export interface ReviewStore {
   getReview(id: number): Promise<Review | null>;
   /** The event's review in a channel, if it has one. */
   reviewOf(eventId: number, channel: string): Promise<Review | null>;
+  /** Pending reviews whose reminder is due at `now`, oldest due first. */
+  dueReviews(now: number, limit: number): Promise<Review[]>;
 }
 
 export const REVIEW_SQL = {
@@ -16,6 +18,8 @@ export const REVIEW_SQL = {
          ON CONFLICT (event_id, channel) DO NOTHING`,
   of: 'SELECT * FROM reviews WHERE event_id = $event AND channel = $channel',
   get: 'SELECT * FROM reviews WHERE id = $id',
+  due: `SELECT * FROM reviews WHERE next_remind_at <= $now AND status = 'pending'
+        ORDER BY next_remind_at, id LIMIT $limit`,
 } as const;
 
 export const openParams = (r: NewReview) => ({
@@ -53,6 +57,23 @@ export const reviewSteps = {
     needs: true,
   }),
 };
+
+/**
+ * A due reminder, claimed once (only the instance whose UPDATE still sees `was` gets the row):
+ * the next reminder while fewer than `max` were sent, else the escalation (no more reminders).
+ */
+export function remindStep(r: Review, d: { max: number; next: number; now: number }): TxStep {
+  return {
+    sql: `UPDATE reviews SET
+            reminders_sent = CASE WHEN reminders_sent < CAST($max AS INTEGER) THEN reminders_sent + 1 ELSE reminders_sent END,
+            escalated_at = CASE WHEN reminders_sent < CAST($max AS INTEGER) THEN escalated_at ELSE CAST($now AS BIGINT) END,
+            next_remind_at = CASE WHEN reminders_sent < CAST($max AS INTEGER) THEN CAST($next AS BIGINT) ELSE NULL END
+          WHERE id = $id AND status = 'pending' AND next_remind_at = CAST($was AS BIGINT) RETURNING *`,
+    params: { max: d.max, now: d.now, next: d.next, id: r.id, was: r.nextRemindAt },
+    returns: 'rows',
+    needs: true,
+  };
+}
 
 export interface ReviewRow {
   id: number | string;

@@ -163,6 +163,10 @@ export class SqliteStore extends SqliteEventStore implements Store {
     });
   }
 
+  dueReviews(now: number, limit: number): Promise<Review[]> {
+    return this.read(() => (this.prep(atNamed(REVIEW_SQL.due)).all({ now, limit }) as ReviewRow[]).map(toReview));
+  }
+
   listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {
     return this.read(() => (this.prep(atNamed(AUDIT_LIST_SQL)).all(auditListParams(f)) as AuditRow[]).map(toAudit));
   }
