@@ -23,6 +23,8 @@ type Tasks = {
   retentionDays: number;
   /** Days the audit log keeps (AUDIT_RETENTION_DAYS; 0: for ever). */
   auditRetentionDays: number;
+  /** Days decided reviews are kept (REVIEW_RETENTION_DAYS; 0: for ever). */
+  reviewRetentionDays: number;
   flushSummary: () => void;
   summaryMs?: number;
   /** Sends the review reminders that are due (Actions.remindReviews); how often (default 30 s). */
@@ -72,27 +74,30 @@ async function prune(d: Tasks, r: RepeatedLog): Promise<void> {
 const DAY_MS = 86_400_000;
 
 /**
- * The audit log's retention: whole UTC days, so an entry goes with the rest of its day. Only
- * this deletes entries; nothing edits one.
+ * The audit log's and the reviews' retention: whole UTC days, so an entry goes with the rest of
+ * its day. Only this deletes audit entries; nothing edits one.
  */
-async function pruneAudit(d: Tasks, r: RepeatedLog): Promise<void> {
-  if (d.auditRetentionDays === 0) return;
-  const before = Math.floor((d.clock() - d.auditRetentionDays * DAY_MS) / DAY_MS) * DAY_MS;
+async function pruneDays(d: Tasks, r: RepeatedLog, what: 'audit' | 'reviews'): Promise<void> {
+  const days = what === 'audit' ? d.auditRetentionDays : d.reviewRetentionDays;
+  if (days === 0) return;
+  const before = Math.floor((d.clock() - days * DAY_MS) / DAY_MS) * DAY_MS;
+  const prune = (n: number) => (what === 'audit' ? d.store.pruneAudit(before, n) : d.store.pruneReviews(before, n));
   let entries = 0;
   try {
     for (;;) {
-      const n = await d.store.pruneAudit(before, PRUNE_BATCH);
+      const n = await prune(PRUNE_BATCH);
       entries += n;
       if (n < PRUNE_BATCH) break;
       await pause();
     }
+    const variable = what === 'audit' ? 'AUDIT_RETENTION_DAYS' : 'REVIEW_RETENTION_DAYS';
     if (entries > 0)
       d.log.info(
-        { entries, before: new Date(before).toISOString(), days: d.auditRetentionDays },
-        'audit entries older than AUDIT_RETENTION_DAYS pruned (whole days)',
+        { entries, before: new Date(before).toISOString(), days },
+        `${what === 'audit' ? 'audit entries' : 'reviews'} older than ${variable} pruned (whole days)`,
       );
   } catch (e) {
-    warnOf(r, 'pruning old audit entries failed')(e);
+    warnOf(r, `pruning old ${what === 'audit' ? 'audit entries' : 'reviews'} failed`)(e);
   }
 }
 
@@ -110,7 +115,8 @@ export function backgroundTasks(d: Tasks): { stop(): void } {
   const r = new RepeatedLog(d.log, d.clock);
   const pruning = single(async () => {
     await prune(d, r);
-    await pruneAudit(d, r);
+    await pruneDays(d, r, 'audit');
+    await pruneDays(d, r, 'reviews');
   });
   const indexing = single(() => index(d, r));
   const reminding = single(() =>

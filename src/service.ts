@@ -62,7 +62,11 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   setImmediate(() => void warm(channels, routesInForce(), log));
   const flushSummary = () => unauthenticated.flush();
   const { refusalSummaryMs: summaryMs, reviewRemindMs: remindMs } = opts;
-  const retention = { retentionDays: env.RETENTION_DAYS, auditRetentionDays: env.AUDIT_RETENTION_DAYS };
+  const retention = {
+    retentionDays: env.RETENTION_DAYS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    reviewRetentionDays: env.REVIEW_RETENTION_DAYS,
+  };
   const reviews = { remindReviews: () => acting.actions.remindReviews(), remindMs };
   const background = { store, subscriptions, log, clock, ...retention, ...reviews, flushSummary, summaryMs };
   const timers = backgroundTasks({ ...background, onPruned: metrics.pruned });

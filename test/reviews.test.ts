@@ -11,6 +11,7 @@ import { SECRET, SIGNING, start } from './helpers/slackChat.ts';
 import { blockActions, slackSignature, viewSubmission } from './helpers/slackSign.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { assertNoSecrets } from './helpers/noSecrets.ts';
+import { runCli } from './helpers/child.ts';
 
 const CONFIG = `channels:
   sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE, S0SECOPS, U0CAROL], escalate: [U0BOSS] }
@@ -22,6 +23,7 @@ routes:
   - channel: ops
 `;
 const q = { query: { 'secret-key': SECRET } };
+const ADMIN = 'reviews-admin-token-3c9e';
 
 /** Posts a signed Slack interaction (form body `payload=...`) and returns its status and body. */
 async function interact(svc: TestService, body: string) {
@@ -49,7 +51,7 @@ eachStore(
     slack.emails.set('U0CAROL', 'carol_admin@example.com');
     const dir = tempDir();
     const store = await testStore(kind, dir);
-    const svc = await start(dir, slack, {}, { config: CONFIG });
+    const svc = await start(dir, slack, { ADMIN_TOKEN: ADMIN }, { config: CONFIG });
     let n = 0;
     /** A post's buttons as first posted (an edit replaces the post's blocks in the fake). */
     const asked = new Map<SlackPost, Record<string, string>>();
@@ -160,7 +162,29 @@ eachStore(
           ['refused', 'U0CAROL'],
         ],
       );
-      assertNoSecrets(t, { log: svc.logs }, [SIGNING, SECRET, 'xoxb-cmd-token']);
+      // The record: every request with its decision, the header counting each status.
+      const cli = (args: string[]) =>
+        runCli(args, { VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'), DATABASE_URL: store.url });
+      const csv = (await cli(['reviews', '--csv'])).stdout.trimEnd().split('\r\n');
+      t.regex(csv[0]!, /^# vcc-notify reviews export made \d{4}-/);
+      t.is(csv[1], '# filters: none');
+      t.is(csv[2], '# reviews: 3 (pending 1, expected 1, not-expected 1)');
+      t.is(csv.length, 4 + 3);
+      t.regex(csv[5]!, /,not-expected,slack,U0BOB,sue,.*,not requested by HR,0,$/);
+      const json = JSON.parse((await cli(['reviews', '--json', '--status', 'expected'])).stdout);
+      t.deepEqual(
+        [json.count, json.counts, json.reviews[0].decidedBy],
+        [1, { pending: 0, expected: 1, 'not-expected': 0 }, { platform: 'slack', id: 'U0ALICE', name: 'sue' }],
+      );
+      t.regex(json.reviews[0].what.join(' '), /Privilege group/);
+      const page = await fetch(`${svc.url}/admin/reviews.csv?status=not-expected`, {
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      t.regex(
+        await page.text(),
+        /# filters: status=not-expected\r\n# reviews: 1 \(pending 0, expected 0, not-expected 1\)\r\n/,
+      );
+      assertNoSecrets(t, { log: svc.logs }, [SIGNING, SECRET, 'xoxb-cmd-token', ADMIN]);
     } finally {
       await svc.stop();
       await slack.stop();

@@ -8,6 +8,7 @@ import { before, older, time } from './layout.ts';
 import { mountEventPages } from './eventPages.ts';
 import { mountMutePages } from './mutePages.ts';
 import { mountAuditPage } from './auditPage.ts';
+import { mountReviewsPage } from './reviewsPage.ts';
 import { SignInAudit } from './signInAudit.ts';
 import { adminActor } from '../actions/Actor.ts';
 import { count } from '../render/plural.ts';
@@ -40,6 +41,7 @@ export function mountAdmin(router: Router, deps: AdminDeps): void {
   mountEventPages(router, deps, kit);
   mountMutePages(router, deps, kit);
   mountAuditPage(router, deps, kit);
+  mountReviewsPage(router, deps, kit);
   router.get('/admin/dead', kit.guard, async (ctx) => {
     const ds = await deps.store.listDeliveries({ status: 'dead', limit: DEAD_PAGE, beforeId: before(ctx) });
     kit.send(ctx, 'Dead deliveries', deadView(ds, kit.csrfField(ctx), ctx.query.replayed));

@@ -8,6 +8,7 @@ import { CliError, eventFromFile, out, settingsAndConfig, withContext } from './
 import { addStoreCommands } from './storeCommands.ts';
 import { addMuteCommands } from './muteCommands.ts';
 import { addAuditCommand } from './auditCommand.ts';
+import { addReviewsCommand } from './reviewsCommand.ts';
 import { threadPlacement } from './threadPlacement.ts';
 import { hoursPlacement, mutePlacement } from './explainHolds.ts';
 import { hoursOf, routeHoursTest } from '../config/hoursSettings.ts';
@@ -222,6 +223,7 @@ program
 addStoreCommands(program);
 addMuteCommands(program);
 addAuditCommand(program);
+addReviewsCommand(program);
 
 program
   .command('backup <file>')

@@ -61,6 +61,7 @@ const envShape = object({
   CHAT_MAX_SUBSCRIPTIONS: int(50, 1),
   RETENTION_DAYS: int(90, 0),
   AUDIT_RETENTION_DAYS: int(400, 0),
+  REVIEW_RETENTION_DAYS: int(400, 0),
   SHUTDOWN_TIMEOUT_SECONDS: int(10, 1),
   TRUST_PROXY: defaulted(enums(['true', 'false']), 'false'),
   VCC_INSTANCE_ID: optional(string()),

@@ -31,7 +31,7 @@ export * from '../domain/reviews.ts';
 export type { SentInThread, ThreadStore } from './ThreadStore.ts';
 export type { MuteStore } from './MuteStore.ts';
 export type { AuditStore } from './auditSql.ts';
-export type { ReviewStore } from './reviewSql.ts';
+export type { ReviewFilter, ReviewStore } from './reviewSql.ts';
 export type { Transactions, TxResult, TxStep } from './TxStep.ts';
 
 /** A store operation failed because the store cannot be reached or written (answer 503). */
@@ -188,7 +188,7 @@ export type StoreReads = Pick<
   Pick<SubscriptionStore, 'listSubscriptions' | 'chatSettings'> &
   Pick<ThreadStore, 'threadsOf' | 'threadRoots'> &
   Pick<AuditStore, 'listAudit'> &
-  Pick<ReviewStore, 'getReview' | 'reviewOf'>;
+  Pick<ReviewStore, 'getReview' | 'reviewOf' | 'listReviews'>;
 
 /** All of it, with the connection's life: what the composition root opens and closes. */
 export interface Store

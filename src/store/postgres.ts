@@ -13,7 +13,14 @@ import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.
 import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { stepWrites } from './writeSteps.ts';
-import { REVIEW_SQL, toReview, type ReviewRow } from './reviewSql.ts';
+import {
+  REVIEW_LIST_SQL,
+  REVIEW_SQL,
+  reviewListParams,
+  toReview,
+  type ReviewFilter,
+  type ReviewRow,
+} from './reviewSql.ts';
 import type { NewReview, Review } from '../domain/reviews.ts';
 import { claimed, LEASE_SQL } from './leaseSql.ts';
 import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
@@ -149,6 +156,14 @@ export class PostgresStore extends PgEventStore implements Store {
 
   async dueReviews(now: number, limit: number): Promise<Review[]> {
     return (await this.q<ReviewRow>(...numbered(REVIEW_SQL.due, { now, limit }))).map(toReview);
+  }
+
+  async listReviews(f: ReviewFilter & { afterId?: number; limit: number }): Promise<Review[]> {
+    return (await this.q<ReviewRow>(...numbered(REVIEW_LIST_SQL, reviewListParams(f)))).map(toReview);
+  }
+
+  pruneReviews(before: number, limit: number): Promise<number> {
+    return stepWrites.pruneReviews(this, before, limit);
   }
 
   async listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {

@@ -10,7 +10,41 @@ export interface ReviewStore {
   reviewOf(eventId: number, channel: string): Promise<Review | null>;
   /** Pending reviews whose reminder is due at `now`, oldest due first. */
   dueReviews(now: number, limit: number): Promise<Review[]>;
+  /** Reviews matching the filter, oldest first, after `afterId` (keyset pages), at most `limit`. */
+  listReviews(f: ReviewFilter & { afterId?: number; limit: number }): Promise<Review[]>;
+  /** Deletes at most `limit` of the decided or escalated reviews asked before `before`; returns how many went. */
+  pruneReviews(before: number, limit: number): Promise<number>;
 }
+
+/** What a review listing filters on (every given filter holds); `overdue`: pending and reminded at least once. */
+export interface ReviewFilter {
+  status?: ReviewStatus | 'overdue';
+  channel?: string;
+  since?: number;
+  until?: number;
+}
+
+export const REVIEW_LIST_SQL = `
+  SELECT * FROM reviews
+  WHERE id > $after AND asked_at >= $since AND asked_at < $until
+    AND (CAST($channel AS TEXT) IS NULL OR channel = $channel)
+    AND (CAST($status AS TEXT) IS NULL OR status = $status
+         OR ($status = 'overdue' AND status = 'pending' AND (reminders_sent > 0 OR escalated_at IS NOT NULL)))
+  ORDER BY id LIMIT $limit`;
+
+export const reviewListParams = (f: ReviewFilter & { afterId?: number; limit: number }) => ({
+  after: f.afterId ?? 0,
+  since: f.since ?? 0,
+  until: f.until ?? Number.MAX_SAFE_INTEGER,
+  channel: f.channel ?? null,
+  status: f.status ?? null,
+  limit: f.limit,
+});
+
+/** Reviews past retention: decided, or escalated, and asked before `$before` (a pending one is kept). */
+export const REVIEW_PRUNE_SQL = `DELETE FROM reviews WHERE id IN (
+  SELECT id FROM reviews WHERE asked_at < $before AND (status <> 'pending' OR escalated_at IS NOT NULL)
+  ORDER BY asked_at, id LIMIT $limit)`;
 
 export const REVIEW_SQL = {
   open: `INSERT INTO reviews (event_id, channel, user_id, username, email, what, asked_at, status, next_remind_at)

@@ -12,7 +12,14 @@ import { chatListSql, chatSettingStep, toChatSettings } from './chatSettingsSql.
 import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 import { MUTE_SQL, toMute, type MuteRow } from './muteSql.ts';
 import { stepWrites } from './writeSteps.ts';
-import { REVIEW_SQL, toReview, type ReviewRow } from './reviewSql.ts';
+import {
+  REVIEW_LIST_SQL,
+  REVIEW_SQL,
+  reviewListParams,
+  toReview,
+  type ReviewFilter,
+  type ReviewRow,
+} from './reviewSql.ts';
 import type { NewReview, Review } from '../domain/reviews.ts';
 import { claimed, LEASE_SQL } from './leaseSql.ts';
 import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
@@ -165,6 +172,14 @@ export class SqliteStore extends SqliteEventStore implements Store {
 
   dueReviews(now: number, limit: number): Promise<Review[]> {
     return this.read(() => (this.prep(atNamed(REVIEW_SQL.due)).all({ now, limit }) as ReviewRow[]).map(toReview));
+  }
+
+  listReviews(f: ReviewFilter & { afterId?: number; limit: number }): Promise<Review[]> {
+    return this.read(() => (this.prep(atNamed(REVIEW_LIST_SQL)).all(reviewListParams(f)) as ReviewRow[]).map(toReview));
+  }
+
+  pruneReviews(before: number, limit: number): Promise<number> {
+    return stepWrites.pruneReviews(this, before, limit);
   }
 
   listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {

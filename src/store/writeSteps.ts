@@ -5,7 +5,7 @@ import { firstId, type Transactions, type TxResult, type TxStep } from './TxStep
 import { addMuteParams, MUTE_SQL } from './muteSql.ts';
 import { RESEND_SQL, resendParams } from './rows.ts';
 import { AUDIT_PRUNE_SQL } from './auditSql.ts';
-import { openParams, REVIEW_SQL, toReview, type ReviewRow } from './reviewSql.ts';
+import { openParams, REVIEW_PRUNE_SQL, REVIEW_SQL, toReview, type ReviewRow } from './reviewSql.ts';
 import type { NewReview, Review } from '../domain/reviews.ts';
 
 // The writes people make (src/actions/), as transaction steps: the store's own methods run
@@ -111,6 +111,11 @@ export const stepWrites = {
       { sql: REVIEW_SQL.of, params: { event: r.eventId, channel: r.channel }, returns: 'rows' },
     ]))!;
     return toReview(rowsOf(rows)[0] as unknown as ReviewRow);
+  },
+  async pruneReviews(t: Transactions, before: number, limit: number): Promise<number> {
+    return (await t.transaction([
+      { sql: REVIEW_PRUNE_SQL, params: { before, limit }, returns: 'count' },
+    ]))![0] as number;
   },
   async pruneAudit(t: Transactions, before: number, limit: number): Promise<number> {
     return (await t.transaction([{ sql: AUDIT_PRUNE_SQL, params: { before, limit }, returns: 'count' }]))![0] as number;
