@@ -358,3 +358,49 @@ test('review reminders: due after remind_after, each sent once by two instances 
     await db.drop();
   }
 });
+
+test('Slack Socket Mode: a review click arrives over the WebSocket and decides, as over HTTP', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'vcc-notify.yaml'),
+    'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE] }\nroutes:\n  - channel: sec\n    review: true\n',
+  );
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
+      SLACK_BOT_TOKEN: 'xoxb-sock',
+      SLACK_APP_TOKEN: 'xapp-sock',
+      SLACK_API_URL: slack.apiUrl,
+    },
+    { dir, pollMs: 50 },
+  );
+  try {
+    await until(() => slack.sockets.size === 1, 60_000, 'the socket connection');
+    await svc.send(agentStory(7171, 'sock_agent').change({ privGroup: 5 }), q);
+    await until(() => slack.posts.length === 1, 60_000, 'the request');
+    const request = slack.posts[0]!;
+    const payload = JSON.parse(
+      new URLSearchParams(
+        blockActions({
+          user: 'U0ALICE',
+          channel: 'C0SEC',
+          ts: request.ts!,
+          actionId: 'review.expected',
+          value: buttons(request)['review.expected']!,
+          responseUrl: slack.responseUrl('sock'),
+        }),
+      ).get('payload')!,
+    );
+    await slack.envelope('interactive', payload);
+    await until(() => slack.responses.some((r) => r.id === 'sock'), 60_000, 'the answer');
+    t.regex(String(slack.responses.find((r) => r.id === 'sock')!.body.text), /^Marked expected/);
+    await until(() => slack.updates.length === 1, 60_000, 'the message edited');
+    t.regex(JSON.stringify(slack.updates[0]!.blocks), /Expected: reviewed by sue/);
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});
