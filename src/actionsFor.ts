@@ -4,6 +4,7 @@ import type { Store } from './store/Store.ts';
 import type { Subscriptions } from './chat/Subscriptions.ts';
 import type { Channels } from './channels/Channels.ts';
 import { Actions } from './actions/Actions.ts';
+import type { ReviewObserver } from './actions/ActionDeps.ts';
 import { ChangePolicy } from './actions/ChangePolicy.ts';
 import { reviewDeps } from './channels/reviewMessages.ts';
 import type { Logger } from 'pino';
@@ -23,6 +24,8 @@ export function actionsFor(d: {
   routes: () => readonly Route[];
   maxSubscriptions: number;
   wake: () => void;
+  /** Review decisions and refused clicks, observed (metrics). */
+  observeReviews?: ReviewObserver;
 }): { actions: Actions; policy: ChangePolicy } {
   const policy = new ChangePolicy();
   const actions = new Actions({
@@ -37,6 +40,7 @@ export function actionsFor(d: {
     changed: () => d.subscriptions.refresh(),
     queued: d.wake,
     sendTest: d.channels.sendTest,
+    ...(d.observeReviews && { observeReviews: d.observeReviews }),
     reviews: reviewDeps({
       store: d.store,
       config: d.config,

@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EventStore } from './store/Store.ts';
+import type { EventStore, ReviewStore } from './store/Store.ts';
+import { reviewMetrics } from './reviewMetrics.ts';
 import type { EventKind } from './vcc/changes.ts';
 
 /**
@@ -8,12 +9,15 @@ import type { EventKind } from './vcc/changes.ts';
  * (several services in one process, as in tests, never share counters). Delivery outcomes
  * count deliveries (one per event and channel), attempts count sends.
  */
-export function createMetrics(store: Pick<EventStore, 'queueStats'>, clock: () => number) {
+export function createMetrics(
+  store: Pick<EventStore, 'queueStats'> & Pick<ReviewStore, 'pendingReviews'>,
+  clock: () => number,
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vcc_notify_process_' });
   const recorded = counters(registry);
   addGauges(registry, store, clock);
-  return { registry, ...recorders(recorded, clock) };
+  return { registry, ...recorders(recorded, clock), reviews: reviewMetrics(registry, store) };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -49,6 +49,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     routes: routesInForce,
     maxSubscriptions,
     wake,
+    observeReviews: metrics.reviews,
   });
   const core = { settings, store, log, clock, metrics, worker, routesInForce };
   const extras = await mountExtras({ ...core, ...acting, config: config.get, subscriptions, renderer, channels });

@@ -184,6 +184,25 @@ eachStore(
         await page.text(),
         /# filters: status=not-expected\r\n# reviews: 1 \(pending 0, expected 0, not-expected 1\)\r\n/,
       );
+      const body = join(dir, 'role.json');
+      writeFileSync(body, JSON.stringify(agentStory(9090, 'explained').change({ privGroup: 5 })));
+      t.regex(
+        (await cli(['explain', '--event', body])).stdout,
+        /^review  sec: asks for a decision \(Expected \/ Not expected\) by U0ALICE, S0SECOPS, U0CAROL$/m,
+      );
+      const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+      for (const line of [
+        'vcc_notify_reviews_pending{channel="sec"} 1',
+        'vcc_notify_review_decisions_total{outcome="expected"} 1',
+        'vcc_notify_review_decisions_total{outcome="not-expected"} 1',
+        'vcc_notify_review_clicks_refused_total{reason="not_reviewer"} 1',
+        'vcc_notify_review_clicks_refused_total{reason="other_channel"} 1',
+        'vcc_notify_review_clicks_refused_total{reason="already_decided"} 1',
+        'vcc_notify_review_clicks_refused_total{reason="no_reason"} 1',
+        'vcc_notify_review_clicks_refused_total{reason="own_account"} 1',
+        'vcc_notify_review_decision_seconds_count 2',
+      ])
+        t.true(metrics.includes(line), line);
       assertNoSecrets(t, { log: svc.logs }, [SIGNING, SECRET, 'xoxb-cmd-token', ADMIN]);
     } finally {
       await svc.stop();

@@ -29,6 +29,24 @@ export interface ActionDeps {
   /** Sends the sample notification to a channel. */
   sendTest: (channel: string) => Promise<SendOutcome>;
   reviews: ReviewDeps;
+  /** Observes review decisions and refused clicks (metrics). */
+  observeReviews?: ReviewObserver;
+}
+
+/** Why a review click was refused, as metrics count it. */
+export const REVIEW_REFUSALS = [
+  'not_reviewer',
+  'other_channel',
+  'own_account',
+  'already_decided',
+  'no_reason',
+  'no_reviewers',
+] as const;
+export type ReviewRefusal = (typeof REVIEW_REFUSALS)[number];
+
+export interface ReviewObserver {
+  decided(review: Review): void;
+  refused(reason: ReviewRefusal): void;
 }
 
 /** What deciding a review needs of the channels. */

@@ -4,7 +4,7 @@ import { rowsOf } from '../store/writeSteps.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { utcMinute } from '../render/utcMinute.ts';
 import type { Actor } from './Actor.ts';
-import type { ActionDeps } from './ActionDeps.ts';
+import type { ActionDeps, ReviewRefusal } from './ActionDeps.ts';
 import { entryStep, type ActionResult } from './auditEntry.ts';
 import { record } from './channelActions.ts';
 
@@ -38,19 +38,24 @@ export async function decideReview(
   d: Decision,
 ): Promise<ActionResult<{ review: Review }>> {
   const target = `review #${d.reviewId}`;
-  const no = (why: string) => record(deps, actor, 'review.decide', target, 'refused', why, why);
+  const no = (code: ReviewRefusal, why: string) => {
+    deps.observeReviews?.refused(code);
+    return record(deps, actor, 'review.decide', target, 'refused', why, why);
+  };
   const review = await deps.store.getReview(d.reviewId);
-  if (!review || !deps.reviews.isAt(review.channel, d.at)) return no('this is not a review of this channel');
+  if (!review || !deps.reviews.isAt(review.channel, d.at))
+    return no('other_channel', 'this is not a review of this channel');
   const settings = deps.reviews.settingsOf(review.channel);
-  if (!settings) return no(`channel ${review.channel} has no reviewers now: nobody can decide`);
+  if (!settings) return no('no_reviewers', `channel ${review.channel} has no reviewers now: nobody can decide`);
   if (!(await deps.policy.isReviewer(actor, settings.reviewers)))
-    return no(`only the reviewers of this channel may decide (${settings.reviewers.join(', ')})`);
+    return no('not_reviewer', `only the reviewers of this channel may decide (${settings.reviewers.join(', ')})`);
   const email = await deps.policy.emailOf(actor);
   if (email && review.email && email.toLowerCase() === review.email.toLowerCase())
-    return no('nobody reviews a change to their own account');
-  if (review.status !== 'pending') return no(alreadyDecided(review));
+    return no('own_account', 'nobody reviews a change to their own account');
+  if (review.status !== 'pending') return no('already_decided', alreadyDecided(review));
   const reason = d.reason === null ? null : sanitizeLine(d.reason).trim().slice(0, REASON_MAX);
-  if (d.status === 'not-expected' && !reason) return no('say why it was not expected (a reason is required)');
+  if (d.status === 'not-expected' && !reason)
+    return no('no_reason', 'say why it was not expected (a reason is required)');
   const at = deps.clock();
   const by = { platform: actor.platform, id: actor.id, name: actor.name };
   const detail = d.status === 'expected' ? 'expected' : `not expected: "${reason}"`;
@@ -66,9 +71,10 @@ export async function decideReview(
   ]);
   if (r === null) {
     const now = await deps.store.getReview(review.id);
-    return no(now ? alreadyDecided(now) : 'this review is gone');
+    return no('already_decided', now ? alreadyDecided(now) : 'this review is gone');
   }
   const decided = toReview(rowsOf(r[0])[0] as unknown as ReviewRow);
+  deps.observeReviews?.decided(decided);
   await deps.reviews.decided(decided);
   return { ok: true, review: decided };
 }

@@ -58,3 +58,16 @@ export function mutePlacement(
       : [];
   });
 }
+
+/** One line per planned delivery that asks for a decision: who may decide on that channel. */
+export function reviewPlacement(
+  planned: ReadonlyArray<{ channel: string; review?: true }>,
+  reviewersOf: (channel: string) => readonly string[] | undefined,
+): string[] {
+  return planned
+    .filter((p) => p.review)
+    .map((p) => {
+      const who = reviewersOf(p.channel);
+      return `review  ${p.channel}: asks for a decision (Expected / Not expected) by ${who?.length ? who.join(', ') : 'nobody: the channel has no reviewers'}`;
+    });
+}

@@ -10,7 +10,7 @@ import { addMuteCommands } from './muteCommands.ts';
 import { addAuditCommand } from './auditCommand.ts';
 import { addReviewsCommand } from './reviewsCommand.ts';
 import { threadPlacement } from './threadPlacement.ts';
-import { hoursPlacement, mutePlacement } from './explainHolds.ts';
+import { hoursPlacement, mutePlacement, reviewPlacement } from './explainHolds.ts';
 import { hoursOf, routeHoursTest } from '../config/hoursSettings.ts';
 import { PLATFORM_TITLES } from '../platforms/registry.ts';
 
@@ -200,6 +200,7 @@ program
       const planned = planDeliveries(ev.new, ev.changes, routes);
       const routeTest = (h: readonly RouteHours[]) => routeHoursTest(h, config.timeIntervals);
       for (const line of hoursPlacement(planned, ev.kinds, hoursFor, routeTest, Date.now())) out(line);
+      for (const line of reviewPlacement(planned, (c) => config.reviews[c]?.reviewers)) out(line);
       const mutes = await store.listMutes({ activeAt: Date.now() });
       for (const line of mutePlacement([...matched], ev.kinds, ev.new, mutes, Date.now())) out(line);
     });

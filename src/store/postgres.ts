@@ -166,6 +166,11 @@ export class PostgresStore extends PgEventStore implements Store {
     return stepWrites.pruneReviews(this, before, limit);
   }
 
+  async pendingReviews(): Promise<Map<string, number>> {
+    const rows = await this.q<{ channel: string; n: string }>(REVIEW_SQL.pending);
+    return new Map(rows.map((r) => [r.channel, Number(r.n)]));
+  }
+
   async listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {
     return (await this.q<AuditRow>(...numbered(AUDIT_LIST_SQL, auditListParams(f)))).map(toAudit);
   }

@@ -8,6 +8,8 @@ export interface ReviewStore {
   getReview(id: number): Promise<Review | null>;
   /** The event's review in a channel, if it has one. */
   reviewOf(eventId: number, channel: string): Promise<Review | null>;
+  /** Pending review requests, counted by channel. */
+  pendingReviews(): Promise<Map<string, number>>;
   /** Pending reviews whose reminder is due at `now`, oldest due first. */
   dueReviews(now: number, limit: number): Promise<Review[]>;
   /** Reviews matching the filter, oldest first, after `afterId` (keyset pages), at most `limit`. */
@@ -52,6 +54,7 @@ export const REVIEW_SQL = {
          ON CONFLICT (event_id, channel) DO NOTHING`,
   of: 'SELECT * FROM reviews WHERE event_id = $event AND channel = $channel',
   get: 'SELECT * FROM reviews WHERE id = $id',
+  pending: "SELECT channel, COUNT(*) AS n FROM reviews WHERE status = 'pending' GROUP BY channel",
   due: `SELECT * FROM reviews WHERE next_remind_at <= $now AND status = 'pending'
         ORDER BY next_remind_at, id LIMIT $limit`,
 } as const;

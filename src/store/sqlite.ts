@@ -182,6 +182,18 @@ export class SqliteStore extends SqliteEventStore implements Store {
     return stepWrites.pruneReviews(this, before, limit);
   }
 
+  pendingReviews(): Promise<Map<string, number>> {
+    return this.read(
+      () =>
+        new Map(
+          (this.prep(REVIEW_SQL.pending).all() as Array<{ channel: string; n: number }>).map((r) => [
+            r.channel,
+            Number(r.n),
+          ]),
+        ),
+    );
+  }
+
   listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {
     return this.read(() => (this.prep(atNamed(AUDIT_LIST_SQL)).all(auditListParams(f)) as AuditRow[]).map(toAudit));
   }
