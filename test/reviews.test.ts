@@ -423,3 +423,66 @@ test('Slack Socket Mode: a review click arrives over the WebSocket and decides, 
     cleanup(dir);
   }
 });
+
+test('a race: 50 reviewers click Expected at once on two instances sharing Postgres: one decision, one edit, 49 told who was first', async (t) => {
+  const db = await freshDatabase();
+  const slack = await new FakeSlack().start();
+  const users = Array.from({ length: 50 }, (_, i) => `U0R${String(i).padStart(3, '0')}`);
+  slack.groups.set('S0MANY', users);
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'vcc-notify.yaml'),
+    'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [S0MANY] }\nroutes:\n  - channel: sec\n    review: true\n',
+  );
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
+    SLACK_BOT_TOKEN: 'xoxb-race',
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_SIGNING_SECRET: SIGNING,
+    DATABASE_URL: db.url,
+  };
+  const a = await startTestService(env, { dir, pollMs: 50 });
+  const b = await startTestService(env, { dir, pollMs: 50 });
+  try {
+    await a.send(agentStory(8181, 'raced').change({ privGroup: 5 }), q);
+    await until(() => slack.posts.length === 1, 60_000, 'the request');
+    const request = slack.posts[0]!;
+    const value = buttons(request)['review.expected']!;
+    const statuses = await Promise.all(
+      users.map((user, i) =>
+        interact(
+          i % 2 ? a : b,
+          blockActions({
+            user,
+            channel: 'C0SEC',
+            ts: request.ts!,
+            actionId: 'review.expected',
+            value,
+            responseUrl: slack.responseUrl(`race${i}`),
+          }),
+        ),
+      ),
+    );
+    t.deepEqual(
+      statuses.map((s) => s.status),
+      users.map(() => 200),
+    );
+    await until(() => slack.responses.filter((r) => r.id.startsWith('race')).length === 50, 60_000, 'every answer');
+    const texts = slack.responses.filter((r) => r.id.startsWith('race')).map((r) => String(r.body.text));
+    t.is(texts.filter((x) => x.startsWith('Marked expected')).length, 1);
+    t.is(texts.filter((x) => /Already marked expected by sue/.test(x)).length, 49);
+    await until(() => slack.updates.length >= 1, 60_000, 'the edit');
+    const decided = (await a.store.listAudit({ action: 'review.decide', limit: 100 })).filter(
+      (e) => e.outcome === 'done',
+    );
+    t.is(decided.length, 1, 'one decision on the record');
+    t.is(slack.updates.length, 1, 'one edit');
+  } finally {
+    await a.stop();
+    await b.stop();
+    await slack.stop();
+    cleanup(dir);
+    await db.drop();
+  }
+});
