@@ -122,6 +122,18 @@ console.log(
   `direct post     p50 ${lat.baseP50.toFixed(1).padStart(6)} ms  p99 ${lat.baseP99.toFixed(1).padStart(6)} ms  (the bench posting to the fake itself: the floor)`,
 );
 
+const { benchReviewClicks } = await import('./reviews.ts');
+const clicks = await benchReviewClicks(Number(process.env.BENCH_REVIEWS ?? 200));
+console.log(
+  `\nReview clicks: Expected on ${clicks.decisions} requests in one Slack channel, one at a time, beside the webhook latency above (target: acknowledgement p99 < 100 ms, within Slack's 3 s)`,
+);
+console.log(
+  `click -> ack     p50 ${clicks.ackP50.toFixed(1).padStart(6)} ms  p99 ${clicks.ackP99.toFixed(1).padStart(6)} ms`,
+);
+console.log(
+  `click -> answer  p50 ${clicks.answerP50.toFixed(1).padStart(6)} ms  p99 ${clicks.answerP99.toFixed(1).padStart(6)} ms  (decided, recorded, answered through response_url)`,
+);
+
 const { benchProperties } = await import('./properties.ts');
 const props = await benchProperties(
   Number(process.env.BENCH_BODIES ?? 3000),
