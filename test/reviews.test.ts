@@ -486,3 +486,50 @@ test('a race: 50 reviewers click Expected at once on two instances sharing Postg
     await db.drop();
   }
 });
+
+test("review reminders wait for the request's active hours: one due after office hours goes the next morning", async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'vcc-notify.yaml'),
+    [
+      'time_intervals:',
+      '  office:',
+      '    - weekdays: [monday:friday]',
+      '      times: [{ start_time: "09:00", end_time: "17:00" }]',
+      'channels:',
+      '  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], remind_after: 1h }',
+      'routes:',
+      '  - channel: sec',
+      '    review: true',
+      '    active: [office]',
+      '',
+    ].join('\n'),
+  );
+  const clock = movableClock('2026-12-07T16:30:00Z'); // a Monday
+  const svc = await startTestService(
+    {
+      VCC_WEBHOOK_SECRET: SECRET,
+      VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
+      SLACK_BOT_TOKEN: 'xoxb-hours',
+      SLACK_API_URL: slack.apiUrl,
+    },
+    { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 },
+  );
+  const replies = () => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
+  try {
+    await svc.send(agentStory(7272, 'late_office').change({ privGroup: 5 }), q);
+    await until(() => slack.posts.length === 1, 60_000, 'the request, in office hours');
+    clock.moveTo('2026-12-07T17:31:00Z');
+    const review = async () => (await svc.store.listReviews({ limit: 1 }))[0]!;
+    await until(async () => (await review()).nextRemindAt === Date.parse('2026-12-08T09:00:00Z'), 60_000, 'put off');
+    t.is(replies().length, 0, 'no reminder after hours');
+    clock.moveTo('2026-12-08T09:00:30Z');
+    await until(() => replies().length === 1, 60_000, 'the reminder in the morning');
+    t.regex(replies()[0]!.text, /Reminder: the change to late_office still needs a decision/);
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});

@@ -57,6 +57,8 @@ export interface ReviewDeps {
   isAt(channel: string, address: string): boolean;
   /** After a decision: edits the request's message from the stored review, and escalates a "Not expected". */
   decided(review: Review): Promise<void>;
+  /** When the request's hours (its channel's, its routes') next allow a reminder, if they are quiet at `now`; else null. */
+  quietUntil(review: Review, now: number): Promise<number | null>;
   /** Replies to a pending request: a reminder naming its reviewers, or (`escalated`) the escalation paging `escalate:`. */
   remind(review: Review, escalated: boolean): Promise<void>;
 }

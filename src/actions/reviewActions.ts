@@ -1,5 +1,5 @@
 import { REASON_MAX, type Review } from '../domain/reviews.ts';
-import { remindStep, reviewSteps, toReview, type ReviewRow } from '../store/reviewSql.ts';
+import { postponeStep, remindStep, reviewSteps, toReview, type ReviewRow } from '../store/reviewSql.ts';
 import { rowsOf } from '../store/writeSteps.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { utcMinute } from '../render/utcMinute.ts';
@@ -94,6 +94,12 @@ export async function remindReviews(deps: ActionDeps, system: Actor): Promise<nu
     const settings = deps.reviews.settingsOf(review.channel);
     if (!settings) continue;
     const now = deps.clock();
+    // No reminder at 3 a.m.: counted in the request's active hours, it waits for them.
+    const quiet = await deps.reviews.quietUntil(review, now);
+    if (quiet !== null) {
+      await deps.store.transaction([postponeStep(review, quiet)]);
+      continue;
+    }
     const escalating = review.remindersSent >= settings.reminders;
     const facts = {
       action: escalating ? 'review.escalate' : 'review.remind',

@@ -5,6 +5,7 @@ import type { ReviewDeps } from '../actions/ActionDeps.ts';
 import type { ChannelSender } from '../delivery/ChannelSender.ts';
 import type { Message } from '../render/Message.ts';
 import { withReview } from '../render/reviewText.ts';
+import { hoursPlan } from '../delivery/quietHours.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { chatChannel, type ChannelConfig } from '../platforms/registry.ts';
 
@@ -52,6 +53,12 @@ export function reviewDeps(d: {
           'editing a decided review failed',
         );
       if (review.status === 'not-expected') await reply(d, sender, review, delivery.ref, 'escalate');
+    },
+    quietUntil: async (review, now) => {
+      const sender = await d.senderFor(review.channel);
+      const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
+      if (!sender.ok || !delivery) return null;
+      return hoursPlan(sender.hours, [{ delivery }], now).held[0]?.until ?? null;
     },
     remind: async (review, escalated) => {
       const sender = await d.senderFor(review.channel);

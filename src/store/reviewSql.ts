@@ -112,6 +112,16 @@ export function remindStep(r: Review, d: { max: number; next: number; now: numbe
   };
 }
 
+/** A due reminder put off until `until` (the request's hours are quiet now): only if still due as read. */
+export function postponeStep(r: Review, until: number): TxStep {
+  return {
+    sql: `UPDATE reviews SET next_remind_at = CAST($until AS BIGINT)
+          WHERE id = $id AND status = 'pending' AND next_remind_at = CAST($was AS BIGINT)`,
+    params: { until, id: r.id, was: r.nextRemindAt },
+    returns: 'count',
+  };
+}
+
 export interface ReviewRow {
   id: number | string;
   event_id: number | string;
