@@ -44,6 +44,7 @@ export function actionsFor(d: {
     reviews: reviewDeps({
       store: d.store,
       config: d.config,
+      chatReviewers: (channel) => d.subscriptions.settingOf('reviewers', channel)?.reviewers,
       channelConfig: d.channels.channelConfig,
       senderFor: d.channels.senderFor,
       log: d.log,

@@ -7,7 +7,7 @@ import { eachStore, testStore } from './helpers/stores.ts';
 import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
 import { teamsBotTest } from './helpers/teamsSdks.ts';
 import { FakeSlack, type SlackPost } from './fakes/slack.ts';
-import { SECRET, SIGNING, start } from './helpers/slackChat.ts';
+import { SECRET, SIGNING, command, start } from './helpers/slackChat.ts';
 import { blockActions, slackSignature, viewSubmission } from './helpers/slackSign.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { assertNoSecrets } from './helpers/noSecrets.ts';
@@ -527,6 +527,54 @@ test("review reminders wait for the request's active hours: one due after office
     clock.moveTo('2026-12-08T09:00:30Z');
     await until(() => replies().length === 1, 60_000, 'the reminder in the morning');
     t.regex(replies()[0]!.text, /Reminder: the change to late_office still needs a decision/);
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});
+
+test('reviews from chat: /vcc reviewers sets who decides (ids checked), /vcc subscribe ... review asks them, and a click decides; a reviewed subscription without reviewers is refused', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const svc = await start(dir, slack, {}, { config: 'channels:\n  log: { type: console }\nroutes: []\n' });
+  const say = async (text: string) => String((await command(svc, slack, text, { channel: 'C0CHATSEC' })).json.text);
+  try {
+    t.regex(
+      await say('subscribe role review'),
+      /^Not changed: this channel has no reviewers: set who may decide first/,
+    );
+    t.regex(await say('reviewers alice'), /^Not changed: "alice" is not a reviewer id here/);
+    t.regex(await say('reviewers <@U0ALICE|alice> <!subteam^S0SEC|@sec>'), /^Reviewers set: U0ALICE, S0SEC\./);
+    t.regex(await say('reviewers'), /^Reviewers: U0ALICE, S0SEC$/);
+    t.regex(await say('subscribe role review'), /^Subscribed\..*user\.role_changed \(asks the reviewers\)/s);
+    await svc.send(agentStory(6363, 'chat_reviewed').change({ privGroup: 5 }), q);
+    await until(() => slack.posts.length === 1, 60_000, 'the request');
+    const request = slack.posts[0]!;
+    t.regex(JSON.stringify(request.blocks), /Needs a decision: Expected or Not expected, by U0ALICE, S0SEC/);
+    await interact(
+      svc,
+      blockActions({
+        user: 'U0ALICE',
+        channel: 'C0CHATSEC',
+        ts: request.ts!,
+        actionId: 'review.expected',
+        value: buttons(request)['review.expected']!,
+        responseUrl: slack.responseUrl('chat'),
+      }),
+    );
+    await until(() => slack.updates.length === 1, 60_000, 'the decision shown');
+    t.regex(JSON.stringify(slack.updates[0]!.blocks), /Expected: reviewed by sue/);
+    t.deepEqual(
+      (await svc.store.listAudit({ limit: 20 })).map((e) => [e.action, e.outcome]),
+      [
+        ['subscribe', 'refused'],
+        ['reviewers.set', 'refused'],
+        ['reviewers.set', 'done'],
+        ['subscribe', 'done'],
+        ['review.decide', 'done'],
+      ],
+    );
   } finally {
     await svc.stop();
     await slack.stop();

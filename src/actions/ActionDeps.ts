@@ -53,6 +53,8 @@ export interface ReviewObserver {
 export interface ReviewDeps {
   /** The channel's reviewers in the config in force, or null (it has none). */
   settingsOf(channel: string): { reviewers: readonly string[]; reminders: number; remindAfterMs: number } | null;
+  /** Why these reviewer ids cannot decide on `channel` (its platform's syntax), or null. */
+  checkReviewers(channel: string, ids: readonly string[]): string | null;
   /** Whether the channel named `channel` is the chat channel `address` (`slack:C0123`) a click came from. */
   isAt(channel: string, address: string): boolean;
   /** After a decision: edits the request's message from the stored review, and escalates a "Not expected". */

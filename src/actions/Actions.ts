@@ -20,7 +20,10 @@ import { SYSTEM_ACTOR } from './Actor.ts';
 export class Actions {
   constructor(private readonly deps: ActionDeps) {}
 
-  subscribe(a: Actor, s: { channel: string; kinds: EventKind[]; where: WhereTerm[]; mention: Mention[] }) {
+  subscribe(
+    a: Actor,
+    s: { channel: string; kinds: EventKind[]; where: WhereTerm[]; mention: Mention[]; review?: boolean },
+  ) {
     return subscribe(this.deps, a, s);
   }
 
@@ -34,6 +37,10 @@ export class Actions {
 
   setHours(a: Actor, channel: string, hours: ChatHours | null) {
     return setChannelSetting(this.deps, a, 'hours', channel, hours);
+  }
+
+  setReviewers(a: Actor, channel: string, reviewers: string[] | null) {
+    return setChannelSetting(this.deps, a, 'reviewers', channel, reviewers ? { reviewers } : null);
   }
 
   addMute(a: Actor, m: MuteRequest) {

@@ -10,6 +10,7 @@ export const ACTION_NAMES = [
   'unsubscribe',
   'thread.set',
   'hours.set',
+  'reviewers.set',
   'mute.add',
   'mute.expire',
   'mute.send-held',

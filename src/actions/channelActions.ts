@@ -62,11 +62,15 @@ export async function record(
 export async function subscribe(
   deps: ActionDeps,
   actor: Actor,
-  s: { channel: string; kinds: EventKind[]; where: WhereTerm[]; mention: Mention[] },
+  s: { channel: string; kinds: EventKind[]; where: WhereTerm[]; mention: Mention[]; review?: boolean },
 ): Promise<ActionResult> {
-  const detail = subscribeDetail(s.kinds, s.where, s.mention);
+  const detail = `${subscribeDetail(s.kinds, s.where, s.mention)}${s.review ? ' review' : ''}`;
   const no = await refuseUnlessAllowed(deps, actor, s.channel, 'subscribe', detail);
   if (no) return no;
+  if (s.review && !deps.reviews.settingsOf(s.channel)) {
+    const why = 'this channel has no reviewers: set who may decide first (reviewers ...)';
+    return record(deps, actor, 'subscribe', `channel ${s.channel}`, 'refused', `${detail}: ${why}`, why);
+  }
   const mine = (await deps.store.listSubscriptions()).filter((x) => x.channel === s.channel);
   const same = mine.find((x) => JSON.stringify(x.where) === JSON.stringify(s.where));
   if (!same && mine.length >= deps.maxSubscriptions) {
@@ -87,6 +91,7 @@ export async function subscribe(
         mention: s.mention,
         createdBy: byLabel(actor),
         createdAt: now,
+        ...(s.review ? { review: true as const } : {}),
       });
   const facts = { action: 'subscribe', target: `channel ${s.channel}`, outcome: 'done', detail } as const;
   await deps.store.transaction([write, entryStep(actor, now, facts)]);
@@ -116,7 +121,11 @@ export async function unsubscribe(
   return { ok: true, changed: steps.length };
 }
 
-const SETTING_ACTIONS = { thread: 'thread.set', hours: 'hours.set' } as const satisfies Record<ChatSetting, ActionName>;
+const SETTING_ACTIONS = {
+  thread: 'thread.set',
+  hours: 'hours.set',
+  reviewers: 'reviewers.set',
+} as const satisfies Record<ChatSetting, ActionName>;
 
 /** Sets (or, with null, removes) one of a chat-made channel's settings (`thread`, `hours`). */
 export async function setChannelSetting<K extends ChatSetting>(
@@ -130,6 +139,10 @@ export async function setChannelSetting<K extends ChatSetting>(
   const detail = value === null ? `${what} off` : `${what} ${JSON.stringify(value)}`;
   const no = await refuseUnlessAllowed(deps, actor, channel, action, detail);
   if (no) return no;
+  if (what === 'reviewers' && value !== null) {
+    const bad = deps.reviews.checkReviewers(channel, (value as ChatSettings['reviewers']).reviewers);
+    if (bad) return record(deps, actor, action, `channel ${channel}`, 'refused', `${detail}: ${bad}`, bad);
+  }
   if (what === 'hours' && value !== null) {
     const known = deps.intervals();
     const unknown = (value as ChatHours).intervals.filter((n) => !known.includes(n));

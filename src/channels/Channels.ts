@@ -17,6 +17,7 @@ import type {
   ThreadSettings,
 } from '../delivery/ChannelSender.ts';
 import { changeText } from '../render/changeText.ts';
+import { reviewSettingsOf } from './reviewMessages.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
 import type { PlatformContext } from '../platforms/Platform.ts';
@@ -168,19 +169,22 @@ function readySender(deps: ChannelsDeps, ch: ChannelConfig, channel: string, ada
       routes: (h) => routeHoursTest(h, config.timeIntervals),
     },
     away: (items: DueItem[]) => awayOf(renderer, ch, items),
-    ...(config.reviews[channel] && { review: channelReviews(config, channel, deps.publicUrl) }),
+    ...channelReviews(config, channel, deps),
   };
 }
 
-/** A channel's reviews as the worker uses them: its reviewers, what a review keeps, its link. */
-function channelReviews(config: NotifyConfig, channel: string, publicUrl: string | undefined): ChannelReviews {
-  const rv = config.reviews[channel]!;
-  const base = publicUrl?.replace(/\/+$/, '');
+/** A channel's reviews as the worker uses them (the file's, or a chat-made channel's), when it has reviewers. */
+function channelReviews(config: NotifyConfig, channel: string, deps: ChannelsDeps): { review?: ChannelReviews } {
+  const rv = reviewSettingsOf(config, channel, (c) => deps.chatSetting?.('reviewers', c)?.reviewers);
+  if (!rv) return {};
+  const base = deps.publicUrl?.replace(/\/+$/, '');
   return {
-    reviewers: rv.reviewers,
-    remindAfterMs: rv.remindAfterMs,
-    what: (i) => i.event.changes.map((c) => changeText(c, config.labels, { showWages: false })),
-    openUrl: (id) => (base ? `${base}/admin/events/${id}` : null),
+    review: {
+      reviewers: rv.reviewers,
+      remindAfterMs: rv.remindAfterMs,
+      what: (i) => i.event.changes.map((c) => changeText(c, config.labels, { showWages: false })),
+      openUrl: (id) => (base ? `${base}/admin/events/${id}` : null),
+    },
   };
 }
 

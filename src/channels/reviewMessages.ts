@@ -7,7 +7,26 @@ import type { Message } from '../render/Message.ts';
 import { withReview } from '../render/reviewText.ts';
 import { hoursPlan } from '../delivery/quietHours.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { chatChannel, type ChannelConfig } from '../platforms/registry.ts';
+import { chatChannel, DECISION_TYPES, reviewerSchema, type ChannelConfig } from '../platforms/registry.ts';
+import { is } from 'superstruct';
+import { DEFAULT_REMIND_AFTER_MS, DEFAULT_REMINDERS, type ReviewSettings } from '../config/reviewSettings.ts';
+
+/**
+ * A channel's reviews: the config file's, or a chat-made channel's reviewers (with the default
+ * reminders and no escalation), or null when nobody may decide there.
+ */
+export function reviewSettingsOf(
+  config: NotifyConfig,
+  channel: string,
+  chatReviewers: (channel: string) => readonly string[] | undefined,
+): ReviewSettings | null {
+  const file = config.reviews[channel];
+  if (file) return file;
+  const chat = chatReviewers(channel);
+  return chat?.length
+    ? { reviewers: [...chat], escalate: [], remindAfterMs: DEFAULT_REMIND_AFTER_MS, reminders: DEFAULT_REMINDERS }
+    : null;
+}
 
 /** A channel's settings as a comparable key: the same place whatever the order of its fields. */
 const placeKey = (ch: ChannelConfig | null | undefined) =>
@@ -22,38 +41,20 @@ const placeKey = (ch: ChannelConfig | null | undefined) =>
 export function reviewDeps(d: {
   store: Pick<EventStore, 'getEvent' | 'listDeliveries'>;
   config: () => NotifyConfig;
+  /** A chat-made channel's reviewers (`/vcc reviewers ...`), if it has them. */
+  chatReviewers: (channel: string) => readonly string[] | undefined;
   channelConfig: (name: string) => ChannelConfig | null;
   senderFor: (channel: string) => Promise<ChannelSender>;
   log: Logger;
 }): ReviewDeps {
   return {
-    settingsOf: (channel) => d.config().reviews[channel] ?? null,
+    settingsOf: (channel) => reviewSettingsOf(d.config(), channel, d.chatReviewers),
+    checkReviewers: (channel, ids) => reviewerProblem(d.channelConfig(channel), ids),
     isAt: (channel, address) => {
       const here = placeKey(chatChannel(address));
       return here !== null && placeKey(d.channelConfig(channel)) === here;
     },
-    decided: async (review) => {
-      const sender = await d.senderFor(review.channel);
-      const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
-      const event = await d.store.getEvent(review.eventId);
-      if (!sender.ok || !delivery?.ref || !event || !sender.adapter.update) {
-        d.log.warn(
-          { review: review.id, channel: review.channel, reason: sender.ok ? 'no message to edit' : sender.reason },
-          'a decided review could not be shown on its message',
-        );
-        return;
-      }
-      const [out] = sender.messages([{ event, delivery }]);
-      const reviewers = d.config().reviews[review.channel]?.reviewers ?? [];
-      const openUrl = sender.review?.openUrl(review.eventId) ?? null;
-      const edited = await sender.adapter.update(delivery.ref, withReview(out!.message, review, reviewers, openUrl));
-      if (edited.status !== 'sent')
-        d.log.warn(
-          { review: review.id, channel: review.channel, reason: edited.reason },
-          'editing a decided review failed',
-        );
-      if (review.status === 'not-expected') await reply(d, sender, review, delivery.ref, 'escalate');
-    },
+    decided: (review) => showDecision(d, review),
     quietUntil: async (review, now) => {
       const sender = await d.senderFor(review.channel);
       const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
@@ -77,13 +78,13 @@ export function reviewDeps(d: {
  * channel's `escalate:` (a "Not expected", or no decision after the last reminder).
  */
 async function reply(
-  d: { config: () => NotifyConfig; log: Logger },
+  d: { config: () => NotifyConfig; log: Logger; chatReviewers: (channel: string) => readonly string[] | undefined },
   sender: Extract<ChannelSender, { ok: true }>,
   review: Review,
   ref: string,
   kind: 'remind' | 'escalate',
 ): Promise<void> {
-  const settings = d.config().reviews[review.channel];
+  const settings = reviewSettingsOf(d.config(), review.channel, d.chatReviewers) ?? undefined;
   const who = sanitizeLine(review.username ?? review.userId ?? 'a user');
   const decided = review.status === 'not-expected';
   const title =
@@ -110,4 +111,37 @@ async function reply(
   const sent = await sender.adapter.send(message, { thread: 'reply', root: ref, broadcast: false });
   if (sent.status !== 'sent')
     d.log.warn({ review: review.id, channel: review.channel, kind, reason: sent.reason }, 'a review reply failed');
+}
+
+/** Why `ids` cannot be a channel's reviewers (its type's id syntax, or a type that cannot decide), or null. */
+function reviewerProblem(ch: ChannelConfig | null, ids: readonly string[]): string | null {
+  const shape = ch ? reviewerSchema(ch.type) : null;
+  if (!shape) return `this channel's type cannot take decisions (types that can: ${DECISION_TYPES.join(', ')})`;
+  if (ids.length === 0) return 'name at least one reviewer';
+  const bad = ids.find((id) => !is(id, shape));
+  return bad === undefined ? null : `"${sanitizeLine(bad).slice(0, 40)}" is not a reviewer id here`;
+}
+
+/** A decided review on its message: edited from the stored review; a "Not expected" escalated. */
+async function showDecision(d: Parameters<typeof reviewDeps>[0], review: Review): Promise<void> {
+  const sender = await d.senderFor(review.channel);
+  const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
+  const event = await d.store.getEvent(review.eventId);
+  if (!sender.ok || !delivery?.ref || !event || !sender.adapter.update) {
+    d.log.warn(
+      { review: review.id, channel: review.channel, reason: sender.ok ? 'no message to edit' : sender.reason },
+      'a decided review could not be shown on its message',
+    );
+    return;
+  }
+  const [out] = sender.messages([{ event, delivery }]);
+  const reviewers = reviewSettingsOf(d.config(), review.channel, d.chatReviewers)?.reviewers ?? [];
+  const openUrl = sender.review?.openUrl(review.eventId) ?? null;
+  const edited = await sender.adapter.update(delivery.ref, withReview(out!.message, review, reviewers, openUrl));
+  if (edited.status !== 'sent')
+    d.log.warn(
+      { review: review.id, channel: review.channel, reason: edited.reason },
+      'editing a decided review failed',
+    );
+  if (review.status === 'not-expected') await reply(d, sender, review, delivery.ref, 'escalate');
 }

@@ -11,7 +11,11 @@ import { termCondition, type Condition, type WhereTerm } from '../routing/condit
 export class Subscriptions {
   private subs: Subscription[] = [];
   private asRoutes: Route[] = [];
-  private settings: { [K in ChatSetting]: Map<string, ChatSettings[K]> } = { thread: new Map(), hours: new Map() };
+  private settings: { [K in ChatSetting]: Map<string, ChatSettings[K]> } = {
+    thread: new Map(),
+    hours: new Map(),
+    reviewers: new Map(),
+  };
 
   constructor(
     private readonly store: Pick<SubscriptionStore, 'listSubscriptions' | 'chatSettings'> &
@@ -20,13 +24,14 @@ export class Subscriptions {
   ) {}
 
   async refresh(): Promise<void> {
-    const [subs, thread, hours] = await Promise.all([
+    const [subs, thread, hours, reviewers] = await Promise.all([
       this.store.listSubscriptions(),
       this.store.chatSettings('thread'),
       this.store.chatSettings('hours'),
+      this.store.chatSettings('reviewers'),
     ]);
     this.subs = subs;
-    this.settings = { thread, hours };
+    this.settings = { thread, hours, reviewers };
     this.asRoutes = this.subs.map(toRoute);
   }
 
@@ -69,6 +74,7 @@ function toRoute(s: Subscription): Route {
       ? { where: Object.fromEntries(s.where.map((t) => [t.field, conditionOf(t)])) as Route['where'] }
       : {}),
     ...(s.mention.length ? { mention: s.mention } : {}),
+    ...(s.review ? { review: true as const } : {}),
     source: 'chat',
   };
 }

@@ -7,7 +7,9 @@ import type { ChatHours } from '../store/Store.ts';
 
 export type Command =
   /** `mention`: the text after the word `mention` (each platform reads its own mentions there), or null. */
-  | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[]; mention: string | null }
+  | { action: 'subscribe'; kinds: EventKind[]; where: WhereTerm[]; mention: string | null; review: boolean }
+  /** `reviewers ...`: who may decide on this channel's reviewed changes (null: none; 'show'). */
+  | { action: 'reviewers'; set: string[] | null | 'show' }
   | { action: 'unsubscribe'; kinds: EventKind[] }
   | { action: 'list'; page: number }
   | { action: 'mute'; ms: number; kinds: EventKind[]; where: WhereTerm[]; comment: string }
@@ -31,6 +33,8 @@ export const helpText = (mentionHelp: string | null): string =>
     '   where terms: privGroup=4,5 (any of) · isAgent=true · username!=admin (none of) · email~@example\\.com$ (regex)',
     ...(mentionHelp ? [`   mention ${mentionHelp}: page them for these events`] : []),
     `   example: ${EXAMPLE}`,
+    '   review (last): these changes ask the reviewers for a decision (Expected / Not expected)',
+    "• reviewers ID...: who may decide on this channel's reviewed changes · reviewers off · reviewers: show them",
     '• unsubscribe [kinds...]: stop those kinds (none = everything) for this channel',
     '• list [PAGE]: what this channel hears, 20 at a time (file routes are shown read-only)',
     '• thread agent [broadcast KINDS] [days N]: one conversation per agent here (a root per agent, changes as replies); broadcast kinds show in the channel too; a new root after N days quiet (30)',
@@ -83,25 +87,29 @@ export function parseCommand(text: string): Command {
         ? { action: 'unmute', id: Number(id), send: sends }
         : error('unmute takes the id that mutes lists, and "send" to send what it held (unmute 12 send)');
     }
+    case 'reviewers':
+      return reviewersCommand(rest);
     case 'subscribe':
     case 'unsubscribe': {
       const m = rest.findIndex((w) => w.toLowerCase() === 'mention');
       const mention = m < 0 ? null : rest.slice(m + 1).join(' ');
       if (m >= 0) rest.splice(m);
+      const review = rest.at(-1)?.toLowerCase() === 'review';
+      if (review) rest.pop();
       if (mention === '') return error('"mention" needs someone to mention (@group, @person, here)');
       const at = rest.findIndex((w) => w.toLowerCase() === 'where');
       const kindWords = at < 0 ? rest : rest.slice(0, at);
       const kinds = kindsNamed(kindWords);
       if (typeof kinds === 'string') return error(kinds);
       if (verb.toLowerCase() === 'unsubscribe') {
-        return at < 0 && mention === null
+        return at < 0 && mention === null && !review
           ? { action: 'unsubscribe', kinds }
-          : error('unsubscribe takes kinds only, no where terms or mentions');
+          : error('unsubscribe takes kinds only, no where terms, mentions or review');
       }
       const where = whereTerms(at < 0 ? [] : rest.slice(at + 1));
       if (typeof where === 'string') return error(where);
       if (at >= 0 && where.length === 0) return error('"where" needs at least one term');
-      return { action: 'subscribe', kinds, where, mention };
+      return { action: 'subscribe', kinds, where, mention, review };
     }
     default:
       return error(`unknown command "${verb}"`);
@@ -226,6 +234,21 @@ function hoursCommand(rest: string[]): Command {
   );
   if (typeof urgent === 'string') return error(urgent);
   return { action: 'hours', set: { mode: m, intervals, urgent } };
+}
+
+/**
+ * `reviewers` (show), `reviewers off`, or `reviewers ID...`: Slack's `<@U…|name>` and
+ * `<!subteam^S…|@group>` are read as their ids; at most 20, each at most 64 characters
+ * (the action checks them against the platform's ids).
+ */
+function reviewersCommand(rest: string[]): Command {
+  if (rest.length === 0) return { action: 'reviewers', set: 'show' };
+  if (rest.length === 1 && rest[0]!.toLowerCase() === 'off') return { action: 'reviewers', set: null };
+  if (rest.length > 20) return error('reviewers takes at most 20 ids');
+  const ids = rest.map((w) => /^<[@!](?:subteam\^)?([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(w)?.[1] ?? w);
+  const long = ids.find((id) => id.length > 64);
+  if (long) return error(`"${long.slice(0, 20)}…" is not an id`);
+  return { action: 'reviewers', set: [...new Set(ids)] };
 }
 
 function error(what: string): Command {

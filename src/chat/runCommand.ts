@@ -52,7 +52,7 @@ function describe(s: Subscription, escape: (text: string) => string): string {
   const mention = s.mention.length
     ? ` mention ${s.mention.map((m) => (typeof m === 'string' ? m : m.name)).join(' ')}`
     : '';
-  return `• ${kindsText(s.events)}${escape(cut(sanitizeLine(where + mention)))}`;
+  return `• ${kindsText(s.events)}${escape(cut(sanitizeLine(where + mention)))}${s.review ? ' (asks the reviewers)' : ''}`;
 }
 
 /** `thread`, `thread off`, `thread agent ...` for this channel; changing needs the right to change the channel. */
@@ -82,6 +82,20 @@ async function hoursReply(cmd: Extract<Command, { action: 'hours' }>, ctx: Comma
   return cmd.set
     ? `Hours set: ${ctx.escape(hoursText(cmd.set))}. What arrives while quiet waits and comes as one summary.`
     : 'Hours off: events are sent here at any time again.';
+}
+
+/** `reviewers`, `reviewers off`, `reviewers ID...` for this channel; changing needs the right to change the channel. */
+async function reviewersReply(cmd: Extract<Command, { action: 'reviewers' }>, ctx: CommandContext): Promise<string> {
+  if (cmd.set === 'show') {
+    await ctx.subscriptions.refresh();
+    const r = ctx.subscriptions.settingOf('reviewers', ctx.channel);
+    return r ? ctx.escape(`Reviewers: ${r.reviewers.join(', ')}`) : 'No reviewers: nobody decides on changes here.';
+  }
+  const r = await ctx.actions.setReviewers(ctx.actor, ctx.channel, cmd.set);
+  if (!r.ok) return notChanged(ctx, r.reason);
+  return cmd.set
+    ? ctx.escape(`Reviewers set: ${cmd.set.join(', ')}. Subscriptions made with "review" ask them for a decision.`)
+    : 'Reviewers off: nobody decides on changes here; reviewed subscriptions are sent as usual.';
 }
 
 /** `mute`, `mutes`, `unmute` for this channel; changing needs the right to change the channel. */
@@ -166,34 +180,40 @@ export async function runCommand(text: string, ctx: CommandContext): Promise<str
       return threadReply(cmd, ctx);
     case 'hours':
       return hoursReply(cmd, ctx);
+    case 'reviewers':
+      return reviewersReply(cmd, ctx);
     case 'test': {
       const r = await ctx.actions.sendTest(ctx.actor, ctx.channel);
       return r.ok ? 'Sent a sample notification here.' : `The sample notification failed: ${r.reason}`;
     }
     case 'subscribe':
-    case 'unsubscribe': {
-      if (cmd.action === 'subscribe') {
-        let mention: Mention[] = [];
-        if (cmd.mention !== null) {
-          const read = ctx.mentions ? ctx.mentions(cmd.mention) : 'this platform cannot mention anyone';
-          if (typeof read === 'string') return notChanged(ctx, read);
-          mention = read;
-        }
-        const r = await ctx.actions.subscribe(ctx.actor, {
-          channel: ctx.channel,
-          kinds: cmd.kinds,
-          where: cmd.where,
-          mention,
-        });
-        if (!r.ok) return notChanged(ctx, r.reason);
-        const advice = (await ctx.afterSubscribe?.()) ?? null;
-        return `Subscribed. This channel now hears:\n${current()}${advice ? `\n${advice}` : ''}`;
-      }
-      const r = await ctx.actions.unsubscribe(ctx.actor, ctx.channel, cmd.kinds);
-      if (!r.ok) return notChanged(ctx, r.reason);
-      return r.changed === 0
-        ? `Nothing to remove. This channel hears:\n${current()}`
-        : `Unsubscribed. This channel now hears:\n${current()}`;
-    }
+    case 'unsubscribe':
+      return subscribeReply(cmd, ctx, current);
   }
+}
+
+/** `subscribe ...` and `unsubscribe ...` for this channel; the reply shows what it hears now (`current`). */
+async function subscribeReply(
+  cmd: Extract<Command, { action: 'subscribe' | 'unsubscribe' }>,
+  ctx: CommandContext,
+  current: () => string,
+): Promise<string> {
+  if (cmd.action === 'unsubscribe') {
+    const r = await ctx.actions.unsubscribe(ctx.actor, ctx.channel, cmd.kinds);
+    if (!r.ok) return notChanged(ctx, r.reason);
+    return r.changed === 0
+      ? `Nothing to remove. This channel hears:\n${current()}`
+      : `Unsubscribed. This channel now hears:\n${current()}`;
+  }
+  let mention: Mention[] = [];
+  if (cmd.mention !== null) {
+    const read = ctx.mentions ? ctx.mentions(cmd.mention) : 'this platform cannot mention anyone';
+    if (typeof read === 'string') return notChanged(ctx, read);
+    mention = read;
+  }
+  const { kinds, where, review } = cmd;
+  const r = await ctx.actions.subscribe(ctx.actor, { channel: ctx.channel, kinds, where, mention, review });
+  if (!r.ok) return notChanged(ctx, r.reason);
+  const advice = (await ctx.afterSubscribe?.()) ?? null;
+  return `Subscribed. This channel now hears:\n${current()}${advice ? `\n${advice}` : ''}`;
 }

@@ -24,6 +24,8 @@ export interface Subscription {
   where: WhereTerm[];
   /** Whom the channel pages for these events (`mention` in the chat command). */
   mention: Mention[];
+  /** These events ask the channel's reviewers for a decision (`review` in the chat command). */
+  review?: true;
   createdBy: string;
   createdAt: number;
 }
@@ -33,9 +35,15 @@ export interface ChatHours extends RouteHours {
   urgent: EventKind[];
 }
 
+/** A chat-made channel's reviewers (`/vcc reviewers ...`): who may decide on its reviewed changes. */
+export interface ChatReviewers {
+  reviewers: string[];
+}
+
 /** What a chat-made channel can set from chat, beyond its subscriptions. */
 export interface ChatSettings {
   thread: ThreadSettings;
   hours: ChatHours;
+  reviewers: ChatReviewers;
 }
 export type ChatSetting = keyof ChatSettings;

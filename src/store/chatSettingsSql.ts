@@ -1,6 +1,10 @@
 import type { ChatSetting, ChatSettings } from '../domain/chat.ts';
 
-const TABLES = { thread: 'chat_threads', hours: 'chat_hours' } as const satisfies Record<ChatSetting, string>;
+const TABLES = {
+  thread: 'chat_threads',
+  hours: 'chat_hours',
+  reviewers: 'chat_reviewers',
+} as const satisfies Record<ChatSetting, string>;
 
 /** The statement listing one setting of every chat-made channel (rows: channel, settings). */
 export const chatListSql = (what: ChatSetting) => `SELECT channel, settings FROM ${TABLES[what]} ORDER BY channel`;

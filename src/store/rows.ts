@@ -138,6 +138,7 @@ export interface SubscriptionRow {
   mention: string;
   created_by: string;
   created_at: number | string;
+  review?: number | string | null;
 }
 
 export function toSubscription(r: SubscriptionRow): Subscription {
@@ -149,6 +150,7 @@ export function toSubscription(r: SubscriptionRow): Subscription {
     mention: JSON.parse(r.mention) as Mention[],
     createdBy: r.created_by,
     createdAt: Number(r.created_at),
+    ...(Number(r.review) === 1 ? { review: true as const } : {}),
   };
 }
 

@@ -28,8 +28,8 @@ export const muteSteps = {
 export const subscriptionSteps = {
   /** Returns the new subscription's `id`. */
   add: (s: Omit<Subscription, 'id'>): TxStep => ({
-    sql: `INSERT INTO subscriptions (channel, events, where_terms, mention, created_by, created_at)
-          VALUES ($channel, $events, $terms, $mention, $by, $at) RETURNING id`,
+    sql: `INSERT INTO subscriptions (channel, events, where_terms, mention, created_by, created_at, review)
+          VALUES ($channel, $events, $terms, $mention, $by, $at, $review) RETURNING id`,
     params: {
       channel: s.channel,
       events: s.events ? JSON.stringify(s.events) : null,
@@ -37,6 +37,7 @@ export const subscriptionSteps = {
       mention: JSON.stringify(s.mention),
       by: s.createdBy,
       at: s.createdAt,
+      review: s.review ? 1 : 0,
     },
     returns: 'rows',
   }),

@@ -13,6 +13,7 @@ import m011 from './011-muted-index.ts';
 import m012 from './012-audit.ts';
 import m013 from './013-message-refs.ts';
 import m014 from './014-reviews.ts';
+import m015 from './015-chat-reviews.ts';
 
 export type { Migration };
 
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m012,
   m013,
   m014,
+  m015,
 ];
