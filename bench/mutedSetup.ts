@@ -39,3 +39,29 @@ export async function hoursAndMutes(): Promise<{ env: Record<string, string>; di
   await store.close();
   return { env: { VCC_NOTIFY_CONFIG: cfg, DATABASE_URL: `sqlite:${db}` }, dir };
 }
+
+/**
+ * A config for the ingest bench's "reviewed routes" target: the console as the built-in config
+ * has it, beside a Slack channel with reviewers and a reviewed route that the bench's events
+ * do not match (so the worker's work is the baseline's, and ingest pays for the routing).
+ */
+export function reviewedRoutes(): { env: Record<string, string>; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-reviews-'));
+  const cfg = join(dir, 'vcc-notify.yaml');
+  writeFileSync(
+    cfg,
+    [
+      'channels:',
+      '  log: { type: console }',
+      '  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE, S0SECOPS], escalate: [U0BOSS] }',
+      'routes:',
+      '  - channel: log',
+      '  - channel: sec',
+      '    events: [user.role_changed, user.created]',
+      '    where: { privGroup: [99] }',
+      '    review: true',
+      '',
+    ].join('\n'),
+  );
+  return { env: { VCC_NOTIFY_CONFIG: cfg }, dir };
+}

@@ -4,7 +4,7 @@ import { BASE_BIN, benchIngest, median, type LoadResult } from './ingest.ts';
 import { benchFootprint, printPairs } from './footprint.ts';
 import { rm } from 'node:fs/promises';
 import { freshDatabase } from '../test/helpers/postgres.ts';
-import { hoursAndMutes } from './mutedSetup.ts';
+import { hoursAndMutes, reviewedRoutes } from './mutedSetup.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -23,11 +23,20 @@ const base = BASE_BIN
     ]
   : [];
 const muted = await hoursAndMutes();
+const reviewed = reviewedRoutes();
 const { bare, targets } = await benchIngest(seconds, rounds, [
   { name: 'vcc-notify, Postgres (commit before 200)', env: { DATABASE_URL: pgdb.url } },
   { name: 'SQLite, 10 time intervals, 100 mutes', env: muted.env },
+  { name: 'SQLite, a reviewed route configured', env: reviewed.env },
   ...base,
-]).finally(() => Promise.all([pgdb.drop(), basePg?.drop(), rm(muted.dir, { recursive: true, force: true })]));
+]).finally(() =>
+  Promise.all([
+    pgdb.drop(),
+    basePg?.drop(),
+    rm(muted.dir, { recursive: true, force: true }),
+    rm(reviewed.dir, { recursive: true, force: true }),
+  ]),
+);
 const sqlite = targets[0]!;
 pairs.push({
   name: 'peak RSS under the ingest load',
