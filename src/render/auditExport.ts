@@ -1,6 +1,7 @@
 import type { AuditFilter, StoredAudit } from '../domain/audit.ts';
 import { csvField } from './csvField.ts';
 import { sanitizeLine } from './sanitize.ts';
+import { readPages } from './readPages.ts';
 
 /** The most entries one export holds; past it, the export says so and asks for a narrower window. */
 export const AUDIT_EXPORT_MAX = 100_000;
@@ -97,12 +98,6 @@ export async function readAuditExport(
   filters: AuditFilter,
   madeAt: number,
 ): Promise<AuditExport> {
-  const entries: StoredAudit[] = [];
-  for (;;) {
-    const page = await list({ ...filters, afterId: entries.at(-1)?.id, limit: 1_000 });
-    entries.push(...page);
-    if (page.length < 1_000 || entries.length > AUDIT_EXPORT_MAX) break;
-  }
-  const more = entries.length > AUDIT_EXPORT_MAX;
-  return { madeAt, filters, entries: entries.slice(0, AUDIT_EXPORT_MAX), more };
+  const { rows, more } = await readPages(list, filters, AUDIT_EXPORT_MAX);
+  return { madeAt, filters, entries: rows, more };
 }

@@ -2,6 +2,7 @@ import { REVIEW_STATUSES, type Review } from '../domain/reviews.ts';
 import type { ReviewFilter } from '../store/reviewSql.ts';
 import { csvField } from './csvField.ts';
 import { sanitizeLine } from './sanitize.ts';
+import { readPages } from './readPages.ts';
 
 /** The most reviews one export holds; past it, the export says so and asks for a narrower window. */
 export const REVIEW_EXPORT_MAX = 100_000;
@@ -106,11 +107,6 @@ export async function readReviewExport(
   filters: ReviewFilter,
   madeAt: number,
 ): Promise<ReviewExport> {
-  const reviews: Review[] = [];
-  for (;;) {
-    const page = await list({ ...filters, afterId: reviews.at(-1)?.id, limit: 1_000 });
-    reviews.push(...page);
-    if (page.length < 1_000 || reviews.length > REVIEW_EXPORT_MAX) break;
-  }
-  return { madeAt, filters, reviews: reviews.slice(0, REVIEW_EXPORT_MAX), more: reviews.length > REVIEW_EXPORT_MAX };
+  const { rows, more } = await readPages(list, filters, REVIEW_EXPORT_MAX);
+  return { madeAt, filters, reviews: rows, more };
 }
