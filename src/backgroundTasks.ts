@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Env } from './config/settings.ts';
 import { INDEX_BATCH } from './store/eventSearch.ts';
 import type { Store } from './store/Store.ts';
 import type { Subscriptions } from './chat/Subscriptions.ts';
@@ -32,6 +33,13 @@ type Tasks = {
   remindMs?: number | undefined;
   onPruned: (n: { events: number; refusals: number }) => void;
 };
+
+/** The retention settings (RETENTION_DAYS, AUDIT_RETENTION_DAYS, REVIEW_RETENTION_DAYS) as the tasks take them. */
+export const retentionOf = (env: Pick<Env, 'RETENTION_DAYS' | 'AUDIT_RETENTION_DAYS' | 'REVIEW_RETENTION_DAYS'>) => ({
+  retentionDays: env.RETENTION_DAYS,
+  auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+  reviewRetentionDays: env.REVIEW_RETENTION_DAYS,
+});
 
 /** A periodic task's failure, logged through `r`: repeats while the store is down are folded. */
 const warnOf = (r: RepeatedLog, what: string) => (e: unknown) =>

@@ -1,6 +1,6 @@
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import { backgroundTasks } from './backgroundTasks.ts';
+import { backgroundTasks, retentionOf } from './backgroundTasks.ts';
 import { listen } from './http/server.ts';
 import { UnauthenticatedSummary } from './http/refusalSummary.ts';
 import { Subscriptions } from './chat/Subscriptions.ts';
@@ -39,18 +39,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const routesInForce = joinRoutes(config.get, subscriptions);
   const maxSubscriptions = env.CHAT_MAX_SUBSCRIPTIONS;
   const wake = () => worker.wake();
-  const acting = actionsFor({
-    store,
-    clock,
-    log,
-    config: config.get,
-    subscriptions,
-    channels,
-    routes: routesInForce,
-    maxSubscriptions,
-    wake,
-    observeReviews: metrics.reviews,
-  });
+  const parts = { store, clock, log, config: config.get, subscriptions, channels, routes: routesInForce };
+  const acting = actionsFor({ ...parts, maxSubscriptions, wake, observeReviews: metrics.reviews });
   const core = { settings, store, log, clock, metrics, worker, routesInForce };
   const extras = await mountExtras({ ...core, ...acting, config: config.get, subscriptions, renderer, channels });
   const unauthenticated = new UnauthenticatedSummary(log);
@@ -63,13 +53,8 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   setImmediate(() => void warm(channels, routesInForce(), log));
   const flushSummary = () => unauthenticated.flush();
   const { refusalSummaryMs: summaryMs, reviewRemindMs: remindMs } = opts;
-  const retention = {
-    retentionDays: env.RETENTION_DAYS,
-    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
-    reviewRetentionDays: env.REVIEW_RETENTION_DAYS,
-  };
   const reviews = { remindReviews: () => acting.actions.remindReviews(), remindMs };
-  const background = { store, subscriptions, log, clock, ...retention, ...reviews, flushSummary, summaryMs };
+  const background = { store, subscriptions, log, clock, ...retentionOf(env), ...reviews, flushSummary, summaryMs };
   const timers = backgroundTasks({ ...background, onPruned: metrics.pruned });
   for (const i of extras.inbound) await i.start();
   return running({ settings, http, store, worker, log, config, readConfig, timers, inbound: extras.inbound });
