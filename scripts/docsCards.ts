@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { adaptiveCard } from '../src/platforms/teams/card.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { renderCards } from '../test/helpers/cardPage.ts';
-import { teamsCardMessages } from '../test/helpers/cardCases.ts';
+import { teamsCardMessages, teamsReviewCards } from '../test/helpers/cardCases.ts';
 
 /** Writes one PNG per card case into `dir`; returns the files written. */
 export async function writeCardPictures(dir: string): Promise<string[]> {
@@ -14,7 +14,9 @@ export async function writeCardPictures(dir: string): Promise<string[]> {
   const cards = teamsCardMessages()
     // The overflow case is a card of 28 KB of lines: a picture of it shows nothing more.
     .filter((c) => c.name !== 'size-overflow')
-    .map((c) => ({ name: c.name, card: adaptiveCard(c.message) }));
+    .map((c) => ({ name: c.name, card: adaptiveCard(c.message) }))
+    // Review cards as the bot posts them, with their controls.
+    .concat(teamsReviewCards().map((c) => ({ name: c.name, card: adaptiveCard(c.message, true) })));
   const browser = await launchChromium();
   try {
     const drawn = await renderCards(browser, cards, { markdown: true });

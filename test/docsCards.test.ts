@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { writeCardPictures } from '../scripts/docsCards.ts';
 import { launchChromium } from './helpers/browser.ts';
 import { renderCards } from './helpers/cardPage.ts';
-import { teamsCardMessages } from './helpers/cardCases.ts';
+import { teamsCardMessages, teamsReviewCards } from './helpers/cardCases.ts';
 import { NAMES } from './helpers/names.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { adaptiveCard } from '../src/platforms/teams/card.ts';
@@ -23,9 +23,12 @@ test('npm run docs:cards writes a picture of every card (the README shows one of
   const dir = mkdtempSync(join(tmpdir(), 'vcc-cards-'));
   try {
     const files = await writeCardPictures(dir);
-    const expected = teamsCardMessages()
-      .map((c) => c.name)
-      .filter((n) => n !== 'size-overflow');
+    const expected = [
+      ...teamsCardMessages()
+        .map((c) => c.name)
+        .filter((n) => n !== 'size-overflow'),
+      ...teamsReviewCards().map((c) => c.name),
+    ];
     t.deepEqual(
       files.map((f) => f.slice(dir.length + 1)),
       expected.map((n) => `${n}.png`),

@@ -5,6 +5,7 @@ import type { Message } from '../../src/render/Message.ts';
 import type { StoredEvent } from '../../src/store/Store.ts';
 import type { EventKind } from '../../src/vcc/changes.ts';
 import { agentStory } from './agentStory.ts';
+import { withReview } from '../../src/render/reviewText.ts';
 
 let id = 0;
 /** A VCC body through the real ingest path, as the store would give it back. */
@@ -86,6 +87,51 @@ export function teamsCardMessages(): Array<{ name: string; message: Message; kin
           burst(400, (i) => `${'N'.repeat(180)} ${i}`),
           'teams',
         ),
+      ),
+    },
+  ];
+}
+
+/**
+ * The review cards as the Teams bot posts them (interactive): a request, an expected one and a
+ * not-expected one, each the role change's card with its review. For `npm run docs:cards`.
+ */
+export function teamsReviewCards(): Array<{ name: string; message: Message }> {
+  const role = teamsCardMessages().find((c) => c.name === 'role-changed')!.message;
+  const review = {
+    id: 12,
+    eventId: 2,
+    channel: 'security',
+    userId: '9101',
+    username: 'rachel_smith',
+    email: null,
+    what: ['Privilege group: Agent (1) → Supervisor (4)'],
+    askedAt: Date.UTC(2026, 11, 1, 9, 30),
+    status: 'pending' as const,
+    decidedBy: null,
+    decidedAt: null,
+    reason: null,
+    remindersSent: 0,
+    nextRemindAt: null,
+    escalatedAt: null,
+  };
+  const alice = { platform: 'teams', id: '00000000-0000-0000-0000-0000000a11ce', name: 'Alice Owner' };
+  const at = Date.UTC(2026, 11, 1, 10, 42);
+  const reviewers = ['Alice Owner', 'Security team'];
+  const open = 'https://vcc-notify.example.com/admin/events/2';
+  return [
+    { name: 'review-request', message: withReview(role, review, reviewers, open) },
+    {
+      name: 'review-expected',
+      message: withReview(role, { ...review, status: 'expected', decidedBy: alice, decidedAt: at }, reviewers, open),
+    },
+    {
+      name: 'review-not-expected',
+      message: withReview(
+        role,
+        { ...review, status: 'not-expected', decidedBy: alice, decidedAt: at, reason: 'not requested by HR' },
+        reviewers,
+        open,
       ),
     },
   ];
