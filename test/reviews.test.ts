@@ -266,6 +266,18 @@ teamsBotTest(
 
       const sue = { id: '29:user-1', name: 'Supervisor Sue', aadObjectId: '00000000-0000-0000-0000-000000000001' };
       t.regex(await invoke(sue, ref, execute.data), /^Not changed: only the reviewers of this channel may decide/);
+      const elsewhere = await post(
+        teamsActivity(connector.url, '19:another-room@thread.tacv2', {
+          type: 'invoke',
+          name: 'adaptiveCard/action',
+          from: alice,
+          value: {
+            action: { type: 'Action.Execute', verb: execute.data.vccAction, data: execute.data },
+            trigger: 'manual',
+          },
+        }),
+      );
+      t.regex(String(((await elsewhere.json()) as { value: unknown }).value), /not a review of this channel/);
       t.is(connector.updates.length, 0);
       t.regex(await invoke(alice, ref, execute.data), /^Marked expected/);
       await until(() => connector.updates.length === 1, 60_000, 'the card updated');
@@ -299,6 +311,7 @@ teamsBotTest(
         ]),
         [
           ['refused', 'teams', sue.aadObjectId],
+          ['refused', 'teams', ALICE],
           ['done', 'teams', ALICE],
           ['refused', 'teams', ALICE],
           ['refused', 'teams', ALICE],
