@@ -19,8 +19,11 @@ export interface ClickResult {
   answerP99: number;
 }
 
+/** Channels the requests are spread over, so Slack's 1 message a second per channel does not pace the bench. */
+const CHANNELS = 20;
+
 /**
- * `n` review requests to one Slack channel, then one Expected click on each, one at a time:
+ * `n` review requests over CHANNELS Slack channels, then one Expected click on each, one at a time:
  * how long Slack waits for the HTTP acknowledgement (its 3-second window), and how long until
  * the clicker's private answer (the decision recorded, through response_url).
  */
@@ -29,9 +32,11 @@ export async function benchReviewClicks(n: number): Promise<ClickResult> {
   slack.groups.set('S0BENCH', ['U0BENCH']);
   const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-reviews-'));
   const cfg = join(dir, 'vcc-notify.yaml');
+  const names = Array.from({ length: CHANNELS }, (_, i) => `sec${i}`);
   writeFileSync(
     cfg,
-    'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [S0BENCH] }\nroutes:\n  - channel: sec\n    review: true\n',
+    `channels:\n${names.map((c) => `  ${c}: { type: slack, channel: C0${c.toUpperCase()}, reviewers: [S0BENCH] }\n`).join('')}` +
+      `routes:\n${names.map((c, i) => `  - channel: ${c}\n    review: true\n    where: { userId: [${Array.from({ length: Math.ceil(1000 / CHANNELS) }, (_, k) => 90_000 + i + k * CHANNELS).join(', ')}] }\n`).join('')}`,
   );
   const svc = await spawnBench(join(dir, 'reviews.db'), {
     VCC_WEBHOOK_SECRET: 's',
@@ -57,7 +62,7 @@ export async function benchReviewClicks(n: number): Promise<ClickResult> {
       const value = post.blocks.find((b: any) => b.type === 'actions').elements[0].value as string;
       const body = blockActions({
         user: 'U0BENCH',
-        channel: 'C0SEC',
+        channel: post.channel,
         ts: post.ts!,
         actionId: 'review.expected',
         value,

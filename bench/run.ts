@@ -134,7 +134,7 @@ console.log(
 const { benchReviewClicks } = await import('./reviews.ts');
 const clicks = await benchReviewClicks(Number(process.env.BENCH_REVIEWS ?? 200));
 console.log(
-  `\nReview clicks: Expected on ${clicks.decisions} requests in one Slack channel, one at a time, beside the webhook latency above (target: acknowledgement p99 < 100 ms, within Slack's 3 s)`,
+  `\nReview clicks: Expected on ${clicks.decisions} requests over 20 Slack channels, one at a time, beside the webhook latency above (target: acknowledgement p99 < 100 ms, within Slack's 3 s)`,
 );
 console.log(
   `click -> ack     p50 ${clicks.ackP50.toFixed(1).padStart(6)} ms  p99 ${clicks.ackP99.toFixed(1).padStart(6)} ms`,

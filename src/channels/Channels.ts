@@ -17,7 +17,7 @@ import type {
   ThreadSettings,
 } from '../delivery/ChannelSender.ts';
 import { changeText } from '../render/changeText.ts';
-import { reviewSettingsOf } from './reviewMessages.ts';
+import { reviewSettingsOf } from '../config/reviewSettings.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
 import type { PlatformContext } from '../platforms/Platform.ts';

@@ -9,24 +9,7 @@ import { hoursPlan } from '../delivery/quietHours.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { chatChannel, DECISION_TYPES, reviewerSchema, type ChannelConfig } from '../platforms/registry.ts';
 import { is } from 'superstruct';
-import { DEFAULT_REMIND_AFTER_MS, DEFAULT_REMINDERS, type ReviewSettings } from '../config/reviewSettings.ts';
-
-/**
- * A channel's reviews: the config file's, or a chat-made channel's reviewers (with the default
- * reminders and no escalation), or null when nobody may decide there.
- */
-export function reviewSettingsOf(
-  config: NotifyConfig,
-  channel: string,
-  chatReviewers: (channel: string) => readonly string[] | undefined,
-): ReviewSettings | null {
-  const file = config.reviews[channel];
-  if (file) return file;
-  const chat = chatReviewers(channel);
-  return chat?.length
-    ? { reviewers: [...chat], escalate: [], remindAfterMs: DEFAULT_REMIND_AFTER_MS, reminders: DEFAULT_REMINDERS }
-    : null;
-}
+import { reviewSettingsOf } from '../config/reviewSettings.ts';
 
 /** A channel's settings as a comparable key: the same place whatever the order of its fields. */
 const placeKey = (ch: ChannelConfig | null | undefined) =>

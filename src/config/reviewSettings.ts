@@ -95,3 +95,20 @@ export function reviewRefusal(channel: string, type: string, reviews: Record<str
     return `channel "${channel}" (type ${type}) cannot take decisions: reviewed routes go to types that can (${DECISION_TYPES.join(', ')})`;
   return reviews[channel] ? null : `channel "${channel}" has no reviewers: list who may decide under reviewers: on it`;
 }
+
+/**
+ * A channel's reviews: the config file's, or a chat-made channel's reviewers (with the default
+ * reminders and no escalation), or null when nobody may decide there.
+ */
+export function reviewSettingsOf(
+  config: { reviews: Record<string, ReviewSettings> },
+  channel: string,
+  chatReviewers: (channel: string) => readonly string[] | undefined,
+): ReviewSettings | null {
+  const file = config.reviews[channel];
+  if (file) return file;
+  const chat = chatReviewers(channel);
+  return chat?.length
+    ? { reviewers: [...chat], escalate: [], remindAfterMs: DEFAULT_REMIND_AFTER_MS, reminders: DEFAULT_REMINDERS }
+    : null;
+}
