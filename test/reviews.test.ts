@@ -594,3 +594,47 @@ test('reviews from chat: /vcc reviewers sets who decides (ids checked), /vcc sub
     cleanup(dir);
   }
 });
+
+test('review reminders across a restart: a sent reminder is not sent again, the next one comes on time', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'vcc-notify.yaml'),
+    'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], remind_after: 1m, reminders: 2 }\nroutes:\n  - channel: sec\n    review: true\n',
+  );
+  const env = {
+    VCC_WEBHOOK_SECRET: SECRET,
+    VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
+    SLACK_BOT_TOKEN: 'xoxb-restart',
+    SLACK_API_URL: slack.apiUrl,
+  };
+  const clock = movableClock('2026-12-07T09:00:00Z');
+  const opts = { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 };
+  let svc = await startTestService(env, opts);
+  const replies = () => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
+  try {
+    await svc.send(agentStory(7373, 'restarted').change({ privGroup: 5 }), q);
+    await until(() => slack.posts.length === 1, 60_000, 'the request');
+    clock.moveTo('2026-12-07T09:01:01Z');
+    await until(() => replies().length === 1, 60_000, 'the first reminder');
+    await svc.stop();
+    svc = await startTestService(env, opts);
+    clock.moveTo('2026-12-07T09:01:30Z');
+    await until(async () => (await svc.store.listAudit({ limit: 5 })).length === 1, 60_000, 'the record');
+    // What the store holds decides it: the first reminder counted, the next one due later.
+    const [review] = await svc.store.listReviews({ limit: 1 });
+    t.is(review!.remindersSent, 1);
+    t.true(review!.nextRemindAt! >= Date.parse('2026-12-07T09:02:01Z') && review!.nextRemindAt! > clock.now());
+    t.is(replies().length, 1, 'not sent again after the restart');
+    clock.moveTo('2026-12-07T09:02:02Z');
+    await until(() => replies().length === 2, 60_000, 'the second reminder, on time');
+    t.deepEqual(
+      (await svc.store.listAudit({ limit: 5 })).map((e) => e.detail),
+      ['reminder 1 of 2', 'reminder 2 of 2'],
+    );
+  } finally {
+    await svc.stop();
+    await slack.stop();
+    cleanup(dir);
+  }
+});

@@ -95,7 +95,7 @@ teamsBotTest('a bad activity body is a 400, not a crash', async (t, teamsEnv) =>
 });
 
 for (const sdk of TEAMS_SDKS) {
-  test(`with MicrosoftAppId, an activity without a Bot Framework token is refused and nothing is stored [TEAMS_SDK=${sdk}]`, async (t) => {
+  test(`with MicrosoftAppId, an activity (a message or a card's button click) without a Bot Framework token is refused and nothing is stored [TEAMS_SDK=${sdk}]`, async (t) => {
     const connector = await new FakeBotConnector().start();
     const svc = await startTestService({
       TEAMS_SDK: sdk,
@@ -105,14 +105,28 @@ for (const sdk of TEAMS_SDKS) {
       MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000a1',
     });
     try {
-      for (const headers of [{}, { authorization: 'Bearer not.a.token' }] as Array<Record<string, string>>) {
-        const res = await fetch(`${svc.url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify(teamsActivity(connector.url, CONV, { type: 'installationUpdate', action: 'add' })),
-        });
-        t.is(res.status, 401, JSON.stringify(headers));
-      }
+      // A card's button click (a review decision) is an activity like any other: refused alike.
+      const click = {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: {
+          action: {
+            type: 'Action.Execute',
+            verb: 'review.expected',
+            data: { vccAction: 'review.expected', value: '1' },
+          },
+        },
+      };
+      for (const activity of [{ type: 'installationUpdate', action: 'add' }, click])
+        for (const headers of [{}, { authorization: 'Bearer not.a.token' }] as Array<Record<string, string>>) {
+          const res = await fetch(`${svc.url}/api/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: JSON.stringify(teamsActivity(connector.url, CONV, activity)),
+          });
+          t.is(res.status, 401, `${activity.type} ${JSON.stringify(headers)}`);
+        }
+      t.deepEqual(await svc.store.listAudit({ limit: 5 }), [], 'no click reached the actions');
       t.is(await svc.store.getConversation(CONV), null);
       t.is(connector.activities.length, 0, 'no reply');
     } finally {
