@@ -5,11 +5,11 @@ import type { AuditFilter } from '../domain/audit.ts';
 import { auditCsv, exportHeader, readAuditExport, type AuditExport } from '../render/auditExport.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import type { AdminKit } from './adminKit.ts';
-import { dateBound } from './eventFilters.ts';
+import { dateWindow } from './eventFilters.ts';
+import { queryLines } from './queryLines.ts';
 import { html, type SafeHtml } from './html.ts';
 import { time } from './layout.ts';
 
-const MAX_TEXT = 200;
 /** Entries shown on the page; the CSV holds them all. */
 const SHOWN = 1_000;
 
@@ -21,28 +21,19 @@ const SHOWN = 1_000;
 export function parseAuditFilters(
   q: Record<string, unknown>,
 ): { filters: AuditFilter; given: URLSearchParams } | { error: string } {
-  const given = new URLSearchParams();
+  const read = queryLines(q, ['since', 'until', 'who', 'action'] as const);
+  if ('error' in read) return read;
+  const { values: v, given } = read;
   const filters: AuditFilter = {};
-  for (const key of ['since', 'until', 'who', 'action'] as const) {
-    const raw = q[key];
-    if (raw === undefined || raw === '') continue;
-    if (typeof raw !== 'string' || raw.length > MAX_TEXT || /[\u0000-\u001f\u007f]/.test(raw))
-      return { error: `${key}: one line of at most ${MAX_TEXT} characters` };
-    const v = raw.trim();
-    if (v === '') continue;
-    given.set(key, v);
-    if (key === 'who') filters.who = v;
-    else if (key === 'action') {
-      if (!(ACTION_NAMES as readonly string[]).includes(v))
-        return { error: `action: unknown action "${v}" (actions: ${ACTION_NAMES.join(', ')})` };
-      filters.action = v;
-    } else {
-      const t = dateBound(key, v);
-      if (typeof t === 'string') return { error: t };
-      filters[key] = t;
-    }
+  if (v.who !== undefined) filters.who = v.who;
+  if (v.action !== undefined) {
+    if (!(ACTION_NAMES as readonly string[]).includes(v.action))
+      return { error: `action: unknown action "${v.action}" (actions: ${ACTION_NAMES.join(', ')})` };
+    filters.action = v.action;
   }
-  return { filters, given };
+  const window = dateWindow(v);
+  if ('error' in window) return window;
+  return { filters: { ...filters, ...window }, given };
 }
 
 /** `/admin/audit` (the entries matching the filters) and `/admin/audit.csv` (all of them, as the CLI's --csv). */

@@ -50,3 +50,18 @@ export function dateBound(key: 'since' | 'until', v: string): number | string {
   if (Number.isNaN(t)) return `${key}: "${v}" is not a date (2026-11-30) or an ISO time`;
   return key === 'until' && dateOnly ? t + DAY_MS : t;
 }
+
+/** The `since` / `until` values read from a query string as times (see dateBound), or the first bad one's reason. */
+export function dateWindow(v: {
+  since?: string;
+  until?: string;
+}): { since?: number; until?: number } | { error: string } {
+  const window: { since?: number; until?: number } = {};
+  for (const key of ['since', 'until'] as const) {
+    if (v[key] === undefined) continue;
+    const t = dateBound(key, v[key]);
+    if (typeof t === 'string') return { error: t };
+    window[key] = t;
+  }
+  return window;
+}

@@ -5,7 +5,8 @@ import type { ReviewFilter } from '../store/Store.ts';
 import { readReviewExport, reviewHeader, reviewsCsv, type ReviewExport } from '../render/reviewExport.ts';
 import type { AdminDeps } from './AdminDeps.ts';
 import type { AdminKit } from './adminKit.ts';
-import { dateBound } from './eventFilters.ts';
+import { dateWindow } from './eventFilters.ts';
+import { queryLines } from './queryLines.ts';
 import { html, type SafeHtml } from './html.ts';
 import { time } from './layout.ts';
 
@@ -17,26 +18,18 @@ const SHOWN = 1_000;
 export function parseReviewFilters(
   q: Record<string, unknown>,
 ): { filters: ReviewFilter; given: URLSearchParams } | { error: string } {
-  const given = new URLSearchParams();
+  const read = queryLines(q, ['status', 'channel', 'since', 'until'] as const);
+  if ('error' in read) return read;
+  const { values: v, given } = read;
   const filters: ReviewFilter = {};
-  for (const key of ['status', 'channel', 'since', 'until'] as const) {
-    const raw = q[key];
-    if (raw === undefined || raw === '') continue;
-    if (typeof raw !== 'string' || raw.length > 200 || /[\u0000-\u001f\u007f]/.test(raw))
-      return { error: `${key}: one line of at most 200 characters` };
-    const v = raw.trim();
-    given.set(key, v);
-    if (key === 'status') {
-      if (!(STATUSES as readonly string[]).includes(v)) return { error: `status: one of ${STATUSES.join(', ')}` };
-      filters.status = v as ReviewFilter['status'];
-    } else if (key === 'channel') filters.channel = v;
-    else {
-      const t = dateBound(key, v);
-      if (typeof t === 'string') return { error: t };
-      filters[key] = t;
-    }
+  if (v.status !== undefined) {
+    if (!(STATUSES as readonly string[]).includes(v.status)) return { error: `status: one of ${STATUSES.join(', ')}` };
+    filters.status = v.status as ReviewFilter['status'];
   }
-  return { filters, given };
+  if (v.channel !== undefined) filters.channel = v.channel;
+  const window = dateWindow(v);
+  if ('error' in window) return window;
+  return { filters: { ...filters, ...window }, given };
 }
 
 /** `/admin/reviews` (the requests matching the filters) and `/admin/reviews.csv` (all of them, as the CLI's --csv). */
