@@ -21,8 +21,11 @@ export interface PlatformRule {
   users: CommandUsers;
   /** Whether the user is an admin or owner of the workspace; throws when it cannot tell. */
   isAdmin?: (userId: string) => Promise<boolean>;
-  /** The members of a user group (Slack `S…`), where the platform has groups; throws when it cannot tell. */
-  members?: (groupId: string) => Promise<readonly string[]>;
+  /**
+   * The members of a reviewer entry that names a group of people (Slack's user groups), or null
+   * when the entry is not a group; throws when it cannot tell. Absent: the platform has no groups.
+   */
+  members?: (id: string) => Promise<readonly string[] | null>;
   /** The user's e-mail address, where the platform gives it (null: unknown). */
   emailOf?: (userId: string) => Promise<string | null>;
 }
@@ -50,9 +53,9 @@ export class ChangePolicy {
     if (reviewers.includes(actor.id)) return true;
     const members = this.rules.get(actor.platform)?.members;
     if (!members) return false;
-    for (const group of reviewers.filter((r) => r.startsWith('S'))) {
+    for (const reviewer of reviewers) {
       try {
-        if ((await members(group)).includes(actor.id)) return true;
+        if ((await members(reviewer))?.includes(actor.id)) return true;
       } catch {
         // A group that cannot be read admits nobody (fail closed).
       }

@@ -33,7 +33,9 @@ class GroupMembers {
     private readonly clock: () => number,
   ) {}
 
-  async of(group: string): Promise<readonly string[]> {
+  /** A user group's members; null for an id that is not a user group (`S…`). */
+  async of(group: string): Promise<readonly string[] | null> {
+    if (!group.startsWith('S')) return null;
     const hit = this.cache.get(group);
     if (hit && this.clock() - hit.at < GROUP_CACHE_MS) return hit.users;
     const users = (await this.client.usergroups.users.list({ usergroup: group })).users ?? [];
