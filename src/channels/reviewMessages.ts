@@ -39,14 +39,12 @@ export function reviewDeps(d: {
     },
     decided: (review) => showDecision(d, review),
     quietUntil: async (review, now) => {
-      const sender = await d.senderFor(review.channel);
-      const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
+      const { sender, delivery } = await requestOf(d, review);
       if (!sender.ok || !delivery) return null;
       return hoursPlan(sender.hours, [{ delivery }], now).held[0]?.until ?? null;
     },
     remind: async (review, escalated) => {
-      const sender = await d.senderFor(review.channel);
-      const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
+      const { sender, delivery } = await requestOf(d, review);
       if (!sender.ok || !delivery?.ref) {
         d.log.warn({ review: review.id, channel: review.channel }, 'a review reminder had no message to reply to');
         return;
@@ -105,10 +103,16 @@ function reviewerProblem(ch: ChannelConfig | null, ids: readonly string[]): stri
   return bad === undefined ? null : `"${sanitizeLine(bad).slice(0, 40)}" is not a reviewer id here`;
 }
 
-/** A decided review on its message: edited from the stored review; a "Not expected" escalated. */
-async function showDecision(d: Parameters<typeof reviewDeps>[0], review: Review): Promise<void> {
+/** The channel's sender and the delivery whose message asked for the review (its ref: the message). */
+async function requestOf(d: Parameters<typeof reviewDeps>[0], review: Review) {
   const sender = await d.senderFor(review.channel);
   const [delivery] = await d.store.listDeliveries({ eventId: review.eventId, channel: review.channel, limit: 1 });
+  return { sender, delivery };
+}
+
+/** A decided review on its message: edited from the stored review; a "Not expected" escalated. */
+async function showDecision(d: Parameters<typeof reviewDeps>[0], review: Review): Promise<void> {
+  const { sender, delivery } = await requestOf(d, review);
   const event = await d.store.getEvent(review.eventId);
   if (!sender.ok || !delivery?.ref || !event || !sender.adapter.update) {
     d.log.warn(
