@@ -1,5 +1,5 @@
 import type { AuditFilter, StoredAudit } from '../domain/audit.ts';
-import { csvField } from './csvField.ts';
+import { csvDocument } from './csvField.ts';
 import { sanitizeLine } from './sanitize.ts';
 import { readPages } from './readPages.ts';
 
@@ -66,12 +66,7 @@ const cells = (e: StoredAudit) => [
 
 /** The export as CSV: the header as `#` lines, then the columns, then one line per entry. */
 export function auditCsv(x: AuditExport): string {
-  const lines = [
-    ...exportHeader(x).map((l) => `# ${l}`),
-    AUDIT_CSV_COLUMNS.join(','),
-    ...x.entries.map((e) => cells(e).map(csvField).join(',')),
-  ];
-  return `${lines.join('\r\n')}\r\n`;
+  return csvDocument(exportHeader(x), AUDIT_CSV_COLUMNS, x.entries.map(cells));
 }
 
 /** The export as JSON: `madeAt`, `filters`, `count`, `more`, `entries`. */

@@ -1,6 +1,6 @@
 import { REVIEW_STATUSES, type Review } from '../domain/reviews.ts';
 import type { ReviewFilter } from '../store/reviewSql.ts';
-import { csvField } from './csvField.ts';
+import { csvDocument } from './csvField.ts';
 import { sanitizeLine } from './sanitize.ts';
 import { readPages } from './readPages.ts';
 
@@ -75,12 +75,7 @@ const cells = (r: Review) => [
 
 /** The export as CSV: the header as `#` lines, the columns, one line per review. */
 export function reviewsCsv(x: ReviewExport): string {
-  const lines = [
-    ...reviewHeader(x).map((l) => `# ${l}`),
-    REVIEW_CSV_COLUMNS.join(','),
-    ...x.reviews.map((r) => cells(r).map(csvField).join(',')),
-  ];
-  return `${lines.join('\r\n')}\r\n`;
+  return csvDocument(reviewHeader(x), REVIEW_CSV_COLUMNS, x.reviews.map(cells));
 }
 
 /** The export as JSON: `madeAt`, `filters`, `count`, `counts` per status, `more`, `reviews`. */
