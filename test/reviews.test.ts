@@ -23,6 +23,15 @@ routes:
   - channel: ops
 `;
 const q = { query: { 'secret-key': SECRET } };
+
+/** The environment of a service in `dir` with `yaml` as its config file (written there), the webhook secret and `env`. */
+function configured(dir: string, yaml: string, env: Record<string, string> = {}): Record<string, string> {
+  writeFileSync(join(dir, 'vcc-notify.yaml'), yaml);
+  return { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'), ...env };
+}
+
+/** The replies in threads among the fake Slack's posts (reminders, escalations). */
+const threadReplies = (slack: FakeSlack) => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
 const ADMIN = 'reviews-admin-token-3c9e';
 
 /** Posts a signed Slack interaction (form body `payload=...`) and returns its status and body. */
@@ -222,12 +231,12 @@ teamsBotTest(
   async (t, teamsEnv) => {
     const connector = await new FakeBotConnector().start();
     const dir = tempDir();
-    writeFileSync(
-      join(dir, 'vcc-notify.yaml'),
-      `channels:\n  sec: { type: teams, conversation: "${CONV}", reviewers: ["${ALICE}"], escalate: [{ id: "${BOSS}", name: "Boss Bea" }] }\nroutes:\n  - channel: sec\n    events: [user.role_changed]\n    review: true\n`,
-    );
     const svc = await startTestService(
-      { VCC_WEBHOOK_SECRET: SECRET, VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'), ...teamsEnv },
+      configured(
+        dir,
+        `channels:\n  sec: { type: teams, conversation: "${CONV}", reviewers: ["${ALICE}"], escalate: [{ id: "${BOSS}", name: "Boss Bea" }] }\nroutes:\n  - channel: sec\n    events: [user.role_changed]\n    review: true\n`,
+        teamsEnv,
+      ),
       { dir, pollMs: 50 },
     );
     const post = (activity: unknown) =>
@@ -330,22 +339,20 @@ test('review reminders: due after remind_after, each sent once by two instances 
   const db = await freshDatabase();
   const slack = await new FakeSlack().start();
   const dir = tempDir();
-  writeFileSync(
-    join(dir, 'vcc-notify.yaml'),
+  const env = configured(
+    dir,
     'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], escalate: [U0BOSS], remind_after: 1m, reminders: 2 }\nroutes:\n  - channel: sec\n    events: [user.role_changed]\n    review: true\n',
+    {
+      SLACK_BOT_TOKEN: 'xoxb-remind',
+      SLACK_API_URL: slack.apiUrl,
+      DATABASE_URL: db.url,
+    },
   );
-  const env = {
-    VCC_WEBHOOK_SECRET: SECRET,
-    VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
-    SLACK_BOT_TOKEN: 'xoxb-remind',
-    SLACK_API_URL: slack.apiUrl,
-    DATABASE_URL: db.url,
-  };
   const clock = movableClock('2026-12-07T09:00:00Z');
   const opts = { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 };
   const a = await startTestService(env, opts);
   const b = await startTestService(env, opts);
-  const replies = () => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
+  const replies = () => threadReplies(slack);
   try {
     await a.send(agentStory(6161, 'late_decision').change({ privGroup: 5 }), q);
     await until(() => slack.posts.length === 1, 60_000, 'the request');
@@ -394,18 +401,16 @@ test('review reminders: due after remind_after, each sent once by two instances 
 test('Slack Socket Mode: a review click arrives over the WebSocket and decides, as over HTTP', async (t) => {
   const slack = await new FakeSlack().start();
   const dir = tempDir();
-  writeFileSync(
-    join(dir, 'vcc-notify.yaml'),
-    'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE] }\nroutes:\n  - channel: sec\n    review: true\n',
-  );
   const svc = await startTestService(
-    {
-      VCC_WEBHOOK_SECRET: SECRET,
-      VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
-      SLACK_BOT_TOKEN: 'xoxb-sock',
-      SLACK_APP_TOKEN: 'xapp-sock',
-      SLACK_API_URL: slack.apiUrl,
-    },
+    configured(
+      dir,
+      'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE] }\nroutes:\n  - channel: sec\n    review: true\n',
+      {
+        SLACK_BOT_TOKEN: 'xoxb-sock',
+        SLACK_APP_TOKEN: 'xapp-sock',
+        SLACK_API_URL: slack.apiUrl,
+      },
+    ),
     { dir, pollMs: 50 },
   );
   try {
@@ -443,18 +448,16 @@ test('a race: 50 reviewers click Expected at once on two instances sharing Postg
   const users = Array.from({ length: 50 }, (_, i) => `U0R${String(i).padStart(3, '0')}`);
   slack.groups.set('S0MANY', users);
   const dir = tempDir();
-  writeFileSync(
-    join(dir, 'vcc-notify.yaml'),
+  const env = configured(
+    dir,
     'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [S0MANY] }\nroutes:\n  - channel: sec\n    review: true\n',
+    {
+      SLACK_BOT_TOKEN: 'xoxb-race',
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_SIGNING_SECRET: SIGNING,
+      DATABASE_URL: db.url,
+    },
   );
-  const env = {
-    VCC_WEBHOOK_SECRET: SECRET,
-    VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
-    SLACK_BOT_TOKEN: 'xoxb-race',
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_SIGNING_SECRET: SIGNING,
-    DATABASE_URL: db.url,
-  };
   const a = await startTestService(env, { dir, pollMs: 50 });
   const b = await startTestService(env, { dir, pollMs: 50 });
   try {
@@ -503,33 +506,31 @@ test('a race: 50 reviewers click Expected at once on two instances sharing Postg
 test("review reminders wait for the request's active hours: one due after office hours goes the next morning", async (t) => {
   const slack = await new FakeSlack().start();
   const dir = tempDir();
-  writeFileSync(
-    join(dir, 'vcc-notify.yaml'),
-    [
-      'time_intervals:',
-      '  office:',
-      '    - weekdays: [monday:friday]',
-      '      times: [{ start_time: "09:00", end_time: "17:00" }]',
-      'channels:',
-      '  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], remind_after: 1h }',
-      'routes:',
-      '  - channel: sec',
-      '    review: true',
-      '    active: [office]',
-      '',
-    ].join('\n'),
-  );
   const clock = movableClock('2026-12-07T16:30:00Z'); // a Monday
   const svc = await startTestService(
-    {
-      VCC_WEBHOOK_SECRET: SECRET,
-      VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
-      SLACK_BOT_TOKEN: 'xoxb-hours',
-      SLACK_API_URL: slack.apiUrl,
-    },
+    configured(
+      dir,
+      [
+        'time_intervals:',
+        '  office:',
+        '    - weekdays: [monday:friday]',
+        '      times: [{ start_time: "09:00", end_time: "17:00" }]',
+        'channels:',
+        '  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], remind_after: 1h }',
+        'routes:',
+        '  - channel: sec',
+        '    review: true',
+        '    active: [office]',
+        '',
+      ].join('\n'),
+      {
+        SLACK_BOT_TOKEN: 'xoxb-hours',
+        SLACK_API_URL: slack.apiUrl,
+      },
+    ),
     { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 },
   );
-  const replies = () => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
+  const replies = () => threadReplies(slack);
   try {
     await svc.send(agentStory(7272, 'late_office').change({ privGroup: 5 }), q);
     await until(() => slack.posts.length === 1, 60_000, 'the request, in office hours');
@@ -598,20 +599,18 @@ test('reviews from chat: /vcc reviewers sets who decides (ids checked), /vcc sub
 test('review reminders across a restart: a sent reminder is not sent again, the next one comes on time', async (t) => {
   const slack = await new FakeSlack().start();
   const dir = tempDir();
-  writeFileSync(
-    join(dir, 'vcc-notify.yaml'),
+  const env = configured(
+    dir,
     'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], remind_after: 1m, reminders: 2 }\nroutes:\n  - channel: sec\n    review: true\n',
+    {
+      SLACK_BOT_TOKEN: 'xoxb-restart',
+      SLACK_API_URL: slack.apiUrl,
+    },
   );
-  const env = {
-    VCC_WEBHOOK_SECRET: SECRET,
-    VCC_NOTIFY_CONFIG: join(dir, 'vcc-notify.yaml'),
-    SLACK_BOT_TOKEN: 'xoxb-restart',
-    SLACK_API_URL: slack.apiUrl,
-  };
   const clock = movableClock('2026-12-07T09:00:00Z');
   const opts = { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 };
   let svc = await startTestService(env, opts);
-  const replies = () => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
+  const replies = () => threadReplies(slack);
   try {
     await svc.send(agentStory(7373, 'restarted').change({ privGroup: 5 }), q);
     await until(() => slack.posts.length === 1, 60_000, 'the request');
