@@ -4,6 +4,9 @@ import { cleanup, startTestService, tempDir, until } from './helpers/service.ts'
 import { createdBody } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { SECRET, SIGNING, command, start } from './helpers/slackChat.ts';
+import { testStore } from './helpers/stores.ts';
+import { WORKING } from '../src/platforms/slack/slackCommands.ts';
+import pg from 'pg';
 
 test('forged Slack requests, or dated over 5 minutes before or after now, get 401 and change nothing', async (t) => {
   const slack = await new FakeSlack().start();
@@ -168,6 +171,37 @@ test('Socket Mode (SLACK_APP_TOKEN): commands arrive over the WebSocket and are 
   } finally {
     await svc.stop();
     await slack.stop();
+    cleanup(dir);
+  }
+});
+
+test('a command the store holds up past Slack\'s 3 s: "Working on it…" at once, the answer through response_url, the change made once', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const store = await testStore('postgres', dir);
+  // The write waits on the lock below for as long as the test needs, not the default 5 s.
+  const svc = await start(dir, slack, { STORE_WRITE_TIMEOUT_SECONDS: '120' });
+  const blocker = new pg.Client({ connectionString: store.url });
+  await blocker.connect();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE audit IN ACCESS EXCLUSIVE MODE');
+    const held = await command(svc, slack, 'subscribe created', { follow: false });
+    t.is(held.status, 200);
+    t.like(held.json, { response_type: 'ephemeral', text: WORKING });
+    t.false(
+      slack.responses.some((r) => r.id === held.id),
+      'no answer while the store holds the write',
+    );
+    await blocker.query('ROLLBACK');
+    await until(() => slack.responses.some((r) => r.id === held.id), 60_000, 'the answer through response_url');
+    t.regex(String(slack.responses.find((r) => r.id === held.id)!.body.text), /^Subscribed/);
+    t.is((await svc.store.listSubscriptions()).length, 1);
+  } finally {
+    await blocker.end();
+    await svc.stop();
+    await slack.stop();
+    await store.drop();
     cleanup(dir);
   }
 });

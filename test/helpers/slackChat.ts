@@ -1,8 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestService, type TestService } from './service.ts';
+import { startTestService, until, type TestService } from './service.ts';
 import type { FakeSlack } from '../fakes/slack.ts';
 import { slackSignature, slashCommand } from './slackSign.ts';
+import { WORKING } from '../../src/platforms/slack/slackCommands.ts';
+
+let commands = 0;
 
 export const SECRET = 'cmd-webhook-secret';
 export const SIGNING = 'slack-signing-secret';
@@ -32,19 +35,24 @@ export async function start(
   );
 }
 
-/** Posts `/vcc TEXT` as Slack would (signed); returns the status and the reply. */
+/**
+ * Posts `/vcc TEXT` as Slack would (signed); returns the status and the reply: the HTTP
+ * answer, or, when the service answered WORKING (a slow machine), what it then sent to the
+ * command's own `response_url`.
+ */
 export async function command(
   svc: TestService,
   slack: FakeSlack,
   text: string,
-  opts: { channel?: string; user?: string; secret?: string; ts?: number } = {},
+  opts: { channel?: string; user?: string; secret?: string; ts?: number; follow?: boolean } = {},
 ) {
   const body = slashCommand({
     text,
     channel_id: opts.channel ?? 'C0CHAT',
     user_id: opts.user ?? 'U0SUE',
-    response_url: slack.responseUrl('r1'),
+    response_url: slack.responseUrl(`cmd-${++commands}`),
   });
+  const id = `cmd-${commands}`;
   const res = await fetch(`${svc.url}/slack/events`, {
     method: 'POST',
     headers: {
@@ -60,5 +68,9 @@ export async function command(
   } catch {
     /* plain */
   }
-  return { status: res.status, json };
+  if (json?.text === WORKING && opts.follow !== false) {
+    await until(() => slack.responses.some((r) => r.id === id), 60_000, `the answer to /vcc ${text}`);
+    json = slack.responses.find((r) => r.id === id)!.body;
+  }
+  return { status: res.status, json, id };
 }

@@ -15,6 +15,27 @@ import { escapeSlack } from './escape.ts';
 
 type SlackClient = App['client'];
 
+/**
+ * A command's answer goes in the HTTP answer when it is ready this soon (Slack waits 3 s,
+ * the receiver answers empty at SLACK_ACK_MS); later, the user sees WORKING at once and the
+ * answer follows through `response_url`, so a slow store never leaves a command unanswered.
+ */
+const ANSWER_IN_ACK_MS = 2_000;
+export const WORKING = 'Working on it… the answer follows here.';
+
+/** `p`'s value if it settles within `ms`, else null (a rejection is thrown either way when awaited). */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Whether a Slack user is an admin or owner of the workspace (SLACK_COMMAND_USERS=admins). */
 async function isWorkspaceAdmin(client: SlackClient, user: string): Promise<boolean> {
   const info = await client.users.info({ user });
@@ -124,13 +145,15 @@ export function createSlackCommands(deps: SlackCommandDeps) {
       mentions: readSlackMentions,
       mentionHelp: SLACK_MENTION_HELP,
     };
-    const text = replyText(await dispatch({ kind: 'command', text: command.text, context }));
+    const reply = dispatch({ kind: 'command', text: command.text, context }).then(replyText);
+    const early = isTest ? null : await within(reply, ANSWER_IN_ACK_MS);
     deps.log.info(
       { slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' },
       'Slack /vcc command',
     );
-    if (isTest) await respond({ response_type: 'ephemeral', text });
-    else await ack({ response_type: 'ephemeral', text });
+    if (early !== null) return void (await ack({ response_type: 'ephemeral', text: early }));
+    if (!isTest) await ack({ response_type: 'ephemeral', text: WORKING });
+    await respond({ response_type: 'ephemeral', text: await reply });
   });
 
   registerSlackActions(app, deps);
