@@ -46,22 +46,21 @@ const warnOf = (r: RepeatedLog, what: string) => (e: unknown) =>
   r.warn('', { err: { message: (e as Error).message } }, what);
 const pause = () => new Promise((r) => setTimeout(r, PRUNE_PAUSE_MS));
 
-/** Runs `task` unless the previous run is still going. */
-function single(task: () => Promise<void>): () => Promise<void> {
-  let running = false;
-  return async () => {
-    if (running) return;
-    running = true;
-    try {
-      await task();
-    } finally {
-      running = false;
-    }
+/** Runs `task` unless the previous run is still going; `running` is that run (to wait for at stop). */
+function single(task: () => Promise<void>): (() => Promise<void>) & { running: () => Promise<void> } {
+  let current: Promise<void> | null = null;
+  const run = async () => {
+    if (current) return;
+    current = task().finally(() => {
+      current = null;
+    });
+    await current;
   };
+  return Object.assign(run, { running: () => current ?? Promise.resolve() });
 }
 
 /** Retention in batches, one short transaction each, so webhooks interleave with a large prune. */
-async function prune(d: Tasks, r: RepeatedLog): Promise<void> {
+async function prune(d: Tasks, r: RepeatedLog, stopped: () => boolean): Promise<void> {
   if (d.retentionDays === 0) return;
   const total = { events: 0, refusals: 0 };
   try {
@@ -70,7 +69,7 @@ async function prune(d: Tasks, r: RepeatedLog): Promise<void> {
       total.events += n.events;
       total.refusals += n.refusals;
       d.onPruned(n);
-      if (n.events < PRUNE_BATCH && n.refusals < PRUNE_BATCH) break;
+      if ((n.events < PRUNE_BATCH && n.refusals < PRUNE_BATCH) || stopped()) break;
       await pause();
     }
     if (total.events + total.refusals > 0) d.log.info({ ...total, days: d.retentionDays }, 'old events pruned');
@@ -85,7 +84,7 @@ const DAY_MS = 86_400_000;
  * The audit log's and the reviews' retention: whole UTC days, so an entry goes with the rest of
  * its day. Only this deletes audit entries; nothing edits one.
  */
-async function pruneDays(d: Tasks, r: RepeatedLog, what: 'audit' | 'reviews'): Promise<void> {
+async function pruneDays(d: Tasks, r: RepeatedLog, what: 'audit' | 'reviews', stopped: () => boolean): Promise<void> {
   const days = what === 'audit' ? d.auditRetentionDays : d.reviewRetentionDays;
   if (days === 0) return;
   const before = Math.floor((d.clock() - days * DAY_MS) / DAY_MS) * DAY_MS;
@@ -95,7 +94,7 @@ async function pruneDays(d: Tasks, r: RepeatedLog, what: 'audit' | 'reviews'): P
     for (;;) {
       const n = await prune(PRUNE_BATCH);
       entries += n;
-      if (n < PRUNE_BATCH) break;
+      if (n < PRUNE_BATCH || stopped()) break;
       await pause();
     }
     const variable = what === 'audit' ? 'AUDIT_RETENTION_DAYS' : 'REVIEW_RETENTION_DAYS';
@@ -110,23 +109,29 @@ async function pruneDays(d: Tasks, r: RepeatedLog, what: 'audit' | 'reviews'): P
 }
 
 /** Search keys in batches off the ingest path (newer events are searched on their own columns). */
-async function index(d: Tasks, r: RepeatedLog): Promise<void> {
+async function index(d: Tasks, r: RepeatedLog, stopped: () => boolean): Promise<void> {
   try {
-    while ((await d.store.indexSearch(d.clock() - INDEX_LAG_MS)) === INDEX_BATCH) await pause();
+    while ((await d.store.indexSearch(d.clock() - INDEX_LAG_MS)) === INDEX_BATCH && !stopped()) await pause();
   } catch (e) {
     warnOf(r, 'indexing events for search failed')(e);
   }
 }
 
-/** Periodic work: re-read chat subscriptions, index events for search, prune past retention, summarize refused requests. */
-export function backgroundTasks(d: Tasks): { stop(): void } {
+/**
+ * Periodic work: re-read chat subscriptions, index events for search, prune past retention,
+ * summarize refused requests, send review reminders. `stop` ends the timers and waits for the
+ * runs under way (a reminder sent is then also recorded as sent, not owed again).
+ */
+export function backgroundTasks(d: Tasks): { stop(): Promise<void> } {
   const r = new RepeatedLog(d.log, d.clock);
+  let stopping = false;
+  const stopped = () => stopping;
   const pruning = single(async () => {
-    await prune(d, r);
-    await pruneDays(d, r, 'audit');
-    await pruneDays(d, r, 'reviews');
+    await prune(d, r, stopped);
+    if (!stopping) await pruneDays(d, r, 'audit', stopped);
+    if (!stopping) await pruneDays(d, r, 'reviews', stopped);
   });
-  const indexing = single(() => index(d, r));
+  const indexing = single(() => index(d, r, stopped));
   const reminding = single(() =>
     d
       .remindReviews()
@@ -146,9 +151,11 @@ export function backgroundTasks(d: Tasks): { stop(): void } {
   ];
   for (const t of timers) t.unref();
   return {
-    stop() {
+    async stop() {
+      stopping = true;
       for (const t of timers) clearInterval(t);
       d.flushSummary();
+      await Promise.all([pruning, indexing, reminding].map((task) => task.running()));
     },
   };
 }

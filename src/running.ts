@@ -17,7 +17,7 @@ type Parts = {
   log: Logger;
   config: ConfigHolder;
   readConfig: () => NotifyConfig;
-  timers: { stop(): void };
+  timers: { stop(): Promise<void> };
   inbound: Inbound[];
 };
 
@@ -72,7 +72,7 @@ async function stop(d: Parts): Promise<void> {
       'shutdown: connections still open at the limit were closed (their requests were not acknowledged)',
     );
   }
-  d.timers.stop();
+  await within(d.timers.stop(), left());
   for (const i of d.inbound) await within(i.stop(), left());
   if (!(await within(d.worker.stop(), left()))) {
     const leaseSeconds = env.DELIVERY_LEASE_SECONDS;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { SqliteStore } from '../src/store/sqlite.ts';
 import { createdEvent } from './helpers/fixtures.ts';
-import { DeliveryWorker, DEFAULT_RETRY, type DueItem } from '../src/delivery/DeliveryWorker.ts';
+import { DeliveryWorker, DEFAULT_RETRY } from '../src/delivery/DeliveryWorker.ts';
+import type { DueItem } from '../src/delivery/ChannelSender.ts';
 import type { Message } from '../src/render/Message.ts';
 import { cleanup, tempDir, until } from './helpers/service.ts';
 

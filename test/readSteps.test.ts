@@ -77,6 +77,9 @@ function context(over: Partial<StepContext> & { quiet?: boolean; thread?: Thread
       reason: null,
       remindersSent: 0,
       escalatedAt: null,
+      owed: null,
+      owedAt: null,
+      owedTries: 0,
     }),
     ...over,
   };

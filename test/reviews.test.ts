@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, movableClock, startTestService, tempDir, until, type TestService } from './helpers/service.ts';
@@ -8,7 +8,8 @@ import { FakeBotConnector, teamsActivity } from './fakes/botConnector.ts';
 import { teamsBotTest } from './helpers/teamsSdks.ts';
 import { FakeSlack, type SlackPost } from './fakes/slack.ts';
 import { SECRET, SIGNING, command, start } from './helpers/slackChat.ts';
-import { blockActions, slackSignature, viewSubmission } from './helpers/slackSign.ts';
+import { blockActions, viewSubmission } from './helpers/slackSign.ts';
+import { buttons, interact } from './helpers/slackReviews.ts';
 import { agentStory } from './helpers/agentStory.ts';
 import { assertNoSecrets } from './helpers/noSecrets.ts';
 import { runCli } from './helpers/child.ts';
@@ -33,24 +34,6 @@ function configured(dir: string, yaml: string, env: Record<string, string> = {})
 /** The replies in threads among the fake Slack's posts (reminders, escalations). */
 const threadReplies = (slack: FakeSlack) => slack.posts.filter((p) => p.fields.thread_ts !== undefined);
 const ADMIN = 'reviews-admin-token-3c9e';
-
-/** Posts a signed Slack interaction (form body `payload=...`) and returns its status and body. */
-async function interact(svc: TestService, body: string) {
-  const res = await fetch(`${svc.url}/slack/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignature(SIGNING, body) },
-    body,
-  });
-  return { status: res.status, text: await res.text() };
-}
-
-/** The review buttons of a post: action id to value. */
-const buttons = (p: SlackPost): Record<string, string> =>
-  Object.fromEntries(
-    (p.blocks.find((b) => b.type === 'actions')?.elements ?? [])
-      .filter((e: any) => e.value !== undefined)
-      .map((e: any) => [e.action_id, e.value]),
-  );
 
 eachStore(
   'Slack review: a role change asks the reviewers; a non-reviewer and another channel are refused; the first reviewer decides, the message shows it for everyone; a later click is told who was first; Not expected asks a reason in a modal and escalates',
@@ -227,7 +210,7 @@ const ALICE = '00000000-0000-0000-0000-0000000a11ce';
 const BOSS = '00000000-0000-0000-0000-00000000b055';
 
 teamsBotTest(
-  'Teams review: the card asks the reviewers; a non-reviewer is refused in the invoke response; the first reviewer decides and the card is updated for everyone; Not expected needs its reason and escalates in the thread',
+  'Teams review: the card asks the reviewers; a non-reviewer is refused in the invoke response; the first reviewer decides and the card is updated for everyone; Not expected needs its reason and escalates in the thread; nobody reviews their own account (the member lookup gives the e-mail)',
   async (t, teamsEnv) => {
     const connector = await new FakeBotConnector().start();
     const dir = tempDir();
@@ -312,6 +295,20 @@ teamsBotTest(
       await until(() => connector.activities.some((a) => a.replyTo === second), 60_000, 'the escalation');
       const escalation = connector.activities.find((a) => a.replyTo === second)!;
       t.regex(JSON.stringify(escalation.activity), /<at>Boss Bea<\/at>/);
+
+      // Nobody reviews a change to their own account: Teams gives the e-mail through a member lookup.
+      connector.members.push({ ...alice, email: 'Alice_Teams@example.com', userPrincipalName: 'alice@corp.example' });
+      const own = agentStory(5253, 'alice_teams', 'Alice Teams');
+      const before = connector.activities.length;
+      await svc.send(own.change({ privGroup: 5 }), q);
+      await until(() => connector.activities.length > before, 60_000, 'the third card');
+      const third = connector.activities.at(-1)!;
+      const yes = third.activity.attachments[0].content.actions.find((a: any) => a.verb === 'review.expected');
+      t.regex(
+        await invoke(alice, `activity-${connector.activities.length}`, yes.data),
+        /nobody reviews a change to their own account/,
+      );
+      t.is(connector.lookups.at(-1)?.[1], '29:alice', "looked up by the clicker's Bot Framework id");
       t.deepEqual(
         (await svc.store.listAudit({ action: 'review.decide', limit: 10 })).map((e) => [
           e.outcome,
@@ -325,6 +322,7 @@ teamsBotTest(
           ['refused', 'teams', ALICE],
           ['refused', 'teams', ALICE],
           ['done', 'teams', ALICE],
+          ['refused', 'teams', ALICE],
         ],
       );
     } finally {
@@ -596,19 +594,29 @@ test('reviews from chat: /vcc reviewers sets who decides (ids checked), /vcc sub
   }
 });
 
-test('review reminders across a restart: a sent reminder is not sent again, the next one comes on time', async (t) => {
-  const slack = await new FakeSlack().start();
-  const dir = tempDir();
+/** A service in `dir` with one reviewed Slack channel reminded after 1 minute, twice, on a clock the test moves. */
+function reminding(dir: string, slack: FakeSlack) {
   const env = configured(
     dir,
     'channels:\n  sec: { type: slack, channel: C0SEC, reviewers: [U0ALICE], remind_after: 1m, reminders: 2 }\nroutes:\n  - channel: sec\n    review: true\n',
-    {
-      SLACK_BOT_TOKEN: 'xoxb-restart',
-      SLACK_API_URL: slack.apiUrl,
-    },
+    { SLACK_BOT_TOKEN: 'xoxb-reminding', SLACK_API_URL: slack.apiUrl },
   );
   const clock = movableClock('2026-12-07T09:00:00Z');
-  const opts = { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 };
+  return { env, clock, opts: { dir, pollMs: 50, clock: clock.now, reviewRemindMs: 50 } };
+}
+
+/** The audit log holds the two reminders, each once. */
+async function bothReminders(t: ExecutionContext, svc: TestService) {
+  t.deepEqual(
+    (await svc.store.listAudit({ limit: 5 })).map((e) => e.detail),
+    ['reminder 1 of 2', 'reminder 2 of 2'],
+  );
+}
+
+test('review reminders across a restart: a sent reminder is not sent again, the next one comes on time', async (t) => {
+  const slack = await new FakeSlack().start();
+  const dir = tempDir();
+  const { env, clock, opts } = reminding(dir, slack);
   let svc = await startTestService(env, opts);
   const replies = () => threadReplies(slack);
   try {
@@ -627,13 +635,60 @@ test('review reminders across a restart: a sent reminder is not sent again, the 
     t.is(replies().length, 1, 'not sent again after the restart');
     clock.moveTo('2026-12-07T09:02:02Z');
     await until(() => replies().length === 2, 60_000, 'the second reminder, on time');
-    t.deepEqual(
-      (await svc.store.listAudit({ limit: 5 })).map((e) => e.detail),
-      ['reminder 1 of 2', 'reminder 2 of 2'],
-    );
+    await bothReminders(t, svc);
   } finally {
     await svc.stop();
     await slack.stop();
     cleanup(dir);
   }
 });
+
+eachStore(
+  'a reminder whose reply fails is owed, not lost: tried again a minute on, across a restart, sent once; the next one counts from it',
+  async (t, kind) => {
+    const slack = await new FakeSlack().start();
+    const dir = tempDir();
+    const store = await testStore(kind, dir);
+    const { env, clock, opts } = reminding(dir, slack);
+    let svc = await startTestService(env, opts);
+    const replies = () => threadReplies(slack);
+    const review = async () => (await svc.store.listReviews({ limit: 1 }))[0]!;
+    try {
+      await svc.send(agentStory(7474, 'owed_reply').change({ privGroup: 5 }), q);
+      await until(() => slack.posts.length === 1, 60_000, 'the request');
+      slack.script.push({ status: 503 });
+      clock.moveTo('2026-12-07T09:01:01Z');
+      await until(
+        async () => (await review()).owed === 'remind' && slack.script.length === 0,
+        60_000,
+        'the failed try',
+      );
+      t.like(await review(), { remindersSent: 1, owedTries: 1 });
+      t.is(replies().length, 0);
+      await svc.stop();
+      svc = await startTestService(env, opts);
+      clock.moveTo('2026-12-07T09:01:40Z');
+      await until(async () => (await svc.store.listAudit({ limit: 5 })).length === 1, 60_000, 'the record, read again');
+      t.is(replies().length, 0, 'not before its retry time');
+      clock.moveTo('2026-12-07T09:02:05Z');
+      await until(() => replies().length === 1, 60_000, 'the owed reminder, after the restart');
+      t.regex(replies()[0]!.text, /Reminder: the change to owed_reply still needs a decision/);
+      await until(async () => (await review()).owed === null, 60_000, 'settled');
+      const settled = await review();
+      t.like(settled, { remindersSent: 1, owedAt: null });
+      t.true(
+        settled.nextRemindAt! >= Date.parse('2026-12-07T09:03:05Z'),
+        'the next one a remind_after from the late one',
+      );
+      t.is(replies().length, 1, 'sent once');
+      clock.moveTo('2026-12-07T09:03:10Z');
+      await until(() => replies().length === 2, 60_000, 'the second reminder');
+      await bothReminders(t, svc);
+    } finally {
+      await svc.stop();
+      await slack.stop();
+      await store.drop();
+      cleanup(dir);
+    }
+  },
+);

@@ -16,6 +16,12 @@ const item = (user: string | null, kind: EventKind = 'user.role_changed'): DueIt
     delivery: { id, kinds: [kind], show: [], mention: [] } as unknown as DueItem['delivery'],
   };
 };
+/** A change that asks for a decision (the plan's `alone` picks it). */
+const ask = (user: string | null): DueItem => {
+  const i = item(user);
+  return { ...i, delivery: { ...i.delivery, review: true } };
+};
+const alone = (i: DueItem) => i.delivery.review === true;
 const msg = (title: string): Message => ({
   title,
   summary: '',
@@ -58,8 +64,9 @@ const root = (userId: string, over: Partial<ThreadRoot> = {}): ThreadRoot => ({
 const shape = (out: Outgoing[]) =>
   out.map((o) => {
     const p = o.thread?.placement;
+    const under = o.thread?.underNewRoot ? ' [reply in the new root]' : '';
     const where = !p
-      ? ''
+      ? under
       : p.thread === 'root'
         ? ' [root]'
         : ` [reply to ${p.root}${p.broadcast ? ', broadcast' : ''}]`;
@@ -129,6 +136,24 @@ const cases: Array<{
     expect: [/^channel digest of 11$/],
   },
   {
+    name: "a change that asks is a reply of its own in the live thread, after the agent's other changes",
+    items: () => [ask('1'), item('1'), item('1')],
+    roots: [root('1')],
+    expect: [/^reply digest of 2 \[reply to ts-1\]$/, /^reply event \d+ \[reply to ts-1\]$/],
+  },
+  {
+    name: 'a change that asks, of an agent without a thread: the root, then the request in its thread',
+    items: () => [item('1', 'user.created'), ask('1')],
+    roots: [],
+    expect: [/^root root of 1 \(2\) \[root\]$/, /^reply event \d+ \[reply in the new root\]$/],
+  },
+  {
+    name: 'changes that ask in a burst go to the channel, each alone',
+    items: () => [...Array.from({ length: THREAD_BURST + 1 }, (_, i) => item(String(i))), ask('1'), ask('2')],
+    roots: [],
+    expect: [/^channel digest of 11$/, /^channel event \d+$/, /^channel event \d+$/],
+  },
+  {
     name: 'events without a user id go to the channel',
     items: () => [item(null), item('1')],
     roots: [root('1')],
@@ -139,7 +164,7 @@ const cases: Array<{
 for (const c of cases)
   test(`plan: ${c.name}`, (t) => {
     const roots = new Map(c.roots.map((r) => [r.userId, r]));
-    const out = planThreads(c.items(), roots, channel(c.ch), NOW, messages);
+    const out = planThreads(c.items(), roots, channel(c.ch), NOW, messages, alone);
     const got = shape(out);
     t.is(got.length, c.expect.length, got.join('\n'));
     c.expect.forEach((re, i) => t.regex(got[i] ?? '', re));
@@ -170,4 +195,31 @@ test('plan: a root carries every delivery of its agent, with the thread key as i
   t.deepEqual(out!.thread!.sent.roots, [
     { userId: '7', ref: p.thread === 'root' ? p.key : '', changes: 2, lastEventId: items[1]!.event.id },
   ]);
+});
+
+test('plan: a request in a live thread keeps the thread root as its thread; one in a new thread waits for the root', (t) => {
+  const [, request] = planThreads([item('5'), ask('5')], new Map([['5', root('5')]]), channel(), NOW, messages, alone);
+  t.is(request!.thread!.sent.threadRef, 'ts-5');
+  const asked = ask('6');
+  const [first, reply] = planThreads([item('6', 'user.created'), asked], new Map(), channel(), NOW, messages, alone);
+  t.false(first!.deliveryIds.includes(asked.delivery.id), 'the root does not carry the request');
+  t.is(first!.thread!.sent.roots[0]!.changes, 2, 'but counts it');
+  t.is(first!.thread!.dependents, undefined);
+  const key = first!.thread!.placement!.thread === 'root' ? first!.thread!.placement!.key : '';
+  t.deepEqual(reply!.thread!.underNewRoot, { key, userId: '6' });
+  t.deepEqual(reply!.deliveryIds, [asked.delivery.id]);
+});
+
+test('plan: a root whose every change asks carries none; its requests depend on it', (t) => {
+  const asks = [ask('8'), ask('8')];
+  const [first, ...requests] = planThreads(asks, new Map(), channel(), NOW, messages, alone);
+  t.deepEqual(first!.deliveryIds, []);
+  t.deepEqual(
+    first!.thread!.dependents,
+    asks.map((i) => i.delivery.id),
+  );
+  t.deepEqual(
+    requests.map((r) => r.deliveryIds),
+    asks.map((i) => [i.delivery.id]),
+  );
 });

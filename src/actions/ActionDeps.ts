@@ -61,6 +61,9 @@ export interface ReviewDeps {
   decided(review: Review): Promise<void>;
   /** When the request's hours (its channel's, its routes') next allow a reminder, if they are quiet at `now`; else null. */
   quietUntil(review: Review, now: number): Promise<number | null>;
-  /** Replies to a pending request: a reminder naming its reviewers, or (`escalated`) the escalation paging `escalate:`. */
-  remind(review: Review, escalated: boolean): Promise<void>;
+  /**
+   * Replies to a pending request: a reminder naming its reviewers, or (`escalated`) the
+   * escalation paging `escalate:`. False when it could not be sent now (logged; tried again).
+   */
+  remind(review: Review, escalated: boolean): Promise<boolean>;
 }

@@ -14,6 +14,12 @@ export interface Actor {
   name: string;
   /** The client's network address, for page and API requests. */
   address: string | null;
+  /**
+   * Asks the door this actor came through for their e-mail address (a Teams click: the
+   * conversation's member lookup, which needs that click's turn); null when it cannot tell.
+   * Asked only when needed (a review's self-review check); never stored.
+   */
+  email?: () => Promise<string | null>;
 }
 
 const clean = (s: string, max: number) => sanitizeLine(s).slice(0, max);

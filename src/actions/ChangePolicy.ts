@@ -63,12 +63,14 @@ export class ChangePolicy {
     return false;
   }
 
-  /** The actor's e-mail address where their platform gives it, else null. */
+  /** The actor's e-mail address where their door (Actor.email) or platform (the rule's emailOf) gives it, else null. */
   async emailOf(actor: Actor): Promise<string | null> {
-    const lookup = actor.platform === null ? undefined : this.rules.get(actor.platform)?.emailOf;
-    if (!lookup || actor.id === null) return null;
+    const rule = actor.platform === null ? undefined : this.rules.get(actor.platform)?.emailOf;
+    const id = actor.id;
+    const lookup = actor.email ?? (rule && id !== null ? () => rule(id) : undefined);
+    if (!lookup) return null;
     try {
-      return await lookup(actor.id);
+      return await lookup();
     } catch {
       return null;
     }

@@ -1,5 +1,13 @@
 import { REASON_MAX, type Review } from '../domain/reviews.ts';
-import { postponeStep, remindStep, reviewSteps, toReview, type ReviewRow } from '../store/reviewSql.ts';
+import {
+  owedSettledStep,
+  owedTryStep,
+  postponeStep,
+  remindStep,
+  reviewSteps,
+  toReview,
+  type ReviewRow,
+} from '../store/reviewSql.ts';
 import { rowsOf } from '../store/writeSteps.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
 import { utcMinute } from '../render/utcMinute.ts';
@@ -81,39 +89,84 @@ export async function decideReview(
 
 /** Reminders sent per pass; the rest wait for the next pass. */
 const REMINDERS_PER_PASS = 20;
+/** An owed reply that fails is tried again after 1 min, doubling, at most this many times in all (about 2 h). */
+export const OWED_TRIES = 8;
+const owedRetryAt = (now: number, tries: number) => now + 60_000 * 2 ** (tries - 1);
 
 /**
  * Sends the reminders that are due: each claimed in the store first (several instances send
  * each once), recorded in the audit log as the service's own action, then sent as a reply to
  * the request naming its reviewers; past the channel's `reminders:`, the request is escalated
- * once to `escalate:` instead. Returns how many it sent.
+ * once to `escalate:` instead. A claimed reply is owed until it is sent (an outbox): one whose
+ * send failed, or whose process stopped before it, is tried again (1 min, doubling, at most
+ * OWED_TRIES times, then given up on the record); one the request's decision made moot is
+ * dropped. A crash between a send and its record repeats that one reply. Returns how many it sent.
  */
 export async function remindReviews(deps: ActionDeps, system: Actor): Promise<number> {
   let sent = 0;
   for (const review of await deps.store.dueReviews(deps.clock(), REMINDERS_PER_PASS)) {
-    const settings = deps.reviews.settingsOf(review.channel);
-    if (!settings) continue;
-    const now = deps.clock();
-    // No reminder at 3 a.m.: counted in the request's active hours, it waits for them.
-    const quiet = await deps.reviews.quietUntil(review, now);
-    if (quiet !== null) {
-      await deps.store.transaction([postponeStep(review, quiet)]);
-      continue;
-    }
-    const escalating = review.remindersSent >= settings.reminders;
-    const facts = {
-      action: escalating ? 'review.escalate' : 'review.remind',
-      target: `review #${review.id}`,
-      outcome: 'done',
-      detail: escalating ? 'no decision: escalated' : `reminder ${review.remindersSent + 1} of ${settings.reminders}`,
-    } as const;
-    const r = await deps.store.transaction([
-      remindStep(review, { max: settings.reminders, next: now + settings.remindAfterMs, now }),
-      entryStep(system, now, facts),
-    ]);
-    if (r === null) continue; // another instance claimed it
-    await deps.reviews.remind(toReview(rowsOf(r[0])[0] as unknown as ReviewRow), escalating);
-    sent += 1;
+    const claimed = review.owed !== null ? await claimOwed(deps, review) : await claimNext(deps, system, review);
+    if (claimed && (await sendOwed(deps, system, claimed))) sent += 1;
   }
   return sent;
+}
+
+/** The next reminder (or the escalation) of a due review, claimed with its audit entry; null when not now or not ours. */
+async function claimNext(deps: ActionDeps, system: Actor, review: Review): Promise<Review | null> {
+  const settings = deps.reviews.settingsOf(review.channel);
+  if (!settings) return null;
+  const now = deps.clock();
+  // No reminder at 3 a.m.: counted in the request's active hours, it waits for them.
+  const quiet = await deps.reviews.quietUntil(review, now);
+  if (quiet !== null) {
+    await deps.store.transaction([postponeStep(review, quiet)]);
+    return null;
+  }
+  const escalating = review.remindersSent >= settings.reminders;
+  const facts = {
+    action: escalating ? 'review.escalate' : 'review.remind',
+    target: `review #${review.id}`,
+    outcome: 'done',
+    detail: escalating ? 'no decision: escalated' : `reminder ${review.remindersSent + 1} of ${settings.reminders}`,
+  } as const;
+  const r = await deps.store.transaction([
+    remindStep(review, {
+      max: settings.reminders,
+      next: now + settings.remindAfterMs,
+      now,
+      retryAt: owedRetryAt(now, 1),
+    }),
+    entryStep(system, now, facts),
+  ]);
+  return r === null ? null : toReview(rowsOf(r[0])[0] as unknown as ReviewRow); // null: another instance claimed it
+}
+
+/** An owed reply's next try, claimed; null when another instance has it. */
+async function claimOwed(deps: ActionDeps, review: Review): Promise<Review | null> {
+  const r = await deps.store.transaction([owedTryStep(review, owedRetryAt(deps.clock(), review.owedTries + 1))]);
+  return r === null ? null : toReview(rowsOf(r[0])[0] as unknown as ReviewRow);
+}
+
+/** Sends a claimed review's owed reply and settles it: sent, moot (decided meanwhile), or given up after its last try. */
+async function sendOwed(deps: ActionDeps, system: Actor, review: Review): Promise<boolean> {
+  const owed = review.owed!;
+  if (review.status !== 'pending') {
+    await deps.store.transaction([owedSettledStep(review, owed)]);
+    return false;
+  }
+  if (await deps.reviews.remind(review, owed === 'escalate')) {
+    // Sent on its first try, the claim already set the next one; sent late, the next counts from now.
+    const after = review.owedTries > 1 ? deps.reviews.settingsOf(review.channel)?.remindAfterMs : undefined;
+    await deps.store.transaction([owedSettledStep(review, owed, after === undefined ? null : deps.clock() + after)]);
+    return true;
+  }
+  if (review.owedTries < OWED_TRIES) return false;
+  const now = deps.clock();
+  const detail = `${owed === 'escalate' ? 'the escalation' : 'a reminder'} could not be sent after ${OWED_TRIES} tries: given up`;
+  const action = owed === 'escalate' ? 'review.escalate' : 'review.remind';
+  await deps.store.transaction([
+    owedSettledStep(review, owed),
+    entryStep(system, now, { action, target: `review #${review.id}`, outcome: 'refused', detail }),
+  ]);
+  return false;
 }

@@ -46,16 +46,23 @@ export function reviewDeps(d: {
     remind: async (review, escalated) => {
       const { sender, delivery } = await requestOf(d, review);
       if (!sender.ok || !delivery?.ref) {
-        d.log.warn({ review: review.id, channel: review.channel }, 'a review reminder had no message to reply to');
-        return;
+        d.log.warn(
+          {
+            review: review.id,
+            channel: review.channel,
+            reason: sender.ok ? 'its request is not sent yet' : sender.reason,
+          },
+          'a review reminder has no message to reply to (tried again)',
+        );
+        return false;
       }
-      await reply(d, sender, review, delivery.ref, escalated ? 'escalate' : 'remind');
+      return reply(d, sender, review, delivery.threadRef ?? delivery.ref, escalated ? 'escalate' : 'remind');
     },
   };
 }
 
 /**
- * A reply to the request: a reminder that names its reviewers, or an escalation that pages the
+ * A reply to the request (in its thread: `ref` is the thread's root when the request is a reply): a reminder that names its reviewers, or an escalation that pages the
  * channel's `escalate:` (a "Not expected", or no decision after the last reminder).
  */
 async function reply(
@@ -64,7 +71,7 @@ async function reply(
   review: Review,
   ref: string,
   kind: 'remind' | 'escalate',
-): Promise<void> {
+): Promise<boolean> {
   const settings = reviewSettingsOf(d.config(), review.channel, d.chatReviewers) ?? undefined;
   const who = sanitizeLine(review.username ?? review.userId ?? 'a user');
   const decided = review.status === 'not-expected';
@@ -89,9 +96,12 @@ async function reply(
     fallback: title,
     mentions: kind === 'escalate' ? (settings?.escalate ?? []) : [],
   };
-  const sent = await sender.adapter.send(message, { thread: 'reply', root: ref, broadcast: false });
+  const sent = await sender.adapter
+    .send(message, { thread: 'reply', root: ref, broadcast: false })
+    .catch((e: Error) => ({ status: 'retry' as const, reason: e.message }));
   if (sent.status !== 'sent')
     d.log.warn({ review: review.id, channel: review.channel, kind, reason: sent.reason }, 'a review reply failed');
+  return sent.status === 'sent';
 }
 
 /** Why `ids` cannot be a channel's reviewers (its type's id syntax, or a type that cannot decide), or null. */
@@ -130,5 +140,5 @@ async function showDecision(d: Parameters<typeof reviewDeps>[0], review: Review)
       { review: review.id, channel: review.channel, reason: edited.reason },
       'editing a decided review failed',
     );
-  if (review.status === 'not-expected') await reply(d, sender, review, delivery.ref, 'escalate');
+  if (review.status === 'not-expected') await reply(d, sender, review, delivery.threadRef ?? delivery.ref, 'escalate');
 }

@@ -20,7 +20,15 @@ export interface Outgoing {
    * On a threaded channel: where it goes, what its send changes in the agents' threads, and
    * the thread it replies to (so a deleted root can be forgotten).
    */
-  thread?: { placement?: Placement; sent: SentInThread; replyTo?: { userId: string; ref: string } };
+  thread?: {
+    placement?: Placement;
+    sent: SentInThread;
+    replyTo?: { userId: string; ref: string };
+    /** A reply in the thread a root earlier in the same read starts (its placement key): placed once that root has its ref. */
+    underNewRoot?: { key: string; userId: string };
+    /** A root that carries no delivery of its own: a failure to send it is recorded for these (its thread's replies). */
+    dependents?: number[];
+  };
   /** A courtesy message (a broadcast's pointer): its failure is logged, it carries no delivery. */
   courtesy?: true;
 }

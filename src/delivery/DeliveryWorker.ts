@@ -5,15 +5,13 @@ import { ChannelLimiters, type RateLimiter } from './RateLimiter.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retryPolicy.ts';
 import { OutcomeRecorder } from './recordOutcome.ts';
 import { ChannelLease } from './channelLease.ts';
-import { editDeps, editRoots, threadOutcome, type EditDeps } from './threadWork.ts';
+import { editDeps, editRoots, ReadPlacement, threadOutcome, type EditDeps } from './threadWork.ts';
 import { readMessages, type ReadDeps } from './readBatch.ts';
 import { ActiveMutes } from './mutes.ts';
 import { RepeatedLog } from './repeatedLog.ts';
 import { FailedChannels } from './failedChannels.ts';
 
-export { DEFAULT_RETRY, type RetryPolicy };
-export type { WorkerDeps } from './WorkerDeps.ts';
-export type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
+export { DEFAULT_RETRY, type RetryPolicy, type WorkerDeps };
 
 type Ready = Extract<ChannelSender, { ok: true }>;
 
@@ -51,11 +49,10 @@ export class DeliveryWorker {
 
   constructor(private readonly deps: WorkerDeps) {
     this.lease = deps.leaseMs ?? 30_000;
-    const { store, log } = deps;
     const onMuted: ReadDeps['onMuted'] = (channel, items) => deps.onSettled?.(channel, 'muted', items);
-    this.reading = { store, log, mutes: new ActiveMutes(store), onMuted };
+    this.reading = { store: deps.store, log: deps.log, mutes: new ActiveMutes(deps.store), onMuted };
     this.outcomes = new OutcomeRecorder({ ...deps, retry: deps.retry ?? DEFAULT_RETRY });
-    this.repeated = new RepeatedLog(log, deps.clock);
+    this.repeated = new RepeatedLog(deps.log, deps.clock);
     this.failed = new FailedChannels(deps.clock, this.repeated, (at) => this.schedule(at));
   }
 
@@ -119,9 +116,10 @@ export class DeliveryWorker {
     const woken = this.woken;
     this.woken = new Set();
     for (const channel of channels) {
-      // A channel in quiet hours is read again when an event for it arrives (an urgent one goes
-      // at once), when its hours begin, or a minute on (a reloaded config may change them).
       const now = this.deps.clock();
+      // An event for a channel being worked is kept for the next look: that work may have read before it.
+      if (this.busy.has(channel) && woken.has(channel)) this.woken.add(channel);
+      // A channel in quiet hours is read again when an event for it arrives, its hours begin, or a minute on.
       if (this.busy.has(channel) || ((this.quietUntil.get(channel) ?? 0) > now && !woken.has(channel))) continue;
       // After failed work, or with an outcome to write, it waits even when an event arrives.
       if (this.failed.waits(channel, now) || (this.outcomes.heldUntil(channel) ?? 0) > now) continue;
@@ -205,24 +203,26 @@ export class DeliveryWorker {
   ): Promise<boolean> {
     const { store, clock, log } = this.deps;
     const limiter = this.limiters.of(channel, sender.limits);
-    for (const out of messages) {
+    const placing = new ReadPlacement();
+    for (const planned of messages) {
       if (!(await this.waitForTurn(limiter)) || !(await renew())) return false;
+      const out = placing.place(planned);
       const outcome = await sender.adapter
         .send(out.message, out.thread?.placement)
         .catch((e: Error): SendOutcome => ({ status: 'retry', reason: `send failed: ${e.message}` }));
-      // Counted when the platform answered: the next send then starts a full window after
-      // this one was surely received, whatever the network delay was.
+      // Counted when the platform answered: the next window starts when this send surely arrived.
       limiter.record(clock());
       if (out.courtesy) {
         if (outcome.status !== 'sent') log.warn({ channel, reason: outcome.reason }, 'broadcast pointer not sent');
         continue;
       }
-      this.deps.onAttempt?.(channel, outcome, out.deliveryIds.length);
+      const ids = placing.settled(out, outcome);
+      this.deps.onAttempt?.(channel, outcome, ids.length);
       const settled = await threadOutcome(store, log, channel, out, outcome);
       const now = clock();
       if (settled.outcome.status === 'retry' && settled.outcome.retryAfterMs !== undefined)
         limiter.blockUntil(now + settled.outcome.retryAfterMs);
-      const r = await this.outcomes.record(channel, out.deliveryIds, items, settled.outcome, now, settled.thread);
+      const r = await this.outcomes.record(channel, ids, items, settled.outcome, now, settled.thread);
       if (r.wakeAt !== null) this.schedule(r.wakeAt);
       if (settled.outcome.status === 'retry' || r.held) return false;
     }

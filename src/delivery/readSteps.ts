@@ -1,4 +1,5 @@
 import type { Mute, NewReview, Review, ThreadRoot } from '../store/Store.ts';
+import type { Message } from '../render/Message.ts';
 import { withReview } from '../render/reviewText.ts';
 import type { ChannelSender, DueItem, Outgoing } from './ChannelSender.ts';
 import { planThreads } from './threadPlan.ts';
@@ -14,6 +15,8 @@ export interface Batch {
   away: DueItem[];
   /** The messages made so far, in the order they are sent. */
   messages: Outgoing[];
+  /** Items in `go` that ask for a decision, by delivery id: how their message shows their review. */
+  asks?: ReadonlyMap<number, (m: Message) => Message>;
 }
 
 /** What a step decided about items it took out of the batch. */
@@ -62,16 +65,16 @@ const hours: ReadStep = async (b, c) => {
 /**
  * A change that needs a decision is always a message of its own, never folded into a digest
  * or the away summary, so every decision has one message to edit: the item's message with its
- * review (state, controls). A channel without reviewers now sends it as usual. On a threaded
- * channel the request goes to the channel, not into the agent's thread (not yet).
+ * review (state, controls). On a threaded channel the thread plan places it (a reply of its
+ * own in the agent's thread); elsewhere it goes here. A channel without reviewers sends it as usual.
  */
 const review: ReadStep = async (b, c) => {
   const rv = c.sender.review;
   if (!rv) return { batch: b }; // every read of a channel without reviewers passes here: no copy of it
-  const asks = [...b.away, ...b.go].filter((i) => i.delivery.review);
-  if (asks.length === 0) return { batch: b };
-  const messages: Outgoing[] = [];
-  for (const item of asks) {
+  const asking = [...b.away, ...b.go].filter((i) => i.delivery.review);
+  if (asking.length === 0) return { batch: b };
+  const asks = new Map<number, (m: Message) => Message>();
+  for (const item of asking) {
     const r = await c.openReview({
       eventId: item.event.id,
       channel: c.channel,
@@ -82,12 +85,17 @@ const review: ReadStep = async (b, c) => {
       askedAt: c.now,
       nextRemindAt: c.now + rv.remindAfterMs,
     });
-    for (const o of c.sender.messages([item]))
-      messages.push({ ...o, message: withReview(o.message, r, rv.reviewers, rv.openUrl(item.event.id)) });
+    asks.set(item.delivery.id, (m) => withReview(m, r, rv.reviewers, rv.openUrl(item.event.id)));
   }
   const rest = (xs: DueItem[]) => xs.filter((i) => !i.delivery.review);
+  if (c.sender.thread)
+    return { batch: { ...b, go: [...b.away.filter((i) => i.delivery.review), ...b.go], away: rest(b.away), asks } };
+  const messages = asking.flatMap((item) => asked(c.sender.messages([item]), asks.get(item.delivery.id)!));
   return { batch: { go: rest(b.go), away: rest(b.away), messages: [...b.messages, ...messages] } };
 };
+
+/** Outgoing messages with `show` applied to each (an item's review on its message). */
+const asked = (out: Outgoing[], show: (m: Message) => Message) => out.map((o) => ({ ...o, message: show(o.message) }));
 
 const summary: ReadStep = async (b, c) =>
   b.away.length === 0
@@ -104,7 +112,12 @@ const threads: ReadStep = async (b, c) => {
   if (!t || b.go.length === 0) return { batch: b };
   const users = [...new Set(b.go.flatMap((i) => (i.event.userId === null ? [] : [i.event.userId])))];
   const roots = users.length > 0 ? await c.roots(users) : new Map<string, ThreadRoot>();
-  const planned = planThreads(b.go, roots, t, c.now, c.sender.messages);
+  const asks = b.asks ?? new Map<number, (m: Message) => Message>();
+  const show = (items: DueItem[]) => {
+    const ask = items.length === 1 ? asks.get(items[0]!.delivery.id) : undefined;
+    return ask ? asked(c.sender.messages(items), ask) : c.sender.messages(items);
+  };
+  const planned = planThreads(b.go, roots, t, c.now, show, (i) => asks.has(i.delivery.id));
   return { batch: { ...b, go: [], messages: [...b.messages, ...planned] } };
 };
 

@@ -22,7 +22,10 @@ export const threadKey = (userId: string, startedAt: number): string => `agent-$
 /**
  * The messages for a threaded channel's due items, in order: per agent, one reply in their
  * live thread (their changes together), or a new root; a burst, or events without a user id,
- * as the channel's usual digests. Pure: `roots` are the agents' threads as the store has them.
+ * as the channel's usual digests. An item `alone` picks (a change that asks for a decision)
+ * is a message of its own: a reply in the agent's thread, in the thread its root starts now
+ * (the root then carries only the other items, and counts them all), or, in a burst, in the
+ * channel. Pure: `roots` are the agents' threads as the store has them.
  */
 export function planThreads(
   items: readonly DueItem[],
@@ -30,7 +33,9 @@ export function planThreads(
   t: ThreadedChannel,
   now: number,
   messages: (items: DueItem[]) => Outgoing[],
+  alone: (item: DueItem) => boolean = () => false,
 ): Outgoing[] {
+  const each = (xs: DueItem[]) => messagesAlone(xs, alone, messages);
   const live = (userId: string) => liveRoot(roots.get(userId), t.settings, now);
   const byUser = new Map<string, DueItem[]>();
   const loose: DueItem[] = [];
@@ -39,14 +44,25 @@ export function planThreads(
     if (id === null) loose.push(item);
     else byUser.set(id, [...(byUser.get(id) ?? []), item]);
   }
-  if (byUser.size > THREAD_BURST) return toChannel([...items], live, t, messages);
-  const out = loose.length > 0 ? toChannel(loose, live, t, messages) : [];
+  if (byUser.size > THREAD_BURST) return toChannel([...items], live, t, each);
+  const out = loose.length > 0 ? toChannel(loose, live, t, each) : [];
   for (const [userId, own] of byUser) {
     const root = live(userId);
-    if (root) out.push(...replies(userId, own, root, t, messages));
-    else out.push(startRoot(userId, own, t, now));
+    if (root) out.push(...replies(userId, own, root, t, each));
+    else out.push(...startRoot(userId, own, t, now, own.filter(alone), messages));
   }
   return out;
+}
+
+/** `items` as `messages` makes them, but each item `alone` picks as a message of its own, after the rest. */
+function messagesAlone(
+  items: DueItem[],
+  alone: (item: DueItem) => boolean,
+  messages: (items: DueItem[]) => Outgoing[],
+): Outgoing[] {
+  const rest = items.filter((i) => !alone(i));
+  const own = items.filter(alone);
+  return [...(rest.length > 0 ? messages(rest) : []), ...own.flatMap((i) => messages([i]))];
 }
 
 /** The agent's changes as one reply (more than a digest holds: several) in their thread. */
@@ -64,7 +80,7 @@ function replies(
       ...o,
       thread: {
         placement: { thread: 'reply', root: root.ref, broadcast },
-        sent: { role: 'reply', roots: [counted(userId, carried)], edit: t.edit },
+        sent: { role: 'reply', roots: [counted(userId, carried)], edit: t.edit, threadRef: root.ref },
         replyTo: { userId, ref: root.ref },
       },
     };
@@ -73,18 +89,38 @@ function replies(
   });
 }
 
-/** The agent's first message in the channel (or the first after thread_days): their root. */
-function startRoot(userId: string, own: DueItem[], t: ThreadedChannel, now: number): Outgoing {
+/**
+ * The agent's first message in the channel (or the first after thread_days): their root,
+ * counting all `own` items but carrying those not in `asks`; each of `asks` follows as a reply
+ * of its own in the new thread (the worker places it once the root has its ref). A root whose
+ * every item asks carries none: what it comes to is recorded for them when it does not go.
+ */
+function startRoot(
+  userId: string,
+  own: DueItem[],
+  t: ThreadedChannel,
+  now: number,
+  asks: DueItem[],
+  messages: (items: DueItem[]) => Outgoing[],
+): Outgoing[] {
   const key = threadKey(userId, now);
-  return {
+  const root: Outgoing = {
     message: t.root(own, own.length),
-    deliveryIds: own.map((i) => i.delivery.id),
+    deliveryIds: own.filter((i) => !asks.includes(i)).map((i) => i.delivery.id),
     thread: {
       placement: { thread: 'root', key },
       // The ref is the platform's id of the root once sent (the worker fills it in), else the key.
       sent: { role: 'root', roots: [{ ...counted(userId, own), ref: key }], edit: t.edit },
+      ...(asks.length === own.length && { dependents: asks.map((i) => i.delivery.id) }),
     },
   };
+  const replies = asks.flatMap((i) =>
+    messages([i]).map((o): Outgoing => ({
+      ...o,
+      thread: { sent: { role: 'reply', roots: [], edit: t.edit }, underNewRoot: { key, userId } },
+    })),
+  );
+  return [root, ...replies];
 }
 
 /** Items as the channel's usual messages; each counts its changes in the live threads it touches. */

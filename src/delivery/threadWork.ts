@@ -45,6 +45,34 @@ export async function threadOutcome(
   return { outcome, thread: { ...t.sent, roots, channel } };
 }
 
+/**
+ * Where a read's messages go as the sends before them came out: a reply planned in the thread
+ * a root of the same read starts goes under that root's ref once it is sent (and keeps the ref
+ * as its thread), or to the channel when the root did not go. One per read.
+ */
+export class ReadPlacement {
+  private readonly roots = new Map<string, string>();
+
+  /** `out` as it is sent now. */
+  place(out: Outgoing): Outgoing {
+    const under = out.thread?.underNewRoot;
+    if (!under) return out;
+    const ref = this.roots.get(under.key);
+    const sent = { ...out.thread!.sent, ...(ref !== undefined && { threadRef: ref }) };
+    if (ref === undefined) return { ...out, thread: { sent: { ...sent, role: 'channel' } } };
+    const placement = { thread: 'reply', root: ref, broadcast: false } as const;
+    return { ...out, thread: { placement, sent, replyTo: { userId: under.userId, ref } } };
+  }
+
+  /** The deliveries `outcome` is recorded for (a root that carries none: its dependents when it failed); notes a sent root's ref. */
+  settled(out: Outgoing, outcome: SendOutcome): number[] {
+    const p = out.thread?.placement;
+    if (outcome.status === 'sent' && p?.thread === 'root' && outcome.ref !== undefined)
+      this.roots.set(p.key, outcome.ref);
+    return outcome.status !== 'sent' && out.deliveryIds.length === 0 ? (out.thread?.dependents ?? []) : out.deliveryIds;
+  }
+}
+
 export interface EditDeps {
   store: EventStore & ThreadStore;
   log: Logger;

@@ -36,6 +36,8 @@ export interface Delivery extends PlannedDelivery {
   mutedBy: number | null;
   /** The message that carried it (the platform's ref: Slack ts, Teams activity id), once sent where the platform gives one. */
   ref: string | null;
+  /** Sent as a reply in an agent's thread: that thread's root (its ref), else null. */
+  threadRef: string | null;
 }
 
 /** Pending deliveries with their events, as the worker reads them. */

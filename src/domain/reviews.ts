@@ -32,7 +32,16 @@ export interface Review {
   /** When it is next reminded (null: decided, or no more reminders). */
   nextRemindAt: number | null;
   escalatedAt: number | null;
+  /** A reminder or escalation claimed but not yet sent (its reply failed, or the process stopped), else null. */
+  owed: OwedReply | null;
+  /** When the owed reply may be tried (again). */
+  owedAt: number | null;
+  /** How often the owed reply was tried. */
+  owedTries: number;
 }
+
+/** The replies a pending request is owed. */
+export type OwedReply = 'remind' | 'escalate';
 
 /** A review to open (or find, when the event already has one in the channel). */
 export type NewReview = Pick<

@@ -9,6 +9,8 @@ export interface SentInThread {
   roots: ReadonlyArray<{ userId: string; ref?: string; changes: number; lastEventId: number }>;
   /** Whether the channel's roots can be edited (so an edit falls due). */
   edit: boolean;
+  /** A reply's thread: its root's ref (stored on the deliveries it carried). */
+  threadRef?: string;
 }
 
 /** Agents' threads per channel (`thread: agent`). */

@@ -190,13 +190,13 @@ export class PgEventStore {
     ref: string | null = null,
   ): Promise<void> {
     const sent = `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = $2, thread = $3,
-                    ref = $4 WHERE id = ANY($1) AND status = 'pending'`;
+                    ref = $4, thread_ref = $5 WHERE id = ANY($1) AND status = 'pending'`;
     if (!thread) {
-      await this.q(sent, [ids, now, null, ref]);
+      await this.q(sent, [ids, now, null, ref, null]);
       return;
     }
     await this.tx(async (c) => {
-      await c.query(sent, pgParams([ids, now, thread.role, ref]));
+      await c.query(sent, pgParams([ids, now, thread.role, ref, thread.threadRef ?? null]));
       for (const step of sentInThreadSteps(thread, now)) {
         const [sql, values] = numbered(step.sql, step.params);
         await c.query(sql, pgParams(values));

@@ -1,4 +1,4 @@
-import type { Decider, NewReview, Review, ReviewStatus } from '../domain/reviews.ts';
+import type { Decider, NewReview, OwedReply, Review, ReviewStatus } from '../domain/reviews.ts';
 import type { TxStep } from './TxStep.ts';
 
 /** Reviews, read (decisions are written with their audit entry: `reviewSteps`). */
@@ -10,7 +10,7 @@ export interface ReviewStore {
   reviewOf(eventId: number, channel: string): Promise<Review | null>;
   /** Pending review requests, counted by channel. */
   pendingReviews(): Promise<Map<string, number>>;
-  /** Pending reviews whose reminder is due at `now`, oldest due first. */
+  /** Pending reviews whose next reminder is due at `now` (none owed), then those whose owed reply is, oldest due first. */
   dueReviews(now: number, limit: number): Promise<Review[]>;
   /** Reviews matching the filter, oldest first, after `afterId` (keyset pages), at most `limit`. */
   listReviews(f: ReviewFilter & { afterId?: number; limit: number }): Promise<Review[]>;
@@ -55,8 +55,13 @@ export const REVIEW_SQL = {
   of: 'SELECT * FROM reviews WHERE event_id = $event AND channel = $channel',
   get: 'SELECT * FROM reviews WHERE id = $id',
   pending: "SELECT channel, COUNT(*) AS n FROM reviews WHERE status = 'pending' GROUP BY channel",
-  due: `SELECT * FROM reviews WHERE next_remind_at <= $now AND status = 'pending'
-        ORDER BY next_remind_at, id LIMIT $limit`,
+  due: `SELECT * FROM (
+          SELECT * FROM (SELECT * FROM reviews WHERE next_remind_at <= $now AND status = 'pending' AND owed IS NULL
+                         ORDER BY next_remind_at, id LIMIT $limit) AS reminders
+          UNION ALL
+          SELECT * FROM (SELECT * FROM reviews WHERE owed_at <= $now AND owed IS NOT NULL
+                         ORDER BY owed_at, id LIMIT $limit) AS owed
+        ) AS due ORDER BY COALESCE(owed_at, next_remind_at), id LIMIT $limit`,
 } as const;
 
 export const openParams = (r: NewReview) => ({
@@ -78,7 +83,7 @@ export const reviewSteps = {
     d: { status: Exclude<ReviewStatus, 'pending'>; by: Decider; at: number; reason: string | null },
   ): TxStep => ({
     sql: `UPDATE reviews SET status = $status, decided_platform = $platform, decided_id = $who, decided_name = $name,
-            decided_at = $at, reason = $reason, next_remind_at = NULL
+            decided_at = $at, reason = $reason, next_remind_at = NULL, owed = NULL, owed_at = NULL
           WHERE id = $id AND channel = $channel AND status = 'pending' RETURNING *`,
     params: {
       status: d.status,
@@ -98,17 +103,46 @@ export const reviewSteps = {
 /**
  * A due reminder, claimed once (only the instance whose UPDATE still sees `was` gets the row):
  * the next reminder while fewer than `max` were sent, else the escalation (no more reminders).
+ * Either is then owed (from `retryAt`, if its reply is not sent before) until `owedSentStep`.
  */
-export function remindStep(r: Review, d: { max: number; next: number; now: number }): TxStep {
+export function remindStep(r: Review, d: { max: number; next: number; now: number; retryAt: number }): TxStep {
+  const reminding = 'reminders_sent < CAST($max AS INTEGER)';
   return {
     sql: `UPDATE reviews SET
-            reminders_sent = CASE WHEN reminders_sent < CAST($max AS INTEGER) THEN reminders_sent + 1 ELSE reminders_sent END,
-            escalated_at = CASE WHEN reminders_sent < CAST($max AS INTEGER) THEN escalated_at ELSE CAST($now AS BIGINT) END,
-            next_remind_at = CASE WHEN reminders_sent < CAST($max AS INTEGER) THEN CAST($next AS BIGINT) ELSE NULL END
-          WHERE id = $id AND status = 'pending' AND next_remind_at = CAST($was AS BIGINT) RETURNING *`,
-    params: { max: d.max, now: d.now, next: d.next, id: r.id, was: r.nextRemindAt },
+            reminders_sent = CASE WHEN ${reminding} THEN reminders_sent + 1 ELSE reminders_sent END,
+            escalated_at = CASE WHEN ${reminding} THEN escalated_at ELSE CAST($now AS BIGINT) END,
+            next_remind_at = CASE WHEN ${reminding} THEN CAST($next AS BIGINT) ELSE NULL END,
+            owed = CASE WHEN ${reminding} THEN 'remind' ELSE 'escalate' END,
+            owed_at = CAST($retry AS BIGINT), owed_tries = 1
+          WHERE id = $id AND status = 'pending' AND owed IS NULL AND next_remind_at = CAST($was AS BIGINT) RETURNING *`,
+    params: { max: d.max, now: d.now, next: d.next, retry: d.retryAt, id: r.id, was: r.nextRemindAt },
     returns: 'rows',
     needs: true,
+  };
+}
+
+/** An owed reply's next try, claimed once (as remindStep): tried again from `retryAt` if this one fails too. */
+export function owedTryStep(r: Review, retryAt: number): TxStep {
+  return {
+    sql: `UPDATE reviews SET owed_at = CAST($retry AS BIGINT), owed_tries = owed_tries + 1
+          WHERE id = $id AND owed = $owed AND owed_at = CAST($was AS BIGINT) RETURNING *`,
+    params: { retry: retryAt, id: r.id, owed: r.owed, was: r.owedAt },
+    returns: 'rows',
+    needs: true,
+  };
+}
+
+/**
+ * The owed reply `owed` is settled: sent, given up, or moot (the request was decided). Sent
+ * late, it moves the next reminder to `next` (remind_after from now), so two do not come at once.
+ */
+export function owedSettledStep(r: Review, owed: OwedReply, next: number | null = null): TxStep {
+  return {
+    sql: `UPDATE reviews SET owed = NULL, owed_at = NULL,
+            next_remind_at = CASE WHEN next_remind_at IS NULL THEN NULL ELSE COALESCE(CAST($next AS BIGINT), next_remind_at) END
+          WHERE id = $id AND owed = $owed`,
+    params: { id: r.id, owed, next },
+    returns: 'count',
   };
 }
 
@@ -140,6 +174,9 @@ export interface ReviewRow {
   reminders_sent: number | string;
   next_remind_at: number | string | null;
   escalated_at: number | string | null;
+  owed?: string | null;
+  owed_at?: number | string | null;
+  owed_tries?: number | string;
 }
 
 const num = (v: number | string | null) => (v === null ? null : Number(v));
@@ -160,4 +197,7 @@ export const toReview = (r: ReviewRow): Review => ({
   remindersSent: Number(r.reminders_sent),
   nextRemindAt: num(r.next_remind_at),
   escalatedAt: num(r.escalated_at),
+  owed: (r.owed ?? null) as OwedReply | null,
+  owedAt: num(r.owed_at ?? null),
+  owedTries: Number(r.owed_tries ?? 0),
 });

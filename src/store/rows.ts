@@ -45,6 +45,7 @@ export interface DeliveryRow {
   thread: string | null;
   muted_by: number | string | null;
   ref?: string | null;
+  thread_ref?: string | null;
   review?: number | string | boolean | null;
   hours: string | null;
 }
@@ -110,6 +111,7 @@ export function toDelivery(r: DeliveryRow): Delivery {
     thread: (r.thread ?? null) as ThreadRole | null,
     mutedBy: r.muted_by === null || r.muted_by === undefined ? null : Number(r.muted_by),
     ref: r.ref ?? null,
+    threadRef: r.thread_ref ?? null,
     ...(r.review === 1 || r.review === '1' || r.review === true ? { review: true as const } : {}),
     ...(r.hours ? { hours: JSON.parse(r.hours) as RouteHours[] } : {}),
   };
@@ -201,7 +203,7 @@ export const RESEND_SQL = `
   ON CONFLICT (event_id, channel) DO UPDATE SET status = 'pending', kinds = excluded.kinds, show = excluded.show, mention = excluded.mention,
     review = excluded.review,
     retry_base = deliveries.attempts, retry_since = excluded.created_at, next_attempt_at = excluded.next_attempt_at,
-    updated_at = excluded.updated_at, last_error = NULL, thread = NULL, muted_by = NULL, hours = NULL, ref = NULL
+    updated_at = excluded.updated_at, last_error = NULL, thread = NULL, muted_by = NULL, hours = NULL, ref = NULL, thread_ref = NULL
   RETURNING id, retry_since IS NOT NULL AS requeued`;
 
 export const resendParams = (eventId: number, d: PlannedDelivery, now: number) => ({

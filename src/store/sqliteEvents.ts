@@ -179,8 +179,8 @@ export class SqliteEventStore {
   ): Promise<void> {
     const sent = pendingUpdate(
       ids,
-      `status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = @now, thread = @thread, ref = @ref`,
-      { now, thread: thread?.role ?? null, ref },
+      `status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = @now, thread = @thread, ref = @ref, thread_ref = @threadRef`,
+      { now, thread: thread?.role ?? null, ref, threadRef: thread?.threadRef ?? null },
     );
     const steps = thread
       ? sentInThreadSteps(thread, now).map((s) => ({ ...s, sql: atNamed(s.sql), mode: 'run' as const }))

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * `POST /v3/conversations/{id}/activities[/{replyTo}]` (a post, or a reply in a thread) and
  * `PUT .../activities/{id}` (an update), answering `{ id }` as the real one does, and 404 for
  * a reply to or an update of an activity that was deleted (`deleted.add(id)`); `script`
- * queues other statuses (429 with Retry-After, 502 ...).
+ * queues other statuses (429 with Retry-After, 502 ...). `GET /v3/conversations/{id}/members/{user}`
+ * answers a member of `members` (by Bot Framework id or Entra object id), else 404.
  */
 export class FakeBotConnector {
   readonly activities: Array<{ at: number; conversation: string; replyTo: string | null; activity: any }> = [];
@@ -17,6 +18,16 @@ export class FakeBotConnector {
   readonly live = new Map<string, any>();
   /** Activities deleted (as a person would in Teams): a reply to one or an update of one is 404. */
   readonly deleted = new Set<string>();
+  /** The members a lookup finds (TeamsChannelAccount: id, name, aadObjectId, email, userPrincipalName). */
+  readonly members: Array<{
+    id: string;
+    name: string;
+    aadObjectId: string;
+    email?: string;
+    userPrincipalName?: string;
+  }> = [];
+  /** Member lookups made: [conversation, user]. */
+  readonly lookups: Array<[string, string]> = [];
   private server!: Server;
   url = '';
 
@@ -27,6 +38,16 @@ export class FakeBotConnector {
         raw += c;
       });
       req.on('end', () => {
+        const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(req.url ?? '');
+        if (member && req.method === 'GET') {
+          const [conv, user] = [decodeURIComponent(member[1]!), decodeURIComponent(member[2]!)];
+          this.lookups.push([conv, user]);
+          const found = this.members.find((x) => x.id === user || x.aadObjectId === user);
+          res
+            .writeHead(found ? 200 : 404, { 'content-type': 'application/json' })
+            .end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation' } }));
+          return;
+        }
         const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
         const id = m?.[2] ? decodeURIComponent(m[2]) : null;
         const gone = id !== null && (this.deleted.has(id) || (req.method === 'PUT' && !this.live.has(id)));

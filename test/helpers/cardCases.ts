@@ -114,6 +114,9 @@ export function teamsReviewCards(): Array<{ name: string; message: Message }> {
     remindersSent: 0,
     nextRemindAt: null,
     escalatedAt: null,
+    owed: null,
+    owedAt: null,
+    owedTries: 0,
   };
   const alice = { platform: 'teams', id: '00000000-0000-0000-0000-0000000a11ce', name: 'Alice Owner' };
   const at = Date.UTC(2026, 11, 1, 10, 42);

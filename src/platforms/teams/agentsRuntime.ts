@@ -62,6 +62,13 @@ export function createAgentsTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: 
         bot({
           activity: ctx.activity,
           sendActivity: (a) => ctx.sendActivity(typeof a === 'string' ? a : Activity.fromObject(a)),
+          memberEmail: async (user) => {
+            const client = ctx.turnState.get<ConnectorClient>(cloud.ConnectorClientKey);
+            const member = (await client.getConversationMember(user, ctx.activity.conversation!.id)) as {
+              email?: string;
+            };
+            return member.email ?? null;
+          },
         });
       return activityHandler(async (req: BridgedRequest, res: BridgedResponse) => {
         const request = req as Request;

@@ -69,6 +69,11 @@ export interface TeamsTurn {
   sendActivity(
     activity: string | { type: 'invokeResponse'; value: { status: number; body: unknown } },
   ): Promise<unknown>;
+  /**
+   * The e-mail of a member of this turn's conversation (`GET v3/conversations/{id}/members/{user}`
+   * through the SDK's connector client), or null when the connector gives none.
+   */
+  memberEmail(userId: string): Promise<string | null>;
 }
 
 /**

@@ -22,6 +22,7 @@ interface ClickTurn {
   sendActivity(
     activity: string | { type: 'invokeResponse'; value: { status: number; body: unknown } },
   ): Promise<unknown>;
+  memberEmail(userId: string): Promise<string | null>;
 }
 
 /**
@@ -81,7 +82,11 @@ export async function answerClick(
     actionId: click.actionId,
     value: click.value,
     channel: chatName(TEAMS_PREFIX, id),
-    actor: chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
+    actor: {
+      ...chatActor(TEAMS_PREFIX, a.from?.aadObjectId ?? `bot-framework:${a.from?.id ?? 'unknown'}`, a.from?.name),
+      // Teams puts no e-mail on an activity: the connector's member lookup, asked only by a review.
+      ...(a.from?.id && { email: () => ctx.memberEmail(a.from!.id!) }),
+    },
     messageRef: a.replyToId ?? null,
     actions: deps.actions,
     text: click.text,

@@ -1,6 +1,7 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
+  TeamsInfo,
   type ConversationReference,
   type TurnContext,
 } from 'botbuilder';
@@ -47,7 +48,13 @@ export function createTeamsRuntime(env: EnvValues<typeof TEAMS_ENV>, log: Logger
     adapter: (reference) => teamsAdapter(connector, reference),
     // CloudAdapter checks Bot Framework auth itself.
     handler: (deps) => {
-      const logic = teamsBotLogic(deps);
+      const bot = teamsBotLogic(deps);
+      const logic = (ctx: TurnContext) =>
+        bot({
+          activity: ctx.activity,
+          sendActivity: (a) => ctx.sendActivity(a),
+          memberEmail: async (user) => (await TeamsInfo.getMember(ctx, user)).email ?? null,
+        });
       return activityHandler((req, res) => cloud.process(req, res, logic));
     },
   };

@@ -14,6 +14,8 @@ import m012 from './012-audit.ts';
 import m013 from './013-message-refs.ts';
 import m014 from './014-reviews.ts';
 import m015 from './015-chat-reviews.ts';
+import m016 from './016-thread-refs.ts';
+import m017 from './017-owed-reminders.ts';
 
 export type { Migration };
 
@@ -34,4 +36,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m013,
   m014,
   m015,
+  m016,
+  m017,
 ];
