@@ -164,3 +164,15 @@ for (const f of benchPatterns())
   console.log(
     `${f.pattern.padEnd(36)} ${f.input.padEnd(18)} RE2 ${f.re2Us.toFixed(1).padStart(8)} µs   RegExp ${f.regexpUs === null ? '-' : f.regexpUs.toFixed(0).padStart(8)} µs`,
   );
+
+const { benchAdminSessions } = await import('./adminSessions.ts');
+const pagesN = Number(process.env.BENCH_ADMIN_PAGES ?? 300);
+const pagesT = await benchAdminSessions(pagesN);
+console.log(
+  `\nAdmin page: /admin/routes ${pagesN} times per way of asking, interleaved (target: a session in the store at most 1.2x the ${BASE_BIN ? 'in-process sessions of BENCH_BASE_BIN' : 'bearer token, which reads no session'})`,
+);
+const floor = pagesT.find((p) => p.name.startsWith(BASE_BIN ? 'session of' : 'bearer'))!;
+for (const p of pagesT)
+  console.log(
+    `${p.name.padEnd(36)} p50 ${p.p50.toFixed(2).padStart(7)} ms  p99 ${p.p99.toFixed(2).padStart(7)} ms  ratio p50 ${(p.p50 / floor.p50).toFixed(2)}x`,
+  );

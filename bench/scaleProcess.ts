@@ -14,9 +14,9 @@ export interface BenchService {
   base: string;
 }
 
-/** Starts the service on a SQLite file (its stdout dropped) and waits for its IPC ready message. */
-export async function spawnBench(path: string, env: NodeJS.ProcessEnv): Promise<BenchService> {
-  const [file, args] = commandFor([SERVICE_BIN, 'serve']);
+/** Starts the service (`bin`: another build) on a SQLite file (its stdout dropped) and waits for its IPC ready message. */
+export async function spawnBench(path: string, env: NodeJS.ProcessEnv, bin = SERVICE_BIN): Promise<BenchService> {
+  const [file, args] = commandFor([bin, 'serve']);
   const child = spawn(file, args, {
     env: benchEnv({ PORT: '0', DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'warn', ...env }),
     cwd: SCRATCH,

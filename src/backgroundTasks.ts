@@ -32,6 +32,8 @@ type Tasks = {
   remindReviews: () => Promise<number>;
   remindMs?: number | undefined;
   onPruned: (n: { events: number; refusals: number }) => void;
+  /** Deletes admin sessions that ended or went idle, and stale sign-ins under way. */
+  pruneSessions: () => Promise<void>;
 };
 
 /** The retention settings (RETENTION_DAYS, AUDIT_RETENTION_DAYS, REVIEW_RETENTION_DAYS) as the tasks take them. */
@@ -130,6 +132,7 @@ export function backgroundTasks(d: Tasks): { stop(): Promise<void> } {
     await prune(d, r, stopped);
     if (!stopping) await pruneDays(d, r, 'audit', stopped);
     if (!stopping) await pruneDays(d, r, 'reviews', stopped);
+    if (!stopping) await d.pruneSessions().catch(warnOf(r, 'pruning admin sessions failed'));
   });
   const indexing = single(() => index(d, r, stopped));
   const reminding = single(() =>

@@ -54,8 +54,10 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const flushSummary = () => unauthenticated.flush();
   const { refusalSummaryMs: summaryMs, reviewRemindMs: remindMs } = opts;
   const reviews = { remindReviews: () => acting.actions.remindReviews(), remindMs };
+  const idleMs = env.ADMIN_SESSION_IDLE_HOURS * 3_600_000;
+  const pruneSessions = () => acting.actions.pruneSessions(clock() - idleMs);
   const background = { store, subscriptions, log, clock, ...retentionOf(env), ...reviews, flushSummary, summaryMs };
-  const timers = backgroundTasks({ ...background, onPruned: metrics.pruned });
+  const timers = backgroundTasks({ ...background, pruneSessions, onPruned: metrics.pruned });
   for (const i of extras.inbound) await i.start();
   return running({ settings, http, store, worker, log, config, readConfig, timers, inbound: extras.inbound });
 }

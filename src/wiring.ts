@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { jsonBody } from './http/jsonBody.ts';
 import type { NotifyConfig } from './config/NotifyConfig.ts';
-import { loadConfig } from './config/loadConfig.ts';
+import { ConfigError, loadConfig } from './config/loadConfig.ts';
 import type { Metrics } from './metrics.ts';
 import type { Route } from './routing/route.ts';
 import { openServiceStore } from './storeOpening.ts';
@@ -19,6 +19,7 @@ import { channelWarnings, loadRenderer, type Channels } from './channels/Channel
 import type { ServiceOptions } from './ServiceOptions.ts';
 import type { Actions } from './actions/Actions.ts';
 import type { ChangePolicy } from './actions/ChangePolicy.ts';
+import { adminSignIn, linkReviewProblems, signInWarning } from './config/adminSignIn.ts';
 
 // The composition root's parts (src/service.ts reads in one screen with them).
 
@@ -33,8 +34,12 @@ export async function openParts(opts: ServiceOptions) {
   const { settings } = opts;
   const { env } = settings;
   const opening = opts.storeOpening ?? openServiceStore(opts);
-  const readConfig = () =>
-    loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+  const readConfig = () => {
+    const c = loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+    const problems = linkReviewProblems(c, env);
+    if (problems.length) throw new ConfigError(`${c.origin}:\n  ${problems.join('\n  ')}`);
+    return c;
+  };
   let current: NotifyConfig;
   let renderer: Renderer;
   try {
@@ -101,7 +106,7 @@ export type Inbound = { start(): Promise<void>; stop(): Promise<void> };
 
 /**
  * Routes beside the webhook: each platform's inbound bridge (chat commands, bot activities),
- * the admin pages (only with ADMIN_TOKEN) and /metrics.
+ * the admin pages (only with ADMIN_TOKEN or ADMIN_OIDC_ISSUER) and /metrics.
  */
 export async function mountExtras(d: {
   settings: Settings;
@@ -138,10 +143,12 @@ export async function mountExtras(d: {
       );
     }
   }
-  const token = d.settings.env.ADMIN_TOKEN;
-  if (token) {
-    (await import('./admin/adminRoutes.ts')).mountAdmin(router, {
-      token,
+  const signIn = adminSignIn(d.settings.env);
+  if (signIn !== null && typeof signIn !== 'string') {
+    await (
+      await import('./admin/adminRoutes.ts')
+    ).mountAdmin(router, {
+      signIn,
       store: d.store,
       config: d.config,
       subscriptions: d.subscriptions,
@@ -154,7 +161,9 @@ export async function mountExtras(d: {
   } else {
     router.all(/^\/admin/, (ctx) => {
       ctx.status = 404;
-      jsonBody(ctx, { error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN to enable the admin pages' } });
+      jsonBody(ctx, {
+        error: { code: 'admin_disabled', message: 'set ADMIN_TOKEN or ADMIN_OIDC_ISSUER to enable the admin pages' },
+      });
     });
   }
   return { router, inbound };
@@ -177,6 +186,9 @@ export function announce(d: {
   }
   log.info({ host: settings.host, port, store: d.store.kind, config: d.config.origin }, 'vcc-notify listening');
   for (const w of channelWarnings(d.config, settings.env)) log.warn(w);
+  const signIn = adminSignIn(settings.env);
+  const w = typeof signIn === 'string' ? null : signInWarning(signIn);
+  if (w) log.warn(w);
 }
 
 /** Warms the channel types the routes in force use (see Channels.warm); logs which. */

@@ -40,7 +40,7 @@ test('wrong tokens: 5 a minute per address, then 429 with Retry-After, even for 
     const logs = svc.logs.join('\n');
     t.is(svc.logs.filter((l) => l.includes('admin login failed: wrong token')).length, 5);
     t.true(svc.logs.some((l) => l.includes('too many wrong tokens')));
-    t.true(svc.logs.some((l) => l.includes('"msg":"admin login"')));
+    t.true(svc.logs.some((l) => l.includes('"msg":"admin sign-in"')));
     assertNoSecrets(t, { log: logs }, [TOKEN, 'wrong-token-0']);
   } finally {
     await svc.stop();

@@ -126,7 +126,7 @@ eachStore(
 
       const all = await entries(s);
       const signin = one(t, all, 'signin', 'done', 'page');
-      t.like(signin, { actorName: 'admin page', actorId: null, target: null, platform: null });
+      t.like(signin, { actorName: 'token', actorId: 'token', target: 'session #1', platform: null });
       t.regex(signin.address ?? '', /127\.0\.0\.1/);
       t.like(one(t, all, 'signin', 'refused', 'page'), { detail: 'wrong token' });
       t.like(one(t, all, 'signin', 'refused', 'api'), { detail: 'wrong bearer token', actorName: 'admin API' });
@@ -137,7 +137,7 @@ eachStore(
       t.like(one(t, all, 'replay', 'done', 'page'), { target: `delivery #${dead!.id}`, detail: 're-queued 1 dead' });
       t.regex(one(t, all, 'resend', 'refused', 'page').detail, /No channel "nope"/);
       t.regex(one(t, all, 'resend', 'done', 'page').detail, new RegExp(`event #${eventId} to ops \\(was `));
-      t.like(one(t, all, 'replay', 'done', 'api'), { actorName: 'admin API', target: 'dead deliveries' });
+      t.like(one(t, all, 'replay', 'done', 'api'), { actorName: 'token', target: 'dead deliveries' });
       t.regex(one(t, all, 'mute.add', 'done', 'api').detail, /channel ops · every kind · until .* · "api mute"/);
       t.regex(one(t, all, 'resend', 'done', 'api').target ?? '', /^delivery #\d+$/);
 
@@ -163,8 +163,8 @@ eachStore(
       t.is(lines[2], `# entries: ${all.length}`);
       t.is(lines[3], 'id,at,via,platform,actor_id,actor,action,target,address,outcome,detail');
       t.is(lines.length - 4, all.length);
-      const json = JSON.parse((await cli(['audit', '--json', '--action', 'mute.add', '--who', 'admin'])).stdout);
-      t.deepEqual(json.filters, { who: 'admin', action: 'mute.add' });
+      const json = JSON.parse((await cli(['audit', '--json', '--action', 'mute.add', '--who', 'token'])).stdout);
+      t.deepEqual(json.filters, { who: 'token', action: 'mute.add' });
       t.is(json.count, 3, 'the page mute, its refusal, the API mute');
       t.is(json.entries.length, json.count);
       t.regex((await cli(['audit', '--action', 'nope'])).stderr, /Allowed choices are subscribe, unsubscribe/);

@@ -1,11 +1,12 @@
 import test from 'ava';
+import { linkReviewProblems } from '../src/config/adminSignIn.ts';
 import { parseConfig } from '../src/config/loadConfig.ts';
 
 const cases: Array<[string, string, RegExp]> = [
   [
-    'a reviewed route to a webhook',
+    'a reviewed route to a webhook without reviewers',
     'channels:\n  hook: { type: slack-webhook, url: "https://hooks.example/x" }\nroutes:\n  - channel: hook\n    review: true\n',
-    /routes\[0\]\.review \(line 5\): channel "hook" \(type slack-webhook\) cannot take decisions: reviewed routes go to types that can \(slack, teams\)/,
+    /routes\[0\]\.review \(line 5\): channel "hook" has no reviewers/,
   ],
   [
     'a reviewed route to a channel without reviewers',
@@ -23,9 +24,9 @@ const cases: Array<[string, string, RegExp]> = [
     /channels\.s\.reviewers\[0\] \(line 2\): expected a Slack user id \(U0123ABCD\) or user group id/,
   ],
   [
-    'reviewers on a type that cannot decide',
+    'a reviewer of a channel decided by link that is not an e-mail address',
     'channels:\n  g: { type: google-chat, url: "https://chat.example/x", reviewers: [x] }\n',
-    /channels\.g\.reviewers \(line 2\): type google-chat cannot take decisions \(types that can: slack, teams\)/,
+    /channels\.g\.reviewers\[0\] \(line 2\): expected the reviewer's e-mail address \(as they sign in to the admin page\)/,
   ],
   [
     'remind_after under a minute',
@@ -57,4 +58,24 @@ test('review config: reviewers, escalate, remind_after and reminders read, with 
     t: { reviewers: ['U0A'], escalate: ['U0B', 'here'], remindAfterMs: 2 * 3_600_000, reminders: 0 },
   });
   t.is(c.routes[0]!.review, true);
+});
+
+test('a reviewed route to a webhook is decided by link: e-mail reviewers read; without sign-in to the admin page the start and check-config refuse it, naming the channel', (t) => {
+  const c = parseConfig(
+    'channels:\n  hook: { type: slack-webhook, url: "https://hooks.example/x", reviewers: [Olga@corp.example] }\n  sec: { type: slack, channel: C0S, reviewers: [U0A] }\nroutes:\n  - channel: hook\n    review: true\n  - channel: sec\n    review: true\n',
+    {},
+    'vcc-notify.yaml',
+  );
+  t.deepEqual(c.reviews.hook?.reviewers, ['Olga@corp.example']);
+  t.deepEqual(linkReviewProblems(c, { ADMIN_OIDC_GROUPS_CLAIM: 'groups', ADMIN_SESSION_IDLE_HOURS: 12 }), [
+    'channels.hook: type slack-webhook cannot send a click back, so its reviewers decide on the admin page by link: set ADMIN_OIDC_ISSUER (and PUBLIC_URL) so they can sign in there, or use a type with buttons (slack, teams)',
+  ]);
+  t.deepEqual(
+    linkReviewProblems(c, {
+      ADMIN_OIDC_ISSUER: 'https://id.example',
+      ADMIN_OIDC_GROUPS_CLAIM: 'groups',
+      ADMIN_SESSION_IDLE_HOURS: 12,
+    }),
+    [],
+  );
 });

@@ -4,12 +4,22 @@ import type { EventKind } from '../vcc/changes.ts';
 import type { ChatHours, ThreadSettings } from '../store/Store.ts';
 import type { Actor } from './Actor.ts';
 import type { ActionDeps } from './ActionDeps.ts';
-import { entryStep, type ActionName } from './auditEntry.ts';
+import type { ActionName } from './auditEntry.ts';
 import { record, setChannelSetting, subscribe, unsubscribe } from './channelActions.ts';
 import { addMute, expireMute, sendHeld, type MuteRequest } from './muteActions.ts';
 import { replay, resend, sendTest } from './deliveryActions.ts';
 import { decideReview, remindReviews, type Decision } from './reviewActions.ts';
 import { SYSTEM_ACTOR } from './Actor.ts';
+import {
+  endSession,
+  loginStarted,
+  loginTaken,
+  pruneSessions,
+  sessionSeen,
+  signIn,
+  signInRefused,
+} from './sessionActions.ts';
+import type { NewSession, PendingLogin } from '../domain/sessions.ts';
 
 /**
  * Everything a person can do, each as one call: checks the actor's right through the one
@@ -84,16 +94,36 @@ export class Actions {
     return record(this.deps, a, action, target, 'refused', reason, reason);
   }
 
-  /** Records a sign-in to the admin page, or a failed one (`reason`: why, never what was typed). */
-  async signIn(a: Actor, failed?: string): Promise<void> {
-    const facts = failed
-      ? ({ action: 'signin', target: null, outcome: 'refused', detail: failed } as const)
-      : ({ action: 'signin', target: null, outcome: 'done', detail: 'signed in' } as const);
-    await this.deps.store.transaction([entryStep(a, this.deps.clock(), facts)]);
+  /** A sign-in to the admin page: a session in the store and its record; returns the session id (for the cookie). */
+  signIn(a: Actor, s: NewSession) {
+    return signIn(this.deps, a, s);
   }
 
-  async signOut(a: Actor): Promise<void> {
-    const facts = { action: 'signout', target: null, outcome: 'done', detail: 'signed out' } as const;
-    await this.deps.store.transaction([entryStep(a, this.deps.clock(), facts)]);
+  /** Records a refused sign-in (`reason`: why, never what was typed or sent). */
+  signInRefused(a: Actor, reason: string) {
+    return signInRefused(this.deps, a, reason);
+  }
+
+  /** Ends a session everywhere: one's own (logout), or another by its number (an operator); false when it was not live. */
+  endSession(a: Actor, which: { sessionId: string } | { id: number }) {
+    return endSession(this.deps, a, which);
+  }
+
+  /** A live session was used now (its idle time starts again). */
+  sessionSeen(sessionId: string) {
+    return sessionSeen(this.deps, sessionId, this.deps.clock());
+  }
+
+  loginStarted(state: string, l: PendingLogin) {
+    return loginStarted(this.deps, state, l);
+  }
+
+  loginTaken(state: string) {
+    return loginTaken(this.deps, state);
+  }
+
+  /** Deletes sessions over since before `before`, and stale sign-ins under way. */
+  pruneSessions(before: number) {
+    return pruneSessions(this.deps, before);
   }
 }

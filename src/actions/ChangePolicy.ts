@@ -45,10 +45,15 @@ export class ChangePolicy {
   }
 
   /**
-   * Whether a chat actor is one of `reviewers` (a user id, or a member of a listed group on
-   * platforms that have groups). Only people in chat decide (the admin page does not, yet).
+   * Whether an actor is one of `reviewers`: in chat, a user id, or a member of a listed group on
+   * platforms that have groups; on the admin page, the e-mail their sign-in vouched for.
    */
   async isReviewer(actor: Actor, reviewers: readonly string[]): Promise<boolean> {
+    if (actor.via === 'page') {
+      // Someone signed in to the admin page: a reviewer of a channel decided by link, by their (verified) e-mail.
+      const email = (await this.emailOf(actor))?.toLowerCase();
+      return email !== undefined && reviewers.some((r) => r.toLowerCase() === email);
+    }
     if (actor.via !== 'chat' || actor.id === null || actor.platform === null) return false;
     if (reviewers.includes(actor.id)) return true;
     const members = this.rules.get(actor.platform)?.members;

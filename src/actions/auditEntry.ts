@@ -22,6 +22,7 @@ export const ACTION_NAMES = [
   'review.escalate',
   'signin',
   'signout',
+  'session.end',
 ] as const;
 export type ActionName = (typeof ACTION_NAMES)[number];
 

@@ -16,10 +16,16 @@ import type { ActionDeps, ReviewRefusal } from './ActionDeps.ts';
 import { entryStep, type ActionResult } from './auditEntry.ts';
 import { record } from './channelActions.ts';
 
+/** `Decision.at` of a decision taken on the review's admin page (a channel decided by link). */
+export const ON_THE_ADMIN_PAGE = 'admin-page';
+
 /** A reviewer's answer on a review: expected, or not expected with why. */
 export interface Decision {
   reviewId: number;
-  /** Where the click came from, as the platform names it (`slack:C0123`): the review must be there. */
+  /**
+   * Where the click came from, as the platform names it (`slack:C0123`), or ON_THE_ADMIN_PAGE:
+   * the review must be there (a chat channel's own, or a channel decided by link).
+   */
   at: string;
   status: 'expected' | 'not-expected';
   reason: string | null;

@@ -4,10 +4,12 @@ import type { Actions } from '../actions/Actions.ts';
 import type { NotifyConfig, ChannelConfig } from '../config/NotifyConfig.ts';
 import type { Renderer } from '../render/Renderer.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
+import type { AdminSignIn } from '../config/adminSignIn.ts';
 
 /** What the admin pages get from the service. */
 export interface AdminDeps {
-  token: string;
+  /** How people sign in: ADMIN_TOKEN, the identity provider, or both. */
+  signIn: AdminSignIn;
   /** Reads only: every change is an action. */
   store: StoreReads;
   config: () => NotifyConfig;

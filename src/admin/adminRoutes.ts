@@ -1,7 +1,8 @@
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { describeCondition, describeTerm } from '../routing/conditions.ts';
-import { adminAuth, SESSION_COOKIE, SESSION_MS } from './auth.ts';
+import { AdminAuth } from './auth.ts';
+import { mountSignIn } from './signInRoutes.ts';
 import { adminKit, type AdminKit } from './adminKit.ts';
 import { html, type SafeHtml } from './html.ts';
 import { before, older, time } from './layout.ts';
@@ -9,6 +10,7 @@ import { mountEventPages } from './eventPages.ts';
 import { mountMutePages } from './mutePages.ts';
 import { mountAuditPage } from './auditPage.ts';
 import { mountReviewsPage } from './reviewsPage.ts';
+import { mountReviewPage } from './reviewPage.ts';
 import { SignInAudit } from './signInAudit.ts';
 import { adminActor } from '../actions/Actor.ts';
 import { count } from '../render/plural.ts';
@@ -29,24 +31,36 @@ const REFUSED_PAGE = 100;
  * bearer token or login session every page answers 401 with the login form. Each page is a
  * handler (reads, decides) and a view (HTML from what was read).
  */
-export function mountAdmin(router: Router, deps: AdminDeps): void {
+export async function mountAdmin(router: Router, deps: AdminDeps): Promise<void> {
   const signIns = new SignInAudit(deps.actions, deps.clock, deps.log);
-  const kit = adminKit(adminAuth(deps.token, deps.clock), (ctx) =>
+  const { token, oidc: oidcSettings, idleMs } = deps.signIn;
+  const auth = new AdminAuth({
+    token,
+    sessions: deps.store,
+    actions: deps.actions,
+    clock: deps.clock,
+    idleMs,
+    log: deps.log,
+  });
+  const kit = adminKit(auth, { oidc: oidcSettings !== null, token: token !== null }, deps.actions, (ctx) =>
     signIns.failed(adminActor('api', ctx.ip), 'wrong bearer token'),
   );
+  // The identity provider's client loads only when sign-in through it is configured.
+  const oidc = oidcSettings
+    ? new (await import('./oidcSignIn.ts')).OidcSignIn(oidcSettings, deps.actions, deps.clock, deps.log)
+    : null;
   router.use('/admin', securityHeaders);
-  router.get('/admin/login', (ctx) => kit.loginForm(ctx));
-  router.post('/admin/login', (ctx) => login(ctx, deps, kit, signIns));
-  router.post('/admin/logout', (ctx) => logout(ctx, deps, kit, signIns));
+  mountSignIn(router, deps, kit, signIns, oidc);
   mountEventPages(router, deps, kit);
   mountMutePages(router, deps, kit);
   mountAuditPage(router, deps, kit);
   mountReviewsPage(router, deps, kit);
+  mountReviewPage(router, deps, kit);
   router.get('/admin/dead', kit.guard, async (ctx) => {
     const ds = await deps.store.listDeliveries({ status: 'dead', limit: DEAD_PAGE, beforeId: before(ctx) });
     kit.send(ctx, 'Dead deliveries', deadView(ds, kit.csrfField(ctx), ctx.query.replayed));
   });
-  router.post('/admin/replay', kit.guard, (ctx) => replay(ctx, deps, kit));
+  router.post('/admin/replay', kit.guard, kit.operator('replay'), (ctx) => replay(ctx, deps, kit));
   router.get('/admin/refused', kit.guard, async (ctx) => {
     kit.send(
       ctx,
@@ -63,45 +77,6 @@ export function mountAdmin(router: Router, deps: AdminDeps): void {
       routesView(deps.config(), subs, (name) => deps.channelConfig(name)?.type ?? ''),
     );
   });
-}
-
-async function login(ctx: Context, deps: AdminDeps, kit: AdminKit, signIns: SignInAudit): Promise<void> {
-  const wait = kit.auth.blockedFor(ctx.ip);
-  if (wait > 0) {
-    deps.log.warn({ ip: ctx.ip }, 'admin login refused: too many wrong tokens from this address');
-    return kit.tooMany(ctx, wait);
-  }
-  const f = await kit.form(ctx);
-  if (!f) return;
-  const session = kit.auth.login(f.get('token') ?? '', ctx.ip);
-  if (!session) {
-    deps.log.warn({ ip: ctx.ip }, 'admin login failed: wrong token');
-    await signIns.failed(adminActor('page', ctx.ip), 'wrong token');
-    return kit.loginForm(ctx, 'Wrong token.');
-  }
-  deps.log.info({ ip: ctx.ip }, 'admin login');
-  await signIns.signedIn(adminActor('page', ctx.ip));
-  // Secure when the request came over HTTPS (directly, or per X-Forwarded-Proto with TRUST_PROXY).
-  ctx.cookies.set(SESSION_COOKIE, session, {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: ctx.secure,
-    path: '/admin',
-    maxAge: SESSION_MS,
-    overwrite: true,
-  });
-  ctx.redirect('/admin');
-  ctx.status = 303;
-}
-
-async function logout(ctx: Context, deps: AdminDeps, kit: AdminKit, signIns: SignInAudit): Promise<void> {
-  // Only a live session's logout is a sign-out on the record (a stray POST is not).
-  if (kit.auth.isSignedIn(ctx)) await signIns.signedOut(adminActor('page', ctx.ip));
-  kit.auth.logout(ctx);
-  deps.log.info({ ip: ctx.ip }, 'admin logout');
-  ctx.cookies.set(SESSION_COOKIE, '', { path: '/admin', maxAge: 0, secure: ctx.secure });
-  ctx.redirect('/admin/login');
-  ctx.status = 303;
 }
 
 async function replay(ctx: Context, deps: AdminDeps, kit: AdminKit): Promise<void> {

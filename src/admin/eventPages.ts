@@ -26,7 +26,7 @@ export function mountEventPages(router: Router, deps: AdminDeps, kit: AdminKit):
   router.get('/admin/users/:userId', kit.guard, (ctx) => userPage(ctx, deps, kit));
   router.get('/admin/events.csv', kit.guard, (ctx) => eventsCsv(ctx, deps, kit));
   router.get('/admin/events/:id', kit.guard, (ctx) => eventPage(ctx, deps, kit));
-  router.post('/admin/events/:id/resend', kit.guard, (ctx) => resend(ctx, deps, kit));
+  router.post('/admin/events/:id/resend', kit.guard, kit.operator('resend'), (ctx) => resend(ctx, deps, kit));
 }
 
 /** A page of events as a table, their deliveries read in one query. */

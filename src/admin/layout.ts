@@ -50,7 +50,7 @@ export function page(title: string, body: SafeHtml, nav = true): string {
                 <b>vcc-notify</b><a href="/admin">Events</a><a href="/admin/dead">Dead deliveries</a
                 ><a href="/admin/mutes">Mutes</a><a href="/admin/refused">Refused requests</a
                 ><a href="/admin/routes">Routes</a><a href="/admin/reviews">Reviews</a
-                ><a href="/admin/audit">Audit log</a>
+                ><a href="/admin/audit">Audit log</a><a href="/admin/sessions">Sessions</a>
                 <form class="inline" method="post" action="/admin/logout" style="margin-left:auto">
                   <button>Log out</button>
                 </form>

@@ -16,7 +16,7 @@ const RECENT = 50;
 /** `/admin/mutes`: the mutes in force and recent ones, a form to add one, expire buttons (POST, CSRF-checked). */
 export function mountMutePages(router: Router, deps: AdminDeps, kit: AdminKit): void {
   router.get('/admin/mutes', kit.guard, (ctx) => mutesPage(ctx, deps, kit, null));
-  router.post('/admin/mutes', kit.guard, async (ctx) => {
+  router.post('/admin/mutes', kit.guard, kit.operator('mute.add'), async (ctx) => {
     const f = await kit.form(ctx);
     if (!f || !kit.csrfOk(ctx, f)) return;
     const asked = muteFromForm(f);
@@ -35,7 +35,7 @@ export function mountMutePages(router: Router, deps: AdminDeps, kit: AdminKit): 
     ctx.redirect(`/admin/mutes?added=${made.id}`);
     ctx.status = 303;
   });
-  router.post('/admin/mutes/expire', kit.guard, async (ctx) => {
+  router.post('/admin/mutes/expire', kit.guard, kit.operator('mute.expire'), async (ctx) => {
     const f = await kit.form(ctx);
     if (!f || !kit.csrfOk(ctx, f)) return;
     const id = Number(f.get('id'));

@@ -89,7 +89,7 @@ function reviewsView(x: ReviewExport | null, given: URLSearchParams, problem: st
                 .map(
                   (r) =>
                     html`<tr>
-                      <td><a href="/admin/events/${r.eventId}">#${r.id}</a></td>
+                      <td><a href="/admin/reviews/${r.id}">#${r.id}</a></td>
                       <td>${time(r.askedAt)}</td>
                       <td class="${r.status === 'not-expected' ? 's-dead' : r.status === 'expected' ? 's-sent' : ''}">
                         ${r.status}

@@ -6,8 +6,8 @@ import type { Actor } from '../actions/Actor.ts';
 export const FAILED_SIGNINS_RECORDED_PER_MINUTE = 60;
 
 /**
- * Records sign-ins, failed sign-ins and sign-outs of the admin page in the audit log. Failed
- * ones from many addresses could otherwise fill it: at most FAILED_SIGNINS_RECORDED_PER_MINUTE
+ * Records failed sign-ins of the admin page in the audit log (sign-ins and sign-outs are
+ * recorded by their actions). Failed ones from many addresses could otherwise fill it: at most FAILED_SIGNINS_RECORDED_PER_MINUTE
  * a minute are recorded; the rest are counted and logged once when the minute is over. Never
  * records what was typed.
  */
@@ -22,15 +22,7 @@ export class SignInAudit {
     private readonly log: Logger,
   ) {}
 
-  async signedIn(a: Actor): Promise<void> {
-    await this.actions.signIn(a);
-  }
-
-  async signedOut(a: Actor): Promise<void> {
-    await this.actions.signOut(a);
-  }
-
-  /** A wrong token (the form, or a bearer token on a request), with the reason for people. */
+  /** A refused sign-in (a wrong token, someone not listed, a bad state ...), with the reason for people. */
   async failed(a: Actor, reason: string): Promise<void> {
     const now = this.clock();
     if (now - this.windowStart >= 60_000) {
@@ -48,6 +40,6 @@ export class SignInAudit {
       return;
     }
     this.inWindow += 1;
-    await this.actions.signIn(a, reason);
+    await this.actions.signInRefused(a, reason);
   }
 }

@@ -21,7 +21,14 @@ import { reviewSettingsOf } from '../config/reviewSettings.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
 import type { PlatformContext } from '../platforms/Platform.ts';
-import { channelType, chatChannel, platformOf, TARGETS, type ChannelConfig } from '../platforms/registry.ts';
+import {
+  channelType,
+  chatChannel,
+  decisionOf,
+  platformOf,
+  TARGETS,
+  type ChannelConfig,
+} from '../platforms/registry.ts';
 
 /** What of a delivery shapes its message: the kinds shown, the hidden values shown, the mentions. */
 type RenderedDelivery = Pick<Delivery, 'kinds' | 'show'> & Partial<Pick<Delivery, 'mention'>>;
@@ -184,9 +191,16 @@ function channelReviews(config: NotifyConfig, channel: string, deps: ChannelsDep
       remindAfterMs: rv.remindAfterMs,
       what: (i) => i.event.changes.map((c) => changeText(c, config.labels, { showWages: false })),
       openUrl: (id) => (base ? `${base}/admin/events/${id}` : null),
+      ...(base && byLink(config, channel) && { reviewUrl: (id: number) => `${base}/admin/reviews/${id}` }),
     },
   };
 }
+
+/** Whether a channel's reviewers decide on the admin page by link (its type cannot send a click back). */
+const byLink = (config: NotifyConfig, channel: string) => {
+  const ch = config.channels[channel];
+  return ch !== undefined && decisionOf(ch.type)?.by === 'link';
+};
 
 /** A channel's threads, when it has `thread:` and its type can thread. */
 function threadedChannel(

@@ -7,7 +7,8 @@ import type { Message } from '../render/Message.ts';
 import { withReview } from '../render/reviewText.ts';
 import { hoursPlan } from '../delivery/quietHours.ts';
 import { sanitizeLine } from '../render/sanitize.ts';
-import { chatChannel, DECISION_TYPES, reviewerSchema, type ChannelConfig } from '../platforms/registry.ts';
+import { chatChannel, decisionOf, DECISION_TYPES, reviewerSchema, type ChannelConfig } from '../platforms/registry.ts';
+import { ON_THE_ADMIN_PAGE } from '../actions/reviewActions.ts';
 import { is } from 'superstruct';
 import { reviewSettingsOf } from '../config/reviewSettings.ts';
 
@@ -34,6 +35,8 @@ export function reviewDeps(d: {
     settingsOf: (channel) => reviewSettingsOf(d.config(), channel, d.chatReviewers),
     checkReviewers: (channel, ids) => reviewerProblem(d.channelConfig(channel), ids),
     isAt: (channel, address) => {
+      // The admin page decides only on channels decided by link (their messages carry no buttons).
+      if (address === ON_THE_ADMIN_PAGE) return decisionOf(d.channelConfig(channel)?.type ?? '')?.by === 'link';
       const here = placeKey(chatChannel(address));
       return here !== null && placeKey(d.channelConfig(channel)) === here;
     },
@@ -45,7 +48,8 @@ export function reviewDeps(d: {
     },
     remind: async (review, escalated) => {
       const { sender, delivery } = await requestOf(d, review);
-      if (!sender.ok || !delivery?.ref) {
+      // Sent: a reply in its thread, or, where the platform names no message (a webhook), a message in the channel.
+      if (!sender.ok || delivery?.status !== 'sent') {
         d.log.warn(
           {
             review: review.id,
@@ -56,7 +60,7 @@ export function reviewDeps(d: {
         );
         return false;
       }
-      return reply(d, sender, review, delivery.threadRef ?? delivery.ref, escalated ? 'escalate' : 'remind');
+      return reply(d, sender, review, delivery.threadRef ?? delivery.ref ?? null, escalated ? 'escalate' : 'remind');
     },
   };
 }
@@ -69,7 +73,7 @@ async function reply(
   d: { config: () => NotifyConfig; log: Logger; chatReviewers: (channel: string) => readonly string[] | undefined },
   sender: Extract<ChannelSender, { ok: true }>,
   review: Review,
-  ref: string,
+  ref: string | null,
   kind: 'remind' | 'escalate',
 ): Promise<boolean> {
   const settings = reviewSettingsOf(d.config(), review.channel, d.chatReviewers) ?? undefined;
@@ -97,7 +101,7 @@ async function reply(
     mentions: kind === 'escalate' ? (settings?.escalate ?? []) : [],
   };
   const sent = await sender.adapter
-    .send(message, { thread: 'reply', root: ref, broadcast: false })
+    .send(message, ref === null ? undefined : { thread: 'reply', root: ref, broadcast: false })
     .catch((e: Error) => ({ status: 'retry' as const, reason: e.message }));
   if (sent.status !== 'sent')
     d.log.warn({ review: review.id, channel: review.channel, kind, reason: sent.reason }, 'a review reply failed');
@@ -120,25 +124,33 @@ async function requestOf(d: Parameters<typeof reviewDeps>[0], review: Review) {
   return { sender, delivery };
 }
 
-/** A decided review on its message: edited from the stored review; a "Not expected" escalated. */
+/**
+ * A decided review on its message: edited from the stored review, or, where the platform cannot
+ * edit (a webhook), told in a new message built the same way; a "Not expected" escalated.
+ */
 async function showDecision(d: Parameters<typeof reviewDeps>[0], review: Review): Promise<void> {
   const { sender, delivery } = await requestOf(d, review);
   const event = await d.store.getEvent(review.eventId);
-  if (!sender.ok || !delivery?.ref || !event || !sender.adapter.update) {
+  if (!sender.ok || !delivery || !event) {
     d.log.warn(
-      { review: review.id, channel: review.channel, reason: sender.ok ? 'no message to edit' : sender.reason },
-      'a decided review could not be shown on its message',
+      { review: review.id, channel: review.channel, reason: sender.ok ? 'its request is not stored' : sender.reason },
+      'a decided review could not be shown',
     );
     return;
   }
   const [out] = sender.messages([{ event, delivery }]);
   const reviewers = reviewSettingsOf(d.config(), review.channel, d.chatReviewers)?.reviewers ?? [];
-  const openUrl = sender.review?.openUrl(review.eventId) ?? null;
-  const edited = await sender.adapter.update(delivery.ref, withReview(out!.message, review, reviewers, openUrl));
-  if (edited.status !== 'sent')
-    d.log.warn(
-      { review: review.id, channel: review.channel, reason: edited.reason },
-      'editing a decided review failed',
-    );
-  if (review.status === 'not-expected') await reply(d, sender, review, delivery.threadRef ?? delivery.ref, 'escalate');
+  const decided = withReview(out!.message, review, reviewers, sender.review?.openUrl(review.eventId) ?? null);
+  const ref = delivery.ref;
+  const shown = await (
+    ref !== null && sender.adapter.update
+      ? sender.adapter.update(ref, decided)
+      : sender.adapter.send(
+          decided,
+          delivery.threadRef ? { thread: 'reply', root: delivery.threadRef, broadcast: false } : undefined,
+        )
+  ).catch((e: Error) => ({ status: 'retry' as const, reason: e.message }));
+  if (shown.status !== 'sent')
+    d.log.warn({ review: review.id, channel: review.channel, reason: shown.reason }, 'showing a decided review failed');
+  if (review.status === 'not-expected') await reply(d, sender, review, delivery.threadRef ?? ref, 'escalate');
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { loadSettings, type Settings } from '../config/settings.ts';
-import { loadConfig } from '../config/loadConfig.ts';
+import { ConfigError, loadConfig } from '../config/loadConfig.ts';
+import { linkReviewProblems } from '../config/adminSignIn.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
 import type { StoreReads, StoredEvent } from '../store/Store.ts';
 import type { Actions } from '../actions/Actions.ts';
@@ -27,6 +28,8 @@ export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `$
 export function settingsAndConfig(file?: string): { settings: Settings; config: NotifyConfig } {
   const settings = loadSettings(file ? { ...process.env, VCC_NOTIFY_CONFIG: file } : process.env);
   const config = loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+  const problems = linkReviewProblems(config, settings.env);
+  if (problems.length) throw new ConfigError(`${config.origin}:\n  ${problems.join('\n  ')}`);
   return { settings, config };
 }
 

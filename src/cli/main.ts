@@ -94,6 +94,12 @@ program
       `OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`,
     );
     for (const w of channelWarnings(config, settings.env)) out(`warning: ${w}`);
+    const { adminSignIn, describeSignIn, signInWarning } = await import('../config/adminSignIn.ts');
+    // A half-configured sign-in stopped settingsAndConfig already, naming the missing piece.
+    const signIn = adminSignIn(settings.env) as Exclude<ReturnType<typeof adminSignIn>, string>;
+    out(describeSignIn(signIn));
+    const w = signInWarning(signIn);
+    if (w) out(`warning: ${w}`);
   });
 
 program

@@ -156,7 +156,7 @@ function compileRoute(
     else (r.mention as unknown[]).forEach((m, j) => check(m, shape, [...p, 'mention', j], problems, at));
   }
   if (r.review === true && channelIds.includes(channel)) {
-    const why = reviewRefusal(channel, channels[channel]!.type, reviews);
+    const why = reviewRefusal(channel, reviews);
     if (why) problems.push(`${fmt([...p, 'review'])}${at([...p, 'review'])}: ${why}`);
   }
   if (typeof channel === 'string' && !channelIds.includes(channel)) {

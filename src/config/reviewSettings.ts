@@ -1,6 +1,6 @@
 import { array, integer, object, optional, size, string, unknown, validate, type Infer } from 'superstruct';
 import type { Mention } from '../routing/route.ts';
-import { DECISION_TYPES, mentionSchema, reviewerSchema } from '../platforms/registry.ts';
+import { decisionOf, mentionSchema } from '../platforms/registry.ts';
 import { givenKeys, pathText as fmt } from './problems.ts';
 
 /** Who decides on a channel's review requests, and how long a request waits before it is reminded. */
@@ -49,15 +49,9 @@ export function reviewSettings(
   const r = givenKeys(keys, reviewKeys, base, problems, at);
   if (r === null) return null;
   const before = problems.length;
-  const reviewer = reviewerSchema(type);
+  const reviewer = decisionOf(type)?.reviewer;
   const first = (Object.keys(keys) as Array<keyof ReviewKeys>).find((k) => keys[k] !== undefined)!;
-  if (!reviewer) {
-    const p = [...base, first];
-    problems.push(
-      `${fmt(p)}${at(p)}: type ${type} cannot take decisions (types that can: ${DECISION_TYPES.join(', ')})`,
-    );
-    return null;
-  }
+  if (!reviewer) return null; // an unknown type: said where the type is checked
   if (r.reviewers === undefined) {
     const p = [...base, first];
     problems.push(`${fmt(p)}${at(p)}: ${first} needs reviewers: on the channel`);
@@ -86,13 +80,11 @@ export function reviewSettings(
 }
 
 /**
- * Why a route with `review: true` cannot go to this channel, or null: a type that cannot take
- * decisions (a webhook), or a channel nobody may decide on (no `reviewers:`). Nobody is a
- * reviewer by default.
+ * Why a route with `review: true` cannot go to this channel, or null: nobody may decide there
+ * (no `reviewers:`). Nobody is a reviewer by default. (A channel decided by link also needs
+ * sign-in to the admin page: `linkReviewProblems`, which knows the settings.)
  */
-export function reviewRefusal(channel: string, type: string, reviews: Record<string, ReviewSettings>): string | null {
-  if (!reviewerSchema(type))
-    return `channel "${channel}" (type ${type}) cannot take decisions: reviewed routes go to types that can (${DECISION_TYPES.join(', ')})`;
+export function reviewRefusal(channel: string, reviews: Record<string, ReviewSettings>): string | null {
   return reviews[channel] ? null : `channel "${channel}" has no reviewers: list who may decide under reviewers: on it`;
 }
 

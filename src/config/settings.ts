@@ -1,4 +1,5 @@
 import { parseSourceList, type SourceList } from './sourceList.ts';
+import { adminSignIn } from './adminSignIn.ts';
 import { PLATFORMS } from '../platforms/registry.ts';
 import type { EnvVars } from '../platforms/Platform.ts';
 import {
@@ -49,6 +50,13 @@ const envShape = object({
   DATABASE_URL: defaulted(string(), 'sqlite:data/vcc-notify.db'),
   LOG_LEVEL: defaulted(enums(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
   ADMIN_TOKEN: optional(string()),
+  ADMIN_OIDC_ISSUER: optional(string()),
+  ADMIN_OIDC_CLIENT_ID: optional(string()),
+  ADMIN_OIDC_CLIENT_SECRET: optional(string()),
+  ADMIN_OIDC_GROUPS_CLAIM: defaulted(string(), 'groups'),
+  ADMIN_VIEWERS: optional(string()),
+  ADMIN_OPERATORS: optional(string()),
+  ADMIN_SESSION_IDLE_HOURS: int(12, 1),
   PUBLIC_URL: optional(
     refine(
       string(),
@@ -163,6 +171,8 @@ function checkCombinations(e: Env): void {
       `HTTP_HEADERS_TIMEOUT_SECONDS (${e.HTTP_HEADERS_TIMEOUT_SECONDS}) must not be over HTTP_REQUEST_TIMEOUT_SECONDS (${e.HTTP_REQUEST_TIMEOUT_SECONDS}): the headers are part of the request`,
     );
   }
+  const signIn = adminSignIn(e);
+  if (typeof signIn === 'string') throw new SettingsError(signIn);
   if (e.VCC_WEBHOOK_SECRET_PREVIOUS && !secret) {
     throw new SettingsError(
       'VCC_WEBHOOK_SECRET_PREVIOUS is set but VCC_WEBHOOK_SECRET is not: set the new secret there and the old one here',

@@ -76,4 +76,6 @@ export interface ChannelReviews {
   what(item: DueItem): string[];
   /** The event's page on the admin site (PUBLIC_URL), or null. */
   openUrl(eventId: number): string | null;
+  /** On a channel decided by link (a webhook): the review's page on the admin site, where its reviewers decide. */
+  reviewUrl?: (reviewId: number) => string;
 }

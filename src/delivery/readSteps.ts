@@ -85,7 +85,8 @@ const review: ReadStep = async (b, c) => {
       askedAt: c.now,
       nextRemindAt: c.now + rv.remindAfterMs,
     });
-    asks.set(item.delivery.id, (m) => withReview(m, r, rv.reviewers, rv.openUrl(item.event.id)));
+    const link = rv.reviewUrl?.(r.id) ?? null;
+    asks.set(item.delivery.id, (m) => withReview(m, r, rv.reviewers, rv.openUrl(item.event.id), link));
   }
   const rest = (xs: DueItem[]) => xs.filter((i) => !i.delivery.review);
   if (c.sender.thread)

@@ -1,4 +1,4 @@
-import { union, type Struct } from 'superstruct';
+import { refine, string, union, type Struct } from 'superstruct';
 import type { Message } from '../render/Message.ts';
 import { chatIdOf, type ChannelType } from './Platform.ts';
 import { consolePlatform } from './console/index.ts';
@@ -61,6 +61,26 @@ export function reviewerSchema(type: string): Struct<string, any> | null {
 
 /** The channel types where people can decide on a change with buttons (for messages). */
 export const DECISION_TYPES = CHANNEL_TYPE_NAMES.filter((n) => reviewerSchema(n) !== null);
+
+/** A reviewer of a channel decided by link: their e-mail address, as their sign-in to the admin page gives it. */
+const EMAIL_REVIEWER = refine(
+  string(),
+  'e-mail reviewer',
+  (v) =>
+    (v.length <= 254 && /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/.test(v)) ||
+    "expected the reviewer's e-mail address (as they sign in to the admin page)",
+);
+
+/**
+ * How people decide on a channel type's review requests: with buttons in the chat (`click`,
+ * reviewers by that platform's ids), or, where the chat cannot send a click back (webhooks), on
+ * the admin page through a Review link (`link`, reviewers by e-mail). Null for an unknown type.
+ */
+export function decisionOf(type: string): { by: 'click' | 'link'; reviewer: Struct<string, any> } | null {
+  if (!(type in CHANNEL_TYPES)) return null;
+  const click = reviewerSchema(type);
+  return click ? { by: 'click', reviewer: click } : { by: 'link', reviewer: EMAIL_REVIEWER };
+}
 
 /** The channel types whose routes can have `mention:` (for messages). */
 export const MENTION_TYPES = CHANNEL_TYPE_NAMES.filter((n) => mentionSchema(n) !== null);

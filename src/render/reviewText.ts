@@ -17,26 +17,36 @@ export function reviewLine(r: Review, reviewers: readonly string[]): string {
 
 /**
  * The change's message with its review: a line that says the state, and, while it is pending,
- * the controls (Expected, Not expected, and Open on the admin page when `openUrl` is given).
- * Built from the stored review alone, so a decided message reads the same for everyone.
+ * the controls (Expected, Not expected, and Open on the admin page when `openUrl` is given), or,
+ * on a channel decided by link (`reviewUrl`: a webhook cannot send a click back), one Review
+ * link to the review's admin page. Built from the stored review alone, so a decided message
+ * reads the same for everyone.
  */
-export function withReview(m: Message, r: Review, reviewers: readonly string[], openUrl: string | null): Message {
-  const line = reviewLine(r, reviewers);
+export function withReview(
+  m: Message,
+  r: Review,
+  reviewers: readonly string[],
+  openUrl: string | null,
+  reviewUrl: string | null = null,
+): Message {
+  const line = `${reviewLine(r, reviewers)}${reviewUrl && r.status === 'pending' ? ', on the admin page' : ''}`;
   const value = String(r.id);
   const actions: MessageAction[] =
-    r.status === 'pending'
-      ? [
-          { kind: 'button', id: REVIEW_BUTTONS.expected, label: 'Expected', style: 'primary', value },
-          {
-            kind: 'button',
-            id: REVIEW_BUTTONS.notExpected,
-            label: 'Not expected',
-            style: 'danger',
-            value,
-            asks: { label: 'Why was it not expected? (needed for Not expected)', maxLength: REASON_MAX },
-          },
-          ...(openUrl ? [{ kind: 'link' as const, label: 'Open', url: openUrl }] : []),
-        ]
-      : [];
+    r.status !== 'pending'
+      ? []
+      : reviewUrl
+        ? [{ kind: 'link', label: 'Review', url: reviewUrl }]
+        : [
+            { kind: 'button', id: REVIEW_BUTTONS.expected, label: 'Expected', style: 'primary', value },
+            {
+              kind: 'button',
+              id: REVIEW_BUTTONS.notExpected,
+              label: 'Not expected',
+              style: 'danger',
+              value,
+              asks: { label: 'Why was it not expected? (needed for Not expected)', maxLength: REASON_MAX },
+            },
+            ...(openUrl ? [{ kind: 'link' as const, label: 'Open', url: openUrl }] : []),
+          ];
   return { ...m, lines: [...m.lines, line], fallback: `${m.fallback} (${line})`, actions };
 }

@@ -16,6 +16,7 @@ import type { SentInThread, ThreadStore } from './ThreadStore.ts';
 import type { MuteStore } from './MuteStore.ts';
 import type { AuditStore } from './auditSql.ts';
 import type { ReviewStore } from './reviewSql.ts';
+import type { SessionStore } from './sessionSql.ts';
 import type { Transactions } from './TxStep.ts';
 
 // The persistence contract. The records it keeps are src/domain/'s (re-exported here for the
@@ -28,10 +29,12 @@ export * from '../domain/threads.ts';
 export * from '../domain/mutes.ts';
 export * from '../domain/audit.ts';
 export * from '../domain/reviews.ts';
+export * from '../domain/sessions.ts';
 export type { SentInThread, ThreadStore } from './ThreadStore.ts';
 export type { MuteStore } from './MuteStore.ts';
 export type { AuditStore } from './auditSql.ts';
 export type { ReviewFilter, ReviewStore } from './reviewSql.ts';
+export type { SessionStore } from './sessionSql.ts';
 export type { Transactions, TxResult, TxStep } from './TxStep.ts';
 
 /** A store operation failed because the store cannot be reached or written (answer 503). */
@@ -188,7 +191,8 @@ export type StoreReads = Pick<
   Pick<SubscriptionStore, 'listSubscriptions' | 'chatSettings'> &
   Pick<ThreadStore, 'threadsOf' | 'threadRoots'> &
   Pick<AuditStore, 'listAudit'> &
-  Pick<ReviewStore, 'getReview' | 'reviewOf' | 'listReviews'>;
+  Pick<ReviewStore, 'getReview' | 'reviewOf' | 'listReviews'> &
+  SessionStore;
 
 /** All of it, with the connection's life: what the composition root opens and closes. */
 export interface Store
@@ -201,6 +205,7 @@ export interface Store
     ConversationStore,
     AuditStore,
     ReviewStore,
+    SessionStore,
     Transactions {
   /** Succeeds when the store can be read and written. */
   ping(): Promise<void>;

@@ -90,6 +90,11 @@ export class PgEventStore {
     }
   }
 
+  /** The rows of a read in the dialects' shared `$name` form. */
+  protected rows<R extends pg.QueryResultRow>(sql: string, params: Record<string, unknown>): Promise<R[]> {
+    return this.q<R>(...numbered(sql, params));
+  }
+
   protected async q<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
     try {
       return (await this.pool.query<R>(sql, pgParams(params))).rows;

@@ -22,6 +22,8 @@ import {
   type ReviewRow,
 } from './reviewSql.ts';
 import type { NewReview, Review } from '../domain/reviews.ts';
+import { SESSION_SQL, toSession, type SessionRow } from './sessionSql.ts';
+import type { AdminSession } from '../domain/sessions.ts';
 import { claimed, LEASE_SQL } from './leaseSql.ts';
 import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
 import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
@@ -164,6 +166,15 @@ export class PostgresStore extends PgEventStore implements Store {
 
   pruneReviews(before: number, limit: number): Promise<number> {
     return stepWrites.pruneReviews(this, before, limit);
+  }
+
+  async sessionByHash(hash: string): Promise<AdminSession | null> {
+    const [r] = await this.rows<SessionRow>(SESSION_SQL.byHash, { hash });
+    return r ? toSession(r) : null;
+  }
+
+  async listSessions(since: number, limit: number): Promise<AdminSession[]> {
+    return (await this.rows<SessionRow>(SESSION_SQL.live, { since, limit })).map(toSession);
   }
 
   async pendingReviews(): Promise<Map<string, number>> {

@@ -21,6 +21,8 @@ import {
   type ReviewRow,
 } from './reviewSql.ts';
 import type { NewReview, Review } from '../domain/reviews.ts';
+import { SESSION_SQL, toSession, type SessionRow } from './sessionSql.ts';
+import type { AdminSession } from '../domain/sessions.ts';
 import { claimed, LEASE_SQL } from './leaseSql.ts';
 import { CONVERSATION_SQL, saveParams, toConversation, type ConversationRow } from './conversationSql.ts';
 import { AUDIT_LIST_SQL, auditListParams, toAudit, type AuditRow } from './auditSql.ts';
@@ -156,22 +158,18 @@ export class SqliteStore extends SqliteEventStore implements Store {
     return stepWrites.openReview(this, r);
   }
 
-  getReview(id: number): Promise<Review | null> {
-    return this.read(() => {
-      const r = this.prep(atNamed(REVIEW_SQL.get)).get({ id }) as ReviewRow | undefined;
-      return r ? toReview(r) : null;
-    });
+  async getReview(id: number): Promise<Review | null> {
+    const [r] = await this.rows<ReviewRow>(REVIEW_SQL.get, { id });
+    return r ? toReview(r) : null;
   }
 
-  reviewOf(eventId: number, channel: string): Promise<Review | null> {
-    return this.read(() => {
-      const r = this.prep(atNamed(REVIEW_SQL.of)).get({ event: eventId, channel }) as ReviewRow | undefined;
-      return r ? toReview(r) : null;
-    });
+  async reviewOf(eventId: number, channel: string): Promise<Review | null> {
+    const [r] = await this.rows<ReviewRow>(REVIEW_SQL.of, { event: eventId, channel });
+    return r ? toReview(r) : null;
   }
 
-  dueReviews(now: number, limit: number): Promise<Review[]> {
-    return this.read(() => (this.prep(atNamed(REVIEW_SQL.due)).all({ now, limit }) as ReviewRow[]).map(toReview));
+  async dueReviews(now: number, limit: number): Promise<Review[]> {
+    return (await this.rows<ReviewRow>(REVIEW_SQL.due, { now, limit })).map(toReview);
   }
 
   listReviews(f: ReviewFilter & { afterId?: number; limit: number }): Promise<Review[]> {
@@ -182,16 +180,18 @@ export class SqliteStore extends SqliteEventStore implements Store {
     return stepWrites.pruneReviews(this, before, limit);
   }
 
-  pendingReviews(): Promise<Map<string, number>> {
-    return this.read(
-      () =>
-        new Map(
-          (this.prep(REVIEW_SQL.pending).all() as Array<{ channel: string; n: number }>).map((r) => [
-            r.channel,
-            Number(r.n),
-          ]),
-        ),
-    );
+  async pendingReviews(): Promise<Map<string, number>> {
+    const rows = await this.rows<{ channel: string; n: number }>(REVIEW_SQL.pending, {});
+    return new Map(rows.map((r) => [r.channel, Number(r.n)]));
+  }
+
+  async sessionByHash(hash: string): Promise<AdminSession | null> {
+    const [r] = await this.rows<SessionRow>(SESSION_SQL.byHash, { hash });
+    return r ? toSession(r) : null;
+  }
+
+  async listSessions(since: number, limit: number): Promise<AdminSession[]> {
+    return (await this.rows<SessionRow>(SESSION_SQL.live, { since, limit })).map(toSession);
   }
 
   listAudit(f: AuditFilter & { afterId?: number; limit: number }): Promise<StoredAudit[]> {

@@ -55,6 +55,11 @@ export class SqliteEventStore {
     return this.writes.transaction(steps);
   }
 
+  /** The rows of a read in the dialects' shared `$name` form. */
+  protected rows<R>(sql: string, params: Record<string, unknown>): Promise<R[]> {
+    return this.read(() => this.prep(atNamed(sql)).all(params) as R[]);
+  }
+
   protected read<T>(run: () => T): Promise<T> {
     if (this.writes.closed) return Promise.reject(new StoreUnavailableError('store is closed'));
     try {

@@ -16,6 +16,7 @@ import m014 from './014-reviews.ts';
 import m015 from './015-chat-reviews.ts';
 import m016 from './016-thread-refs.ts';
 import m017 from './017-owed-reminders.ts';
+import m018 from './018-admin-sessions.ts';
 
 export type { Migration };
 
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m015,
   m016,
   m017,
+  m018,
 ];
