@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EventStore, ReviewStore } from './store/Store.ts';
+import type { EventStore, ReviewStore, Store } from './store/Store.ts';
 import { reviewMetrics } from './reviewMetrics.ts';
 import type { EventKind } from './vcc/changes.ts';
 
@@ -10,14 +10,46 @@ import type { EventKind } from './vcc/changes.ts';
  * count deliveries (one per event and channel), attempts count sends.
  */
 export function createMetrics(
-  store: Pick<EventStore, 'queueStats'> & Pick<ReviewStore, 'pendingReviews'>,
+  store: Pick<EventStore, 'queueStats'> & Pick<ReviewStore, 'pendingReviews'> & Pick<Store, 'ping'>,
   clock: () => number,
 ) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vcc_notify_process_' });
   const recorded = counters(registry);
   addGauges(registry, store, clock);
-  return { registry, ...recorders(recorded, clock), reviews: reviewMetrics(registry, store) };
+  const health = healthGauges(registry, store);
+  return { registry, ...recorders(recorded, clock), ...health, reviews: reviewMetrics(registry, store) };
+}
+
+/**
+ * What alerts ask of an instance (deploy/prometheus/alerts.yml): whether its store answers, as
+ * /readyz checks it, at scrape time; whether the config file in force is the last one read.
+ */
+function healthGauges(registry: Registry, store: Pick<Store, 'ping'>) {
+  new Gauge({
+    name: 'vcc_notify_store_up',
+    help: '1 when the store answered at scrape time (what /readyz checks), 0 when it did not: webhooks get 503',
+    registers: [registry],
+    async collect() {
+      this.set(
+        await store.ping().then(
+          () => 1,
+          () => 0,
+        ),
+      );
+    },
+  });
+  const reloadOk = new Gauge({
+    name: 'vcc_notify_config_reload_ok',
+    help: '1 while the config in force is the file as last read; 0 after a reload was refused (the previous config stays)',
+    registers: [registry],
+  });
+  reloadOk.set(1);
+  return {
+    configReloaded(ok: boolean) {
+      reloadOk.set(ok ? 1 : 0);
+    },
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

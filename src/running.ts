@@ -19,6 +19,8 @@ type Parts = {
   readConfig: () => NotifyConfig;
   timers: { stop(): Promise<void> };
   inbound: Inbound[];
+  /** A reload's outcome (metrics: vcc_notify_config_reload_ok). */
+  onReload?: (ok: boolean) => void;
 };
 
 /** The running service's handle: reload the config, stop within SHUTDOWN_TIMEOUT_SECONDS. */
@@ -52,9 +54,11 @@ function reload(d: Parts): boolean {
     );
     for (const w of channelWarnings(c, d.settings.env)) log.warn(w);
     d.worker.wake();
+    d.onReload?.(true);
     return true;
   } catch (e) {
     log.error({ err: { message: (e as Error).message } }, 'config reload refused; the previous config stays in force');
+    d.onReload?.(false);
     return false;
   }
 }

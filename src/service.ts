@@ -59,5 +59,6 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
   const background = { store, subscriptions, log, clock, ...retentionOf(env), ...reviews, flushSummary, summaryMs };
   const timers = backgroundTasks({ ...background, pruneSessions, onPruned: metrics.pruned });
   for (const i of extras.inbound) await i.start();
-  return running({ settings, http, store, worker, log, config, readConfig, timers, inbound: extras.inbound });
+  const onReload = metrics.configReloaded;
+  return running({ settings, http, store, worker, log, config, readConfig, timers, inbound: extras.inbound, onReload });
 }

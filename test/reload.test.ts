@@ -7,7 +7,7 @@ import { spawnService, stopService } from './helpers/child.ts';
 
 const SECRET = 'reload-secret';
 
-test('SIGHUP reloads a good config and refuses a bad one, keeping the old in force', async (t) => {
+test('SIGHUP reloads a good config and refuses a bad one, keeping the old in force (vcc_notify_config_reload_ok 0 until a good one)', async (t) => {
   const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(cfg, 'channels: { log: { type: console } }\nroutes: []\n');
@@ -38,6 +38,12 @@ test('SIGHUP reloads a good config and refuses a bad one, keeping the old in for
     t.regex(svc.output(), /unknown channel \\"nope\\"/);
     t.is(await post(port), 1, 'the old config stays in force');
     t.is(child.exitCode, null);
+    const reloadOk = async () =>
+      /^vcc_notify_config_reload_ok (\d)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1];
+    t.is(await reloadOk(), '0', 'the refused reload is a metric (the alert VccNotifyConfigReloadFailed reads it)');
+    writeFileSync(cfg, 'channels: { log: { type: console } }\nroutes:\n  - channel: log\n');
+    child.kill('SIGHUP');
+    await until(async () => (await reloadOk()) === '1', 60_000, 'a good reload clears it');
   } finally {
     await stopService(svc);
     cleanup(dir);

@@ -125,8 +125,14 @@ test('a locked events table: webhooks get 503 within the write timeout, /readyz 
     );
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     t.is(ready.status, 503);
+    // What the alerts read (deploy/prometheus/alerts.yml): the store down, the 503s counted.
+    const metrics = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const during = await metrics();
+    t.regex(during, /^vcc_notify_store_up 0$/m);
+    t.regex(during, /^vcc_notify_requests_refused_total\{reason="store_unavailable"\} 5$/m);
     await locker.query('ROLLBACK');
     t.is((await fetch(`http://127.0.0.1:${port}/readyz`)).status, 200);
+    t.regex(await metrics(), /^vcc_notify_store_up 1$/m);
     // VCC retries each refused event: stored once each, nothing half-written before.
     const retried = await Promise.all(bodies.map((b) => post(port, b)));
     t.deepEqual(

@@ -1,23 +1,16 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { FakeOidcProvider } from '../fakes/oidcProvider.ts';
 import { makeTestCa, type TestCa } from './testCa.ts';
 import { spawnService, type ServiceProcess } from './child.ts';
 import { tempDir } from './service.ts';
+import { freePort } from './ports.ts';
+
+export { freePort };
 
 export const CLIENT_ID = 'vcc-notify-admin';
 export const CLIENT_SECRET = 'oidc-client-secret-5f0c2e';
 export const ADMIN_TOKEN = 'break-glass-token-7d41a9';
-
-/** A port nobody listens on now: the service's, fixed before it starts (its PUBLIC_URL names it). */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as { port: number };
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** The people of the sign-in tests, by login: who they are to the provider. */
 export const PEOPLE = {
