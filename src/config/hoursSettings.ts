@@ -6,7 +6,7 @@ import type { ChatHours } from '../store/Store.ts';
 import { didYouMean, givenKeys, pathText as fmt } from './problems.ts';
 
 const names = union([size(string(), 1, 80), size(array(size(string(), 1, 80)), 1, 20)]);
-const hoursKeys = object({
+export const hoursKeys = object({
   active: optional(names),
   quiet: optional(names),
   urgent: optional(size(array(enums(EVENT_KINDS)), 1, EVENT_KINDS.length)),

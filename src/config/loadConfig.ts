@@ -43,7 +43,7 @@ const conditionShape = union([
   object({ not: union([scalar, array(scalar)]) }),
   object({ matches: string() }),
 ]);
-const routeShape = object({
+export const routeShape = object({
   channel: name,
   events: optional(array(enums(EVENT_KINDS))),
   where: optional(record(string(), conditionShape)),
@@ -56,7 +56,7 @@ const routeShape = object({
   urgent: optional(unknown()),
 });
 const labelsShape = record(string(), record(string(), size(string(), 1, 80)));
-const fileShape = object({
+export const fileShape = object({
   channels: record(name, looseObject({ type: enums(CHANNEL_TYPE_NAMES) })),
   routes: optional(array(routeShape)),
   labels: optional(labelsShape),

@@ -19,7 +19,7 @@ export const DEFAULT_REMIND_AFTER_MS = 4 * 3_600_000;
 export const DEFAULT_REMINDERS = 2;
 const UNITS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-const reviewKeys = object({
+export const reviewKeys = object({
   reviewers: optional(size(array(unknown()), 1, 100)),
   escalate: optional(size(array(unknown()), 1, 20)),
   remind_after: optional(size(string(), 1, 10)),

@@ -31,7 +31,8 @@ const int = (def: number, lo: number) =>
     def,
   );
 
-const envShape = object({
+/** The service's own variables (the platforms declare theirs in their folders). */
+export const envShape = object({
   PORT: int(3000, 0),
   HOST: optional(string()),
   VCC_WEBHOOK_SECRET: optional(string()),

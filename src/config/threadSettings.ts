@@ -4,7 +4,7 @@ import { THREAD_TYPES, threadsOf } from '../platforms/registry.ts';
 import { DEFAULT_THREAD_DAYS, type ThreadSettings } from '../delivery/ChannelSender.ts';
 import { givenKeys, pathText as fmt } from './problems.ts';
 
-const threadKeys = object({
+export const threadKeys = object({
   thread: optional(enums(['agent'])),
   broadcast: optional(size(array(enums(EVENT_KINDS)), 1, EVENT_KINDS.length)),
   thread_days: optional(size(integer(), 1, 3650)),

@@ -2,7 +2,7 @@ import { array, object, optional, record, size, string, validate } from 'superst
 import { knownZone, MONTHS, WEEKDAYS, type Span, type TimeInterval, type TimeRange } from '../routing/timeIntervals.ts';
 import { didYouMean, pathText as fmt, reasonFor } from './problems.ts';
 
-const rangeShape = object({
+export const rangeShape = object({
   times: optional(size(array(object({ start_time: string(), end_time: string() })), 1, 24)),
   weekdays: optional(size(array(string()), 1, 7)),
   days_of_month: optional(size(array(string()), 1, 31)),

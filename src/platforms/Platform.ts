@@ -57,6 +57,8 @@ export interface PlatformContext {
 export interface ChannelType<C extends { type: string }> {
   /** The channel's entry in the config file (validated with superstruct). */
   schema: Struct<C, unknown>;
+  /** One line of meaning per config key but `type` (docs/configuration-reference.md): a key without one fails to compile. */
+  keys: { readonly [K in Exclude<keyof C, 'type'> & string]-?: string };
   /**
    * Sends per time window the worker keeps to for one channel of this type, so it does not
    * draw a 429; the vendor's documentation is linked beside each in the platform's module.

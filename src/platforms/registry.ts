@@ -46,6 +46,11 @@ export function mentionSchema(type: string): Struct<any, any> | null {
   return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.mention ?? null;
 }
 
+/** A channel type's config keys but `type`, each with its line (docs/configuration-reference.md). */
+export function keysOf(type: ChannelTypeName): Readonly<Record<string, string>> {
+  return (CHANNEL_TYPES[type] as unknown as ChannelType<ChannelConfig>).keys as Readonly<Record<string, string>>;
+}
+
 /** What `thread: agent` does on a channel type, or null when it cannot thread. */
 export function threadsOf(type: string): ChannelType<ChannelConfig>['threads'] | null {
   return (CHANNEL_TYPES as Record<string, ChannelType<ChannelConfig> | undefined>)[type]?.threads ?? null;

@@ -5,6 +5,7 @@ import { consoleAdapter, consoleRecord } from './console.ts';
 export type ConsoleChannel = { type: 'console' };
 
 const consoleChannel: ChannelType<ConsoleChannel> = {
+  keys: {},
   schema: object({ type: literal('console') }),
   // Each line carries its thread's key; a log has nothing to edit and no channel to broadcast to.
   threads: { edit: false, broadcast: 'native' },

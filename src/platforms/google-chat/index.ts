@@ -9,6 +9,7 @@ import type { Placement } from '../../delivery/Adapter.ts';
 export type GoogleChatChannel = { type: 'google-chat'; url: string };
 
 const webhook: ChannelType<GoogleChatChannel> = {
+  keys: { url: 'the space webhook URL (a secret: put it in an environment variable)' },
   schema: object({ type: literal('google-chat'), url: nonempty(string()) }),
   // 1 write per second per space (https://developers.google.com/workspace/chat/limits); 50 ms
   // of margin against jitter.

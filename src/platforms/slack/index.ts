@@ -46,6 +46,7 @@ const reviewer = refine(
 );
 
 const bot: ChannelType<SlackChannel> = {
+  keys: { channel: 'the Slack channel id (C0123...), from the channel details' },
   mention,
   reviewer,
   // Replies with thread_ts (reply_broadcast shows one in the channel too), roots edited with
@@ -74,6 +75,7 @@ const bot: ChannelType<SlackChannel> = {
 };
 
 const webhook: ChannelType<SlackWebhookChannel> = {
+  keys: { url: 'the incoming webhook URL (a secret: put it in an environment variable, `${SLACK_WEBHOOK_OPS}`)' },
   mention,
   schema: object({ type: literal('slack-webhook'), url: nonempty(string()) }),
   limits: ONE_PER_SECOND,

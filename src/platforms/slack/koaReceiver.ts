@@ -29,6 +29,21 @@ export class KoaReceiver implements Receiver {
     this.app = app;
   }
 
+  /**
+   * A listener's answer that came after the HTTP answer: posted to the request's `response_url`
+   * (Slack's, from a signed request), privately, unless it is WORKING (already said) or empty.
+   */
+  private async followUp(body: Record<string, any>, response: unknown): Promise<void> {
+    const r = response as { text?: unknown } | undefined;
+    if (typeof body.response_url !== 'string' || typeof r?.text !== 'string' || r.text === WORKING) return;
+    const res = await fetch(body.response_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...r }),
+    }).catch((e: Error) => ({ ok: false, status: e.message }));
+    if (!res.ok) this.log.warn({ status: res.status }, 'a late Slack answer could not be sent through response_url');
+  }
+
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
 
@@ -71,10 +86,13 @@ export class KoaReceiver implements Receiver {
       const acked = new Promise<unknown>((resolve) => {
         answer = resolve;
       });
+      let late = false;
       const event: ReceiverEvent = {
         body,
         ack: async (response?: unknown) => {
-          answer(response ?? '');
+          if (!late) return answer(response ?? '');
+          // Answered already (WORKING, at the deadline): the listener's answer goes to the command's response_url.
+          await this.followUp(body, response);
         },
         retryNum: Number(ctx.get('x-slack-retry-num')) || undefined,
         retryReason: ctx.get('x-slack-retry-reason') || undefined,
@@ -83,7 +101,13 @@ export class KoaReceiver implements Receiver {
         this.log.error({ err: { message: (e as Error).message } }, 'Slack listener failed');
         answer({ response_type: 'ephemeral', text: 'Something went wrong; the vcc-notify log says what.' });
       });
-      const timeout = new Promise((resolve) => setTimeout(() => resolve(''), SLACK_ACK_MS).unref());
+      const timeout = new Promise((resolve) =>
+        setTimeout(() => {
+          late = true;
+          // A command hears that its answer follows; anything else gets the empty acknowledgement.
+          resolve(typeof body.command === 'string' ? { response_type: 'ephemeral', text: WORKING } : '');
+        }, SLACK_ACK_MS).unref(),
+      );
       const response = await Promise.race([acked, timeout]);
       void processing;
       ctx.status = 200;
@@ -91,6 +115,9 @@ export class KoaReceiver implements Receiver {
     };
   }
 }
+
+/** What a command's HTTP answer says when its answer is not ready in time: it follows through response_url. */
+export const WORKING = 'Working on it… the answer follows here.';
 
 function parseBody(raw: string, contentType: string): Record<string, any> {
   if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, any>;

@@ -9,19 +9,22 @@ import { registerSlackActions } from './slackActions.ts';
 import { readSlackMentions, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
 import type { Subscriptions } from '../../chat/Subscriptions.ts';
 import { chatName } from '../Platform.ts';
-import { KoaReceiver } from './koaReceiver.ts';
+import { KoaReceiver, WORKING } from './koaReceiver.ts';
 import { SocketReceiver } from './socketReceiver.ts';
 import { escapeSlack } from './escape.ts';
 
 type SlackClient = App['client'];
 
+export { WORKING };
+
 /**
- * A command's answer goes in the HTTP answer when it is ready this soon (Slack waits 3 s,
- * the receiver answers empty at SLACK_ACK_MS); later, the user sees WORKING at once and the
- * answer follows through `response_url`, so a slow store never leaves a command unanswered.
+ * A command's answer goes in the HTTP answer when it is ready this soon (Slack waits 3 s);
+ * later, the user sees WORKING at once and the answer follows through `response_url`, so a
+ * slow store never leaves a command unanswered. (Over HTTP the receiver also answers WORKING
+ * at SLACK_ACK_MS after the request arrived, however late the listener started, and sends
+ * a later answer through `response_url` itself.)
  */
 const ANSWER_IN_ACK_MS = 2_000;
-export const WORKING = 'Working on it… the answer follows here.';
 
 /** `p`'s value if it settles within `ms`, else null (a rejection is thrown either way when awaited). */
 async function within<T>(p: Promise<T>, ms: number): Promise<T | null> {

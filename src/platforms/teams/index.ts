@@ -51,6 +51,9 @@ const reviewer = refine(
 );
 
 const bot: ChannelType<TeamsChannel> = {
+  keys: {
+    conversation: 'the Teams conversation id the bot was added to (19:...@thread.tacv2; the service logs it)',
+  },
   mention,
   reviewer,
   // Replies in the root's reply chain, roots edited with updateActivity (botAdapter.ts); a
@@ -84,6 +87,7 @@ const bot: ChannelType<TeamsChannel> = {
 };
 
 const workflow: ChannelType<TeamsWorkflowChannel> = {
+  keys: { url: 'the Workflows (Power Automate) webhook URL (a secret: put it in an environment variable)' },
   mention,
   schema: object({ type: literal('teams-workflow'), url: nonempty(string()) }),
   // Power Automate throttles per flow; one a second keeps a channel readable.
