@@ -82,37 +82,48 @@ export class KoaReceiver implements Receiver {
         ctx.body = { challenge: body.challenge };
         return;
       }
-      let answer: (v: unknown) => void = () => {};
-      const acked = new Promise<unknown>((resolve) => {
-        answer = resolve;
-      });
-      let late = false;
-      const event: ReceiverEvent = {
-        body,
-        ack: async (response?: unknown) => {
-          if (!late) return answer(response ?? '');
-          // Answered already (WORKING, at the deadline): the listener's answer goes to the command's response_url.
-          await this.followUp(body, response);
-        },
-        retryNum: Number(ctx.get('x-slack-retry-num')) || undefined,
-        retryReason: ctx.get('x-slack-retry-reason') || undefined,
-      };
-      const processing = this.app!.processEvent(event).catch((e) => {
-        this.log.error({ err: { message: (e as Error).message } }, 'Slack listener failed');
-        answer({ response_type: 'ephemeral', text: 'Something went wrong; the vcc-notify log says what.' });
-      });
-      const timeout = new Promise((resolve) =>
-        setTimeout(() => {
-          late = true;
-          // A command hears that its answer follows; anything else gets the empty acknowledgement.
-          resolve(typeof body.command === 'string' ? { response_type: 'ephemeral', text: WORKING } : '');
-        }, SLACK_ACK_MS).unref(),
-      );
-      const response = await Promise.race([acked, timeout]);
-      void processing;
       ctx.status = 200;
-      ctx.body = typeof response === 'string' ? response : response;
+      ctx.body = await this.answerOf(body, ctx);
     };
+  }
+
+  /**
+   * Hands a verified request to Bolt and gives what the listener acknowledged with, or, at
+   * SLACK_ACK_MS after the request arrived, WORKING for a command (the listener's later answer
+   * then goes to its response_url) and the empty acknowledgement for anything else.
+   */
+  private async answerOf(body: Record<string, any>, ctx: Context): Promise<unknown> {
+    let answer: (v: unknown) => void = () => {};
+    const acked = new Promise<unknown>((resolve) => {
+      answer = resolve;
+    });
+    let late = false;
+    const event: ReceiverEvent = {
+      body,
+      ack: async (response?: unknown) => {
+        if (!late) return answer(response ?? '');
+        await this.followUp(body, response);
+      },
+      retryNum: Number(ctx.get('x-slack-retry-num')) || undefined,
+      retryReason: ctx.get('x-slack-retry-reason') || undefined,
+    };
+    void this.app!.processEvent(event).catch((e) => {
+      this.log.error({ err: { message: (e as Error).message } }, 'Slack listener failed');
+      answer({ response_type: 'ephemeral', text: 'Something went wrong; the vcc-notify log says what.' });
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise((resolve) => {
+      timer = setTimeout(() => {
+        late = true;
+        resolve(typeof body.command === 'string' ? { response_type: 'ephemeral', text: WORKING } : '');
+      }, SLACK_ACK_MS);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([acked, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 
