@@ -5,7 +5,8 @@ import { cleanup, startTestService, tempDir, until } from './helpers/service.ts'
 import { runCli, spawnService, stopService } from './helpers/child.ts';
 import { freshDatabase } from './helpers/postgres.ts';
 import { signInWalk } from './helpers/oidcWalk.ts';
-import { ADMIN_TOKEN, CLIENT_SECRET, PEOPLE, freePort, signInSetup } from './helpers/oidcSetup.ts';
+import { ADMIN_TOKEN, CLIENT_SECRET, PEOPLE, signInSetup } from './helpers/oidcSetup.ts';
+import { freePort } from './helpers/ports.ts';
 import { assertNoSecrets, storeFiles } from './helpers/noSecrets.ts';
 
 /** A page of the service with a session cookie (or none). */
@@ -41,7 +42,6 @@ test('sign-in through a real OpenID provider: a viewer reads and cannot act, an 
     const acted = await post(s.url, '/admin/replay', operator.session!);
     t.is(acted.status, 303, await acted.text());
 
-    const refusals: Array<[string, string, RegExp, number]> = [];
     const refused = async (what: string, login: string, page: RegExp, status = 403) => {
       const w = await signInWalk(s.url, s.ca.caFile, login);
       t.is(w.status, status, `${what}: ${w.body}`);
@@ -54,7 +54,6 @@ test('sign-in through a real OpenID provider: a viewer reads and cannot act, an 
     await refused('another audience', PEOPLE.operator.sub, /did not check out/);
     s.provider.tamper = 'expired';
     await refused('expired', PEOPLE.operator.sub, /did not check out/);
-    void refusals;
 
     const forged = await get(`${s.url}/admin/callback?code=made-up-code&state=forged-state`, null);
     t.is(forged.status, 403);

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, until } from './helpers/service.ts';
+import { cleanup, tempDir, until } from './helpers/service.ts';
 import { runCli, stopService } from './helpers/child.ts';
 import { signInWalk } from './helpers/oidcWalk.ts';
 import { PEOPLE, signInSetup } from './helpers/oidcSetup.ts';
@@ -30,7 +30,7 @@ async function decide(url: string, id: number, session: string, fields: Record<s
 test('reviews by link: a Slack webhook channel carries a Review link; a signed-in operator among its reviewers decides on the admin page (first answer wins, no self-review), a viewer cannot; the channel is told in a new message, the escalation follows', async (t) => {
   const slack = await new FakeSlack().start();
   t.teardown(() => slack.stop());
-  const cfgDir = (await import('./helpers/service.ts')).tempDir();
+  const cfgDir = tempDir();
   const cfg = join(cfgDir, 'vcc-notify.yaml');
   writeFileSync(
     cfg,
@@ -113,7 +113,7 @@ test('reviews by link: a Slack webhook channel carries a Review link; a signed-i
 });
 
 test('check-config refuses a reviewed route to a webhook without sign-in to the admin page, naming the channel', async (t) => {
-  const dir = (await import('./helpers/service.ts')).tempDir();
+  const dir = tempDir();
   const cfg = join(dir, 'vcc-notify.yaml');
   writeFileSync(
     cfg,

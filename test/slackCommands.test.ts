@@ -5,7 +5,7 @@ import { createdBody } from './helpers/fixtures.ts';
 import { FakeSlack } from './fakes/slack.ts';
 import { SECRET, SIGNING, command, start } from './helpers/slackChat.ts';
 import { testStore } from './helpers/stores.ts';
-import { WORKING } from '../src/platforms/slack/slackCommands.ts';
+import { WORKING } from '../src/platforms/slack/ackDeadline.ts';
 import pg from 'pg';
 
 test('forged Slack requests, or dated over 5 minutes before or after now, get 401 and change nothing', async (t) => {

@@ -36,11 +36,7 @@ function envRows(): string[] {
     const doc: SettingDoc = SERVICE_ENV_DOCS[name as keyof typeof SERVICE_ENV_DOCS];
     const def = doc.unset ?? (given[name] === undefined ? 'none' : `\`${String(given[name])}\``);
     const allowed =
-      s.type === 'enums'
-        ? typeOf(s)
-        : s.type === 'integer' || (given[name] !== undefined && typeof given[name] === 'number')
-          ? 'number'
-          : 'text';
+      s.type === 'enums' ? typeOf(s) : s.type === 'integer' || typeof given[name] === 'number' ? 'number' : 'text';
     return `| \`${name}\` | ${cell(allowed)} | ${cell(def)} | ${doc.secret ? 'yes' : ''} | ${cell(doc.what)} |`;
   });
   const platform = PLATFORMS.flatMap((p) =>

@@ -6,8 +6,6 @@ import { spawnService, type ServiceProcess } from './child.ts';
 import { tempDir } from './service.ts';
 import { freePort } from './ports.ts';
 
-export { freePort };
-
 export const CLIENT_ID = 'vcc-notify-admin';
 export const CLIENT_SECRET = 'oidc-client-secret-5f0c2e';
 export const ADMIN_TOKEN = 'break-glass-token-7d41a9';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startTestService, until, type TestService } from './service.ts';
 import type { FakeSlack } from '../fakes/slack.ts';
 import { slackSignature, slashCommand } from './slackSign.ts';
-import { WORKING } from '../../src/platforms/slack/slackCommands.ts';
+import { WORKING } from '../../src/platforms/slack/ackDeadline.ts';
 
 let commands = 0;
 

@@ -2,16 +2,16 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { ackDeadline } from './ackDeadline.ts';
 
-/** Slack wants an answer within 3 s (https://api.slack.com/interactivity/slash-commands#responding_to_commands). */
-export const SLACK_ACK_MS = 2_500;
 const MAX_BODY = 256 * 1024;
 
 /**
  * A Bolt receiver living inside Koa at `POST /slack/events`. It reads the raw body itself
  * (no body parser on this route), checks Slack's signature and timestamp with Bolt's own
  * `verifySlackRequest` (401 and nothing done when forged or stale), hands the payload to
- * Bolt, and answers with whatever the listener passed to `ack()`.
+ * Bolt, and answers with whatever the listener passed to `ack()` within Slack's window
+ * (ackDeadline.ts: a late command hears WORKING, and its answer follows).
  */
 /** How far a Slack request's timestamp may be from our clock, either way (Slack's own check uses 5 minutes). */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -27,21 +27,6 @@ export class KoaReceiver implements Receiver {
 
   init(app: App): void {
     this.app = app;
-  }
-
-  /**
-   * A listener's answer that came after the HTTP answer: posted to the request's `response_url`
-   * (Slack's, from a signed request), privately, unless it is WORKING (already said) or empty.
-   */
-  private async followUp(body: Record<string, any>, response: unknown): Promise<void> {
-    const r = response as { text?: unknown } | undefined;
-    if (typeof body.response_url !== 'string' || typeof r?.text !== 'string' || r.text === WORKING) return;
-    const res = await fetch(body.response_url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, ...r }),
-    }).catch((e: Error) => ({ ok: false, status: e.message }));
-    if (!res.ok) this.log.warn({ status: res.status }, 'a late Slack answer could not be sent through response_url');
   }
 
   async start(): Promise<void> {}
@@ -87,48 +72,22 @@ export class KoaReceiver implements Receiver {
     };
   }
 
-  /**
-   * Hands a verified request to Bolt and gives what the listener acknowledged with, or, at
-   * SLACK_ACK_MS after the request arrived, WORKING for a command (the listener's later answer
-   * then goes to its response_url) and the empty acknowledgement for anything else.
-   */
-  private async answerOf(body: Record<string, any>, ctx: Context): Promise<unknown> {
-    let answer: (v: unknown) => void = () => {};
-    const acked = new Promise<unknown>((resolve) => {
-      answer = resolve;
-    });
-    let late = false;
+  /** Hands a verified request to Bolt; what to answer Slack's HTTP request with (ackDeadline.ts). */
+  private answerOf(body: Record<string, any>, ctx: Context): Promise<unknown> {
+    const d = ackDeadline(body, this.log);
     const event: ReceiverEvent = {
       body,
-      ack: async (response?: unknown) => {
-        if (!late) return answer(response ?? '');
-        await this.followUp(body, response);
-      },
+      ack: d.ack,
       retryNum: Number(ctx.get('x-slack-retry-num')) || undefined,
       retryReason: ctx.get('x-slack-retry-reason') || undefined,
     };
     void this.app!.processEvent(event).catch((e) => {
       this.log.error({ err: { message: (e as Error).message } }, 'Slack listener failed');
-      answer({ response_type: 'ephemeral', text: 'Something went wrong; the vcc-notify log says what.' });
+      d.failed();
     });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise((resolve) => {
-      timer = setTimeout(() => {
-        late = true;
-        resolve(typeof body.command === 'string' ? { response_type: 'ephemeral', text: WORKING } : '');
-      }, SLACK_ACK_MS);
-      timer.unref();
-    });
-    try {
-      return await Promise.race([acked, deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return d.answer;
   }
 }
-
-/** What a command's HTTP answer says when its answer is not ready in time: it follows through response_url. */
-export const WORKING = 'Working on it… the answer follows here.';
 
 function parseBody(raw: string, contentType: string): Record<string, any> {
   if (contentType.includes('application/json')) return JSON.parse(raw) as Record<string, any>;

@@ -9,35 +9,11 @@ import { registerSlackActions } from './slackActions.ts';
 import { readSlackMentions, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
 import type { Subscriptions } from '../../chat/Subscriptions.ts';
 import { chatName } from '../Platform.ts';
-import { KoaReceiver, WORKING } from './koaReceiver.ts';
+import { KoaReceiver } from './koaReceiver.ts';
 import { SocketReceiver } from './socketReceiver.ts';
 import { escapeSlack } from './escape.ts';
 
 type SlackClient = App['client'];
-
-export { WORKING };
-
-/**
- * A command's answer goes in the HTTP answer when it is ready this soon (Slack waits 3 s);
- * later, the user sees WORKING at once and the answer follows through `response_url`, so a
- * slow store never leaves a command unanswered. (Over HTTP the receiver also answers WORKING
- * at SLACK_ACK_MS after the request arrived, however late the listener started, and sends
- * a later answer through `response_url` itself.)
- */
-const ANSWER_IN_ACK_MS = 2_000;
-
-/** `p`'s value if it settles within `ms`, else null (a rejection is thrown either way when awaited). */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Whether a Slack user is an admin or owner of the workspace (SLACK_COMMAND_USERS=admins). */
 async function isWorkspaceAdmin(client: SlackClient, user: string): Promise<boolean> {
@@ -148,15 +124,14 @@ export function createSlackCommands(deps: SlackCommandDeps) {
       mentions: readSlackMentions,
       mentionHelp: SLACK_MENTION_HELP,
     };
-    const reply = dispatch({ kind: 'command', text: command.text, context }).then(replyText);
-    const early = isTest ? null : await within(reply, ANSWER_IN_ACK_MS);
+    const text = replyText(await dispatch({ kind: 'command', text: command.text, context }));
     deps.log.info(
       { slackChannel: command.channel_id, user: command.user_id, command: command.text.split(/\s+/)[0] ?? 'help' },
       'Slack /vcc command',
     );
-    if (early !== null) return void (await ack({ response_type: 'ephemeral', text: early }));
-    if (!isTest) await ack({ response_type: 'ephemeral', text: WORKING });
-    await respond({ response_type: 'ephemeral', text: await reply });
+    // A late answer reaches the user all the same: the receiver said WORKING and sends it on (ackDeadline.ts).
+    if (isTest) await respond({ response_type: 'ephemeral', text });
+    else await ack({ response_type: 'ephemeral', text });
   });
 
   registerSlackActions(app, deps);
