@@ -41,6 +41,8 @@ async function setup() {
   return { dir, cfg, env };
 }
 
+const R = ' (see docs/configuration-reference.md#';
+
 test('check-config: exit 0 with a summary; exit 1 with path-level messages and no stack trace', async (t) => {
   const { dir, cfg, env } = await setup();
   try {
@@ -225,12 +227,12 @@ routes:
     t.deepEqual(
       bad.stderr.trimEnd().split('\n').slice(1),
       [
-        '  channels.ops.channel (line 2): required for type slack',
-        '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
-        '  routes[0].event (line 6): unknown key "event" (did you mean "events"?)',
-        '  routes[1].channel (line 7): unknown channel "opps" (did you mean "ops"?)',
+        `  channels.ops.channel (line 2): required for type slack${R}slack)`,
+        `  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console${R}channelsname-every-type)`,
+        `  routes[0].event (line 6): unknown key "event" (did you mean "events"?)${R}routes)`,
+        `  routes[1].channel (line 7): unknown channel "opps" (did you mean "ops"?)${R}routes)`,
       ],
-      'every problem in one run, in the order of the file, one line each: no union dump',
+      'every problem in one run, in the order of the file, one line each (with its section of the reference): no union dump',
     );
     // Five mistakes that once took four runs: an unknown kind hid the rest.
     writeFileSync(
@@ -247,12 +249,12 @@ routes:
 `,
     );
     t.deepEqual((await run(['check-config', cfg], env)).stderr.trimEnd().split('\n').slice(1), [
-      '  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console',
-      '  routes[0].events[0] (line 6): "user.creatd" is not allowed (did you mean "user.created"?); one of: user.created, user.state_changed, user.transport_changed, user.role_changed, user.password_changed, user.updated',
-      '  routes[1].channel (line 7): required',
-      '  routes[1].wehre (line 7): unknown key "wehre" (keys: channel, events, where, show, mention, review, active, quiet, urgent)',
-      '  routes[2].channel (line 8): unknown channel "nope" (channels: ops, hook)',
-      '  routes[2].where.usernme (line 9): unknown field "usernme" (did you mean "username"?)',
+      `  channels.hook.type (line 3): "slak" is not allowed (did you mean "slack"?); one of: slack, slack-webhook, teams, teams-workflow, google-chat, console${R}channelsname-every-type)`,
+      `  routes[0].events[0] (line 6): "user.creatd" is not allowed (did you mean "user.created"?); one of: user.created, user.state_changed, user.transport_changed, user.role_changed, user.password_changed, user.updated${R}routes)`,
+      `  routes[1].channel (line 7): required${R}routes)`,
+      `  routes[1].wehre (line 7): unknown key "wehre" (keys: channel, events, where, show, mention, review, active, quiet, urgent)${R}routes)`,
+      `  routes[2].channel (line 8): unknown channel "nope" (channels: ops, hook)${R}routes)`,
+      `  routes[2].where.usernme (line 9): unknown field "usernme" (did you mean "username"?)${R}routes)`,
     ]);
   } finally {
     cleanup(dir);

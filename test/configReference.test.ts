@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configReference } from '../src/config/configReference.ts';
 import { ENV_NAMES } from '../src/config/settings.ts';
+import { anchorOf, referenceFor, withReferences } from '../src/config/referenceLinks.ts';
 
 const REFERENCE = new URL('../docs/configuration-reference.md', import.meta.url);
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
@@ -44,4 +45,42 @@ test('the config keys people look up are there (the generator lists every key th
   ])
     t.regex(doc, new RegExp(`^\\| \`${key}\` \\|`, 'm'), key);
   t.regex(doc, /^### `console`\n\nNo keys but `type`\.$/m);
+});
+
+const anchors = () =>
+  new Set(
+    readFileSync(REFERENCE, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .map((l) => anchorOf(l.replace(/^#+ /, ''))),
+  );
+
+const places: Array<[string, string, string, string]> = [
+  ['a variable', 'PORT', '', 'environment-variables'],
+  ['a route key', 'routes[3].events[0]', 'not allowed', 'routes'],
+  ['a key every channel has', 'channels.ops.thread', 'expected agent or off', 'channelsname-every-type'],
+  ["a type's own key", 'channels.ops.channel', 'required for type slack', 'slack'],
+  ["another type's key", 'channels.hook.url', 'required for type teams-workflow', 'teams-workflow'],
+  ['an unknown channel key', 'channels.ops.chanel', 'unknown key "chanel"', 'channel-types'],
+  ['a time interval', 'time_intervals.nights[0].times', 'bad time', 'time_intervalsname'],
+  ['a top-level key', 'labels.role', 'unknown field', 'top-level'],
+];
+for (const [name, place, reason, anchor] of places) {
+  test(`a config problem points to its section of the reference: ${name}`, (t) => {
+    const link = referenceFor(place, reason);
+    t.is(link, `docs/configuration-reference.md#${anchor}`);
+    t.true(anchors().has(anchor), `the reference has a heading for #${anchor}`);
+  });
+}
+
+test('an error keeps its lines and ends each problem line with its section', (t) => {
+  t.is(
+    withReferences('cfg.yaml:\n  routes[0].event (line 6): unknown key "event"'),
+    'cfg.yaml:\n  routes[0].event (line 6): unknown key "event" (see docs/configuration-reference.md#routes)',
+  );
+  t.is(
+    withReferences('PORT: invalid value (expected a number)'),
+    'PORT: invalid value (expected a number) (see docs/configuration-reference.md#environment-variables)',
+  );
+  t.is(withReferences('something else went wrong'), 'something else went wrong');
 });

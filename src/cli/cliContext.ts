@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { loadSettings, type Settings } from '../config/settings.ts';
+import { loadSettings, SettingsError, type Settings } from '../config/settings.ts';
+import { withReferences } from '../config/referenceLinks.ts';
 import { ConfigError, loadConfig } from '../config/loadConfig.ts';
 import { linkReviewProblems } from '../config/adminSignIn.ts';
 import type { NotifyConfig } from '../config/NotifyConfig.ts';
@@ -25,12 +26,21 @@ export class CliError extends Error {
 
 export const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 
+/**
+ * The settings and the config file, as the service reads them; an error names each problem
+ * with the section of docs/configuration-reference.md that describes the setting.
+ */
 export function settingsAndConfig(file?: string): { settings: Settings; config: NotifyConfig } {
-  const settings = loadSettings(file ? { ...process.env, VCC_NOTIFY_CONFIG: file } : process.env);
-  const config = loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
-  const problems = linkReviewProblems(config, settings.env);
-  if (problems.length) throw new ConfigError(`${config.origin}:\n  ${problems.join('\n  ')}`);
-  return { settings, config };
+  try {
+    const settings = loadSettings(file ? { ...process.env, VCC_NOTIFY_CONFIG: file } : process.env);
+    const config = loadConfig(settings.configPath, settings.source, { isDefaultPath: !settings.configExplicit });
+    const problems = linkReviewProblems(config, settings.env);
+    if (problems.length) throw new ConfigError(`${config.origin}:\n  ${problems.join('\n  ')}`);
+    return { settings, config };
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof SettingsError) throw new CliError(withReferences(e.message));
+    throw e;
+  }
 }
 
 /** Opens the service's store and the pieces that send, as the service would build them. */
@@ -45,8 +55,9 @@ export async function withContext<T>(
     actions: Actions;
     actor: Actor;
   }) => Promise<T>,
+  file?: string,
 ): Promise<T> {
-  const { settings, config } = settingsAndConfig();
+  const { settings, config } = settingsAndConfig(file);
   const [{ openStore }, { Subscriptions }, { createChannels, loadRenderer }, { createLogger }, { actionsFor }] =
     await Promise.all([
       import('../store/openStore.ts'),

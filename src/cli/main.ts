@@ -9,6 +9,7 @@ import { addStoreCommands } from './storeCommands.ts';
 import { addMuteCommands } from './muteCommands.ts';
 import { addAuditCommand } from './auditCommand.ts';
 import { addReviewsCommand } from './reviewsCommand.ts';
+import { addCheckConfigCommand } from './checkConfigCommand.ts';
 import { threadPlacement } from './threadPlacement.ts';
 import { hoursPlacement, mutePlacement, reviewPlacement } from './explainHolds.ts';
 import { hoursOf, routeHoursTest } from '../config/hoursSettings.ts';
@@ -76,31 +77,7 @@ program
     );
   });
 
-program
-  .command('check-config [file]')
-  .description('validate the config file (default VCC_NOTIFY_CONFIG) and every template; exit 1 on problems')
-  .action(async (file?: string) => {
-    const [{ DEFAULT_TEMPLATES }, { channelWarnings, loadRenderer }] = await Promise.all([
-      import('../render/Renderer.ts'),
-      import('../channels/Channels.ts'),
-    ]);
-    const { settings, config } = settingsAndConfig(file);
-    const templates = settings.env.VCC_NOTIFY_TEMPLATES ?? DEFAULT_TEMPLATES;
-    loadRenderer(templates);
-    const channels = Object.entries(config.channels)
-      .map(([n, c]) => `${n} (${c.type})`)
-      .join(', ');
-    out(
-      `OK ${config.origin}: ${Object.keys(config.channels).length} channels: ${channels}; ${config.routes.length} routes; templates in ${templates} are valid`,
-    );
-    for (const w of channelWarnings(config, settings.env)) out(`warning: ${w}`);
-    const { adminSignIn, describeSignIn, signInWarning } = await import('../config/adminSignIn.ts');
-    // A half-configured sign-in stopped settingsAndConfig already, naming the missing piece.
-    const signIn = adminSignIn(settings.env) as Exclude<ReturnType<typeof adminSignIn>, string>;
-    out(describeSignIn(signIn));
-    const w = signInWarning(signIn);
-    if (w) out(`warning: ${w}`);
-  });
+addCheckConfigCommand(program);
 
 program
   .command('render')
@@ -214,15 +191,15 @@ program
 
 program
   .command('send-test')
-  .description('send a sample notification to a channel now')
+  .description('send a sample notification to a channel now (recorded in the audit log)')
   .requiredOption(
     '--channel <name>',
     'a channel of the config, or a chat-made one (PREFIX:ID, as `deliveries` lists it)',
   )
   .action(async (o: { channel: string }) => {
-    await withContext(async ({ channels }) => {
-      const r = await channels.sendTest(o.channel);
-      if (r.status !== 'sent') throw new CliError(`send-test ${o.channel}: ${r.reason}`);
+    await withContext(async ({ actions, actor }) => {
+      const r = await actions.sendTest(actor, o.channel);
+      if (!r.ok) throw new CliError(`send-test ${o.channel}: ${r.reason}`);
       out(`sent a sample notification to ${o.channel}`);
     });
   });

@@ -8,6 +8,7 @@ import { reviewKeys } from './reviewSettings.ts';
 import { rangeShape } from './timeIntervalConfig.ts';
 import { CHANNEL_TYPE_NAMES, channelSchema, keysOf, PLATFORMS } from '../platforms/registry.ts';
 import type { EnvVars } from '../platforms/Platform.ts';
+import { SECTIONS } from './referenceLinks.ts';
 
 type AnyStruct = Struct<any, any>;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -85,21 +86,21 @@ export function configReference(): string {
     '',
     'Every setting vcc-notify reads. Guides by task: README.md; what each part of the code does: docs/architecture.md.',
     '',
-    '## Environment variables',
+    `## ${SECTIONS.env}`,
     '',
     table('| variable | type | default | secret | meaning |', envRows()),
     '',
-    '## Config file (`VCC_NOTIFY_CONFIG`)',
+    `## ${SECTIONS.file}`,
     '',
-    '### Top level',
+    `### ${SECTIONS.top}`,
     '',
     table(keys, keyRows('top', fileShape as AnyStruct)),
     '',
-    '### `routes[]`',
+    `### ${SECTIONS.route}`,
     '',
     table(keys, keyRows('route', routeShape as AnyStruct)),
     '',
-    '### `channels.NAME` (every type)',
+    `### ${SECTIONS.channel}`,
     '',
     table(keys, [
       `| \`type\` | ${CHANNEL_TYPE_NAMES.map((t) => `\`${t}\``).join(', ')} | ${YAML_DOCS['channel.type']} |`,
@@ -108,11 +109,11 @@ export function configReference(): string {
       ...keyRows('channel', reviewKeys as AnyStruct),
     ]),
     '',
-    '### `time_intervals.NAME[]`',
+    `### ${SECTIONS.interval}`,
     '',
     table(keys, keyRows('interval', rangeShape as AnyStruct)),
     '',
-    '## Channel types',
+    `## ${SECTIONS.types}`,
     '',
     ...channelTypes.flatMap((c) => [c, '']),
   ].join('\n');

@@ -9,6 +9,8 @@ import type { Subscriptions } from '../chat/Subscriptions.ts';
 import type { Adapter } from '../delivery/Adapter.ts';
 import type { Actions } from '../actions/Actions.ts';
 import type { ChangePolicy } from '../actions/ChangePolicy.ts';
+import type { Finding } from '../domain/checks.ts';
+import type { WebhookShape } from './webhookUrl.ts';
 
 /**
  * One environment variable a platform reads. The settings loader validates it, and
@@ -53,6 +55,19 @@ export interface PlatformContext {
   once<T>(key: string, make: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * What an online check of one channel gets (`check-config --online`): the platform context
+ * (its `once` shares one account check between channels) and what the config asks of the
+ * channel. A probe only reads: it never posts, edits or changes anything at the platform.
+ */
+export interface ProbeContext extends Omit<PlatformContext, 'conversations'> {
+  conversations: Pick<ConversationStore, 'getConversation'> | null;
+  /** What the config asks of this channel, so a probe names the scopes or rights it lacks. */
+  needs: { reviewers: readonly string[]; threads: boolean };
+  /** The channel type whose webhook URLs live on this host (`webhook` of each type), if any. */
+  webhookOwner(host: string): string | null;
+}
+
 /** One kind of channel a platform offers (`slack`, `slack-webhook`, ...). */
 export interface ChannelType<C extends { type: string }> {
   /** The channel's entry in the config file (validated with superstruct). */
@@ -78,6 +93,13 @@ export interface ChannelType<C extends { type: string }> {
   payload(channel: C, m: Message): unknown;
   /** The adapter for one channel (send + classify only), or the reason it cannot send now. */
   adapter(channel: C, ctx: PlatformContext): Promise<Adapter | string>;
+  /**
+   * Checks, read-only, that the platform will take this channel's messages: credentials valid,
+   * the channel reachable, a webhook URL of the right host. Each finding has its fix-it line.
+   */
+  probe(channel: C, ctx: ProbeContext): Promise<Finding[]>;
+  /** A webhook type's URL: its hosts and path (the probe checks it; another type's probe names it). */
+  webhook?: WebhookShape;
   /** Why the environment cannot serve this channel type (a missing token), if it cannot. */
   warning?(env: AnyEnv): string | null;
   /**

@@ -1,6 +1,8 @@
 import { refine, string, union, type Struct } from 'superstruct';
 import type { Message } from '../render/Message.ts';
-import { chatIdOf, type ChannelType } from './Platform.ts';
+import { chatIdOf, type ChannelType, type ProbeContext } from './Platform.ts';
+import { hostMatches } from './webhookUrl.ts';
+import type { Finding } from '../domain/checks.ts';
 import { consolePlatform } from './console/index.ts';
 import { googleChat } from './google-chat/index.ts';
 import { slack } from './slack/index.ts';
@@ -132,3 +134,19 @@ export const TARGETS = PLATFORMS.map((p) => ({
   target: p.target,
   hidesContacts: 'hidesContacts' in p && p.hidesContacts,
 }));
+
+/** The channel type whose webhook URLs live on `host` (each type's `webhook` hosts), or null. */
+export function webhookOwnerOf(host: string): string | null {
+  const h = host.toLowerCase();
+  return (
+    CHANNEL_TYPE_NAMES.find((n) => {
+      const shape = (CHANNEL_TYPES[n] as unknown as ChannelType<ChannelConfig>).webhook;
+      return shape !== undefined && hostMatches(h, shape.hosts);
+    }) ?? null
+  );
+}
+
+/** A channel's online check (`check-config --online`): read-only, one finding per thing checked. */
+export function probeChannel(ch: ChannelConfig, ctx: ProbeContext): Promise<Finding[]> {
+  return channelType(ch).probe(ch, ctx);
+}

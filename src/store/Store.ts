@@ -192,6 +192,7 @@ export type StoreReads = Pick<
   Pick<ThreadStore, 'threadsOf' | 'threadRoots'> &
   Pick<AuditStore, 'listAudit'> &
   Pick<ReviewStore, 'getReview' | 'reviewOf' | 'listReviews'> &
+  Pick<ConversationStore, 'getConversation'> &
   SessionStore;
 
 /** All of it, with the connection's life: what the composition root opens and closes. */

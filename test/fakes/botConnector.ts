@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -26,6 +26,12 @@ export class FakeBotConnector {
     email?: string;
     userPrincipalName?: string;
   }> = [];
+  /** The bot's credentials the token endpoint accepts (`POST /TENANT/oauth2/v2.0/token`). */
+  credentials: { id: string; secret: string; tenant?: string } | null = null;
+  /** Tokens it issued; a members listing needs one (when credentials are set). */
+  readonly tokens = new Set<string>();
+  /** Conversations the connector knows with the bot in them (`GET /v3/conversations/{id}/members`). */
+  readonly conversations = new Set<string>();
   /** Member lookups made: [conversation, user]. */
   readonly lookups: Array<[string, string]> = [];
   private server!: Server;
@@ -38,6 +44,7 @@ export class FakeBotConnector {
         raw += c;
       });
       req.on('end', () => {
+        if (this.identity(req.method, req.url ?? '', raw, req.headers.authorization, res)) return;
         const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(req.url ?? '');
         if (member && req.method === 'GET') {
           const [conv, user] = [decodeURIComponent(member[1]!), decodeURIComponent(member[2]!)];
@@ -84,6 +91,55 @@ export class FakeBotConnector {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
     return this;
+  }
+
+  /**
+   * The Microsoft identity platform's client-credentials token endpoint (AADSTS7000215 for a
+   * wrong secret, AADSTS700016 for an unknown app) and the members listing of a conversation
+   * (404 unless it is in `conversations`; 401 without a token it issued). True when answered.
+   */
+  private identity(
+    method: string | undefined,
+    url: string,
+    raw: string,
+    auth: string | undefined,
+    res: ServerResponse,
+  ): boolean {
+    const json = (status: number, body: unknown) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url);
+    if (token && method === 'POST') {
+      const f = new URLSearchParams(raw);
+      const c = this.credentials;
+      const tenantOk = !c?.tenant || decodeURIComponent(token[1]!) === c.tenant;
+      if (!c || f.get('client_id') !== c.id || !tenantOk)
+        json(400, {
+          error: 'unauthorized_client',
+          error_description: `AADSTS700016: Application with identifier '${f.get('client_id')}' was not found in the directory. Trace ID: x`,
+        });
+      else if (f.get('client_secret') !== c.secret || f.get('grant_type') !== 'client_credentials')
+        json(401, {
+          error: 'invalid_client',
+          error_description:
+            'AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value. Trace ID: x',
+        });
+      else {
+        const issued = `token-${this.tokens.size + 1}`;
+        this.tokens.add(issued);
+        json(200, { token_type: 'Bearer', expires_in: 3599, access_token: issued });
+      }
+      return true;
+    }
+    const members = /^\/v3\/conversations\/([^/]+)\/members$/.exec(url);
+    if (members && method === 'GET') {
+      if (this.credentials && !this.tokens.has(auth?.replace(/^Bearer /, '') ?? ''))
+        json(401, { message: 'Authorization has been denied for this request.' });
+      else if (!this.conversations.has(decodeURIComponent(members[1]!)))
+        json(404, { error: { code: 'ConversationNotFound' } });
+      else json(200, this.members);
+      return true;
+    }
+    return false;
   }
 
   async stop() {

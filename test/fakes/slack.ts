@@ -59,6 +59,22 @@ export class FakeSlack {
   readonly emails = new Map<string, string>();
   /** User groups' members, as usergroups.users.list reports them. */
   readonly groups = new Map<string, string[]>();
+  /** Bot tokens Slack has revoked: every Web API call with one answers `token_revoked`. */
+  readonly revoked = new Set<string>();
+  /** The token's scopes, sent in every Web API answer's `x-oauth-scopes` header. */
+  scopes = [
+    'chat:write',
+    'commands',
+    'channels:read',
+    'groups:read',
+    'users:read',
+    'users:read.email',
+    'usergroups:read',
+  ];
+  /** Private channels (conversations.info `is_private`). */
+  readonly privateChannels = new Set<string>();
+  /** Channels conversations.info does not find (`channel_not_found`). */
+  readonly unknownChannels = new Set<string>();
   /** Modals opened with views.open (the trigger id and the view). */
   readonly views: Array<{ trigger_id: string; view: any }> = [];
   /** Messages posted to response_url addresses (`/response/ID`). */
@@ -77,6 +93,7 @@ export class FakeSlack {
       void this.handle(req).then(({ status, body, headers }) => {
         res.writeHead(status, {
           'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+          ...(req.url?.startsWith('/api/') ? { 'x-oauth-scopes': this.scopes.join(',') } : {}),
           ...headers,
         });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -139,6 +156,9 @@ export class FakeSlack {
       this.responses.push({ id: req.url.slice('/response/'.length), body: fields });
       return { status: 200, body: { ok: true } };
     }
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? String(fields.token ?? '');
+    if (req.url?.startsWith('/api/') && this.revoked.has(bearer))
+      return { status: 200, body: { ok: false, error: 'token_revoked' } };
     if (req.url === '/api/apps.connections.open') {
       return { status: 200, body: { ok: true, url: `${this.url.replace('http', 'ws')}/socket` } };
     }
@@ -181,9 +201,20 @@ export class FakeSlack {
       return { status: 200, body: { ok: true, view: { id: `V${this.views.length}`, ...view } } };
     }
     if (req.url === '/api/conversations.info') {
+      const id = String(fields.channel);
+      if (this.unknownChannels.has(id)) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+      const isPrivate = this.privateChannels.has(id);
+      if (!this.scopes.includes(isPrivate ? 'groups:read' : 'channels:read'))
+        return {
+          status: 200,
+          body: { ok: false, error: 'missing_scope', needed: isPrivate ? 'groups:read' : 'channels:read' },
+        };
       return {
         status: 200,
-        body: { ok: true, channel: { id: fields.channel, is_member: this.members.has(String(fields.channel)) } },
+        body: {
+          ok: true,
+          channel: { id, name: `chan-${id.toLowerCase()}`, is_private: isPrivate, is_member: this.members.has(id) },
+        },
       };
     }
     const via = req.url?.startsWith('/hooks/') ? 'webhook' : 'api';

@@ -1,5 +1,6 @@
 import { literal, object } from 'superstruct';
 import type { ChannelType, Platform } from '../Platform.ts';
+import { ok } from '../../domain/checks.ts';
 import { consoleAdapter, consoleRecord } from './console.ts';
 
 export type ConsoleChannel = { type: 'console' };
@@ -15,6 +16,7 @@ const consoleChannel: ChannelType<ConsoleChannel> = {
   sendsWithFetch: () => false,
   payload: (_ch, m) => consoleRecord(m),
   adapter: async (_ch, ctx) => ctx.once('console.adapter', async () => consoleAdapter(ctx.log)),
+  probe: async () => [ok("writes to the service's log: nothing to reach")],
 };
 
 /** The console: notifications as JSON lines on the service's log stream (the default channel). */

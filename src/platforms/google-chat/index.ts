@@ -4,11 +4,29 @@ import { postJson } from '../httpOutcome.ts';
 import { googleChatPayload } from './card.ts';
 import type { Message } from '../../render/Message.ts';
 import type { Placement } from '../../delivery/Adapter.ts';
+import { problem } from '../../domain/checks.ts';
+import { webhookUrlFindings, type WebhookShape } from '../webhookUrl.ts';
 
 /** An incoming webhook of one space: `https://chat.googleapis.com/v1/spaces/SPACE/messages?key=...&token=...`. */
 export type GoogleChatChannel = { type: 'google-chat'; url: string };
 
+/** https://developers.google.com/workspace/chat/quickstart/webhooks: the space's URL with its key and token. */
+const WEBHOOK: WebhookShape = {
+  what: 'a Google Chat space webhook',
+  hosts: ['chat.googleapis.com'],
+  path: /^\/v1\/spaces\/[^/]+\/messages$/,
+  fix: 'copy the URL from the space: Apps & integrations → Webhooks (https://chat.googleapis.com/v1/spaces/.../messages?key=...&token=...)',
+};
+
 const webhook: ChannelType<GoogleChatChannel> = {
+  webhook: WEBHOOK,
+  async probe(ch, ctx) {
+    const found = webhookUrlFindings(ch.url, WEBHOOK, ctx.webhookOwner);
+    const u = URL.canParse(ch.url) ? new URL(ch.url) : null;
+    if (u?.hostname === 'chat.googleapis.com' && !(u.searchParams.get('key') && u.searchParams.get('token')))
+      return [problem('the URL lacks its key or token (Chat refuses it)', WEBHOOK.fix)];
+    return found;
+  },
   keys: { url: 'the space webhook URL (a secret: put it in an environment variable)' },
   schema: object({ type: literal('google-chat'), url: nonempty(string()) }),
   // 1 write per second per space (https://developers.google.com/workspace/chat/limits); 50 ms

@@ -5,6 +5,7 @@ import type { RateWindow } from '../../delivery/RateLimiter.ts';
 import { slackChatPayload, slackPayload } from './blocks.ts';
 import { slackWebhookAdapter } from './webhook.ts';
 import { SLACK_MENTION, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
+import { webhookUrlFindings, type WebhookShape } from '../webhookUrl.ts';
 
 /** What Slack reads from the environment (README "Environment", .env.example). */
 const ENV = {
@@ -71,7 +72,21 @@ const bot: ChannelType<SlackChannel> = {
     });
     return make(ch.channel);
   },
+  // Loaded on use, as the Web API client is: `check-config` without --online never loads it.
+  async probe(ch, ctx) {
+    const env = envOf(ENV, ctx.env);
+    const { probeSlackChannel } = await import('./probe.ts');
+    return probeSlackChannel(ch.channel, env.SLACK_BOT_TOKEN, env.SLACK_API_URL, ctx);
+  },
   warning: (env) => (envOf(ENV, env).SLACK_BOT_TOKEN ? null : 'type slack needs SLACK_BOT_TOKEN, which is not set'),
+};
+
+/** https://api.slack.com/messaging/webhooks: `https://hooks.slack.com/services/T.../B.../...` (GovSlack: hooks.slack-gov.com). */
+const WEBHOOK: WebhookShape = {
+  what: 'a Slack incoming webhook',
+  hosts: ['hooks.slack.com', 'hooks.slack-gov.com'],
+  path: /^\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]+$/,
+  fix: "copy the channel's URL from the app's Incoming Webhooks page (https://hooks.slack.com/services/T.../B.../...)",
 };
 
 const webhook: ChannelType<SlackWebhookChannel> = {
@@ -83,6 +98,8 @@ const webhook: ChannelType<SlackWebhookChannel> = {
   sendsWithFetch: () => true,
   payload: (_ch, m) => slackPayload(m),
   adapter: async (ch, ctx) => slackWebhookAdapter(ch.url, ctx.fetch, ctx.clock),
+  webhook: WEBHOOK,
+  probe: async (ch, ctx) => webhookUrlFindings(ch.url, WEBHOOK, ctx.webhookOwner),
 };
 
 /** `/vcc` commands: over HTTP with SLACK_SIGNING_SECRET, or Socket Mode with SLACK_APP_TOKEN. */

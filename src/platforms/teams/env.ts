@@ -20,6 +20,10 @@ export const TEAMS_ENV = {
     what: 'true: the bot without auth (a local machine, a fake connector only)',
     values: ['true', 'false'],
   },
+  TEAMS_LOGIN_URL: {
+    secret: false,
+    what: "the Microsoft identity platform for `check-config --online`'s token check (default https://login.microsoftonline.com; tests point it at a fake)",
+  },
   TEAMS_COMMAND_USERS: { secret: false, what: 'who may change a channel from the bot: anyone or AAD object ids' },
 } as const satisfies EnvVars;
 

@@ -6,6 +6,8 @@ import { TEAMS_ENV, TEAMS_MENTION_HELP, TEAMS_PREFIX, teamsBotEnabled } from './
 import { adaptiveCard, botActivity, workflowEnvelope } from './card.ts';
 import { teamsWorkflowAdapter } from './workflow.ts';
 import type { TeamsRuntime } from './bot.ts';
+import { problem } from '../../domain/checks.ts';
+import { webhookUrlFindings, type WebhookShape } from '../webhookUrl.ts';
 
 export type TeamsChannel = { type: 'teams'; conversation: string };
 export type TeamsWorkflowChannel = { type: 'teams-workflow'; url: string };
@@ -80,13 +82,38 @@ const bot: ChannelType<TeamsChannel> = {
       ? (await rt).adapter(conv.reference)
       : `no Teams conversation reference for ${ch.conversation}: add the bot to that channel, then replay`;
   },
+  async probe(ch, ctx) {
+    if (!teamsBotEnabled(ctx.env))
+      return [problem(NOT_ENABLED, "set MicrosoftAppId and MicrosoftAppPassword of the bot's Azure Bot resource")];
+    const { probeTeamsChannel } = await import('./probe.ts');
+    return probeTeamsChannel(ch.conversation, envOf(TEAMS_ENV, ctx.env), ctx);
+  },
   warning: (env) =>
     teamsBotEnabled(env)
       ? null
       : `type teams needs the Teams bot: set MicrosoftAppId (or TEAMS_BOT_NO_AUTH=true on a local machine)`,
 };
 
+/**
+ * A Workflows webhook ("Post to a channel when a webhook request is received"): Power Automate's
+ * `*.logic.azure.com` or `*.api.powerplatform.com` addresses. Office 365 connector URLs
+ * (`*.webhook.office.com`) were retired by Microsoft and are refused by name.
+ */
+const WEBHOOK: WebhookShape = {
+  what: 'a Teams Workflows webhook',
+  hosts: ['.logic.azure.com', '.api.powerplatform.com'],
+  path: /\/workflows\//,
+  fix: 'in the Teams channel: Workflows → "Post to a channel when a webhook request is received", and copy its URL',
+};
+
 const workflow: ChannelType<TeamsWorkflowChannel> = {
+  webhook: WEBHOOK,
+  async probe(ch, ctx) {
+    const host = URL.canParse(ch.url) ? new URL(ch.url).hostname.toLowerCase() : '';
+    if (host.endsWith('.webhook.office.com') || host === 'outlook.office.com')
+      return [problem('the URL is an Office 365 connector webhook, which Microsoft retired', WEBHOOK.fix)];
+    return webhookUrlFindings(ch.url, WEBHOOK, ctx.webhookOwner);
+  },
   keys: { url: 'the Workflows (Power Automate) webhook URL (a secret: put it in an environment variable)' },
   mention,
   schema: object({ type: literal('teams-workflow'), url: nonempty(string()) }),
