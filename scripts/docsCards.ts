@@ -1,6 +1,6 @@
 // `npm run docs:cards`: a picture of each Teams card as Microsoft's Adaptive Cards renderer
 // draws it (headless Chromium, markdown through CommonMark as Teams processes it), written to
-// docs/cards/NAME.png for the README. Rerun after changing a template or the card builder.
+// docs/cards/NAME.png for the README and the guides. Rerun after changing a template or the card builder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adaptiveCard } from '../src/platforms/teams/card.ts';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { docText } from './helpers/docs.ts';
 import { loadSettings } from '../src/config/settings.ts';
 import { adminSignIn, describeSignIn } from '../src/config/adminSignIn.ts';
 import { runCli } from './helpers/child.ts';
@@ -73,8 +73,8 @@ for (const c of accepted)
     t.regex(describeSignIn(s as Exclude<typeof s, string>), c.says);
   });
 
-test("the README's sign-in settings, filled in, are a working configuration", (t) => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+test("the operating guide's sign-in settings, filled in, are a working configuration", (t) => {
+  const readme = docText('docs/operating.md');
   const block = /### Sign-in and audit[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!;
   const env = Object.fromEntries(
     block

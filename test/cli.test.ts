@@ -1,4 +1,5 @@
 import test from 'ava';
+import { allDocs, docText } from './helpers/docs.ts';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cleanup, startTestService, tempDir } from './helpers/service.ts';
@@ -358,15 +359,15 @@ test('words: one event with several changes says so in its title; a password car
   }
 });
 
-test('the README lists every command and every delivery status, and advises no npx of a package vcc-notify does not install', (t) => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-  const table = readme.slice(readme.indexOf('### Command line'), readme.indexOf('### Health and metrics'));
+test('the operating guide lists every command and every delivery status, and no guide advises npx of a package vcc-notify does not install', (t) => {
+  const guide = docText('docs/operating.md');
+  const table = guide.slice(guide.indexOf('### Command line'), guide.indexOf('### Checking the setup online'));
   for (const c of COMMANDS)
     t.true(table.includes(`npx vcc-notify ${c.join(' ')}`), `the CLI table lists ${c.join(' ')}`);
   for (const s of DELIVERY_STATUSES) t.true(table.includes(s), `the CLI table names the status ${s}`);
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   const installed = new Set(['vcc-notify', ...Object.keys(pkg.dependencies), ...Object.keys(pkg.devDependencies)]);
-  const advised = [...readme.matchAll(/npx ([a-z@][\w@/.-]*)/g)].map((m) => m[1]!);
+  const advised = [...allDocs().matchAll(/npx ([a-z@][\w@/.-]*)/g)].map((m) => m[1]!);
   t.deepEqual(
     advised.filter((n) => !installed.has(n)),
     [],

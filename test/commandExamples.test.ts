@@ -1,12 +1,14 @@
 import test from 'ava';
-import { readFileSync } from 'node:fs';
 import { FakeSlack } from './fakes/slack.ts';
 import { command, start } from './helpers/slackChat.ts';
 import { cleanup, tempDir } from './helpers/service.ts';
 import { EXAMPLE, helpText, parseCommand } from '../src/chat/grammar.ts';
 import { PAGE_LINES } from '../src/chat/runCommand.ts';
 
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+import { allDocs } from './helpers/docs.ts';
+
+/** README.md and every guide in docs/: where the examples people copy are. */
+const README = allDocs();
 
 /** Every `/vcc ...` the README shows: lines of code blocks (less their comment) and inline code. */
 function readmeSlackExamples(): string[] {

@@ -7,9 +7,9 @@ import type { EnvVars } from '../src/platforms/Platform.ts';
 const read = (f: string) => readFileSync(new URL(`../${f}`, import.meta.url), 'utf8');
 const example = new Set([...read('.env.example').matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]!));
 const readmeTable = new Set(
-  [...read('README.md').matchAll(/^\| (`[A-Za-z_][A-Za-z0-9_]*`(?:, `[A-Za-z_][A-Za-z0-9_]*`)*) \|/gm)].flatMap((m) =>
-    m[1]!.split(', ').map((x) => x.replaceAll('`', '')),
-  ),
+  [
+    ...read('docs/configuration.md').matchAll(/^\| (`[A-Za-z_][A-Za-z0-9_]*`(?:, `[A-Za-z_][A-Za-z0-9_]*`)*) \|/gm),
+  ].flatMap((m) => m[1]!.split(', ').map((x) => x.replaceAll('`', ''))),
 );
 
 /** Variables the example config names as `${NAME}`: .env.example sets them so the two files work together. */
@@ -18,7 +18,7 @@ const exampleConfigVars = read('vcc-notify.example.yaml')
   .filter((l) => !l.trimStart().startsWith('#'))
   .flatMap((l) => [...l.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1]!));
 
-test('every variable the service reads is in .env.example and in the README table, and nothing else is', (t) => {
+test("every variable the service reads is in .env.example and in the configuration guide's table, and nothing else is", (t) => {
   t.deepEqual(
     ENV_NAMES.filter((n) => !example.has(n)),
     [],
@@ -27,7 +27,7 @@ test('every variable the service reads is in .env.example and in the README tabl
   t.deepEqual(
     ENV_NAMES.filter((n) => !readmeTable.has(n)),
     [],
-    'missing from the README table',
+    'missing from the table in docs/configuration.md',
   );
   t.deepEqual(
     [...example].filter((n) => !ENV_NAMES.includes(n) && !exampleConfigVars.includes(n)),

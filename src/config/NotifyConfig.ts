@@ -8,7 +8,7 @@ import type { TimeInterval } from '../routing/timeIntervals.ts';
 
 export type { ChannelConfig };
 
-/** The routing configuration in force: the file's channels and routes (the shape the README documents). */
+/** The routing configuration in force: the file's channels and routes (the shape docs/configuration.md documents). */
 export interface NotifyConfig {
   channels: Record<string, ChannelConfig>;
   /** Channels with `thread: agent`, by name, with their thread settings. */

@@ -18,7 +18,7 @@ import {
 } from 'superstruct';
 
 /**
- * Process settings from the environment (names are public: README "Environment", .env.example).
+ * Process settings from the environment (names are public: docs/configuration.md "Environment", .env.example).
  * Throws SettingsError naming the variable on a bad value; never echoes a secret's value.
  */
 export class SettingsError extends Error {

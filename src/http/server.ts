@@ -13,7 +13,7 @@ export interface HttpServer {
   close(limitMs: number): Promise<boolean>;
 }
 
-/** How long a client may take, and how many may be connected at once (README "Environment"). */
+/** How long a client may take, and how many may be connected at once (docs/configuration.md "Environment"). */
 export interface ConnectionLimits {
   /** From the connection's start to the end of the request's headers (slow-header clients). */
   headersTimeoutMs: number;

@@ -14,7 +14,7 @@ import type { WebhookShape } from './webhookUrl.ts';
 
 /**
  * One environment variable a platform reads. The settings loader validates it, and
- * `.env.example` and the README's table are checked against it (test/platformEnv.test.ts).
+ * `.env.example` and the table in docs/configuration.md are checked against it (test/platformEnv.test.ts).
  */
 export interface EnvVar {
   /** A secret: never logged, shown or echoed in an error. */

@@ -56,7 +56,7 @@ interface FieldSpec {
  * Every user field VCC sends, once, in the order messages show them: how its value arrives and
  * what it becomes, its name for people, the kind of event its change is, whether it is hidden.
  * The validator, the `User` type, `USER_FIELDS`, the normalizer, the labels and the change
- * kinds all derive from this table: adding a field is one entry here (and its README line).
+ * kinds all derive from this table: adding a field is one entry here (and its line in docs/configuration.md).
  */
 export const FIELDS = {
   userId: { value: ID, label: 'User id' },

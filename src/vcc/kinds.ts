@@ -1,4 +1,4 @@
-/** Event kinds, the public names routes and chat commands use (README "Event kinds"). */
+/** Event kinds, the public names routes and chat commands use (docs/vcc-live.md "What changed: event kinds"). */
 export const EVENT_KINDS = [
   'user.created',
   'user.state_changed',

@@ -7,7 +7,7 @@ import { slackWebhookAdapter } from './webhook.ts';
 import { SLACK_MENTION, SLACK_MENTION_HELP, SLACK_PREFIX } from './mentions.ts';
 import { webhookUrlFindings, type WebhookShape } from '../webhookUrl.ts';
 
-/** What Slack reads from the environment (README "Environment", .env.example). */
+/** What Slack reads from the environment (docs/configuration.md "Environment", .env.example). */
 const ENV = {
   SLACK_BOT_TOKEN: { secret: true, what: 'bot token (xoxb-...) for `slack` channels and /vcc replies' },
   SLACK_SIGNING_SECRET: { secret: true, what: 'checks /vcc requests over HTTP' },
