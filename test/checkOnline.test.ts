@@ -179,7 +179,7 @@ test('check-config --online: an unreachable Postgres is a problem of its own; wh
   t.is(r.code, 1, r.stdout);
   t.regex(lineOf(r.stdout, 'store'), /^PROBLEM .*Postgres at 127\.0\.0\.1:\d+\/vcc is not usable \(ECONNREFUSED/);
   t.regex(lineOf(r.stdout, 'store'), /fix: check DATABASE_URL/);
-  t.regex(lineOf(r.stdout, 'it'), /^UNCHECKED .*the store could not be read/);
+  t.regex(lineOf(r.stdout, 'it'), /^UNCHECKED .*the stored conversation was not read: the store is unreachable/);
   t.regex(lineOf(r.stdout, 'ops'), /^ok /);
 });
 

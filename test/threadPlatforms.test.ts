@@ -178,10 +178,12 @@ test('check-config refuses thread: on a type that cannot thread, in one line nam
     );
     const out = await runCli(['check-config', cfg], {});
     t.is(out.code, 1);
+    // Each line ends with its section of the reference; the test reads the problem before it.
     const lines = out.stderr
       .trim()
       .split('\n')
-      .map((l) => l.trim());
+      .map((l) => l.trim().replace(/ \(see docs\/configuration-reference\.md#[\w-]+\)$/, ''));
+    t.regex(out.stderr, /channels\.a\.thread .* \(see docs\/configuration-reference\.md#channelsname-every-type\)/);
     t.true(
       lines.includes(
         'channels.a.thread (line 2): type slack-webhook cannot thread (types that can: slack, teams, google-chat, console)',

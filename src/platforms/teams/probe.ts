@@ -114,7 +114,14 @@ export async function probeTeamsChannel(conversation: string, env: TeamsEnv, ctx
     token = t.token;
     found.push(ok("the bot's credentials obtain a token"));
   }
-  if (!ctx.conversations) return [...found, unchecked('the store could not be read for the conversation')];
+  if (!ctx.conversations)
+    return [
+      ...found,
+      unchecked(
+        'the stored conversation was not read: the store is unreachable, or not created or migrated yet',
+        'start the service once (it creates and migrates the store), add the bot to the team, and check again',
+      ),
+    ];
   const conv = await ctx.conversations.getConversation(conversation);
   if (!conv)
     return [
