@@ -11,7 +11,10 @@ import type { Actor } from '../actions/Actor.ts';
 import { createLogger } from '../logger.ts';
 import { out, withContext } from './cliContext.ts';
 
-const LABEL = { ok: 'ok       ', problem: 'PROBLEM  ', unchecked: 'UNCHECKED' } as const;
+const LABEL = { ok: 'ok       ', problem: 'PROBLEM  ', unchecked: 'UNCHECKED' } as const satisfies Record<
+  Finding['status'],
+  string
+>;
 /** A line for a terminal: what a platform answered may hold anything. */
 const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
@@ -20,12 +23,10 @@ function worst(findings: readonly Finding[]): Finding['status'] {
   return code === 1 ? 'problem' : code === 2 ? 'unchecked' : 'ok';
 }
 
-/** One line for what was checked (`store`, a channel), and a fix-it line under it for each problem; its status. */
-function report(label: string, findings: readonly Finding[]): Finding['status'] {
-  const status = worst(findings);
-  out(`${LABEL[status]} ${printable(label)}: ${printable(findings.map((f) => f.what).join('; '))}`);
+/** One line for what was checked (`store`, a channel), and a fix-it line under it for each problem. */
+function report(label: string, findings: readonly Finding[]): void {
+  out(`${LABEL[worst(findings)]} ${printable(label)}: ${printable(findings.map((f) => f.what).join('; '))}`);
   for (const f of findings) if (f.status !== 'ok' && f.fix) out(`          fix: ${printable(f.fix)}`);
-  return status;
 }
 
 /** What each line found, for the exit status and the summary. */

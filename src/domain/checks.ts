@@ -9,8 +9,6 @@ export type Finding =
   | { status: 'problem'; what: string; fix: string }
   | { status: 'unchecked'; what: string; fix?: string };
 
-export const CHECK_STATUSES = ['ok', 'problem', 'unchecked'] as const satisfies ReadonlyArray<Finding['status']>;
-
 /** The exit status of an online check: 0 all ok, 1 a problem found, 2 something could not be checked (and no problem). */
 export function checkExitCode(findings: readonly Finding[]): 0 | 1 | 2 {
   if (findings.some((f) => f.status === 'problem')) return 1;
