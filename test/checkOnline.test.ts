@@ -136,6 +136,15 @@ const failures: Array<[string, (s: Setup) => { config?: string; env?: Record<str
     /^PROBLEM .*lacks usergroups:read \(reviewers named by a user group/,
   ],
   [
+    'a missing scope for SLACK_COMMAND_USERS=admins',
+    (s) => (
+      (s.slack.scopes = s.slack.scopes.filter((x) => x !== 'users:read')),
+      { env: { SLACK_COMMAND_USERS: 'admins' } }
+    ),
+    'ops',
+    /^PROBLEM .*lacks users:read \(SLACK_COMMAND_USERS=admins asks who is a workspace admin\).*\n\s+fix: add them under OAuth/,
+  ],
+  [
     'a wrong webhook host (a Google Chat URL in a Slack webhook channel)',
     () => ({ env: { HOOK: 'https://chat.googleapis.com/v1/spaces/AAAA/messages?key=k&token=t' } }),
     'hook',

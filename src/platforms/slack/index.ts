@@ -76,7 +76,16 @@ const bot: ChannelType<SlackChannel> = {
   async probe(ch, ctx) {
     const env = envOf(ENV, ctx.env);
     const { probeSlackChannel } = await import('./probe.ts');
-    return probeSlackChannel(ch.channel, env.SLACK_BOT_TOKEN, env.SLACK_API_URL, ctx);
+    return probeSlackChannel(
+      ch.channel,
+      {
+        token: env.SLACK_BOT_TOKEN,
+        apiUrl: env.SLACK_API_URL,
+        commands: Boolean(env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN),
+        adminsOnly: env.SLACK_COMMAND_USERS?.trim() === 'admins',
+      },
+      ctx,
+    );
   },
   warning: (env) => (envOf(ENV, env).SLACK_BOT_TOKEN ? null : 'type slack needs SLACK_BOT_TOKEN, which is not set'),
 };

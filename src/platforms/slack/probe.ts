@@ -16,8 +16,20 @@ const SCOPE_USE = {
   'chat:write': 'posting and editing messages',
   'users:read.email': 'reviews: nobody decides on their own account',
   'usergroups:read': 'reviewers named by a user group (S...)',
+  commands: 'the /vcc command (SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set)',
+  'users:read': 'SLACK_COMMAND_USERS=admins asks who is a workspace admin',
 } as const;
 type Scope = keyof typeof SCOPE_USE;
+
+/** What the environment says of the Slack app: its token, and what it takes besides posting. */
+export interface SlackApp {
+  token: string | undefined;
+  apiUrl: string | undefined;
+  /** `/vcc` is served (a signing secret or an app token is set): the `commands` scope. */
+  commands: boolean;
+  /** SLACK_COMMAND_USERS=admins: `users:read` to ask who is an admin. */
+  adminsOnly: boolean;
+}
 
 interface Account {
   team: string;
@@ -52,9 +64,11 @@ async function account(client: WebClient): Promise<Account | Finding> {
   }
 }
 
-/** The scopes the config asks of this channel that the token lacks. */
-function missingScopes(scopes: readonly string[], needs: ProbeContext['needs']): Scope[] {
+/** The scopes the config and the environment ask of this channel that the token lacks. */
+function missingScopes(scopes: readonly string[], app: SlackApp, needs: ProbeContext['needs']): Scope[] {
   const wanted: Scope[] = ['chat:write'];
+  if (app.commands) wanted.push('commands');
+  if (app.adminsOnly) wanted.push('users:read');
   if (needs.reviewers.length) wanted.push('users:read.email');
   if (needs.reviewers.some((r) => r.startsWith('S'))) wanted.push('usergroups:read');
   return wanted.filter((s) => !scopes.includes(s));
@@ -94,19 +108,15 @@ async function membership(client: WebClient, channel: string, scopes: readonly s
  * the bot's place in the channel (conversations.info), and the scopes what the config asks
  * of the channel needs (reviews, user groups; threads need chat:write only).
  */
-export async function probeSlackChannel(
-  channel: string,
-  token: string | undefined,
-  apiUrl: string | undefined,
-  ctx: ProbeContext,
-): Promise<Finding[]> {
+export async function probeSlackChannel(channel: string, app: SlackApp, ctx: ProbeContext): Promise<Finding[]> {
+  const { token, apiUrl } = app;
   if (!token) return [problem('SLACK_BOT_TOKEN is not set', `set it: ${NEW_TOKEN}`)];
   const client = await ctx.once('slack.probe.client', async () => slackClient(token, apiUrl));
   const acct = await ctx.once('slack.probe.account', () => account(client));
   if ('status' in acct) return [acct];
   const found: Finding[] = [ok(`token valid (${acct.user} in ${acct.team})`)];
   if (acct.scopes) {
-    const missing = missingScopes(acct.scopes, ctx.needs);
+    const missing = missingScopes(acct.scopes, app, ctx.needs);
     if (missing.length)
       found.push(problem(`the token lacks ${missing.map((s) => `${s} (${SCOPE_USE[s]})`).join(', ')}`, ADD_SCOPES));
     else if (ctx.needs.reviewers.length || ctx.needs.threads)
