@@ -24,7 +24,8 @@ function migrationFinding(where: string, applied: readonly number[] | null): Sto
         'run that newer version, or restore a backup made before it',
       ),
     );
-  const pending = MIGRATIONS.length - (applied?.length ?? 0);
+  const done = new Set(applied ?? []);
+  const pending = MIGRATIONS.filter((m) => !done.has(m.version)).length;
   if (pending === 0)
     return { finding: ok(`${where}: reachable; migrations current (${MIGRATIONS.length})`), current: true };
   return notCurrent(
