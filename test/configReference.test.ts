@@ -57,6 +57,7 @@ const anchors = () =>
 
 const places: Array<[string, string, string, string]> = [
   ['a variable', 'PORT', '', 'environment-variables'],
+  ["a platform's variable", 'MicrosoftAppType', '', 'environment-variables'],
   ['a route key', 'routes[3].events[0]', 'not allowed', 'routes'],
   ['a key every channel has', 'channels.ops.thread', 'expected agent or off', 'channelsname-every-type'],
   ["a type's own key", 'channels.ops.channel', 'required for type slack', 'slack'],

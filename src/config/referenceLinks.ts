@@ -1,4 +1,7 @@
 import { CHANNEL_TYPE_NAMES } from '../platforms/registry.ts';
+import { ENV_NAMES } from './settings.ts';
+
+const isVariable = (name: string) => ENV_NAMES.includes(name);
 
 /** The generated reference of every setting (`npm run docs:config`). */
 export const REFERENCE = 'docs/configuration-reference.md';
@@ -28,7 +31,7 @@ const link = (heading: string) => `${REFERENCE}#${anchorOf(heading)}`;
  * or for a variable (`PORT`). `reason` may name the channel's type ("required for type slack").
  */
 export function referenceFor(place: string, reason = ''): string {
-  if (/^[A-Za-z][A-Za-z0-9_]*$/.test(place) && place === place.toUpperCase()) return link(SECTIONS.env);
+  if (isVariable(place)) return link(SECTIONS.env);
   if (place.startsWith('routes')) return link(SECTIONS.route);
   if (place.startsWith('time_intervals')) return link(SECTIONS.interval);
   const ch = /^channels\.[^.]+\.(\w+)/.exec(place);
@@ -49,7 +52,7 @@ export function withReferences(message: string): string {
   const lines = message.split('\n');
   if (lines.length === 1) {
     const v = /^([A-Za-z][A-Za-z0-9_]*)[: ]/.exec(message)?.[1];
-    return v && v === v.toUpperCase() ? `${message} (see ${link(SECTIONS.env)})` : message;
+    return v && isVariable(v) ? `${message} (see ${link(SECTIONS.env)})` : message;
   }
   return lines
     .map((l) => {
