@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { cleanup, startTestService, tempDir, until } from './helpers/service.ts';
 import { freePort } from './helpers/ports.ts';
+import { anchorOf } from '../src/config/referenceLinks.ts';
 import { createdBody } from './helpers/fixtures.ts';
 
 const DIR = fileURLToPath(new URL('../deploy/prometheus/', import.meta.url));
@@ -52,14 +53,7 @@ test('promtool test rules: each alert fires where it should and stays quiet wher
 
 test('each alert names its runbook: a section of docs/alerts.md; and every metric the rules read is one the service exports', async (t) => {
   const doc = readFileSync(new URL('../docs/alerts.md', import.meta.url), 'utf8');
-  const anchors = new Set(
-    [...doc.matchAll(/^## (.+)$/gm)].map((m) =>
-      m[1]!
-        .toLowerCase()
-        .replace(/[^a-z0-9 -]/g, '')
-        .replace(/ /g, '-'),
-    ),
-  );
+  const anchors = new Set([...doc.matchAll(/^## (.+)$/gm)].map((m) => anchorOf(m[1]!)));
   for (const a of alerts()) {
     const runbook = a.annotations?.runbook ?? '';
     t.regex(runbook, /^docs\/alerts\.md#/, a.alert);

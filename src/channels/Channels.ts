@@ -20,7 +20,7 @@ import { changeText } from '../render/changeText.ts';
 import { reviewSettingsOf } from '../config/reviewSettings.ts';
 import { sampleEvent } from '../chat/sampleEvent.ts';
 import type { Adapter, SendOutcome } from '../delivery/Adapter.ts';
-import type { PlatformContext } from '../platforms/Platform.ts';
+import { onceByKey, type PlatformContext } from '../platforms/Platform.ts';
 import {
   channelType,
   chatChannel,
@@ -133,17 +133,13 @@ export type Channels = ReturnType<typeof createChannels>;
 
 /** What platforms get to send with; `once` keeps one lazily made value per key (a loaded SDK). */
 function platformContext(deps: ChannelsDeps): PlatformContext {
-  const made = new Map<string, Promise<unknown>>();
   return {
     env: deps.env,
     fetch: deps.fetch ?? fetch,
     clock: deps.clock,
     log: deps.log,
     conversations: deps.conversations,
-    once: <T>(key: string, make: () => Promise<T>) => {
-      if (!made.has(key)) made.set(key, make());
-      return made.get(key) as Promise<T>;
-    },
+    once: onceByKey(),
   };
 }
 

@@ -3,20 +3,19 @@ import type { NotifyConfig } from '../config/NotifyConfig.ts';
 import { reviewSettingsOf } from '../config/reviewSettings.ts';
 import { checkExitCode, problem, unchecked, type Finding } from '../domain/checks.ts';
 import { chatChannel, probeChannel, webhookOwnerOf, type ChannelConfig } from '../platforms/registry.ts';
-import type { ProbeContext } from '../platforms/Platform.ts';
+import { onceByKey, type ProbeContext } from '../platforms/Platform.ts';
 import type { Subscriptions } from '../chat/Subscriptions.ts';
 import type { StoreReads } from '../store/Store.ts';
 import type { Actions } from '../actions/Actions.ts';
 import type { Actor } from '../actions/Actor.ts';
 import { createLogger } from '../logger.ts';
+import { sanitizeLine } from '../render/sanitize.ts';
 import { out, withContext } from './cliContext.ts';
 
 const LABEL = { ok: 'ok       ', problem: 'PROBLEM  ', unchecked: 'UNCHECKED' } as const satisfies Record<
   Finding['status'],
   string
 >;
-/** A line for a terminal: what a platform answered may hold anything. */
-const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 function worst(findings: readonly Finding[]): Finding['status'] {
   const code = checkExitCode(findings);
@@ -25,8 +24,9 @@ function worst(findings: readonly Finding[]): Finding['status'] {
 
 /** One line for what was checked (`store`, a channel), and a fix-it line under it for each problem. */
 function report(label: string, findings: readonly Finding[]): void {
-  out(`${LABEL[worst(findings)]} ${printable(label)}: ${printable(findings.map((f) => f.what).join('; '))}`);
-  for (const f of findings) if (f.status !== 'ok' && f.fix) out(`          fix: ${printable(f.fix)}`);
+  // What a platform answered may hold anything: through the one sanitizer of text that leaves the service.
+  out(`${LABEL[worst(findings)]} ${sanitizeLine(label)}: ${sanitizeLine(findings.map((f) => f.what).join('; '))}`);
+  for (const f of findings) if (f.status !== 'ok' && f.fix) out(`          fix: ${sanitizeLine(f.fix)}`);
 }
 
 /** What each line found, for the exit status and the summary. */
@@ -57,7 +57,9 @@ async function probeAll(
   opened: Opened | null,
   postTest: boolean,
 ): Promise<Lines> {
-  const made = new Map<string, Promise<unknown>>();
+  // One account check (Slack's auth.test, the Teams token) for every channel; one logger.
+  const once = onceByKey();
+  const log = createLogger('silent');
   const all: Lines = [];
   for (const [name, ch] of channelsOf(config, opened?.subs ?? null)) {
     const reviewers =
@@ -66,14 +68,11 @@ async function probeAll(
       env: settings.env,
       fetch,
       clock: Date.now,
-      log: createLogger('silent'),
+      log,
       conversations: opened?.store ?? null,
       needs: { reviewers, threads: Boolean(config.threads[name] ?? opened?.subs.settingOf('thread', name)) },
       webhookOwner: webhookOwnerOf,
-      once: <T>(key: string, make: () => Promise<T>) => {
-        if (!made.has(key)) made.set(key, make());
-        return made.get(key) as Promise<T>;
-      },
+      once,
     };
     const found = await probeChannel(ch, ctx).catch((e: Error) => [
       unchecked(`the check failed: ${e.message.slice(0, 160)}`),

@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
 import { parseAccess, isEmpty, type AccessList } from './adminAccess.ts';
 import type { NotifyConfig } from './NotifyConfig.ts';
 import { decisionOf, DECISION_TYPES } from '../platforms/registry.ts';
+import { isLoopback } from '../platforms/webhookUrl.ts';
 
 /** The settings sign-in reads (config/settings.ts validates them). */
 export interface SignInEnv {
@@ -37,9 +37,6 @@ export interface AdminSignIn {
   idleMs: number;
 }
 
-const loopback = (host: string) =>
-  host === 'localhost' || (isIP(host.replace(/^\[|\]$/g, '')) !== 0 && /^(127\.|::1$|\[::1\]$)/.test(host));
-
 /**
  * The admin sign-in the environment configures; a string (naming the missing or wrong piece)
  * when it is half-configured. Null: no admin page.
@@ -62,7 +59,7 @@ export function adminSignIn(e: SignInEnv): AdminSignIn | null | string {
   if (!e.PUBLIC_URL)
     return 'ADMIN_OIDC_ISSUER needs PUBLIC_URL: the provider sends people back to PUBLIC_URL/admin/callback';
   const publicUrl = new URL(e.PUBLIC_URL);
-  if (publicUrl.protocol !== 'https:' && !loopback(publicUrl.hostname))
+  if (publicUrl.protocol !== 'https:' && !isLoopback(publicUrl.hostname))
     return `PUBLIC_URL must be https for sign-in (http only for localhost or a loopback address), not ${publicUrl.origin}`;
   return {
     token: e.ADMIN_TOKEN ?? null,

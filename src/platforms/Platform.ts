@@ -41,6 +41,15 @@ export const chatName = (prefix: string, id: string): string => `${prefix}:${id}
 export const chatIdOf = (prefix: string, name: string): string | null =>
   name.startsWith(`${prefix}:`) ? name.slice(prefix.length + 1) : null;
 
+/** A `PlatformContext.once`: one value per key, made by the first call for that key. */
+export function onceByKey(): PlatformContext['once'] {
+  const made = new Map<string, Promise<unknown>>();
+  return <T>(key: string, make: () => Promise<T>) => {
+    if (!made.has(key)) made.set(key, make());
+    return made.get(key) as Promise<T>;
+  };
+}
+
 /** What platforms get from the service to send with: settings and I/O, injected. */
 export interface PlatformContext {
   env: AnyEnv;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ok, problem, type Finding } from '../domain/checks.ts';
 
 /** Where a kind of webhook URL lives: hosts (exact, or `.suffix`) and the path it has there. */
@@ -13,9 +14,9 @@ export interface WebhookShape {
 export const hostMatches = (host: string, hosts: readonly string[]): boolean =>
   hosts.some((h) => (h.startsWith('.') ? host.endsWith(h) && host.length > h.length : host === h));
 
-/** 127.0.0.0/8, ::1 and localhost: a proxy or a test on this machine. */
+/** 127.0.0.0/8, ::1 (bracketed or not) and localhost, as a URL's hostname gives them: this machine. */
 export const isLoopback = (host: string): boolean =>
-  host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  host === 'localhost' || (isIP(host.replace(/^\[|\]$/g, '')) !== 0 && /^(127\.|::1$|\[::1\]$)/.test(host));
 
 /**
  * Whether a webhook URL is well-formed and of its platform's host and path, without a
